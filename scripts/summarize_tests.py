@@ -1,0 +1,52 @@
+"""Print one closing line over every test runner's report: 'N passed, N failed'."""
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def jest_counts(path: Path) -> tuple[int, int]:
+    report = json.loads(path.read_text())
+    return report["numPassedTests"], report["numFailedTests"]
+
+
+def pytest_counts(path: Path) -> tuple[int, int]:
+    root = ET.parse(path).getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    total, failures, errors, skipped = (
+        int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")
+    )
+    return total - failures - errors - skipped, failures + errors
+
+
+def playwright_counts(path: Path) -> tuple[int, int]:
+    stats = json.loads(path.read_text())["stats"]
+    return stats["expected"] + stats.get("flaky", 0), stats["unexpected"]
+
+
+READERS = {
+    "jest-server-mock.json": ("jest server-mock", jest_counts),
+    "jest-frontend.json": ("jest frontend", jest_counts),
+    "pytest.xml": ("pytest", pytest_counts),
+    "galata.json": ("galata", playwright_counts),
+}
+
+
+def main(reports: Path) -> int:
+    passed = failed = 0
+    for name, (label, read) in READERS.items():
+        path = reports / name
+        if not path.exists():
+            print(f"{label}: no report (the runner did not finish)")
+            failed += 1
+            continue
+        ok, bad = read(path)
+        print(f"{label}: {ok} passed, {bad} failed")
+        passed, failed = passed + ok, failed + bad
+    print(f"all: {passed} passed, {failed} failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# README's second command (and CI's): install everything, then run every test:
+# jest (server-mock, frontend), pytest (server extension), Galata in Debian's Chromium.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+REPORTS="$ROOT/.test-reports"
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  if [ "$(id -u)" = 0 ]; then
+    printf '\n==> Installing Debian chromium (apt-get)\n'
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test: Chromium is missing; run: sudo apt-get install -y chromium" >&2
+    return 1
+  fi
+}
+
+set -e
+bash scripts/setup.sh
+ensure_chromium
+export PATH="$ROOT/.venv/bin:$PATH"
+set +e
+
+status=0
+run() { # name, command...
+  local name=$1; shift
+  printf '\n==> %s\n' "$name"
+  "$@" || { status=1; printf '\n!! %s failed\n' "$name"; }
+}
+
+run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
+  'npm run --silent gen:api >/dev/null && git diff --exit-code -- src/api/platform.d.ts'
+run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
+run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
+run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run "Galata: JupyterLab in Chromium" bash -c \
+  "cd ui-tests && npm ci --no-progress && PLAYWRIGHT_JSON_OUTPUT_NAME='$REPORTS/galata.json' npx playwright test --reporter=line,json"
+
+python scripts/summarize_tests.py "$REPORTS"
+exit $status

@@ -1,0 +1,88 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import {
+  formatDuration,
+  formatReset,
+  formatUsage,
+  phaseOf,
+  statusLabel,
+  statusTooltip
+} from '../status/format';
+import { makeStatus, signedOut, unreachable } from './fixtures';
+
+const trans = nullTranslator.load('jupyterlab_vce');
+const now = new Date('2026-11-25T20:54:00Z');
+
+describe('phaseOf', () => {
+  it('is loading before the first answer', () => {
+    expect(phaseOf(null, null)).toBe('loading');
+  });
+  it('maps each platform state', () => {
+    expect(phaseOf(makeStatus(), null)).toBe('connected');
+    expect(phaseOf(signedOut(), null)).toBe('signed-out');
+    expect(phaseOf(unreachable(), null)).toBe('unreachable');
+    const rejected = makeStatus({
+      platform: { state: 'rejected', message: 'Client key or secret is incorrect.' }
+    });
+    expect(phaseOf(rejected, null)).toBe('rejected');
+  });
+  it('is unavailable when the server extension itself did not answer, whatever came before', () => {
+    expect(phaseOf(makeStatus(), 'Jupyter is down')).toBe('unavailable');
+  });
+});
+
+describe('formatting', () => {
+  it('groups digits in usage', () => {
+    const quota = { ...makeStatus().quota!, used: 1234 };
+    expect(formatUsage(quota)).toBe('1,234 / 5,000');
+  });
+  it('writes durations for people', () => {
+    expect(formatDuration(12_300, trans)).toBe('13 s');
+    expect(formatDuration(42 * 60_000, trans)).toBe('42 min');
+    expect(formatDuration((3 * 60 + 5) * 60_000, trans)).toBe('3 h 05 min');
+    expect(formatDuration(-5, trans)).toBe('0 s');
+  });
+  it('says when the quota resets, in UTC', () => {
+    expect(formatReset('2026-11-26T00:00:00Z', now, trans)).toBe(
+      '00:00 UTC (in 3 h 06 min)'
+    );
+  });
+});
+
+describe('statusLabel', () => {
+  it('shows records used of the daily limit when connected', () => {
+    expect(statusLabel('connected', makeStatus(), trans)).toBe('VCE 0 / 5,000');
+  });
+  it('asks to sign in when signed out or rejected', () => {
+    expect(statusLabel('signed-out', signedOut(), trans)).toBe('VCE: sign in');
+    expect(statusLabel('rejected', null, trans)).toBe('VCE: sign in again');
+  });
+  it('names the failure', () => {
+    expect(statusLabel('unreachable', unreachable(), trans)).toBe('VCE unreachable');
+    expect(statusLabel('unavailable', null, trans)).toBe('VCE unavailable');
+  });
+});
+
+describe('statusTooltip', () => {
+  it('explains usage, reset and identity when connected', () => {
+    const text = statusTooltip('connected', makeStatus(), null, now, null, trans);
+    expect(text).toContain('Client vce-local-researcher; results go to researcher@vce.localhost.');
+    expect(text).toContain('0 of 5,000 (5,000 left); resets at 00:00 UTC (in 3 h 06 min)');
+  });
+  it('gives the platform message and the next attempt while unreachable', () => {
+    const next = now.getTime() + 8_000;
+    const text = statusTooltip('unreachable', unreachable(), null, now, next, trans);
+    expect(text).toBe(
+      'The platform at http://127.0.0.1:8910 is not answering; retrying. Next attempt in 8 s; click to retry now.'
+    );
+  });
+  it('tells a signed-out researcher what to do', () => {
+    expect(statusTooltip('signed-out', signedOut(), null, now, null, trans)).toMatch(
+      /Click to sign in with your client key and secret/
+    );
+  });
+  it('reports why the server could not be asked', () => {
+    expect(
+      statusTooltip('unavailable', null, 'The jupyterlab_vce server extension is not answering.', now, null, trans)
+    ).toBe('The jupyterlab_vce server extension is not answering.');
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Pure text for the connection and quota status: what the status bar shows
+ * and what its tooltip explains. No DOM, no signals: easy to test.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IVCEStatus, Quota } from '../api/types';
+
+/** The part of a translation bundle these functions use. */
+export type Translate = Pick<TranslationBundle, '__'>;
+
+/** What the status item is showing, derived from the last answer. */
+export type ConnectionPhase =
+  | 'loading'
+  | 'connected'
+  | 'signed-out'
+  | 'rejected'
+  | 'unreachable'
+  | 'unavailable';
+
+/** Map the server extension's answer (or its absence) to a phase. */
+export function phaseOf(
+  status: IVCEStatus | null,
+  requestError: string | null
+): ConnectionPhase {
+  if (requestError !== null) {
+    return 'unavailable';
+  }
+  if (status === null) {
+    return 'loading';
+  }
+  switch (status.platform.state) {
+    case 'connected':
+      return 'connected';
+    case 'not_signed_in':
+      return 'signed-out';
+    case 'rejected':
+      return 'rejected';
+    case 'unreachable':
+      return 'unreachable';
+  }
+}
+
+/** "1,234": grouped digits in the researcher's locale-independent form. */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** "12 / 5,000": records used today of the daily limit. */
+export function formatUsage(quota: Quota): string {
+  return `${formatCount(quota.used)} / ${formatCount(quota.daily_limit)}`;
+}
+
+/** "3 h 05 min" / "42 min" / "12 s": a time span for people. */
+export function formatDuration(milliseconds: number, trans: Translate): string {
+  const seconds = Math.ceil(Math.max(0, milliseconds) / 1000);
+  if (seconds < 60) {
+    return trans.__('%1 s', seconds);
+  }
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) {
+    return trans.__('%1 min', rest);
+  }
+  return trans.__('%1 h %2 min', hours, String(rest).padStart(2, '0'));
+}
+
+/** "00:00 UTC (in 3 h 05 min)": when the daily quota starts again. */
+export function formatReset(resetsAt: string, now: Date, trans: Translate): string {
+  const reset = new Date(resetsAt);
+  const clock = reset.toISOString().slice(11, 16);
+  return trans.__(
+    '%1 UTC (in %2)',
+    clock,
+    formatDuration(reset.getTime() - now.getTime(), trans)
+  );
+}
+
+/** The status bar's short label. */
+export function statusLabel(
+  phase: ConnectionPhase,
+  status: IVCEStatus | null,
+  trans: Translate
+): string {
+  switch (phase) {
+    case 'loading':
+      return trans.__('VCE …');
+    case 'connected':
+      return status?.quota
+        ? trans.__('VCE %1', formatUsage(status.quota))
+        : trans.__('VCE connected');
+    case 'signed-out':
+      return trans.__('VCE: sign in');
+    case 'rejected':
+      return trans.__('VCE: sign in again');
+    case 'unreachable':
+      return trans.__('VCE unreachable');
+    case 'unavailable':
+      return trans.__('VCE unavailable');
+  }
+}
+
+/** The status bar's tooltip: the whole story in plain words. */
+export function statusTooltip(
+  phase: ConnectionPhase,
+  status: IVCEStatus | null,
+  requestError: string | null,
+  now: Date,
+  nextAttemptAt: number | null,
+  trans: Translate
+): string {
+  const retry =
+    nextAttemptAt === null
+      ? ''
+      : ' ' +
+        trans.__(
+          'Next attempt in %1; click to retry now.',
+          formatDuration(nextAttemptAt - now.getTime(), trans)
+        );
+  switch (phase) {
+    case 'loading':
+      return trans.__('Connecting to the Virtual Compute Environment…');
+    case 'connected': {
+      const lines = [trans.__('Connected to the Virtual Compute Environment.')];
+      if (status?.identity) {
+        lines.push(
+          trans.__(
+            'Client %1; results go to %2.',
+            status.identity.client_key,
+            status.identity.primary_researcher_email
+          )
+        );
+      }
+      if (status?.quota) {
+        const quota = status.quota;
+        lines.push(
+          trans.__(
+            'Test-stage records used today: %1 of %2 (%3 left); resets at %4.',
+            formatCount(quota.used),
+            formatCount(quota.daily_limit),
+            formatCount(quota.remaining),
+            formatReset(quota.resets_at, now, trans)
+          )
+        );
+      }
+      lines.push(trans.__('Click for details.'));
+      return lines.join('\n');
+    }
+    case 'signed-out':
+      return trans.__(
+        'Not signed in to the Virtual Compute Environment. Click to sign in with your client key and secret.'
+      );
+    case 'rejected':
+      return (
+        (status?.platform.message ?? trans.__('The platform refused the credentials.')) +
+        ' ' +
+        trans.__('Click to sign in again.')
+      );
+    case 'unreachable':
+      return (status?.platform.message ?? trans.__('The platform is not answering.')) + retry;
+    case 'unavailable':
+      return (requestError ?? trans.__('The Jupyter server is not answering.')) + retry;
+  }
+}
