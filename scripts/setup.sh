@@ -15,7 +15,7 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3 || true)}
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || fail "Python 3.11 or newer is required; $PYTHON is $("$PYTHON" --version 2>&1)."
 command -v node >/dev/null || fail "Node.js 20 is required (node on PATH)."
-node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' \
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' \
   || fail "Node.js 20 or newer is required; node is $(node --version)."
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1   # Chromium comes from Debian, never a download
@@ -34,7 +34,7 @@ npm ci --no-progress
 
 step "jupyterlab_vce: editable install, labextension build"
 python -m pip install --quiet --no-build-isolation -e .
-jupyter labextension develop --overwrite . >/dev/null
+jupyter-builder develop --overwrite . >/dev/null
 jupyter server extension enable --sys-prefix jupyterlab_vce >/dev/null
 
 step "Installed"

@@ -42,6 +42,21 @@ test.describe('walking skeleton', () => {
     });
   });
 
+  test('loading JupyterLab with the extension logs no console error', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'error') {
+        errors.push(message.text());
+      }
+    });
+    page.on('pageerror', error => errors.push(error.message));
+    await page.reload();
+    await expect(page.locator(STATUS_ITEM)).toHaveText('VCE 0 / 5,000');
+    await page.evaluate(() => window.jupyterapp.commands.execute('vce:refresh-status'));
+    await expect(page.locator(STATUS_ITEM)).toHaveAttribute('data-phase', 'connected');
+    expect(errors).toEqual([]);
+  });
+
   test('the connection details name the project and the primary researcher', async ({ page }) => {
     await page.locator(STATUS_ITEM).click();
     const dialog = page.locator('.jp-Dialog');

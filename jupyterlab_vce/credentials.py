@@ -1,0 +1,71 @@
+"""The research client's credentials, held on the Jupyter server only.
+
+The secret is never part of a repr, a log line, an exception or a response.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .errors import InvalidRequest
+
+
+class CredentialsSource(StrEnum):
+    """Where the server's credentials came from (``credentials_source`` in the status)."""
+
+    #: Server configuration: ``RQS_CLIENT_KEY`` / ``RQS_CLIENT_SECRET`` or ``c.VCEApp``.
+    ENVIRONMENT = "environment"
+    #: Posted once by the researcher to ``POST /vce/api/session``.
+    SIGN_IN = "sign_in"
+    #: Generated for the embedded platform stand-in.
+    EMBEDDED = "embedded"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A client key and secret, and where they came from."""
+
+    client_key: str
+    client_secret: str = field(repr=False)
+    source: CredentialsSource
+
+
+def configured_credentials(
+    client_key: str | None, client_secret: str | None, source: CredentialsSource
+) -> Credentials | None:
+    """Credentials from configuration, or None unless both parts are set."""
+    if client_key and client_secret:
+        return Credentials(client_key, client_secret, source)
+    return None
+
+
+def parse_sign_in_body(body: bytes) -> Credentials:
+    """Read ``{"client_key", "client_secret"}`` posted by the sign-in dialog.
+
+    Raises :class:`InvalidRequest` saying what is wrong; never quotes the body.
+    """
+    try:
+        payload = json.loads(body or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidRequest(
+            'The body must be JSON: {"client_key": "...", "client_secret": "..."}.'
+        ) from None
+    if not isinstance(payload, dict):
+        raise InvalidRequest(
+            'The body must be a JSON object: {"client_key": "...", "client_secret": "..."}.'
+        )
+    missing = [name for name in ("client_key", "client_secret") if name not in payload]
+    if missing:
+        raise InvalidRequest(f"Missing field(s): {', '.join(missing)}.")
+    blank = [
+        name
+        for name in ("client_key", "client_secret")
+        if not isinstance(payload[name], str) or not payload[name].strip()
+    ]
+    if blank:
+        raise InvalidRequest(f"These fields must be non-empty strings: {', '.join(blank)}.")
+    return Credentials(
+        payload["client_key"].strip(), payload["client_secret"].strip(), CredentialsSource.SIGN_IN
+    )

@@ -1,0 +1,280 @@
+"""The embedded default: the platform stand-in (server-mock) as a child process.
+
+When no platform URL is configured, the server starts ``vce-mock`` on a free
+loopback port with one research client whose secret is random and persisted
+(0600) in the data directory, so restarts and running kernels keep working.
+The child never outlives the server: it is stopped with the extension, and on
+Linux the kernel kills it if the server dies first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import os
+import queue
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, MutableMapping
+from pathlib import Path
+from typing import IO
+
+from .config import ENV_API_URL, ENV_CLIENT_KEY, ENV_CLIENT_SECRET
+from .credentials import Credentials, CredentialsSource
+
+EMBEDDED_CLIENT_KEY = "vce-local-researcher"
+EMBEDDED_CLIENT_EMAIL = "researcher@vce.localhost"
+SECRET_FILE_NAME = "embedded-client-secret"
+READY_PATTERN = re.compile(r"^vce-mock listening on\s+(https?://\S+)$")
+REDACTED = "[secret]"
+#: Lines of the child's stderr kept to explain a failed start.
+STDERR_TAIL_LINES = 20
+STOP_GRACE_SECONDS = 5.0
+BUILD_HINT = (
+    "Build it with `npm ci && npm run build` in server-mock/, or point "
+    "c.VCEApp.mock_command / $VCE_MOCK_BIN at a vce-mock executable, or set RQS_API_URL "
+    "to a running platform; then restart JupyterLab."
+)
+_PR_SET_PDEATHSIG = 1
+
+
+class MockStartError(Exception):
+    """The stand-in could not be started; the message says what to do."""
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    """The embedded client's secret, created (random, 0600) on first use."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = data_dir / SECRET_FILE_NAME
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        secret = ""
+    if secret:
+        path.chmod(0o600)
+        return secret
+    secret = secrets.token_urlsafe(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    path.chmod(0o600)
+    return secret
+
+
+def embedded_credentials(configured: Credentials | None, data_dir: Path) -> tuple[Credentials, str]:
+    """The client to register with the stand-in, and the email of its researcher.
+
+    Credentials configured in the environment are registered as they are;
+    otherwise the local researcher with the persisted random secret.
+    """
+    if configured is not None:
+        return configured, EMBEDDED_CLIENT_EMAIL
+    secret = load_or_create_secret(data_dir)
+    return (
+        Credentials(EMBEDDED_CLIENT_KEY, secret, CredentialsSource.EMBEDDED),
+        EMBEDDED_CLIENT_EMAIL,
+    )
+
+
+def mock_arguments(
+    command: list[str], data_dir: Path, credentials: Credentials, email: str
+) -> list[str]:
+    """The stand-in's command line: loopback, a free port, our data dir and client."""
+    client = f"{credentials.client_key}:{credentials.client_secret}:{email}"
+    return [
+        *command,
+        "--host", "127.0.0.1",
+        "--port", "0",
+        "--data-dir", str(data_dir),
+        "--client", client,
+    ]  # fmt: skip
+
+
+def parse_ready_line(line: str) -> str | None:
+    """The URL in ``vce-mock listening on http://HOST:PORT``, else None."""
+    match = READY_PATTERN.match(line.strip())
+    return match.group(1) if match else None
+
+
+def redact(text: str, secret: str) -> str:
+    return text.replace(secret, REDACTED) if secret else text
+
+
+def export_environment(
+    environ: MutableMapping[str, str], url: str, credentials: Credentials
+) -> None:
+    """Give kernels started from now on the SDK's environment."""
+    environ[ENV_API_URL] = url
+    environ[ENV_CLIENT_KEY] = credentials.client_key
+    environ[ENV_CLIENT_SECRET] = credentials.client_secret
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """A preexec function asking Linux to SIGKILL the child when this server dies.
+
+    libc is loaded here, in the parent: the child only makes the system call.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent_pid:  # the server died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
+class EmbeddedPlatform:
+    """One running stand-in process, its output drained into the server log."""
+
+    def __init__(
+        self,
+        command: list[str],
+        data_dir: Path,
+        credentials: Credentials,
+        email: str,
+        log: logging.Logger,
+    ) -> None:
+        self.credentials = credentials
+        self._command = command
+        self._data_dir = data_dir
+        self._email = email
+        self._log = log
+        self._process: subprocess.Popen[str] | None = None
+        self._stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+        self._stderr_reader: threading.Thread | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float) -> str:
+        """Start the stand-in and wait until it listens; its base URL.
+
+        Blocks up to ``timeout`` seconds, so that the SDK's environment is set
+        before the server accepts its first request (and starts a kernel).
+        """
+        if not self._command:
+            raise MockStartError(f"The platform stand-in (server-mock) was not found. {BUILD_HINT}")
+        arguments = mock_arguments(self._command, self._data_dir, self.credentials, self._email)
+        self._log.info(
+            "Starting the embedded platform stand-in: %s",
+            redact(" ".join(arguments), self.credentials.client_secret),
+        )
+        try:
+            self._process = subprocess.Popen(
+                arguments,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+                start_new_session=True,  # the terminal's Ctrl-C is for Jupyter, not for it
+                preexec_fn=_die_with_parent(os.getpid()),
+            )
+        except OSError as error:
+            node_hint = (
+                "Install Node.js 20 or later. " if Path(self._command[0]).name == "node" else ""
+            )
+            raise MockStartError(
+                f"Could not run {self._command[0]!r} ({error.strerror or error}). "
+                + node_hint
+                + BUILD_HINT
+            ) from None
+        ready: queue.Queue[str | None] = queue.Queue()
+        self._drain(self._process.stdout, self._stdout_watcher(ready), lambda: ready.put(None))
+        self._stderr_reader = self._drain(self._process.stderr, self._keep_stderr)
+        return self._wait_until_ready(ready, timeout)
+
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """SIGTERM, then SIGKILL (its whole process group) after ``grace`` seconds."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, process.wait, grace)
+        except subprocess.TimeoutExpired:
+            self._log.warning(
+                "The platform stand-in did not stop within %.0f s; killing it.", grace
+            )
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await loop.run_in_executor(None, process.wait)
+        self._log.info("Stopped the embedded platform stand-in (pid %s).", process.pid)
+
+    def _wait_until_ready(self, ready: queue.Queue[str | None], timeout: float) -> str:
+        assert self._process is not None
+        try:
+            url = ready.get(timeout=timeout)
+        except queue.Empty:
+            self._process.kill()
+            self._process.wait()
+            raise MockStartError(
+                f"The platform stand-in did not report it was listening within {timeout:.0f} s."
+                f"{self._stderr_summary()} Raise c.VCEApp.mock_startup_timeout if the machine "
+                "is slow."
+            ) from None
+        if url is None:
+            code = self._process.wait()
+            raise MockStartError(
+                f"The platform stand-in exited with code {code} before it was listening."
+                f"{self._stderr_summary()} {BUILD_HINT}"
+            )
+        return url
+
+    def _stdout_watcher(self, ready: queue.Queue[str | None]) -> Callable[[str], None]:
+        """Handle stdout lines: the first ready line gives the URL, others are logged."""
+        announced = False
+
+        def handle(line: str) -> None:
+            nonlocal announced
+            url = None if announced else parse_ready_line(line)
+            if url is None:
+                self._log.info("[vce-mock] %s", line)
+                return
+            announced = True
+            ready.put(url)
+
+        return handle
+
+    def _keep_stderr(self, line: str) -> None:
+        self._stderr_tail.append(line)
+        self._log.info("[vce-mock] %s", line)
+
+    def _stderr_summary(self) -> str:
+        """The end of the child's stderr, once it has all been read."""
+        if self._stderr_reader is not None:
+            self._stderr_reader.join(timeout=1.0)
+        if not self._stderr_tail:
+            return ""
+        return " Its last output: " + " | ".join(self._stderr_tail)
+
+    def _drain(
+        self,
+        stream: IO[str] | None,
+        handle: Callable[[str], None],
+        on_end: Callable[[], None] | None = None,
+    ) -> threading.Thread:
+        """Read ``stream`` line by line (secret redacted) in a daemon thread."""
+        secret = self.credentials.client_secret
+
+        def pump() -> None:
+            for line in stream or ():
+                handle(redact(line.rstrip("\n"), secret))
+            if on_end is not None:
+                on_end()
+
+        reader = threading.Thread(target=pump, name="vce-mock-output", daemon=True)
+        reader.start()
+        return reader

@@ -1,0 +1,171 @@
+"""The ``/vce/api/`` routes: thin handlers over the platform client.
+
+Every route needs Jupyter's auth (and XSRF for writes) and answers errors with
+``{"error": {"code", "message", "log_id"}}``, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from http.client import responses
+from types import TracebackType
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from tornado.web import HTTPError, authenticated
+
+from .credentials import parse_sign_in_body
+from .errors import VCEError
+from .platform_client import IDENTITY_PATH, QUOTA_PATH, PlatformClient
+from .status import read_status
+
+API_PREFIX = "/vce/api"
+#: Settings keys through which the extension app hands state to the handlers.
+PLATFORM_SETTING = "vce_platform"
+EMBEDDED_SETTING = "vce_embedded"
+
+#: Routes answered by forwarding a GET to the platform, body unchanged:
+#: ``/vce/api/<name>`` -> platform path.
+FORWARDED_ROUTES: dict[str, str] = {
+    "identity": IDENTITY_PATH,
+    "quota": QUOTA_PATH,
+}
+
+HTTP_ERROR_CODES: dict[int, str] = {
+    400: "invalid_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def http_error(error: HTTPError) -> VCEError:
+    """The envelope-carrying form of a tornado/Jupyter HTTP error (auth, XSRF, 405...)."""
+    if error.log_message:
+        message = error.log_message % error.args if error.args else error.log_message
+    else:
+        message = error.reason or responses.get(error.status_code, "Error")
+    code = HTTP_ERROR_CODES.get(error.status_code, "http_error")
+    return VCEError(error.status_code, code, message)
+
+
+def internal_error() -> VCEError:
+    return VCEError(
+        500,
+        "internal_error",
+        "The jupyterlab_vce server extension failed unexpectedly. The Jupyter server log "
+        "has the details under this log id.",
+    )
+
+
+class VCEHandler(APIHandler):
+    """Base of the VCE routes: the platform client and the one error envelope."""
+
+    _internal_error: VCEError | None = None
+
+    @property
+    def platform(self) -> PlatformClient:
+        client: PlatformClient = self.settings[PLATFORM_SETTING]
+        return client
+
+    @property
+    def embedded(self) -> bool:
+        return bool(self.settings[EMBEDDED_SETTING])
+
+    async def write_status(self) -> None:
+        self.finish(json.dumps(await read_status(self.platform, embedded=self.embedded)))
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Expected errors in one line; unexpected ones with their traceback and log id."""
+        if isinstance(value, VCEError):
+            self.log.warning(
+                "%s %s -> %s %s: %s (log id %s)",
+                self.request.method,
+                self.request.path,
+                value.status,
+                value.code,
+                value.message,
+                value.log_id,
+            )
+        elif isinstance(value, HTTPError):
+            super().log_exception(typ, value, tb)
+        else:
+            self._internal_error = internal_error()
+            self.log.error(
+                "%s %s failed (log id %s)",
+                self.request.method,
+                self.request.path,
+                self._internal_error.log_id,
+                exc_info=(typ, value, tb),  # type: ignore[arg-type]
+            )
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Answer with the error envelope, whatever went wrong."""
+        exc_info = kwargs.get("exc_info")
+        value = exc_info[1] if exc_info else None
+        if isinstance(value, VCEError):
+            error = value
+        elif isinstance(value, HTTPError) or value is None:
+            error = http_error(value or HTTPError(status_code))
+        else:
+            error = self._internal_error or internal_error()
+        self.set_status(error.status)
+        self.finish(json.dumps(error.envelope()))
+
+
+class StatusHandler(VCEHandler):
+    """``GET /vce/api/status``: always 200, the platform's state inside."""
+
+    @authenticated
+    async def get(self) -> None:
+        await self.write_status()
+
+
+class SessionHandler(VCEHandler):
+    """``POST`` signs in with a client key and secret, ``DELETE`` signs out."""
+
+    @authenticated
+    async def post(self) -> None:
+        credentials = parse_sign_in_body(self.request.body)
+        await self.platform.sign_in(credentials)
+        self.log.info("Signed in to the platform with client key %r.", credentials.client_key)
+        await self.write_status()
+
+    @authenticated
+    async def delete(self) -> None:
+        self.platform.sign_out()
+        self.log.info("Signed out of the platform.")
+        await self.write_status()
+
+
+class ForwardHandler(VCEHandler):
+    """GET one platform route with the server's token; its body unchanged."""
+
+    def initialize(self, platform_path: str) -> None:
+        self.platform_path = platform_path
+
+    @authenticated
+    async def get(self) -> None:
+        body = await self.platform.get(self.platform_path, self.request.query)
+        self.finish(body)
+
+
+def route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
+    """The extension's routes (before the server's base URL is prepended)."""
+    routes: list[tuple[str, type[VCEHandler], dict[str, Any]]] = [
+        (f"{API_PREFIX}/status", StatusHandler, {}),
+        (f"{API_PREFIX}/session", SessionHandler, {}),
+    ]
+    routes += [
+        (f"{API_PREFIX}/{name}", ForwardHandler, {"platform_path": path})
+        for name, path in FORWARDED_ROUTES.items()
+    ]
+    return routes

@@ -1,0 +1,244 @@
+"""Asynchronous HTTP client of the platform's API (server-mock/openapi.yaml).
+
+Holds the credentials, gets an access token with the client-credentials grant,
+caches it in memory and refreshes it shortly before it expires, or once after
+the platform answers 401 to it. Concurrent refreshes share one token request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+
+from .credentials import Credentials
+from .errors import VCEError
+
+TOKEN_PATH = "/v2/oauth/token/"
+IDENTITY_PATH = "/v2/vce/me/"
+QUOTA_PATH = "/v2/vce/quota/"
+#: Refresh this many seconds before the token expires (at most half its lifetime).
+REFRESH_MARGIN_SECONDS = 60.0
+SIGN_IN_HINT = "Sign in with your client key and secret."
+NO_PLATFORM = "No platform is configured: set RQS_API_URL or c.VCEApp.platform_url."
+
+
+class PlatformError(VCEError):
+    """The platform answered with an error; carries its envelope (code, message, log_id)."""
+
+
+class PlatformUnreachable(PlatformError):
+    """The platform did not answer (503 ``platform_unreachable``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, "platform_unreachable", message)
+
+
+class CredentialsRejected(PlatformError):
+    """The platform refused the client key and secret (401 ``invalid_client``)."""
+
+
+class NotSignedIn(PlatformError):
+    """The server holds no credentials (401 ``not_signed_in``)."""
+
+    def __init__(self) -> None:
+        super().__init__(401, "not_signed_in", SIGN_IN_HINT)
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """A bearer token and the monotonic time after which it should be replaced."""
+
+    value: str = field(repr=False)
+    refresh_at: float
+
+    def is_fresh(self, now: float) -> bool:
+        return now < self.refresh_at
+
+
+def refresh_time(issued_at: float, expires_in: float) -> float:
+    """When to replace a token: 60 s before it expires, or halfway for short-lived ones."""
+    return issued_at + expires_in - min(REFRESH_MARGIN_SECONDS, expires_in / 2)
+
+
+def platform_error(response: HTTPResponse) -> PlatformError:
+    """The typed error for a non-2xx answer of the platform, keeping its envelope.
+
+    The platform's 4xx are the caller's business and keep their status; its 5xx
+    become 502, since the fault is behind this server.
+    """
+    status = response.code if 400 <= response.code < 500 else 502
+    error = _error_object(response.body)
+    code = str(error.get("code") or "platform_error")
+    message = str(
+        error.get("message")
+        or f"The platform answered HTTP {response.code} without saying why; try again later."
+    )
+    log_id = error.get("log_id")
+    if response.code == 401 and code == "invalid_client":
+        return CredentialsRejected(status, code, message, log_id)
+    return PlatformError(status, code, message, log_id)
+
+
+def _error_object(body: bytes | None) -> dict[str, Any]:
+    try:
+        error = json.loads(body or b"").get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def unreachable_message(base_url: str, reason: str) -> str:
+    return f"The platform at {base_url} is not answering ({reason})."
+
+
+class PlatformClient:
+    """The platform as seen from the Jupyter server: one client per server.
+
+    ``unavailable_message`` marks a platform that cannot be reached at all (the
+    embedded stand-in failed to start): every request then raises
+    :class:`PlatformUnreachable` with that message.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None,
+        credentials: Credentials | None = None,
+        *,
+        timeout: float = 20.0,
+        unavailable_message: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self._credentials = credentials
+        self._timeout = timeout
+        self.unavailable_message = unavailable_message
+        self._clock = clock
+        self._token: AccessToken | None = None
+        self._token_lock = asyncio.Lock()
+
+    @property
+    def credentials(self) -> Credentials | None:
+        return self._credentials
+
+    async def sign_in(self, credentials: Credentials) -> None:
+        """Verify the credentials by getting a token, then keep both.
+
+        On failure the previous credentials stay in place.
+        """
+        async with self._token_lock:
+            token = await self._request_token(credentials)
+            self._credentials = credentials
+            self._token = token
+
+    def sign_out(self) -> None:
+        """Forget the credentials and the token."""
+        self._credentials = None
+        self._token = None
+
+    async def get(self, path: str, query: str = "") -> bytes:
+        """GET a Bearer-protected platform route; the body of its 2xx answer."""
+        url = self._url(path) + (f"?{query}" if query else "")
+        token = await self._current_token()
+        response = await self._send(HTTPRequest(url, headers=_bearer(token)))
+        if response.code == 401:
+            token = await self._replace_rejected_token(token)
+            response = await self._send(HTTPRequest(url, headers=_bearer(token)))
+        if response.code >= 400:
+            raise platform_error(response)
+        return response.body
+
+    async def get_data(self, path: str) -> Any:
+        """GET a platform route and unwrap the ``data`` of its success envelope."""
+        body = await self.get(path)
+        try:
+            return json.loads(body)["data"]
+        except (ValueError, KeyError, TypeError):
+            raise PlatformError(
+                502, "platform_error", f"The platform answered {path} without a data envelope."
+            ) from None
+
+    async def _current_token(self) -> str:
+        token = self._token
+        if token is not None and token.is_fresh(self._clock()):
+            return token.value
+        async with self._token_lock:
+            token = self._token
+            if token is None or not token.is_fresh(self._clock()):
+                token = await self._fetch_token_for_current_credentials()
+            return token.value
+
+    async def _replace_rejected_token(self, rejected: str) -> str:
+        """A new token after the platform refused ``rejected``; one request for many callers."""
+        async with self._token_lock:
+            token = self._token
+            if token is None or token.value == rejected or not token.is_fresh(self._clock()):
+                token = await self._fetch_token_for_current_credentials()
+            return token.value
+
+    async def _fetch_token_for_current_credentials(self) -> AccessToken:
+        """Get a token and cache it, unless the credentials changed meanwhile."""
+        credentials = self._credentials
+        if credentials is None:
+            raise NotSignedIn()
+        token = await self._request_token(credentials)
+        self._token = token if self._credentials is credentials else None
+        return token
+
+    async def _request_token(self, credentials: Credentials) -> AccessToken:
+        form = urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_key": credentials.client_key,
+                "client_secret": credentials.client_secret,
+            }
+        )
+        issued_at = self._clock()
+        response = await self._send(
+            HTTPRequest(
+                self._url(TOKEN_PATH),
+                method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                body=form,
+            )
+        )
+        if response.code >= 400:
+            raise platform_error(response)
+        try:
+            answer = json.loads(response.body)
+            value = str(answer["access_token"])
+            expires_in = float(answer["expires_in"])
+        except (ValueError, KeyError, TypeError):
+            raise PlatformError(
+                502, "platform_error", "The platform answered the token request without a token."
+            ) from None
+        return AccessToken(value, refresh_time(issued_at, expires_in))
+
+    def _url(self, path: str) -> str:
+        if self.base_url is None:
+            raise PlatformUnreachable(self.unavailable_message or NO_PLATFORM)
+        return self.base_url + path
+
+    async def _send(self, request: HTTPRequest) -> HTTPResponse:
+        request.connect_timeout = self._timeout
+        request.request_timeout = self._timeout
+        request.headers["Accept"] = "application/json"
+        try:
+            return await AsyncHTTPClient().fetch(request, raise_error=False)
+        except HTTPClientError as error:  # timeouts (599)
+            raise PlatformUnreachable(
+                unreachable_message(str(self.base_url), error.message)
+            ) from None
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise PlatformUnreachable(unreachable_message(str(self.base_url), reason)) from None
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,38 @@
+"""A minimal platform stand-in process with vce-mock's command line and ready line.
+
+Used to test the embedded process's lifetime without node: it answers every
+GET with 200, echoes its client argument to stderr (so tests can check the
+log redacts it) and exits on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Answer(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the per-request log."""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--client")
+    options = parser.parse_args()
+    server = HTTPServer((options.host, options.port), Answer)
+    print(f"registered client {options.client}", file=sys.stderr, flush=True)
+    print(f"vce-mock listening on http://{options.host}:{server.server_port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""The embedded default against the real platform stand-in (server-mock, node)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient
+
+from jupyterlab_vce.config import CHECKOUT_MOCK_CLI
+from jupyterlab_vce.embedded import EMBEDDED_CLIENT_EMAIL, EMBEDDED_CLIENT_KEY
+
+from .conftest import Api
+from .test_embedded import is_running, vce_app
+
+BUILD_MESSAGE = (
+    f"server-mock is not built ({CHECKOUT_MOCK_CLI} is missing): run "
+    "`cd server-mock && npm ci && npm run build`, then rerun these tests."
+)
+
+
+def require_built_mock() -> None:
+    assert CHECKOUT_MOCK_CLI.is_file(), BUILD_MESSAGE
+    assert shutil.which("node"), "node is not on PATH: install Node.js 20 or later."
+
+
+@pytest.fixture
+def vce_config(tmp_path: Path) -> dict[str, Any]:
+    """Nothing configured but the data directory: the embedded default."""
+    return {"mock_data_dir": str(tmp_path / "mock-data")}
+
+
+async def test_embedded_default_runs_the_checkout_mock(jp_serverapp: Any) -> None:
+    require_built_mock()
+    app = vce_app(jp_serverapp)
+    assert app.mock_command == [shutil.which("node"), str(CHECKOUT_MOCK_CLI)]
+    assert is_running(app.embedded_platform.pid)
+
+
+async def test_status_is_connected_with_a_fresh_quota(
+    api: Api, jp_serverapp: Any, captured_log: io.StringIO
+) -> None:
+    require_built_mock()
+    code, status = await api.get("status")
+    assert code == 200
+    assert status["platform"]["state"] == "connected", status["platform"]["message"]
+    assert (status["embedded"], status["credentials_source"]) == (True, "embedded")
+    assert status["platform_url"] == os.environ["RQS_API_URL"]
+    assert status["quota"]["used"] == 0
+    assert status["quota"]["daily_limit"] == 5000
+    assert status["identity"]["client_key"] == EMBEDDED_CLIENT_KEY
+    assert status["identity"]["primary_researcher_email"] == EMBEDDED_CLIENT_EMAIL
+    code, quota = await api.get("quota")
+    assert (code, quota["data"]["remaining"]) == (200, 5000)
+    secret = os.environ["RQS_CLIENT_SECRET"]
+    assert all(secret.encode() not in body for body in api.bodies)
+    assert secret not in captured_log.getvalue()
+
+
+async def test_kernels_get_working_credentials_in_the_environment(jp_serverapp: Any) -> None:
+    require_built_mock()
+    assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
+    assert os.environ["RQS_CLIENT_KEY"] == EMBEDDED_CLIENT_KEY
+    form = {
+        "grant_type": "client_credentials",
+        "client_key": os.environ["RQS_CLIENT_KEY"],
+        "client_secret": os.environ["RQS_CLIENT_SECRET"],
+    }
+    response = await AsyncHTTPClient().fetch(
+        os.environ["RQS_API_URL"] + "/v2/oauth/token/", method="POST", body=urlencode(form)
+    )
+    assert json.loads(response.body)["token_type"] == "Bearer"
+
+
+async def test_sign_out_and_in_again_with_the_embedded_client(api: Api, jp_serverapp: Any) -> None:
+    require_built_mock()
+    code, status = await api.call("DELETE", "session")
+    assert (code, status["platform"]["state"]) == (200, "not_signed_in")
+    code, status = await api.sign_in(os.environ["RQS_CLIENT_KEY"], os.environ["RQS_CLIENT_SECRET"])
+    assert (code, status["platform"]["state"]) == (200, "connected")
+    code, body = await api.sign_in(EMBEDDED_CLIENT_KEY, "not-the-secret")
+    assert (code, body["error"]["code"]) == (401, "invalid_client")
+
+
+async def test_mock_is_gone_after_the_extension_stops(jp_serverapp: Any) -> None:
+    require_built_mock()
+    app = vce_app(jp_serverapp)
+    pid = app.embedded_platform.pid
+    await app.stop_extension()
+    assert not is_running(pid)

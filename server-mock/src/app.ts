@@ -1,0 +1,87 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook, registerTokenRoute } from './auth';
+import type { PlatformContext } from './context';
+import { ApiError, errorHandler, newLogId } from './errors';
+import { DEFAULT_DAILY_LIMIT } from './quota';
+import { registerIdentityRoute } from './routes/identity';
+import { registerQuotaRoute } from './routes/quota';
+import type { Store } from './store';
+
+export interface AppOptions {
+  store: Store;
+  /** Clock; injectable so tests can move time. */
+  now?: () => Date;
+  tokenTtlSeconds?: number;
+  dailyLimit?: number;
+  /** Fastify logger options; false (the default) for silence. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+/** One registered route: what the OpenAPI conformance test compares. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the platform serves (HEAD excluded). */
+    platformRoutes: RouteEntry[];
+  }
+}
+
+/** The platform's HTTP API: auth, identity, quota; every error an envelope. */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const context: PlatformContext = {
+    store: options.store,
+    now: options.now ?? (() => new Date()),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT
+  };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    genReqId: () => newLogId(context.now()),
+    routerOptions: { ignoreTrailingSlash: true },
+    // A number where a string belongs is the caller's mistake to hear about, not to guess.
+    ajv: { customOptions: { coerceTypes: false, allErrors: true } }
+  });
+
+  const routes: RouteEntry[] = [];
+  app.decorate('platformRoutes', routes);
+  app.addHook('onRoute', route => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method !== 'HEAD') {
+        routes.push({ method, url: route.url });
+      }
+    }
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const normalise = (url: string) => url.replace(/\/+$/, '');
+    const allowed = routes.filter(route => normalise(route.url) === normalise(path)).map(route => route.method);
+    const error =
+      allowed.length > 0
+        ? new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`)
+        : new ApiError(404, 'not_found', `There is no route ${request.method} ${path}; the routes are described in openapi.yaml.`);
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+    }
+    errorHandler(error, request, reply);
+  });
+
+  // JSON and forms only: anything else is a 415 that says what to send.
+  app.removeContentTypeParser('text/plain');
+  void app.register(formbody);
+  registerAuthHook(app, context);
+  registerTokenRoute(app, context);
+  registerIdentityRoute(app, context);
+  registerQuotaRoute(app, context);
+  return app;
+}

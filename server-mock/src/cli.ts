@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from './app';
+import { parseCli, USAGE, UsageError, type CliConfig } from './config';
+import { demoBanner, loadOrCreateDemoClient } from './demo-client';
+import { Store } from './store';
+
+export const DATABASE_FILE = 'vce-mock.sqlite';
+
+function readConfig(): CliConfig {
+  try {
+    return parseCli(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`vce-mock: ${error.message}\nRun "vce-mock --help" for the options.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (config.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = new Store(join(config.dataDir, DATABASE_FILE));
+  const now = new Date();
+  const clients = config.clients.length > 0 ? config.clients : [loadOrCreateDemoClient(config.dataDir)];
+  for (const client of clients) {
+    store.upsertClient(client, now);
+  }
+  if (config.clients.length === 0) {
+    process.stderr.write(`${demoBanner(clients[0])}\n`);
+  }
+
+  const app = buildApp({
+    store,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    dailyLimit: config.dailyLimit,
+    logger: { level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info', stream: process.stderr }
+  });
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    app.log.info(`${signal}: closing`);
+    await app.close();
+    store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  process.on('SIGINT', () => void close('SIGINT'));
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`vce-mock listening on http://${host}:${port}\n`);
+}
+
+main().catch(error => {
+  process.stderr.write(`vce-mock: could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

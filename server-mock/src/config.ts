@@ -1,0 +1,126 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_TOKEN_TTL_SECONDS } from './auth';
+import { DEFAULT_DAILY_LIMIT } from './quota';
+import type { ClientSpec } from './store';
+
+/** What `vce-mock` was asked to do. */
+export interface CliConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  clients: ClientSpec[];
+  tokenTtlSeconds: number;
+  dailyLimit: number;
+  help: boolean;
+}
+
+/** A flag the caller got wrong; the CLI prints it and exits with 2. */
+export class UsageError extends Error {}
+
+export const DEFAULT_PORT = 8910;
+export const DEFAULT_EMAIL = 'researcher@vce.localhost';
+
+export const USAGE = `Usage: vce-mock [options]
+
+A local stand-in of the Virtual Compute Environment platform's backend API.
+
+Options:
+  --host HOST              address to listen on (default 127.0.0.1)
+  --port PORT              port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
+  --data-dir DIR           where the SQLite database lives
+                           (default \${XDG_DATA_HOME:-~/.local/share}/vce-mock)
+  --client KEY:SECRET[:EMAIL]
+                           a research client (repeatable); without any, one demo
+                           client is generated once and its credentials printed
+  --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
+  --daily-limit N          test-stage records a client may receive a UTC day (default ${DEFAULT_DAILY_LIMIT})
+  --help                   show this help
+
+Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
+
+const CLIENT_KEY_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+const EMAIL_PATTERN = /^[^\s@:]+@[^\s@:]+$/;
+
+/** `KEY:SECRET[:EMAIL]`; the secret may itself contain colons. */
+export function parseClientSpec(spec: string): ClientSpec {
+  const first = spec.indexOf(':');
+  if (first <= 0) {
+    throw new UsageError(`--client "${mask(spec)}" must be KEY:SECRET or KEY:SECRET:EMAIL.`);
+  }
+  const clientKey = spec.slice(0, first);
+  let clientSecret = spec.slice(first + 1);
+  let email = DEFAULT_EMAIL;
+  const last = clientSecret.lastIndexOf(':');
+  if (last >= 0 && EMAIL_PATTERN.test(clientSecret.slice(last + 1))) {
+    email = clientSecret.slice(last + 1);
+    clientSecret = clientSecret.slice(0, last);
+  }
+  if (!CLIENT_KEY_PATTERN.test(clientKey)) {
+    throw new UsageError(
+      `--client key "${clientKey}" may only hold letters, digits, ".", "_" and "-" (at most 128).`
+    );
+  }
+  if (!clientSecret) {
+    throw new UsageError(`--client "${clientKey}:…" has an empty secret.`);
+  }
+  return { clientKey, clientSecret, email };
+}
+
+/** Show a client spec without its secret. */
+function mask(spec: string): string {
+  const first = spec.indexOf(':');
+  return first < 0 ? spec : `${spec.slice(0, first)}:***`;
+}
+
+function integerFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${value}".`);
+  }
+  return Number(value);
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'vce-mock');
+}
+
+/** Parse the command line; throws UsageError with a message for the caller. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        client: { type: 'string', multiple: true },
+        'token-ttl': { type: 'string' },
+        'daily-limit': { type: 'string' },
+        help: { type: 'boolean' }
+      }
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (!host.trim()) {
+    throw new UsageError('--host must not be empty.');
+  }
+  return {
+    host,
+    port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
+    dataDir: values['data-dir'] ?? defaultDataDir(env),
+    clients: (values.client ?? []).map(parseClientSpec),
+    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, 1, 31_536_000),
+    dailyLimit: integerFlag('daily-limit', values['daily-limit'], DEFAULT_DAILY_LIMIT, 1, 1_000_000_000),
+    help: values.help ?? false
+  };
+}

@@ -1,0 +1,16 @@
+import type { Store } from './store';
+
+/** What every route needs: the store, the clock and the platform's settings. */
+export interface PlatformContext {
+  store: Store;
+  now: () => Date;
+  /** Lifetime of an access token, in seconds (7200: research-api.md §1). */
+  tokenTtlSeconds: number;
+  /** Test-stage records a client may receive a UTC day (5,000: the seed). */
+  dailyLimit: number;
+}
+
+/** The success envelope of the platform's research routes (research-api.md §2). */
+export function ok<T>(data: T, logId: string): { data: T; error: { code: 'ok'; message: ''; log_id: string } } {
+  return { data, error: { code: 'ok', message: '', log_id: logId } };
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The platform's error codes (research-api.md §6 and §1), and ours. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_params'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'access_token_invalid'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'daily_quota_limit_exceeded'
+  | 'internal_error';
+
+/** `{"error": {"code", "message", "log_id"}}` (DESIGN.md: errors everywhere). */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; log_id: string };
+}
+
+/** A caller-facing error: its status, code and a message that says what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * A log id as the platform writes them: UTC `YYYYMMDDHHMMSS` and 12 hex
+ * characters (research-api.md §1 shows "2022…" ids).
+ */
+export function newLogId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return stamp + randomBytes(6).toString('hex').toUpperCase();
+}
+
+export function envelope(code: ErrorCode, message: string, logId: string): ErrorEnvelope {
+  return { error: { code, message, log_id: logId } };
+}
+
+/** Fastify's own 4xx errors, in words a caller can act on. */
+function describeFrameworkError(error: FastifyError): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'This content type is not accepted here: send application/json or application/x-www-form-urlencoded.'
+      );
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'payload_too_large', 'The request body is too large.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(
+        400,
+        'invalid_request',
+        'The body is empty but the content type says JSON: send a JSON object.'
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'invalid_request', 'The Content-Length header does not match the body.');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new ApiError(400, 'invalid_request', `The body is not valid JSON: ${error.message}`);
+  }
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    const details = error.validation
+      .map(issue => `${where}${issue.instancePath.replace(/\//g, '.')} ${issue.message}`)
+      .join('; ');
+    return new ApiError(400, 'invalid_params', `The request is not valid: ${details}.`);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, 'invalid_request', error.message);
+  }
+  return null;
+}
+
+/** Every error leaves as an envelope; a stack trace never does. */
+export function errorHandler(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply
+): void {
+  const known =
+    error instanceof ApiError ? error : describeFrameworkError(error as FastifyError);
+  const logId = request.id;
+  if (known) {
+    request.log.info({ code: known.code, status: known.statusCode }, known.message);
+    void reply.status(known.statusCode).send(envelope(known.code, known.message, logId));
+    return;
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  void reply
+    .status(500)
+    .send(
+      envelope(
+        'internal_error',
+        `The platform failed unexpectedly; quote log id ${logId} when you report it.`,
+        logId
+      )
+    );
+}

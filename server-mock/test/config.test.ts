@@ -1,0 +1,61 @@
+import { parseCli, parseClientSpec, UsageError } from '../src/config';
+
+describe('parseClientSpec', () => {
+  it('reads KEY:SECRET with the default email', () => {
+    expect(parseClientSpec('lab-1:s3cret')).toEqual({
+      clientKey: 'lab-1',
+      clientSecret: 's3cret',
+      email: 'researcher@vce.localhost'
+    });
+  });
+  it('reads KEY:SECRET:EMAIL, and secrets with colons', () => {
+    expect(parseClientSpec('lab-1:a:b:c:pi@uni.example')).toEqual({
+      clientKey: 'lab-1',
+      clientSecret: 'a:b:c',
+      email: 'pi@uni.example'
+    });
+    expect(parseClientSpec('lab-1:a:b')).toMatchObject({ clientSecret: 'a:b' });
+  });
+  it.each([
+    ['nokey', /must be KEY:SECRET/],
+    [':secret', /must be KEY:SECRET/],
+    ['lab 1:secret', /may only hold letters/],
+    ['lab-1:', /empty secret/]
+  ])('refuses %s', (spec, message) => {
+    expect(() => parseClientSpec(spec)).toThrow(UsageError);
+    expect(() => parseClientSpec(spec)).toThrow(message);
+  });
+  it('never repeats the secret in its message', () => {
+    expect(() => parseClientSpec('bad key:topsecret')).not.toThrow(/topsecret/);
+  });
+});
+
+describe('parseCli', () => {
+  it('has the documented defaults', () => {
+    const config = parseCli([], { XDG_DATA_HOME: '/data' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8910,
+      dataDir: '/data/vce-mock',
+      clients: [],
+      tokenTtlSeconds: 7200,
+      dailyLimit: 5000,
+      help: false
+    });
+  });
+  it('takes repeated clients and numbers', () => {
+    const config = parseCli(['--port', '0', '--client', 'a:1', '--client', 'b:2:b@x.org', '--token-ttl', '5']);
+    expect(config.port).toBe(0);
+    expect(config.clients.map(client => client.clientKey)).toEqual(['a', 'b']);
+    expect(config.tokenTtlSeconds).toBe(5);
+  });
+  it.each([
+    [['--port', 'http'], /--port must be a whole number from 0 to 65535/],
+    [['--port', '70000'], /--port must be a whole number/],
+    [['--token-ttl', '0'], /--token-ttl must be a whole number from 1/],
+    [['--colour'], /Unknown option '--colour'/],
+    [['stray'], /positional/]
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,26 @@
+"""JupyterLab server configuration for the Galata tests.
+
+The embedded platform stand-in starts with known credentials (tests/credentials.ts
+reads the same variables) and a fresh data directory, so every run starts at
+0 records used today.
+"""
+
+import os
+from pathlib import Path
+from tempfile import mkdtemp
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 (c is the config object Jupyter passes in)
+
+c.ServerApp.allow_root = True  # noqa: F821 (machines and CI run as root)
+
+# The embedded default: no RQS_API_URL, so the server extension starts server-mock.
+os.environ.pop("RQS_API_URL", None)
+os.environ.setdefault("VCE_UI_TEST_CLIENT_KEY", "galata-researcher")
+os.environ.setdefault("VCE_UI_TEST_CLIENT_SECRET", "galata-Secret-4f1c2e9a7b")
+os.environ["RQS_CLIENT_KEY"] = os.environ["VCE_UI_TEST_CLIENT_KEY"]
+os.environ["RQS_CLIENT_SECRET"] = os.environ["VCE_UI_TEST_CLIENT_SECRET"]
+
+c.VCEApp.mock_data_dir = mkdtemp(prefix="vce-galata-platform-")  # noqa: F821
+Path(c.VCEApp.mock_data_dir).chmod(0o700)  # noqa: F821

@@ -1,0 +1,44 @@
+import { expect, test } from '@jupyterlab/galata';
+
+const STATUS_ITEM = '#jp-vce-status';
+
+test('an unreachable platform shows its state, retries, and recovers on its own', async ({
+  page
+}) => {
+  const item = page.locator(STATUS_ITEM);
+  await expect(item).toHaveText('VCE 0 / 5,000');
+
+  // The platform goes away: the server extension reports it as unreachable.
+  let calls = 0;
+  await page.route('**/vce/api/status', async route => {
+    calls += 1;
+    const response = await route.fetch();
+    const status = await response.json();
+    await route.fulfill({
+      response,
+      json: {
+        ...status,
+        identity: null,
+        quota: null,
+        platform: {
+          state: 'unreachable',
+          message: 'The platform at http://127.0.0.1:1 is not answering; retrying.'
+        }
+      }
+    });
+  });
+  await page.evaluate(() => window.jupyterapp.commands.execute('vce:refresh-status'));
+  await expect(item).toHaveText('VCE unreachable');
+  await expect(item).toHaveAttribute('data-phase', 'unreachable');
+  await expect(item).toHaveAttribute('title', /is not answering; retrying\. Next attempt in \d+ s/);
+  await page.locator('.jp-StatusBar-Widget').screenshot({
+    path: test.info().outputPath('status-bar-unreachable.png')
+  });
+
+  // It retries by itself, with backoff (first retry about 2 s later).
+  await expect.poll(() => calls, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+
+  // The platform comes back: the next retry recovers without a reload.
+  await page.unroute('**/vce/api/status');
+  await expect(item).toHaveText('VCE 0 / 5,000', { timeout: 30_000 });
+});
