@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import IO
 
@@ -83,18 +83,26 @@ def embedded_credentials(configured: Credentials | None, data_dir: Path) -> tupl
     )
 
 
-def mock_arguments(
-    command: list[str], data_dir: Path, credentials: Credentials, email: str
-) -> list[str]:
-    """The stand-in's command line: loopback, a free port, our data dir and client."""
-    client = f"{credentials.client_key}:{credentials.client_secret}:{email}"
+#: The stand-in reads its client from here, which keeps the secret off `ps` listings.
+MOCK_CLIENT_ENV = "VCE_MOCK_CLIENT"
+
+
+def mock_arguments(command: list[str], data_dir: Path) -> list[str]:
+    """The stand-in's command line: loopback, a free port, our data dir."""
     return [
         *command,
         "--host", "127.0.0.1",
         "--port", "0",
         "--data-dir", str(data_dir),
-        "--client", client,
     ]  # fmt: skip
+
+
+def mock_environment(
+    environ: Mapping[str, str], credentials: Credentials, email: str
+) -> dict[str, str]:
+    """The stand-in's environment: ours, plus its client as ``KEY:SECRET:EMAIL``."""
+    client = f"{credentials.client_key}:{credentials.client_secret}:{email}"
+    return {**environ, MOCK_CLIENT_ENV: client}
 
 
 def parse_ready_line(line: str) -> str | None:
@@ -165,7 +173,7 @@ class EmbeddedPlatform:
         """
         if not self._command:
             raise MockStartError(f"The platform stand-in (server-mock) was not found. {BUILD_HINT}")
-        arguments = mock_arguments(self._command, self._data_dir, self.credentials, self._email)
+        arguments = mock_arguments(self._command, self._data_dir)
         self._log.info(
             "Starting the embedded platform stand-in: %s",
             redact(" ".join(arguments), self.credentials.client_secret),
@@ -173,6 +181,7 @@ class EmbeddedPlatform:
         try:
             self._process = subprocess.Popen(
                 arguments,
+                env=mock_environment(os.environ, self.credentials, self._email),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -8,6 +8,7 @@ log redacts it) and exits on SIGTERM.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -26,10 +27,10 @@ def main() -> None:
     parser.add_argument("--host")
     parser.add_argument("--port", type=int)
     parser.add_argument("--data-dir")
-    parser.add_argument("--client")
     options = parser.parse_args()
     server = HTTPServer((options.host, options.port), Answer)
-    print(f"registered client {options.client}", file=sys.stderr, flush=True)
+    client = os.environ.get("VCE_MOCK_CLIENT", "")
+    print(f"registered client {client}", file=sys.stderr, flush=True)
     print(f"vce-mock listening on http://{options.host}:{server.server_port}", flush=True)
     server.serve_forever()
 

@@ -24,7 +24,9 @@ from jupyterlab_vce.embedded import (
     embedded_credentials,
     export_environment,
     load_or_create_secret,
+    MOCK_CLIENT_ENV,
     mock_arguments,
+    mock_environment,
     parse_ready_line,
     redact,
 )
@@ -118,14 +120,18 @@ class TestEmbeddedSecret:
 
 class TestMockProcessHelpers:
     def test_arguments_bind_loopback_on_a_free_port(self, tmp_path: Path) -> None:
-        credentials = Credentials("key", "secret", CredentialsSource.EMBEDDED)
-        assert mock_arguments(["node", "cli.js"], tmp_path, credentials, "a@b.c") == [
+        arguments = mock_arguments(["node", "cli.js"], tmp_path)
+        assert arguments == [
             "node", "cli.js",
             "--host", "127.0.0.1",
             "--port", "0",
             "--data-dir", str(tmp_path),
-            "--client", "key:secret:a@b.c",
         ]  # fmt: skip
+
+    def test_the_client_travels_in_the_environment_not_the_command_line(self) -> None:
+        credentials = Credentials("key", "secret", CredentialsSource.EMBEDDED)
+        environment = mock_environment({"PATH": "/bin"}, credentials, "a@b.c")
+        assert environment == {"PATH": "/bin", MOCK_CLIENT_ENV: "key:secret:a@b.c"}
 
     @pytest.mark.parametrize(
         ("line", "url"),

@@ -45,6 +45,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => newLogId(context.now()),
+    // One line per refused or failed request (the error handler's), not two per request.
+    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true },
     // A number where a string belongs is the caller's mistake to hear about, not to guess.
     ajv: { customOptions: { coerceTypes: false, allErrors: true } }

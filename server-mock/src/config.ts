@@ -20,6 +20,8 @@ export interface CliConfig {
 export class UsageError extends Error {}
 
 export const DEFAULT_PORT = 8910;
+/** One more client, `KEY:SECRET[:EMAIL]`, out of sight of the process list. */
+export const CLIENT_ENV = 'VCE_MOCK_CLIENT';
 export const DEFAULT_EMAIL = 'researcher@vce.localhost';
 
 export const USAGE = `Usage: vce-mock [options]
@@ -33,7 +35,9 @@ Options:
                            (default \${XDG_DATA_HOME:-~/.local/share}/vce-mock)
   --client KEY:SECRET[:EMAIL]
                            a research client (repeatable); without any, one demo
-                           client is generated once and its credentials printed
+                           client is generated once and its credentials printed.
+                           The environment variable VCE_MOCK_CLIENT takes one more
+                           client the same way, and keeps its secret off \`ps\`
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --daily-limit N          test-stage records a client may receive a UTC day (default ${DEFAULT_DAILY_LIMIT})
   --help                   show this help
@@ -118,7 +122,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     host,
     port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
-    clients: (values.client ?? []).map(parseClientSpec),
+    clients: [...(values.client ?? []), ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])].map(parseClientSpec),
     tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, 1, 31_536_000),
     dailyLimit: integerFlag('daily-limit', values['daily-limit'], DEFAULT_DAILY_LIMIT, 1, 1_000_000_000),
     help: values.help ?? false

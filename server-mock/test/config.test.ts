@@ -49,6 +49,13 @@ describe('parseCli', () => {
     expect(config.clients.map(client => client.clientKey)).toEqual(['a', 'b']);
     expect(config.tokenTtlSeconds).toBe(5);
   });
+  it('takes one more client from VCE_MOCK_CLIENT', () => {
+    const config = parseCli(['--client', 'a:1'], { VCE_MOCK_CLIENT: 'hidden:s3cret:pi@uni.example' });
+    expect(config.clients).toEqual([
+      { clientKey: 'a', clientSecret: '1', email: 'researcher@vce.localhost' },
+      { clientKey: 'hidden', clientSecret: 's3cret', email: 'pi@uni.example' }
+    ]);
+  });
   it.each([
     [['--port', 'http'], /--port must be a whole number from 0 to 65535/],
     [['--port', '70000'], /--port must be a whole number/],

@@ -4,9 +4,11 @@ import { CLIENT_KEY, CLIENT_SECRET } from './credentials';
 
 const STATUS_ITEM = '#jp-vce-status';
 
-/** Sign in through the command, as a researcher would from the palette. */
+/** Open the sign-in dialog through its command (which resolves only when the dialog closes). */
 async function openSignInDialog(page: Page): Promise<void> {
-  await page.evaluate(() => window.jupyterapp.commands.execute('vce:sign-in'));
+  await page.evaluate(() => {
+    void window.jupyterapp.commands.execute('vce:sign-in');
+  });
   await expect(page.locator('.jp-Dialog')).toBeVisible();
 }
 
@@ -67,7 +69,7 @@ test.describe('walking skeleton', () => {
       'embedded local platform'
     );
     await dialog.screenshot({ path: test.info().outputPath('connection-details.png') });
-    await dialog.locator('.jp-mod-accept').click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
   });
 

@@ -1,6 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 
 const STATUS_ITEM = '#jp-vce-status';
+/** JupyterLab adds a cache-busting query to GET requests. */
+const STATUS_ROUTE = /\/vce\/api\/status(\?.*)?$/;
 
 test('an unreachable platform shows its state, retries, and recovers on its own', async ({
   page
@@ -10,7 +12,7 @@ test('an unreachable platform shows its state, retries, and recovers on its own'
 
   // The platform goes away: the server extension reports it as unreachable.
   let calls = 0;
-  await page.route('**/vce/api/status', async route => {
+  await page.route(STATUS_ROUTE, async route => {
     calls += 1;
     const response = await route.fetch();
     const status = await response.json();
@@ -39,6 +41,6 @@ test('an unreachable platform shows its state, retries, and recovers on its own'
   await expect.poll(() => calls, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
 
   // The platform comes back: the next retry recovers without a reload.
-  await page.unroute('**/vce/api/status');
+  await page.unroute(STATUS_ROUTE);
   await expect(item).toHaveText('VCE 0 / 5,000', { timeout: 30_000 });
 });
