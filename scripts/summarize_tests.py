@@ -7,8 +7,9 @@ from pathlib import Path
 
 
 def jest_counts(path: Path) -> tuple[int, int]:
+    """A suite that fails to run (a type error, say) counts as one failure."""
     report = json.loads(path.read_text())
-    return report["numPassedTests"], report["numFailedTests"]
+    return report["numPassedTests"], report["numFailedTests"] + report["numRuntimeErrorTestSuites"]
 
 
 def pytest_counts(path: Path) -> tuple[int, int]:

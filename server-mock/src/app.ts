@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook, registerTokenRoute } from './auth';
 import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './errors';
@@ -46,7 +46,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => newLogId(context.now()),
     // One line per refused or failed request (the error handler's), not two per request.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     // A number where a string belongs is the caller's mistake to hear about, not to guess.
     ajv: { customOptions: { coerceTypes: false, allErrors: true } }

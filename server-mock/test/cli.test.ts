@@ -39,10 +39,10 @@ describe('vce-mock CLI', () => {
     const token = await fetch(`${base}/v2/oauth/token/`, {
       method: 'POST',
       body: new URLSearchParams({ client_key: 'lab-1', client_secret: 's3cret', grant_type: 'client_credentials' })
-    }).then(response => response.json());
+    }).then(response => response.json() as Promise<{ access_token: string }>);
     const me = await fetch(`${base}/v2/vce/me/`, {
       headers: { authorization: `Bearer ${token.access_token}` }
-    }).then(response => response.json());
+    }).then(response => response.json() as Promise<{ data: { primary_researcher_email: string } }>);
     expect(me.data.primary_researcher_email).toBe('pi@uni.example');
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
