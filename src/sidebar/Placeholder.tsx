@@ -12,12 +12,13 @@ export function placeholderWidget(options: {
 }): ReactWidget {
   const widget = ReactWidget.create(
     <div className="jp-vce-Placeholder">
-      <h3 className="jp-vce-Placeholder-heading">{options.heading}</h3>
       <p className="jp-vce-Placeholder-badge">Placeholder: not built yet</p>
       <p>{options.explanation}</p>
       <p>{options.meanwhile}</p>
     </div>
   );
   widget.addClass('jp-vce-PlaceholderPanel');
+  // The side panel's section header shows it.
+  widget.title.label = options.heading;
   return widget;
 }
