@@ -5,7 +5,11 @@ import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './errors';
 import { DEFAULT_DAILY_LIMIT } from './quota';
 import { registerIdentityRoute } from './routes/identity';
+import type { PublicData } from './data/schema';
+import { cryptoRandomInt, type RandomInt } from './query/engine';
+import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
+import { registerTaskRoutes } from './routes/tasks';
 import type { Store } from './store';
 
 export interface AppOptions {
@@ -18,6 +22,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** The public data set (src/data/); without it the query routes answer 503. */
+  publicData?: PublicData;
+  /** Random integers for test-stage samples (default: node:crypto); seed it in tests. */
+  random?: RandomInt;
 }
 
 /** One registered route: what the OpenAPI conformance test compares. */
@@ -39,7 +47,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     store: options.store,
     now: options.now ?? (() => new Date()),
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-    dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT
+    dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    publicData: options.publicData,
+    random: options.random ?? cryptoRandomInt
   };
   const app = Fastify({
     logger: options.logger ?? false,
@@ -58,7 +68,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method !== 'HEAD') {
-        routes.push({ method, url: route.url });
+        // Path parameters as OpenAPI writes them: ":task_id" → "{task_id}".
+        routes.push({ method, url: route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}') });
       }
     }
   });
@@ -67,7 +78,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const normalise = (url: string) => url.replace(/\/+$/, '');
-    const allowed = routes.filter(route => normalise(route.url) === normalise(path)).map(route => route.method);
+    const matches = (template: string) =>
+      new RegExp(`^${normalise(template).replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(normalise(path));
+    const allowed = routes.filter(route => matches(route.url)).map(route => route.method);
     const error =
       allowed.length > 0
         ? new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`)
@@ -85,5 +98,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerTokenRoute(app, context);
   registerIdentityRoute(app, context);
   registerQuotaRoute(app, context);
+  registerQueryRoute(app, context);
+  registerTaskRoutes(app, context);
   return app;
 }

@@ -3,6 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app';
 import { parseCli, USAGE, UsageError, type CliConfig } from './config';
+import { loadFixtureData } from './data/fixture';
+import { openPublicData } from './data/open';
+import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
 import { Store } from './store';
 
@@ -18,6 +21,14 @@ function readConfig(): CliConfig {
     }
     throw error;
   }
+}
+
+/** The public data the query engine serves: a fixture, or the generated set of (seed, videos). */
+function loadPublicData(config: CliConfig): PublicData {
+  if (config.fixtureData !== null) {
+    return loadFixtureData(config.fixtureData);
+  }
+  return openPublicData({ dataDir: config.dataDir, seed: config.seed, videos: config.videos });
 }
 
 async function main(): Promise<void> {
@@ -37,8 +48,10 @@ async function main(): Promise<void> {
     process.stderr.write(`${demoBanner(clients[0])}\n`);
   }
 
+  const publicData = loadPublicData(config);
   const app = buildApp({
     store,
+    publicData,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
     logger: { level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info', stream: process.stderr }
@@ -52,6 +65,7 @@ async function main(): Promise<void> {
     app.log.info(`${signal}: closing`);
     await app.close();
     store.close();
+    publicData.db.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void close('SIGTERM'));

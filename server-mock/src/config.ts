@@ -13,6 +13,12 @@ export interface CliConfig {
   clients: ClientSpec[];
   tokenTtlSeconds: number;
   dailyLimit: number;
+  /** Size of the generated public data set (videos; users ≈ videos / 20, comments ≈ 3 a video). */
+  videos: number;
+  /** Seed of the generated public data set: same seed and size, same data. */
+  seed: number;
+  /** A fixture file to serve instead of generated data, or null. */
+  fixtureData: string | null;
   help: boolean;
 }
 
@@ -23,6 +29,10 @@ export const DEFAULT_PORT = 8910;
 /** One more client, `KEY:SECRET[:EMAIL]`, out of sight of the process list. */
 export const CLIENT_ENV = 'VCE_MOCK_CLIENT';
 export const DEFAULT_EMAIL = 'researcher@vce.localhost';
+export const DEFAULT_VIDEOS = 100_000;
+export const MAX_VIDEOS = 5_000_000;
+export const DEFAULT_SEED = 1;
+export const MAX_SEED = 4_294_967_295;
 
 export const USAGE = `Usage: vce-mock [options]
 
@@ -40,6 +50,12 @@ Options:
                            client the same way, and keeps its secret off \`ps\`
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --daily-limit N          test-stage records a client may receive a UTC day (default ${DEFAULT_DAILY_LIMIT})
+  --videos N               size of the synthetic public data: N videos, about N/20 users
+                           and 3N comments (default ${DEFAULT_VIDEOS}, 1 to ${MAX_VIDEOS}); generated
+                           once into DIR/public-data-s<SEED>-v<N>.sqlite, then reused
+  --seed S                 seed of the synthetic public data (default ${DEFAULT_SEED}, 0 to ${MAX_SEED}):
+                           the same seed and size always give the same data
+  --fixture-data FILE      serve the public data of a fixture file instead of generating it
   --help                   show this help
 
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
@@ -88,6 +104,13 @@ function integerFlag(name: string, value: string | undefined, fallback: number, 
   return Number(value);
 }
 
+function fixtureFlag(value: string | undefined): string | null {
+  if (value !== undefined && !value.trim()) {
+    throw new UsageError('--fixture-data must name a file.');
+  }
+  return value ?? null;
+}
+
 export function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(base, 'vce-mock');
@@ -108,6 +131,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         client: { type: 'string', multiple: true },
         'token-ttl': { type: 'string' },
         'daily-limit': { type: 'string' },
+        videos: { type: 'string' },
+        seed: { type: 'string' },
+        'fixture-data': { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -125,6 +151,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     clients: [...(values.client ?? []), ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])].map(parseClientSpec),
     tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, 1, 31_536_000),
     dailyLimit: integerFlag('daily-limit', values['daily-limit'], DEFAULT_DAILY_LIMIT, 1, 1_000_000_000),
+    videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
+    seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
+    fixtureData: fixtureFlag(values['fixture-data']),
     help: values.help ?? false
   };
 }

@@ -1,3 +1,5 @@
+import type { PublicData } from './data/schema';
+import type { RandomInt } from './query/engine';
 import type { Store } from './store';
 
 /** What every route needs: the store, the clock and the platform's settings. */
@@ -8,6 +10,10 @@ export interface PlatformContext {
   tokenTtlSeconds: number;
   /** Test-stage records a client may receive a UTC day (5,000: the seed). */
   dailyLimit: number;
+  /** The public data set the query routes read; absent → they answer 503. */
+  publicData?: PublicData;
+  /** Draws the test stage's random samples (crypto by default; seeded in tests). */
+  random: RandomInt;
 }
 
 /** The success envelope of the platform's research routes (research-api.md §2). */

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'daily_quota_limit_exceeded'
+  | 'data_unavailable'
+  | 'task_not_finished'
   | 'internal_error';
 
 /** `{"error": {"code", "message", "log_id"}}` (DESIGN.md: errors everywhere). */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { hashSecret, secretMatches, tokenDigest } from './secrets';
+import { hashSecret, newAccessToken, secretMatches, tokenDigest } from './secrets';
 
 /** A research client as configured (`--client KEY:SECRET[:EMAIL]`). */
 export interface ClientSpec {
@@ -52,8 +52,49 @@ const MIGRATIONS: string[] = [
      client_key TEXT,
      action     TEXT NOT NULL,
      detail     TEXT NOT NULL DEFAULT ''
-   );`
+   );`,
+  // Test stage (issue 3): a token's scope: research.vce (a researcher's) or
+  // research.vce.job (an execution-stage job's, all matches, paged, not charged).
+  `ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'research.vce';`,
+  `CREATE TABLE query_tasks (
+     task_id       TEXT PRIMARY KEY,
+     client_key    TEXT NOT NULL REFERENCES clients(client_key) ON DELETE CASCADE,
+     stage         TEXT NOT NULL CHECK (stage IN ('test', 'job')),
+     request       TEXT NOT NULL,
+     status        TEXT NOT NULL,
+     created_at    TEXT NOT NULL,
+     updated_at    TEXT NOT NULL,
+     count         INTEGER,
+     error_code    TEXT,
+     error_message TEXT,
+     result_ids    TEXT
+   );
+   CREATE INDEX query_tasks_client ON query_tasks(client_key, created_at);`
 ];
+
+/** A token's scope: a researcher's (test stage) or a job's (execution stage). */
+export type TokenScope = 'research.vce' | 'research.vce.job';
+export const RESEARCHER_SCOPE: TokenScope = 'research.vce';
+export const JOB_SCOPE: TokenScope = 'research.vce.job';
+
+export type TaskStatus = 'Created' | 'Validating' | 'Processing' | 'Completed' | 'AnalysisFailed' | 'Cancelled';
+
+/** A query task as stored. */
+export interface QueryTaskRecord {
+  taskId: string;
+  clientKey: string;
+  stage: 'test' | 'job';
+  /** The request body, as JSON text. */
+  request: string;
+  status: TaskStatus;
+  createdAt: string;
+  updatedAt: string;
+  count: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Test stage: the sampled ids, as JSON text. */
+  resultIds: string | null;
+}
 
 /** The project every rehearsal client belongs to unless told otherwise. */
 export const DEFAULT_PROJECT_NAME = 'Local rehearsal project';
@@ -130,18 +171,86 @@ export class Store {
     return row ? secretMatches(clientSecret, row.secret_salt, row.secret_hash) : false;
   }
 
-  saveToken(token: string, clientKey: string, issuedAt: number, expiresAt: number): void {
+  saveToken(token: string, clientKey: string, issuedAt: number, expiresAt: number, scope: TokenScope = RESEARCHER_SCOPE): void {
     this.db
-      .prepare('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(tokenDigest(token), clientKey, issuedAt, expiresAt);
+      .prepare('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope) VALUES (?, ?, ?, ?, ?)')
+      .run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope);
   }
 
-  /** The token's client and expiry, or null for a token never issued. */
-  findToken(token: string): { clientKey: string; expiresAt: number } | null {
+  /**
+   * A job-scoped token (`research.vce.job`) for a client: what issue 4's
+   * runner hands a job; tests issue one here.
+   */
+  issueJobToken(clientKey: string, now: Date, ttlSeconds = 7200): string {
+    const token = newAccessToken();
+    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, JOB_SCOPE);
+    return token;
+  }
+
+  /** The token's client, expiry and scope, or null for a token never issued. */
+  findToken(token: string): { clientKey: string; expiresAt: number; scope: TokenScope } | null {
     const row = this.db
-      .prepare('SELECT client_key, expires_at FROM tokens WHERE token_digest = ?')
-      .get(tokenDigest(token)) as { client_key: string; expires_at: number } | undefined;
-    return row ? { clientKey: row.client_key, expiresAt: row.expires_at } : null;
+      .prepare('SELECT client_key, expires_at, scope FROM tokens WHERE token_digest = ?')
+      .get(tokenDigest(token)) as { client_key: string; expires_at: number; scope: TokenScope } | undefined;
+    return row ? { clientKey: row.client_key, expiresAt: row.expires_at, scope: row.scope } : null;
+  }
+
+  createTask(task: QueryTaskRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(task.taskId, task.clientKey, task.stage, task.request, task.status, task.createdAt, task.updatedAt, task.count, task.errorCode, task.errorMessage, task.resultIds);
+  }
+
+  /** A client's task (another client's is as good as absent). */
+  getTask(taskId: string, clientKey?: string): QueryTaskRecord | null {
+    const row = this.db.prepare('SELECT * FROM query_tasks WHERE task_id = ?').get(taskId) as Record<string, unknown> | undefined;
+    if (!row || (clientKey !== undefined && row.client_key !== clientKey)) {
+      return null;
+    }
+    return {
+      taskId: row.task_id as string,
+      clientKey: row.client_key as string,
+      stage: row.stage as 'test' | 'job',
+      request: row.request as string,
+      status: row.status as TaskStatus,
+      createdAt: row.created_at as string,
+      updatedAt: row.updated_at as string,
+      count: row.count as number | null,
+      errorCode: row.error_code as string | null,
+      errorMessage: row.error_message as string | null,
+      resultIds: row.result_ids as string | null
+    };
+  }
+
+  /**
+   * Move a task to a new status, only from one of `from` (so a cancelled task
+   * stays cancelled); true when it moved.
+   */
+  updateTask(
+    taskId: string,
+    from: TaskStatus[],
+    change: { status: TaskStatus; updatedAt: string; count?: number | null; errorCode?: string | null; errorMessage?: string | null; resultIds?: string | null }
+  ): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE query_tasks SET status = ?, updated_at = ?,
+           count = coalesce(?, count), error_code = coalesce(?, error_code),
+           error_message = coalesce(?, error_message), result_ids = coalesce(?, result_ids)
+         WHERE task_id = ? AND status IN (SELECT value FROM json_each(?))`
+      )
+      .run(change.status, change.updatedAt, change.count ?? null, change.errorCode ?? null, change.errorMessage ?? null, change.resultIds ?? null, taskId, JSON.stringify(from));
+    return result.changes === 1;
+  }
+
+  /**
+   * Run `work` inside one immediate transaction (e.g. charge the quota and
+   * complete a task together: both or neither).
+   */
+  immediate<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 
   /** Forget tokens that expired more than a day ago (kept a while to say "expired"). */

@@ -33,7 +33,7 @@ describe('vce-mock CLI', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('listens on a free port, serves the API, and stops cleanly on SIGTERM', async () => {
-    const cli = startCli(['--port', '0', '--data-dir', dir, '--client', 'lab-1:s3cret:pi@uni.example']);
+    const cli = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000', '--client', 'lab-1:s3cret:pi@uni.example']);
     const base = await cli.address;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const token = await fetch(`${base}/v2/oauth/token/`, {
@@ -52,7 +52,7 @@ describe('vce-mock CLI', () => {
   });
 
   it('registers a demo client once, prints its credentials, and keeps them across restarts', async () => {
-    const first = startCli(['--port', '0', '--data-dir', dir]);
+    const first = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000']);
     await first.address;
     first.child.kill('SIGTERM');
     await first.exited;
@@ -60,7 +60,7 @@ describe('vce-mock CLI', () => {
     expect(statSync(join(dir, 'demo-client.json')).mode & 0o777).toBe(0o600);
     expect(first.stderr()).toContain(`client secret: ${saved.clientSecret}`);
 
-    const second = startCli(['--port', '0', '--data-dir', dir]);
+    const second = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000']);
     const base = await second.address;
     const response = await fetch(`${base}/v2/oauth/token/`, {
       method: 'POST',

@@ -21,7 +21,10 @@ const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '
 /** The documented path template a request path matches (trailing slash optional). */
 export function documentedPath(path: string): string | undefined {
   const bare = path.split('?')[0].replace(/\/+$/, '');
-  return Object.keys(openapi.paths).find(template => template.replace(/\/+$/, '') === bare);
+  // A template's {param} matches one path segment.
+  const pattern = (template: string) =>
+    new RegExp(`^${template.replace(/\/+$/, '').replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  return Object.keys(openapi.paths).find(template => pattern(template).test(bare));
 }
 
 /**

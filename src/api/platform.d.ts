@@ -68,6 +68,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/vce/query/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query the public data (test stage sample, or a job's pages)
+         * @description With a researcher's token (scope `research.vce`, the test stage): a uniformly
+         *     random sample of the matching records, at most `limit` (default 100, max 5,000),
+         *     only the requested fields; every record returned counts toward the client's
+         *     UTC day (5,000 by default). A query whose records exceed what remains is
+         *     refused whole (429, nothing charged).
+         *
+         *     With a job's token (scope `research.vce.job`, the execution stage): every
+         *     match in id order, `limit` per page (default 1,000, max 100,000), paged with
+         *     the opaque `cursor` of the previous page; not charged.
+         *
+         *     Groups combine with AND; `and` = all conditions true, `or` = any, `not` = none.
+         *     Operators and operations are case-insensitive; `field_values` are strings.
+         *     The fields and operations per category: src/query/catalogue.ts.
+         */
+        post: operations["query"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/query_tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a query task (run asynchronously)
+         * @description The same body as POST /v2/vce/query/ (without `cursor`); an invalid query is
+         *     refused at once (400). The task then moves Created → Validating → Processing →
+         *     Completed | AnalysisFailed (or Cancelled). A researcher's task draws its sample
+         *     and charges the quota when it completes (over quota → AnalysisFailed,
+         *     nothing charged); a job's task covers every match.
+         */
+        post: operations["createQueryTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/query_tasks/{task_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A query task's status */
+        get: operations["getQueryTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/query_tasks/{task_id}/result/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A completed task's records, paged */
+        get: operations["getQueryTaskResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/query_tasks/{task_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a task that has not finished */
+        post: operations["cancelQueryTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -129,18 +236,170 @@ export interface components {
             data: components["schemas"]["Quota"];
             error: components["schemas"]["OkStatus"];
         };
+        /** @enum {string} */
+        Category: "video" | "comment" | "user";
+        QueryCondition: {
+            /** @description A condition field of the category (e.g. like_count). */
+            field: string;
+            /** @description EQ, IN, GT, GTE, LT, LTE, LIKE or CONTAINS (any case), as the field allows. */
+            operator: string;
+            field_values: string[];
+        };
+        QueryRequest: {
+            /** @description video, comment or user (any case). */
+            category: string;
+            condition_groups?: {
+                /** @description and, or or not (any case). */
+                operator: string;
+                conditions: components["schemas"]["QueryCondition"][];
+            }[];
+            /** @description The fields to return, a comma-separated string or a list. */
+            fields: string | string[];
+            /** @description Test stage: default 100, max 5,000. Job: per page, default 1,000, max 100,000. */
+            limit?: number;
+            /** @description YYYYMMDD (UTC), from the start of that day (not for users). */
+            start_date?: string;
+            /** @description YYYYMMDD (UTC), to the end of that day. */
+            end_date?: string;
+            /** @description Job token only: the previous page's cursor. */
+            cursor?: string;
+        };
+        /** @description One record, with only the requested fields; absent values (and empty lists) are omitted. */
+        QueryRecord: {
+            [key: string]: string | number | boolean | string[];
+        };
+        QueryEnvelope: {
+            data: {
+                category: components["schemas"]["Category"];
+                records: components["schemas"]["QueryRecord"][];
+                /** @description Records in this answer. */
+                count: number;
+                quota?: components["schemas"]["Quota"];
+                /** @description Job token only. */
+                cursor?: string | null;
+                /** @description Job token only. */
+                has_more?: boolean;
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        QueryProblem: {
+            /** @description Where: a key or a path such as condition_groups[0].conditions[1].field_values[0]. */
+            field: string;
+            operation?: string;
+            value?: unknown;
+            message: string;
+        };
+        QueryTask: {
+            task_id: string;
+            /** @enum {string} */
+            status: "Created" | "Validating" | "Processing" | "Completed" | "AnalysisFailed" | "Cancelled";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Records the result holds (once Completed). */
+            count?: number;
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
+        QueryTaskEnvelope: {
+            data: components["schemas"]["QueryTask"];
+            error: components["schemas"]["OkStatus"];
+        };
+        ErrorStatus: {
+            code: string;
+            message: string;
+            log_id: components["schemas"]["LogId"];
+        };
         /** @description UTC time of the request and 12 hex characters; quote it when reporting a problem. */
         LogId: string;
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_params" | "invalid_client" | "unsupported_grant_type" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "internal_error";
+                code: "invalid_request" | "invalid_params" | "invalid_client" | "unsupported_grant_type" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "internal_error";
                 message: string;
                 log_id: components["schemas"]["LogId"];
             };
         };
     };
     responses: {
+        /**
+         * @description The query (or a body, page size or cursor) is not valid (`invalid_params`), or the
+         *     body is not JSON (`invalid_request`). For `invalid_params`, `data.problems` lists
+         *     each problem: where, the operation and value, and what is allowed.
+         */
+        InvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "problems": [
+                 *           {
+                 *             "field": "condition_groups[0].conditions[0].field_values[0]",
+                 *             "operation": "GTE",
+                 *             "value": "ten",
+                 *             "message": "like_count GTE \"ten\": like_count takes integers written as strings, e.g. \"10\"."
+                 *           }
+                 *         ]
+                 *       },
+                 *       "error": {
+                 *         "code": "invalid_params",
+                 *         "message": "The query is not valid: like_count GTE \"ten\": like_count takes integers written as strings, e.g. \"10\".",
+                 *         "log_id": "20261125054322C9836BCFDD8D"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"] | {
+                    data: {
+                        problems: components["schemas"]["QueryProblem"][];
+                    };
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "invalid_params";
+                    };
+                };
+            };
+        };
+        /** @description The records the query would return exceed what remains of the UTC day's quota; refused whole, nothing charged (`daily_quota_limit_exceeded`). */
+        QuotaExceeded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: {
+                        quota: components["schemas"]["Quota"];
+                    };
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "daily_quota_limit_exceeded";
+                    };
+                };
+            };
+        };
+        /** @description No public data set is loaded (`data_unavailable`). */
+        DataUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The task is not Completed yet (result), or already finished (cancel) (`task_not_finished`). */
+        TaskConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description A missing or malformed field, malformed JSON, or a grant type other than client_credentials. */
         BadRequest: {
             headers: {
@@ -205,7 +464,9 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        TaskId: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -347,6 +608,191 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "video",
+                 *       "condition_groups": [
+                 *         {
+                 *           "operator": "and",
+                 *           "conditions": [
+                 *             {
+                 *               "field": "like_count",
+                 *               "operator": "gte",
+                 *               "field_values": [
+                 *                 "10"
+                 *               ]
+                 *             }
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "fields": "display_name,video_description,create_time,id",
+                 *       "limit": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description The sample (researcher token) or a page (job token). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryEnvelope"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["QuotaExceeded"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    createQueryTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description The task, created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            task_id: string;
+                            /** @constant */
+                            status: "Created";
+                        };
+                        error: components["schemas"]["OkStatus"];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    getQueryTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryTaskEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    getQueryTaskResult: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of the previous page; none for the first. */
+                cursor?: string;
+                /** @description Records a page, 1 to 100,000 (default 1,000). */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the task's records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            task_id: string;
+                            category: components["schemas"]["Category"];
+                            records: components["schemas"]["QueryRecord"][];
+                            count: number;
+                            cursor: string | null;
+                            has_more: boolean;
+                        };
+                        error: components["schemas"]["OkStatus"];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["TaskConflict"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    cancelQueryTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task, now Cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryTaskEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["TaskConflict"];
         };
     };
 }

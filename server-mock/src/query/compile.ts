@@ -1,0 +1,117 @@
+import { CATALOGUE } from './catalogue';
+import type { TimeRange, TypedCondition, TypedQuery, Value } from './validate';
+
+/**
+ * A typed query → a parameterised WHERE clause over its category's table
+ * (aliased `t`). Values are always bound parameters; identifiers come only
+ * from the catalogue. Groups combine with AND; within a group `and` needs
+ * every condition, `or` any, `not` none.
+ */
+
+export interface CompiledWhere {
+  table: string;
+  /** A boolean SQL expression over `t` ("1" when nothing filters). */
+  where: string;
+  params: unknown[];
+}
+
+/** An FTS5 phrase: the term in double quotes, its quotes doubled (never FTS syntax). */
+export function ftsPhrase(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+/** A LIKE pattern for "contains": % and _ and the escape character itself escaped. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, match => `\\${match}`)}%`;
+}
+
+function placeholders(count: number): string {
+  return new Array(count).fill('?').join(', ');
+}
+
+function timeCondition(column: string, operation: string, ranges: TimeRange[], params: unknown[]): string {
+  const [first] = ranges;
+  switch (operation) {
+    case 'GT':
+      params.push(first.to);
+      return `${column} >= ?`;
+    case 'GTE':
+      params.push(first.from);
+      return `${column} >= ?`;
+    case 'LT':
+      params.push(first.from);
+      return `${column} < ?`;
+    case 'LTE':
+      params.push(first.to);
+      return `${column} < ?`;
+    default: {
+      // EQ / IN: within any of the ranges (an epoch second is a 1-second range).
+      const parts = ranges.map(range => {
+        params.push(range.from, range.to);
+        return `(${column} >= ? AND ${column} < ?)`;
+      });
+      return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+    }
+  }
+}
+
+const COMPARATORS: Record<string, string> = { EQ: '=', GT: '>', GTE: '>=', LT: '<', LTE: '<=' };
+
+function compileCondition(condition: TypedCondition, params: unknown[]): string {
+  const { spec, operation, values } = condition;
+  const source = spec.source;
+  if (source.kind === 'keyword') {
+    // Any of the phrases, in the description or hashtags (FTS5, rowid = video id).
+    params.push(values.map(value => ftsPhrase(String(value))).join(' OR '));
+    return 't.id IN (SELECT rowid FROM video_search WHERE video_search MATCH ?)';
+  }
+  if (source.kind === 'side') {
+    // Hashtags and effects live in side tables (one row per video and value).
+    // `id IN (subquery)` is EXISTS by another name, and lets SQLite drive the
+    // scan from the side table's (value, video_id) index when it is selective.
+    params.push(...values);
+    return `t.id IN (SELECT video_id FROM ${source.table} WHERE ${source.column} IN (${placeholders(values.length)}))`;
+  }
+  const column = `t.${source.column}`;
+  if (spec.type === 'time') {
+    return timeCondition(column, operation, values as TimeRange[], params);
+  }
+  if (operation === 'LIKE') {
+    const parts = values.map(value => {
+      params.push(likeContains(String(value)));
+      return `${column} LIKE ? ESCAPE '\\'`;
+    });
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  }
+  if (operation === 'IN') {
+    params.push(...(values as (number | bigint | string)[]));
+    return `${column} IN (${placeholders(values.length)})`;
+  }
+  params.push(values[0] as Exclude<Value, TimeRange>);
+  return `${column} ${COMPARATORS[operation]} ?`;
+}
+
+export function compileWhere(query: TypedQuery): CompiledWhere {
+  const spec = CATALOGUE[query.category];
+  const params: unknown[] = [];
+  const clauses: string[] = [];
+  for (const group of query.groups) {
+    const parts = group.conditions.map(condition => compileCondition(condition, params));
+    if (parts.length === 0) {
+      continue;
+    }
+    if (group.operator === 'and') {
+      clauses.push(`(${parts.join(' AND ')})`);
+    } else if (group.operator === 'or') {
+      clauses.push(`(${parts.join(' OR ')})`);
+    } else {
+      // A condition on an absent value (NULL) is false, so NOT keeps the record.
+      clauses.push(`NOT COALESCE((${parts.join(' OR ')}), 0)`);
+    }
+  }
+  if (query.timeRange && spec.timeColumn) {
+    clauses.push(`(t.${spec.timeColumn} >= ? AND t.${spec.timeColumn} < ?)`);
+    params.push(query.timeRange.from, query.timeRange.to);
+  }
+  return { table: spec.table, where: clauses.length > 0 ? clauses.join(' AND ') : '1', params };
+}
