@@ -29,6 +29,9 @@ python -m pip install --quiet -r requirements-dev.txt
 step "Platform stand-in (server-mock): npm ci && build"
 (cd server-mock && npm ci --no-progress && npm run build)
 
+step "SDK stand-in (pyrqs): editable install into .venv, where kernels find it"
+python -m pip install --quiet --no-build-isolation -e server-mock/python
+
 step "Extension node packages: npm ci"
 npm ci --no-progress
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README's second command (and CI's): install everything, then run every test:
-# jest (server-mock, frontend), pytest (server extension), Galata in Debian's Chromium.
+# jest (server-mock, frontend), pytest (server extension, pyrqs SDK), Galata in Debian's Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -36,6 +36,8 @@ run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
+  "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"
 run "Galata: JupyterLab in Chromium" bash -c \
   "cd ui-tests && npm ci --no-progress && PLAYWRIGHT_JSON_OUTPUT_NAME='$REPORTS/galata.json' npx playwright test --reporter=line,json"
 
