@@ -10,10 +10,16 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { registerTaskRoutes } from './routes/tasks';
-import type { Store } from './store';
+import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
-  store: Store;
+  /**
+   * The platform's state: an open Store (the caller closes it), or the path of
+   * its SQLite file (opened here, closed with the app).
+   */
+  store: Store | string;
+  /** Research clients to register (or update) before serving. */
+  clients?: ClientSpec[];
   /** Clock; injectable so tests can move time. */
   now?: () => Date;
   tokenTtlSeconds?: number;
@@ -43,9 +49,15 @@ declare module 'fastify' {
 
 /** The platform's HTTP API: auth, identity, quota; every error an envelope. */
 export function buildApp(options: AppOptions): FastifyInstance {
+  const ownsStore = typeof options.store === 'string';
+  const store = typeof options.store === 'string' ? new Store(options.store) : options.store;
+  const now = options.now ?? (() => new Date());
+  for (const client of options.clients ?? []) {
+    store.upsertClient(client, now());
+  }
   const context: PlatformContext = {
-    store: options.store,
-    now: options.now ?? (() => new Date()),
+    store,
+    now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     publicData: options.publicData,
@@ -59,8 +71,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     // A number where a string belongs is the caller's mistake to hear about, not to guess.
-    ajv: { customOptions: { coerceTypes: false, allErrors: true } }
+    ajv: { customOptions: { coerceTypes: false, allErrors: true } },
+    // Bad percent-encoding or an overlong path parameter: the envelope too.
+    frameworkErrors: errorHandler
   });
+  if (ownsStore) {
+    app.addHook('onClose', async () => store.close());
+  }
 
   const routes: RouteEntry[] = [];
   app.decorate('platformRoutes', routes);

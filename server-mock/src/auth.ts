@@ -53,9 +53,10 @@ export function registerTokenRoute(app: FastifyInstance, context: PlatformContex
       throw new ApiError(400, 'invalid_request', missing);
     }
     if (body.grant_type !== 'client_credentials') {
+      // 400 invalid_request, as docs/contracts.md fixes it for a wrong grant type.
       throw new ApiError(
         400,
-        'unsupported_grant_type',
+        'invalid_request',
         `Grant type "${body.grant_type}" is not supported: use grant_type=client_credentials.`
       );
     }

@@ -7,7 +7,6 @@ import { loadFixtureData } from './data/fixture';
 import { openPublicData } from './data/open';
 import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
-import { Store } from './store';
 
 export const DATABASE_FILE = 'vce-mock.sqlite';
 
@@ -38,19 +37,15 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = new Store(join(config.dataDir, DATABASE_FILE));
-  const now = new Date();
   const clients = config.clients.length > 0 ? config.clients : [loadOrCreateDemoClient(config.dataDir)];
-  for (const client of clients) {
-    store.upsertClient(client, now);
-  }
   if (config.clients.length === 0) {
     process.stderr.write(`${demoBanner(clients[0])}\n`);
   }
 
   const publicData = loadPublicData(config);
   const app = buildApp({
-    store,
+    store: join(config.dataDir, DATABASE_FILE),
+    clients,
     publicData,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
@@ -64,7 +59,6 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info(`${signal}: closing`);
     await app.close();
-    store.close();
     publicData.db.close();
     process.exit(0);
   };

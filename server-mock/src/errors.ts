@@ -6,7 +6,6 @@ export type ErrorCode =
   | 'invalid_request'
   | 'invalid_params'
   | 'invalid_client'
-  | 'unsupported_grant_type'
   | 'access_token_invalid'
   | 'not_found'
   | 'method_not_allowed'
@@ -47,8 +46,19 @@ export function envelope(code: ErrorCode, message: string, logId: string): Error
   return { error: { code, message, log_id: logId } };
 }
 
+/** A schema violation in words: where, and what the schema wanted. */
+function describeValidation(error: FastifyError): string {
+  const where = error.validationContext ?? 'request';
+  const issues = error.validation ?? [];
+  if (where === 'body' && issues.some(issue => issue.instancePath === '' && issue.keyword === 'type')) {
+    return 'The request needs a body that is an object: send a JSON object (application/json) or a form (application/x-www-form-urlencoded).';
+  }
+  const details = issues.map(issue => `${where}${issue.instancePath.replace(/\//g, '.')} ${issue.message}`).join('; ');
+  return `The request is not valid: ${details}.`;
+}
+
 /** Fastify's own 4xx errors, in words a caller can act on. */
-function describeFrameworkError(error: FastifyError): ApiError | null {
+function describeFrameworkError(error: FastifyError, request: FastifyRequest): ApiError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(
@@ -57,7 +67,11 @@ function describeFrameworkError(error: FastifyError): ApiError | null {
         'This content type is not accepted here: send application/json or application/x-www-form-urlencoded.'
       );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'payload_too_large', 'The request body is too large.');
+      return new ApiError(
+        413,
+        'payload_too_large',
+        `The request body is larger than the ${request.routeOptions.bodyLimit} bytes this route accepts: send a smaller body.`
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError(
         400,
@@ -66,16 +80,28 @@ function describeFrameworkError(error: FastifyError): ApiError | null {
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'invalid_request', 'The Content-Length header does not match the body.');
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(
+        400,
+        'invalid_request',
+        'The URL is not valid: a percent sign must start an escape such as %20; encode the path with encodeURIComponent.'
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(
+        404,
+        'not_found',
+        `There is no resource at ${request.url.split('?')[0].slice(0, 200)}: one of its path parameters is longer than any id the platform issues.`
+      );
   }
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new ApiError(400, 'invalid_request', `The body is not valid JSON: ${error.message}`);
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new ApiError(
+      400,
+      'invalid_request',
+      'The body is not valid JSON although Content-Type says application/json: fix it and send it again.'
+    );
   }
   if (error.validation) {
-    const where = error.validationContext ?? 'request';
-    const details = error.validation
-      .map(issue => `${where}${issue.instancePath.replace(/\//g, '.')} ${issue.message}`)
-      .join('; ');
-    return new ApiError(400, 'invalid_params', `The request is not valid: ${details}.`);
+    return new ApiError(400, 'invalid_params', describeValidation(error));
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new ApiError(error.statusCode, 'invalid_request', error.message);
@@ -90,7 +116,7 @@ export function errorHandler(
   reply: FastifyReply
 ): void {
   const known =
-    error instanceof ApiError ? error : describeFrameworkError(error as FastifyError);
+    error instanceof ApiError ? error : describeFrameworkError(error as FastifyError, request);
   const logId = request.id;
   if (known) {
     request.log.info({ code: known.code, status: known.statusCode }, known.message);

@@ -22,7 +22,8 @@ export type UsageGrant =
   | { granted: true; used: number }
   | { granted: false; used: number; remaining: number };
 
-const MIGRATIONS: string[] = [
+/** The schema, one step a version; `PRAGMA user_version` says how many steps a file has. */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE clients (
      client_key   TEXT PRIMARY KEY,
      secret_salt  BLOB NOT NULL,
@@ -163,12 +164,19 @@ export class Store {
       : null;
   }
 
-  /** True when the key exists and the secret is its secret. */
+  /**
+   * True when the key exists and the secret is its secret. An unknown key costs
+   * the same scrypt as a known one, so timing does not tell which keys exist.
+   */
   verifyClient(clientKey: string, clientSecret: string): boolean {
     const row = this.db
       .prepare('SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?')
       .get(clientKey) as { secret_salt: Buffer; secret_hash: Buffer } | undefined;
-    return row ? secretMatches(clientSecret, row.secret_salt, row.secret_hash) : false;
+    if (!row) {
+      hashSecret(clientSecret);
+      return false;
+    }
+    return secretMatches(clientSecret, row.secret_salt, row.secret_hash);
   }
 
   saveToken(token: string, clientKey: string, issuedAt: number, expiresAt: number, scope: TokenScope = RESEARCHER_SCOPE): void {

@@ -48,14 +48,14 @@ describe('POST /v2/oauth/token/', () => {
     expect(response.json().error.message).toContain(message);
   });
 
-  it('refuses another grant type and says which one to use', async () => {
+  it('refuses another grant type with invalid_request and says which one to use', async () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
       ...form({ client_key: ALICE.clientKey, client_secret: ALICE.clientSecret, grant_type: 'password' })
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'unsupported_grant_type' });
+    expect(response.json().error).toMatchObject({ code: 'invalid_request' });
     expect(response.json().error.message).toContain('grant_type=client_credentials');
   });
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +28,11 @@ function startCli(args: string[]) {
 }
 
 describe('vce-mock CLI', () => {
+  beforeAll(() => {
+    if (!existsSync(CLI)) {
+      throw new Error(`${CLI} is missing: run "npm run build" before "npm test".`);
+    }
+  });
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vce-cli-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +74,17 @@ describe('vce-mock CLI', () => {
     expect(response.status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  });
+
+  it.each([
+    [['--client', 'no-secret'], '--client "no-secret" must be KEY:SECRET or KEY:SECRET:EMAIL.'],
+    [['--daily-limit', '-5'], '--daily-limit'],
+    [['--colour'], "Unknown option '--colour'"]
+  ])('exits with 2 on %j, saying what is wrong', (argv, message) => {
+    const result = spawnSync(process.execPath, [CLI, ...argv], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
   });
 
   it('exits with 2 and a clear message on a bad flag', () => {

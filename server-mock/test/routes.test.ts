@@ -96,13 +96,54 @@ describe('bad input never gets a 5xx', () => {
     }
   });
 
-  it('answers an oversized body with 413', async () => {
+  it('answers an oversized body with 413 naming the limit', async () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
       payload: { client_key: 'x'.repeat(4096), client_secret: 's', grant_type: 'client_credentials' }
     });
     expect(response.statusCode).toBe(413);
-    expect(response.json().error.code).toBe('payload_too_large');
+    expect(response.json().error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'The request body is larger than the 1024 bytes this route accepts: send a smaller body.'
+    });
+  });
+
+  it('answers a missing body with 400 saying what to send', async () => {
+    const response = await call(platform.app, { method: 'POST', url: '/v2/oauth/token/' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toBe(
+      'The request needs a body that is an object: send a JSON object (application/json) or a form (application/x-www-form-urlencoded).'
+    );
+  });
+
+  it('answers a JSON body that is not an object with 400', async () => {
+    for (const payload of ['null', '[1]', '"text"']) {
+      const response = await call(platform.app, {
+        method: 'POST',
+        url: '/v2/oauth/token/',
+        payload,
+        headers: { 'content-type': 'application/json' }
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('invalid_params');
+    }
+  });
+
+  it('answers a URL with broken percent-encoding with 400 in the error shape', async () => {
+    const response = await call(platform.app, { url: '/v2/vce/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'invalid_request' });
+    expect(response.json().error.message).toContain('encodeURIComponent');
+  });
+
+  it('answers an overlong path parameter with 404 in the error shape', async () => {
+    const token = await signIn(platform.app);
+    const response = await call(platform.app, {
+      url: `/v2/vce/query_tasks/${'x'.repeat(500)}/`,
+      headers: bearer(token)
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('not_found');
   });
 });

@@ -1,10 +1,11 @@
+import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/app';
-import { Store } from '../src/store';
+import { MIGRATIONS, Store } from '../src/store';
 import { ALICE, bearer, signIn } from './helpers';
 import { call } from './openapi-conformance';
 
@@ -67,6 +68,53 @@ describe('Store', () => {
     expect(used).toBe(grantedTotal);
     expect(used).toBeLessThanOrEqual(1000);
     expect(used).toBe(994); // 142 grants of 7: the largest multiple of 7 not above 1,000
+  });
+
+  it('opens the store from a path, registers clients, and keeps them, tokens and usage across a restart', async () => {
+    const path = join(dir, 'vce-mock.sqlite');
+    const clock = () => new Date('2026-11-25T12:00:00Z');
+    let app = buildApp({ store: path, clients: [ALICE], now: clock });
+    const token = await signIn(app);
+    const quota = await call(app, { url: '/v2/vce/quota/', headers: bearer(token) });
+    expect(quota.json().data.used).toBe(0);
+    await app.close();
+
+    const store = new Store(path);
+    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 40, 5000)).toEqual({ granted: true, used: 40 });
+    store.close();
+
+    // No clients this time: the registered one, its token and its usage survive.
+    app = buildApp({ store: path, now: clock });
+    const after = await call(app, { url: '/v2/vce/quota/', headers: bearer(token) });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().data).toMatchObject({ used: 40, remaining: 4960 });
+    expect(await signIn(app)).toMatch(/^clt\./);
+    await app.close();
+  });
+
+  it('closes a store it opened from a path when the app closes', async () => {
+    const path = join(dir, 'vce-mock.sqlite');
+    const app = buildApp({ store: path, clients: [ALICE] });
+    await app.close();
+    // A closed database leaves no WAL behind: the -wal file is folded back and removed.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('upgrades a first-version database in place, keeping its rows (WAL, user_version)', () => {
+    const path = join(dir, 'db.sqlite');
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO clients VALUES ('old-lab', x'00', x'00', 'pi@old.example', 'prj-old', 'Old project', 'researcher', '2026-01-01')`).run();
+    old.close();
+
+    const store = new Store(path);
+    expect(store.getClient('old-lab')).toMatchObject({ email: 'pi@old.example', projectName: 'Old project' });
+    store.close();
+    const upgraded = new Database(path, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(upgraded.pragma('journal_mode', { simple: true })).toBe('wal');
+    upgraded.close();
   });
 
   it('keeps clients, tokens and usage across a restart', async () => {

@@ -318,7 +318,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_params" | "invalid_client" | "unsupported_grant_type" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "internal_error";
+                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "internal_error";
                 message: string;
                 log_id: components["schemas"]["LogId"];
             };
@@ -400,12 +400,25 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A missing or malformed field, malformed JSON, or a grant type other than client_credentials. */
+        /**
+         * @description The caller's mistake (`invalid_request`): a missing field, a grant type other than
+         *     client_credentials, malformed JSON or a malformed URL; or a field of the wrong type
+         *     (`invalid_params`, the field named).
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "invalid_request",
+                 *         "message": "Client secret is missed in request: send client_secret.",
+                 *         "log_id": "2026112505432213A7C0FFEE01"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
@@ -427,39 +440,77 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No such route. */
+        /** @description No such route (`not_found`). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "not_found",
+                 *         "message": "There is no route GET /v2/vce/nothing; the routes are described in openapi.yaml.",
+                 *         "log_id": "2026112505432213A7C0FFEE02"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The route exists with another method (the Allow header names it). */
+        /** @description The route exists with another method (`method_not_allowed`; the Allow header names it). */
         MethodNotAllowed: {
             headers: {
+                /** @description The methods the route takes, e.g. "GET". */
+                Allow?: string;
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "method_not_allowed",
+                 *         "message": "DELETE is not allowed on /v2/vce/quota/: use GET.",
+                 *         "log_id": "2026112505432213A7C0FFEE03"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The body is larger than the platform accepts. */
+        /** @description The body is larger than the platform accepts (`payload_too_large`; 1 MiB). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "payload_too_large",
+                 *         "message": "The request body is larger than the 1048576 bytes this route accepts: send a smaller body.",
+                 *         "log_id": "2026112505432213A7C0FFEE04"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description A body that is neither JSON nor a form. */
+        /** @description A body that is neither JSON nor a form (`unsupported_media_type`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "unsupported_media_type",
+                 *         "message": "This content type is not accepted here: send application/json or application/x-www-form-urlencoded.",
+                 *         "log_id": "2026112505432213A7C0FFEE05"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };

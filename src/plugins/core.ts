@@ -73,12 +73,14 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     commands.addCommand(CommandIDs.showConnection, {
       label: trans.__('Show Virtual Compute Environment Connection'),
       execute: async () => {
+        // Fresh figures first: the records used may have moved since the last poll.
+        await status.refresh();
         const phase = status.phase;
         if (phase === 'signed-out' || phase === 'rejected') {
           return commands.execute(CommandIDs.signIn);
         }
         if (phase === 'unreachable' || phase === 'unavailable') {
-          return status.refresh();
+          return;
         }
         const result = await showDialog({
           title: trans.__('Virtual Compute Environment'),
