@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { durationTypeOf, videoLengthOf } from './generate';
-import { createPublicDataSchema, finishPublicData, type PublicData } from './schema';
+import { createPublicDataSchema, finishPublicData, preparePublicDataInserts, type PublicData } from './schema';
 
 /**
  * A small public data set from a hand-made JSON fixture (test-vectors/
@@ -66,27 +66,11 @@ export function buildFixtureData(fixture: Fixture): PublicData {
   const db = new Database(':memory:');
   createPublicDataSchema(db);
   const users = new Map(fixture.users.map(user => [user.id, user]));
-  const insertUser = db.prepare(
-    `INSERT INTO users (id, username, display_name, bio_description, avatar_url, bio_url, is_verified,
-       follower_count, following_count, likes_count, video_count, region_code)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  );
-  const insertVideo = db.prepare(
-    `INSERT INTO videos (id, user_id, username, display_name, create_time, region_code, video_description,
-       voice_to_text, music_id, playlist_id, like_count, comment_count, share_count, view_count, favorites_count,
-       video_duration, duration_type, video_length, is_stem_verified, hashtag_names, effect_ids)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  );
-  const insertHashtag = db.prepare('INSERT INTO video_hashtags (video_id, hashtag_name) VALUES (?, ?)');
-  const insertEffect = db.prepare('INSERT INTO video_effects (video_id, effect_id) VALUES (?, ?)');
-  const insertComment = db.prepare(
-    `INSERT INTO comments (id, video_id, text, like_count, reply_count, parent_comment_id, create_time)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`
-  );
+  const insert = preparePublicDataInserts(db);
   db.transaction(() => {
     for (const user of fixture.users) {
       const videoCount = user.video_count ?? fixture.videos.filter(video => video.user_id === user.id).length;
-      insertUser.run(
+      insert.user.run(
         user.id, user.username, user.display_name, user.bio_description ?? '', user.avatar_url ?? '',
         user.bio_url ?? '', user.is_verified ? 1 : 0, user.follower_count, user.following_count ?? 0,
         user.likes_count ?? 0, videoCount, user.region_code
@@ -99,7 +83,7 @@ export function buildFixtureData(fixture: Fixture): PublicData {
       }
       const hashtags = video.hashtag_names ?? [];
       const effects = video.effect_ids ?? [];
-      insertVideo.run(
+      insert.video.run(
         video.id, video.user_id, user.username, user.display_name, video.create_time, video.region_code,
         video.video_description, video.voice_to_text ?? '', video.music_id, video.playlist_id ?? null,
         video.like_count, video.comment_count, video.share_count, video.view_count, video.favorites_count ?? 0,
@@ -107,14 +91,14 @@ export function buildFixtureData(fixture: Fixture): PublicData {
         video.is_stem_verified ? 1 : 0, JSON.stringify(hashtags), JSON.stringify(effects)
       );
       for (const tag of new Set(hashtags)) {
-        insertHashtag.run(video.id, tag);
+        insert.hashtag.run(video.id, tag);
       }
       for (const effect of new Set(effects)) {
-        insertEffect.run(video.id, effect);
+        insert.effect.run(video.id, effect);
       }
     }
     for (const comment of fixture.comments) {
-      insertComment.run(
+      insert.comment.run(
         comment.id, comment.video_id, comment.text, comment.like_count, comment.reply_count,
         comment.parent_comment_id, comment.create_time
       );

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { renameSync, rmSync } from 'node:fs';
 import { Random, WeightedPicker, zipfWeights } from './random';
-import { createPublicDataSchema, finishPublicData } from './schema';
+import { createPublicDataSchema, finishPublicData, preparePublicDataInserts } from './schema';
 import {
   bioDescription,
   commentText,
@@ -233,18 +233,7 @@ function writeRows(db: Database.Database, seed: number, videoCount: number): Gen
     zipfWeights(musicCount, 0.9)
   );
 
-  const insertVideo = db.prepare(
-    `INSERT INTO videos (id, user_id, username, display_name, create_time, region_code, video_description,
-       voice_to_text, music_id, playlist_id, like_count, comment_count, share_count, view_count, favorites_count,
-       video_duration, duration_type, video_length, is_stem_verified, hashtag_names, effect_ids)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  );
-  const insertHashtag = db.prepare('INSERT INTO video_hashtags (video_id, hashtag_name) VALUES (?, ?)');
-  const insertEffect = db.prepare('INSERT INTO video_effects (video_id, effect_id) VALUES (?, ?)');
-  const insertComment = db.prepare(
-    `INSERT INTO comments (id, video_id, text, like_count, reply_count, parent_comment_id, create_time)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`
-  );
+  const insert = preparePublicDataInserts(db);
 
   const random = stream(seed, 3);
   const summary: GenerateSummary = { users: userCount, videos: videoCount, comments: 0, videoHashtags: 0, videoEffects: 0 };
@@ -276,7 +265,7 @@ function writeRows(db: Database.Database, seed: number, videoCount: number): Gen
         ? PLAYLIST_ID_BASE + creator.index * PLAYLIST_ID_STRIDE + random.int(0, 2)
         : null;
 
-    insertVideo.run(
+    insert.video.run(
       id,
       creator.id,
       creator.username,
@@ -300,17 +289,17 @@ function writeRows(db: Database.Database, seed: number, videoCount: number): Gen
       JSON.stringify(effects)
     );
     for (const tag of hashtags) {
-      insertHashtag.run(id, tag);
+      insert.hashtag.run(id, tag);
     }
     for (const effect of effects) {
-      insertEffect.run(id, effect);
+      insert.effect.run(id, effect);
     }
     summary.videoHashtags += hashtags.length;
     summary.videoEffects += effects.length;
     creator.videoCount += 1;
     creator.likesReceived += likes;
 
-    summary.comments += writeComments(insertComment, id, createTime, language, kept, COMMENT_ID_BASE + summary.comments * COMMENT_ID_STRIDE, random);
+    summary.comments += writeComments(insert.comment, id, createTime, language, kept, COMMENT_ID_BASE + summary.comments * COMMENT_ID_STRIDE, random);
   }
 
   writeUsers(db, creators, stream(seed, 4));
@@ -376,11 +365,7 @@ function writeComments(
 
 /** The creators, with their counts made consistent with their videos in the data. */
 function writeUsers(db: Database.Database, creators: Creator[], random: Random): void {
-  const insert = db.prepare(
-    `INSERT INTO users (id, username, display_name, bio_description, avatar_url, bio_url, is_verified,
-       follower_count, following_count, likes_count, video_count, region_code)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  );
+  const insert = preparePublicDataInserts(db).user;
   for (const creator of creators) {
     const verified =
       creator.followers >= 1_000_000 ? random.chance(0.7) : creator.followers >= 100_000 ? random.chance(0.15) : random.chance(0.003);

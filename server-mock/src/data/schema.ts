@@ -123,3 +123,35 @@ export function finishPublicData(db: Database.Database): void {
   db.exec(KEYWORD_INDEX);
   db.exec('ANALYZE');
 }
+
+/** The prepared inserts of every public-data table, in column order of the schema. */
+export interface PublicDataInserts {
+  user: Database.Statement;
+  video: Database.Statement;
+  hashtag: Database.Statement;
+  effect: Database.Statement;
+  comment: Database.Statement;
+}
+
+/** Prepare the inserts the generator and the fixture loader share. */
+export function preparePublicDataInserts(db: Database.Database): PublicDataInserts {
+  return {
+    user: db.prepare(
+      `INSERT INTO users (id, username, display_name, bio_description, avatar_url, bio_url, is_verified,
+         follower_count, following_count, likes_count, video_count, region_code)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    video: db.prepare(
+      `INSERT INTO videos (id, user_id, username, display_name, create_time, region_code, video_description,
+         voice_to_text, music_id, playlist_id, like_count, comment_count, share_count, view_count, favorites_count,
+         video_duration, duration_type, video_length, is_stem_verified, hashtag_names, effect_ids)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    hashtag: db.prepare('INSERT INTO video_hashtags (video_id, hashtag_name) VALUES (?, ?)'),
+    effect: db.prepare('INSERT INTO video_effects (video_id, effect_id) VALUES (?, ?)'),
+    comment: db.prepare(
+      `INSERT INTO comments (id, video_id, text, like_count, reply_count, parent_comment_id, create_time)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`
+    )
+  };
+}
