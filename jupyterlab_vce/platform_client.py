@@ -122,6 +122,8 @@ class PlatformClient:
         self._clock = clock
         self._token: AccessToken | None = None
         self._token_lock = asyncio.Lock()
+        #: The identity of these credentials: it does not change while they are held.
+        self._identity: tuple[Credentials, Any] | None = None
 
     @property
     def credentials(self) -> Credentials | None:
@@ -153,6 +155,16 @@ class PlatformClient:
         if response.code >= 400:
             raise platform_error(response)
         return response.body
+
+    async def identity(self) -> Any:
+        """Who the held credentials are (``GET /v2/vce/me/``), asked once per credentials."""
+        credentials = self._credentials
+        if self._identity is not None and self._identity[0] is credentials:
+            return self._identity[1]
+        identity = await self.get_data(IDENTITY_PATH)
+        if credentials is not None and self._credentials is credentials:
+            self._identity = (credentials, identity)
+        return identity
 
     async def get_data(self, path: str) -> Any:
         """GET a platform route and unwrap the ``data`` of its success envelope."""

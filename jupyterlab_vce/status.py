@@ -9,7 +9,6 @@ from typing import Any
 from .config import ENV_CLIENT_KEY, ENV_CLIENT_SECRET
 from .credentials import Credentials, CredentialsSource
 from .platform_client import (
-    IDENTITY_PATH,
     NO_PLATFORM,
     QUOTA_PATH,
     SIGN_IN_HINT,
@@ -62,7 +61,7 @@ async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, An
 async def _identity_and_quota(client: PlatformClient) -> tuple[Any, Any]:
     """Both at once; the first failure is raised after both have finished."""
     results: tuple[Any, Any] = await asyncio.gather(
-        client.get_data(IDENTITY_PATH), client.get_data(QUOTA_PATH), return_exceptions=True
+        client.identity(), client.get_data(QUOTA_PATH), return_exceptions=True
     )
     for result in results:
         if isinstance(result, BaseException):

@@ -66,6 +66,17 @@ async def test_many_calls_share_one_token(
     assert fake_platform.data_requests == 5
 
 
+async def test_identity_is_asked_once_per_credentials(
+    client: PlatformClient, fake_platform: FakePlatform
+) -> None:
+    assert await client.identity() == IDENTITY
+    assert await client.identity() == IDENTITY
+    assert fake_platform.data_requests == 1
+    await client.sign_in(Credentials(CLIENT_KEY, CLIENT_SECRET, CredentialsSource.SIGN_IN))
+    assert await client.identity() == IDENTITY
+    assert fake_platform.data_requests == 2
+
+
 async def test_concurrent_first_calls_make_one_token_request(
     client: PlatformClient, fake_platform: FakePlatform
 ) -> None:

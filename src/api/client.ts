@@ -1,12 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { requestAPI } from './request';
-import type {
-  ICredentials,
-  IEnvelope,
-  Identity,
-  IVCEStatus,
-  Quota
-} from './types';
+import type { ICredentials, IVCEStatus } from './types';
 
 /**
  * One typed client for the jupyterlab_vce server extension: a method per
@@ -39,23 +33,5 @@ export class VCEClient {
       { method: 'DELETE' },
       this._settings
     );
-  }
-
-  async getIdentity(): Promise<Identity> {
-    const body = await requestAPI<IEnvelope<Identity>>(
-      'identity',
-      {},
-      this._settings
-    );
-    return body.data;
-  }
-
-  async getQuota(): Promise<Quota> {
-    const body = await requestAPI<IEnvelope<Quota>>(
-      'quota',
-      {},
-      this._settings
-    );
-    return body.data;
   }
 }

@@ -13,12 +13,6 @@ export type Identity = Schemas['Identity'];
 /** Records used of the daily test-stage quota (`GET /v2/vce/quota/`). */
 export type Quota = Schemas['Quota'];
 
-/** The platform's success envelope around `data`. */
-export interface IEnvelope<T> {
-  data: T;
-  error: { code: string; message: string; log_id?: string };
-}
-
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
   | 'connected'

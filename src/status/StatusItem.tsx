@@ -2,7 +2,7 @@ import * as React from 'react';
 import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { shieldIcon } from '../icons';
-import { statusLabel, statusTooltip } from './format';
+import { formatCount, formatReset, formatUsage, statusLabel, statusTooltip } from './format';
 import type { PlatformStatusModel } from './model';
 
 /**
@@ -100,15 +100,9 @@ export function ConnectionDetails(props: {
     }
     if (status.quota) {
       const quota = status.quota;
-      rows.push([
-        trans.__('Records used today'),
-        `${quota.used.toLocaleString('en-US')} / ${quota.daily_limit.toLocaleString('en-US')}`
-      ]);
-      rows.push([trans.__('Records left today'), quota.remaining.toLocaleString('en-US')]);
-      rows.push([
-        trans.__('Quota resets'),
-        `${new Date(quota.resets_at).toISOString().replace('T', ' ').slice(0, 16)} UTC`
-      ]);
+      rows.push([trans.__('Records used today'), formatUsage(quota)]);
+      rows.push([trans.__('Records left today'), formatCount(quota.remaining)]);
+      rows.push([trans.__('Quota resets'), formatReset(quota.resets_at, new Date(), trans)]);
     }
     rows.push([
       trans.__('Platform'),
