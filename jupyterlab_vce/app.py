@@ -10,7 +10,8 @@ from jupyter_server.extension.application import ExtensionApp
 from .config import VCEConfig
 from .credentials import Credentials, CredentialsSource, configured_credentials
 from .embedded import EmbeddedPlatform, MockStartError, embedded_credentials, export_environment
-from .handlers import EMBEDDED_SETTING, PLATFORM_SETTING, route_table
+from .events import EventsHandler
+from .handlers import API_PREFIX, EMBEDDED_SETTING, PLATFORM_SETTING, route_table
 from .platform_client import PlatformClient
 
 
@@ -42,6 +43,7 @@ class VCEApp(ExtensionApp, VCEConfig):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())
+        self.handlers.append((f"{API_PREFIX}/events", EventsHandler, {}))
 
     async def stop_extension(self) -> None:
         if self.embedded_platform is not None:

@@ -68,20 +68,25 @@ def refresh_time(issued_at: float, expires_in: float) -> float:
 
 
 def platform_error(response: HTTPResponse) -> PlatformError:
-    """The typed error for a non-2xx answer of the platform, keeping its envelope.
+    """The typed error for a non-2xx answer of the platform, keeping its envelope."""
+    return platform_error_of(response.code, response.body)
+
+
+def platform_error_of(http_status: int, body: bytes | None) -> PlatformError:
+    """The typed error for a non-2xx status and body of the platform.
 
     The platform's 4xx are the caller's business and keep their status; its 5xx
     become 502, since the fault is behind this server.
     """
-    status = response.code if 400 <= response.code < 500 else 502
-    error = _error_object(response.body)
+    status = http_status if 400 <= http_status < 500 else 502
+    error = _error_object(body)
     code = str(error.get("code") or "platform_error")
     message = str(
         error.get("message")
-        or f"The platform answered HTTP {response.code} without saying why; try again later."
+        or f"The platform answered HTTP {http_status} without saying why; try again later."
     )
     log_id = error.get("log_id")
-    if response.code == 401 and code == "invalid_client":
+    if http_status == 401 and code == "invalid_client":
         return CredentialsRejected(status, code, message, log_id)
     return PlatformError(status, code, message, log_id)
 
@@ -155,6 +160,58 @@ class PlatformClient:
         if response.code >= 400:
             raise platform_error(response)
         return response.body
+
+    async def stream(
+        self,
+        path: str,
+        on_chunk: Callable[[bytes], None],
+        headers: dict[str, str] | None = None,
+        max_seconds: float = 24 * 3600.0,
+    ) -> None:
+        """GET a streaming platform route (server-sent events), passing each chunk on.
+
+        Raises the platform's error (before any chunk is passed) when it refuses
+        the request; a 401 is retried once with a new token. Returns when the
+        platform ends the stream; ``on_chunk`` may raise to stop it.
+        """
+        token = await self._current_token()
+        for attempt in range(2):
+            status: list[int] = []
+            refused: list[bytes] = []
+
+            def on_header(line: str) -> None:
+                if line.startswith("HTTP/"):
+                    status[:] = [int(line.split(" ", 2)[1])]
+
+            def on_body(chunk: bytes) -> None:
+                if status and status[0] >= 400:
+                    refused.append(chunk)
+                else:
+                    on_chunk(chunk)
+
+            request = HTTPRequest(
+                self._url(path),
+                headers={**_bearer(token), **(headers or {}), "Accept": "text/event-stream"},
+                header_callback=on_header,
+                streaming_callback=on_body,
+                connect_timeout=self._timeout,
+                request_timeout=max_seconds,
+            )
+            try:
+                response = await AsyncHTTPClient().fetch(request, raise_error=False)
+            except HTTPClientError as error:  # 599: a timeout, or the connection dropped
+                if status and status[0] < 400:
+                    return  # the stream ran its course; the browser reconnects
+                raise PlatformUnreachable(unreachable_message(str(self.base_url), error.message)) from None
+            except OSError as error:
+                reason = error.strerror or type(error).__name__
+                raise PlatformUnreachable(unreachable_message(str(self.base_url), reason)) from None
+            if response.code == 401 and attempt == 0:
+                token = await self._replace_rejected_token(token)
+                continue
+            if response.code >= 400:
+                raise platform_error_of(response.code, b"".join(refused))
+            return
 
     async def identity(self) -> Any:
         """Who the held credentials are (``GET /v2/vce/me/``), asked once per credentials."""

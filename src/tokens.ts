@@ -1,5 +1,6 @@
 import { Token } from '@lumino/coreutils';
 import type { VCEClient } from './api/client';
+import type { PlatformEventStream } from './events/stream';
 import type { PlatformStatusModel } from './status/model';
 
 /** Command ids, in one place. */
@@ -22,6 +23,8 @@ export const TRANSLATION_DOMAIN = 'jupyterlab_vce';
 export interface IVCEConnection {
   readonly client: VCEClient;
   readonly status: PlatformStatusModel;
+  /** The platform's job and quota events, live. */
+  readonly events: PlatformEventStream;
 }
 
 export const IVCEConnection = new Token<IVCEConnection>(

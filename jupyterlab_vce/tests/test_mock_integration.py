@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -94,3 +96,59 @@ async def test_mock_is_gone_after_the_extension_stops(jp_serverapp: Any) -> None
     pid = app.embedded_platform.pid
     await app.stop_extension()
     assert not is_running(pid)
+
+
+async def test_events_relay_a_quota_change_within_a_second(
+    api: Api, jp_serverapp: Any, jp_base_url: str, jp_http_port: int, jp_auth_header: dict[str, str]
+) -> None:
+    """A query in any kernel moves the quota: the browser's stream says so at once."""
+    require_built_mock()
+    chunks: list[bytes] = []
+    seen = asyncio.Event()
+
+    class Enough(Exception):
+        pass
+
+    def on_chunk(chunk: bytes) -> None:
+        chunks.append(chunk)
+        if b'"used":5,' in b"".join(chunks):
+            seen.set()
+            raise Enough()
+
+    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}vce/api/events"
+    stream = asyncio.ensure_future(
+        AsyncHTTPClient().fetch(url, headers=jp_auth_header, streaming_callback=on_chunk, request_timeout=30)
+    )
+    # The stream opens with the current quota.
+    for _ in range(100):
+        if b"event: quota" in b"".join(chunks):
+            break
+        await asyncio.sleep(0.05)
+    assert b'"used":0,' in b"".join(chunks), b"".join(chunks)
+
+    # A query the way a kernel makes it: straight to the platform with the SDK's environment.
+    form = urlencode({
+        "grant_type": "client_credentials",
+        "client_key": os.environ["RQS_CLIENT_KEY"],
+        "client_secret": os.environ["RQS_CLIENT_SECRET"],
+    })
+    base = os.environ["RQS_API_URL"]
+    token = json.loads((await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body)
+    started = time.monotonic()
+    await AsyncHTTPClient().fetch(
+        base + "/v2/vce/query/",
+        method="POST",
+        headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"},
+        body=json.dumps({"category": "video", "fields": "id", "limit": 5}),
+    )
+    await asyncio.wait_for(seen.wait(), timeout=1.0)
+    assert time.monotonic() - started < 1.0
+    with pytest.raises(Enough):
+        await stream
+
+
+async def test_events_need_sign_in(api: Api, jp_serverapp: Any) -> None:
+    require_built_mock()
+    await api.call("DELETE", "session")
+    code, body = await api.get("events")
+    assert (code, body["error"]["code"]) == (401, "not_signed_in")

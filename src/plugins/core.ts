@@ -9,6 +9,8 @@ import { VCEClient } from '../api/client';
 import { signInWithDialog } from '../signin/dialog';
 import { connectionDetailsWidget } from '../status/StatusItem';
 import { PlatformStatusModel } from '../status/model';
+import { bridgeEventsToStatus } from '../events/bridge';
+import { PlatformEventStream } from '../events/stream';
 import {
   CommandIDs,
   IVCEConnection,
@@ -110,8 +112,10 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
         app.restored.then(() => commands.execute(CommandIDs.signIn))
       );
     }
+    const events = new PlatformEventStream();
+    bridgeEventsToStatus(events, status);
     void status.start();
-    return { client, status };
+    return { client, status, events };
   }
 };
 

@@ -2,7 +2,7 @@ import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IDisposable } from '@lumino/disposable';
 import type { VCEClient } from '../api/client';
-import type { ICredentials, IVCEStatus } from '../api/types';
+import type { ICredentials, IVCEStatus, Quota } from '../api/types';
 import { backoffDelay, IBackoffOptions } from './backoff';
 import { ConnectionPhase, phaseOf } from './format';
 
@@ -97,6 +97,27 @@ export class PlatformStatusModel implements IDisposable {
   async refresh(): Promise<void> {
     await this._poll.refresh();
     await this._poll.tick;
+  }
+
+  /**
+   * A newer quota than the last answer (from the platform's event stream):
+   * shown at once, without asking the server. Ignored before the first answer
+   * or when signed out, and for another day than the one shown unless newer.
+   */
+  applyQuota(quota: Quota): void {
+    const current = this._status;
+    if (!current || !current.signed_in) {
+      return;
+    }
+    const shown = current.quota;
+    if (shown && shown.day === quota.day && shown.used === quota.used && shown.daily_limit === quota.daily_limit) {
+      return;
+    }
+    if (shown && shown.day > quota.day) {
+      return;
+    }
+    this._status = { ...current, quota: { ...quota } };
+    this._changed.emit();
   }
 
   /** Sign in through the server extension; throws its error on refusal. */

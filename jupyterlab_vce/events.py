@@ -1,0 +1,58 @@
+"""``GET /vce/api/events``: the platform's event stream, relayed to the browser.
+
+The browser cannot hold the platform token, so the server opens the platform's
+``GET /v2/vce/events/`` (server-sent events of job status and quota changes)
+with it and passes every chunk on unchanged. The stream ends when either side
+goes away; the browser reconnects with backoff (``Last-Event-ID`` is passed on
+so it gets the events it missed).
+"""
+
+from __future__ import annotations
+
+from tornado.iostream import StreamClosedError
+from tornado.web import authenticated
+
+from .handlers import VCEHandler
+
+EVENTS_PATH = "/v2/vce/events/"
+
+
+class _BrowserGone(Exception):
+    """The browser closed the stream: stop reading the platform's."""
+
+
+class EventsHandler(VCEHandler):
+    """Relay the platform's server-sent events; errors before the first event are envelopes."""
+
+    _browser_gone = False
+
+    def on_connection_close(self) -> None:
+        self._browser_gone = True
+
+    @authenticated
+    async def get(self) -> None:
+        headers = {}
+        last_event_id = self.request.headers.get("Last-Event-ID")
+        if last_event_id and last_event_id.isdigit():
+            headers["Last-Event-ID"] = last_event_id
+        started = False
+
+        def relay(chunk: bytes) -> None:
+            nonlocal started
+            if self._browser_gone:
+                raise _BrowserGone()
+            if not started:
+                started = True
+                self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.set_header("X-Accel-Buffering", "no")
+            self.write(chunk)
+            # flush() sends now; a closed socket shows up as StreamClosedError on the next write.
+            self.flush()
+
+        try:
+            await self.platform.stream(EVENTS_PATH, relay, headers=headers)
+        except (_BrowserGone, StreamClosedError):
+            return
+        if not self._browser_gone:
+            self.finish()
