@@ -12,6 +12,7 @@ from .credentials import Credentials, CredentialsSource, configured_credentials
 from .embedded import EmbeddedPlatform, MockStartError, embedded_credentials, export_environment
 from .events import EventsHandler
 from .handlers import API_PREFIX, EMBEDDED_SETTING, PLATFORM_SETTING, route_table
+from .jobs import jobs_route_table
 from .platform_client import PlatformClient
 
 
@@ -44,6 +45,7 @@ class VCEApp(ExtensionApp, VCEConfig):
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())
         self.handlers.append((f"{API_PREFIX}/events", EventsHandler, {}))
+        self.handlers.extend(jobs_route_table())
 
     async def stop_extension(self) -> None:
         if self.embedded_platform is not None:

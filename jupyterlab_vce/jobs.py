@@ -1,0 +1,508 @@
+"""``/vce/api/jobs``: the execution stage's jobs API, forwarded with the server's token.
+
+The browser never holds the platform token (nor the client secret): it calls
+these routes with Jupyter's auth, and the server calls the platform's jobs API
+(``server-mock/openapi.yaml``, ``/v2/vce/jobs/...``) with the bearer token.
+
+Beyond plain forwarding:
+
+* ``POST /vce/api/jobs`` (and ``/vce/api/test-runs``) refuses bodies over
+  :data:`MAX_SUBMISSION_BODY` before anything reaches the platform, checks the
+  shape of the submission, and never retries a submission the platform may
+  have received (only a 401 with a stale token, which the platform refused, is
+  sent again with a fresh one).
+* ``GET /vce/api/jobs/{id}/result`` streams the approved results' zip to the
+  browser ("download to the computer").
+* ``POST /vce/api/jobs/{id}/result/save`` fetches the zip and extracts it into
+  the Jupyter workspace through the contents manager ("download into the
+  workspace"), never outside the folder it was asked for, never over an
+  existing file; it answers with each saved file's SHA-256 so the browser can
+  compare them with the signed attestation.
+* ``GET /vce/api/jwks`` relays the platform's public attestation keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from jupyter_core.utils import ensure_async
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.iostream import StreamClosedError
+from tornado.web import authenticated
+
+from .errors import InvalidRequest, VCEError
+from .handlers import API_PREFIX, VCEHandler
+from .platform_client import (
+    PlatformClient,
+    PlatformError,
+    PlatformUnreachable,
+    platform_error_of,
+    unreachable_message,
+)
+
+JOBS_PATH = "/v2/vce/jobs/"
+TEST_RUNS_PATH = "/v2/vce/test-runs/"
+JWKS_PATH = "/.well-known/jwks.json"
+
+#: The platform takes at most 20 MiB of files (decoded): base64 makes that 4/3
+#: larger, plus room for the JSON around them (as the platform's own limit).
+MAX_DECODED_BYTES = 20 * 1024 * 1024
+MAX_SUBMISSION_BODY = -(-MAX_DECODED_BYTES * 4 // 3) + 1024 * 1024
+MAX_FILES = 200
+#: Largest results zip the server fetches into memory to extract into the workspace.
+MAX_RESULT_BYTES = 512 * 1024 * 1024
+#: Seconds allowed for a results download (large zips over a slow link).
+RESULT_TIMEOUT = 600.0
+#: Where results go in the workspace when the browser names no folder.
+DEFAULT_RESULTS_FOLDER = "dcr-results"
+
+JOB_ID = r"[A-Za-z0-9_-]{1,100}"
+_SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
+
+
+def ok_envelope(data: Any) -> dict[str, Any]:
+    return {"data": data, "error": {"code": "ok", "message": "", "log_id": ""}}
+
+
+# --- talking to the platform --------------------------------------------------------------
+
+
+async def platform_call(
+    client: PlatformClient,
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    body: bytes | None = None,
+    content_type: str | None = None,
+    authenticated_route: bool = True,
+    timeout: float | None = None,
+    streaming_callback: Callable[[bytes], None] | None = None,
+    header_callback: Callable[[str], None] | None = None,
+) -> HTTPResponse:
+    """One request to the platform with the bearer token; raises its error envelope.
+
+    A 401 (a token the platform no longer takes) is sent once more with a new
+    token: the platform refused the first request, so nothing happens twice.
+    Nothing else is retried.
+    """
+    url = client._url(path) + (f"?{query}" if query else "")  # noqa: SLF001 - one client per server
+    timeout = timeout or client._timeout  # noqa: SLF001
+
+    def build(token: str | None) -> HTTPRequest:
+        headers = {"Accept": "application/json, application/zip"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if content_type:
+            headers["Content-Type"] = content_type
+        return HTTPRequest(
+            url,
+            method=method,
+            headers=headers,
+            body=body if body is not None else (b"" if method == "POST" else None),
+            connect_timeout=client._timeout,  # noqa: SLF001
+            request_timeout=timeout,
+            streaming_callback=streaming_callback,
+            header_callback=header_callback,
+        )
+
+    async def send(request: HTTPRequest) -> HTTPResponse:
+        try:
+            return await AsyncHTTPClient().fetch(request, raise_error=False)
+        except HTTPClientError as error:
+            raise PlatformUnreachable(
+                unreachable_message(str(client.base_url), error.message or "no answer")
+            ) from None
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise PlatformUnreachable(unreachable_message(str(client.base_url), reason)) from None
+
+    if not authenticated_route:
+        response = await send(build(None))
+    else:
+        token = await client._current_token()  # noqa: SLF001
+        response = await send(build(token))
+        if response.code == 401 and streaming_callback is None:
+            token = await client._replace_rejected_token(token)  # noqa: SLF001
+            response = await send(build(token))
+    if response.code >= 400:
+        raise platform_error_of(response.code, response.body)
+    return response
+
+
+def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"")
+    except ValueError:
+        raise InvalidRequest(f"The {what} must be JSON.") from None
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"The {what} must be a JSON object.")
+    return value
+
+
+def check_submission(body: bytes) -> bytes:
+    """The submission body to forward, or a 4xx that says what to change.
+
+    The platform checks the files in detail (names, kinds, sizes); this checks
+    what the server can see cheaply, so a broken request never reaches it.
+    """
+    if len(body) > MAX_SUBMISSION_BODY:
+        raise VCEError(
+            413,
+            "payload_too_large",
+            f"The submission is {len(body) / 1048576:.1f} MiB encoded: the Data Clean Room "
+            f"takes at most {MAX_DECODED_BYTES // 1048576} MiB of files. Submit the script "
+            "without its folder's companion files, or leave large data files out.",
+        )
+    submission = parse_json_object(body, "submission")
+    entry = submission.get("entry")
+    files = submission.get("files")
+    if not isinstance(entry, str) or not entry:
+        raise InvalidRequest('The submission needs "entry": the script\'s file name.')
+    if not isinstance(files, list) or not files:
+        raise InvalidRequest('The submission needs "files": at least the script itself.')
+    if len(files) > MAX_FILES:
+        raise InvalidRequest(
+            f"The submission has {len(files)} files: at most {MAX_FILES} are accepted."
+        )
+    decoded = 0
+    names = set()
+    for index, item in enumerate(files):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InvalidRequest(f"files[{index}] needs a name.")
+        content = item.get("content_base64")
+        if not isinstance(content, str):
+            raise InvalidRequest(f'files[{index}] ("{item["name"]}") needs content_base64.')
+        try:
+            decoded += len(base64.b64decode(content, validate=True))
+        except (binascii.Error, ValueError):
+            raise InvalidRequest(
+                f'files[{index}] ("{item["name"]}") is not valid base64.'
+            ) from None
+        names.add(item["name"])
+    if decoded > MAX_DECODED_BYTES:
+        raise VCEError(
+            413,
+            "payload_too_large",
+            f"The files add up to {decoded / 1048576:.1f} MiB: the Data Clean Room takes at most "
+            f"{MAX_DECODED_BYTES // 1048576} MiB.",
+        )
+    if entry not in names:
+        raise InvalidRequest(f'The entry "{entry}" is not among the submitted files.')
+    return body
+
+
+# --- saving results into the workspace -----------------------------------------------------
+
+
+def safe_folder(folder: str) -> str:
+    """A relative workspace folder ("a/b"), or 400 for anything that could escape it."""
+    folder = folder.strip().strip("/")
+    parts = [part for part in folder.split("/") if part not in ("", ".")]
+    if not _SAFE_FOLDER.match(folder) or any(part == ".." for part in parts):
+        raise InvalidRequest(
+            f'"{folder}" is not a folder of the workspace: give a relative path such as '
+            f'"{DEFAULT_RESULTS_FOLDER}".'
+        )
+    return "/".join(parts)
+
+
+def zip_members(archive: bytes) -> list[tuple[str, bytes]]:
+    """The files of a results zip as (relative name, bytes); refuses anything unsafe."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+            members: list[tuple[str, bytes]] = []
+            total = 0
+            for info in opened.infolist():
+                if info.is_dir():
+                    continue
+                name = info.filename
+                parts = name.split("/")
+                if (
+                    name.startswith("/")
+                    or "\\" in name
+                    or any(part in ("", ".", "..") for part in parts)
+                ):
+                    raise PlatformError(
+                        502,
+                        "platform_error",
+                        f'The results zip holds an unsafe path "{name}": nothing was saved.',
+                    )
+                total += info.file_size
+                if total > MAX_RESULT_BYTES:
+                    raise PlatformError(
+                        502, "platform_error", "The results unpack to more than 512 MiB."
+                    )
+                members.append((name, opened.read(info)))
+            return members
+    except zipfile.BadZipFile:
+        raise PlatformError(
+            502, "platform_error", "The platform's results are not a valid zip: nothing was saved."
+        ) from None
+
+
+async def free_folder(contents: Any, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3``... the first that does not exist yet."""
+    candidate, number = wanted, 1
+    while await ensure_async(contents.dir_exists(candidate)) or await ensure_async(
+        contents.file_exists(candidate)
+    ):
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate
+
+
+async def ensure_directories(contents: Any, path: str) -> None:
+    current = ""
+    for part in path.split("/"):
+        current = posixpath.join(current, part) if current else part
+        if not await ensure_async(contents.dir_exists(current)):
+            await ensure_async(contents.save({"type": "directory"}, current))
+
+
+async def save_members(
+    contents: Any, folder: str, members: list[tuple[str, bytes]]
+) -> list[dict[str, Any]]:
+    saved = []
+    for name, content in members:
+        path = f"{folder}/{name}"
+        await ensure_directories(contents, posixpath.dirname(path))
+        try:
+            text = content.decode("utf-8")
+            model = {"type": "file", "format": "text", "content": text}
+            if "\r" in text:  # keep the bytes exactly (text mode would normalise newlines)
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "keep bytes")
+        except UnicodeDecodeError:
+            model = {
+                "type": "file",
+                "format": "base64",
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+        await ensure_async(contents.save(model, path))
+        saved.append(
+            {
+                "name": name,
+                "path": path,
+                "bytes": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
+        )
+    return saved
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+class JobsHandler(VCEHandler):
+    """``GET`` the client's jobs (paged, filtered), ``POST`` a submission."""
+
+    def initialize(self, platform_path: str = JOBS_PATH) -> None:
+        self.platform_path = platform_path
+
+    @authenticated
+    async def get(self) -> None:
+        response = await platform_call(
+            self.platform, "GET", self.platform_path, query=self.request.query
+        )
+        self.finish(response.body)
+
+    @authenticated
+    async def post(self) -> None:
+        body = check_submission(self.request.body)
+        response = await platform_call(
+            self.platform,
+            "POST",
+            self.platform_path,
+            body=body,
+            content_type="application/json",
+        )
+        self.set_status(response.code)
+        self.finish(response.body)
+
+
+class JobHandler(VCEHandler):
+    """``GET /vce/api/jobs/{id}``: the job with its history, verdict and outputs."""
+
+    @authenticated
+    async def get(self, job_id: str) -> None:
+        response = await platform_call(self.platform, "GET", f"{JOBS_PATH}{job_id}/")
+        self.finish(response.body)
+
+
+class JobActionHandler(VCEHandler):
+    """``POST`` cancel / resubmit; ``GET`` files / attestation: forwarded as they are."""
+
+    def initialize(self, action: str, method: str) -> None:
+        self.action = action
+        self.method = method
+
+    async def _forward(self, job_id: str) -> None:
+        response = await platform_call(
+            self.platform,
+            self.method,
+            f"{JOBS_PATH}{job_id}/{self.action}/",
+            query=self.request.query if self.method == "GET" else "",
+        )
+        self.set_status(response.code)
+        self.finish(response.body)
+
+    @authenticated
+    async def get(self, job_id: str) -> None:
+        if self.method != "GET":
+            raise VCEError(405, "method_not_allowed", f"Use {self.method} on this route.")
+        await self._forward(job_id)
+
+    @authenticated
+    async def post(self, job_id: str) -> None:
+        if self.method != "POST":
+            raise VCEError(405, "method_not_allowed", f"Use {self.method} on this route.")
+        await self._forward(job_id)
+
+
+class ResultDownloadHandler(VCEHandler):
+    """``GET /vce/api/jobs/{id}/result``: the results zip, streamed to the browser."""
+
+    _browser_gone = False
+
+    def on_connection_close(self) -> None:
+        self._browser_gone = True
+
+    @authenticated
+    async def get(self, job_id: str) -> None:
+        status: list[int] = []
+        headers: dict[str, str] = {}
+        refused: list[bytes] = []
+        started = False
+
+        def on_header(line: str) -> None:
+            if line.startswith("HTTP/"):
+                status[:] = [int(line.split(" ", 2)[1])]
+            elif ":" in line:
+                key, value = line.split(":", 1)
+                headers[key.strip().lower()] = value.strip()
+
+        def on_chunk(chunk: bytes) -> None:
+            nonlocal started
+            if status and status[0] >= 400:
+                refused.append(chunk)
+                return
+            if self._browser_gone:
+                raise StreamClosedError()
+            if not started:
+                started = True
+                self.set_header("Content-Type", "application/zip")
+                self.set_header(
+                    "Content-Disposition",
+                    f'attachment; filename="{quote(job_id)}-results.zip"',
+                )
+                self.set_header("Cache-Control", "no-store")
+                for name in ("x-content-sha256", "content-length"):
+                    if name in headers:
+                        self.set_header(name.title(), headers[name])
+            self.write(chunk)
+            self.flush()
+
+        try:
+            response = await platform_call(
+                self.platform,
+                "GET",
+                f"{JOBS_PATH}{job_id}/result/",
+                timeout=RESULT_TIMEOUT,
+                streaming_callback=on_chunk,
+                header_callback=on_header,
+            )
+        except PlatformError as error:
+            if status and status[0] >= 400:
+                raise platform_error_of(status[0], b"".join(refused)) from None
+            if started:  # the platform went away mid-download: end what we sent
+                return
+            raise error
+        except StreamClosedError:
+            return
+        if not started:  # an empty zip: still a zip
+            self.set_header("Content-Type", "application/zip")
+        self.set_status(response.code)
+        self.finish()
+
+
+class ResultSaveHandler(VCEHandler):
+    """``POST /vce/api/jobs/{id}/result/save`` ``{"folder"?}``: extract into the workspace."""
+
+    @authenticated
+    async def post(self, job_id: str) -> None:
+        options = parse_json_object(self.request.body or b"{}", "request body")
+        folder = options.get("folder", DEFAULT_RESULTS_FOLDER)
+        if not isinstance(folder, str):
+            raise InvalidRequest('"folder" must be a string, e.g. "dcr-results".')
+        base = safe_folder(folder)
+        response = await platform_call(
+            self.platform, "GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT
+        )
+        archive = response.body or b""
+        digest = hashlib.sha256(archive).hexdigest()
+        announced = response.headers.get("X-Content-SHA256")
+        if announced and announced.lower() != digest:
+            raise PlatformError(
+                502,
+                "platform_error",
+                "The results arrived damaged (their SHA-256 differs from the platform's): "
+                "nothing was saved. Try again.",
+            )
+        members = zip_members(archive)
+        contents = self.settings["contents_manager"]
+        target = await free_folder(contents, f"{base}/{job_id}" if base else job_id)
+        await ensure_directories(contents, target)
+        saved = await save_members(contents, target, members)
+        self.log.info("Saved the results of job %s into %s/ (%d files).", job_id, target, len(saved))
+        self.finish(
+            json.dumps(
+                ok_envelope(
+                    {
+                        "job_id": job_id,
+                        "folder": target,
+                        "archive_sha256": digest,
+                        "archive_bytes": len(archive),
+                        "files": saved,
+                    }
+                )
+            )
+        )
+
+
+class JwksHandler(VCEHandler):
+    """``GET /vce/api/jwks``: the platform's public attestation keys (no token needed)."""
+
+    @authenticated
+    async def get(self) -> None:
+        response = await platform_call(
+            self.platform, "GET", JWKS_PATH, authenticated_route=False
+        )
+        self.set_header("Content-Type", "application/json")
+        self.finish(response.body)
+
+
+def jobs_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
+    """The jobs routes (before the server's base URL is prepended)."""
+    job = f"{API_PREFIX}/jobs/({JOB_ID})"
+    return [
+        (f"{API_PREFIX}/jobs", JobsHandler, {"platform_path": JOBS_PATH}),
+        (f"{API_PREFIX}/test-runs", JobsHandler, {"platform_path": TEST_RUNS_PATH}),
+        (f"{API_PREFIX}/jwks", JwksHandler, {}),
+        (f"{job}", JobHandler, {}),
+        (f"{job}/cancel", JobActionHandler, {"action": "cancel", "method": "POST"}),
+        (f"{job}/resubmit", JobActionHandler, {"action": "resubmit", "method": "POST"}),
+        (f"{job}/files", JobActionHandler, {"action": "files", "method": "GET"}),
+        (f"{job}/attestation", JobActionHandler, {"action": "attestation", "method": "GET"}),
+        (f"{job}/result", ResultDownloadHandler, {}),
+        (f"{job}/result/save", ResultSaveHandler, {}),
+    ]
