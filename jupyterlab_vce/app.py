@@ -13,6 +13,7 @@ from .embedded import EmbeddedPlatform, MockStartError, embedded_credentials, ex
 from .events import EventsHandler
 from .handlers import API_PREFIX, EMBEDDED_SETTING, PLATFORM_SETTING, route_table
 from .jobs import jobs_route_table
+from .query import query_route_table
 from .platform_client import PlatformClient
 
 
@@ -46,6 +47,7 @@ class VCEApp(ExtensionApp, VCEConfig):
         self.handlers.extend(route_table())
         self.handlers.append((f"{API_PREFIX}/events", EventsHandler, {}))
         self.handlers.extend(jobs_route_table())
+        self.handlers.extend(query_route_table())
 
     async def stop_extension(self) -> None:
         if self.embedded_platform is not None:

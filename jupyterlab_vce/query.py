@@ -1,0 +1,104 @@
+"""``POST /vce/api/query``: the query builder's preview, run through the platform.
+
+The browser sends the SDK's request body (``category``, ``condition_groups``,
+``fields``, ``limit``: what the generated cell sends); the server forwards it
+to the platform's ``POST /v2/vce/query/`` with its bearer token, so the browser
+never holds a credential. A preview is a real test-stage query: it returns a
+random sample and is charged to the day's quota like a kernel's query.
+
+The platform's 4xx answers pass through with their status and body unchanged:
+a 400 ``invalid_params`` keeps ``data.problems`` (one per mistake) and a 429
+``daily_quota_limit_exceeded`` keeps ``data.quota``, so the panel can point at
+the condition or the limit. A query is never sent twice, except after a 401
+(a stale token the platform refused, so nothing was charged).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.web import authenticated
+
+from .errors import InvalidRequest, VCEError
+from .handlers import API_PREFIX, VCEHandler
+from .platform_client import PlatformClient, PlatformUnreachable, platform_error_of, unreachable_message
+
+QUERY_PATH = "/v2/vce/query/"
+#: The keys a test-stage query takes (``cursor`` pages jobs only).
+QUERY_KEYS = ("category", "condition_groups", "fields", "limit", "start_date", "end_date")
+MAX_QUERY_BODY = 1024 * 1024
+
+
+def parse_query_body(body: bytes) -> dict[str, Any]:
+    """The browser's query as a dict of the keys a test-stage query takes, or a 400."""
+    if len(body) > MAX_QUERY_BODY:
+        raise VCEError(413, "payload_too_large", "The query is larger than 1 MiB: send fewer values.")
+    try:
+        query = json.loads(body or b"")
+    except ValueError:
+        raise InvalidRequest("The query must be JSON.") from None
+    if not isinstance(query, dict):
+        raise InvalidRequest("The query must be a JSON object.")
+    unknown = sorted(set(query) - set(QUERY_KEYS))
+    if unknown:
+        raise InvalidRequest(
+            f"The query has keys a test-stage query does not take: {', '.join(unknown)}; "
+            f"it takes {', '.join(QUERY_KEYS)}."
+        )
+    return query
+
+
+async def post_query(client: PlatformClient, query: dict[str, Any]) -> HTTPResponse:
+    """POST the query with the bearer token (again once after a 401); the platform's answer."""
+    url = client._url(QUERY_PATH)  # noqa: SLF001 - one client per server
+    body = json.dumps(query).encode()
+
+    async def send(token: str) -> HTTPResponse:
+        request = HTTPRequest(
+            url,
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            },
+            body=body,
+            connect_timeout=client._timeout,  # noqa: SLF001
+            request_timeout=client._timeout,  # noqa: SLF001
+        )
+        try:
+            return await AsyncHTTPClient().fetch(request, raise_error=False)
+        except HTTPClientError as error:
+            raise PlatformUnreachable(
+                unreachable_message(str(client.base_url), error.message or "no answer")
+            ) from None
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise PlatformUnreachable(unreachable_message(str(client.base_url), reason)) from None
+
+    token = await client._current_token()  # noqa: SLF001
+    response = await send(token)
+    if response.code == 401:
+        token = await client._replace_rejected_token(token)  # noqa: SLF001
+        response = await send(token)
+    return response
+
+
+class QueryHandler(VCEHandler):
+    """Forward one test-stage query: the platform's answer, or its 4xx refusal, unchanged."""
+
+    @authenticated
+    async def post(self) -> None:
+        query = parse_query_body(self.request.body or b"")
+        response = await post_query(self.platform, query)
+        if response.code >= 500 or response.code == 401:
+            raise platform_error_of(response.code, response.body)
+        self.set_status(response.code)
+        self.set_header("Content-Type", "application/json")
+        self.finish(response.body)
+
+
+def query_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
+    return [(f"{API_PREFIX}/query", QueryHandler, {})]
