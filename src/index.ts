@@ -1,14 +1,15 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { corePlugin } from './plugins/core';
 import { statusBarPlugin } from './plugins/status-bar';
-import { queryBuilderPlugin, shieldPlugin } from './plugins/sidebars';
+import { jobsPlugin } from './plugins/jobs';
+import { queryBuilderPlugin } from './plugins/sidebars';
 
 export { IVCEConnection, CommandIDs } from './tokens';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   statusBarPlugin,
-  shieldPlugin,
+  jobsPlugin,
   queryBuilderPlugin
 ];
 

@@ -175,6 +175,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/vce/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client's jobs, newest first, paged */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Submit a script (and its folder's companion files) to the Data Clean Room
+         * @description The entry script is a `.py` file or a `.ipynb` notebook (run top to bottom); companion
+         *     files (local modules, small inputs) go beside it, named relative to the script's folder.
+         *     Limits: the script at most 2 MiB, all files together at most 20 MiB (decoded), at most
+         *     200 files; hidden files, absolute paths, `..` and backslashes are refused. The answer is
+         *     the job, already queued (status history `submitted`, `queued`).
+         */
+        post: operations["submitJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job with its status history, files, verdict and outputs */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running job */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/resubmit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a job's files again, as a new job */
+        post: operations["resubmitJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A submitted file, exactly as submitted (the entry script by default) */
+        get: operations["getJobFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/attestation/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's signed attestation (compact JWS, ES256), once it has finished */
+        get: operations["getJobAttestation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/jobs/{job_id}/result/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approved results as a zip (results/, manifest.json, attestation.jws) */
+        get: operations["downloadJobResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/test-runs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * (Proposed) Rehearse a submission on the test-stage sample and see the review's verdict
+         * @description The same body and checks as `POST /v2/vce/jobs/`, but the script's queries answer with the
+         *     test stage's random sample (at most the query's `limit`, charged to the client's daily
+         *     quota like any test-stage query) instead of all data. Its outputs go through the same
+         *     review; the verdict and findings show in the job as usual, but nothing is ever released
+         *     (no link, no mail, `result_available` stays false). The answer is a Job with
+         *     `stage: test`, followed like any job (detail, events, cancel, attestation) and listed by
+         *     `GET /v2/vce/jobs/?stage=test`.
+         */
+        post: operations["submitTestRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/results/{link_token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results by the link mailed to the primary researcher (no bearer; the token is the credential) */
+        get: operations["downloadResultByLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/outbox/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mails the platform sent the client's primary researcher (newest first) */
+        get: operations["listOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events of the client's job status and quota changes
+         * @description `text/event-stream`. Starts with `retry: 2000` and a `quota` event with the current
+         *     quota; then `event: job` (`{"type": "job", "job_id", "status", "at"}`) on every status
+         *     change and `event: quota` (the Quota fields and `"type": "quota"`) on every charge.
+         *     Each event has an `id`; reconnect with `Last-Event-ID` to get the ones missed (a
+         *     bounded backlog). A comment line every 15 s keeps the stream open.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/review/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** (Reviewers) jobs the automatic review sent to manual review */
+        get: operations["listPendingReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/review/jobs/{job_id}/decision/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** (Reviewers) approve or reject a job in manual review, with a reason the researcher reads */
+        post: operations["decideReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's public key(s) for attestations (JWKS) */
+        get: operations["getAttestationKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -308,6 +570,165 @@ export interface components {
             data: components["schemas"]["QueryTask"];
             error: components["schemas"]["OkStatus"];
         };
+        JobSubmission: {
+            /** @description The script to run: a .py file or a .ipynb notebook among the files. */
+            entry: string;
+            files: {
+                /** @description Relative to the script folder, "/" between folders. */
+                name: string;
+                content_base64: string;
+            }[];
+        };
+        /** @enum {string} */
+        JobStatus: "submitted" | "queued" | "running" | "reviewing" | "approved" | "rejected" | "failed" | "cancelled" | "timed_out";
+        JobFileInfo: {
+            name: string;
+            bytes: number;
+            sha256: string;
+        };
+        JobOutput: {
+            name?: unknown;
+            bytes?: unknown;
+            sha256?: unknown;
+            kind: string;
+        } & components["schemas"]["JobFileInfo"];
+        VerdictFinding: {
+            /** @description The rule's id */
+            rule: string;
+            /** @enum {string} */
+            severity: "fail" | "manual";
+            file: string;
+            /** @description The column or line. */
+            location: string | null;
+            /** @description What is wrong and what to do */
+            message: string;
+        };
+        JobVerdict: {
+            /** @enum {string} */
+            decision: "approved" | "rejected" | "manual_review";
+            findings: components["schemas"]["VerdictFinding"][];
+            /** @enum {string} */
+            decided_by: "automatic" | "reviewer";
+            reviewer_reason: string | null;
+            /** Format: date-time */
+            reviewed_at: string;
+        };
+        Job: {
+            job_id: string;
+            entry: string;
+            status: components["schemas"]["JobStatus"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            runtime_seconds: number | null;
+            attempts: number;
+            /** @description Records the job read through the data route (the review compares output rows with it). */
+            records_read: number;
+            resubmitted_from: string | null;
+            /** @description Why the job ended where it did: a limit, a cancel, a restart. */
+            reason: string | null;
+            /** @description The script's exception, type and line only (never values). */
+            failure: null | {
+                type: string;
+                line: number | null;
+                file: string | null;
+            };
+            files: components["schemas"]["JobFileInfo"][];
+            history: {
+                status: components["schemas"]["JobStatus"];
+                /** Format: date-time */
+                at: string;
+                note: string;
+            }[];
+            verdict: null | components["schemas"]["JobVerdict"];
+            outputs: components["schemas"]["JobOutput"][];
+            result_available: boolean;
+            /**
+             * @description (Proposed) A real submission, or a test run on the test-stage sample (never released). Absent means execution.
+             * @enum {string}
+             */
+            stage?: "execution" | "test";
+        };
+        JobEnvelope: {
+            data: components["schemas"]["Job"];
+            error: components["schemas"]["OkStatus"];
+        };
+        JobListEnvelope: {
+            data: {
+                jobs: components["schemas"]["Job"][];
+                cursor: string | null;
+                has_more: boolean;
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        JobFileEnvelope: {
+            data: {
+                name: string;
+                bytes: number;
+                sha256: string;
+                /** @enum {string} */
+                encoding: "utf-8" | "base64";
+                content: string;
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        AttestationEnvelope: {
+            data: {
+                job_id: string;
+                jws: string;
+                key_id: string | null;
+                jwks_url: string;
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        OutboxEnvelope: {
+            data: {
+                /** @enum {string} */
+                transport: "smtp" | "outbox";
+                messages: {
+                    job_id: string;
+                    /** @enum {string} */
+                    kind: "approved" | "rejected";
+                    to: string;
+                    subject: string;
+                    text: string;
+                    /** Format: date-time */
+                    created_at: string;
+                    /** Format: date-time */
+                    sent_at: string | null;
+                    transport: string | null;
+                    /** @description The .eml file in the outbox folder. */
+                    file: string | null;
+                }[];
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        ReviewJob: {
+            client_key: string;
+        } & components["schemas"]["Job"];
+        ReviewJobEnvelope: {
+            data: {
+                job_id: string;
+                status: components["schemas"]["JobStatus"];
+                client_key: string;
+                verdict: null | components["schemas"]["JobVerdict"];
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        ReviewListEnvelope: {
+            data: {
+                jobs: {
+                    job_id: string;
+                    status: components["schemas"]["JobStatus"];
+                    client_key: string;
+                }[];
+            };
+        };
         ErrorStatus: {
             code: string;
             message: string;
@@ -318,7 +739,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "internal_error";
+                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "forbidden" | "job_not_cancellable" | "job_not_finished" | "result_not_available" | "link_expired" | "jobs_unavailable" | "review_not_pending" | "internal_error";
                 message: string;
                 log_id: components["schemas"]["LogId"];
             };
@@ -382,8 +803,33 @@ export interface components {
                 };
             };
         };
-        /** @description No public data set is loaded (`data_unavailable`). */
+        /** @description No public data set is loaded (`data_unavailable`), or the platform runs no execution stage (`jobs_unavailable`). */
         DataUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description The token may not call this route (`forbidden`): a job's token reaches only the data
+         *     routes; reviewer routes are for reviewer clients, researcher routes for researchers.
+         */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description The job is not in a state for this (`job_not_cancellable`: already finished or in
+         *     review; `job_not_finished`: no attestation yet; `result_not_available`: not approved;
+         *     `review_not_pending`: not waiting for a reviewer).
+         */
+        JobConflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -516,6 +962,7 @@ export interface components {
         };
     };
     parameters: {
+        JobId: string;
         TaskId: string;
     };
     requestBodies: never;
@@ -618,6 +1065,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -657,6 +1105,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -706,6 +1155,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -745,6 +1195,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -773,6 +1224,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -814,6 +1266,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["TaskConflict"];
@@ -841,9 +1294,439 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["TaskConflict"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses to keep, e.g. "running,reviewing". */
+                status?: string;
+                page_size?: number;
+                /** @description The cursor of the previous page. */
+                cursor?: string;
+                /** @description (Proposed) Only jobs of this stage: real submissions, or test runs (POST /v2/vce/test-runs/). All when absent. */
+                stage?: "execution" | "test";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    submitJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSubmission"];
+            };
+        };
+        responses: {
+            /** @description The job, queued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["JobConflict"];
+        };
+    };
+    resubmitJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new job, queued (`resubmitted_from` names the old one). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    getJobFile: {
+        parameters: {
+            query?: {
+                /** @description The file's name as submitted; the entry script when absent. */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobFileEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getJobAttestation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attestation; verify it with the key of /.well-known/jwks.json. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["JobConflict"];
+        };
+    };
+    downloadJobResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip; `X-Content-SHA256` carries its digest. */
+            200: {
+                headers: {
+                    /** @description SHA-256 of the zip */
+                    "X-Content-SHA256"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["JobConflict"];
+        };
+    };
+    submitTestRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSubmission"];
+            };
+        };
+        responses: {
+            /** @description The test run, queued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["QuotaExceeded"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    downloadResultByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zip. */
+            200: {
+                headers: {
+                    /** @description SHA-256 of the zip */
+                    "X-Content-SHA256"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The link has expired (`link_expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listOutbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mails, and whether they went by SMTP or to the outbox folder. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listPendingReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs waiting for a decision, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewListEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    decideReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The job, approved (released) or rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewJobEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["JobConflict"];
+        };
+    };
+    getAttestationKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            /** @constant */
+                            kty: "EC";
+                            /** @constant */
+                            crv?: "P-256";
+                            kid: string;
+                            /** @constant */
+                            alg: "ES256";
+                            /** @constant */
+                            use?: "sig";
+                            x?: string;
+                            y?: string;
+                        }[];
+                    };
+                };
+            };
+            503: components["responses"]["DataUnavailable"];
         };
     };
 }

@@ -6,57 +6,9 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import { queryIcon, shieldIcon } from '../icons';
+import { queryIcon } from '../icons';
 import { placeholderWidget } from '../sidebar/Placeholder';
 import { CommandIDs, PALETTE_CATEGORY, TRANSLATION_DOMAIN } from '../tokens';
-
-/**
- * The shield sidebar (right). A placeholder in this release: it marks the
- * place where scripts will be submitted to the Data Clean Room.
- */
-export const shieldPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyterlab-vce:shield',
-  description: 'The Data Clean Room sidebar (shield icon, right).',
-  autoStart: true,
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator],
-  activate: (
-    app: JupyterFrontEnd,
-    restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null,
-    translator: ITranslator | null
-  ) => {
-    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-    const panel = new SidePanel({ translator: translator ?? nullTranslator });
-    panel.id = 'jp-vce-shield-panel';
-    panel.title.icon = shieldIcon;
-    panel.title.caption = trans.__('Data Clean Room');
-    panel.addClass('jp-vce-ShieldPanel');
-    const heading = document.createElement('h2');
-    heading.className = 'jp-vce-PanelTitle';
-    heading.textContent = trans.__('Data Clean Room');
-    panel.header.node.appendChild(heading);
-    panel.addWidget(
-      placeholderWidget({
-        heading: trans.__('Submit scripts to the Data Clean Room'),
-        explanation: trans.__(
-          'This panel will submit a script or notebook to run against all public data, follow the job through review, and download the approved, aggregated results.'
-        ),
-        meanwhile: trans.__(
-          'Not available yet in this version: nothing is submitted from here. The status bar already shows your connection and quota.'
-        )
-      })
-    );
-    app.shell.add(panel, 'right', { rank: 850 });
-    restorer?.add(panel, panel.id);
-
-    app.commands.addCommand(CommandIDs.openShield, {
-      label: trans.__('Open Data Clean Room'),
-      icon: shieldIcon,
-      execute: () => app.shell.activateById(panel.id)
-    });
-    palette?.addItem({ command: CommandIDs.openShield, category: PALETTE_CATEGORY });
-  }
-};
 
 /**
  * The query builder (left). A placeholder in this release: it marks the

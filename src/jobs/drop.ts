@@ -1,0 +1,61 @@
+import type { Drag } from '@lumino/dragdrop';
+
+/** The file browser's drag payload: the dragged items' paths. */
+export const CONTENTS_MIME = 'application/x-jupyter-icontents';
+
+/**
+ * Accept files dragged from JupyterLab's file browser (Lumino drags, not
+ * native ones) onto `node`; calls `onPath` with the first dragged path.
+ * Returns the function that removes the listeners.
+ */
+export function installDropTarget(node: HTMLElement, onPath: (path: string) => void): () => void {
+  const accepts = (event: Drag.Event) => event.mimeData.hasData(CONTENTS_MIME);
+  const onEnter = (event: Event) => {
+    const drag = event as Drag.Event;
+    if (accepts(drag)) {
+      drag.preventDefault();
+      drag.stopPropagation();
+      node.classList.add('jp-mod-dropTarget');
+    }
+  };
+  const onLeave = (event: Event) => {
+    const drag = event as Drag.Event;
+    if (!node.contains(drag.relatedTarget as Node | null)) {
+      node.classList.remove('jp-mod-dropTarget');
+    }
+  };
+  const onOver = (event: Event) => {
+    const drag = event as Drag.Event;
+    if (accepts(drag)) {
+      drag.preventDefault();
+      drag.stopPropagation();
+      drag.dropAction = drag.proposedAction === 'none' ? 'none' : 'copy';
+    }
+  };
+  const onDrop = (event: Event) => {
+    const drag = event as Drag.Event;
+    node.classList.remove('jp-mod-dropTarget');
+    if (!accepts(drag)) {
+      return;
+    }
+    drag.preventDefault();
+    drag.stopPropagation();
+    drag.dropAction = 'copy';
+    const data = drag.mimeData.getData(CONTENTS_MIME) as unknown;
+    const paths = Array.isArray(data) ? data : [data];
+    const first = paths.find(path => typeof path === 'string');
+    if (typeof first === 'string') {
+      onPath(first);
+    }
+  };
+  node.addEventListener('lm-dragenter', onEnter);
+  node.addEventListener('lm-dragleave', onLeave);
+  node.addEventListener('lm-dragover', onOver);
+  node.addEventListener('lm-drop', onDrop);
+  return () => {
+    node.removeEventListener('lm-dragenter', onEnter);
+    node.removeEventListener('lm-dragleave', onLeave);
+    node.removeEventListener('lm-dragover', onOver);
+    node.removeEventListener('lm-drop', onDrop);
+  };
+}

@@ -1,0 +1,185 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { Job, JobStatus, VerdictFinding } from './types';
+
+/** A status as the researcher reads it (a badge's text). */
+export function statusLabel(status: string, trans: TranslationBundle): string {
+  switch (status as JobStatus) {
+    case 'submitted':
+      return trans.__('Submitted');
+    case 'queued':
+      return trans.__('Queued');
+    case 'running':
+      return trans.__('Running');
+    case 'reviewing':
+      return trans.__('In review');
+    case 'approved':
+      return trans.__('Approved');
+    case 'rejected':
+      return trans.__('Rejected');
+    case 'failed':
+      return trans.__('Failed');
+    case 'cancelled':
+      return trans.__('Cancelled');
+    case 'timed_out':
+      return trans.__('Timed out');
+    default:
+      return status;
+  }
+}
+
+/** What a status means for the researcher, in one sentence (tooltips, timeline). */
+export function statusExplanation(status: string, trans: TranslationBundle): string {
+  switch (status as JobStatus) {
+    case 'submitted':
+      return trans.__('The platform received the script.');
+    case 'queued':
+      return trans.__('Waiting for a free slot in the trusted environment.');
+    case 'running':
+      return trans.__('The script runs against all public data.');
+    case 'reviewing':
+      return trans.__('The outputs are checked: only aggregated results may leave.');
+    case 'approved':
+      return trans.__('The results passed review: download them, and the primary researcher gets a link by email.');
+    case 'rejected':
+      return trans.__('The review found outputs that are not aggregated enough: nothing was released.');
+    case 'failed':
+      return trans.__('The script stopped with an error: nothing was released.');
+    case 'cancelled':
+      return trans.__('Cancelled: nothing was released.');
+    case 'timed_out':
+      return trans.__('The script ran past the time limit: nothing was released.');
+    default:
+      return '';
+  }
+}
+
+/** The badge's colour family. */
+export function statusTone(status: string): 'progress' | 'success' | 'danger' | 'neutral' {
+  switch (status) {
+    case 'approved':
+      return 'success';
+    case 'rejected':
+    case 'failed':
+    case 'timed_out':
+      return 'danger';
+    case 'cancelled':
+      return 'neutral';
+    default:
+      return 'progress';
+  }
+}
+
+/** "3 min ago", "in 2 h", "just now"; exact time goes in the title. */
+export function relativeTime(iso: string | null | undefined, now: number, trans: TranslationBundle): string {
+  if (!iso) {
+    return '';
+  }
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) {
+    return iso;
+  }
+  const seconds = Math.round((now - then) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) {
+    return trans.__('just now');
+  }
+  const [value, unit] =
+    abs < 3600
+      ? [Math.round(abs / 60), 'min']
+      : abs < 86400
+        ? [Math.round(abs / 3600), 'h']
+        : [Math.round(abs / 86400), 'd'];
+  return seconds >= 0
+    ? trans.__('%1 %2 ago', value, unit)
+    : trans.__('in %1 %2', value, unit);
+}
+
+/** The exact time, local, with the zone: for titles on relative times. */
+export function exactTime(iso: string | null | undefined): string {
+  if (!iso) {
+    return '';
+  }
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleString()} (${iso})`;
+}
+
+/** 1.2 s, 3 min 4 s, 1 h 2 min. */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) {
+    return '';
+  }
+  if (seconds < 60) {
+    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min ${Math.round(seconds % 60)} s`;
+  }
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** 512 B, 1.5 KiB, 2.0 MiB. */
+export function bytes(count: number): string {
+  if (count < 1024) {
+    return `${count} B`;
+  }
+  if (count < 1024 * 1024) {
+    return `${(count / 1024).toFixed(1)} KiB`;
+  }
+  return `${(count / 1048576).toFixed(1)} MiB`;
+}
+
+/** The file name of a path. */
+export function baseName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+/** A review rule's name in plain words; unknown rules are spelled out from their id. */
+export function ruleTitle(rule: string, trans: TranslationBundle): string {
+  const titles: Record<string, string> = {
+    identifier_column: trans.__('A column of identifiers'),
+    identifier_value: trans.__('Identifiers from the data set'),
+    identifiers: trans.__('Identifiers from the data set'),
+    verbatim_text: trans.__('Text copied from the data set'),
+    small_count: trans.__('A count below the threshold'),
+    zero_count: trans.__('A zero count'),
+    dominance: trans.__('One or two records dominate a total'),
+    p_ratio: trans.__('A total that reveals its largest contributor'),
+    residual_dof: trans.__('A model with too few degrees of freedom'),
+    row_level: trans.__('Row-level records instead of aggregates'),
+    row_level_dump: trans.__('Row-level records instead of aggregates'),
+    file_too_large: trans.__('An output file that is too large'),
+    too_many_rows: trans.__('A table with too many rows'),
+    file_type: trans.__('A file type that cannot leave'),
+    manual_type: trans.__('A file that a person must check'),
+    unreadable: trans.__('A file the review cannot read'),
+    reviewer: trans.__("The reviewer's decision")
+  };
+  if (titles[rule]) {
+    return titles[rule];
+  }
+  const words = rule.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Where a finding was found: "counts.csv, column user_id". */
+export function findingPlace(finding: VerdictFinding, trans: TranslationBundle): string {
+  return finding.location
+    ? trans.__('%1, %2', finding.file, finding.location)
+    : finding.file;
+}
+
+/** Why a job ended as it did, in one line, or '' while it runs or when approved. */
+export function endReason(job: Job, trans: TranslationBundle): string {
+  if (job.failure) {
+    const where = job.failure.file
+      ? job.failure.line !== null
+        ? trans.__(' in %1, line %2', job.failure.file, job.failure.line)
+        : trans.__(' in %1', job.failure.file)
+      : job.failure.line !== null
+        ? trans.__(' at line %1', job.failure.line)
+        : '';
+    return trans.__('The script raised %1%2.', job.failure.type, where);
+  }
+  return job.reason ?? '';
+}

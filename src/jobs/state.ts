@@ -1,0 +1,95 @@
+import { ISignal, Signal } from '@lumino/signaling';
+import type { AttestationCheck } from './attestation';
+import type { ISavedResults } from './types';
+
+export interface IBanner {
+  kind: 'error' | 'info' | 'success';
+  text: string;
+  /** A job the banner is about (a "Show" link). */
+  jobId?: string;
+}
+
+/** What the panel shows besides the jobs: selection, progress, messages, downloads. */
+export class PanelState {
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The job whose detail is open, or null for the list. */
+  get selected(): string | null {
+    return this._selected;
+  }
+
+  set selected(jobId: string | null) {
+    this._selected = jobId;
+    this._changed.emit();
+  }
+
+  /** What the panel is doing now ("Submitting analysis.py…"), or null. */
+  get busy(): string | null {
+    return this._busy;
+  }
+
+  set busy(text: string | null) {
+    this._busy = text;
+    this._changed.emit();
+  }
+
+  get banner(): IBanner | null {
+    return this._banner;
+  }
+
+  set banner(banner: IBanner | null) {
+    this._banner = banner;
+    this._changed.emit();
+  }
+
+  /** Send the folder's companion files with the script. */
+  get withCompanions(): boolean {
+    return this._withCompanions;
+  }
+
+  set withCompanions(value: boolean) {
+    this._withCompanions = value;
+    this._changed.emit();
+  }
+
+  /** The script the panel would submit (the active document), or null. */
+  get currentPath(): string | null {
+    return this._currentPath;
+  }
+
+  set currentPath(path: string | null) {
+    if (path !== this._currentPath) {
+      this._currentPath = path;
+      this._changed.emit();
+    }
+  }
+
+  saved(jobId: string): ISavedResults | undefined {
+    return this._saved.get(jobId);
+  }
+
+  setSaved(jobId: string, saved: ISavedResults): void {
+    this._saved.set(jobId, saved);
+    this._changed.emit();
+  }
+
+  attestation(jobId: string): AttestationCheck | 'checking' | undefined {
+    return this._attestations.get(jobId);
+  }
+
+  setAttestation(jobId: string, check: AttestationCheck | 'checking'): void {
+    this._attestations.set(jobId, check);
+    this._changed.emit();
+  }
+
+  private readonly _changed = new Signal<this, void>(this);
+  private _selected: string | null = null;
+  private _busy: string | null = null;
+  private _banner: IBanner | null = null;
+  private _withCompanions = false;
+  private _currentPath: string | null = null;
+  private readonly _saved = new Map<string, ISavedResults>();
+  private readonly _attestations = new Map<string, AttestationCheck | 'checking'>();
+}

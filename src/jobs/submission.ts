@@ -1,0 +1,201 @@
+import type { Contents } from '@jupyterlab/services';
+import { base64ToBytes, bytesToBase64, sha256Hex } from './digest';
+import type { JobSubmission } from './types';
+
+/** The platform's limits (server-mock/openapi.yaml, submitJob). */
+export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
+export const MAX_FILES = 200;
+export const MAX_DEPTH = 8;
+export const SCRIPT_EXTENSIONS = ['.py', '.ipynb'];
+
+/** Folders never sent with a script: caches, checkpoints, downloaded results. */
+const SKIPPED_FOLDERS = new Set(['__pycache__', 'node_modules', '.ipynb_checkpoints', '.git']);
+
+/** The part of Jupyter's contents manager a submission reads with. */
+export interface IContentsReader {
+  get(path: string, options?: Contents.IFetchOptions): Promise<Contents.IModel>;
+}
+
+/** Why a file cannot be submitted, said so the researcher knows what to change. */
+export class SubmissionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubmissionError';
+  }
+}
+
+export interface IPreparedFile {
+  /** Relative to the script's folder, "/" between folders. */
+  name: string;
+  bytes: number;
+  sha256: string;
+  contentBase64: string;
+}
+
+/** A submission ready to confirm and send. */
+export interface IPreparedSubmission {
+  /** The script's path in the workspace. */
+  path: string;
+  /** The script's name, relative to its folder. */
+  entry: string;
+  /** The script first, then its companions. */
+  files: IPreparedFile[];
+  totalBytes: number;
+  /** Companion files left out (hidden, caches, the results folder). */
+  skipped: string[];
+}
+
+export function isScriptPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return SCRIPT_EXTENSIONS.some(extension => lower.endsWith(extension));
+}
+
+export function folderOf(path: string): string {
+  const index = path.lastIndexOf('/');
+  return index < 0 ? '' : path.slice(0, index);
+}
+
+function mib(count: number): string {
+  return `${(count / 1048576).toFixed(1)} MiB`;
+}
+
+/** Check the script's own bytes: kind, emptiness, size, a notebook's JSON. */
+export function checkScript(path: string, bytes: Uint8Array): void {
+  const name = path.split('/').pop() ?? path;
+  if (!isScriptPath(path)) {
+    throw new SubmissionError(
+      `"${name}" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).`
+    );
+  }
+  if (bytes.length === 0) {
+    throw new SubmissionError(`"${name}" is empty: write the analysis first, save it, then submit it.`);
+  }
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new SubmissionError(
+      `"${name}" is ${mib(bytes.length)}: a script may be at most ${mib(MAX_ENTRY_BYTES)}. Keep data out of the script; read it with the SDK.`
+    );
+  }
+  if (path.toLowerCase().endsWith('.ipynb')) {
+    let notebook: unknown;
+    try {
+      notebook = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (error) {
+      throw new SubmissionError(
+        `"${name}" is not a valid notebook (its JSON does not parse: ${(error as Error).message}). Open it in JupyterLab and save it again.`
+      );
+    }
+    const cells = (notebook as { cells?: unknown }).cells;
+    if (typeof notebook !== 'object' || notebook === null || !Array.isArray(cells)) {
+      throw new SubmissionError(`"${name}" is not a valid notebook: it has no list of cells.`);
+    }
+    const code = cells.filter(cell => (cell as { cell_type?: string })?.cell_type === 'code');
+    if (code.length === 0) {
+      throw new SubmissionError(`"${name}" has no code cell: there is nothing to run.`);
+    }
+  }
+}
+
+async function readFile(contents: IContentsReader, path: string): Promise<Uint8Array> {
+  const model = await contents.get(path, { type: 'file', format: 'base64', content: true });
+  const content = model.content as string | null;
+  if (typeof content !== 'string') {
+    return new Uint8Array();
+  }
+  return model.format === 'base64' ? base64ToBytes(content) : new TextEncoder().encode(content);
+}
+
+async function prepared(name: string, bytes: Uint8Array): Promise<IPreparedFile> {
+  return { name, bytes: bytes.length, sha256: await sha256Hex(bytes), contentBase64: bytesToBase64(bytes) };
+}
+
+/** The companion files of a folder, recursively, with the ones left out. */
+async function companions(
+  contents: IContentsReader,
+  folder: string,
+  entryPath: string,
+  skipFolders: Set<string>
+): Promise<{ paths: { path: string; name: string; size: number | null }[]; skipped: string[] }> {
+  const paths: { path: string; name: string; size: number | null }[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string, prefix: string, depth: number) => {
+    const listing = await contents.get(dir, { type: 'directory', content: true });
+    for (const item of (listing.content as Contents.IModel[]) ?? []) {
+      const name = prefix ? `${prefix}/${item.name}` : item.name;
+      if (item.name.startsWith('.')) {
+        skipped.push(name);
+        continue;
+      }
+      if (item.type === 'directory') {
+        if (SKIPPED_FOLDERS.has(item.name) || skipFolders.has(item.path) || depth >= MAX_DEPTH) {
+          skipped.push(`${name}/`);
+        } else {
+          await walk(item.path, name, depth + 1);
+        }
+      } else if (item.path !== entryPath) {
+        paths.push({ path: item.path, name, size: typeof item.size === 'number' ? item.size : null });
+      }
+    }
+  };
+  await walk(folder, '', 1);
+  return { paths, skipped };
+}
+
+/**
+ * Read a script (and, on request, its folder's companion files) from the
+ * workspace, check it as the platform will, and hash every file.
+ */
+export async function prepareSubmission(
+  contents: IContentsReader,
+  path: string,
+  options: { withCompanions: boolean; skipFolders?: string[] }
+): Promise<IPreparedSubmission> {
+  const name = path.split('/').pop() ?? path;
+  if (!isScriptPath(path)) {
+    checkScript(path, new Uint8Array(1));
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(contents, path);
+  } catch (error) {
+    throw new SubmissionError(`"${name}" could not be read from the workspace: ${(error as Error).message}`);
+  }
+  checkScript(path, bytes);
+  const files = [await prepared(name, bytes)];
+  let skipped: string[] = [];
+  if (options.withCompanions) {
+    const folder = folderOf(path);
+    const found = await companions(contents, folder, path, new Set(options.skipFolders ?? []));
+    skipped = found.skipped;
+    if (found.paths.length + 1 > MAX_FILES) {
+      throw new SubmissionError(
+        `The folder holds ${found.paths.length + 1} files: at most ${MAX_FILES} can be submitted. Move the script to a folder with only what it needs, or submit it alone.`
+      );
+    }
+    const known = found.paths.reduce((sum, item) => sum + (item.size ?? 0), bytes.length);
+    if (known > MAX_TOTAL_BYTES) {
+      const largest = [...found.paths].sort((a, b) => (b.size ?? 0) - (a.size ?? 0)).slice(0, 3);
+      throw new SubmissionError(
+        `The script and its folder add up to ${mib(known)}: at most ${mib(MAX_TOTAL_BYTES)} can be submitted. The largest files: ${largest.map(item => `${item.name} (${mib(item.size ?? 0)})`).join(', ')}. Move them out, or submit the script alone.`
+      );
+    }
+    for (const item of found.paths) {
+      files.push(await prepared(item.name, await readFile(contents, item.path)));
+    }
+  }
+  const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  if (totalBytes > MAX_TOTAL_BYTES) {
+    throw new SubmissionError(
+      `The files add up to ${mib(totalBytes)}: at most ${mib(MAX_TOTAL_BYTES)} can be submitted.`
+    );
+  }
+  return { path, entry: name, files, totalBytes, skipped };
+}
+
+/** The body of `POST /vce/api/jobs`. */
+export function submissionBody(prepared: IPreparedSubmission): JobSubmission {
+  return {
+    entry: prepared.entry,
+    files: prepared.files.map(file => ({ name: file.name, content_base64: file.contentBase64 }))
+  };
+}
