@@ -2,7 +2,7 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { corePlugin } from './plugins/core';
 import { statusBarPlugin } from './plugins/status-bar';
 import { jobsPlugin } from './plugins/jobs';
-import { queryBuilderPlugin } from './plugins/sidebars';
+import { queryBuilderPlugin } from './plugins/query-builder';
 
 export { IVCEConnection, CommandIDs } from './tokens';
 
