@@ -74,7 +74,10 @@ export const PUBLIC_DATA_INDEXES = `
 CREATE INDEX videos_create_time ON videos(create_time);
 CREATE INDEX videos_username ON videos(username);
 CREATE INDEX videos_display_name ON videos(display_name);
-CREATE INDEX videos_region_code ON videos(region_code);
+-- Region and time together: the platform's most common query shape (region_code
+-- IN … with a create_time range, research-api.md §3), answered from this index
+-- alone instead of a row lookup per video of the region.
+CREATE INDEX videos_region_time ON videos(region_code, create_time);
 CREATE INDEX videos_music_id ON videos(music_id);
 CREATE INDEX videos_playlist_id ON videos(playlist_id);
 CREATE INDEX videos_like_count ON videos(like_count);

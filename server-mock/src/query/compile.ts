@@ -13,7 +13,22 @@ export interface CompiledWhere {
   /** A boolean SQL expression over `t` ("1" when nothing filters). */
   where: string;
   params: unknown[];
+  /**
+   * Whether testing given rows (`t.id IN (…) AND where`) is cheap per row:
+   * false when a keyword condition makes SQLite list the keyword's every
+   * match on each run (an FTS5 lookup per row is slower still: ~20 µs).
+   */
+  cheapProbe: boolean;
 }
+
+/**
+ * `scan`: for listing every match, side-table conditions as `id IN (subquery)`
+ * so SQLite can drive the scan from the side table's (value, video_id) index.
+ * `probe`: for testing a few given rows, side-table conditions as a correlated
+ * EXISTS, one primary-key lookup per row instead of listing the value's every
+ * video on each run (EXPLAIN QUERY PLAN: "SEARCH h EXISTS USING COVERING INDEX").
+ */
+export type CompileMode = 'scan' | 'probe';
 
 /** An FTS5 phrase: the term in double quotes, its quotes doubled (never FTS syntax). */
 export function ftsPhrase(term: string): string {
@@ -57,7 +72,7 @@ function timeCondition(column: string, operation: string, ranges: TimeRange[], p
 
 const COMPARATORS: Record<string, string> = { EQ: '=', GT: '>', GTE: '>=', LT: '<', LTE: '<=' };
 
-function compileCondition(condition: TypedCondition, params: unknown[]): string {
+function compileCondition(condition: TypedCondition, params: unknown[], mode: CompileMode): string {
   const { spec, operation, values } = condition;
   const source = spec.source;
   if (source.kind === 'keyword') {
@@ -70,6 +85,9 @@ function compileCondition(condition: TypedCondition, params: unknown[]): string 
     // `id IN (subquery)` is EXISTS by another name, and lets SQLite drive the
     // scan from the side table's (value, video_id) index when it is selective.
     params.push(...values);
+    if (mode === 'probe') {
+      return `EXISTS (SELECT 1 FROM ${source.table} s WHERE s.video_id = t.id AND s.${source.column} IN (${placeholders(values.length)}))`;
+    }
     return `t.id IN (SELECT video_id FROM ${source.table} WHERE ${source.column} IN (${placeholders(values.length)}))`;
   }
   const column = `t.${source.column}`;
@@ -91,12 +109,14 @@ function compileCondition(condition: TypedCondition, params: unknown[]): string 
   return `${column} ${COMPARATORS[operation]} ?`;
 }
 
-export function compileWhere(query: TypedQuery): CompiledWhere {
+export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan'): CompiledWhere {
   const spec = CATALOGUE[query.category];
   const params: unknown[] = [];
   const clauses: string[] = [];
+  let cheapProbe = true;
   for (const group of query.groups) {
-    const parts = group.conditions.map(condition => compileCondition(condition, params));
+    cheapProbe &&= group.conditions.every(condition => condition.spec.source.kind !== 'keyword');
+    const parts = group.conditions.map(condition => compileCondition(condition, params, mode));
     if (parts.length === 0) {
       continue;
     }
@@ -113,5 +133,5 @@ export function compileWhere(query: TypedQuery): CompiledWhere {
     clauses.push(`(t.${spec.timeColumn} >= ? AND t.${spec.timeColumn} < ?)`);
     params.push(query.timeRange.from, query.timeRange.to);
   }
-  return { table: spec.table, where: clauses.length > 0 ? clauses.join(' AND ') : '1', params };
+  return { table: spec.table, where: clauses.length > 0 ? clauses.join(' AND ') : '1', params, cheapProbe };
 }
