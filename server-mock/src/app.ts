@@ -10,6 +10,13 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { registerTaskRoutes } from './routes/tasks';
+import { EventBus } from './events';
+import { JobsService, type JobsOptions } from './jobs/service';
+import { registerEventRoutes } from './routes/events';
+import { registerJobRoutes } from './routes/jobs';
+import { registerReleaseRoutes } from './routes/release';
+import { registerReviewRoutes } from './routes/review';
+import { quotaView } from './quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -32,6 +39,8 @@ export interface AppOptions {
   publicData?: PublicData;
   /** Random integers for test-stage samples (default: node:crypto); seed it in tests. */
   random?: RandomInt;
+  /** The execution stage (jobs under a data dir); without it the job routes answer 503. */
+  jobs?: JobsOptions;
 }
 
 /** One registered route: what the OpenAPI conformance test compares. */
@@ -61,8 +70,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     publicData: options.publicData,
-    random: options.random ?? cryptoRandomInt
+    random: options.random ?? cryptoRandomInt,
+    events: new EventBus()
   };
+  // Every granted quota charge reaches the client's event stream (the status bar moves at once).
+  store.onUsage = (clientKey, _day, used) =>
+    context.events.publish(clientKey, { type: 'quota', ...quotaView(used, context.dailyLimit, context.now()) });
+  if (options.jobs) {
+    context.jobs = new JobsService(context, options.jobs);
+  }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -75,9 +91,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Bad percent-encoding or an overlong path parameter: the envelope too.
     frameworkErrors: errorHandler
   });
-  if (ownsStore) {
-    app.addHook('onClose', async () => store.close());
+  if (context.jobs) {
+    const jobs = context.jobs;
+    app.addHook('onReady', async () => jobs.start(app));
   }
+  // One hook, in this order: running jobs stop (and are queued again) before the store closes.
+  app.addHook('onClose', async () => {
+    await context.jobs?.stop();
+    if (ownsStore) {
+      store.close();
+    }
+  });
 
   const routes: RouteEntry[] = [];
   app.decorate('platformRoutes', routes);
@@ -117,5 +141,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerQuotaRoute(app, context);
   registerQueryRoute(app, context);
   registerTaskRoutes(app, context);
+  registerJobRoutes(app, context);
+  registerReleaseRoutes(app, context);
+  registerReviewRoutes(app, context);
+  registerEventRoutes(app, context);
   return app;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from './context';
 import { ApiError } from './errors';
 import { newAccessToken } from './secrets';
+import { JOB_SCOPE } from './store';
 
 /** Default token lifetime: 2 h, as the platform's (research-api.md §1). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 7200;
@@ -13,6 +14,19 @@ declare module 'fastify' {
     /** The client a bearer token was issued to (set by the auth hook). */
     clientKey: string;
   }
+}
+
+/**
+ * Who may call a route (its `config.access`): researchers (the default), the
+ * platform's reviewers, or both. A job's token (scope research.vce.job) reaches
+ * only routes with `config.jobToken: true` (the data route): nothing else.
+ */
+export type RouteAccess = 'researcher' | 'reviewer' | 'any';
+
+export interface RouteAuthConfig {
+  public?: boolean;
+  access?: RouteAccess;
+  jobToken?: boolean;
 }
 
 interface TokenBody {
@@ -85,7 +99,7 @@ export function registerTokenRoute(app: FastifyInstance, context: PlatformContex
 }
 
 /** The client of a request's bearer token, or an error that says what to do. */
-export function authenticate(request: FastifyRequest, context: PlatformContext): string {
+export function authenticate(request: FastifyRequest, context: PlatformContext): { clientKey: string; scope: string } {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -117,17 +131,43 @@ export function authenticate(request: FastifyRequest, context: PlatformContext):
       `The access token has expired: get a new one with POST ${TOKEN_PATH}.`
     );
   }
-  return found.clientKey;
+  return { clientKey: found.clientKey, scope: found.scope };
+}
+
+/** 403 when the token's holder may not call the route (config.access, config.jobToken). */
+function authorise(config: RouteAuthConfig, clientKey: string, scope: string, context: PlatformContext, method: string, path: string): void {
+  if (scope === JOB_SCOPE) {
+    if (!config.jobToken) {
+      throw new ApiError(403, 'forbidden', `A job's access token can only read data (POST /v2/vce/query/); ${method} ${path} is not open to jobs.`);
+    }
+    return;
+  }
+  const access = config.access ?? 'researcher';
+  if (access === 'any') {
+    return;
+  }
+  const role = context.store.getClient(clientKey)?.role ?? 'researcher';
+  if (role !== access) {
+    throw new ApiError(
+      403,
+      'forbidden',
+      access === 'reviewer'
+        ? `${method} ${path} is for the platform's reviewers; this client is a researcher.`
+        : `${method} ${path} is for researchers; a reviewer client only reviews jobs (/v2/vce/review/).`
+    );
+  }
 }
 
 /** Every route but the token route needs a valid bearer token. */
 export function registerAuthHook(app: FastifyInstance, context: PlatformContext): void {
   app.decorateRequest('clientKey', '');
   app.addHook('onRequest', async request => {
-    const config = request.routeOptions.config as { public?: boolean } | undefined;
-    if (config?.public || request.is404) {
+    const config = (request.routeOptions.config ?? {}) as RouteAuthConfig;
+    if (config.public || request.is404) {
       return;
     }
-    request.clientKey = authenticate(request, context);
+    const { clientKey, scope } = authenticate(request, context);
+    request.clientKey = clientKey;
+    authorise(config, clientKey, scope, context, request.method, request.routeOptions.url ?? request.url);
   });
 }

@@ -7,6 +7,7 @@ import { loadFixtureData } from './data/fixture';
 import { openPublicData } from './data/open';
 import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
+import { reviewThresholdConfig } from './review';
 
 export const DATABASE_FILE = 'vce-mock.sqlite';
 
@@ -45,7 +46,19 @@ async function main(): Promise<void> {
   const publicData = loadPublicData(config);
   const app = buildApp({
     store: join(config.dataDir, DATABASE_FILE),
-    clients,
+    clients: [...clients, ...config.reviewers],
+    jobs: {
+      dataDir: config.dataDir,
+      workers: config.jobs.workers,
+      limits: {
+        ...(config.jobs.wallSeconds !== null ? { wallSeconds: config.jobs.wallSeconds, cpuSeconds: config.jobs.wallSeconds } : {}),
+        ...(config.jobs.memoryMiB !== null ? { memoryBytes: config.jobs.memoryMiB * 1024 * 1024 } : {})
+      },
+      review: config.jobs.reviewThreshold !== null ? reviewThresholdConfig(config.jobs.reviewThreshold) : {},
+      linkTtlSeconds: config.jobs.linkTtlSeconds,
+      smtpUrl: config.jobs.smtpUrl,
+      publicUrl: config.jobs.publicUrl ?? undefined
+    },
     publicData,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,

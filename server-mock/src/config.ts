@@ -19,7 +19,21 @@ export interface CliConfig {
   seed: number;
   /** A fixture file to serve instead of generated data, or null. */
   fixtureData: string | null;
+  /** Reviewer clients (`--reviewer KEY:SECRET[:EMAIL]`): they decide the jobs sent to manual review. */
+  reviewers: ClientSpec[];
+  /** The execution stage's settings. */
+  jobs: JobsCliConfig;
   help: boolean;
+}
+
+export interface JobsCliConfig {
+  workers: number;
+  wallSeconds: number | null;
+  memoryMiB: number | null;
+  reviewThreshold: number | null;
+  linkTtlSeconds: number;
+  smtpUrl: string | null;
+  publicUrl: string | null;
 }
 
 /** A flag the caller got wrong; the CLI prints it and exits with 2. */
@@ -33,6 +47,8 @@ export const DEFAULT_VIDEOS = 100_000;
 export const MAX_VIDEOS = 5_000_000;
 export const DEFAULT_SEED = 1;
 export const MAX_SEED = 4_294_967_295;
+export const DEFAULT_JOB_WORKERS = 2;
+export const DEFAULT_LINK_TTL = 7 * 24 * 3600;
 
 export const USAGE = `Usage: vce-mock [options]
 
@@ -56,6 +72,19 @@ Options:
   --seed S                 seed of the synthetic public data (default ${DEFAULT_SEED}, 0 to ${MAX_SEED}):
                            the same seed and size always give the same data
   --fixture-data FILE      serve the public data of a fixture file instead of generating it
+
+Execution stage (clean-room jobs):
+  --reviewer KEY:SECRET[:EMAIL]
+                           a reviewer client (repeatable): lists the jobs the automatic
+                           review sends to manual review and approves or rejects them
+  --job-workers N          jobs run at once (default ${DEFAULT_JOB_WORKERS})
+  --job-timeout SECONDS    wall-time limit of a job (default: the sandbox's, 600)
+  --job-memory MIB         memory limit of a job in MiB (default: the sandbox's, 2048)
+  --review-threshold N     smallest count a frequency table may show (default 10, ACRO/SACRO)
+  --link-ttl SECONDS       how long a result link works (default ${DEFAULT_LINK_TTL} = 7 days)
+  --smtp URL               send mail by SMTP (smtp://user:pass@host:587); without it mails
+                           are written as .eml files to DIR/outbox and listed by GET /v2/vce/outbox/
+  --public-url URL         base URL of result links in mails (default: the listening address)
   --help                   show this help
 
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
@@ -64,10 +93,10 @@ const CLIENT_KEY_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const EMAIL_PATTERN = /^[^\s@:]+@[^\s@:]+$/;
 
 /** `KEY:SECRET[:EMAIL]`; the secret may itself contain colons. */
-export function parseClientSpec(spec: string): ClientSpec {
+export function parseClientSpec(spec: string, flag = '--client'): ClientSpec {
   const first = spec.indexOf(':');
   if (first <= 0) {
-    throw new UsageError(`--client "${mask(spec)}" must be KEY:SECRET or KEY:SECRET:EMAIL.`);
+    throw new UsageError(`${flag} "${mask(spec)}" must be KEY:SECRET or KEY:SECRET:EMAIL.`);
   }
   const clientKey = spec.slice(0, first);
   let clientSecret = spec.slice(first + 1);
@@ -79,11 +108,11 @@ export function parseClientSpec(spec: string): ClientSpec {
   }
   if (!CLIENT_KEY_PATTERN.test(clientKey)) {
     throw new UsageError(
-      `--client key "${clientKey}" may only hold letters, digits, ".", "_" and "-" (at most 128).`
+      `${flag} key "${clientKey}" may only hold letters, digits, ".", "_" and "-" (at most 128).`
     );
   }
   if (!clientSecret) {
-    throw new UsageError(`--client "${clientKey}:…" has an empty secret.`);
+    throw new UsageError(`${flag} "${clientKey}:…" has an empty secret.`);
   }
   return { clientKey, clientSecret, email };
 }
@@ -102,6 +131,26 @@ function integerFlag(name: string, value: string | undefined, fallback: number, 
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${value}".`);
   }
   return Number(value);
+}
+
+function optionalInteger(name: string, value: string | undefined, min: number, max: number): number | null {
+  return value === undefined ? null : integerFlag(name, value, min, min, max);
+}
+
+function urlFlag(name: string, value: string | undefined, protocols: string[]): string | null {
+  if (value === undefined) {
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--${name} "${value}" is not a URL: write it as ${protocols[0]}//host:port.`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new UsageError(`--${name} must start with ${protocols.map(protocol => `${protocol}//`).join(' or ')}, not "${url.protocol}".`);
+  }
+  return value;
 }
 
 function fixtureFlag(value: string | undefined): string | null {
@@ -134,6 +183,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         videos: { type: 'string' },
         seed: { type: 'string' },
         'fixture-data': { type: 'string' },
+        reviewer: { type: 'string', multiple: true },
+        'job-workers': { type: 'string' },
+        'job-timeout': { type: 'string' },
+        'job-memory': { type: 'string' },
+        'review-threshold': { type: 'string' },
+        'link-ttl': { type: 'string' },
+        smtp: { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -148,12 +205,22 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     host,
     port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
-    clients: [...(values.client ?? []), ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])].map(parseClientSpec),
+    clients: [...(values.client ?? []), ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])].map(spec => parseClientSpec(spec)),
     tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, 1, 31_536_000),
     dailyLimit: integerFlag('daily-limit', values['daily-limit'], DEFAULT_DAILY_LIMIT, 1, 1_000_000_000),
     videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
     seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
     fixtureData: fixtureFlag(values['fixture-data']),
+    reviewers: (values.reviewer ?? []).map(spec => ({ ...parseClientSpec(spec, '--reviewer'), role: 'reviewer' as const })),
+    jobs: {
+      workers: integerFlag('job-workers', values['job-workers'], DEFAULT_JOB_WORKERS, 1, 64),
+      wallSeconds: optionalInteger('job-timeout', values['job-timeout'], 1, 86_400),
+      memoryMiB: optionalInteger('job-memory', values['job-memory'], 64, 262_144),
+      reviewThreshold: optionalInteger('review-threshold', values['review-threshold'], 1, 1_000_000),
+      linkTtlSeconds: integerFlag('link-ttl', values['link-ttl'], DEFAULT_LINK_TTL, 1, 31_536_000),
+      smtpUrl: urlFlag('smtp', values.smtp, ['smtp:', 'smtps:']),
+      publicUrl: urlFlag('public-url', values['public-url'], ['http:', 'https:'])
+    },
     help: values.help ?? false
   };
 }

@@ -1,4 +1,6 @@
 import type { PublicData } from './data/schema';
+import type { EventBus } from './events';
+import type { JobsService } from './jobs/service';
 import type { RandomInt } from './query/engine';
 import type { Store } from './store';
 
@@ -14,6 +16,10 @@ export interface PlatformContext {
   publicData?: PublicData;
   /** Draws the test stage's random samples (crypto by default; seeded in tests). */
   random: RandomInt;
+  /** Job status and quota changes, for the event stream. */
+  events: EventBus;
+  /** The execution stage (jobs, runner, releases); absent → the job routes answer 503. */
+  jobs?: JobsService;
 }
 
 /** The success envelope of the platform's research routes (research-api.md §2). */

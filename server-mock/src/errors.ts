@@ -14,6 +14,13 @@ export type ErrorCode =
   | 'daily_quota_limit_exceeded'
   | 'data_unavailable'
   | 'task_not_finished'
+  | 'forbidden'
+  | 'job_not_cancellable'
+  | 'job_not_finished'
+  | 'result_not_available'
+  | 'link_expired'
+  | 'jobs_unavailable'
+  | 'review_not_pending'
   | 'internal_error';
 
 /** `{"error": {"code", "message", "log_id"}}` (DESIGN.md: errors everywhere). */

@@ -7,7 +7,11 @@ export interface ClientSpec {
   clientKey: string;
   clientSecret: string;
   email: string;
+  /** researcher (the default) or reviewer (`--reviewer KEY:SECRET`: decides manual reviews). */
+  role?: ClientRole;
 }
+
+export type ClientRole = 'researcher' | 'reviewer';
 
 /** A research client as the platform knows it. */
 export interface ClientRecord {
@@ -15,7 +19,7 @@ export interface ClientRecord {
   email: string;
   projectId: string;
   projectName: string;
-  role: 'researcher';
+  role: ClientRole;
 }
 
 export type UsageGrant =
@@ -70,7 +74,85 @@ export const MIGRATIONS: readonly string[] = [
      error_message TEXT,
      result_ids    TEXT
    );
-   CREATE INDEX query_tasks_client ON query_tasks(client_key, created_at);`
+   CREATE INDEX query_tasks_client ON query_tasks(client_key, created_at);`,
+  // Execution stage (issue 4): jobs, their files, history, outputs, releases, mail, attestations.
+  `CREATE TABLE jobs (
+     job_id          TEXT PRIMARY KEY,
+     client_key      TEXT NOT NULL REFERENCES clients(client_key) ON DELETE CASCADE,
+     entry           TEXT NOT NULL,
+     status          TEXT NOT NULL,
+     created_at      TEXT NOT NULL,
+     updated_at      TEXT NOT NULL,
+     started_at      TEXT,
+     finished_at     TEXT,
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     records_read    INTEGER NOT NULL DEFAULT 0,
+     resubmitted_from TEXT,
+     reason          TEXT,
+     failure         TEXT,
+     verdict         TEXT,
+     runtime         TEXT,
+     reviewer_key    TEXT,
+     review_reason   TEXT
+   );
+   CREATE INDEX jobs_client ON jobs(client_key, created_at);
+   CREATE INDEX jobs_status ON jobs(status, created_at);
+   CREATE TABLE job_files (
+     job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+     name   TEXT NOT NULL,
+     bytes  INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     PRIMARY KEY (job_id, name)
+   );
+   CREATE TABLE job_history (
+     id     INTEGER PRIMARY KEY,
+     job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+     status TEXT NOT NULL,
+     at     TEXT NOT NULL,
+     note   TEXT NOT NULL DEFAULT ''
+   );
+   CREATE INDEX job_history_job ON job_history(job_id, id);
+   CREATE TABLE job_outputs (
+     job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+     name   TEXT NOT NULL,
+     bytes  INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     kind   TEXT NOT NULL,
+     PRIMARY KEY (job_id, name)
+   );
+   CREATE TABLE releases (
+     job_id       TEXT PRIMARY KEY REFERENCES jobs(job_id) ON DELETE CASCADE,
+     token_digest TEXT NOT NULL UNIQUE,
+     created_at   TEXT NOT NULL,
+     expires_at   TEXT NOT NULL,
+     archive      TEXT NOT NULL,
+     archive_sha256 TEXT NOT NULL,
+     archive_bytes INTEGER NOT NULL,
+     downloads    INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE mail (
+     id         INTEGER PRIMARY KEY,
+     job_id     TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+     kind       TEXT NOT NULL,
+     recipient  TEXT NOT NULL,
+     subject    TEXT NOT NULL,
+     body       TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     sent_at    TEXT,
+     transport  TEXT,
+     message_id TEXT,
+     file       TEXT,
+     UNIQUE (job_id, kind)
+   );
+   CREATE TABLE attestations (
+     job_id TEXT PRIMARY KEY REFERENCES jobs(job_id) ON DELETE CASCADE,
+     jws    TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   ALTER TABLE tokens ADD COLUMN job_id TEXT;`,
+  // Issue 5 (test runs): a job's stage: a real submission over all data, or a
+  // rehearsal on the test-stage sample whose verdict is shown and never released.
+  `ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'execution';`
 ];
 
 /** A token's scope: a researcher's (test stage) or a job's (execution stage). */
@@ -141,25 +223,25 @@ export class Store {
     const { salt, hash } = hashSecret(spec.clientSecret);
     this.db
       .prepare(
-        `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at, role)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_key) DO UPDATE SET
-           secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email`
+           secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email, role = excluded.role`
       )
-      .run(spec.clientKey, salt, hash, spec.email, projectIdFor(spec.clientKey), DEFAULT_PROJECT_NAME, now.toISOString());
+      .run(spec.clientKey, salt, hash, spec.email, projectIdFor(spec.clientKey), DEFAULT_PROJECT_NAME, now.toISOString(), spec.role ?? 'researcher');
   }
 
   getClient(clientKey: string): ClientRecord | null {
     const row = this.db
-      .prepare('SELECT client_key, email, project_id, project_name FROM clients WHERE client_key = ?')
-      .get(clientKey) as { client_key: string; email: string; project_id: string; project_name: string } | undefined;
+      .prepare('SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?')
+      .get(clientKey) as { client_key: string; email: string; project_id: string; project_name: string; role: ClientRole } | undefined;
     return row
       ? {
           clientKey: row.client_key,
           email: row.email,
           projectId: row.project_id,
           projectName: row.project_name,
-          role: 'researcher'
+          role: row.role
         }
       : null;
   }
@@ -179,28 +261,51 @@ export class Store {
     return secretMatches(clientSecret, row.secret_salt, row.secret_hash);
   }
 
-  saveToken(token: string, clientKey: string, issuedAt: number, expiresAt: number, scope: TokenScope = RESEARCHER_SCOPE): void {
+  saveToken(
+    token: string,
+    clientKey: string,
+    issuedAt: number,
+    expiresAt: number,
+    scope: TokenScope = RESEARCHER_SCOPE,
+    jobId: string | null = null
+  ): void {
     this.db
-      .prepare('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope) VALUES (?, ?, ?, ?, ?)')
-      .run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope);
+      .prepare('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope, job_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope, jobId);
   }
 
   /**
-   * A job-scoped token (`research.vce.job`) for a client: what issue 4's
-   * runner hands a job; tests issue one here.
+   * A job-scoped token (`research.vce.job`) for a client: the runner hands one
+   * to each job run (tests issue one here without a job).
    */
-  issueJobToken(clientKey: string, now: Date, ttlSeconds = 7200): string {
+  issueJobToken(clientKey: string, now: Date, ttlSeconds = 7200, jobId: string | null = null): string {
     const token = newAccessToken();
-    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, JOB_SCOPE);
+    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, JOB_SCOPE, jobId);
     return token;
   }
 
+  /**
+   * A researcher-scope token tied to a test run: its queries answer with the
+   * test stage's sample and count toward the client's daily quota, and it ends
+   * with the run (`revokeJobTokens`).
+   */
+  issueTestRunToken(clientKey: string, now: Date, ttlSeconds: number, jobId: string): string {
+    const token = newAccessToken();
+    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, RESEARCHER_SCOPE, jobId);
+    return token;
+  }
+
+  /** End every token of a job (its run is over). */
+  revokeJobTokens(jobId: string): void {
+    this.db.prepare('DELETE FROM tokens WHERE job_id = ?').run(jobId);
+  }
+
   /** The token's client, expiry and scope, or null for a token never issued. */
-  findToken(token: string): { clientKey: string; expiresAt: number; scope: TokenScope } | null {
+  findToken(token: string): { clientKey: string; expiresAt: number; scope: TokenScope; jobId: string | null } | null {
     const row = this.db
-      .prepare('SELECT client_key, expires_at, scope FROM tokens WHERE token_digest = ?')
-      .get(tokenDigest(token)) as { client_key: string; expires_at: number; scope: TokenScope } | undefined;
-    return row ? { clientKey: row.client_key, expiresAt: row.expires_at, scope: row.scope } : null;
+      .prepare('SELECT client_key, expires_at, scope, job_id FROM tokens WHERE token_digest = ?')
+      .get(tokenDigest(token)) as { client_key: string; expires_at: number; scope: TokenScope; job_id: string | null } | undefined;
+    return row ? { clientKey: row.client_key, expiresAt: row.expires_at, scope: row.scope, jobId: row.job_id } : null;
   }
 
   createTask(task: QueryTaskRecord): void {
@@ -282,7 +387,11 @@ export class Store {
     if (!Number.isInteger(records) || records < 0) {
       throw new RangeError(`records must be a non-negative integer, not ${records}`);
     }
-    return this.recordUsageTx.immediate(clientKey, day, records, limit);
+    const grant = this.recordUsageTx.immediate(clientKey, day, records, limit);
+    if (grant.granted && records > 0) {
+      this.onUsage?.(clientKey, day, grant.used);
+    }
+    return grant;
   }
 
   audit(at: Date, clientKey: string | null, action: string, detail = ''): void {
@@ -296,6 +405,14 @@ export class Store {
       .prepare('SELECT action, detail FROM audit WHERE client_key = ? ORDER BY id')
       .all(clientKey) as { action: string; detail: string }[];
   }
+
+  /** The open database, for the stores of other parts (jobs) that share this file. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** Called after every granted quota charge (the event stream listens). */
+  onUsage: ((clientKey: string, day: string, used: number) => void) | null = null;
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;

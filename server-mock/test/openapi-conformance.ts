@@ -32,8 +32,25 @@ export function documentedPath(path: string): string | undefined {
  * the path and method, and the JSON body must match its schema.
  * Undocumented paths must answer with the error envelope.
  */
-export function assertConforms(method: string, path: string, response: LightMyRequestResponse): void {
+/** What the check needs of a response, from app.inject or from fetch over real HTTP. */
+export interface CheckedResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  json(): unknown;
+}
+
+export function assertConforms(method: string, path: string, response: CheckedResponse | LightMyRequestResponse): void {
   const template = documentedPath(path);
+  const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+  if (contentType && contentType !== 'application/json') {
+    // A zip or an event stream: the documented response must have that content type.
+    const documented = template ? openapi.paths[template]?.[method.toLowerCase()]?.responses[String(response.statusCode)] : undefined;
+    const content = (documented?.content ?? {}) as Record<string, unknown>;
+    if (!(contentType in content)) {
+      throw new Error(`${method} ${path} ${response.statusCode}: content type ${contentType} is not documented`);
+    }
+    return;
+  }
   const body = response.json();
   let pointer: string;
   if (!template) {
@@ -73,4 +90,23 @@ export async function call(app: FastifyInstance, options: InjectOptions & { url:
   const response = await app.inject(options);
   assertConforms(options.method ?? 'GET', options.url, response);
   return response;
+}
+
+/**
+ * `fetch` over real HTTP, with the response checked against the document
+ * (JSON bodies against their schema; other content types must be documented).
+ */
+export async function fetchChecked(
+  base: string,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {}
+): Promise<{ status: number; headers: Headers; body: Buffer; json<T = any>(): T }> {
+  const response = await fetch(`${base}${path}`, { method, headers: init.headers, body: init.body });
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  const json = <T>() => JSON.parse(body.toString('utf8')) as T;
+  assertConforms(method, path, { statusCode: response.status, headers, json });
+  return { status: response.status, headers: response.headers, body, json };
 }

@@ -142,15 +142,17 @@ class RQSClient:
                 "api_url=, client_key=, client_secret= to RQSClient().",
                 code="not_configured",
             )
-        parsed = urllib.parse.urlsplit(str(api_url))
+        unix_socket = _unix_socket_of(str(api_url))
+        parsed = urllib.parse.urlsplit(UNIX_BASE_URL if unix_socket else str(api_url))
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigurationError(
-                f"{ENV_API_URL} must be an http(s) URL such as http://127.0.0.1:8910, not {api_url!r}.",
+                f"{ENV_API_URL} must be an http(s) URL such as http://127.0.0.1:8910 "
+                f"(or unix:/path/to/socket inside a clean-room job), not {api_url!r}.",
                 code="not_configured",
             )
         if not timeout or timeout <= 0:
             raise ConfigurationError(f"timeout must be a positive number of seconds, not {timeout!r}.")
-        self.api_url = str(api_url).rstrip("/")
+        self.api_url = UNIX_BASE_URL if unix_socket else str(api_url).rstrip("/")
         self.client_key = client_key
         self.__secret = client_secret
         self.timeout = float(timeout)
@@ -158,7 +160,7 @@ class RQSClient:
         self._lock = threading.Lock()
         self._fixed_token = access_token is not None
         self._token: _Token | None = _Token(access_token, float("inf")) if access_token else None
-        self._opener = _opener_for(parsed.hostname or "")
+        self._opener = _unix_opener(unix_socket) if unix_socket else _opener_for(parsed.hostname or "")
 
     def __repr__(self) -> str:
         who = "job token" if self._fixed_token else f"client_key={self.client_key!r}"
@@ -653,6 +655,47 @@ def _reason(reason: Any) -> str:
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
     return str(reason) or type(reason).__name__
+
+
+UNIX_BASE_URL = "http://localhost"
+"""The base of request URLs when the platform is reached over a Unix socket (a job's data route)."""
+
+
+def _unix_socket_of(api_url: str) -> str | None:
+    """The socket path of ``unix:/path`` (how a clean-room job reaches its data gateway), else None."""
+    return api_url[len("unix:"):] if api_url.startswith("unix:") and len(api_url) > len("unix:") else None
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over a Unix-domain socket; the host name only fills the Host header."""
+
+    def __init__(self, socket_path: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__("localhost", *args, **kwargs)
+        self._socket_path = socket_path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout if isinstance(self.timeout, (int, float)) else None)
+        try:
+            sock.connect(self._socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class _UnixHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, socket_path: str) -> None:
+        super().__init__()
+        self._socket_path = socket_path
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(lambda _host, **kwargs: _UnixHTTPConnection(self._socket_path, **kwargs), req)
+
+
+def _unix_opener(socket_path: str) -> urllib.request.OpenerDirector:
+    """urllib's opener for a platform behind a Unix socket; no proxy applies."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _UnixHTTPHandler(socket_path))
 
 
 def _opener_for(host: str) -> urllib.request.OpenerDirector:

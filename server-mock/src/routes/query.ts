@@ -89,7 +89,7 @@ export function decodeCursor(cursor: string, fingerprint: string): number | Prob
  * to the day's quota; a job's token gets every match in id order, paged.
  */
 export function registerQueryRoute(app: FastifyInstance, context: PlatformContext): void {
-  app.post(QUERY_PATH, async (request, reply) => {
+  app.post(QUERY_PATH, { config: { jobToken: true } }, async (request, reply) => {
     const data = requireData(context);
     const stage = stageOf(tokenScope(request, context));
     const validation = validateQuery(request.body, stage);

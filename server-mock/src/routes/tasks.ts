@@ -142,7 +142,7 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
     return task;
   };
 
-  app.post(TASKS_PATH, async (request, reply) => {
+  app.post(TASKS_PATH, { config: { jobToken: true } }, async (request, reply) => {
     requireData(context);
     const stage = stageOf(tokenScope(request, context));
     const validation = validateQuery(request.body, stage);
@@ -171,11 +171,11 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
     return ok({ task_id: task.taskId, status: task.status }, request.id);
   });
 
-  app.get<{ Params: { task_id: string } }>(TASK_PATH, async request => {
+  app.get<{ Params: { task_id: string } }>(TASK_PATH, { config: { jobToken: true } }, async request => {
     return ok(taskView(findTask(request.clientKey, request.params.task_id)), request.id);
   });
 
-  app.post<{ Params: { task_id: string } }>(TASK_CANCEL_PATH, async request => {
+  app.post<{ Params: { task_id: string } }>(TASK_CANCEL_PATH, { config: { jobToken: true } }, async request => {
     const task = findTask(request.clientKey, request.params.task_id);
     if (!context.store.updateTask(task.taskId, ACTIVE, { status: 'Cancelled', updatedAt: context.now().toISOString() })) {
       const now = findTask(request.clientKey, task.taskId);
@@ -184,7 +184,7 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
     return ok(taskView(findTask(request.clientKey, task.taskId)), request.id);
   });
 
-  app.get<{ Params: { task_id: string }; Querystring: Record<string, string | undefined> }>(TASK_RESULT_PATH, async (request, reply) => {
+  app.get<{ Params: { task_id: string }; Querystring: Record<string, string | undefined> }>(TASK_RESULT_PATH, { config: { jobToken: true } }, async (request, reply) => {
     const data = requireData(context);
     const task = findTask(request.clientKey, request.params.task_id);
     const pageSizeRaw = request.query.page_size;

@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { PublicData } from '../data/schema';
+import type { EventBus } from '../events';
+import { loadOrCreateSigningKey, type SigningKey } from '../release/attestation';
+import { DEFAULT_LINK_TTL_SECONDS } from '../release/links';
+import { Mailer } from '../release/mail';
+import { DEFAULT_REVIEW_CONFIG, type ReviewConfig } from '../review';
+import { JobRunner } from '../runner/runner';
+import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
+import type { Store } from '../store';
+import { JobStore } from './job-store';
+import { CANCELLABLE_STATUSES, isFinal, type JobRecord, type JobStage } from './model';
+import { JobPaths } from './paths';
+import type { SubmittedContent } from './submission';
+
+/** The execution stage's settings (CLI flags; defaults documented in README.md). */
+export interface JobsOptions {
+  /** The platform's data dir: jobs, releases, outbox and keys go under it; jobs never see it. */
+  dataDir: string;
+  /** Jobs run at once (default 2: the machines this runs on have 2 cores). */
+  workers?: number;
+  limits?: Partial<SandboxLimits>;
+  review?: Partial<ReviewConfig>;
+  linkTtlSeconds?: number;
+  /** Runs a job gets when the platform stops during them (default 2). */
+  maxAttempts?: number;
+  /** `smtp://user:pass@host:port`; without it mail goes to the outbox folder. */
+  smtpUrl?: string | null;
+  /** The platform's public base URL for links; by default the address it listens on. */
+  publicUrl?: string;
+}
+
+export const DEFAULT_WORKERS = 2;
+
+export function newJobId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  return `job_${stamp}${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Everything the job routes need, created when the app is ready (the signing
+ * key is loaded asynchronously) and stopped when it closes.
+ */
+export class JobsService {
+  readonly store: JobStore;
+  readonly paths: JobPaths;
+  readonly settings: { workers: number; limits: SandboxLimits; review: ReviewConfig; linkTtlSeconds: number; maxAttempts: number };
+
+  constructor(
+    private readonly platform: { store: Store; events: EventBus; now: () => Date; publicData?: PublicData },
+    readonly options: JobsOptions
+  ) {
+    this.store = new JobStore(platform.store.database);
+    this.paths = new JobPaths(options.dataDir);
+    this.settings = {
+      workers: options.workers ?? DEFAULT_WORKERS,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      review: { ...DEFAULT_REVIEW_CONFIG, ...options.review },
+      linkTtlSeconds: options.linkTtlSeconds ?? DEFAULT_LINK_TTL_SECONDS,
+      maxAttempts: options.maxAttempts ?? 2
+    };
+    this.mailer = new Mailer(this.paths.outboxDir, options.smtpUrl ?? null);
+  }
+
+  /** Load the key, account for unfinished jobs, start the workers. */
+  async start(app: FastifyInstance): Promise<void> {
+    mkdirSync(this.paths.jobsRoot, { recursive: true, mode: 0o700 });
+    this.signingKey = await loadOrCreateSigningKey(this.paths.keysDir);
+    if (!this.platform.publicData) {
+      return; // no data: submissions are refused with 503 data_unavailable
+    }
+    this.runner = new JobRunner(
+      {
+        store: this.platform.store,
+        jobs: this.store,
+        paths: this.paths,
+        events: this.platform.events,
+        publicData: this.platform.publicData,
+        app,
+        now: this.platform.now,
+        signingKey: this.signingKey,
+        mailer: this.mailer,
+        log: message => app.log.warn(message)
+      },
+      { ...this.settings, publicUrl: () => this.publicUrl(app) }
+    );
+    await this.runner.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.runner?.stop();
+    this.mailer.close();
+  }
+
+  get key(): SigningKey | null {
+    return this.signingKey;
+  }
+
+  get jobRunner(): JobRunner | null {
+    return this.runner;
+  }
+
+  get mailMode(): 'smtp' | 'outbox' {
+    return this.mailer.mode;
+  }
+
+  /** Store a submission's files and queue the job (the runner is told at once). */
+  submit(clientKey: string, entry: string, files: SubmittedContent[], resubmittedFrom: string | null, stage: JobStage = 'execution'): JobRecord {
+    const now = this.platform.now();
+    const jobId = newJobId(now);
+    const dir = this.paths.submittedDir(jobId);
+    for (const file of files) {
+      const target = join(dir, file.name);
+      mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+      writeFileSync(target, file.content, { mode: 0o644 });
+    }
+    this.store.create(
+      { jobId, clientKey, entry, resubmittedFrom, stage, files: files.map(file => ({ name: file.name, bytes: file.content.length, sha256: file.sha256 })) },
+      now.toISOString()
+    );
+    // The answer is the job as submitted (the issue: "Answer: the job with status `submitted`");
+    // it is queued at once, and the event stream tells the rest.
+    const submitted = this.store.get(jobId)!;
+    this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'submitted', at: now.toISOString() });
+    this.store.move(jobId, 'queued', this.platform.now().toISOString());
+    this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'queued', at: this.platform.now().toISOString() });
+    this.runner?.notify();
+    return submitted;
+  }
+
+  /**
+   * Cancel a job that has not finished running: a queued one at once, a
+   * running one by killing its processes (the runner records the cancel).
+   * Returns null when the job cannot be cancelled.
+   */
+  async cancel(job: JobRecord): Promise<JobRecord | null> {
+    if (!CANCELLABLE_STATUSES.includes(job.status)) {
+      return null;
+    }
+    if (job.status === 'running' && this.runner?.cancelRunning(job.jobId)) {
+      return this.waitUntilFinal(job.jobId, 10_000);
+    }
+    const at = this.platform.now().toISOString();
+    if (this.store.move(job.jobId, 'cancelled', at, { reason: 'Cancelled before it ran; nothing was run or released.', finishedAt: at }, ['submitted', 'queued'])) {
+      this.platform.events.publish(job.clientKey, { type: 'job', job_id: job.jobId, status: 'cancelled', at });
+      await this.runner?.attest(job.jobId);
+      return this.store.get(job.jobId);
+    }
+    // It moved meanwhile (a worker took it): try again on its new status.
+    const now = this.store.get(job.jobId)!;
+    return now.status === job.status ? null : this.cancel(now);
+  }
+
+  private async waitUntilFinal(jobId: string, timeoutMs: number): Promise<JobRecord | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = this.store.get(jobId)!;
+      if (isFinal(job.status) || Date.now() > deadline) {
+        return job;
+      }
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+  }
+
+  private publicUrl(app: FastifyInstance): string {
+    if (this.options.publicUrl) {
+      return this.options.publicUrl;
+    }
+    const address = app.server.address();
+    if (address && typeof address === 'object') {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    }
+    return 'http://127.0.0.1';
+  }
+
+  private signingKey: SigningKey | null = null;
+  private runner: JobRunner | null = null;
+  private readonly mailer: Mailer;
+}

@@ -1,0 +1,49 @@
+/**
+ * The automatic output review's settings. Defaults and their sources are in
+ * ../shared/research/sdc-rules.md; README § "Output review" lists them.
+ */
+export interface ReviewConfig {
+  /** Minimum count in a frequency-table cell (ACRO `safe_threshold: 10`; SDC Handbook rule of 10). */
+  threshold: number;
+  /** Zero cells are sent to a reviewer (ACRO `zeros_are_disclosive: True`; class disclosure). */
+  zerosAreDisclosive: boolean;
+  /** NK dominance: the top `dominanceN` contributions over `dominanceK` of a cell's total fail (ACRO `safe_nk_n: 2`, `safe_nk_k: 0.90`). */
+  dominanceN: number;
+  dominanceK: number;
+  /** p-ratio: (total − top1 − top2) / top1 below this fails (ACRO `safe_pratio_p: 0.10`). */
+  pRatio: number;
+  /** Residual degrees of freedom of a model below this fail (ACRO `safe_dof_threshold: 10`). */
+  minResidualDof: number;
+  /** Largest output file (OpenSAFELY job-runner `LEVEL4_MAX_FILESIZE = 16*1024*1024`). */
+  maxFileBytes: number;
+  /** Most rows in a table (OpenSAFELY job-runner `LEVEL4_MAX_CSV_ROWS = 5000`). */
+  maxTableRows: number;
+  /** A table or log with at least this share of the records read, row for row, is a row-level dump. */
+  rowDumpRatio: number;
+  /** Text copied from the data set: this many consecutive words of one description, transcript, comment or bio. */
+  verbatimWords: number;
+  /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
+  checkedTypes: string[];
+  /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
+  manualTypes: string[];
+}
+
+export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
+  threshold: 10,
+  zerosAreDisclosive: true,
+  dominanceN: 2,
+  dominanceK: 0.9,
+  pRatio: 0.1,
+  minResidualDof: 10,
+  maxFileBytes: 16 * 1024 * 1024,
+  maxTableRows: 5000,
+  rowDumpRatio: 0.5,
+  verbatimWords: 8,
+  checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
+  manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
+};
+
+/** `--review-threshold N`: the frequency threshold; the other rules keep their defaults. */
+export function reviewThresholdConfig(threshold: number): Partial<ReviewConfig> {
+  return { threshold };
+}
