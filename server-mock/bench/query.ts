@@ -18,6 +18,7 @@
  *   npm run bench:query
  *   BENCH_VIDEOS=1000000 BENCH_DATA_DIR=/tmp/vce-bench BENCH_SECONDS=10 BENCH_LEVELS=1,10,50 npm run bench:query
  *   BENCH_REGENERATE=1 …   (build the data set again first, timed, in a fresh temp dir)
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   (profile the server process)
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -118,7 +119,11 @@ interface Row {
 async function main(): Promise<void> {
   const dataDir = REGENERATE ? mkdtempSync(join(tmpdir(), 'vce-bench-gen-')) : DATA_DIR;
   const started = Date.now();
-  const child = fork(__filename, ['--serve'], { env: { ...process.env, BENCH_CHILD_DATA_DIR: dataDir }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--serve'], {
+    env: { ...process.env, BENCH_CHILD_DATA_DIR: dataDir },
+    execArgv: [...process.execArgv, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  });
   const ready = await new Promise<{ url: string; generatedSeconds: number | null }>((resolve, reject) => {
     child.once('message', message => resolve(message as { url: string; generatedSeconds: number | null }));
     child.once('exit', code => reject(new Error(`server exited with ${code}`)));

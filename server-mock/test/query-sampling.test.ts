@@ -153,6 +153,37 @@ describe('compiling for probes', () => {
   });
 });
 
+describe('listing the ids of a single keyword or side-table condition', () => {
+  it('lists from the index alone exactly the rows the WHERE form matches', () => {
+    const data = loadFixtureData(FIXTURE);
+    const one = (field: string, operator: string, ...field_values: string[]) =>
+      typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'or', conditions: [{ field, operator, field_values }] }] });
+    const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+    let nonEmpty = 0;
+    for (const query of [
+      one('keyword', 'eq', 'recipe'),
+      one('keyword', 'in', 'recipe', 'dance', 'nothing-matches-this'),
+      one('hashtag_names', 'contains', 'cooking', 'fyp'),
+      one('hashtag_name', 'eq', 'cooking'),
+      one('effect_ids', 'contains', '1001', '1002')
+    ]) {
+      const compiled = compileWhere(query);
+      expect(compiled.idsSql).toBeDefined();
+      const direct = data.db.prepare(compiled.idsSql!).pluck().all(...compiled.params) as number[];
+      const viaWhere = data.db.prepare(`SELECT t.id FROM videos t WHERE ${compiled.where}`).pluck().all(...compiled.params) as number[];
+      expect(sorted(direct)).toEqual(sorted(viaWhere));
+      expect(new Set(direct).size).toBe(direct.length);
+      nonEmpty += direct.length > 0 ? 1 : 0;
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
+    // Anything more than one such condition goes through the WHERE form.
+    expect(compileWhere(typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'not', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }] }] })).idsSql).toBeUndefined();
+    expect(compileWhere(typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'and', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }, { field: 'like_count', operator: 'gte', field_values: ['1'] }] }] })).idsSql).toBeUndefined();
+    expect(compileWhere(typed({ category: 'video', fields: 'id', start_date: '20200101', condition_groups: [{ operator: 'and', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }] }] })).idsSql).toBeUndefined();
+    data.db.close();
+  });
+});
+
 describe('sampleIds on a generated data set (every path)', () => {
   let dir: string;
   let data: PublicData;

@@ -153,7 +153,7 @@ export function fetchRecords(data: PublicData, category: Category, ids: number[]
  */
 export function matchingIds(data: PublicData, query: TypedQuery): number[] {
   const compiled = compileWhere(query);
-  return statement(data.db, `SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`)
+  return statement(data.db, compiled.idsSql ?? `SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`)
     .pluck()
     .all(...compiled.params) as number[];
 }
