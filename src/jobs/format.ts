@@ -148,6 +148,7 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     residual_dof: trans.__('A model with too few degrees of freedom'),
     row_level: trans.__('Row-level records instead of aggregates'),
     row_level_dump: trans.__('Row-level records instead of aggregates'),
+    row_level_data: trans.__('Row-level records instead of aggregates'),
     file_too_large: trans.__('An output file that is too large'),
     too_many_rows: trans.__('A table with too many rows'),
     file_type: trans.__('A file type that cannot leave'),

@@ -431,7 +431,7 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
     verdict.decision === 'approved'
       ? trans.__('Approved: the results are aggregated.')
       : verdict.decision === 'rejected'
-        ? trans._n('Rejected: %1 rule failed.', 'Rejected: %1 rules failed.', Math.max(failed.length, 1))
+        ? trans._n('Rejected: the review found %1 problem.', 'Rejected: the review found %1 problems.', Math.max(failed.length, 1))
         : trans.__('Sent to a reviewer: a person checks what no rule can decide.');
   return (
     <section className="jp-vce-Verdict" data-decision={verdict.decision} aria-label={trans.__('Review verdict')}>
@@ -547,6 +547,7 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
           {reason}
         </p>
       )}
+      {job.verdict && <Verdict verdict={job.verdict} trans={trans} />}
       <dl className="jp-vce-Detail-facts">
         <dt>{trans.__('Job')}</dt>
         <dd>{job.job_id}</dd>
@@ -618,7 +619,6 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
           {saved.files.map(file => file.name).join(', ')}
         </p>
       )}
-      {job.verdict && <Verdict verdict={job.verdict} trans={trans} />}
       {job.outputs.length > 0 && (
         <section aria-label={trans.__('Outputs')}>
           <h4>{trans.__('Outputs')}</h4>

@@ -10,7 +10,8 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import type { Message } from '@lumino/messaging';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import { shieldIcon } from '../icons';
 import { DataCleanRoom } from '../jobs/actions';
 import { JobsApi } from '../jobs/api';
@@ -39,6 +40,19 @@ const DEFAULT_SETTINGS: IJobsSettings = {
 };
 
 const PLUGIN_ID = 'jupyterlab-vce:jobs';
+
+/** The side panel, whose "Jobs" section gets most of the height the first time it shows. */
+class ShieldPanel extends SidePanel {
+  protected onAfterShow(message: Message): void {
+    super.onAfterShow(message);
+    if (!this._sized) {
+      this._sized = true;
+      requestAnimationFrame(() => (this.content as AccordionPanel).setRelativeSizes([1, 2.5]));
+    }
+  }
+
+  private _sized = false;
+}
 export const SHIELD_PANEL_ID = 'jp-vce-shield-panel';
 
 /**
@@ -146,7 +160,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     // The panel.
-    const panel = new SidePanel({ translator: translator ?? nullTranslator });
+    const panel = new ShieldPanel({ translator: translator ?? nullTranslator });
     panel.id = SHIELD_PANEL_ID;
     panel.title.icon = shieldIcon;
     panel.title.caption = trans.__('Data Clean Room');

@@ -1,0 +1,237 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+import { act } from 'react';
+import type { StreamState } from '../events/stream';
+import { DataCleanRoom } from '../jobs/actions';
+import { ruleTitle } from '../jobs/format';
+import { JobsModel } from '../jobs/model';
+import { PanelState } from '../jobs/state';
+import type { Job } from '../jobs/types';
+import { droppedPath, jobsWidget, submitWidget } from '../jobs/widgets';
+import { FakeJobsApi, flush, makeJob } from './jobs-fixtures';
+
+declare const require: (id: string) => any;
+declare const process: { cwd(): string };
+// jose ships ESM for browsers: the tests run its Node build.
+jest.mock('jose', () => jest.requireActual(require('path').join(process.cwd(), 'node_modules/jose/dist/node/cjs/index.js')));
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const trans = nullTranslator.load('jupyterlab_vce');
+
+const REJECTED: Job = makeJob('job_leak', {
+  status: 'rejected',
+  entry: 'leak.py',
+  minute: 5,
+  finished_at: new Date(Date.UTC(2026, 10, 25, 9, 6)).toISOString(),
+  runtime_seconds: 3.2,
+  records_read: 2000,
+  verdict: {
+    decision: 'rejected',
+    decided_by: 'automatic',
+    reviewer_reason: null,
+    reviewed_at: new Date(Date.UTC(2026, 10, 25, 9, 6)).toISOString(),
+    findings: [
+      {
+        rule: 'identifier_column',
+        severity: 'fail',
+        file: 'videos.csv',
+        location: 'column id',
+        message: 'videos.csv has a column "id" that identifies single records. Aggregate over it instead.'
+      },
+      {
+        rule: 'figure_check',
+        severity: 'manual',
+        file: 'chart.png',
+        location: null,
+        message: 'A person checks figures.'
+      }
+    ]
+  }
+});
+
+async function render(jobs: Job[], options: { signedIn?: boolean; failList?: Error; stream?: StreamState } = {}) {
+  const api = new FakeJobsApi();
+  api.jobs = jobs;
+  api.failList = options.failList ?? null;
+  const model = new JobsModel({ api, detailDelayMs: 0 });
+  const state = new PanelState();
+  const actions = new DataCleanRoom({ api, model, state, trans, contents: { get: jest.fn() }, email: () => 'pi@example.org' });
+  const signIn = jest.fn();
+  const streamChanged = new Signal<unknown, StreamState>({});
+  const context = { actions, trans, signIn, streamState: () => options.stream ?? 'open' };
+  const submit = submitWidget(context);
+  const list = jobsWidget(context, streamChanged);
+  await act(async () => {
+    Widget.attach(submit, document.body);
+    Widget.attach(list, document.body);
+  });
+  await act(async () => {
+    model.setSignedIn(options.signedIn ?? true);
+    await flush();
+  });
+  const cleanup = () => {
+    submit.dispose();
+    list.dispose();
+  };
+  cleanups.push(cleanup);
+  return { api, model, state, actions, signIn, submit, list };
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(async () => {
+  await act(async () => cleanups.splice(0).forEach(cleanup => cleanup()));
+});
+
+describe('the Data Clean Room panel', () => {
+  it('signed out: says to sign in, with a button that does', async () => {
+    const { list, submit, signIn } = await render([], { signedIn: false });
+    expect(list.node.textContent).toContain('Not signed in');
+    expect(submit.node.textContent).toContain('Sign in to the Virtual Compute Environment to submit scripts');
+    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => (list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement).click());
+    expect(signIn).toHaveBeenCalled();
+  });
+
+  it('loading, then empty: says what to do', async () => {
+    const { list, model, api } = await render([], { signedIn: false });
+    let answer!: (page: { jobs: Job[]; cursor: null; has_more: boolean }) => void;
+    api.list.mockImplementationOnce(() => new Promise(resolve => (answer = resolve)));
+    await act(async () => {
+      model.setSignedIn(true);
+    });
+    expect(list.node.querySelector('[role="status"]')?.textContent).toContain('Loading your jobs');
+    await act(async () => {
+      answer({ jobs: [], cursor: null, has_more: false });
+      await flush();
+    });
+    expect(list.node.textContent).toContain('No jobs yet. Submit a script above');
+  });
+
+  it('error: the reason and a retry', async () => {
+    const { list, api } = await render([], { failList: Object.assign(new Error('The platform at http://x is not answering.'), { status: 503 }) });
+    expect(list.node.querySelector('[role="alert"]')?.textContent).toContain('not answering');
+    api.failList = null;
+    api.jobs = [makeJob('job_1')];
+    await act(async () => {
+      (list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement).click();
+      await flush();
+    });
+    expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(1);
+  });
+
+  it('lists jobs newest first with badges, labels and exact times on hover', async () => {
+    const { list } = await render([makeJob('job_a', { minute: 1, status: 'approved' }), makeJob('job_b', { minute: 2, status: 'running' })], { stream: 'waiting' });
+    const items = [...list.node.querySelectorAll('.jp-vce-JobItem')];
+    expect(items.map(item => item.getAttribute('data-job-id'))).toEqual(['job_b', 'job_a']);
+    expect(items[0].querySelector('.jp-vce-Badge')?.textContent).toBe('Running');
+    expect(items[1].querySelector('.jp-vce-Badge')?.getAttribute('data-tone')).toBe('success');
+    expect(items[0].querySelector('button')?.getAttribute('aria-label')).toMatch(/^analysis\.py, Running, submitted /);
+    expect(items[0].querySelector('time')?.getAttribute('title')).toContain('2026-11-25T09:02:00.000Z');
+    expect(list.node.querySelector('.jp-vce-Live')?.textContent).toBe('Reconnecting…');
+  });
+
+  it('filters by status and pages', async () => {
+    const jobs = Array.from({ length: 25 }, (_, index) => makeJob(`job_${String(index).padStart(2, '0')}`, { minute: index, status: index % 2 ? 'approved' : 'rejected' }));
+    const { list, model } = await render(jobs);
+    expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(20);
+    await act(async () => {
+      (list.node.querySelector('.jp-vce-More') as HTMLButtonElement).click();
+      await flush();
+    });
+    expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(25);
+    const select = list.node.querySelector('select') as HTMLSelectElement;
+    await act(async () => {
+      select.value = 'approved';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await flush();
+    });
+    expect(model.filter).toEqual(['approved']);
+    expect(list.node.querySelectorAll('.jp-vce-JobItem[data-status="rejected"]')).toHaveLength(0);
+    expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(12);
+  });
+
+  it('a rejected job: each finding in plain words, with where it was found', async () => {
+    const { list, actions } = await render([REJECTED]);
+    await act(async () => {
+      await actions.open('job_leak');
+    });
+    const verdict = list.node.querySelector('.jp-vce-Verdict')!;
+    expect(verdict.getAttribute('data-decision')).toBe('rejected');
+    expect(verdict.textContent).toContain('Rejected: the review found 1 problem.');
+    const findings = [...verdict.querySelectorAll('.jp-vce-Finding')];
+    expect(findings.map(finding => finding.getAttribute('data-severity'))).toEqual(['fail', 'manual']);
+    expect(findings[0].textContent).toContain('A column of identifiers');
+    expect(findings[0].textContent).toContain('Where: videos.csv, column id');
+    expect(findings[0].textContent).toContain('Aggregate over it instead.');
+    expect(findings[1].textContent).toContain('Figure check');
+    expect(list.node.querySelector('.jp-vce-SaveResults')).toBeNull();
+    expect(list.node.querySelector('.jp-vce-Resubmit')).not.toBeNull();
+    expect(list.node.querySelector('.jp-vce-Cancel')).toBeNull();
+    expect(list.node.textContent).toContain('3.2 s');
+  });
+
+  it('an approved job offers both downloads; a running one offers cancel', async () => {
+    const approved = makeJob('job_ok', { status: 'approved', result_available: true });
+    const running = makeJob('job_run', { status: 'running', minute: 3 });
+    const { list, actions } = await render([approved, running]);
+    await act(async () => actions.open('job_ok'));
+    expect(list.node.querySelector('.jp-vce-SaveResults')?.textContent).toBe('Download into workspace');
+    expect(list.node.querySelector('.jp-vce-DownloadResults')).not.toBeNull();
+    expect(list.node.querySelector('.jp-vce-Verify')).not.toBeNull();
+    await act(async () => actions.open('job_run'));
+    expect(list.node.querySelector('.jp-vce-Cancel')).not.toBeNull();
+    expect(list.node.querySelector('.jp-vce-SaveResults')).toBeNull();
+    expect(list.node.querySelector('.jp-vce-Attestation')).toBeNull();
+  });
+
+  it('a failed job says where the script broke', async () => {
+    const failed = makeJob('job_f', { status: 'failed', failure: { type: 'KeyError', line: 12, file: 'analysis.py' } });
+    const { list, actions } = await render([failed]);
+    await act(async () => actions.open('job_f'));
+    expect(list.node.querySelector('.jp-vce-Detail-reason')?.textContent).toBe('The script raised KeyError in analysis.py, line 12.');
+  });
+
+  it('the banner is announced and can be dismissed', async () => {
+    const { submit, state } = await render([]);
+    await act(async () => {
+      state.banner = { kind: 'error', text: '"notes.txt" is not a script' };
+    });
+    expect(submit.node.querySelector('[role="alert"]')?.textContent).toContain('is not a script');
+    await act(async () => (submit.node.querySelector('[aria-label="Dismiss message"]') as HTMLButtonElement).click());
+    expect(submit.node.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('the submit section shows the active script and the busy state', async () => {
+    const { submit, state } = await render([]);
+    await act(async () => {
+      state.currentPath = 'study/analysis.py';
+    });
+    expect(submit.node.querySelector('.jp-vce-Submit-path')?.textContent).toBe('analysis.py');
+    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(false);
+    await act(async () => {
+      state.busy = 'Submitting analysis.py…';
+    });
+    expect(submit.node.querySelector('.jp-vce-Busy')?.textContent).toContain('Submitting analysis.py');
+    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => {
+      state.busy = null;
+      state.currentPath = 'data.csv';
+    });
+    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('helpers', () => {
+  it('names known rules and spells out unknown ones', () => {
+    expect(ruleTitle('small_count', trans)).toBe('A count below the threshold');
+    expect(ruleTitle('brand_new_rule', trans)).toBe('Brand new rule');
+  });
+
+  it('reads a dropped path', () => {
+    const data = { getData: (type: string) => (type === 'text/plain' ? '/study/analysis.py' : '') } as unknown as DataTransfer;
+    expect(droppedPath(data)).toBe('study/analysis.py');
+    const url = { getData: () => 'https://example.org/x.py' } as unknown as DataTransfer;
+    expect(droppedPath(url)).toBeNull();
+  });
+});
