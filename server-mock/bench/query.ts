@@ -18,6 +18,7 @@
  *   npm run bench:query
  *   BENCH_VIDEOS=1000000 BENCH_DATA_DIR=/tmp/vce-bench BENCH_SECONDS=10 BENCH_LEVELS=1,10,50 npm run bench:query
  *   BENCH_REGENERATE=1 …   (build the data set again first, timed, in a fresh temp dir)
+ *   BENCH_WORKLOADS=repeat …   (the baseline and the repeat mix only)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   (profile the server process)
  */
 import { fork } from 'node:child_process';
@@ -32,6 +33,8 @@ const REGENERATE = process.env.BENCH_REGENERATE === '1';
 const DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'vce-bench');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
+/** Which query workloads to run besides the baseline: "repeat", "fresh" or both (the default). */
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'repeat,fresh').split(',');
 const CLIENT = { clientKey: 'bench', clientSecret: 'bench-secret', email: 'bench@example.invalid' };
 
 const and = (...conditions: object[]) => ({ operator: 'and', conditions });
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
     ];
     const rows: Row[] = [];
     for (const clients of LEVELS) {
-      for (const workload of workloads) {
+      for (const workload of workloads.filter((w, index) => index === 0 || WORKLOADS.some(name => w.name.startsWith(name)))) {
         const latencies: number[] = [];
         const deadline = Date.now() + SECONDS * 1000;
         const t0 = Date.now();

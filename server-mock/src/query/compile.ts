@@ -156,7 +156,10 @@ function directIdsSql(query: TypedQuery): string | undefined {
     return 'SELECT rowid FROM video_search WHERE video_search MATCH ?';
   }
   if (source.kind === 'side') {
-    return `SELECT DISTINCT video_id FROM ${source.table} WHERE ${source.column} IN (${placeholders(values.length)})`;
+    // One value: (value, video_id) pairs are unique, so no DISTINCT (no temp b-tree).
+    return values.length === 1
+      ? `SELECT video_id FROM ${source.table} WHERE ${source.column} = ?`
+      : `SELECT DISTINCT video_id FROM ${source.table} WHERE ${source.column} IN (${placeholders(values.length)})`;
   }
   return undefined;
 }

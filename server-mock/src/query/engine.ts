@@ -197,6 +197,13 @@ export function rejectionBudget(k: number): number {
  */
 export const LIST_ON_REPEAT_DRAWN = 500;
 
+/**
+ * …unless its estimated match count (table rows × limit ÷ rows tested) is
+ * over this: listing 250,000 ids from an index takes ~25–50 ms, about as long
+ * as ten such rejection samples; a broader query stays on rejection sampling.
+ */
+export const MAX_LIST_ON_REPEAT = 250_000;
+
 /** Remembered keys of costly rejection samples: at most this many. */
 const MAX_COSTLY_KEYS = 10_000;
 
@@ -240,7 +247,7 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
       candidates => new Set(test.all(JSON.stringify(candidates), ...probe.params) as number[])
     );
     if (kept) {
-      if (drawn > LIST_ON_REPEAT_DRAWN) {
+      if (drawn > LIST_ON_REPEAT_DRAWN && (universe.length * k) / drawn <= MAX_LIST_ON_REPEAT) {
         if (cache.costly.size >= MAX_COSTLY_KEYS) {
           cache.costly.clear();
         }
