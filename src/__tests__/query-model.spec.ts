@@ -26,32 +26,11 @@ import {
 } from '../query/values';
 import { CATALOGUE } from '../query/catalogue';
 import { platformValidation } from './query-platform';
+import { SEED_CELL } from './query-seed';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
 
-/** The guide's example (vce-getting-started, "Example code"), character for character. */
-export const SEED_CELL = `from pyrqs import rqs
-
-category = 'video'
-condition_groups = [
-    {
-        "operator": "and",
-        "conditions": [
-            {
-                "field": "like_count",
-                "operator": "gte",
-                "field_values": ["10"]
-            }
-        ]
-    }
-]
-fields = 'display_name,video_description,create_time,id'
-limit = 10
-client = rqs.RQSClient()
-data = client.query(
-            category=category, condition_groups=condition_groups, fields=fields, limit=limit)
-print(data)`;
 
 const seedQuery = (): IQuery => ({
   category: 'video',

@@ -44,14 +44,27 @@ export interface IBuilderActions {
 
 const count = (value: number) => value.toLocaleString('en-US');
 
+function operatorHint(operator: string, trans: Translate): string {
+  switch (operator) {
+    case 'and':
+      return trans.__('All of these conditions are true.');
+    case 'or':
+      return trans.__('Any of these conditions is true.');
+    case 'not':
+      return trans.__('None of these conditions is true.');
+    default:
+      return '';
+  }
+}
+
 function operatorLabel(operator: string, trans: Translate): string {
   switch (operator) {
     case 'and':
-      return trans.__('and (all true)');
+      return trans.__('and');
     case 'or':
-      return trans.__('or (any true)');
+      return trans.__('or');
     case 'not':
-      return trans.__('not (none true)');
+      return trans.__('not');
     default:
       return operator;
   }
@@ -177,6 +190,23 @@ function ConditionRow(props: {
             </option>
           ))}
         </select>
+      </div>
+      <div className="jp-vce-QB-valueLine">
+        {field ? (
+          <ValueEditor
+            id={id}
+            name={condition.field}
+            field={field}
+            operation={condition.operation}
+            values={condition.values}
+            invalid={invalid}
+            describedBy={problemsId}
+            trans={trans}
+            onChange={values => model.setValues(group, index, values)}
+          />
+        ) : (
+          <span className="jp-vce-QB-hint">{trans.__('Choose a field.')}</span>
+        )}
         <span className="jp-vce-QB-rowButtons">
           <IconButton
             label={trans.__('Move %1 up', position)}
@@ -197,21 +227,6 @@ function ConditionRow(props: {
           />
         </span>
       </div>
-      {field && (
-        <div className="jp-vce-QB-valueLine">
-          <ValueEditor
-            id={id}
-            name={condition.field}
-            field={field}
-            operation={condition.operation}
-            values={condition.values}
-            invalid={invalid}
-            describedBy={problemsId}
-            trans={trans}
-            onChange={values => model.setValues(group, index, values)}
-          />
-        </div>
-      )}
       <Problems id={problemsId} problems={problems} />
     </li>
   );
@@ -224,9 +239,11 @@ function GroupBox(props: { model: QueryBuilderModel; index: number }): JSX.Eleme
   const label = trans.__('Group %1', index + 1);
   return (
     <li className="jp-vce-QB-group">
-      <fieldset className="jp-vce-QB-groupBox">
-        <legend className="jp-vce-QB-groupHeader">
-          <span className="jp-vce-QB-groupTitle">{label}</span>
+      <div className="jp-vce-QB-groupBox" role="group" aria-labelledby={`jp-vce-qb-g${index}-title`}>
+        <div className="jp-vce-QB-groupHeader">
+          <span id={`jp-vce-qb-g${index}-title`} className="jp-vce-QB-groupTitle">
+            {label}
+          </span>
           <select
             className="jp-mod-styled jp-vce-QB-input"
             aria-label={trans.__('Operator of group %1', index + 1)}
@@ -261,7 +278,8 @@ function GroupBox(props: { model: QueryBuilderModel; index: number }): JSX.Eleme
               onClick={() => model.removeGroup(index)}
             />
           </span>
-        </legend>
+        </div>
+        <p className="jp-vce-QB-hint">{operatorHint(group.operator, trans)}</p>
         <ol className="jp-vce-QB-conditions">
           {group.conditions.map((condition, at) => (
             <ConditionRow
@@ -284,7 +302,7 @@ function GroupBox(props: { model: QueryBuilderModel; index: number }): JSX.Eleme
           <addIcon.react tag="span" elementSize="normal" />
           {trans.__('Condition')}
         </button>
-      </fieldset>
+      </div>
     </li>
   );
 }

@@ -219,11 +219,29 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       Notification.success(trans.__('Cell %1 of %2 updated.', found.index + 1, target.path), { autoClose: 3000 });
     };
 
-    const editActiveCell = async () => {
+    /** The cell a context menu was opened on, else the active cell of the current notebook. */
+    const cellInContext = (fromContextMenu: boolean) => {
       const panel = tracker.currentWidget;
-      const cell = panel?.content.activeCell;
-      if (!panel || !cell) {
+      if (!panel) {
+        return null;
+      }
+      const node = fromContextMenu
+        ? app.contextMenuHitTest(element => element.classList.contains('jp-Cell'))
+        : undefined;
+      const hit = node ? panel.content.widgets.find(widget => widget.node === node) : undefined;
+      const cell = hit ?? panel.content.activeCell;
+      return cell ? { panel, cell } : null;
+    };
+
+    const editCell = async (fromContextMenu: boolean) => {
+      const found = cellInContext(fromContextMenu);
+      if (!found) {
         return;
+      }
+      const { panel, cell } = found;
+      const index = panel.content.widgets.indexOf(cell);
+      if (index >= 0 && panel.content.activeCellIndex !== index) {
+        panel.content.activeCellIndex = index;
       }
       const source = cell.model.sharedModel.getSource();
       const parsed = parseCell(source, trans);
@@ -336,15 +354,15 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(BuilderCommandIDs.editCell, {
       label: trans.__('Edit in Query Builder'),
       icon: queryIcon,
-      isVisible: () => {
-        const cell = tracker.activeCell;
+      isVisible: args => {
+        const cell = cellInContext(args.fromContextMenu === true)?.cell;
         return (
           !!cell &&
           cell.model.type === 'code' &&
           (looksLikeQueryCell(cell.model.sharedModel.getSource()) || cell.model.getMetadata(METADATA_KEY) !== undefined)
         );
       },
-      execute: editActiveCell
+      execute: args => editCell(args.fromContextMenu === true)
     });
     commands.addCommand(BuilderCommandIDs.preview, {
       label: trans.__('Preview Query Sample (uses quota)'),
@@ -375,6 +393,7 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     });
     app.contextMenu.addItem({
       command: BuilderCommandIDs.editCell,
+      args: { fromContextMenu: true },
       selector: '.jp-Notebook .jp-CodeCell',
       rank: 0
     });
