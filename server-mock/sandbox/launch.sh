@@ -54,6 +54,7 @@ job_uid=$VCE_UID job_limits=$VCE_PRLIMIT job_python=$VCE_PYTHON job_entry=$VCE_E
 unset VCE_WORK VCE_SOCKET VCE_RUNTIME VCE_PYRQS VCE_HIDE VCE_UID VCE_PRLIMIT VCE_PYTHON VCE_ENTRY
 
 cd "$STAGE/work"
+unset OLDPWD
 set +e
 # The job, as a child (PID 2): this shell stays PID 1 so that the namespace,
 # and everything the job forked, ends when the job does.

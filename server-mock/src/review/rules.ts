@@ -85,8 +85,10 @@ export function identifierColumns(file: string, table: Table): Finding[] {
 
 const ID_IN_TEXT = /(?<!\d)\d{15,19}(?!\d)/g;
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
-const BASE64_TOKEN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
-const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){8,}\b/g;
+const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){5,}\b/g;
+/** In running text a bare word is a username only when it looks like one (a digit, _ or .) or follows @. */
+const DISTINCTIVE_USERNAME = /[\d_.]/;
 const NAME_WORDS = /[\p{L}\p{N}']+/gu;
 
 /** What an encoded token decodes to, when it is printable text; else null. */
@@ -127,9 +129,10 @@ export function identifiersIn(value: TextValue, index: DisclosureIndex): Identif
       kinds.add('id');
     }
   }
-  for (const token of value.text.match(NAME_TOKEN) ?? []) {
-    const clean = token.replace(/^[._]+|[._]+$/g, '').toLowerCase();
-    if (clean.length >= 5 && index.usernames.has(clean)) {
+  for (const match of value.text.matchAll(NAME_TOKEN)) {
+    const clean = match[0].replace(/^[._]+|[._]+$/g, '').toLowerCase();
+    const mentioned = match.index! > 0 && value.text[match.index! - 1] === '@';
+    if (clean.length >= 5 && index.usernames.has(clean) && (value.whole || mentioned || DISTINCTIVE_USERNAME.test(clean))) {
       kinds.add('username');
     }
   }

@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_LIMITS, describeRuntime, explainEnd, isolationMode, parseFailure, runSandboxed, type SandboxRequest } from '../src/runner/sandbox';
+
+/**
+ * What the sandbox enforces, observed from inside: a probe script reports
+ * what it can see and do, and the platform side checks the report.
+ */
+
+let root: string;
+let platformDir: string;
+let socketServer: Server;
+let tcpServer: Server;
+let tcpPort: number;
+const connections = new Set<import('node:net').Socket>();
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'vce-sandbox-'));
+  platformDir = join(root, 'platform');
+  mkdirSync(join(platformDir, 'jobs', 'other'), { recursive: true });
+  writeFileSync(join(platformDir, 'vce-mock.sqlite'), 'the platform database');
+  writeFileSync(join(platformDir, 'jobs', 'other', 'analysis.py'), 'another job');
+  socketServer = createServer(connection => {
+    connections.add(connection);
+    connection.on('close', () => connections.delete(connection));
+    connection.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+  });
+  await new Promise<void>(resolve => socketServer.listen(join(platformDir, 'data.sock'), resolve));
+  tcpServer = createServer(connection => connection.end());
+  await new Promise<void>(resolve => tcpServer.listen(0, '127.0.0.1', resolve));
+  tcpPort = (tcpServer.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  connections.forEach(connection => connection.destroy());
+  await new Promise(resolve => socketServer.close(resolve));
+  await new Promise(resolve => tcpServer.close(resolve));
+  rmSync(root, { recursive: true, force: true });
+});
+
+function job(name: string, script: string, overrides: Partial<SandboxRequest> = {}): SandboxRequest {
+  const jobDir = join(platformDir, 'jobs', name);
+  const workDir = join(jobDir, 'work');
+  mkdirSync(join(workDir, 'output'), { recursive: true });
+  writeFileSync(join(workDir, 'probe.py'), script);
+  return {
+    jobId: name,
+    workDir,
+    entry: 'probe.py',
+    stdoutPath: join(jobDir, 'stdout.txt'),
+    stderrPath: join(jobDir, 'stderr.txt'),
+    dataSocket: join(platformDir, 'data.sock'),
+    accessToken: 'job-token-123',
+    hiddenPaths: [platformDir],
+    limits: { ...DEFAULT_LIMITS, wallSeconds: 20, cpuSeconds: 10, memoryBytes: 512 * 1024 * 1024, processes: 32 },
+    ...overrides
+  };
+}
+
+const PROBE = (platform: string, port: number) => `import json, os, socket
+facts = {"env": sorted(os.environ), "uid": os.getuid(), "cwd": os.getcwd()}
+def attempt(action):
+    try:
+        action()
+        return "allowed"
+    except Exception as error:
+        return type(error).__name__
+facts["platform_db"] = attempt(lambda: open(${JSON.stringify(join(platform, 'vce-mock.sqlite'))}).read())
+facts["other_job"] = attempt(lambda: open(${JSON.stringify(join(platform, 'jobs', 'other', 'analysis.py'))}).read())
+facts["write_root"] = attempt(lambda: open("/vce-escape.txt", "w").write("x"))
+facts["tcp_loopback"] = attempt(lambda: socket.create_connection(("127.0.0.1", ${port}), timeout=2))
+facts["tcp_internet"] = attempt(lambda: socket.create_connection(("1.1.1.1", 80), timeout=2))
+def data_socket():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(os.environ["RQS_API_URL"][len("unix:"):])
+    s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+    assert s.recv(100).startswith(b"HTTP/1.1 200")
+facts["data_socket"] = attempt(data_socket)
+facts["processes_seen"] = len([p for p in os.listdir("/proc") if p.isdigit()])
+facts["token"] = os.environ.get("RQS_ACCESS_TOKEN")
+json.dump(facts, open("output/facts.json", "w"))
+`;
+
+const namespaces = isolationMode() !== 'rlimits-only';
+
+describe('the sandbox', () => {
+  it('describes the runtime for the attestation', () => {
+    const runtime = describeRuntime();
+    expect(runtime.python).toMatch(/^Python 3\./);
+    expect(runtime.enforced.join(' ')).toMatch(/rlimits/);
+    expect(['namespaces', 'user-namespaces', 'rlimits-only']).toContain(runtime.isolation);
+  });
+
+  (namespaces ? it : it.failing)('hides the platform, cuts the network but the data socket, scrubs the environment and drops privileges', async () => {
+    const request = job('probe', PROBE(platformDir, tcpPort));
+    const result = await runSandboxed(request);
+    expect(result).toMatchObject({ outcome: 'exited', exitCode: 0, failure: null });
+    const facts = JSON.parse(readFileSync(join(request.workDir, 'output', 'facts.json'), 'utf8'));
+    expect(facts.platform_db).toBe('FileNotFoundError');
+    expect(facts.other_job).toBe('FileNotFoundError');
+    expect(facts.write_root).toMatch(/PermissionError|OSError/);
+    expect(facts.tcp_loopback).toMatch(/OSError|ConnectionRefusedError|TimeoutError/);
+    expect(facts.tcp_internet).toMatch(/OSError|TimeoutError/);
+    expect(facts.data_socket).toBe('allowed');
+    expect(facts.token).toBe('job-token-123');
+    const allowed = ['HOME', 'LANG', 'LC_CTYPE', 'MPLBACKEND', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'PATH', 'PWD', 'SHLVL', 'PYTHONIOENCODING', 'RQS_ACCESS_TOKEN', 'RQS_API_URL', 'TMPDIR', 'VCE_JOB_ID'];
+    expect(facts.env.filter((name: string) => !allowed.includes(name))).toEqual([]);
+    expect(facts.env).toEqual(expect.arrayContaining(['RQS_API_URL', 'RQS_ACCESS_TOKEN', 'HOME', 'PATH']));
+    // Only the sandbox's own processes (the launcher and the job).
+    expect(facts.processes_seen).toBeLessThanOrEqual(3);
+    if (process.getuid?.() === 0) {
+      expect(facts.uid).toBeGreaterThanOrEqual(61000);
+    }
+  });
+
+  it("reports the script's exception type and line, never its message", async () => {
+    const result = await runSandboxed(job('raises', 'x = 1\nsecret = "7100000000000013"\nraise KeyError(secret)\n'));
+    expect(result).toMatchObject({ outcome: 'exited', exitCode: 1, failure: { type: 'KeyError', line: 3, file: 'probe.py' } });
+    expect(JSON.stringify(result)).not.toContain('7100000000000013');
+  });
+
+  it('stops a job at its wall-time limit and when cancelled, with every process it started', async () => {
+    const endless = 'import os, time\nif os.fork() == 0:\n    time.sleep(600)\ntime.sleep(600)\n';
+    const timed = await runSandboxed(job('wall', endless, { limits: { ...DEFAULT_LIMITS, wallSeconds: 1 } }));
+    expect(timed).toMatchObject({ outcome: 'timed_out', reason: expect.stringMatching(/wall-time limit \(1 s\)/) });
+    expect(timed.durationMs).toBeLessThan(10_000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const cancelled = await runSandboxed(job('cancel', endless, { signal: controller.signal }));
+    expect(cancelled.outcome).toBe('cancelled');
+  });
+
+  it('turns CPU and memory limits into plain reasons', async () => {
+    const cpu = await runSandboxed(job('cpu', 'while True:\n    pass\n', { limits: { ...DEFAULT_LIMITS, cpuSeconds: 1, wallSeconds: 30 } }));
+    expect(cpu).toMatchObject({ outcome: 'killed', reason: expect.stringMatching(/CPU time limit \(1 s\)/) });
+    const memory = await runSandboxed(job('memory', 'hog = []\nwhile True:\n    hog.append(bytearray(64 * 1024 * 1024))\n', { limits: { ...DEFAULT_LIMITS, memoryBytes: 256 * 1024 * 1024 } }));
+    expect(memory.reason).toMatch(/memory/i);
+    expect(memory.reason).toMatch(/256 MiB/);
+  });
+});
+
+describe('the failure channel', () => {
+  it('passes known exception names, integer lines and files of the job', () => {
+    expect(parseFailure('{"type": "ValueError", "line": 3, "file": "lib/stats.py"}\n')).toEqual({ type: 'ValueError', line: 3, file: 'lib/stats.py' });
+    expect(parseFailure('{"type": "QuotaExceededError", "line": 1, "file": "study.ipynb (cell 2)"}')).toEqual({ type: 'QuotaExceededError', line: 1, file: 'study.ipynb (cell 2)' });
+  });
+
+  it('replaces what a script could use to smuggle data out', () => {
+    expect(parseFailure('{"type": "julia_johnson_cooks", "line": "7100000000046266", "file": "../../etc/passwd"}')).toEqual({
+      type: 'an exception class defined in the script',
+      line: null,
+      file: null
+    });
+    expect(parseFailure('not json')).toBeNull();
+    expect(parseFailure('')).toBeNull();
+  });
+
+  it('explains signals in plain words', () => {
+    expect(explainEnd(152, null, DEFAULT_LIMITS)).toMatch(/CPU time limit \(1200 s\)/);
+    expect(explainEnd(153, null, DEFAULT_LIMITS)).toMatch(/file-size limit \(256 MiB\)/);
+    expect(explainEnd(137, null, DEFAULT_LIMITS)).toMatch(/memory limit \(2048 MiB\)/);
+    expect(explainEnd(0, null, DEFAULT_LIMITS)).toBeNull();
+  });
+});
