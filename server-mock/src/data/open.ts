@@ -8,6 +8,8 @@ export interface PublicDataOptions {
   dataDir: string;
   seed: number;
   videos: number;
+  /** PublicData.testStageMinFollowers (default: none, every creator). */
+  testStageMinFollowers?: number;
   /** Where to say that a build happened and how long it took (default stderr). */
   log?: (line: string) => void;
 }
@@ -60,5 +62,5 @@ export function openPublicData(options: PublicDataOptions): PublicData {
   // Read-only, so memory-mapping is safe: random row reads (the sampler tests
   // rows by id) become memory reads instead of a read() call per page.
   db.pragma(`mmap_size = ${PUBLIC_DATA_MMAP_BYTES}`);
-  return { db, seed, videos };
+  return { db, seed, videos, ...(options.testStageMinFollowers === undefined ? {} : { testStageMinFollowers: options.testStageMinFollowers }) };
 }

@@ -100,6 +100,14 @@ export interface PublicData {
   db: Database.Database;
   seed: number;
   videos: number;
+  /**
+   * Opt-in: the test stage samples only creators with at least this many
+   * followers (their videos, the comments on them, the users themselves), as
+   * one version of the platform's guide says (25,000: research-api.md §7,
+   * vce-sdk.md). Undefined, the default: everyone. The execution stage always
+   * sees everyone.
+   */
+  testStageMinFollowers?: number;
 }
 
 export function createPublicDataSchema(db: Database.Database): void {

@@ -37,6 +37,37 @@ export interface CompiledWhere {
  */
 export type CompileMode = 'scan' | 'probe';
 
+/** The follower floor of one version of the guide's test stage (research-api.md §7, vce-sdk.md). */
+export const GUIDE_TEST_STAGE_MIN_FOLLOWERS = 25_000;
+
+/** Rules a stage adds to every query (none by default). */
+export interface StageRules {
+  /**
+   * Only records of creators with at least this many followers: videos by
+   * them, comments on their videos, the users themselves. One version of the
+   * platform's guide limits the test stage to creators with ≥ 25,000
+   * followers (research-api.md §7, vce-sdk.md "The two stages").
+   */
+  minCreatorFollowers?: number;
+}
+
+/** The clause of `StageRules.minCreatorFollowers` for a table, its one parameter pushed. */
+function creatorRule(table: string, minFollowers: number, mode: CompileMode, params: unknown[]): string {
+  params.push(minFollowers);
+  switch (table) {
+    case 'users':
+      return 't.follower_count >= ?';
+    case 'videos':
+      return mode === 'probe'
+        ? 'EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.follower_count >= ?)'
+        : 't.user_id IN (SELECT id FROM users WHERE follower_count >= ?)';
+    default:
+      return mode === 'probe'
+        ? 'EXISTS (SELECT 1 FROM videos v JOIN users u ON u.id = v.user_id WHERE v.id = t.video_id AND u.follower_count >= ?)'
+        : 't.video_id IN (SELECT v.id FROM videos v JOIN users u ON u.id = v.user_id WHERE u.follower_count >= ?)';
+  }
+}
+
 /** An FTS5 phrase: the term in double quotes, its quotes doubled (never FTS syntax). */
 export function ftsPhrase(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
@@ -116,7 +147,7 @@ function compileCondition(condition: TypedCondition, params: unknown[], mode: Co
   return `${column} ${COMPARATORS[operation]} ?`;
 }
 
-export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan'): CompiledWhere {
+export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan', rules: StageRules = {}): CompiledWhere {
   const spec = CATALOGUE[query.category];
   const params: unknown[] = [];
   const clauses: string[] = [];
@@ -140,8 +171,12 @@ export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan'): Com
     clauses.push(`(t.${spec.timeColumn} >= ? AND t.${spec.timeColumn} < ?)`);
     params.push(query.timeRange.from, query.timeRange.to);
   }
+  const ruled = rules.minCreatorFollowers !== undefined;
+  if (ruled) {
+    clauses.push(creatorRule(spec.table, rules.minCreatorFollowers!, mode, params));
+  }
   const where = clauses.length > 0 ? clauses.join(' AND ') : '1';
-  return { table: spec.table, where, params, cheapProbe, idsSql: directIdsSql(query) };
+  return { table: spec.table, where, params, cheapProbe, idsSql: ruled ? undefined : directIdsSql(query) };
 }
 
 /** `CompiledWhere.idsSql` of a query, or undefined when it is not a single set condition. */

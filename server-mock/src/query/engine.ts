@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { CATALOGUE, type Category } from './catalogue';
-import { compileWhere, type CompiledWhere } from './compile';
+import { compileWhere, type CompiledWhere, type StageRules } from './compile';
 import { MatchCache, matchKey } from './match-cache';
 import { firstMatches, pickUniform, type RandomInt } from './sample';
 import type { TypedQuery } from './validate';
@@ -151,8 +151,8 @@ export function fetchRecords(data: PublicData, category: Category, ids: number[]
  * Every matching id, in no particular order (no ORDER BY: it would make
  * SQLite walk the table in id order instead of using the condition's index).
  */
-export function matchingIds(data: PublicData, query: TypedQuery): number[] {
-  const compiled = compileWhere(query);
+export function matchingIds(data: PublicData, query: TypedQuery, rules: StageRules = {}): number[] {
+  const compiled = compileWhere(query, 'scan', rules);
   return statement(data.db, compiled.idsSql ?? `SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`)
     .pluck()
     .all(...compiled.params) as number[];
@@ -207,6 +207,11 @@ export const MAX_LIST_ON_REPEAT = 250_000;
 /** Remembered keys of costly rejection samples: at most this many. */
 const MAX_COSTLY_KEYS = 10_000;
 
+/** The rules the test stage adds on this data set (PublicData.testStageMinFollowers). */
+export function testStageRules(data: PublicData): StageRules {
+  return data.testStageMinFollowers === undefined ? {} : { minCreatorFollowers: data.testStageMinFollowers };
+}
+
 /**
  * A uniformly random sample of at most `limit` matching ids (./sample says
  * why each path is uniform):
@@ -222,7 +227,8 @@ const MAX_COSTLY_KEYS = 10_000;
  * Never ORDER BY random(): that reads and sorts every match on every query.
  */
 export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt): number[] {
-  const scan: CompiledWhere = compileWhere(query);
+  const rules = testStageRules(data);
+  const scan: CompiledWhere = compileWhere(query, 'scan', rules);
   const k = query.limit;
   const universe = allIds(data.db, scan.table);
   if (universe && scan.where === '1') {
@@ -234,7 +240,7 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
   if (cached) {
     return pickUniform(cached, k, random);
   }
-  const probe = compileWhere(query, 'probe');
+  const probe = compileWhere(query, 'probe', rules);
   if (universe && universe.length > 0 && probe.cheapProbe && !cache.costly.has(key)) {
     const test = statement(
       data.db,
@@ -257,7 +263,7 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
     }
   }
   cache.costly.delete(key);
-  const all = Float64Array.from(matchingIds(data, query));
+  const all = Float64Array.from(matchingIds(data, query, rules));
   cache.matches.set(key, all);
   return pickUniform(all, k, random);
 }
