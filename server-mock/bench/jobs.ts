@@ -138,7 +138,7 @@ open("output/total.csv", "w").write("videos\\n%d\\n" % n)
   }
   writeFileSync(join(outputDir, 'big.csv'), lines.join('\n') + '\n');
   const i0 = Date.now();
-  const index = buildDisclosureIndex(publicData);
+  const index = await buildDisclosureIndex(publicData);
   const indexMs = Date.now() - i0;
   const r0 = Date.now();
   const verdict = await reviewOutputs({ outputDir, logs: [], recordsRead: VIDEOS, index, config: DEFAULT_REVIEW_CONFIG });

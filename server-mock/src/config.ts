@@ -78,8 +78,8 @@ Execution stage (clean-room jobs):
                            a reviewer client (repeatable): lists the jobs the automatic
                            review sends to manual review and approves or rejects them
   --job-workers N          jobs run at once (default ${DEFAULT_JOB_WORKERS})
-  --job-timeout SECONDS    wall-time limit of a job (default: the sandbox's, 600)
-  --job-memory MIB         memory limit of a job in MiB (default: the sandbox's, 2048)
+  --job-timeout SECONDS    wall-time limit of a job (default 1800)
+  --job-memory MIB         memory limit (address space) of a job in MiB (default 2048)
   --review-threshold N     smallest count a frequency table may show (default 10, ACRO/SACRO)
   --link-ttl SECONDS       how long a result link works (default ${DEFAULT_LINK_TTL} = 7 days)
   --smtp URL               send mail by SMTP (smtp://user:pass@host:587); without it mails

@@ -84,6 +84,7 @@ describe('checkSubmission', () => {
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     jobId: 'job_1',
+    stage: 'execution',
     clientKey: 'alice',
     entry: 'a.py',
     status: 'queued',

@@ -12,8 +12,12 @@ import { jobTestData } from './jobs-helpers';
  */
 
 const data = jobTestData();
-const index = buildDisclosureIndex(data);
+let index: Awaited<ReturnType<typeof buildDisclosureIndex>>;
 let dir: string;
+
+beforeAll(async () => {
+  index = await buildDisclosureIndex(data);
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vce-review-'));
@@ -195,7 +199,7 @@ describe('the output review', () => {
     expect(rules(await review({ 'a.json': JSON.stringify([{ region: 'US', n: 4 }, { region: 'MX', n: 40 }]) }))).toContain('fail:small_count:a.json');
     rmSync(join(dir, 'output'), { recursive: true, force: true });
     expect((await review({ 'c.json': JSON.stringify({ US: 3, MX: 40, FR: 50 }) })).decision).toBe('manual_review');
-    expect(readJson('{"id": 7100000000046267}').values.map(value => value.text)).toEqual(['id', '7100000000046267']);
+    expect([...readJson('{"id": 7100000000046267}').values].map(value => value.text)).toEqual(['id', '7100000000046267']);
   });
 
   it('names an unreadable file instead of failing', async () => {

@@ -7,7 +7,7 @@ import type { EventBus } from '../events';
 import { loadOrCreateSigningKey, type SigningKey } from '../release/attestation';
 import { DEFAULT_LINK_TTL_SECONDS } from '../release/links';
 import { Mailer } from '../release/mail';
-import { DEFAULT_REVIEW_CONFIG, type ReviewConfig } from '../review';
+import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, type ReviewConfig } from '../review';
 import { JobRunner } from '../runner/runner';
 import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
 import type { Store } from '../store';
@@ -86,6 +86,12 @@ export class JobsService {
         log: message => app.log.warn(message)
       },
       { ...this.settings, publicUrl: () => this.publicUrl(app) }
+    );
+    // The review's index of the data's identifiers and texts is built now, in the
+    // background (chunked: the platform keeps answering), not at the first review.
+    buildDisclosureIndex(this.platform.publicData).then(
+      index => app.log.info(`review index ready in ${index.source.builtMs} ms (${index.ids.length} ids, ${index.shingles.length} text shingles)`),
+      error => app.log.warn(`review index not built yet: ${(error as Error).message}`)
     );
     await this.runner.start();
   }

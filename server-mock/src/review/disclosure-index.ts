@@ -1,12 +1,14 @@
 import type { PublicData } from '../data/schema';
-import { normalName, shingleHashes, sortedHas, words } from './text';
+import { normalName, shingleHashesOfWords, sortedHas, words } from './text';
 
 /**
  * What the review looks for in outputs, built once per data set: every
  * identifier of a person, video or comment (ids as sorted numbers, usernames,
  * display names) and every run of consecutive words of the data's long texts
  * (descriptions, transcripts, comments, bios) as sorted 32-bit hashes.
- * Lookups are binary searches; a 1,000,000-video data set takes tens of MB.
+ * Lookups are binary searches. The build reads the data in chunks and yields
+ * to the event loop between them, so the platform keeps answering while it
+ * runs (it starts with the execution stage; see JobsService.start).
  */
 export interface DisclosureIndex {
   /** The data set itself, for the rules that look contributions up (dominance). */
@@ -18,84 +20,102 @@ export interface DisclosureIndex {
   displayNames: Set<string>;
   /** Hashes of `SHINGLE_WORDS`-word runs of the data's texts. */
   shingles: Uint32Array;
-  /** Where the index came from (for the attestation and logs). */
+  /** Where the index came from (for logs and the benchmark). */
   source: { seed: number; videos: number; builtMs: number };
   hasId(value: number): boolean;
   hasShingle(hash: number): boolean;
 }
 
-const built = new WeakMap<PublicData, DisclosureIndex>();
-
 /** Numbers that look like the data's ids: 15 to 19 digits (the platform's ids have 16). */
 export const ID_PATTERN = /^\d{15,19}$/;
 
-class GrowingUint32 {
-  private buffer = new Uint32Array(1 << 16);
+const CHUNK_ROWS = 20_000;
+
+class GrowingArray<T extends Uint32Array | Float64Array> {
   length = 0;
+  constructor(private buffer: T) {}
   push(value: number): void {
     if (this.length === this.buffer.length) {
-      const next = new Uint32Array(this.buffer.length * 2);
+      const next = new (this.buffer.constructor as { new (size: number): T })(this.buffer.length * 2);
       next.set(this.buffer);
       this.buffer = next;
     }
     this.buffer[this.length++] = value;
   }
-  sorted(): Uint32Array {
-    return this.buffer.slice(0, this.length).sort();
+  sorted(): T {
+    return this.buffer.slice(0, this.length).sort() as T;
   }
 }
 
-/** The index of a data set, built at the first review and kept while the data set is open. */
-export function buildDisclosureIndex(data: PublicData): DisclosureIndex {
-  const cached = built.get(data);
-  if (cached) {
-    return cached;
-  }
-  const started = Date.now();
-  const { db } = data;
-  const idCount = (db.prepare('SELECT (SELECT count(*) FROM videos) + (SELECT count(*) FROM users) + (SELECT count(*) FROM comments) AS n').get() as { n: number }).n;
-  const ids = new Float64Array(idCount);
-  let at = 0;
-  for (const table of ['videos', 'users', 'comments']) {
-    for (const row of db.prepare(`SELECT id FROM ${table}`).raw().iterate() as Iterable<[number]>) {
-      ids[at++] = row[0];
-    }
-  }
-  ids.sort();
+const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
+/** Every row of `columns` of a table, by id, a chunk at a time (the connection is free between chunks). */
+async function eachRow(data: PublicData, table: string, columns: string, visit: (row: unknown[]) => void): Promise<void> {
+  const statement = data.db.prepare(`SELECT id, ${columns} FROM ${table} WHERE id > ? ORDER BY id LIMIT ${CHUNK_ROWS}`).raw();
+  let after = -1;
+  for (;;) {
+    const rows = statement.all(after) as unknown[][];
+    for (const row of rows) {
+      visit(row);
+    }
+    if (rows.length < CHUNK_ROWS) {
+      return;
+    }
+    after = rows[rows.length - 1][0] as number;
+    await yieldToEventLoop();
+  }
+}
+
+async function build(data: PublicData): Promise<DisclosureIndex> {
+  const started = Date.now();
+  const ids = new GrowingArray(new Float64Array(1 << 16));
+  const shingles = new GrowingArray(new Uint32Array(1 << 16));
   const usernames = new Set<string>();
   const displayNames = new Set<string>();
-  const shingles = new GrowingUint32();
-  const addText = (text: string | null) => {
-    if (text) {
-      for (const hash of shingleHashes(words(text))) {
-        shingles.push(hash);
-      }
+  const addText = (text: unknown) => {
+    if (typeof text === 'string' && text) {
+      shingleHashesOfWords(words(text), hash => shingles.push(hash));
     }
   };
-  for (const [username, displayName, bio] of db.prepare('SELECT username, display_name, bio_description FROM users').raw().iterate() as Iterable<[string, string, string]>) {
-    usernames.add(username.toLowerCase());
-    displayNames.add(normalName(displayName));
-    addText(bio);
-  }
-  for (const [description, transcript] of db.prepare('SELECT video_description, voice_to_text FROM videos').raw().iterate() as Iterable<[string, string]>) {
-    addText(description);
-    addText(transcript);
-  }
-  for (const [text] of db.prepare('SELECT text FROM comments').raw().iterate() as Iterable<[string]>) {
-    addText(text);
-  }
+  await eachRow(data, 'users', 'username, display_name, bio_description', row => {
+    ids.push(row[0] as number);
+    usernames.add((row[1] as string).toLowerCase());
+    displayNames.add(normalName(row[2] as string));
+    addText(row[3]);
+  });
+  await eachRow(data, 'videos', 'video_description, voice_to_text', row => {
+    ids.push(row[0] as number);
+    addText(row[1]);
+    addText(row[2]);
+  });
+  await eachRow(data, 'comments', 'text', row => {
+    ids.push(row[0] as number);
+    addText(row[1]);
+  });
+  const sortedIds = ids.sorted();
+  await yieldToEventLoop();
   const sortedShingles = shingles.sorted();
-  const index: DisclosureIndex = {
+  return {
     data,
-    ids,
+    ids: sortedIds,
     usernames,
     displayNames,
     shingles: sortedShingles,
     source: { seed: data.seed, videos: data.videos, builtMs: Date.now() - started },
-    hasId: value => sortedHas(ids, value),
+    hasId: value => sortedHas(sortedIds, value),
     hasShingle: hash => sortedHas(sortedShingles, hash)
   };
-  built.set(data, index);
+}
+
+const built = new WeakMap<PublicData, Promise<DisclosureIndex>>();
+
+/** The index of a data set: built at the first call, then shared while the data set is open. */
+export function buildDisclosureIndex(data: PublicData): Promise<DisclosureIndex> {
+  let index = built.get(data);
+  if (!index) {
+    index = build(data);
+    built.set(data, index);
+    index.catch(() => built.delete(data));
+  }
   return index;
 }

@@ -24,7 +24,8 @@ export interface TextValue {
 
 export interface Document {
   tables: Table[];
-  values: TextValue[];
+  /** Every value, re-iterable; a CSV's cells are made as they are read (no array of millions kept). */
+  values: Iterable<TextValue>;
   /** Lines of a text file or log (for row-dump checks), else 0. */
   lines: number;
   /** Why the file could not be read as its type says, or null. */
@@ -39,12 +40,34 @@ export function readCsv(content: string): Document {
     return { tables: [], values: [], lines: 0, unreadable: `it is not valid CSV (${(error as Error).message.split('\n')[0]})` };
   }
   const [header = [], ...rows] = records;
-  const values: TextValue[] = [];
-  header.forEach((name, column) => values.push({ text: name, location: `header, column ${column + 1}`, whole: true }));
-  rows.forEach((row, index) =>
-    row.forEach((cell, column) => values.push({ text: cell, location: `column ${header[column] ?? column + 1}, row ${index + 1}`, whole: true }))
-  );
+  const values: Iterable<TextValue> = {
+    *[Symbol.iterator]() {
+      for (let column = 0; column < header.length; column++) {
+        yield { text: header[column], location: `header, column ${column + 1}`, whole: true };
+      }
+      for (let row = 0; row < rows.length; row++) {
+        const cells = rows[row];
+        for (let column = 0; column < cells.length; column++) {
+          yield new CellValue(cells[column], header, row, column);
+        }
+      }
+    }
+  };
   return { tables: [{ at: '', header, rows }], values, lines: rows.length, unreadable: null };
+}
+
+/** A table cell; its location is only spelled out when a finding needs it. */
+class CellValue implements TextValue {
+  readonly whole = true;
+  constructor(
+    readonly text: string,
+    private readonly header: string[],
+    private readonly row: number,
+    private readonly column: number
+  ) {}
+  get location(): string {
+    return `column ${this.header[this.column] ?? this.column + 1}, row ${this.row + 1}`;
+  }
 }
 
 export function readText(content: string): Document {

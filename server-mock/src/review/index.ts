@@ -138,7 +138,8 @@ function reviewFile(entry: Entry, input: ReviewInput, isLog: boolean): { file: R
     return { file, findings };
   }
   findings.push(...contentFindings(name, document, input.recordsRead, input.index, config, isLog));
-  for (const table of document.tables) {
+  // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
+  for (const table of document.tables.filter(table => table.rows.length <= config.maxTableRows)) {
     findings.push(...magnitudeFindings(name, table, input.index.data, config));
   }
   return { file, findings };

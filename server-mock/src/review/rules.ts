@@ -160,10 +160,26 @@ export function identifiersIn(value: TextValue, index: DisclosureIndex): Identif
   return [...kinds];
 }
 
-export function identifierValues(file: string, values: TextValue[], index: DisclosureIndex): Finding[] {
+/** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
+const PLAIN_NUMBER = /^[-+]?\d{0,14}(?:[.,]\d+)?(?:e[-+]?\d+)?$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/i;
+
+export function identifierValues(file: string, values: Iterable<TextValue>, index: DisclosureIndex): Finding[] {
   const byKind = new Map<IdentifierKind, string[]>();
+  // Tables repeat their values (categories, dates): each distinct value is looked up once.
+  const seen = new Map<string, IdentifierKind[]>();
   for (const value of values) {
-    for (const kind of identifiersIn(value, index)) {
+    if (PLAIN_NUMBER.test(value.text)) {
+      continue;
+    }
+    const key = `${value.whole ? 'w' : 't'}${value.text}`;
+    let kinds = seen.get(key);
+    if (!kinds) {
+      kinds = identifiersIn(value, index);
+      if (seen.size < 200_000) {
+        seen.set(key, kinds);
+      }
+    }
+    for (const kind of kinds) {
       const list = byKind.get(kind) ?? [];
       list.push(value.location);
       byKind.set(kind, list);
@@ -182,10 +198,13 @@ export function identifierValues(file: string, values: TextValue[], index: Discl
 }
 
 /** Runs of at least `verbatimWords` consecutive words copied from one text of the data set. */
-export function verbatimText(file: string, values: TextValue[], index: DisclosureIndex, config: ReviewConfig): Finding[] {
+export function verbatimText(file: string, values: Iterable<TextValue>, index: DisclosureIndex, config: ReviewConfig): Finding[] {
   const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
   const locations: string[] = [];
   for (const value of values) {
+    if (value.text.length < config.verbatimWords * 2) {
+      continue; // too short to hold that many words
+    }
     const list = words(value.text);
     if (list.length < config.verbatimWords) {
       continue;
@@ -338,9 +357,12 @@ export function linesDump(file: string, lines: number, recordsRead: number, conf
 const DOF_PATTERNS = [/Df Residuals:\s*(\d+(?:\.\d+)?)/g, /"?df_resid(?:ual)?"?\s*[:=]\s*(\d+(?:\.\d+)?)/gi, /residual degrees of freedom\D{0,5}(\d+(?:\.\d+)?)/gi];
 
 /** Models with too few residual degrees of freedom (ACRO `safe_dof_threshold`). */
-export function residualDof(file: string, values: TextValue[], config: ReviewConfig): Finding[] {
+export function residualDof(file: string, values: Iterable<TextValue>, config: ReviewConfig): Finding[] {
   const low: string[] = [];
   for (const value of values) {
+    if (!/resid/i.test(value.text)) {
+      continue;
+    }
     for (const pattern of DOF_PATTERNS) {
       for (const match of value.text.matchAll(pattern)) {
         if (Number(match[1]) < config.minResidualDof) {

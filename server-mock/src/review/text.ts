@@ -23,12 +23,31 @@ export function fnv1a(text: string): number {
 
 export const SHINGLE_WORDS = 5;
 
+const MIX = 0x9e3779b1;
+
+/**
+ * Calls `visit` with the hash of every run of `SHINGLE_WORDS` consecutive
+ * words, in order: each word is hashed once, a run's hash mixes its words'.
+ */
+export function shingleHashesOfWords(list: string[], visit: (hash: number) => void): void {
+  if (list.length < SHINGLE_WORDS) {
+    return;
+  }
+  const wordHashes = list.map(fnv1a);
+  for (let i = 0; i + SHINGLE_WORDS <= wordHashes.length; i++) {
+    let hash = 0x811c9dc5;
+    for (let j = i; j < i + SHINGLE_WORDS; j++) {
+      hash = Math.imul(hash ^ wordHashes[j], MIX);
+      hash ^= hash >>> 15;
+    }
+    visit(hash >>> 0);
+  }
+}
+
 /** The hashes of every run of `SHINGLE_WORDS` consecutive words, in order. */
 export function shingleHashes(list: string[]): number[] {
   const hashes: number[] = [];
-  for (let i = 0; i + SHINGLE_WORDS <= list.length; i++) {
-    hashes.push(fnv1a(list.slice(i, i + SHINGLE_WORDS).join(' ')));
-  }
+  shingleHashesOfWords(list, hash => hashes.push(hash));
   return hashes;
 }
 

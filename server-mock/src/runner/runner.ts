@@ -261,7 +261,7 @@ export class JobRunner {
           { name: 'stderr.txt', path: paths.stderrPath(jobId) }
         ],
         recordsRead: job.recordsRead,
-        index: buildDisclosureIndex(this.deps.publicData),
+        index: await buildDisclosureIndex(this.deps.publicData),
         config: this.settings.review
       });
       const written = new Set(listOutputs(outputDir));
