@@ -6,7 +6,7 @@ import { loadFixtureData } from '../src/data/fixture';
 import { openPublicData } from '../src/data/open';
 import type { PublicData } from '../src/data/schema';
 import { compileWhere } from '../src/query/compile';
-import { countMatches, LIST_ON_REPEAT_DRAWN, matchCacheOf, rejectionBudget, sampleIds, seededRandomInt } from '../src/query/engine';
+import { countMatches, LIST_ON_REPEAT_DRAWN, matchCacheOf, rejectionBudget, sampleIds, seededRandomInt, SMALL_LIST } from '../src/query/engine';
 import { MatchCache, matchKey } from '../src/query/match-cache';
 import { firstMatches, pickUniform } from '../src/query/sample';
 import { validateQuery, type TypedQuery } from '../src/query/validate';
@@ -265,6 +265,26 @@ describe('sampleIds on a generated data set (every path)', () => {
     }
     expect(cache.size).toBe(size + 1);
     expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists a single hashtag condition from its index at once when it has few matches', () => {
+    const tag = data.db
+      .prepare('SELECT hashtag_name FROM video_hashtags GROUP BY hashtag_name HAVING count(*) BETWEEN 15 AND 40 ORDER BY hashtag_name LIMIT 1')
+      .pluck()
+      .get() as string;
+    const query = typed({ category: 'video', fields: 'id', limit: 2, condition_groups: [{ operator: 'and', conditions: [{ field: 'hashtag_names', operator: 'contains', field_values: [tag] }] }] });
+    const matches = allMatches(query);
+    expect(matches.length).toBeLessThanOrEqual(SMALL_LIST);
+    const cache = matchCacheOf(data);
+    const size = cache.size;
+    const random = seededRandomInt(24);
+    const counts = new Map<number, number>();
+    const draws = 3000;
+    for (let i = 0; i < draws; i++) {
+      for (const id of sampleIds(data, query, random)) counts.set(id, (counts.get(id) ?? 0) + 1);
+      expect(cache.size).toBe(size + 1); // listed on the first draw
+    }
+    expect(chiSquare(counts, matches, (draws * 2) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
   });
 
   it('is uniform over a mid-size match set, whichever path each draw takes', () => {

@@ -204,6 +204,9 @@ export const LIST_ON_REPEAT_DRAWN = 500;
  */
 export const MAX_LIST_ON_REPEAT = 250_000;
 
+/** A single hashtag/effect condition with at most this many matches is listed at once (~2 ms). */
+export const SMALL_LIST = 20_000;
+
 /** Remembered keys of costly rejection samples: at most this many. */
 const MAX_COSTLY_KEYS = 10_000;
 
@@ -241,6 +244,17 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
     return pickUniform(cached, k, random);
   }
   const probe = compileWhere(query, 'probe', rules);
+  if (scan.idsSql && probe.cheapProbe) {
+    // One hashtag/effect condition: its first SMALL_LIST + 1 matches straight
+    // from the index cost less than a failed rejection sample; all of them
+    // (no more than SMALL_LIST) are the whole list, kept and drawn from.
+    const head = statement(data.db, `${scan.idsSql} LIMIT ?`).pluck().all(...scan.params, SMALL_LIST + 1) as number[];
+    if (head.length <= SMALL_LIST) {
+      const all = Float64Array.from(head);
+      cache.matches.set(key, all);
+      return pickUniform(all, k, random);
+    }
+  }
   if (universe && universe.length > 0 && probe.cheapProbe && !cache.costly.has(key)) {
     const test = statement(
       data.db,
