@@ -156,11 +156,11 @@ function ManyValues(props: IValueEditorProps): JSX.Element {
   const { field, trans } = props;
   const [draft, setDraft] = React.useState('');
   const choices = choicesOf(field, trans);
+  // Numbers, codes and ids may be pasted as "a, b, c"; text values keep their commas.
+  const splits = editorKind(field) !== 'text';
   const add = (text: string) => {
-    const parts = text
-      .split(',')
-      .map(part => part.trim())
-      .filter(part => part.length > 0 && !props.values.includes(part));
+    const parts = (splits ? text.split(',').map(part => part.trim()) : [text])
+      .filter(part => part.trim().length > 0 && !props.values.includes(part));
     if (parts.length > 0) {
       props.onChange([...props.values, ...parts]);
     }

@@ -1,0 +1,104 @@
+/**
+ * The Query Builder panel rendered in jsdom: only allowed operations are
+ * offered, bad values are marked for screen readers and block the buttons,
+ * chips add and remove values, the limit shows the quota.
+ */
+import { Widget } from '@lumino/widgets';
+import { QueryBuilderModel } from '../builder/model';
+import { IBuilderActions, QueryBuilderView } from '../builder/QueryBuilderView';
+
+const actions = (): IBuilderActions & { calls: string[] } => {
+  const calls: string[] = [];
+  return {
+    calls,
+    insert: () => calls.push('insert'),
+    insertAndRun: () => calls.push('insertAndRun'),
+    copy: () => calls.push('copy'),
+    update: () => calls.push('update'),
+    preview: () => calls.push('preview'),
+    newQuery: () => calls.push('newQuery'),
+    highlight: null,
+    hasNotebook: () => true
+  };
+};
+
+/** Set a form control's value as a person would (React listens to input/change). */
+function setValue(element: HTMLInputElement | HTMLSelectElement, value: string): void {
+  const prototype = element instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value')!.set!.call(element, value);
+  element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+}
+
+async function render(model: QueryBuilderModel, acts = actions()) {
+  const view = new QueryBuilderView(model, acts);
+  Widget.attach(view, document.body);
+  const flush = async () => {
+    view.update();
+    await view.renderPromise;
+    await new Promise(resolve => setTimeout(resolve, 0));
+  };
+  await flush();
+  const q = <T extends Element>(selector: string) => view.node.querySelector<T>(selector)!;
+  const byLabel = <T extends Element>(label: string) => q<T>(`[aria-label="${label}"]`);
+  const button = (text: string) =>
+    [...view.node.querySelectorAll('button')].find(b => b.textContent === text) as HTMLButtonElement;
+  return { view, flush, q, byLabel, button, acts };
+}
+
+// Rendering goes through Lumino's message loop (VDomRenderer): the test awaits each render.
+
+describe('QueryBuilderView', () => {
+  it('offers per field only its operations, and marks a bad value', async () => {
+    const model = new QueryBuilderModel();
+    model.addGroup();
+    const { flush, byLabel, button, view } = await render(model);
+    setValue(byLabel<HTMLSelectElement>('Field of condition 1 of group 1'), 'like_count');
+    await flush();
+    const options = [...byLabel<HTMLSelectElement>('Operation of condition 1 of group 1').options].map(o => o.value);
+    expect(options).toEqual(['EQ', 'IN', 'GT', 'GTE', 'LT', 'LTE']);
+    setValue(byLabel<HTMLInputElement>('Value of like_count'), 'ten');
+    await flush();
+    const input = byLabel<HTMLInputElement>('Value of like_count');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    const described = view.node.querySelector(`#${input.getAttribute('aria-describedby')}`)!;
+    expect(described.textContent).toContain('like_count takes whole numbers');
+    expect(button('Insert below').disabled).toBe(true);
+    expect(button('Insert and run').disabled).toBe(true);
+    setValue(byLabel<HTMLInputElement>('Value of like_count'), '10');
+    await flush();
+    expect(button('Insert below').disabled).toBe(false);
+    button('Insert and run').click();
+    expect(model.query.groups[0].conditions[0]).toEqual({ field: 'like_count', operation: 'EQ', values: ['10'] });
+    view.dispose();
+  });
+
+  it('adds values as chips for IN, keeping commas in text', async () => {
+    const model = new QueryBuilderModel();
+    model.addGroup();
+    model.setField(0, 0, 'video_description');
+    model.setOperation(0, 0, 'IN');
+    const { flush, byLabel, view } = await render(model);
+    const box = byLabel<HTMLInputElement>('Add a value to video_description IN');
+    setValue(box, 'cats, dogs');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await flush();
+    expect(model.groups[0].conditions[0].values).toEqual(['cats, dogs']);
+    const remove = byLabel<HTMLButtonElement>('Remove the value cats, dogs');
+    remove.click();
+    expect(model.groups[0].conditions[0].values).toEqual([]);
+    view.dispose();
+  });
+
+  it('shows the quota beside the limit and flags a limit over it', async () => {
+    const model = new QueryBuilderModel();
+    model.setQuota({ day: '2026-11-25', daily_limit: 5000, used: 4995, remaining: 5, resets_at: '2026-11-26T00:00:00Z' });
+    const { q, button, view } = await render(model);
+    expect(q('#jp-vce-qb-quota').textContent).toBe('5 of 5,000 records left today');
+    expect(q('#jp-vce-qb-limit').getAttribute('aria-invalid')).toBe('true');
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('Only 5 records are left today');
+    expect(button('Insert below').disabled).toBe(false);
+    expect(button('Insert and run').disabled).toBe(true);
+    expect(button('Preview sample (uses up to 10 records of your quota)').disabled).toBe(true);
+    view.dispose();
+  });
+});
