@@ -312,14 +312,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * (Proposed) Rehearse a submission on the test-stage sample and see the review's verdict
+         * Rehearse a submission on the test-stage sample and see the review's verdict
          * @description The same body and checks as `POST /v2/vce/jobs/`, but the script's queries answer with the
          *     test stage's random sample (at most the query's `limit`, charged to the client's daily
          *     quota like any test-stage query) instead of all data. Its outputs go through the same
          *     review; the verdict and findings show in the job as usual, but nothing is ever released
-         *     (no link, no mail, `result_available` stays false). The answer is a Job with
-         *     `stage: test`, followed like any job (detail, events, cancel, attestation) and listed by
-         *     `GET /v2/vce/jobs/?stage=test`.
+         *     (no link, no mail, no reviewer, `result_available` stays false). A test run ends
+         *     `approved` when no rule failed (its verdict's `decision` may still be `manual_review`:
+         *     a reviewer would look) and `rejected` otherwise. The answer is a Job with
+         *     `stage: test`, followed like any job (detail, events, cancel, attestation: its
+         *     statement says `stage: test`) and listed by `GET /v2/vce/jobs/?stage=test`. A script
+         *     that queries past the daily quota fails with `QuotaExceededError`.
          */
         post: operations["submitTestRun"];
         delete?: never;
@@ -459,8 +462,11 @@ export interface components {
         };
         Identity: {
             client_key: string;
-            /** @enum {string} */
-            role: "researcher";
+            /**
+             * @description researcher: submits queries and jobs; reviewer: decides jobs in manual review (--reviewer KEY:SECRET).
+             * @enum {string}
+             */
+            role: "researcher" | "reviewer";
             project: {
                 id: string;
                 name: string;
@@ -587,11 +593,13 @@ export interface components {
             sha256: string;
         };
         JobOutput: {
-            name?: unknown;
-            bytes?: unknown;
-            sha256?: unknown;
+            /** @description Path under the output folder, POSIX separators. */
+            name: string;
+            bytes: number;
+            sha256: string;
+            /** @description The file type by extension (csv, json, txt, png, ...). */
             kind: string;
-        } & components["schemas"]["JobFileInfo"];
+        };
         VerdictFinding: {
             /** @description The rule's id */
             rule: string;
@@ -649,10 +657,10 @@ export interface components {
             outputs: components["schemas"]["JobOutput"][];
             result_available: boolean;
             /**
-             * @description (Proposed) A real submission, or a test run on the test-stage sample (never released). Absent means execution.
+             * @description A real submission over all data, or a test run on the test-stage sample (never released).
              * @enum {string}
              */
-            stage?: "execution" | "test";
+            stage: "execution" | "test";
         };
         JobEnvelope: {
             data: components["schemas"]["Job"];
@@ -726,8 +734,15 @@ export interface components {
                     job_id: string;
                     status: components["schemas"]["JobStatus"];
                     client_key: string;
+                    entry?: string;
+                    /** Format: date-time */
+                    created_at?: string;
+                    records_read?: number;
+                    verdict: components["schemas"]["JobVerdict"];
+                    outputs?: components["schemas"]["JobOutput"][];
                 }[];
             };
+            error: components["schemas"]["OkStatus"];
         };
         ErrorStatus: {
             code: string;
@@ -1308,7 +1323,7 @@ export interface operations {
                 page_size?: number;
                 /** @description The cursor of the previous page. */
                 cursor?: string;
-                /** @description (Proposed) Only jobs of this stage: real submissions, or test runs (POST /v2/vce/test-runs/). All when absent. */
+                /** @description Only jobs of this stage: real submissions, or test runs (POST /v2/vce/test-runs/). All when absent. */
                 stage?: "execution" | "test";
             };
             header?: never;
@@ -1511,7 +1526,7 @@ export interface operations {
             /** @description The zip; `X-Content-SHA256` carries its digest. */
             200: {
                 headers: {
-                    /** @description SHA-256 of the zip */
+                    /** @description SHA-256 of the zip, hex. */
                     "X-Content-SHA256"?: string;
                     [name: string]: unknown;
                 };
@@ -1553,7 +1568,6 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["QuotaExceeded"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -1571,7 +1585,7 @@ export interface operations {
             /** @description The zip. */
             200: {
                 headers: {
-                    /** @description SHA-256 of the zip */
+                    /** @description SHA-256 of the zip, hex. */
                     "X-Content-SHA256"?: string;
                     [name: string]: unknown;
                 };
