@@ -10,8 +10,7 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
-import { AccordionPanel, Widget } from '@lumino/widgets';
+import { Widget } from '@lumino/widgets';
 import { shieldIcon } from '../icons';
 import { DataCleanRoom } from '../jobs/actions';
 import { JobsApi } from '../jobs/api';
@@ -41,18 +40,6 @@ const DEFAULT_SETTINGS: IJobsSettings = {
 
 const PLUGIN_ID = 'jupyterlab-vce:jobs';
 
-/** The side panel, whose "Jobs" section gets most of the height the first time it shows. */
-class ShieldPanel extends SidePanel {
-  protected onAfterShow(message: Message): void {
-    super.onAfterShow(message);
-    if (!this._sized) {
-      this._sized = true;
-      requestAnimationFrame(() => (this.content as AccordionPanel).setRelativeSizes([1, 2.5]));
-    }
-  }
-
-  private _sized = false;
-}
 export const SHIELD_PANEL_ID = 'jp-vce-shield-panel';
 
 /**
@@ -160,24 +147,25 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     // The panel.
-    const panel = new ShieldPanel({ translator: translator ?? nullTranslator });
+    const panel = new SidePanel({ translator: translator ?? nullTranslator });
     panel.id = SHIELD_PANEL_ID;
     panel.title.icon = shieldIcon;
     panel.title.caption = trans.__('Data Clean Room');
     panel.addClass('jp-vce-ShieldPanel');
     panel.node.setAttribute('role', 'region');
     panel.node.setAttribute('aria-label', trans.__('Data Clean Room'));
-    const heading = document.createElement('h2');
-    heading.className = 'jp-vce-PanelTitle';
-    heading.textContent = trans.__('Data Clean Room');
-    panel.header.node.appendChild(heading);
+    const heading = new Widget({ node: document.createElement('h2') });
+    heading.addClass('jp-vce-PanelTitle');
+    heading.node.textContent = trans.__('Data Clean Room');
+    panel.header.addWidget(heading);
     const context = {
       actions,
       trans,
       signIn: () => void commands.execute(CommandIDs.signIn),
       streamState: () => connection.events.state
     };
-    panel.addWidget(submitWidget(context));
+    // Submitting takes a few lines at the top (its natural height); the jobs get the rest.
+    panel.header.addWidget(submitWidget(context));
     panel.addWidget(jobsWidget(context, connection.events.stateChanged));
     installDropTarget(panel.node, path => {
       if (isScriptPath(path)) {

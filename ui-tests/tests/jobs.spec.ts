@@ -1,0 +1,242 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+import { createHash } from 'crypto';
+import * as path from 'path';
+
+/**
+ * The seed's execution stage from the shield icon: submit through the dialog,
+ * follow the job live, read the verdict, download and verify the results.
+ * Against the embedded platform (server-mock) that the test server starts.
+ */
+
+const PANEL = '#jp-vce-shield-panel';
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+/** A real run goes through the sandbox and the review: allow it time. */
+const JOB_TIMEOUT = 90_000;
+/** Screenshots show the panel, not the toasts over it (the notifications are checked apart). */
+const HIDE_TOASTS = '.Toastify { display: none !important; }';
+
+async function shoot(page: Page, name: string, full = false): Promise<void> {
+  const target = full ? page : page.locator(PANEL);
+  await target.screenshot({ path: path.join(SCREENSHOTS, name), style: HIDE_TOASTS });
+}
+
+const HONEST = `"""Videos per region over all public data; only regions with at least 10 videos."""
+import csv
+import os
+from collections import Counter
+
+from pyrqs import rqs
+
+client = rqs.RQSClient()
+records = client.query(
+    category='video',
+    condition_groups=[{"operator": "and", "conditions": [
+        {"field": "like_count", "operator": "gte", "field_values": ["0"]}]}],
+    fields='region_code',
+    limit=100000,
+)
+counts = Counter(record['region_code'] for record in records)
+os.makedirs('output', exist_ok=True)
+with open('output/videos_by_region.csv', 'w', newline='') as out:
+    writer = csv.writer(out)
+    writer.writerow(['region_code', 'videos'])
+    for region, videos in sorted(counts.items()):
+        if videos >= 10:
+            writer.writerow([region, videos])
+`;
+
+const LEAKING = `"""Writes raw video ids and usernames: row-level data the review must refuse."""
+import csv
+import os
+
+from pyrqs import rqs
+
+rows = rqs.RQSClient().query(
+    category='video',
+    condition_groups=[{"operator": "and", "conditions": [
+        {"field": "like_count", "operator": "gte", "field_values": ["0"]}]}],
+    fields='id,username',
+    limit=500,
+)
+os.makedirs('output', exist_ok=True)
+with open('output/videos.csv', 'w', newline='') as out:
+    writer = csv.writer(out)
+    writer.writerow(['id', 'username'])
+    for row in rows:
+        writer.writerow([row['id'], row['username']])
+`;
+
+const LONG = `"""Runs for a long time: the researcher cancels it."""
+import time
+
+for _ in range(900):
+    time.sleep(1)
+`;
+
+async function openPanel(page: Page): Promise<void> {
+  await page.evaluate(() => window.jupyterapp.commands.execute('vce:open-data-clean-room'));
+  await expect(page.locator(PANEL)).toBeVisible();
+}
+
+async function primaryEmail(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const response = await fetch('/vce/api/identity');
+    return (await response.json()).data.primary_researcher_email as string;
+  });
+}
+
+/** A notification with this text and an "Open" action (to the job) was emitted. */
+async function expectNotification(page: Page, text: string): Promise<void> {
+  await expect
+    .poll(async () =>
+      (await page.notifications)
+        .filter(notification => notification.message.includes(text))
+        .map(notification => (notification.options.actions ?? []).map(action => action.label).join(','))
+    )
+    .toEqual(['Open']);
+}
+
+/** Close JupyterLab's own "news" toast so it does not cover the panel. */
+async function dismissNews(page: Page): Promise<void> {
+  const no = page.locator('.jp-Notification-Toast').getByRole('button', { name: 'No' });
+  if (await no.count()) {
+    await no.first().click();
+  }
+}
+
+test.use({ autoGoto: true });
+
+test.describe('Data Clean Room', () => {
+  test.setTimeout(180_000);
+
+  test('an honest script: submit through the dialog, approved live, download into the workspace, verified', async ({
+    page,
+    tmpPath
+  }) => {
+    const script = `${tmpPath}/regions.py`;
+    await page.contents.uploadContent(HONEST, 'text', script);
+    await page.filebrowser.open(script);
+    await dismissNews(page);
+    await openPanel(page);
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('regions.py');
+    await expect(page.locator(`${PANEL} .jp-vce-Live`)).toHaveText('Live');
+
+    await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Submit a job to Data Clean Room?');
+    await expect(dialog).toContainText(script);
+    await expect(dialog).toContainText(`${Buffer.byteLength(HONEST)} B`);
+    await expect(dialog).toContainText(createHash('sha256').update(HONEST).digest('hex'));
+    await expect(dialog).toContainText('against all public data');
+    await expect(dialog).toContainText('only aggregated results may leave');
+    await expect(dialog).toContainText(await primaryEmail(page));
+    await dialog.screenshot({ path: path.join(SCREENSHOTS, 'jobs-confirm-light.png') });
+    await dialog.getByRole('button', { name: 'Ok' }).click();
+
+    // The detail opens and follows the job to approved, without a reload.
+    const detail = page.locator(`${PANEL} .jp-vce-Detail`);
+    await expect(detail).toBeVisible();
+    const jobId = await detail.getAttribute('data-job-id');
+    expect(jobId).toMatch(/^job_/);
+    await expect(detail).toHaveAttribute('data-status', 'approved', { timeout: JOB_TIMEOUT });
+    await expect(detail.locator('.jp-vce-Verdict')).toContainText('Approved: the results are aggregated.');
+    await expectNotification(page, 'was approved');
+
+    await detail.locator('.jp-vce-SaveResults').click();
+    await expect(detail.locator('.jp-vce-Saved')).toContainText(`dcr-results/${jobId}`);
+    expect(await page.contents.fileExists(`dcr-results/${jobId}/results/videos_by_region.csv`)).toBe(true);
+    await expect(detail.locator('.jp-vce-Attestation-result')).toContainText(
+      'Verified: these outputs came from this script',
+      { timeout: 20_000 }
+    );
+    await expect(detail.locator('.jp-vce-Hashes li').first()).toHaveAttribute('data-matches', 'true');
+    await shoot(page, 'jobs-approved-light.png');
+    await shoot(page, 'jobs-approved-light-full.png', true);
+
+    await page.theme.setDarkTheme();
+    await shoot(page, 'jobs-approved-dark.png');
+    await detail.locator('.jp-vce-Back').click();
+    await expect(page.locator(`${PANEL} .jp-vce-JobItem`).first()).toHaveAttribute('data-job-id', jobId!);
+    await shoot(page, 'jobs-list-dark.png');
+    await page.theme.setLightTheme();
+    await shoot(page, 'jobs-list-light.png');
+  });
+
+  test('a leaking script from the file browser context menu: rejected, with reasons and places', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(LEAKING, 'text', `${tmpPath}/leak.py`);
+    await dismissNews(page);
+    await page.filebrowser.openDirectory(tmpPath);
+    await page.locator('.jp-DirListing-item', { hasText: 'leak.py' }).click({ button: 'right' });
+    await page.locator('.lm-Menu-item', { hasText: 'Submit to Data Clean Room' }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('leak.py');
+    await dialog.getByRole('button', { name: 'Ok' }).click();
+
+    const detail = page.locator(`${PANEL} .jp-vce-Detail`);
+    await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
+    const verdict = detail.locator('.jp-vce-Verdict');
+    await expect(verdict).toContainText('Rejected: the review found');
+    const identifiers = verdict.locator('.jp-vce-Finding[data-rule="identifier_column"]').first();
+    await expect(identifiers).toContainText('A column of identifiers');
+    await expect(identifiers).toContainText('Where: videos.csv, column');
+    await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
+    await expectNotification(page, 'ended: Rejected');
+    await shoot(page, 'jobs-rejected-light.png');
+    await page.theme.setDarkTheme();
+    await shoot(page, 'jobs-rejected-dark.png');
+    await shoot(page, 'jobs-rejected-dark-full.png', true);
+    await page.theme.setLightTheme();
+  });
+
+  test('a long job picked from the workspace list is cancelled while it runs', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(LONG, 'text', `${tmpPath}/long_running.py`);
+    await dismissNews(page);
+    await openPanel(page);
+    await page.locator(`${PANEL} .jp-vce-PickButton`).click();
+    await page.locator(`${PANEL} .jp-vce-Picker-search`).fill('long_run');
+    await page.locator(`${PANEL} .jp-vce-Picker-item`, { hasText: 'long_running.py' }).click();
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('long_running.py');
+    await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Ok' }).click();
+
+    const detail = page.locator(`${PANEL} .jp-vce-Detail`);
+    await expect(detail).toHaveAttribute('data-status', 'running', { timeout: JOB_TIMEOUT });
+    await detail.locator('.jp-vce-Cancel').click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Cancel job' }).click();
+    await expect(detail).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+    await expect(detail).toContainText('Cancelled: nothing was released.');
+    await expect(detail.locator('.jp-vce-Cancel')).toHaveCount(0);
+    await expect(detail.locator('.jp-vce-Resubmit')).toBeVisible();
+  });
+
+  test('a file that is not a script is refused in the panel, and nothing is submitted', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent('region,videos\n', 'text', `${tmpPath}/table.csv`);
+    await page.contents.uploadContent('{"cells": [', 'text', `${tmpPath}/broken.ipynb`);
+    await openPanel(page);
+    const countJobs = () =>
+      page.evaluate(async () => (await (await fetch('/vce/api/jobs?page_size=100')).json()).data.jobs.length as number);
+    const before = await countJobs();
+    await page.evaluate(
+      p => window.jupyterapp.commands.execute('vce:submit-file', { path: p }),
+      `${tmpPath}/table.csv`
+    );
+    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toContainText('is not a script');
+    await page.evaluate(
+      p => window.jupyterapp.commands.execute('vce:submit-file', { path: p }),
+      `${tmpPath}/broken.ipynb`
+    );
+    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toContainText('not a valid notebook');
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    expect(await countJobs()).toBe(before);
+  });
+});
