@@ -183,7 +183,7 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       if (blocked(false)) {
         return;
       }
-      const found = findCell(tracker, target.cellId, target.path);
+      const found = findCell(tracker, target.cellId);
       if (!found) {
         await showDialog({
           title: trans.__('The cell is gone'),
@@ -215,8 +215,9 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       }
       const code = model.code;
       replaceCell(found.cell, code, metadata());
-      model.setTarget({ ...target, source: code });
-      Notification.success(trans.__('Cell %1 of %2 updated.', found.index + 1, target.path), { autoClose: 3000 });
+      const path = found.panel.context.path;
+      model.setTarget({ ...target, path, source: code });
+      Notification.success(trans.__('Cell %1 of %2 updated.', found.index + 1, path), { autoClose: 3000 });
     };
 
     /** The cell a context menu was opened on, else the active cell of the current notebook. */
@@ -374,8 +375,8 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => model.reset()
     });
 
+    palette?.addItem({ command: CommandIDs.openQueryBuilder, category: PALETTE_CATEGORY, args: { isPalette: true } });
     for (const command of [
-      CommandIDs.openQueryBuilder,
       BuilderCommandIDs.insert,
       BuilderCommandIDs.insertAndRun,
       BuilderCommandIDs.copy,
