@@ -10,6 +10,7 @@ export function makeJob(id: string, overrides: Partial<Job> & { minute?: number 
   return {
     job_id: id,
     entry: 'analysis.py',
+    stage: 'execution',
     status,
     created_at: at,
     updated_at: at,

@@ -192,6 +192,21 @@ describe('the Data Clean Room panel', () => {
     expect(list.node.querySelector('.jp-vce-Detail-reason')?.textContent).toBe('The script raised KeyError in analysis.py, line 12.');
   });
 
+  it('Escape leaves the detail and the focus returns to the job in the list', async () => {
+    const { list, actions } = await render([makeJob('job_a', { minute: 1 }), makeJob('job_b', { minute: 2 })]);
+    await act(async () => {
+      (list.node.querySelector('[data-job-id="job_a"] button') as HTMLButtonElement).click();
+      await flush();
+    });
+    expect(actions.state.selected).toBe('job_a');
+    expect(document.activeElement?.classList.contains('jp-vce-Back')).toBe(true);
+    await act(async () => {
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(actions.state.selected).toBeNull();
+    expect(document.activeElement?.closest('[data-job-id]')?.getAttribute('data-job-id')).toBe('job_a');
+  });
+
   it('the banner is announced and can be dismissed', async () => {
     const { submit, state } = await render([]);
     await act(async () => {

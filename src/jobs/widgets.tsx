@@ -318,6 +318,15 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
   useChanges([model.changed, state.changed, props.streamChanged]);
   const now = useClock(30_000);
   const selected = state.selected ? model.job(state.selected) : undefined;
+  const list = React.useRef<HTMLDivElement>(null);
+  const previous = React.useRef<string | null>(null);
+  React.useEffect(() => {
+    // Back from a job's detail: the focus returns to that job in the list.
+    if (state.selected === null && previous.current) {
+      list.current?.querySelector<HTMLButtonElement>(`[data-job-id="${previous.current}"] button`)?.focus();
+    }
+    previous.current = state.selected;
+  }, [state.selected]);
   if (state.selected) {
     return selected ? (
       <JobDetail job={selected} context={props.context} now={now} />
@@ -333,7 +342,7 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
   const filterId = FILTERS.find(filter => filter.statuses.join(',') === model.filter.join(','))?.id ?? 'all';
   const stream = props.context.streamState();
   return (
-    <div className="jp-vce-Jobs">
+    <div className="jp-vce-Jobs" ref={list}>
       <div className="jp-vce-Jobs-toolbar">
         <label className="jp-vce-Jobs-filter">
           <span className="jp-vce-VisuallyHidden">{trans.__('Show')}</span>
@@ -533,7 +542,18 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
   const back = React.useRef<HTMLButtonElement>(null);
   React.useEffect(() => back.current?.focus(), [job.job_id]);
   return (
-    <div className="jp-vce-Detail" data-job-id={job.job_id} data-status={job.status}>
+    <div
+      className="jp-vce-Detail"
+      data-job-id={job.job_id}
+      data-status={job.status}
+      aria-label={trans.__('Job %1: %2', job.job_id, statusLabel(job.status, trans))}
+      onKeyDown={event => {
+        if (event.key === 'Escape' && !event.defaultPrevented) {
+          event.preventDefault();
+          actions.state.selected = null;
+        }
+      }}
+    >
       <button ref={back} className="jp-mod-styled jp-vce-Back" onClick={() => (actions.state.selected = null)}>
         ← {trans.__('All jobs')}
       </button>
