@@ -188,6 +188,17 @@ describe('the output review', () => {
     expect(verdict.files.map(file => file.name)).not.toContain('link.csv');
   });
 
+  it('lists non-empty logs among the outputs and keeps their folder name for them', async () => {
+    const verdict = await review({ 'a.csv': 'region_code,count\nUS,40\n' }, { stdout: 'done: 40 videos\n' });
+    expect(verdict.files.map(file => [file.name, file.kind])).toEqual([
+      ['a.csv', 'csv'],
+      ['logs/stdout.txt', 'log']
+    ]);
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    const clash = await review({ 'logs/stdout.txt': 'mine\n' });
+    expect(clash.findings).toEqual([expect.objectContaining({ rule: 'file_type', file: 'logs/stdout.txt', severity: 'fail' })]);
+  });
+
   it('sends a figure alone to manual review', async () => {
     expect((await review({ 'plot.png': Buffer.from([0x89, 0x50, 0x4e, 0x47]) })).decision).toBe('manual_review');
   });

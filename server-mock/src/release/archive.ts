@@ -21,12 +21,13 @@ export interface ReleaseManifest {
 }
 
 /**
- * Write the release zip (results/, manifest.json, attestation.jws) to
+ * Write the release zip (results/ with the printed output under results/logs/,
+ * manifest.json, attestation.jws) to
  * `target` atomically (a temporary file renamed), and return its SHA-256 and size.
  */
 export async function writeReleaseArchive(
   target: string,
-  outputDir: string,
+  sources: { outputDir: string; logsDir: string; logsFolder: string },
   outputs: OutputFile[],
   manifest: ReleaseManifest,
   attestation: string
@@ -35,7 +36,8 @@ export async function writeReleaseArchive(
   const temporary = `${target}.${process.pid}.tmp`;
   const zip = new ZipFile();
   for (const output of outputs) {
-    zip.addFile(join(outputDir, output.name), `${RESULTS_FOLDER}/${output.name}`);
+    const source = output.name.startsWith(sources.logsFolder) ? join(sources.logsDir, output.name.slice(sources.logsFolder.length)) : join(sources.outputDir, output.name);
+    zip.addFile(source, `${RESULTS_FOLDER}/${output.name}`);
   }
   zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_NAME);
   zip.addBuffer(Buffer.from(`${attestation}\n`), ATTESTATION_NAME);

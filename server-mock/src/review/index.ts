@@ -17,6 +17,9 @@ export type { Finding } from './rules';
  * the job, anything only a person can judge sends it to a reviewer, and a job
  * with neither is approved. README § "Output review" lists the rules.
  */
+/** Where the printed output (stdout.txt, stderr.txt) sits among the outputs and in the release zip's results. */
+export const LOGS_FOLDER = 'logs/';
+
 export interface ReviewInput {
   outputDir: string;
   logs: { name: 'stdout.txt' | 'stderr.txt'; path: string }[];
@@ -149,6 +152,16 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   const files: ReviewedFile[] = [];
   const findings: Finding[] = [];
   for (const entry of walk(input.outputDir).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(LOGS_FOLDER)) {
+      findings.push({
+        rule: 'file_type',
+        severity: 'fail',
+        file: entry.name,
+        location: null,
+        message: `output/${entry.name}: the folder "${LOGS_FOLDER}" of the results holds what the script printed; write your file under another name.`
+      });
+      continue;
+    }
     const reviewed = reviewFile(entry, input, false);
     if (reviewed.file) {
       files.push(reviewed.file);
@@ -162,7 +175,12 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     } catch {
       continue;
     }
-    findings.push(...reviewFile({ name: log.name, path: log.path, regular }, input, true).findings);
+    const reviewed = reviewFile({ name: log.name, path: log.path, regular }, input, true);
+    findings.push(...reviewed.findings);
+    // What the script printed is an output too: released with the results once reviewed.
+    if (reviewed.file && reviewed.file.bytes > 0) {
+      files.push({ ...reviewed.file, name: `${LOGS_FOLDER}${log.name}` });
+    }
   }
   const decision = findings.some(finding => finding.severity === 'fail') ? 'rejected' : findings.length ? 'manual_review' : 'approved';
   return { decision, findings, files };

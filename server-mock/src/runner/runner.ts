@@ -11,7 +11,7 @@ import { writeReleaseArchive } from '../release/archive';
 import { signStatement, type AttestationStatement, type SigningKey } from '../release/attestation';
 import { linkDigest, linkUrl, newLinkToken } from '../release/links';
 import type { Mailer } from '../release/mail';
-import { buildDisclosureIndex, reviewOutputs, type ReviewConfig } from '../review';
+import { buildDisclosureIndex, LOGS_FOLDER, reviewOutputs, type ReviewConfig } from '../review';
 import type { Store } from '../store';
 import { DataGateway } from './gateway';
 import { describeRuntime, runSandboxed, type SandboxLimits, type SandboxResult } from './sandbox';
@@ -264,7 +264,7 @@ export class JobRunner {
         index: await buildDisclosureIndex(this.deps.publicData),
         config: this.settings.review
       });
-      const written = new Set(listOutputs(outputDir));
+      const written = new Set([...listOutputs(outputDir), ...['stdout.txt', 'stderr.txt'].map(name => `${LOGS_FOLDER}${name}`)]);
       outputs = reviewed.files
         .filter(file => written.has(file.name))
         .map(file => ({ name: file.name, bytes: file.bytes, sha256: file.sha256, kind: file.kind }));
@@ -297,7 +297,7 @@ export class JobRunner {
     const archive = paths.archivePath(id);
     const written = await writeReleaseArchive(
       archive,
-      paths.outputDir(id),
+      { outputDir: paths.outputDir(id), logsDir: paths.logsDir(id), logsFolder: LOGS_FOLDER },
       outputs,
       {
         job_id: id,
