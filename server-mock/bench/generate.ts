@@ -12,17 +12,20 @@ interface Run {
   seconds: number;
   rows: number;
   bytes: number;
+  /** Seconds per phase: rows, indexes, keyword index, statistics. */
+  phases: Map<string, number>;
 }
 
 function time(dir: string, videos: number): Run {
   const path = join(dir, `bench-v${videos}.sqlite`);
   const started = process.hrtime.bigint();
-  const summary = generatePublicData(path, { seed: 1, videos });
+  const phases = new Map<string, number>();
+  const summary = generatePublicData(path, { seed: 1, videos, onPhase: (phase, seconds) => phases.set(phase, seconds) });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rows = summary.users + summary.videos + summary.comments + summary.videoHashtags + summary.videoEffects;
   const bytes = statSync(path).size;
   rmSync(path);
-  return { videos, seconds, rows, bytes };
+  return { videos, seconds, rows, bytes, phases };
 }
 
 function main(): void {
@@ -30,12 +33,14 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'vce-bench-'));
   try {
     const runs = (sizes.length > 0 ? sizes : [100_000, 1_000_000]).map(videos => time(dir, videos));
-    console.log('| videos | seconds | rows (all tables) | rows/s | file size |');
-    console.log('|---:|---:|---:|---:|---:|');
+    console.log('| videos | seconds | rows (all tables) | rows/s | file size | rows s | indexes s | keyword index s | statistics s |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const run of runs) {
       console.log(
         `| ${run.videos.toLocaleString('en')} | ${run.seconds.toFixed(1)} | ${run.rows.toLocaleString('en')} | ` +
-          `${Math.round(run.rows / run.seconds).toLocaleString('en')} | ${(run.bytes / 1024 / 1024).toFixed(0)} MiB |`
+          `${Math.round(run.rows / run.seconds).toLocaleString('en')} | ${(run.bytes / 1024 / 1024).toFixed(0)} MiB | ` +
+          ['rows', 'indexes', 'keyword index', 'statistics'].map(phase => (run.phases.get(phase) ?? NaN).toFixed(1)).join(' | ') +
+          ' |'
       );
     }
     const small = runs.find(run => run.videos === 100_000);

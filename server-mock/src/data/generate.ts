@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { renameSync, rmSync } from 'node:fs';
 import { Random, WeightedPicker, zipfWeights } from './random';
-import { createPublicDataSchema, finishPublicData, preparePublicDataInserts } from './schema';
+import { createPublicDataSchema, finishPublicData, preparePublicDataInserts, type FinishPhase } from './schema';
 import {
   bioDescription,
   commentText,
@@ -83,6 +83,8 @@ export function durationTypeOf(seconds: number): DurationType {
 export interface GenerateOptions {
   seed: number;
   videos: number;
+  /** Hears how long each phase took, in seconds (bench/generate.ts); no effect on the data. */
+  onPhase?: (phase: 'rows' | FinishPhase, seconds: number) => void;
 }
 
 /** What a build wrote. */
@@ -211,8 +213,10 @@ export function generatePublicData(path: string, options: GenerateOptions): Gene
     // (`like_count > ?`): sampled statistics made it scan view_count >= 1,
     // every video, for a 1% match (~1 s instead of ~30 ms at 1,000,000 videos).
     createPublicDataSchema(db);
+    const started = process.hrtime.bigint();
     const summary = db.transaction(() => writeRows(db, seed, videos))();
-    finishPublicData(db);
+    options.onPhase?.('rows', Number(process.hrtime.bigint() - started) / 1e9);
+    finishPublicData(db, options.onPhase);
     db.close();
     renameSync(temporary, path);
     return summary;

@@ -128,11 +128,24 @@ INSERT INTO video_search(rowid, video_description, hashtags)
   FROM videos;
 `;
 
-/** After the bulk insert: the btree indexes, the keyword index, statistics. */
-export function finishPublicData(db: Database.Database): void {
-  db.exec(PUBLIC_DATA_INDEXES);
-  db.exec(KEYWORD_INDEX);
-  db.exec('ANALYZE');
+/** The steps after the bulk insert, in order (named for timings). */
+export type FinishPhase = 'indexes' | 'keyword index' | 'statistics';
+
+/**
+ * After the bulk insert: the btree indexes, the keyword index, statistics;
+ * `onPhase` hears how long each took (seconds).
+ */
+export function finishPublicData(db: Database.Database, onPhase?: (phase: FinishPhase, seconds: number) => void): void {
+  const steps: [FinishPhase, string][] = [
+    ['indexes', PUBLIC_DATA_INDEXES],
+    ['keyword index', KEYWORD_INDEX],
+    ['statistics', 'ANALYZE']
+  ];
+  for (const [phase, sql] of steps) {
+    const started = process.hrtime.bigint();
+    db.exec(sql);
+    onPhase?.(phase, Number(process.hrtime.bigint() - started) / 1e9);
+  }
 }
 
 /** The prepared inserts of every public-data table, in column order of the schema. */
