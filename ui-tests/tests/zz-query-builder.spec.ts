@@ -126,7 +126,19 @@ test.describe('query builder and kernel bridge', () => {
     await expect(panel.locator('.jp-vce-QB-target')).toContainText(notebook);
     await expect(panel.getByLabel('Value of like_count')).toHaveValue('10');
     await panel.locator('#jp-vce-qb-limit').fill('5');
+    // The cell is changed by hand meanwhile: Update asks before replacing it.
+    const handEdited = SEED_CELL_DISPLAYED.replace('limit = 10', 'limit = 10  # keep me');
+    await page.evaluate(
+      text => (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(0).sharedModel.setSource(text),
+      handEdited
+    );
     await panel.getByRole('button', { name: 'Update cell' }).click();
+    const ask = page.locator('.jp-Dialog');
+    await expect(ask).toContainText('Replace the edited cell?');
+    await ask.getByRole('button', { name: 'Keep the cell' }).click();
+    expect(await cellSource(page, 0)).toBe(handEdited);
+    await panel.getByRole('button', { name: 'Update cell' }).click();
+    await ask.getByRole('button', { name: 'Replace' }).click();
     await expect.poll(() => cellSource(page, 0)).toBe(SEED_CELL_DISPLAYED.replace('limit = 10', 'limit = 5'));
     await page.screenshot({ path: test.info().outputPath('seed-example-updated.png') });
   });
