@@ -57,6 +57,9 @@ declare module 'fastify' {
 }
 
 /** The platform's HTTP API: auth, identity, quota; every error an envelope. */
+/** How long requests in flight may take to finish when the platform closes (ms). */
+export const CLOSE_GRACE_MS = 2000;
+
 export function buildApp(options: AppOptions): FastifyInstance {
   const ownsStore = typeof options.store === 'string';
   const store = typeof options.store === 'string' ? new Store(options.store) : options.store;
@@ -95,6 +98,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const jobs = context.jobs;
     app.addHook('onReady', async () => jobs.start(app));
   }
+  // Closing waits for open connections; one that was opened but never sent a request counts
+  // as busy until the headers timeout (60 s). Requests in flight get a short grace, then go.
+  app.addHook('preClose', async () => {
+    setTimeout(() => app.server.closeAllConnections?.(), CLOSE_GRACE_MS).unref();
+  });
   // One hook, in this order: running jobs stop (and are queued again) before the store closes.
   app.addHook('onClose', async () => {
     await context.jobs?.stop();

@@ -60,7 +60,8 @@ describe('execution stage over real HTTP', () => {
     expect(done.history.map((entry: { status: string }) => entry.status)).toEqual(['submitted', 'queued', 'running', 'reviewing', 'approved']);
     expect(done.records_read).toBe(3000);
     expect(done.verdict).toMatchObject({ decision: 'approved', decided_by: 'automatic', findings: [] });
-    expect(done.outputs.map((output: { name: string }) => output.name)).toEqual(['videos_by_region.csv']);
+    // What the script printed is released too, once reviewed.
+    expect(done.outputs.map((output: { name: string }) => output.name)).toEqual(['logs/stdout.txt', 'videos_by_region.csv']);
     expect(done.result_available).toBe(true);
     expect(done.runtime_seconds).toBeGreaterThan(0);
 
@@ -70,10 +71,13 @@ describe('execution stage over real HTTP', () => {
     expect(download.headers.get('content-type')).toBe('application/zip');
     expect(download.headers.get('x-content-sha256')).toBe(sha256(download.body));
     const entries = await unzip(download.body);
-    expect([...entries.keys()].sort()).toEqual(['attestation.jws', 'manifest.json', 'results/videos_by_region.csv']);
+    expect([...entries.keys()].sort()).toEqual(['attestation.jws', 'manifest.json', 'results/logs/stdout.txt', 'results/videos_by_region.csv']);
     expect(entries.get('results/videos_by_region.csv')!.toString()).toBe(regionCounts());
+    expect(entries.get('results/logs/stdout.txt')!.toString()).toMatch(/^regions written: \d+\n$/);
     const manifest = JSON.parse(entries.get('manifest.json')!.toString());
-    expect(manifest.files).toEqual([{ name: 'results/videos_by_region.csv', bytes: done.outputs[0].bytes, sha256: done.outputs[0].sha256 }]);
+    expect(manifest.files).toEqual(
+      done.outputs.map((output: { name: string; bytes: number; sha256: string }) => ({ name: `results/${output.name}`, bytes: output.bytes, sha256: output.sha256 }))
+    );
 
     const outbox = (await platform.call('GET', '/v2/vce/outbox/', { token: alice })).json().data;
     expect(outbox.transport).toBe('outbox');
@@ -92,7 +96,10 @@ describe('execution stage over real HTTP', () => {
     const attestation = (await platform.call('GET', `/v2/vce/jobs/${job.job_id}/attestation/`, { token: alice })).json().data;
     expect(entries.get('attestation.jws')!.toString().trim()).toBe(attestation.jws);
     const jwks = (await platform.call('GET', '/.well-known/jwks.json')).json();
-    const results = new Map([['videos_by_region.csv', entries.get('results/videos_by_region.csv')!]]);
+    const results = new Map([
+      ['videos_by_region.csv', entries.get('results/videos_by_region.csv')!],
+      ['logs/stdout.txt', entries.get('results/logs/stdout.txt')!]
+    ]);
     const verified = await verifyAttestation(attestation.jws, jwks, results);
     expect(verified).toMatchObject({ valid: true, mismatches: [] });
     if (verified.valid) {
@@ -101,13 +108,13 @@ describe('execution stage over real HTTP', () => {
         status: 'approved',
         verdict: 'approved',
         submitted_files: [{ name: 'analysis.py', sha256: sha256(HONEST_SCRIPT) }],
-        outputs: [{ name: 'videos_by_region.csv', sha256: done.outputs[0].sha256 }]
+        outputs: done.outputs.map((output: { name: string; sha256: string }) => ({ name: output.name, sha256: output.sha256 }))
       });
       expect(verified.statement.runtime).toHaveProperty('limits');
     }
     const changed = Buffer.from(results.get('videos_by_region.csv')!);
     changed[changed.length - 3] ^= 1;
-    expect(await verifyAttestation(attestation.jws, jwks, new Map([['videos_by_region.csv', changed]]))).toMatchObject({
+    expect(await verifyAttestation(attestation.jws, jwks, new Map([...results, ['videos_by_region.csv', changed]]))).toMatchObject({
       valid: true,
       mismatches: ['videos_by_region.csv: SHA-256 differs']
     });
