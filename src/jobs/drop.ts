@@ -29,7 +29,8 @@ export function installDropTarget(node: HTMLElement, onPath: (path: string) => v
     if (accepts(drag)) {
       drag.preventDefault();
       drag.stopPropagation();
-      drag.dropAction = drag.proposedAction === 'none' ? 'none' : 'copy';
+      // The file browser offers only "move"; nothing moves: the panel reads the path.
+      drag.dropAction = drag.proposedAction;
     }
   };
   const onDrop = (event: Event) => {
@@ -40,7 +41,7 @@ export function installDropTarget(node: HTMLElement, onPath: (path: string) => v
     }
     drag.preventDefault();
     drag.stopPropagation();
-    drag.dropAction = 'copy';
+    drag.dropAction = drag.proposedAction;
     const data = drag.mimeData.getData(CONTENTS_MIME) as unknown;
     const paths = Array.isArray(data) ? data : [data];
     const first = paths.find(path => typeof path === 'string');

@@ -529,6 +529,18 @@ function Attestation(props: { check: AttestationCheck | 'checking' | undefined; 
   );
 }
 
+/** What a test run's status means: a rehearsal, never released. */
+function testRunExplanation(job: Job, trans: TranslationBundle): string {
+  switch (job.status) {
+    case 'approved':
+      return trans.__('Test run on the sample: the review would approve these outputs. Submit the script for real to run it on all public data.');
+    case 'rejected':
+      return trans.__('Test run on the sample: the review would reject these outputs. Fix what it found below before submitting for real.');
+    default:
+      return trans.__('Test run on the test-stage sample: %1 Nothing is released.', statusExplanation(job.status, trans));
+  }
+}
+
 function shortKey(keyId: string | null): string {
   return keyId ? `${keyId.slice(0, 10)}…` : '?';
 }
@@ -561,7 +573,9 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
         <span>{baseName(job.entry)}</span> <StatusBadge status={job.status} trans={trans} />
         {job.stage === 'test' && <span className="jp-vce-Tag">{trans.__('Test run')}</span>}
       </h3>
-      <p className="jp-vce-Detail-status" aria-live="polite">{statusExplanation(job.status, trans)}</p>
+      <p className="jp-vce-Detail-status" aria-live="polite">
+        {job.stage === 'test' ? testRunExplanation(job, trans) : statusExplanation(job.status, trans)}
+      </p>
       {reason && (
         <p className="jp-vce-Detail-reason" role={job.status === 'failed' || job.status === 'timed_out' ? 'alert' : undefined}>
           {reason}

@@ -143,6 +143,10 @@ test.describe('Data Clean Room', () => {
     await expect(detail.locator('.jp-vce-Verdict')).toContainText('Approved: the results are aggregated.');
     await expectNotification(page, 'was approved');
 
+    const download = page.waitForEvent('download');
+    await detail.locator('.jp-vce-DownloadResults').click();
+    expect((await download).suggestedFilename()).toBe(`${jobId}-results.zip`);
+
     await detail.locator('.jp-vce-SaveResults').click();
     await expect(detail.locator('.jp-vce-Saved')).toContainText(`dcr-results/${jobId}`);
     expect(await page.contents.fileExists(`dcr-results/${jobId}/results/videos_by_region.csv`)).toBe(true);
@@ -214,6 +218,63 @@ test.describe('Data Clean Room', () => {
     await expect(detail).toContainText('Cancelled: nothing was released.');
     await expect(detail.locator('.jp-vce-Cancel')).toHaveCount(0);
     await expect(detail.locator('.jp-vce-Resubmit')).toBeVisible();
+  });
+
+  test('a test run of a leaking script, dropped onto the panel: the review\'s verdict, nothing released', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(LEAKING, 'text', `${tmpPath}/rehearse.py`);
+    await dismissNews(page);
+    await openPanel(page);
+    await page.filebrowser.openDirectory(tmpPath);
+    // Drag from the file browser and drop onto the panel: it is offered for submission.
+    const from = (await page.locator('.jp-DirListing-item', { hasText: 'rehearse.py' }).boundingBox())!;
+    const to = (await page.locator(`${PANEL} .jp-vce-JobsSection`).boundingBox())!;
+    await page.mouse.move(from.x + 30, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + from.height / 2, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+    await page.mouse.up();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('rehearse.py');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+
+    // The command resolves when the dialog closes: do not wait for it here.
+    await page.evaluate(p => {
+      void window.jupyterapp.commands.execute('vce:test-run-file', { path: p });
+    }, `${tmpPath}/rehearse.py`);
+    await expect(dialog).toContainText('Test run on the sample?');
+    await expect(dialog).toContainText('Nothing is released');
+    await dialog.getByRole('button', { name: 'Start test run' }).click();
+    const detail = page.locator(`${PANEL} .jp-vce-Detail`);
+    await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
+    await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
+    await expect(detail.locator('.jp-vce-Finding').first()).toContainText('Where: videos.csv');
+    await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
+    await shoot(page, 'jobs-test-run-light.png');
+  });
+
+  test('unsaved changes: the panel offers to save before submitting', async ({ page, tmpPath }) => {
+    const script = `${tmpPath}/draft.py`;
+    await page.contents.uploadContent('print("draft")\n', 'text', script);
+    await page.filebrowser.open(script);
+    await page.locator('.jp-FileEditor .cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('print("more")\n');
+    await dismissNews(page);
+    await openPanel(page);
+    await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Save draft.py before submitting?');
+    await dialog.getByRole('button', { name: 'Save and submit' }).click();
+    await expect(dialog).toContainText('Submit a job to Data Clean Room?');
+    await expect(dialog).toContainText(
+      createHash('sha256').update('print("draft")\nprint("more")\n').digest('hex')
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
   });
 
   test('a file that is not a script is refused in the panel, and nothing is submitted', async ({
