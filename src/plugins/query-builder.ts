@@ -17,6 +17,8 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
+import { Panel, Widget } from '@lumino/widgets';
 import { requestAPI, VCEApiError } from '../api/request';
 import type { Quota } from '../api/types';
 import {
@@ -30,7 +32,7 @@ import {
   runCell
 } from '../builder/cells';
 import { BUILDER_DEFAULTS, IBuilderDefaults, QueryBuilderModel } from '../builder/model';
-import { IBuilderActions, QueryBuilderView } from '../builder/QueryBuilderView';
+import type { IBuilderActions, QueryBuilderView } from '../builder/QueryBuilderView';
 import { queryIcon } from '../icons';
 import { toRequestBody } from '../query/model';
 import { looksLikeQueryCell, parseCell } from '../query/parse';
@@ -315,13 +317,20 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     heading.className = 'jp-vce-PanelTitle';
     heading.textContent = trans.__('Query Builder');
     sidePanel.header.node.appendChild(heading);
-    const view = new QueryBuilderView(model, actions);
-    view.title.label = trans.__('Test-stage query');
-    sidePanel.addWidget(view);
+    // The panel's React view is loaded when the panel is first shown, so
+    // JupyterLab's start-up does not pay for it (NOTES.md).
+    let view: QueryBuilderView | null = null;
+    const section = new LazySection(async () => {
+      const module = await import('../builder/QueryBuilderView');
+      view = new module.QueryBuilderView(model, actions);
+      return view;
+    });
+    section.title.label = trans.__('Test-stage query');
+    sidePanel.addWidget(section);
     shell.add(sidePanel, 'left', { rank: 600 });
     restorer?.add(sidePanel, sidePanel.id);
     // The insert button's label follows the open notebooks.
-    tracker.currentChanged.connect(() => view.update());
+    tracker.currentChanged.connect(() => view?.update());
 
     commands.addCommand(CommandIDs.openQueryBuilder, {
       label: args => (args.isPalette ? trans.__('Open Query Builder') : trans.__('Query Builder')),
@@ -400,3 +409,30 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     });
   }
 };
+
+/** A side panel section whose content is created the first time it is shown. */
+class LazySection extends Panel {
+  constructor(private readonly _create: () => Promise<Widget>) {
+    super();
+    this.addClass('jp-vce-QB-host');
+  }
+
+  /** The content, created now if it was not yet. */
+  load(): Promise<void> {
+    return (this._loading ??= this._create().then(widget => this.addWidget(widget)));
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    void this.load();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      void this.load();
+    }
+  }
+
+  private _loading: Promise<void> | null = null;
+}
