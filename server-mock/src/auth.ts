@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The client a bearer token was issued to (set by the auth hook). */
     clientKey: string;
+    /** The token's scope (set by the auth hook): a researcher's or a job's. */
+    tokenScope: string;
   }
 }
 
@@ -161,6 +163,7 @@ function authorise(config: RouteAuthConfig, clientKey: string, scope: string, co
 /** Every route but the token route needs a valid bearer token. */
 export function registerAuthHook(app: FastifyInstance, context: PlatformContext): void {
   app.decorateRequest('clientKey', '');
+  app.decorateRequest('tokenScope', '');
   app.addHook('onRequest', async request => {
     const config = (request.routeOptions.config ?? {}) as RouteAuthConfig;
     if (config.public || request.is404) {
@@ -168,6 +171,7 @@ export function registerAuthHook(app: FastifyInstance, context: PlatformContext)
     }
     const { clientKey, scope } = authenticate(request, context);
     request.clientKey = clientKey;
+    request.tokenScope = scope;
     authorise(config, clientKey, scope, context, request.method, request.routeOptions.url ?? request.url);
   });
 }

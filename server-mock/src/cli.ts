@@ -5,6 +5,7 @@ import { buildApp } from './app';
 import { parseCli, USAGE, UsageError, type CliConfig } from './config';
 import { loadFixtureData } from './data/fixture';
 import { openPublicData } from './data/open';
+import { warmUp } from './query/engine';
 import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
 import { reviewThresholdConfig } from './review';
@@ -28,7 +29,12 @@ function loadPublicData(config: CliConfig): PublicData {
   if (config.fixtureData !== null) {
     return loadFixtureData(config.fixtureData);
   }
-  return openPublicData({ dataDir: config.dataDir, seed: config.seed, videos: config.videos });
+  return openPublicData({
+    dataDir: config.dataDir,
+    seed: config.seed,
+    videos: config.videos,
+    ...(config.testStageMinFollowers !== null ? { testStageMinFollowers: config.testStageMinFollowers } : {})
+  });
 }
 
 async function main(): Promise<void> {
@@ -44,6 +50,8 @@ async function main(): Promise<void> {
   }
 
   const publicData = loadPublicData(config);
+  // Load the tables' ids now, not at the first query of each table.
+  warmUp(publicData);
   const app = buildApp({
     store: join(config.dataDir, DATABASE_FILE),
     clients: [...clients, ...config.reviewers],

@@ -19,6 +19,8 @@ export interface CliConfig {
   seed: number;
   /** A fixture file to serve instead of generated data, or null. */
   fixtureData: string | null;
+  /** The test stage's creator rule (`--test-stage-min-followers N`), or null for every creator. */
+  testStageMinFollowers: number | null;
   /** Reviewer clients (`--reviewer KEY:SECRET[:EMAIL]`): they decide the jobs sent to manual review. */
   reviewers: ClientSpec[];
   /** The execution stage's settings. */
@@ -72,6 +74,9 @@ Options:
   --seed S                 seed of the synthetic public data (default ${DEFAULT_SEED}, 0 to ${MAX_SEED}):
                            the same seed and size always give the same data
   --fixture-data FILE      serve the public data of a fixture file instead of generating it
+  --test-stage-min-followers N
+                           test-stage samples only from creators with at least N followers
+                           (one version of the platform's FAQ: 25000); default: every creator
 
 Execution stage (clean-room jobs):
   --reviewer KEY:SECRET[:EMAIL]
@@ -183,6 +188,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         videos: { type: 'string' },
         seed: { type: 'string' },
         'fixture-data': { type: 'string' },
+        'test-stage-min-followers': { type: 'string' },
         reviewer: { type: 'string', multiple: true },
         'job-workers': { type: 'string' },
         'job-timeout': { type: 'string' },
@@ -211,6 +217,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
     seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
     fixtureData: fixtureFlag(values['fixture-data']),
+    testStageMinFollowers: optionalInteger('test-stage-min-followers', values['test-stage-min-followers'], 1, 1_000_000_000),
     reviewers: (values.reviewer ?? []).map(spec => ({ ...parseClientSpec(spec, '--reviewer'), role: 'reviewer' as const })),
     jobs: {
       workers: integerFlag('job-workers', values['job-workers'], DEFAULT_JOB_WORKERS, 1, 64),

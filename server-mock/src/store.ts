@@ -197,8 +197,8 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    const select = this.db.prepare('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?');
-    const upsert = this.db.prepare(
+    const select = this.statement('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?');
+    const upsert = this.statement(
       `INSERT INTO quota_usage (client_key, day, used) VALUES (?, ?, ?)
        ON CONFLICT(client_key, day) DO UPDATE SET used = excluded.used`
     );
@@ -214,6 +214,18 @@ export class Store {
     );
   }
 
+  /** A prepared statement, prepared once per SQL text (preparing costs more than most of these queries). */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
   close(): void {
     this.db.close();
   }
@@ -221,8 +233,7 @@ export class Store {
   /** Register a client, or update its secret and email. */
   upsertClient(spec: ClientSpec, now: Date): void {
     const { salt, hash } = hashSecret(spec.clientSecret);
-    this.db
-      .prepare(
+    this.statement(
         `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at, role)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_key) DO UPDATE SET
@@ -232,8 +243,7 @@ export class Store {
   }
 
   getClient(clientKey: string): ClientRecord | null {
-    const row = this.db
-      .prepare('SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?')
+    const row = this.statement('SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?')
       .get(clientKey) as { client_key: string; email: string; project_id: string; project_name: string; role: ClientRole } | undefined;
     return row
       ? {
@@ -251,8 +261,7 @@ export class Store {
    * the same scrypt as a known one, so timing does not tell which keys exist.
    */
   verifyClient(clientKey: string, clientSecret: string): boolean {
-    const row = this.db
-      .prepare('SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?')
+    const row = this.statement('SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?')
       .get(clientKey) as { secret_salt: Buffer; secret_hash: Buffer } | undefined;
     if (!row) {
       hashSecret(clientSecret);
@@ -269,8 +278,7 @@ export class Store {
     scope: TokenScope = RESEARCHER_SCOPE,
     jobId: string | null = null
   ): void {
-    this.db
-      .prepare('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope, job_id) VALUES (?, ?, ?, ?, ?, ?)')
+    this.statement('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope, job_id) VALUES (?, ?, ?, ?, ?, ?)')
       .run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope, jobId);
   }
 
@@ -297,20 +305,18 @@ export class Store {
 
   /** End every token of a job (its run is over). */
   revokeJobTokens(jobId: string): void {
-    this.db.prepare('DELETE FROM tokens WHERE job_id = ?').run(jobId);
+    this.statement('DELETE FROM tokens WHERE job_id = ?').run(jobId);
   }
 
   /** The token's client, expiry and scope, or null for a token never issued. */
   findToken(token: string): { clientKey: string; expiresAt: number; scope: TokenScope; jobId: string | null } | null {
-    const row = this.db
-      .prepare('SELECT client_key, expires_at, scope, job_id FROM tokens WHERE token_digest = ?')
+    const row = this.statement('SELECT client_key, expires_at, scope, job_id FROM tokens WHERE token_digest = ?')
       .get(tokenDigest(token)) as { client_key: string; expires_at: number; scope: TokenScope; job_id: string | null } | undefined;
     return row ? { clientKey: row.client_key, expiresAt: row.expires_at, scope: row.scope, jobId: row.job_id } : null;
   }
 
   createTask(task: QueryTaskRecord): void {
-    this.db
-      .prepare(
+    this.statement(
         `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
@@ -319,7 +325,7 @@ export class Store {
 
   /** A client's task (another client's is as good as absent). */
   getTask(taskId: string, clientKey?: string): QueryTaskRecord | null {
-    const row = this.db.prepare('SELECT * FROM query_tasks WHERE task_id = ?').get(taskId) as Record<string, unknown> | undefined;
+    const row = this.statement('SELECT * FROM query_tasks WHERE task_id = ?').get(taskId) as Record<string, unknown> | undefined;
     if (!row || (clientKey !== undefined && row.client_key !== clientKey)) {
       return null;
     }
@@ -347,8 +353,7 @@ export class Store {
     from: TaskStatus[],
     change: { status: TaskStatus; updatedAt: string; count?: number | null; errorCode?: string | null; errorMessage?: string | null; resultIds?: string | null }
   ): boolean {
-    const result = this.db
-      .prepare(
+    const result = this.statement(
         `UPDATE query_tasks SET status = ?, updated_at = ?,
            count = coalesce(?, count), error_code = coalesce(?, error_code),
            error_message = coalesce(?, error_message), result_ids = coalesce(?, result_ids)
@@ -368,12 +373,11 @@ export class Store {
 
   /** Forget tokens that expired more than a day ago (kept a while to say "expired"). */
   pruneTokens(now: number): number {
-    return this.db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(now - 86_400_000).changes;
+    return this.statement('DELETE FROM tokens WHERE expires_at < ?').run(now - 86_400_000).changes;
   }
 
   usedOn(clientKey: string, day: string): number {
-    const row = this.db
-      .prepare('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?')
+    const row = this.statement('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?')
       .get(clientKey, day) as { used: number } | undefined;
     return row?.used ?? 0;
   }
@@ -395,14 +399,12 @@ export class Store {
   }
 
   audit(at: Date, clientKey: string | null, action: string, detail = ''): void {
-    this.db
-      .prepare('INSERT INTO audit (at, client_key, action, detail) VALUES (?, ?, ?, ?)')
+    this.statement('INSERT INTO audit (at, client_key, action, detail) VALUES (?, ?, ?, ?)')
       .run(at.toISOString(), clientKey, action, detail);
   }
 
   auditTrail(clientKey: string): { action: string; detail: string }[] {
-    return this.db
-      .prepare('SELECT action, detail FROM audit WHERE client_key = ? ORDER BY id')
+    return this.statement('SELECT action, detail FROM audit WHERE client_key = ? ORDER BY id')
       .all(clientKey) as { action: string; detail: string }[];
   }
 

@@ -25,6 +25,9 @@ export function requireData(context: PlatformContext): PublicData {
 /** The scope of the request's bearer token (the auth hook has already checked it). */
 export function tokenScope(request: FastifyRequest, context: PlatformContext): TokenScope {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (request.tokenScope) {
+    return request.tokenScope as TokenScope; // the auth hook looked the token up already
+  }
   return (match && context.store.findToken(match[1])?.scope) || 'research.vce';
 }
 
