@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 import type { StreamState } from '../events/stream';
 import { DataCleanRoom } from '../jobs/actions';
-import { ruleTitle } from '../jobs/format';
+import { readableSubmission, ruleTitle } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import type { Job } from '../jobs/types';
@@ -241,6 +241,13 @@ describe('helpers', () => {
   it('names known rules and spells out unknown ones', () => {
     expect(ruleTitle('small_count', trans)).toBe('A count below the threshold');
     expect(ruleTitle('brand_new_rule', trans)).toBe('Brand new rule');
+  });
+
+  it('shows a submitted notebook cell by cell, other files as they are', () => {
+    const notebook = JSON.stringify({ cells: [{ cell_type: 'markdown', source: ['# Title'] }, { cell_type: 'code', source: 'print(1)' }] });
+    expect(readableSubmission('study.ipynb', notebook)).toBe('# ── cell 1 (markdown) ──\n# Title\n\n# ── cell 2 (code) ──\nprint(1)');
+    expect(readableSubmission('a.py', 'print(1)')).toBe('print(1)');
+    expect(readableSubmission('broken.ipynb', '{')).toBe('{');
   });
 
   it('reads a dropped path', () => {

@@ -4,7 +4,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IJobsApi } from './api';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
-import { baseName, bytes } from './format';
+import { baseName, bytes, readableSubmission } from './format';
 import type { JobsModel } from './model';
 import type { PanelState } from './state';
 import {
@@ -209,7 +209,9 @@ export class DataCleanRoom {
     const { trans } = this._options;
     await this._act(trans.__('Opening the submitted script…'), async () => {
       const file = await this.api.file(jobId, name);
-      const content = file.encoding === 'utf-8' ? file.content : trans.__('(binary file, %1, SHA-256 %2)', bytes(file.bytes), file.sha256);
+      const header = trans.__('Read-only: %1 exactly as submitted in job %2 (%3, SHA-256 %4).', file.name, jobId, bytes(file.bytes), file.sha256);
+      const body = file.encoding === 'utf-8' ? readableSubmission(file.name, file.content) : trans.__('(a binary file)');
+      const content = `${header}\n\n${body}`;
       this._options.showScript?.(trans.__('%1 (as submitted in %2)', file.name, jobId), content, file.name);
     });
   }

@@ -184,3 +184,27 @@ export function endReason(job: Job, trans: TranslationBundle): string {
   }
   return job.reason ?? '';
 }
+
+/**
+ * A submitted file as text to read: a notebook's cells one after the other
+ * (markdown and code, marked), anything else unchanged.
+ */
+export function readableSubmission(name: string, content: string): string {
+  if (!name.toLowerCase().endsWith('.ipynb')) {
+    return content;
+  }
+  try {
+    const notebook = JSON.parse(content) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+    if (!Array.isArray(notebook.cells)) {
+      return content;
+    }
+    return notebook.cells
+      .map((cell, index) => {
+        const source = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
+        return `# ── cell ${index + 1} (${cell.cell_type ?? 'unknown'}) ──\n${source}`;
+      })
+      .join('\n\n');
+  } catch {
+    return content;
+  }
+}

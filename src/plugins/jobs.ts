@@ -134,16 +134,27 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         job.status === 'approved'
           ? trans.__('Data Clean Room: %1 (%2) was approved. The results can be downloaded.', baseName(job.entry), job.job_id)
           : trans.__('Data Clean Room: %1 (%2) ended: %3.', baseName(job.entry), job.job_id, statusLabel(job.status, trans));
-      Notification.emit(message, type, {
-        autoClose: job.status === 'approved' ? false : 10_000,
-        actions: [
-          {
-            label: trans.__('Open'),
-            caption: trans.__('Show the job in the Data Clean Room panel'),
-            callback: () => void commands.execute(JobCommandIDs.openJob, { jobId: job.job_id })
+      // Toasts sit over the right sidebar: they close by themselves, sooner when the job is on screen.
+      const onScreen = panel.isVisible && state.selected === job.job_id;
+      const buttons: Notification.IAction[] = [
+        {
+          label: trans.__('Open'),
+          caption: trans.__('Show the job in the Data Clean Room panel'),
+          callback: () => void commands.execute(JobCommandIDs.openJob, { jobId: job.job_id })
+        }
+      ];
+      if (job.status === 'approved') {
+        buttons.push({
+          label: trans.__('Download'),
+          caption: trans.__('Download the results into the workspace (%1/)', settings.resultsFolder),
+          displayType: 'accent',
+          callback: () => {
+            openPanel();
+            void actions.open(job.job_id).then(() => actions.saveToWorkspace(job.job_id));
           }
-        ]
-      });
+        });
+      }
+      Notification.emit(message, type, { autoClose: onScreen ? 5_000 : 15_000, actions: buttons });
     });
 
     // The panel.

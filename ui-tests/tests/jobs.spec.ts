@@ -86,15 +86,15 @@ async function primaryEmail(page: Page): Promise<string> {
   });
 }
 
-/** A notification with this text and an "Open" action (to the job) was emitted. */
-async function expectNotification(page: Page, text: string): Promise<void> {
+/** A notification with this text and these actions (to the job) was emitted. */
+async function expectNotification(page: Page, text: string, actions = 'Open'): Promise<void> {
   await expect
     .poll(async () =>
       (await page.notifications)
         .filter(notification => notification.message.includes(text))
         .map(notification => (notification.options.actions ?? []).map(action => action.label).join(','))
     )
-    .toEqual(['Open']);
+    .toEqual([actions]);
 }
 
 /** Close JupyterLab's own "news" toast so it does not cover the panel. */
@@ -141,7 +141,7 @@ test.describe('Data Clean Room', () => {
     expect(jobId).toMatch(/^job_/);
     await expect(detail).toHaveAttribute('data-status', 'approved', { timeout: JOB_TIMEOUT });
     await expect(detail.locator('.jp-vce-Verdict')).toContainText('Approved: the results are aggregated.');
-    await expectNotification(page, 'was approved');
+    await expectNotification(page, 'was approved', 'Open,Download');
 
     const download = page.waitForEvent('download');
     await detail.locator('.jp-vce-DownloadResults').click();
