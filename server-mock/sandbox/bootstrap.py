@@ -118,7 +118,7 @@ def main() -> int:
         os.set_inheritable(FAILURE_FD, False)
     except OSError:
         pass
-    if entry.endswith(".ipynb"):
+    if entry.lower().endswith(".ipynb"):
         return _run_notebook(entry, work_dir)
     return _run_script(entry, work_dir)
 

@@ -39,11 +39,20 @@ printf '%s\n' "$VCE_HIDE" | while IFS= read -r path; do
   [ -e "$path" ] || continue
   mount -t tmpfs -o ro,size=4k,mode=0755 vce-hidden "$path" || { echo "vce-sandbox: cannot hide $path" >&2; exit 125; }
 done || exit 125
-for path in /root /home /run /var/lib /var/log /etc/ssh; do
+# Everything at the top of the file system but what Python needs to run is
+# covered too (source trees, fixtures, home folders, /var, /opt, /srv, ...).
+for path in /*; do
+  case "$path" in
+    /bin|/sbin|/lib|/lib32|/lib64|/libx32|/usr|/etc|/dev|/proc|/sys|/mnt|/tmp) continue ;;
+  esac
+  [ -d "$path" ] && [ ! -L "$path" ] || continue
+  mount -t tmpfs -o ro,size=4k,mode=0755 vce-hidden "$path" || fail "cannot hide $path"
+done
+for path in /etc/ssh /etc/jupyter; do
   [ -d "$path" ] && mount -t tmpfs -o ro,size=4k,mode=0755 vce-hidden "$path"
 done
 # Fresh, small, private scratch space.
-for path in /tmp /var/tmp /dev/shm; do
+for path in /tmp /dev/shm; do
   [ -d "$path" ] && mount -t tmpfs -o size=64m,mode=1777,nosuid,nodev vce-tmp "$path"
 done
 # Only this namespace's processes in /proc (the platform's environment stays out of reach).
@@ -64,8 +73,9 @@ if [ -n "$job_uid" ]; then
     --no-new-privs --inh-caps=-all --bounding-set=-all -- \
     "$job_python" -s -E -B "$STAGE/runtime/bootstrap.py" "$STAGE/pyrqs" "$job_entry"
 else
+  # In a user namespace the job would be root there: no capabilities, so it cannot undo the mounts.
   # shellcheck disable=SC2086
-  prlimit $job_limits -- setpriv --no-new-privs -- \
+  prlimit $job_limits -- setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- \
     "$job_python" -s -E -B "$STAGE/runtime/bootstrap.py" "$STAGE/pyrqs" "$job_entry"
 fi
 exit $?

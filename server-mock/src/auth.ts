@@ -15,6 +15,8 @@ declare module 'fastify' {
     clientKey: string;
     /** The token's scope (set by the auth hook): a researcher's or a job's. */
     tokenScope: string;
+    /** The job a token was issued to (a job run or a test run), or null for a researcher's own token. */
+    tokenJobId: string | null;
   }
 }
 
@@ -101,7 +103,7 @@ export function registerTokenRoute(app: FastifyInstance, context: PlatformContex
 }
 
 /** The client of a request's bearer token, or an error that says what to do. */
-export function authenticate(request: FastifyRequest, context: PlatformContext): { clientKey: string; scope: string } {
+export function authenticate(request: FastifyRequest, context: PlatformContext): { clientKey: string; scope: string; jobId: string | null } {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -133,12 +135,13 @@ export function authenticate(request: FastifyRequest, context: PlatformContext):
       `The access token has expired: get a new one with POST ${TOKEN_PATH}.`
     );
   }
-  return { clientKey: found.clientKey, scope: found.scope };
+  return { clientKey: found.clientKey, scope: found.scope, jobId: found.jobId };
 }
 
 /** 403 when the token's holder may not call the route (config.access, config.jobToken). */
-function authorise(config: RouteAuthConfig, clientKey: string, scope: string, context: PlatformContext, method: string, path: string): void {
-  if (scope === JOB_SCOPE) {
+function authorise(config: RouteAuthConfig, clientKey: string, scope: string, jobId: string | null, context: PlatformContext, method: string, path: string): void {
+  // A token handed to a running script (a job's, or a test run's researcher-scope one) only reads data.
+  if (scope === JOB_SCOPE || jobId !== null) {
     if (!config.jobToken) {
       throw new ApiError(403, 'forbidden', `A job's access token can only read data (POST /v2/vce/query/); ${method} ${path} is not open to jobs.`);
     }
@@ -164,14 +167,16 @@ function authorise(config: RouteAuthConfig, clientKey: string, scope: string, co
 export function registerAuthHook(app: FastifyInstance, context: PlatformContext): void {
   app.decorateRequest('clientKey', '');
   app.decorateRequest('tokenScope', '');
+  app.decorateRequest('tokenJobId', null);
   app.addHook('onRequest', async request => {
     const config = (request.routeOptions.config ?? {}) as RouteAuthConfig;
     if (config.public || request.is404) {
       return;
     }
-    const { clientKey, scope } = authenticate(request, context);
+    const { clientKey, scope, jobId } = authenticate(request, context);
     request.clientKey = clientKey;
     request.tokenScope = scope;
-    authorise(config, clientKey, scope, context, request.method, request.routeOptions.url ?? request.url);
+    request.tokenJobId = jobId;
+    authorise(config, clientKey, scope, jobId, context, request.method, request.routeOptions.url ?? request.url);
   });
 }

@@ -152,7 +152,9 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE tokens ADD COLUMN job_id TEXT;`,
   // Issue 5 (test runs): a job's stage: a real submission over all data, or a
   // rehearsal on the test-stage sample whose verdict is shown and never released.
-  `ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'execution';`
+  `ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'execution';`,
+  // Review fix: a task belongs to the token that created it (a job's task is that job's alone).
+  `ALTER TABLE query_tasks ADD COLUMN job_id TEXT;`
 ];
 
 /** A token's scope: a researcher's (test stage) or a job's (execution stage). */
@@ -177,6 +179,8 @@ export interface QueryTaskRecord {
   errorMessage: string | null;
   /** Test stage: the sampled ids, as JSON text. */
   resultIds: string | null;
+  /** The job (run or test run) whose token created it; null for a researcher's own task. */
+  jobId?: string | null;
 }
 
 /** The project every rehearsal client belongs to unless told otherwise. */
@@ -303,9 +307,10 @@ export class Store {
     return token;
   }
 
-  /** End every token of a job (its run is over). */
+  /** End every token of a job (its run is over), and the query tasks it created. */
   revokeJobTokens(jobId: string): void {
     this.statement('DELETE FROM tokens WHERE job_id = ?').run(jobId);
+    this.statement('DELETE FROM query_tasks WHERE job_id = ?').run(jobId);
   }
 
   /** The token's client, expiry and scope, or null for a token never issued. */
@@ -317,10 +322,10 @@ export class Store {
 
   createTask(task: QueryTaskRecord): void {
     this.statement(
-        `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids, job_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(task.taskId, task.clientKey, task.stage, task.request, task.status, task.createdAt, task.updatedAt, task.count, task.errorCode, task.errorMessage, task.resultIds);
+      .run(task.taskId, task.clientKey, task.stage, task.request, task.status, task.createdAt, task.updatedAt, task.count, task.errorCode, task.errorMessage, task.resultIds, task.jobId ?? null);
   }
 
   /** A client's task (another client's is as good as absent). */
@@ -340,7 +345,8 @@ export class Store {
       count: row.count as number | null,
       errorCode: row.error_code as string | null,
       errorMessage: row.error_message as string | null,
-      resultIds: row.result_ids as string | null
+      resultIds: row.result_ids as string | null,
+      jobId: (row.job_id as string | null) ?? null
     };
   }
 

@@ -168,9 +168,9 @@ export function jobView(
     failure: job.failure,
     files: parts.files,
     history: parts.history,
-    // Outputs are named only once reviewed (a name can leak too).
     verdict: job.verdict,
-    outputs: job.verdict ? parts.outputs : [],
+    // Outputs (names, sizes, hashes) are shown only for approved jobs: the script chose them, and they could carry data.
+    outputs: job.status === 'approved' ? parts.outputs : [],
     result_available: parts.resultAvailable
   };
 }

@@ -28,6 +28,10 @@ export class JobPaths {
   outputDir(jobId: string): string {
     return join(this.workDir(jobId), 'output');
   }
+  /** The results copied out of the job's reach after it ended: what is reviewed and released. */
+  collectedDir(jobId: string): string {
+    return join(this.jobDir(jobId), 'collected');
+  }
   logsDir(jobId: string): string {
     return join(this.jobDir(jobId), 'logs');
   }

@@ -165,6 +165,16 @@ export function checkSubmission(body: unknown): SubmissionCheck {
     total += content.length;
     files.push({ name, content, sha256: sha256Hex(content) });
   });
+  // A file and a folder cannot share a name, and output/ is where the job's results go.
+  const folders = new Set(files.flatMap(file => file.name.split('/').slice(0, -1).map((_, depth, parts) => parts.slice(0, depth + 1).join('/').toLowerCase())));
+  for (const file of files) {
+    if (folders.has(file.name.toLowerCase())) {
+      problems.push({ field: 'files', value: file.name, message: `"${file.name}" is both a file and a folder of the submission: rename one of them.` });
+    }
+    if (file.name.split('/')[0].toLowerCase() === 'output') {
+      problems.push({ field: 'files', value: file.name, message: `"${file.name}": the folder output/ is where the job writes its results; leave old results out of the submission.` });
+    }
+  }
   if (total > MAX_TOTAL_BYTES) {
     problems.push({
       field: 'files',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ZipFile } from 'yazl';
@@ -33,7 +33,7 @@ export async function writeReleaseArchive(
   attestation: string
 ): Promise<{ sha256: string; bytes: number }> {
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const temporary = `${target}.${process.pid}.tmp`;
+  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   const zip = new ZipFile();
   for (const output of outputs) {
     const source = output.name.startsWith(sources.logsFolder) ? join(sources.logsDir, output.name.slice(sources.logsFolder.length)) : join(sources.outputDir, output.name);

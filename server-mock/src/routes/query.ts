@@ -87,6 +87,9 @@ export function decodeCursor(cursor: string, fingerprint: string): number | Prob
   }
 }
 
+/** Records in a data answer, for the job's data gateway (it counts what a job reads). */
+export const RECORD_COUNT_HEADER = 'x-vce-record-count';
+
 /**
  * `POST /v2/vce/query/`: a researcher's token gets a random sample, charged
  * to the day's quota; a job's token gets every match in id order, paged.
@@ -112,6 +115,7 @@ export function registerQueryRoute(app: FastifyInstance, context: PlatformContex
         afterId = decoded;
       }
       const page = pageRecords(data, query, afterId, query.limit);
+      reply.header(RECORD_COUNT_HEADER, String(page.records.length));
       return ok(
         {
           category: query.category,
@@ -130,6 +134,7 @@ export function registerQueryRoute(app: FastifyInstance, context: PlatformContex
     if (!grant.granted) {
       return sendQuotaRefusal(request, reply, records.length, quotaView(grant.used, context.dailyLimit, now));
     }
+    reply.header(RECORD_COUNT_HEADER, String(records.length));
     return ok(
       { category: query.category, records, count: records.length, quota: quotaView(grant.used, context.dailyLimit, now) },
       request.id

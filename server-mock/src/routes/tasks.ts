@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ok, type PlatformContext } from '../context';
 import { ApiError } from '../errors';
 import { countMatches, fetchRecords, pageRecords, sampleIds } from '../query/engine';
 import { validateQuery, type TypedQuery } from '../query/validate';
 import { quotaView, utcDay } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
-import { decodeCursor, encodeCursor, queryFingerprint, requireData, sendProblems, stageOf, tokenScope } from './query';
+import { decodeCursor, encodeCursor, queryFingerprint, RECORD_COUNT_HEADER, requireData, sendProblems, stageOf, tokenScope } from './query';
 
 export const TASKS_PATH = '/v2/vce/query_tasks/';
 export const TASK_PATH = '/v2/vce/query_tasks/:task_id/';
@@ -134,9 +134,11 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
     closed = true;
   });
 
-  const findTask = (clientKey: string, taskId: string): QueryTaskRecord => {
-    const task = context.store.getTask(taskId, clientKey);
-    if (!task) {
+  // A task is its creator's: a researcher's token never reads a job's task (it pages all data),
+  // and a job reads only its own.
+  const findTask = (request: FastifyRequest, taskId: string): QueryTaskRecord => {
+    const task = context.store.getTask(taskId, request.clientKey);
+    if (!task || (task.jobId ?? null) !== request.tokenJobId) {
       throw new ApiError(404, 'not_found', `There is no query task ${taskId} of this client: create one with POST ${TASKS_PATH}.`);
     }
     return task;
@@ -164,7 +166,8 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
       count: null,
       errorCode: null,
       errorMessage: null,
-      resultIds: null
+      resultIds: null,
+      jobId: request.tokenJobId
     };
     context.store.createTask(task);
     runTask(context, task.taskId, () => closed);
@@ -172,21 +175,21 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
   });
 
   app.get<{ Params: { task_id: string } }>(TASK_PATH, { config: { jobToken: true } }, async request => {
-    return ok(taskView(findTask(request.clientKey, request.params.task_id)), request.id);
+    return ok(taskView(findTask(request, request.params.task_id)), request.id);
   });
 
   app.post<{ Params: { task_id: string } }>(TASK_CANCEL_PATH, { config: { jobToken: true } }, async request => {
-    const task = findTask(request.clientKey, request.params.task_id);
+    const task = findTask(request, request.params.task_id);
     if (!context.store.updateTask(task.taskId, ACTIVE, { status: 'Cancelled', updatedAt: context.now().toISOString() })) {
-      const now = findTask(request.clientKey, task.taskId);
+      const now = findTask(request, task.taskId);
       throw new ApiError(409, 'task_not_finished', `Task ${task.taskId} is already ${now.status}; only Created, Validating or Processing tasks can be cancelled.`);
     }
-    return ok(taskView(findTask(request.clientKey, task.taskId)), request.id);
+    return ok(taskView(findTask(request, task.taskId)), request.id);
   });
 
   app.get<{ Params: { task_id: string }; Querystring: Record<string, string | undefined> }>(TASK_RESULT_PATH, { config: { jobToken: true } }, async (request, reply) => {
     const data = requireData(context);
-    const task = findTask(request.clientKey, request.params.task_id);
+    const task = findTask(request, request.params.task_id);
     const pageSizeRaw = request.query.page_size;
     let pageSize = TASK_PAGE_DEFAULT;
     if (pageSizeRaw !== undefined && pageSizeRaw !== '') {
@@ -231,6 +234,7 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
       hasMore = page.hasMore;
       next = hasMore ? page.lastId : null;
     }
+    reply.header(RECORD_COUNT_HEADER, String(records.length));
     return ok(
       {
         task_id: task.taskId,

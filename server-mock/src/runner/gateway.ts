@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { chmodSync, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { newLogId } from '../errors';
+import { RECORD_COUNT_HEADER } from '../routes/query';
 
 /**
  * A job's only way to the data: an HTTP server on a Unix socket in the job's
@@ -11,8 +12,6 @@ import { newLogId } from '../errors';
  */
 
 export const GATEWAY_PATH = '/v2/vce/query/';
-/** The SDK's task routes (vce-sdk.md: create, status, result pages, cancel) are data routes too. */
-const TASKS_PREFIX = '/v2/vce/query_tasks/';
 /** Largest query body a job may send (bytes). */
 const MAX_BODY = 256 * 1024;
 
@@ -44,6 +43,20 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+const TASK_ID = '[A-Za-z0-9_-]{1,64}';
+/** The only routes a job reaches: the query and the SDK's query task routes (vce-sdk.md), exactly. */
+const ALLOWED_ROUTES: { method: string; path: RegExp }[] = [
+  { method: 'POST', path: /^\/v2\/vce\/query\/$/ },
+  { method: 'POST', path: /^\/v2\/vce\/query_tasks\/$/ },
+  { method: 'GET', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/$`) },
+  { method: 'GET', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/result/$`) },
+  { method: 'POST', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/cancel/$`) }
+];
+
+export function allowedRoute(method: string, path: string): boolean {
+  return ALLOWED_ROUTES.some(route => route.method === method && route.path.test(path));
+}
+
 export class DataGateway {
   private constructor(private readonly server: Server, private readonly socketPath: string) {}
 
@@ -69,10 +82,9 @@ export class DataGateway {
 
   private static async handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = request.url ?? '';
-    const path = url.split('?')[0].replace(/\/*$/, '/');
-    const isQuery = request.method === 'POST' && path === GATEWAY_PATH;
-    const isTask = (request.method === 'POST' || request.method === 'GET') && path.startsWith(TASKS_PREFIX) && !path.includes('..');
-    if (!isQuery && !isTask) {
+    const path = url.split('?')[0];
+    // Exact routes on the raw path: no percent-encoding, no dot segments, nothing the router would read differently.
+    if (!allowedRoute(request.method ?? '', path) || !/^[\w=&.-]*$/.test(url.slice(path.length + 1))) {
       refuse(response, 403, 'forbidden', `A job can only read data (POST ${GATEWAY_PATH} or the query task routes); ${request.method} ${path} is not reachable from a job.`);
       return;
     }
@@ -95,9 +107,10 @@ export class DataGateway {
       },
       payload: body.length > 0 ? body : undefined
     });
-    if (answer.statusCode === 200 && (isQuery || path.endsWith('/result/'))) {
-      const counted = Number(answer.headers['x-vce-record-count']);
-      options.onRecords(Number.isFinite(counted) ? counted : ((answer.json() as { data?: { count?: number } }).data?.count ?? 0));
+    // Every data answer is counted (the review compares outputs with what was read).
+    const counted = Number(answer.headers[RECORD_COUNT_HEADER]);
+    if (answer.statusCode === 200 && Number.isFinite(counted) && counted > 0) {
+      options.onRecords(counted);
     }
     response.writeHead(answer.statusCode, {
       'content-type': String(answer.headers['content-type'] ?? 'application/json'),

@@ -5,7 +5,7 @@ import type { PublicData } from '../data/schema';
 import type { EventBus } from '../events';
 import { JobStore } from '../jobs/job-store';
 import { approvedMail, rejectedMail } from '../jobs/messages';
-import type { JobRecord, JobStatus, JobVerdict, OutputFile } from '../jobs/model';
+import { isFinal, type JobRecord, type JobStatus, type JobVerdict, type OutputFile } from '../jobs/model';
 import { JobPaths } from '../jobs/paths';
 import { writeReleaseArchive } from '../release/archive';
 import { signStatement, type AttestationStatement, type SigningKey } from '../release/attestation';
@@ -13,6 +13,7 @@ import { linkDigest, linkUrl, newLinkToken } from '../release/links';
 import type { Mailer } from '../release/mail';
 import { buildDisclosureIndex, LOGS_FOLDER, reviewOutputs, type ReviewConfig } from '../review';
 import type { Store } from '../store';
+import { collectOutputs } from './collect';
 import { DataGateway } from './gateway';
 import { describeRuntime, runSandboxed, type SandboxLimits, type SandboxResult } from './sandbox';
 
@@ -120,19 +121,37 @@ export class JobRunner {
   /** A reviewer's decision on a job in manual review. */
   async decide(jobId: string, reviewerKey: string, decision: 'approved' | 'rejected', reason: string): Promise<JobRecord | null> {
     const job = this.deps.jobs.get(jobId);
-    if (!job || job.status !== 'reviewing' || job.verdict?.decision !== 'manual_review') {
+    // One decision per job: a second reviewer deciding at the same moment gets null (409).
+    if (!job || job.status !== 'reviewing' || job.verdict?.decision !== 'manual_review' || this.deciding.has(jobId)) {
       return null;
     }
+    this.deciding.add(jobId);
+    try {
+      return await this.decideNow(job, reviewerKey, decision, reason);
+    } finally {
+      this.deciding.delete(jobId);
+    }
+  }
+
+  private async decideNow(job: JobRecord, reviewerKey: string, decision: 'approved' | 'rejected', reason: string): Promise<JobRecord | null> {
+    const jobId = job.jobId;
     const verdict: JobVerdict = {
-      ...job.verdict,
+      findings: job.verdict?.findings ?? [],
       decision,
       decided_by: 'reviewer',
       reviewer_reason: reason,
       reviewed_at: this.iso()
     };
-    this.deps.store.audit(this.deps.now(), reviewerKey, `review_${decision}`, `job=${jobId}`);
-    await (decision === 'approved' ? this.approve(job, verdict) : this.reject(job, verdict));
-    return this.deps.jobs.get(jobId);
+    try {
+      await (decision === 'approved' ? this.approve(job, verdict) : this.reject(job, verdict));
+    } catch (error) {
+      await this.platformFault(jobId, error);
+    }
+    const after = this.deps.jobs.get(jobId);
+    if (after?.status === decision) {
+      this.deps.store.audit(this.deps.now(), reviewerKey, `review_${decision}`, `job=${jobId}`);
+    }
+    return after;
   }
 
   /** Sign and store the attestation of a job that has just reached a final status. */
@@ -155,10 +174,12 @@ export class JobRunner {
       }
       this.published(job.jobId, 'running');
       this.starting++;
-      const run = this.run(job).finally(() => {
-        this.pending.delete(run);
-        this.pump();
-      });
+      const run = this.run(job)
+        .catch(error => this.platformFault(job.jobId, error))
+        .finally(() => {
+          this.pending.delete(run);
+          this.pump();
+        });
       this.pending.add(run);
     }
   }
@@ -167,7 +188,8 @@ export class JobRunner {
     const { paths, jobs, store } = this.deps;
     const id = job.jobId;
     let result: SandboxResult;
-    let run: ActiveRun | undefined;
+    const run: ActiveRun = { controller: new AbortController(), cancelRequested: false };
+    let started = false;
     try {
       // A fresh copy of what was submitted, every attempt.
       rmSync(paths.workDir(id), { recursive: true, force: true });
@@ -179,15 +201,15 @@ export class JobRunner {
       // A test run's queries are the test stage's: a sample, counted toward the daily quota.
       const ttl = this.settings.limits.wallSeconds + 3600;
       const token = job.stage === 'test' ? store.issueTestRunToken(job.clientKey, this.deps.now(), ttl, id) : store.issueJobToken(job.clientKey, this.deps.now(), ttl, id);
+      this.active.set(id, run);
+      this.starting--;
+      started = true;
       const gateway = await DataGateway.open({
         socketPath: paths.socketPath(id),
         app: this.deps.app,
         accessToken: token,
         onRecords: count => jobs.addRecordsRead(id, count)
       });
-      run = { controller: new AbortController(), cancelRequested: false };
-      this.active.set(id, run);
-      this.starting--;
       try {
         result = await runSandboxed({
           jobId: id,
@@ -202,18 +224,19 @@ export class JobRunner {
           signal: run.controller.signal
         });
       } finally {
-        this.active.delete(id);
         await gateway.close();
-        store.revokeJobTokens(id);
       }
     } catch (error) {
-      if (!run) {
+      if (!started) {
         this.starting--;
       }
       this.deps.log(`job ${id}: the platform could not run it: ${(error as Error).stack ?? String(error)}`);
       this.finish(id, 'failed', { reason: 'The platform could not start the job; it was not run. Submit it again, or report it.' });
       await this.attest(id);
       return;
+    } finally {
+      this.active.delete(id);
+      store.revokeJobTokens(id);
     }
 
     if (result.outcome === 'cancelled' && !run.cancelRequested && this.stopping) {
@@ -237,7 +260,7 @@ export class JobRunner {
         }
         this.finish(id, 'failed', {
           reason: result.reason ?? (result.failure ? `The script raised ${result.failure.type}${result.failure.line ? ` at line ${result.failure.line}` : ''}.` : `The script exited with code ${result.exitCode}.`),
-          failure: result.failure,
+          failure: this.ownFailure(job, result.failure),
           finishedAt
         });
         break;
@@ -253,7 +276,9 @@ export class JobRunner {
     let verdict: JobVerdict;
     let outputs: OutputFile[];
     try {
-      const outputDir = paths.outputDir(jobId);
+      // Review and release only a copy the job never had access to.
+      const collected = collectOutputs(paths.outputDir(jobId), paths.collectedDir(jobId));
+      const outputDir = paths.collectedDir(jobId);
       const reviewed = await reviewOutputs({
         outputDir,
         logs: [
@@ -268,7 +293,10 @@ export class JobRunner {
       outputs = reviewed.files
         .filter(file => written.has(file.name))
         .map(file => ({ name: file.name, bytes: file.bytes, sha256: file.sha256, kind: file.kind }));
-      verdict = { decision: reviewed.decision, findings: reviewed.findings, decided_by: 'automatic', reviewer_reason: null, reviewed_at: this.iso() };
+      const leftBehind = collected.problems.map(message => ({ rule: 'file_type', severity: 'fail' as const, file: 'output/', location: null, message }));
+      const findings = [...leftBehind, ...reviewed.findings];
+      const decision = leftBehind.length ? 'rejected' : reviewed.decision;
+      verdict = { decision, findings, decided_by: 'automatic', reviewer_reason: null, reviewed_at: this.iso() };
     } catch (error) {
       this.deps.log(`job ${jobId}: review failed: ${(error as Error).stack ?? String(error)}`);
       this.finish(jobId, 'failed', { reason: 'The automatic review could not read the outputs; nothing was released. Report it with the job id.' });
@@ -276,16 +304,50 @@ export class JobRunner {
       return;
     }
     jobs.setOutputs(jobId, outputs);
-    if (job.stage === 'test') {
-      await this.finishTestRun(job, verdict);
-    } else if (verdict.decision === 'approved') {
-      await this.approve(job, verdict);
-    } else if (verdict.decision === 'rejected') {
-      await this.reject(job, verdict);
-    } else {
-      jobs.setVerdict(jobId, verdict, this.iso(), 'Sent to manual review: a reviewer decides.');
-      this.published(jobId, 'reviewing');
+    try {
+      if (job.stage === 'test') {
+        await this.finishTestRun(job, verdict);
+      } else if (verdict.decision === 'approved') {
+        await this.approve(job, verdict);
+      } else if (verdict.decision === 'rejected') {
+        await this.reject(job, verdict);
+      } else {
+        jobs.setVerdict(jobId, verdict, this.iso(), 'Sent to manual review: a reviewer decides.');
+        this.published(jobId, 'reviewing');
+      }
+    } catch (error) {
+      await this.platformFault(jobId, error);
     }
+  }
+
+  /**
+   * Something of the platform's own failed around a job (a release that could
+   * not be written, a bug): the job fails with a reason, the platform stays up,
+   * and nothing half-made is released.
+   */
+  private async platformFault(jobId: string, error: unknown): Promise<void> {
+    this.deps.log(`job ${jobId}: ${(error as Error)?.stack ?? String(error)}`);
+    try {
+      const job = this.deps.jobs.get(jobId);
+      if (job && !isFinal(job.status)) {
+        rmSync(this.deps.paths.archivePath(jobId), { force: true });
+        this.finish(jobId, 'failed', { reason: 'The platform could not finish this job (its results could not be packed); nothing was released. Submit it again, or report it with the job id.' });
+        await this.attest(jobId);
+      }
+    } catch (again) {
+      this.deps.log(`job ${jobId}: could not record the failure: ${String(again)}`);
+    }
+  }
+
+  /** The failure report only names a file of the job (the script could put any text there). */
+  private ownFailure(job: JobRecord, failure: SandboxResult['failure']): SandboxResult['failure'] {
+    if (!failure) {
+      return null;
+    }
+    const files = new Set(this.deps.jobs.files(job.jobId).map(file => file.name));
+    const cell = /^(.+) \(cell (\d{1,5})\)$/.exec(failure.file ?? '');
+    const file = failure.file && (files.has(failure.file) || (cell && cell[1] === job.entry)) ? failure.file : null;
+    return { ...failure, file };
   }
 
   private async approve(job: JobRecord, verdict: JobVerdict): Promise<void> {
@@ -297,7 +359,7 @@ export class JobRunner {
     const archive = paths.archivePath(id);
     const written = await writeReleaseArchive(
       archive,
-      { outputDir: paths.outputDir(id), logsDir: paths.logsDir(id), logsFolder: LOGS_FOLDER },
+      { outputDir: paths.collectedDir(id), logsDir: paths.logsDir(id), logsFolder: LOGS_FOLDER },
       outputs,
       {
         job_id: id,
@@ -433,7 +495,8 @@ export class JobRunner {
     }
     for (const job of jobs.withStatus(['reviewing'])) {
       if (!job.verdict) {
-        await this.review(job.jobId);
+        // One job's trouble never keeps the platform from starting.
+        await this.review(job.jobId).catch(error => this.platformFault(job.jobId, error));
       }
     }
   }
@@ -488,6 +551,7 @@ export class JobRunner {
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
   private readonly active = new Map<string, ActiveRun>();
+  private readonly deciding = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
 }
 

@@ -249,9 +249,23 @@ function chownTree(path: string, uid: number): void {
 }
 
 /** Run one job in the sandbox; resolves when every process of it is gone. */
+/** Jobs run without namespaces only when this is set (a development machine that forbids them). */
+export const UNSANDBOXED_ENV = 'VCE_ALLOW_UNSANDBOXED_JOBS';
+
 export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   const started = Date.now();
   const mode = isolationMode();
+  if (mode === 'rlimits-only' && process.env[UNSANDBOXED_ENV] !== '1') {
+    return {
+      outcome: 'killed',
+      exitCode: null,
+      signal: null,
+      reason:
+        'This platform cannot isolate jobs here (Linux namespaces are not allowed), so the job was not run. Run the platform as root or allow unprivileged user namespaces; for a trusted development machine only, set VCE_ALLOW_UNSANDBOXED_JOBS=1.',
+      failure: null,
+      durationMs: 0
+    };
+  }
   const { limits } = request;
   const uid = mode === 'namespaces' ? takeUid() : null;
   const stdout = openSync(request.stdoutPath, 'w', 0o600);
