@@ -341,9 +341,10 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
   }
   const filterId = FILTERS.find(filter => filter.statuses.join(',') === model.filter.join(','))?.id ?? 'all';
   const stream = props.context.streamState();
+  const signedIn = model.phase !== 'signed-out';
   return (
     <div className="jp-vce-Jobs" ref={list}>
-      <div className="jp-vce-Jobs-toolbar">
+      <div className="jp-vce-Jobs-toolbar" hidden={!signedIn}>
         <label className="jp-vce-Jobs-filter">
           <span className="jp-vce-VisuallyHidden">{trans.__('Show')}</span>
           <select

@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { createHash } from 'crypto';
+import { CLIENT_KEY, CLIENT_SECRET } from './credentials';
 import * as path from 'path';
 
 /**
@@ -65,6 +66,19 @@ with open('output/videos.csv', 'w', newline='') as out:
     writer.writerow(['id', 'username'])
     for row in rows:
         writer.writerow([row['id'], row['username']])
+`;
+
+/** Per-creator counts: not aggregated enough. It reads no data, so the test-stage quota stays untouched. */
+const PER_CREATOR = `"""Videos per creator: one row per person, small counts."""
+import csv
+import os
+
+os.makedirs('output', exist_ok=True)
+with open('output/per_creator.csv', 'w', newline='') as out:
+    writer = csv.writer(out)
+    writer.writerow(['username', 'videos'])
+    for index in range(30):
+        writer.writerow([f'creator_{index}', 3])
 `;
 
 const LONG = `"""Runs for a long time: the researcher cancels it."""
@@ -220,11 +234,11 @@ test.describe('Data Clean Room', () => {
     await expect(detail.locator('.jp-vce-Resubmit')).toBeVisible();
   });
 
-  test('a test run of a leaking script, dropped onto the panel: the review\'s verdict, nothing released', async ({
+  test('a test run of a per-creator table, dropped onto the panel: the review\'s verdict, nothing released', async ({
     page,
     tmpPath
   }) => {
-    await page.contents.uploadContent(LEAKING, 'text', `${tmpPath}/rehearse.py`);
+    await page.contents.uploadContent(PER_CREATOR, 'text', `${tmpPath}/rehearse.py`);
     await dismissNews(page);
     await openPanel(page);
     await page.filebrowser.openDirectory(tmpPath);
@@ -251,7 +265,10 @@ test.describe('Data Clean Room', () => {
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
     await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
-    await expect(detail.locator('.jp-vce-Finding').first()).toContainText('Where: videos.csv');
+    await expect(detail.locator('.jp-vce-Finding[data-rule="identifier_column"]')).toContainText(
+      'Where: per_creator.csv, column username'
+    );
+    await expect(detail.locator('.jp-vce-Finding[data-rule="small_count"]')).toContainText('A count below the threshold');
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
     await shoot(page, 'jobs-test-run-light.png');
   });
@@ -275,6 +292,29 @@ test.describe('Data Clean Room', () => {
     );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toHaveCount(0);
+  });
+
+  test('signed out: the panel says so and signs in from there; jobs come back', async ({ page }) => {
+    await dismissNews(page);
+    await openPanel(page);
+    await page.evaluate(() => window.jupyterapp.commands.execute('vce:sign-out'));
+    try {
+      await expect(page.locator(`${PANEL} .jp-vce-Empty`)).toContainText('Not signed in');
+      await expect(page.locator(`${PANEL} .jp-vce-SubmitButton`)).toBeDisabled();
+      await shoot(page, 'jobs-signed-out-light.png');
+      await page.locator(`${PANEL} .jp-vce-Empty`).getByRole('button', { name: 'Sign in…' }).click();
+      await page.fill('#jp-vce-client-key', CLIENT_KEY);
+      await page.fill('#jp-vce-client-secret', CLIENT_SECRET);
+      await page.locator('.jp-Dialog .jp-mod-accept').click();
+      await expect(page.locator(`${PANEL} .jp-vce-JobItem`).first()).toBeVisible();
+    } finally {
+      // Leave the server signed in for the next test, whatever happened here.
+      await page.evaluate(
+        ([key, secret]) =>
+          fetch('/vce/api/session', { method: 'POST', body: JSON.stringify({ client_key: key, client_secret: secret }) }),
+        [CLIENT_KEY, CLIENT_SECRET]
+      );
+    }
   });
 
   test('a file that is not a script is refused in the panel, and nothing is submitted', async ({
