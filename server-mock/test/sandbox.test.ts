@@ -69,6 +69,7 @@ def attempt(action):
         return type(error).__name__
 facts["platform_db"] = attempt(lambda: open(${JSON.stringify(join(platform, 'vce-mock.sqlite'))}).read())
 facts["other_job"] = attempt(lambda: open(${JSON.stringify(join(platform, 'jobs', 'other', 'analysis.py'))}).read())
+facts["source_tree"] = attempt(lambda: open(${JSON.stringify(join(__dirname, '..', 'package.json'))}).read())
 facts["write_root"] = attempt(lambda: open("/vce-escape.txt", "w").write("x"))
 facts["tcp_loopback"] = attempt(lambda: socket.create_connection(("127.0.0.1", ${port}), timeout=2))
 facts["tcp_internet"] = attempt(lambda: socket.create_connection(("1.1.1.1", 80), timeout=2))
@@ -100,6 +101,8 @@ describe('the sandbox', () => {
     const facts = JSON.parse(readFileSync(join(request.workDir, 'output', 'facts.json'), 'utf8'));
     expect(facts.platform_db).toBe('FileNotFoundError');
     expect(facts.other_job).toBe('FileNotFoundError');
+    // Only what Python needs is visible: not the platform's source, fixtures or test vectors.
+    expect(facts.source_tree).toBe('FileNotFoundError');
     expect(facts.write_root).toMatch(/PermissionError|OSError/);
     expect(facts.tcp_loopback).toMatch(/OSError|ConnectionRefusedError|TimeoutError/);
     expect(facts.tcp_internet).toMatch(/OSError|TimeoutError/);
