@@ -53,6 +53,7 @@ from .platform_client import (
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
 JWKS_PATH = "/.well-known/jwks.json"
+OUTBOX_PATH = "/v2/vce/outbox/"
 
 #: The platform takes at most 20 MiB of files (decoded): base64 makes that 4/3
 #: larger, plus room for the JSON around them (as the platform's own limit).
@@ -479,6 +480,15 @@ class ResultSaveHandler(VCEHandler):
         )
 
 
+class OutboxHandler(VCEHandler):
+    """``GET /vce/api/outbox``: the mails sent to the primary researcher (result links)."""
+
+    @authenticated
+    async def get(self) -> None:
+        response = await platform_call(self.platform, "GET", OUTBOX_PATH)
+        self.finish(response.body)
+
+
 class JwksHandler(VCEHandler):
     """``GET /vce/api/jwks``: the platform's public attestation keys (no token needed)."""
 
@@ -498,6 +508,7 @@ def jobs_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
         (f"{API_PREFIX}/jobs", JobsHandler, {"platform_path": JOBS_PATH}),
         (f"{API_PREFIX}/test-runs", JobsHandler, {"platform_path": TEST_RUNS_PATH}),
         (f"{API_PREFIX}/jwks", JwksHandler, {}),
+        (f"{API_PREFIX}/outbox", OutboxHandler, {}),
         (f"{job}", JobHandler, {}),
         (f"{job}/cancel", JobActionHandler, {"action": "cancel", "method": "POST"}),
         (f"{job}/resubmit", JobActionHandler, {"action": "resubmit", "method": "POST"}),

@@ -134,6 +134,12 @@ async def test_honest_job_is_approved_saved_and_matches_its_attestation(
     code, jwks = await api.get("jwks")
     assert code == 200 and jwks["keys"][0]["alg"] == "ES256"
 
+    # The link went to the primary researcher: the outbox says when and to whom.
+    code, outbox = await api.get("outbox")
+    mails = [mail for mail in outbox["data"]["messages"] if mail["job_id"] == job_id]
+    assert code == 200 and mails and mails[0]["kind"] == "approved"
+    assert mails[0]["to"] == (await api.get("identity"))[1]["data"]["primary_researcher_email"]
+
     code, file = await api.get(f"jobs/{job_id}/files")
     assert (code, file["data"]["content"].encode()) == (200, HONEST)
 

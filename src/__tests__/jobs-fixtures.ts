@@ -65,6 +65,7 @@ export class FakeJobsApi implements IJobsApi {
   file = jest.fn(async () => ({ name: 'analysis.py', bytes: 5, sha256: 'a'.repeat(64), encoding: 'utf-8' as const, content: 'print' }));
   attestation = jest.fn();
   jwks = jest.fn();
+  outbox = jest.fn(async () => ({ transport: 'outbox' as const, messages: [] }));
   saveResults = jest.fn();
   downloadResults = jest.fn();
 

@@ -185,6 +185,20 @@ describe('the Data Clean Room panel', () => {
     expect(list.node.querySelector('.jp-vce-Attestation')).toBeNull();
   });
 
+  it('an approved job says where the download link was mailed', async () => {
+    const approved = makeJob('job_ok', { status: 'approved', result_available: true });
+    const { list, actions, api } = await render([approved]);
+    api.outbox.mockResolvedValueOnce({
+      transport: 'outbox',
+      messages: [{ job_id: 'job_ok', kind: 'approved', to: 'pi@example.org', subject: 's', text: 't', created_at: approved.updated_at, sent_at: approved.updated_at, transport: 'outbox', file: 'outbox/job_ok.eml' }]
+    } as never);
+    await act(async () => {
+      await actions.open('job_ok');
+      await flush();
+    });
+    expect(list.node.querySelector('.jp-vce-Mail')?.textContent).toContain('The download link was mailed to pi@example.org');
+  });
+
   it('a failed job says where the script broke', async () => {
     const failed = makeJob('job_f', { status: 'failed', failure: { type: 'KeyError', line: 12, file: 'analysis.py' } });
     const { list, actions } = await render([failed]);

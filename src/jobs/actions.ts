@@ -242,6 +242,21 @@ export class DataCleanRoom {
     }
   }
 
+  /** The mail the platform sent about a job (the result link goes to the primary researcher). */
+  async loadMail(jobId: string): Promise<void> {
+    const { state } = this._options;
+    if (state.mail(jobId) !== undefined) {
+      return;
+    }
+    state.setMail(jobId, null);
+    try {
+      const outbox = await this.api.outbox();
+      state.setMail(jobId, outbox.messages.find(mail => mail.job_id === jobId) ?? null);
+    } catch {
+      // No outbox (another platform): the detail says nothing about mail.
+    }
+  }
+
   /** The job's detail, fresh (when its detail opens). */
   async open(jobId: string): Promise<void> {
     this.state.selected = jobId;

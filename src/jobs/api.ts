@@ -8,7 +8,8 @@ import type {
   JobAttestation,
   JobFile,
   JobPage,
-  JobSubmission
+  JobSubmission,
+  Outbox
 } from './types';
 
 interface IEnvelope<T> {
@@ -32,6 +33,7 @@ export interface IJobsApi {
   file(jobId: string, name?: string): Promise<JobFile>;
   attestation(jobId: string): Promise<JobAttestation>;
   jwks(): Promise<IJwks>;
+  outbox(): Promise<Outbox>;
   saveResults(jobId: string, folder: string): Promise<ISavedResults>;
   downloadResults(jobId: string): Promise<Blob>;
 }
@@ -88,6 +90,10 @@ export class JobsApi implements IJobsApi {
 
   jwks(): Promise<IJwks> {
     return requestAPI<IJwks>('jwks', {}, this._settings);
+  }
+
+  outbox(): Promise<Outbox> {
+    return this._data<Outbox>('outbox');
   }
 
   saveResults(jobId: string, folder: string): Promise<ISavedResults> {

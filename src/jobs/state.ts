@@ -1,6 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import type { AttestationCheck } from './attestation';
-import type { ISavedResults } from './types';
+import type { ISavedResults, OutboxMail } from './types';
 
 export interface IBanner {
   kind: 'error' | 'info' | 'success';
@@ -84,6 +84,17 @@ export class PanelState {
     this._changed.emit();
   }
 
+  /** The mail about a job (its result link), null when there is none, undefined before asking. */
+  mail(jobId: string): OutboxMail | null | undefined {
+    return this._mail.get(jobId);
+  }
+
+  setMail(jobId: string, mail: OutboxMail | null): void {
+    this._mail.set(jobId, mail);
+    this._changed.emit();
+  }
+
+  private readonly _mail = new Map<string, OutboxMail | null>();
   private readonly _changed = new Signal<this, void>(this);
   private _selected: string | null = null;
   private _busy: string | null = null;

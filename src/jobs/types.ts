@@ -14,6 +14,8 @@ export type JobSubmission = Schemas['JobSubmission'];
 export type JobFile = Schemas['JobFileEnvelope']['data'];
 export type JobAttestation = Schemas['AttestationEnvelope']['data'];
 export type JobPage = Schemas['JobListEnvelope']['data'];
+export type Outbox = Schemas['OutboxEnvelope']['data'];
+export type OutboxMail = Outbox['messages'][number];
 
 /** Every status, in the order a job goes through them. */
 export const JOB_STATUSES: readonly JobStatus[] = [

@@ -554,6 +554,13 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
   const reason = endReason(job, trans);
   const back = React.useRef<HTMLButtonElement>(null);
   React.useEffect(() => back.current?.focus(), [job.job_id]);
+  const mailed = job.stage !== 'test' && isFinal(job.status);
+  React.useEffect(() => {
+    if (mailed) {
+      void actions.loadMail(job.job_id);
+    }
+  }, [job.job_id, mailed]);
+  const mail = mailed ? actions.state.mail(job.job_id) : null;
   return (
     <div
       className="jp-vce-Detail"
@@ -648,6 +655,15 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
           {trans.__('View submitted script')}
         </button>
       </div>
+      {mail && (
+        <p className="jp-vce-Mail">
+          {mail.kind === 'approved'
+            ? trans.__('The download link was mailed to %1', mail.to)
+            : trans.__('The primary researcher (%1) was told by mail', mail.to)}{' '}
+          <Time iso={mail.sent_at ?? mail.created_at} now={now} trans={trans} />
+          {mail.transport === 'outbox' && mail.file ? trans.__(' (local outbox: %1)', mail.file) : ''}.
+        </p>
+      )}
       {saved && (
         <p className="jp-vce-Saved" role="status">
           {trans.__('Saved into %1/:', saved.folder)}{' '}

@@ -155,6 +155,7 @@ test.describe('Data Clean Room', () => {
     expect(jobId).toMatch(/^job_/);
     await expect(detail).toHaveAttribute('data-status', 'approved', { timeout: JOB_TIMEOUT });
     await expect(detail.locator('.jp-vce-Verdict')).toContainText('Approved: the results are aggregated.');
+    await expect(detail.locator('.jp-vce-Mail')).toContainText(`The download link was mailed to ${await primaryEmail(page)}`);
     await expectNotification(page, 'was approved', 'Open,Download');
 
     const download = page.waitForEvent('download');
