@@ -11,7 +11,15 @@ import * as path from 'path';
  */
 
 const PANEL = '#jp-vce-shield-panel';
+/**
+ * The committed screenshots (ui-tests/screenshots/) are rewritten only with
+ * VCE_UPDATE_SCREENSHOTS=1; otherwise they go to the test's output folder, so
+ * a test run leaves the work tree clean.
+ */
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+function screenshotPath(name: string): string {
+  return process.env.VCE_UPDATE_SCREENSHOTS ? path.join(SCREENSHOTS, name) : test.info().outputPath(name);
+}
 /** A real run goes through the sandbox and the review: allow it time. */
 const JOB_TIMEOUT = 90_000;
 /** Screenshots show the panel, not the toasts over it (the notifications are checked apart). */
@@ -19,7 +27,7 @@ const HIDE_TOASTS = '.Toastify { display: none !important; }';
 
 async function shoot(page: Page, name: string, full = false): Promise<void> {
   const target = full ? page : page.locator(PANEL);
-  await target.screenshot({ path: path.join(SCREENSHOTS, name), style: HIDE_TOASTS });
+  await target.screenshot({ path: screenshotPath(name), style: HIDE_TOASTS });
 }
 
 const HONEST = `"""Videos per region over all public data; only regions with at least 10 videos."""
@@ -145,7 +153,7 @@ test.describe('Data Clean Room', () => {
     await expect(dialog).toContainText('against all public data');
     await expect(dialog).toContainText('only aggregated results may leave');
     await expect(dialog).toContainText(await primaryEmail(page));
-    await dialog.screenshot({ path: path.join(SCREENSHOTS, 'jobs-confirm-light.png') });
+    await dialog.screenshot({ path: screenshotPath('jobs-confirm-light.png') });
     await dialog.getByRole('button', { name: 'Ok' }).click();
 
     // The detail opens and follows the job to approved, without a reload.
@@ -172,6 +180,8 @@ test.describe('Data Clean Room', () => {
     await expect(detail.locator('.jp-vce-Hashes li').first()).toHaveAttribute('data-matches', 'true');
     await shoot(page, 'jobs-approved-light.png');
     await shoot(page, 'jobs-approved-light-full.png', true);
+    await detail.locator('.jp-vce-Attestation').scrollIntoViewIfNeeded();
+    await shoot(page, 'jobs-verified-light.png');
 
     await page.theme.setDarkTheme();
     await shoot(page, 'jobs-approved-dark.png');
