@@ -122,11 +122,13 @@ describe('job model', () => {
     expect(runtimeSeconds(job({ startedAt: '2026-11-25T10:00:00Z' }), new Date('2026-11-25T10:01:00Z'))).toBe(60);
   });
 
-  it('names outputs only once they are reviewed', () => {
+  it('names outputs only for approved jobs (a rejected script chose names and sizes that could carry data)', () => {
     const outputs = [{ name: 'x.csv', bytes: 1, sha256: 'a'.repeat(64), kind: 'csv' }];
     expect(jobView(job(), { files: [], history: [], outputs, resultAvailable: false }, new Date()).outputs).toEqual([]);
     const verdict = { decision: 'approved' as const, findings: [], decided_by: 'automatic' as const, reviewer_reason: null, reviewed_at: '2026-11-25T10:00:00Z' };
-    expect(jobView(job({ verdict }), { files: [], history: [], outputs, resultAvailable: true }, new Date()).outputs).toEqual(outputs);
+    expect(jobView(job({ status: 'approved', verdict }), { files: [], history: [], outputs, resultAvailable: true }, new Date()).outputs).toEqual(outputs);
+    const rejected = { ...verdict, decision: 'rejected' as const };
+    expect(jobView(job({ status: 'rejected', verdict: rejected }), { files: [], history: [], outputs, resultAvailable: false }, new Date()).outputs).toEqual([]);
   });
 });
 
@@ -175,5 +177,15 @@ describe('result links', () => {
     expect(linkDigest(token)).not.toContain(token);
     expect(linkDigest(token)).toBe(linkDigest(token));
     expect(linkUrl('http://127.0.0.1:8910/', token)).toBe(`http://127.0.0.1:8910/v2/vce/results/${token}`);
+  });
+});
+
+describe('JobPaths.socketPath', () => {
+  it('stays beside the job when short, and moves to a private temporary folder when the data dir is deep', () => {
+    const { JobPaths, MAX_SOCKET_PATH } = require('../src/jobs/paths');
+    expect(new JobPaths('/tmp/d').socketPath('job_1')).toBe('/tmp/d/jobs/job_1/data.sock');
+    const deep = new JobPaths(`/tmp/${'x'.repeat(120)}`).socketPath('job_20261125120000abcdef0123');
+    expect(Buffer.byteLength(deep)).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    expect(deep).toMatch(/\/vce-[0-9a-f]{12}\/job_20261125120000abcdef0123\.sock$/);
   });
 });

@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** sun_path holds 108 bytes with its terminating NUL. */
+export const MAX_SOCKET_PATH = 107;
 
 /** Where the execution stage keeps things under the platform's data dir (docs/contracts.md § Layout on disk). */
 export class JobPaths {
@@ -41,8 +47,19 @@ export class JobPaths {
   stderrPath(jobId: string): string {
     return join(this.logsDir(jobId), 'stderr.txt');
   }
+  /**
+   * The job's data socket. A Unix socket path has at most 107 bytes (sun_path);
+   * under a deep data dir it goes to a private folder in the system's temporary
+   * directory instead (mode 0700, named after the data dir).
+   */
   socketPath(jobId: string): string {
-    return join(this.jobDir(jobId), 'data.sock');
+    const beside = join(this.jobDir(jobId), 'data.sock');
+    if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH) {
+      return beside;
+    }
+    const folder = join(tmpdir(), `vce-${createHash('sha256').update(this.dataDir).digest('hex').slice(0, 12)}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    return join(folder, `${jobId}.sock`);
   }
   archivePath(jobId: string): string {
     return join(this.releasesDir, `${jobId}.zip`);
