@@ -10,6 +10,7 @@ so it gets the events it missed).
 from __future__ import annotations
 
 from tornado.iostream import StreamClosedError
+from tornado.simple_httpclient import HTTPStreamClosedError
 from tornado.web import authenticated
 
 from .handlers import VCEHandler
@@ -54,5 +55,10 @@ class EventsHandler(VCEHandler):
             await self.platform.stream(EVENTS_PATH, relay, headers=headers)
         except (_BrowserGone, StreamClosedError):
             return
+        except HTTPStreamClosedError:
+            # Raising _BrowserGone in the callback closes the platform stream; tornado reports it this way.
+            if self._browser_gone:
+                return
+            raise
         if not self._browser_gone:
             self.finish()
