@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, reviewOutputs, type ReviewConfig, type Verdict } from '../src/review';
 import { readJson } from '../src/review/documents';
+import { DominanceCache } from '../src/review/magnitude';
 import { countColumns } from '../src/review/rules';
 import { jobTestData } from './jobs-helpers';
 
@@ -70,9 +71,9 @@ describe('the output review', () => {
     const verdict = await review({ 't.csv': 'region_code,count\nUS,120\nMX,3\nFR,0\n' });
     expect(verdict.decision).toBe('rejected');
     const small = verdict.findings.find(finding => finding.rule === 'small_count')!;
-    expect(small).toMatchObject({ severity: 'fail', file: 't.csv', location: 'column count: row 2' });
+    expect(small).toMatchObject({ severity: 'fail', file: 't.csv', location: 'column 2 (count): row 2' });
     expect(small.message).toMatch(/below 10/);
-    expect(verdict.findings.find(finding => finding.rule === 'zero_count')).toMatchObject({ severity: 'manual', location: 'column count: row 3' });
+    expect(verdict.findings.find(finding => finding.rule === 'zero_count')).toMatchObject({ severity: 'manual', location: 'column 2 (count): row 3' });
   });
 
   it('takes the threshold from the configuration', async () => {
@@ -86,12 +87,15 @@ describe('the output review', () => {
 
   it('finds the count column of a table of categories by its values when its name says nothing', async () => {
     expect(countColumns({ at: '', header: ['bucket', 'howmany'], rows: [['a', '4'], ['b', '30']] })).toEqual([1]);
-    expect(countColumns({ at: '', header: ['bucket', 'share', 'howmany'], rows: [['a', '0.5', '4']] })).toEqual([]);
+    // Every whole-number column counts, not only a lone one; shares, years and ranks do not.
+    expect(countColumns({ at: '', header: ['bucket', 'share', 'howmany'], rows: [['a', '0.5', '4']] })).toEqual([2]);
+    expect(countColumns({ at: '', header: ['region', 'year', 'rank', 'a', 'b'], rows: [['US', '2023', '1', '3', '4.0']] })).toEqual([3, 4]);
+    expect(countColumns({ at: '', header: ['bucket', 'share'], rows: [['a', '0.5']] })).toEqual([]);
   });
 
   it('refuses identifier columns', async () => {
     const verdict = await review({ 'users.csv': 'username,videos\nsomeone,40\n' });
-    expect(verdict.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'identifier_column', file: 'users.csv', location: 'column username' })]));
+    expect(verdict.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'identifier_column', file: 'users.csv', location: 'column 1 (username)' })]));
   });
 
   it('finds ids, usernames and display names of the data set anywhere, logs included', async () => {
@@ -218,3 +222,205 @@ describe('the output review', () => {
     expect(verdict.findings).toEqual([expect.objectContaining({ rule: 'file_type', file: 'broken.json', message: expect.stringMatching(/not valid JSON/) })]);
   });
 });
+
+const bioUser = one(data.db.prepare('SELECT id, username, display_name, bio_description FROM users WHERE length(bio_description) > 60 ORDER BY id LIMIT 1').all()) as {
+  id: number;
+  username: string;
+  display_name: string;
+  bio_description: string;
+};
+const videoId = String(video.id);
+const rot13 = (text: string) => text.replace(/[a-z]/gi, c => String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + 13) % 26) + (c <= 'Z' ? 65 : 97)));
+/** Review each file alone; the rules that fired for it. */
+async function eachAlone(files: Record<string, string>, options: { recordsRead?: number } = {}): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {};
+  for (const [name, content] of Object.entries(files)) {
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    const verdict = await review({ [name]: content }, options);
+    found[name] = verdict.findings.map(finding => `${finding.severity}:${finding.rule}`);
+  }
+  return found;
+}
+
+describe('the output review against disguised identifiers and leaks', () => {
+  it('finds ids written in other notations: scientific, separators, hex, split over cells or lines', async () => {
+    const groups = (separator: string) => BigInt(videoId).toLocaleString('en-US').replace(/,/g, separator);
+    const found = await eachAlone({
+      'sci.csv': `region,score\nAR,${Number(videoId).toExponential()}\n`,
+      'commas.csv': `region,score\nAR,"${groups(',')}"\n`,
+      'commas_unquoted.csv': `region,score\nAR,${groups(',')}\n`,
+      'spaces.txt': `value ${groups(' ')}\n`,
+      'underscores.txt': `value ${groups('_')}\n`,
+      'float.json': JSON.stringify({ score: `${videoId}.0` }),
+      'hex.txt': `value 0x${BigInt(videoId).toString(16)}\n`,
+      'bare_hex.txt': `value ${BigInt(videoId).toString(16)}\n`,
+      'split.csv': `region,a,b\nAR,${videoId.slice(0, 8)},${videoId.slice(8)}\n`,
+      'lines.txt': `part ${videoId.slice(0, 8)}\n${videoId.slice(8)} end\n`
+    });
+    for (const [name, rules] of Object.entries(found)) {
+      expect([name, rules]).toEqual([name, expect.arrayContaining(['fail:identifier_value'])]);
+    }
+    // Large numbers that are not ids, and ordinary small ones, pass.
+    expect(await eachAlone({ 'big.csv': 'region,views\nAR,1.5e15\nBD,"1,234,567"\n', 'plain.txt': 'rows: 3000 of 12 345 678\n' })).toEqual({ 'big.csv': [], 'plain.txt': [] });
+  });
+
+  it('normalises names before looking them up: zero-width characters, look-alike letters, compatibility forms, case', async () => {
+    const zeroWidth = [...bioUser.username].join('\u200b');
+    const cyrillic = bioUser.username.replace(/a/g, '\u0430').replace(/o/g, '\u043e').replace(/e/g, '\u0435').replace(/c/g, '\u0441');
+    expect(cyrillic).not.toBe(bioUser.username);
+    const fullWidth = [...bioUser.display_name].map(c => (c === ' ' ? c : String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join('');
+    const found = await eachAlone({
+      'zw.csv': `region,who\nAR,${zeroWidth}\n`,
+      'homoglyph.txt': `the user is ${cyrillic}\n`,
+      'fullwidth.json': JSON.stringify({ top: [fullWidth] }),
+      'upper.txt': `about ${bioUser.display_name.toUpperCase()} and friends\n`
+    });
+    for (const [name, rules] of Object.entries(found)) {
+      expect([name, rules.length > 0 && rules.every(rule => rule === 'fail:identifier_value')]).toEqual([name, true]);
+    }
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    expect((await review({ 'a.txt': 'Sofia and Arjun went to the market\n' })).decision).toBe('approved');
+  });
+
+  it('checks file and folder names as values and never shows an unsafe name', async () => {
+    const verdict = await review({ [`${bioUser.username}.txt`]: 'hello\n', [`${bioUser.display_name}/a.csv`]: 'region,videos\nAR,40\n', [`${videoId}.csv`]: 'region,videos\nAR,40\n', 'fine.csv': 'region,videos\nAR,40\n' });
+    expect(verdict.decision).toBe('rejected');
+    const named = verdict.findings.filter(finding => finding.location === 'file name');
+    expect(named.map(finding => finding.rule)).toEqual(['identifier_value', 'identifier_value', 'identifier_value']);
+    expect(named.map(finding => finding.file).every(file => /^output file \d+$/.test(file))).toBe(true);
+    const shown = JSON.stringify(verdict.findings);
+    for (const secret of [bioUser.username, bioUser.display_name, videoId]) {
+      expect(shown).not.toContain(secret);
+    }
+    expect(verdict.findings.some(finding => finding.file === 'fine.csv')).toBe(false);
+  });
+
+  it('checks decoded text (base64, hex, rot13, base64 wrapped over lines) for verbatim texts and identifiers', async () => {
+    const base64 = Buffer.from(video.video_description).toString('base64');
+    const found = await eachAlone({
+      'b64.txt': `${base64}\n`,
+      'hex.txt': `${Buffer.from(video.video_description).toString('hex')}\n`,
+      'rot13.txt': `${rot13(bioUser.bio_description)}\n`,
+      'rot13_user.csv': `region,code\nAR,${rot13(bioUser.username)}\n`,
+      'wrapped.txt': `${base64.match(/.{1,20}/g)!.join('\n')}\n`
+    });
+    expect(found).toEqual({
+      'b64.txt': ['fail:verbatim_text'],
+      'hex.txt': ['fail:verbatim_text'],
+      'rot13.txt': ['fail:verbatim_text'],
+      'rot13_user.csv': ['fail:encoded_identifier'],
+      'wrapped.txt': ['fail:verbatim_text']
+    });
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    expect((await review({ 'topics.txt': `${rot13('topic 1: football match goal team season win league cup final')}\n` })).decision).toBe('approved');
+  });
+
+  it('finds small counts in every whole-number column, floats written as 3.0, markdown tables, label: N lines and small JSON counters', async () => {
+    const found = await eachAlone({
+      'two.csv': 'region,videos_2023,videos_2024\nAR,1,20\nBD,30,2\nCL,20,20\n',
+      'float.csv': 'region,n\nAR,3.0\nBD,40.0\n',
+      'table.md': '# Counts\n\n| region | n |\n|---|---|\n| AR | 3 |\n| BD | 40 |\n',
+      'labels.txt': 'AR: 3 videos\nBD = 40\n',
+      'counter.json': '{"AR": 3, "BD": 40}'
+    });
+    expect(found).toEqual({
+      'two.csv': ['fail:small_count', 'fail:small_count'],
+      'float.csv': ['fail:small_count'],
+      'table.md': ['fail:small_count'],
+      'labels.txt': ['manual:small_count'],
+      'counter.json': ['manual:small_count']
+    });
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    const fine = await review({ 'table.md': '| region | year | n |\n|---|---|---|\n| AR | 2023 | 30 |\n| BD | 2024 | 40 |\n', 'labels.txt': 'videos read: 3000\nregions: 12\n' });
+    expect(fine.findings).toEqual([]);
+    const small = (await review({ 'table.md': '| region | n |\n|---|---|\n| AR | 3 |\n' })).findings.find(finding => finding.rule === 'small_count')!;
+    expect(small.location).toBe('table 1 (line 1), column 2 (n): row 1');
+  });
+
+  it('adds up rows and lines of all outputs against the records read', async () => {
+    const rows = data.db.prepare('SELECT region_code, like_count, view_count, create_time FROM videos ORDER BY id').raw().all() as unknown[][];
+    const part = (k: number) => `region,likes,views,t\n${rows.slice(k * 1000, k * 1000 + 1000).map(row => row.join(',')).join('\n')}\n`;
+    const verdict = await review({ 'part0.csv': part(0), 'part1.csv': part(1), 'part2.csv': part(2) }, { recordsRead: 3000 });
+    const dumps = verdict.findings.filter(finding => finding.rule === 'row_level_data');
+    expect(dumps).toEqual([expect.objectContaining({ severity: 'fail', file: '(all outputs)' })]);
+    expect(dumps[0].message).toMatch(/3,000 rows and lines for 3,000 records/);
+    // A log and a table together count too; per-file findings stay.
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    const mixed = await review({ 'part0.csv': part(0) }, { recordsRead: 1500, stdout: 'x\n'.repeat(800) });
+    expect(rules(mixed)).toEqual(expect.arrayContaining(['fail:row_level_data:part0.csv', 'fail:row_level_data:stdout.txt', 'fail:row_level_data:(all outputs)']));
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    const small = await review({ 'a.csv': 'region,videos\nAR,40\nBD,50\n', 'b.csv': 'region,videos\nCL,40\n' }, { recordsRead: 3000 });
+    expect(small.decision).toBe('approved');
+  });
+
+  it('never quotes headers, JSON keys or file names that are not safe to show', async () => {
+    const unsafeHeader = `count_${bioUser.username}`;
+    const verdict = await review({
+      'x.csv': `region,${unsafeHeader},max likes per day,"min ${bioUser.display_name}"\nAR,3,1,2\n`,
+      'y.json': JSON.stringify({ [`secret ${bioUser.display_name} text`]: { n: videoId } }),
+      'bad.csv': `a,b\n"${bioUser.username}"x,1\n`,
+      'bad.json': `{"${bioUser.username}": tru`,
+      [`notes ${bioUser.display_name}.md`]: 'fine\n'
+    });
+    const shown = JSON.stringify(verdict.findings);
+    for (const secret of [bioUser.username, bioUser.display_name, videoId, 'secret']) {
+      expect(shown).not.toContain(secret);
+    }
+    const x = verdict.findings.filter(finding => finding.file === 'x.csv');
+    expect(x.find(finding => finding.rule === 'small_count')!.location).toBe('column 2: row 1');
+    expect(x.filter(finding => finding.rule === 'extreme_values').map(finding => finding.location)).toEqual(['column 3 (max likes per day)', 'column 4']);
+    expect(verdict.findings.filter(finding => finding.file === 'y.json').map(finding => finding.location)).toEqual(
+      expect.arrayContaining(['<key 1> (key)', '<key 1>.n'])
+    );
+    expect(verdict.findings.filter(finding => finding.rule === 'file_type').map(finding => finding.file).sort()).toEqual(['bad.csv', 'bad.json']);
+    expect(verdict.findings.some(finding => /^output file \d+$/.test(finding.file))).toBe(true);
+  });
+
+  it('refuses files in hidden folders', async () => {
+    const verdict = await review({ '.x/a.csv': 'region,videos\nAR,40\n', 'ok/.y/b.csv': 'region,videos\nAR,40\n' });
+    expect(rules(verdict).sort()).toEqual(['fail:file_type:.x/a.csv', 'fail:file_type:ok/.y/b.csv']);
+  });
+
+  it('reads nothing of a job over the file-count or total-size limit', async () => {
+    const files = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`f${i}.csv`, `region,videos\nAR,${videoId}\n`]));
+    const many = await review(files, { config: { maxFiles: 3 } });
+    expect(many).toEqual({ decision: 'rejected', files: [], findings: [expect.objectContaining({ rule: 'output_limits', severity: 'fail' })] });
+    const large = await review(files, { config: { maxTotalBytes: 100 } });
+    expect(large).toEqual({ decision: 'rejected', files: [], findings: [expect.objectContaining({ rule: 'output_limits', severity: 'fail' })] });
+    expect(DEFAULT_REVIEW_CONFIG).toMatchObject({ maxFiles: 200, maxTotalBytes: 100 * 1024 * 1024 });
+  });
+
+  it('looks each group up once, through an index, and at most maxDominanceLookups groups a job', async () => {
+    const plan = (sql: string, ...values: unknown[]) => (data.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values) as { detail: string }[]).map(row => row.detail).join('; ');
+    const sql = DominanceCache.sql('like_count', ['region_code']);
+    expect(plan(sql.summary, 'US')).toMatch(/USING (COVERING )?INDEX videos_region_time/);
+    expect(plan(sql.top, 'US', 2)).toMatch(/USING (COVERING )?INDEX videos_region_time/);
+    const groups = data.db.prepare('SELECT region_code, count(*) AS n, sum(like_count) AS likes FROM videos GROUP BY region_code ORDER BY n DESC LIMIT 3').all() as {
+      region_code: string;
+      n: number;
+      likes: number;
+    }[];
+    const cache = new DominanceCache(data);
+    for (let i = 0; i < 4; i++) {
+      for (const group of groups) {
+        cache.contributions('like_count', ['region_code'], [group.region_code], 2, 500);
+      }
+    }
+    expect(cache.lookups).toBe(3);
+    const table = ['region_code,videos,sum_like_count', ...groups.map(group => `${group.region_code},${group.n},${group.likes}`)].join('\n');
+    const capped = await review({ 'likes.csv': `${table}\n` }, { config: { maxDominanceLookups: 1 } });
+    const unchecked = capped.findings.find(finding => /were not checked/.test(finding.message))!;
+    expect(unchecked).toMatchObject({ rule: 'dominance', severity: 'manual', location: 'column 3 (sum_like_count): row 2; row 3' });
+  });
+
+  it('lets the event loop run while it reads a large output', async () => {
+    const lines = Array.from({ length: 120_000 }, (_, i) => `w${(i * 7919) % 100003} x${i} some words here`).join('\n');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const verdict = await review({ 'big.txt': `${lines}\n` }, { recordsRead: 1_000_000 });
+    clearInterval(timer);
+    expect(verdict.decision).toBe('approved');
+    expect(ticks).toBeGreaterThan(3);
+  });
+});
+

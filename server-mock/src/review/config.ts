@@ -16,9 +16,27 @@ export interface ReviewConfig {
   minResidualDof: number;
   /** Largest output file (OpenSAFELY job-runner `LEVEL4_MAX_FILESIZE = 16*1024*1024`). */
   maxFileBytes: number;
+  /**
+   * Most output files in a job; over it nothing is read and the job is refused.
+   * A platform choice (no source sets one): far above what an analysis
+   * writes, low enough that walking and hashing them stays quick.
+   */
+  maxFiles: number;
+  /**
+   * Most bytes of all outputs and logs together; over it nothing is read and
+   * the job is refused. A platform choice: about six files at the 16 MiB
+   * per-file limit, so one review reads at most this much.
+   */
+  maxTotalBytes: number;
+  /**
+   * Most distinct groups whose contributions the dominance check looks up in
+   * the data per job; cells beyond go to a reviewer. A platform choice that
+   * bounds the queries one review makes.
+   */
+  maxDominanceLookups: number;
   /** Most rows in a table (OpenSAFELY job-runner `LEVEL4_MAX_CSV_ROWS = 5000`). */
   maxTableRows: number;
-  /** A table or log with at least this share of the records read, row for row, is a row-level dump. */
+  /** A table or log with at least this share of the records read, row for row, is a row-level dump; so are all outputs' rows and lines together. */
   rowDumpRatio: number;
   /** Text copied from the data set: this many consecutive words of one description, transcript, comment or bio. */
   verbatimWords: number;
@@ -36,6 +54,9 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   pRatio: 0.1,
   minResidualDof: 10,
   maxFileBytes: 16 * 1024 * 1024,
+  maxFiles: 200,
+  maxTotalBytes: 100 * 1024 * 1024,
+  maxDominanceLookups: 500,
   maxTableRows: 5000,
   rowDumpRatio: 0.5,
   verbatimWords: 8,

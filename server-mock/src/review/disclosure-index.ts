@@ -1,5 +1,5 @@
 import type { PublicData } from '../data/schema';
-import { normalName, shingleHashesOfWords, sortedHas, words } from './text';
+import { foldText, normalName, shingleHashesOfWords, sortedHas, words } from './text';
 
 /**
  * What the review looks for in outputs, built once per data set: every
@@ -15,8 +15,9 @@ export interface DisclosureIndex {
   data: PublicData;
   /** Video, user and comment ids. */
   ids: Float64Array;
+  /** Usernames, folded (text.ts foldText: NFKD, no format characters or accents, look-alikes as Latin, lower case). */
   usernames: Set<string>;
-  /** Display names, normalised. */
+  /** Display names, folded the same way, whitespace collapsed. */
   displayNames: Set<string>;
   /** Hashes of `SHINGLE_WORDS`-word runs of the data's texts. */
   shingles: Uint32Array;
@@ -79,7 +80,7 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
   };
   await eachRow(data, 'users', 'username, display_name, bio_description', row => {
     ids.push(row[0] as number);
-    usernames.add((row[1] as string).toLowerCase());
+    usernames.add(foldText(row[1] as string));
     displayNames.add(normalName(row[2] as string));
     addText(row[3]);
   });

@@ -1,22 +1,39 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsvStream } from 'csv-parse';
 
 /**
- * Output files as the rules read them: tables (CSV, JSON arrays of records),
- * and text values with where they were found. Pure functions over strings.
+ * Output files as the rules read them: tables (CSV, JSON arrays of records,
+ * JSON objects of name → count, markdown tables, `label: N` lines), and text
+ * values with where they were found.
+ *
+ * Locations never quote what the script wrote: columns are named by position,
+ * JSON keys by their place, and a header or key is added only when `Labels`
+ * says it is safe to show (review/labels.ts: short, plain characters, no
+ * identifier or text of the data set).
  */
 
+export interface Labels {
+  /** True when a script-controlled name (header, key, file name) may be shown in a finding. */
+  safe(text: string): boolean;
+}
+
+/** Names with plain characters only, at most 40 of them (no identifier check: for callers without an index). */
+export const PLAIN_LABEL = /^[A-Za-z0-9_ .-]{1,40}$/;
+export const plainLabels: Labels = { safe: text => PLAIN_LABEL.test(text) };
+
 export interface Table {
-  /** Where the table is inside the file ('' for a CSV; a JSON path otherwise). */
+  /** Where the table is inside the file ('' for a CSV; a JSON path, 'table 1 (line 3)' otherwise). Safe to show. */
   at: string;
   header: string[];
   rows: string[][];
-  /** A table the review inferred (a JSON object of name → count): its findings go to a reviewer, not a refusal. */
+  /** A table the review inferred (a JSON object of name → count, `label: N` lines): its findings go to a reviewer, not a refusal. */
   inferred?: boolean;
+  /** How findings name the rows, when not 'row N' (the lines of `label: N` lines). */
+  rowNames?: string[];
 }
 
 export interface TextValue {
   text: string;
-  /** 'line 3', 'column username, row 2', 'top[4]'. */
+  /** 'line 3', 'column 2 (username), row 2', 'top[4]'. Safe to show. */
   location: string;
   /** True when the value is a whole cell or JSON string (display names are matched whole there). */
   whole: boolean;
@@ -26,20 +43,58 @@ export interface Document {
   tables: Table[];
   /** Every value, re-iterable; a CSV's cells are made as they are read (no array of millions kept). */
   values: Iterable<TextValue>;
-  /** Lines of a text file or log (for row-dump checks), else 0. */
+  /** Non-blank lines of a text file or log (for row-dump checks), else 0. */
   lines: number;
-  /** Why the file could not be read as its type says, or null. */
+  /** Why the file could not be read as its type says, or null. Never quotes the content. */
   unreadable: string | null;
 }
 
-export function readCsv(content: string): Document {
+/** A column as findings name it: by position, and by its header only when that is safe to show. */
+export function columnLabel(header: string[], column: number, labels: Labels): string {
+  const name = header[column];
+  return name !== undefined && labels.safe(name) ? `column ${column + 1} (${name})` : `column ${column + 1}`;
+}
+
+const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/** Bytes handed to the CSV parser at a time; the event loop runs between them. */
+const CSV_CHUNK_BYTES = 1 << 20;
+
+/** A CSV, parsed a chunk at a time so a large file does not hold the event loop. */
+export async function readCsv(content: string | Buffer, labels: Labels = plainLabels): Promise<Document> {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   let records: string[][];
   try {
-    records = parseCsv(content, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+    records = await new Promise<string[][]>((resolve, reject) => {
+      const parser = parseCsvStream({ relax_column_count: true, skip_empty_lines: true, bom: true });
+      const read: string[][] = [];
+      parser.on('readable', () => {
+        let record: string[] | null;
+        while ((record = parser.read() as string[] | null) !== null) {
+          read.push(record);
+        }
+      });
+      parser.on('error', reject);
+      parser.on('end', () => resolve(read));
+      void (async () => {
+        for (let start = 0; start < bytes.length; start += CSV_CHUNK_BYTES) {
+          if (parser.destroyed) {
+            return;
+          }
+          parser.write(bytes.subarray(start, start + CSV_CHUNK_BYTES));
+          await yieldToEventLoop();
+        }
+        parser.end();
+      })();
+    });
   } catch (error) {
-    return { tables: [], values: [], lines: 0, unreadable: `it is not valid CSV (${(error as Error).message.split('\n')[0]})` };
+    // csv-parse's messages can quote the offending field: only its code and line are shown.
+    const { code, lines } = error as { code?: string; lines?: number };
+    const what = [typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : null, typeof lines === 'number' ? `line ${lines}` : null].filter(Boolean).join(', ');
+    return { tables: [], values: [], lines: 0, unreadable: `it is not valid CSV${what ? ` (${what})` : ''}` };
   }
   const [header = [], ...rows] = records;
+  const columns = header.map((name, column) => columnLabel(header, column, labels));
   const values: Iterable<TextValue> = {
     *[Symbol.iterator]() {
       for (let column = 0; column < header.length; column++) {
@@ -48,7 +103,7 @@ export function readCsv(content: string): Document {
       for (let row = 0; row < rows.length; row++) {
         const cells = rows[row];
         for (let column = 0; column < cells.length; column++) {
-          yield new CellValue(cells[column], header, row, column);
+          yield new CellValue(cells[column], columns, row, column);
         }
       }
     }
@@ -61,24 +116,68 @@ class CellValue implements TextValue {
   readonly whole = true;
   constructor(
     readonly text: string,
-    private readonly header: string[],
+    private readonly columns: string[],
     private readonly row: number,
     private readonly column: number
   ) {}
   get location(): string {
-    return `column ${this.header[this.column] ?? this.column + 1}, row ${this.row + 1}`;
+    return `${this.columns[this.column] ?? `column ${this.column + 1}`}, row ${this.row + 1}`;
   }
 }
+
+/** A markdown table row: `| a | b |` (outer pipes optional on one side, not both). */
+const MARKDOWN_ROW = /^\s*\|.*\|\s*$/;
+const MARKDOWN_RULE = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+function markdownCells(line: string): string[] {
+  const cells = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
+  return cells.map(cell => cell.trim());
+}
+
+/** `label: 12`, `label = 12`, `label: 12 videos`: a count after a label. */
+const LABELLED_COUNT = /^\s*[-*]?\s*([^:=|]{1,80}?)\s*[:=]\s*(\d+(?:\.0+)?)(?:\s+[\p{L}_][\p{L}_ ]{0,30})?\s*$/u;
 
 export function readText(content: string): Document {
   const lines = content.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') {
     lines.pop();
   }
+  const tables: Table[] = [];
+  // Markdown tables: a header row, a rule row (| --- |), then rows.
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!lines[i].includes('|') || !MARKDOWN_ROW.test(lines[i]) || !MARKDOWN_RULE.test(lines[i + 1])) {
+      continue;
+    }
+    const header = markdownCells(lines[i]);
+    const rows: string[][] = [];
+    let next = i + 2;
+    for (; next < lines.length && MARKDOWN_ROW.test(lines[next]); next++) {
+      rows.push(markdownCells(lines[next]));
+    }
+    tables.push({ at: `table ${tables.length + 1} (line ${i + 1})`, header, rows });
+    i = next - 1;
+  }
+  // `label: N` lines: a key/count table the review infers, as for JSON objects of counts.
+  const labelled: string[][] = [];
+  const labelledLines: number[] = [];
+  lines.forEach((line, index) => {
+    const match = line.length <= 200 && (line.includes(':') || line.includes('=')) ? LABELLED_COUNT.exec(line) : null;
+    if (match) {
+      labelled.push([match[1], match[2]]);
+      labelledLines.push(index + 1);
+    }
+  });
+  if (labelled.length) {
+    tables.push({ at: `"label: number" lines`, header: ['label', 'count'], rows: labelled, inferred: true, rowNames: labelledLines.map(line => `line ${line}`) });
+  }
   return {
-    tables: [],
+    tables,
     values: lines.map((text, index) => ({ text, location: `line ${index + 1}`, whole: false })),
-    lines: lines.length,
+    lines: lines.reduce((count, line) => (line.trim() ? count + 1 : count), 0),
     unreadable: null
   };
 }
@@ -93,17 +192,28 @@ function scalarText(value: unknown): string | null {
   return null;
 }
 
-/** A JSON array of objects is a table; every scalar anywhere is a value to scan. */
-export function readJson(content: string): Document {
+/**
+ * A JSON array of objects is a table; an object of name → integer with two or
+ * more entries is an inferred one (a Counter dumped as JSON); every scalar
+ * anywhere, keys included, is a value to scan. Paths name keys only when they
+ * are safe to show, else by position (`<key 2>`).
+ */
+export function readJson(content: string, labels: Labels = plainLabels): Document {
   let parsed: unknown;
   try {
     // Big integers must keep every digit: ids have 16.
     parsed = JSON.parse(content.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
   } catch (error) {
-    return { tables: [], values: [], lines: 0, unreadable: `it is not valid JSON (${(error as Error).message})` };
+    // V8's message quotes the text around the error: only its position is shown.
+    const position = /position (\d+)/.exec((error as Error).message);
+    return { tables: [], values: [], lines: 0, unreadable: `it is not valid JSON${position ? ` (at character ${position[1]})` : ''}` };
   }
   const tables: Table[] = [];
   const values: TextValue[] = [];
+  const keyPath = (path: string, key: string, position: number) => {
+    const shown = labels.safe(key) && !/[.[\]<>]/.test(key) ? key : `<key ${position + 1}>`;
+    return path ? `${path}.${shown}` : shown;
+  };
   const walk = (value: unknown, path: string) => {
     const text = scalarText(value);
     if (text !== null) {
@@ -124,14 +234,15 @@ export function readJson(content: string): Document {
     }
     if (value && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, unknown>);
-      // An object of name → number is a one-column table (a Counter dumped as JSON).
-      if (entries.length >= 3 && entries.every(([, item]) => Number.isInteger(item))) {
+      // An object of name → integer is a key/count table (a Counter dumped as JSON).
+      if (entries.length >= 2 && entries.every(([, item]) => Number.isInteger(item))) {
         tables.push({ at: path || '(top level)', header: ['key', 'count'], rows: entries.map(([key, item]) => [key, String(item)]), inferred: true });
       }
-      for (const [key, item] of entries) {
-        values.push({ text: key, location: `${path ? `${path}.` : ''}${key} (key)`, whole: true });
-        walk(item, path ? `${path}.${key}` : key);
-      }
+      entries.forEach(([key, item], position) => {
+        const at = keyPath(path, key, position);
+        values.push({ text: key, location: `${at} (key)`, whole: true });
+        walk(item, at);
+      });
     }
   };
   walk(parsed, '');

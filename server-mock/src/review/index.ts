@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
-import { readCsv, readJson, readText, type Document } from './documents';
-import { magnitudeFindings } from './magnitude';
-import { contentFindings, type Finding } from './rules';
+import { readCsv, readJson, readText, type Document, type Labels } from './documents';
+import { DominanceCache, magnitudeFindings } from './magnitude';
+import { contentFindings, documentRows, fileLabel, fileNameFindings, Pacer, reviewLabels, type Finding } from './rules';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
@@ -45,24 +45,39 @@ interface Entry {
   name: string;
   path: string;
   regular: boolean;
+  bytes: number;
 }
 
-/** Everything under the output folder, without following links. */
-function walk(dir: string, prefix = ''): Entry[] {
+/**
+ * Everything under the output folder, without following links; stops once
+ * it has more than `limit` entries (the review then reads none of them).
+ */
+function walk(dir: string, limit: number, prefix = '', found: Entry[] = []): Entry[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return [];
+    return found;
   }
-  return entries.flatMap(entry => {
+  for (const entry of entries) {
+    if (found.length > limit) {
+      break;
+    }
     const name = prefix ? `${prefix}/${entry.name}` : entry.name;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      return walk(path, name);
+      walk(path, limit, name, found);
+      continue;
     }
-    return [{ name, path, regular: entry.isFile() && lstatSync(path).isFile() }];
-  });
+    let stats: Stats | null = null;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      stats = null;
+    }
+    found.push({ name, path, regular: entry.isFile() && !!stats?.isFile(), bytes: stats?.isFile() ? stats.size : 0 });
+  }
+  return found;
 }
 
 function kindOf(name: string): string {
@@ -70,12 +85,12 @@ function kindOf(name: string): string {
   return extension ? extension.slice(1) : 'none';
 }
 
-function readDocument(extension: string, content: string): Document {
+async function readDocument(extension: string, bytes: Buffer, content: string, labels: Labels): Promise<Document> {
   if (extension === '.csv') {
-    return readCsv(content);
+    return readCsv(bytes, labels);
   }
   if (extension === '.json') {
-    return readJson(content);
+    return readJson(content, labels);
   }
   return readText(content);
 }
@@ -88,99 +103,163 @@ function asText(bytes: Buffer): string | null {
   return text.includes('\ufffd') && !bytes.toString('latin1').includes('\ufffd') ? null : text;
 }
 
-function reviewFile(entry: Entry, input: ReviewInput, isLog: boolean): { file: ReviewedFile | null; findings: Finding[] } {
+const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
+
+interface ReviewState {
+  input: ReviewInput;
+  labels: Labels;
+  pacer: Pacer;
+  dominance: DominanceCache;
+}
+
+interface FileReview {
+  file: ReviewedFile | null;
+  findings: Finding[];
+  /** Table rows or lines the file holds, for the row-dump check across files. */
+  rows: number;
+}
+
+/** `shown` is how findings name the file: its name when safe to show, else "output file N". */
+async function reviewFile(entry: Entry, shown: string, state: ReviewState, isLog: boolean): Promise<FileReview> {
+  const { input, labels } = state;
   const { config } = input;
   const name = entry.name;
   if (!entry.regular) {
     return {
       file: null,
-      findings: [{ rule: 'file_type', severity: 'fail', file: name, location: null, message: `${name} is not a regular file (a link, socket or device). Only files the script wrote can be released.` }]
+      findings: [{ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is not a regular file (a link, socket or device). Only files the script wrote can be released.` }],
+      rows: 0
     };
   }
   const bytes = readFileSync(entry.path);
   const file: ReviewedFile = { name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), kind: isLog ? 'log' : kindOf(name) };
   const findings: Finding[] = [];
+  const done = () => ({ file, findings, rows: 0 });
   const extension = extname(name).toLowerCase();
-  const base = name.split('/').pop() ?? name;
-  if (!isLog && base.startsWith('.')) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: name, location: null, message: `${name} is a hidden file; hidden files are not released. Give it a visible name or leave it out.` });
-    return { file, findings };
+  if (!isLog) {
+    findings.push(...fileNameFindings(shown, name, input.index, config));
+  }
+  // Every part of the path: .cache/a.csv is as hidden as .a.csv.
+  if (!isLog && name.split('/').some(part => part.startsWith('.'))) {
+    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is a hidden file or in a hidden folder; hidden files are not released. Give it a visible name or leave it out.` });
+    return done();
   }
   if (!isLog && !config.checkedTypes.includes(extension) && !config.manualTypes.includes(extension)) {
+    const type = !extension ? 'files without an extension' : labels.safe(extension) ? `"${extension}" files` : 'files of its type';
     findings.push({
       rule: 'file_type',
       severity: 'fail',
-      file: name,
+      file: shown,
       location: null,
-      message: `${name}: ${extension ? `"${extension}" files` : 'files without an extension'} cannot be released. Allowed: ${[...config.checkedTypes, ...config.manualTypes].join(' ')}.`
+      message: `${shown}: ${type} cannot be released. Allowed: ${[...config.checkedTypes, ...config.manualTypes].join(' ')}.`
     });
-    return { file, findings };
+    return done();
   }
   if (bytes.length > config.maxFileBytes) {
     findings.push({
       rule: 'file_size',
       severity: 'fail',
-      file: name,
+      file: shown,
       location: null,
-      message: `${name} is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; outputs may be at most ${(config.maxFileBytes / 1024 / 1024).toFixed(0)} MiB. Aggregate further.`
+      message: `${shown} is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; outputs may be at most ${(config.maxFileBytes / 1024 / 1024).toFixed(0)} MiB. Aggregate further.`
     });
-    return { file, findings };
+    return done();
   }
   if (!isLog && config.manualTypes.includes(extension)) {
-    findings.push({ rule: 'figure', severity: 'manual', file: name, location: null, message: `${name}: figures and HTML cannot be checked automatically; a reviewer looks at it before release.` });
-    return { file, findings };
+    findings.push({ rule: 'figure', severity: 'manual', file: shown, location: null, message: `${shown}: figures and HTML cannot be checked automatically; a reviewer looks at it before release.` });
+    return done();
   }
   const text = asText(bytes);
   if (text === null) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: name, location: null, message: `${name} is not text (binary content in a ${extension || 'log'} file). Write results as CSV, JSON or text.` });
-    return { file, findings };
+    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is not text (binary content in a ${isLog ? 'log' : 'text'} file). Write results as CSV, JSON or text.` });
+    return done();
   }
-  const document = readDocument(isLog ? '.txt' : extension, text);
+  const document = await readDocument(isLog ? '.txt' : extension, bytes, text, labels);
   if (document.unreadable) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: name, location: null, message: `${name} cannot be checked: ${document.unreadable}. Fix the file's format.` });
-    return { file, findings };
+    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} cannot be checked: ${document.unreadable}. Fix the file's format.` });
+    return done();
   }
-  findings.push(...contentFindings(name, document, input.recordsRead, input.index, config, isLog));
+  findings.push(...(await contentFindings(shown, document, isLog, { recordsRead: input.recordsRead, index: input.index, config, labels, pacer: state.pacer })));
   // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
   for (const table of document.tables.filter(table => table.rows.length <= config.maxTableRows)) {
-    findings.push(...magnitudeFindings(name, table, input.index.data, config));
+    findings.push(...magnitudeFindings(shown, table, state.dominance, config, labels));
   }
-  return { file, findings };
+  return { file, findings, rows: documentRows(document) };
+}
+
+function rejectedUnread(message: string): Verdict {
+  return { decision: 'rejected', findings: [{ rule: 'output_limits', severity: 'fail', file: '(all outputs)', location: null, message }], files: [] };
 }
 
 export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
+  const { config } = input;
   const files: ReviewedFile[] = [];
   const findings: Finding[] = [];
-  for (const entry of walk(input.outputDir).sort((a, b) => a.name.localeCompare(b.name))) {
+  const state: ReviewState = { input, labels: reviewLabels(input.index, config), pacer: new Pacer(), dominance: new DominanceCache(input.index.data) };
+  // Limits first: nothing is read of a job over them.
+  const entries = walk(input.outputDir, config.maxFiles).sort((a, b) => a.name.localeCompare(b.name));
+  if (entries.length > config.maxFiles) {
+    return rejectedUnread(`The job wrote more than ${config.maxFiles.toLocaleString('en-US')} output files; none was read. Write fewer, aggregated files.`);
+  }
+  const logs = input.logs.flatMap(log => {
+    try {
+      const stats = lstatSync(log.path);
+      return [{ ...log, regular: stats.isFile(), bytes: stats.isFile() ? stats.size : 0 }];
+    } catch {
+      return [];
+    }
+  });
+  const totalBytes = [...entries, ...logs].reduce((sum, entry) => sum + entry.bytes, 0);
+  if (totalBytes > config.maxTotalBytes) {
+    return rejectedUnread(
+      `The outputs and logs make ${(totalBytes / 1024 / 1024).toFixed(1)} MiB together; at most ${(config.maxTotalBytes / 1024 / 1024).toFixed(0)} MiB are reviewed, so none was read. Aggregate further.`
+    );
+  }
+  let rows = 0;
+  let rowFiles = 0;
+  const count = (reviewed: FileReview) => {
+    rows += reviewed.rows;
+    rowFiles += reviewed.rows > 0 ? 1 : 0;
+  };
+  for (const [position, entry] of entries.entries()) {
+    const shown = fileLabel(entry.name, position + 1, state.labels);
     if (entry.name.startsWith(LOGS_FOLDER)) {
       findings.push({
         rule: 'file_type',
         severity: 'fail',
-        file: entry.name,
+        file: shown,
         location: null,
-        message: `output/${entry.name}: the folder "${LOGS_FOLDER}" of the results holds what the script printed; write your file under another name.`
+        message: `${shown}: the folder "${LOGS_FOLDER}" of the results holds what the script printed; write your file under another name.`
       });
       continue;
     }
-    const reviewed = reviewFile(entry, input, false);
+    const reviewed = await reviewFile(entry, shown, state, false);
     if (reviewed.file) {
       files.push(reviewed.file);
     }
     findings.push(...reviewed.findings);
+    count(reviewed);
+    await yieldToEventLoop();
   }
-  for (const log of input.logs) {
-    let regular = false;
-    try {
-      regular = lstatSync(log.path).isFile();
-    } catch {
-      continue;
-    }
-    const reviewed = reviewFile({ name: log.name, path: log.path, regular }, input, true);
+  for (const log of logs) {
+    const reviewed = await reviewFile({ name: log.name, path: log.path, regular: log.regular, bytes: log.bytes }, log.name, state, true);
     findings.push(...reviewed.findings);
+    count(reviewed);
     // What the script printed is an output too: released with the results once reviewed.
     if (reviewed.file && reviewed.file.bytes > 0) {
       files.push({ ...reviewed.file, name: `${LOGS_FOLDER}${log.name}` });
     }
+    await yieldToEventLoop();
+  }
+  // A dump split over several files is a dump: rows and lines of all outputs against the records read.
+  if (rowFiles > 1 && input.recordsRead >= config.threshold && rows >= config.rowDumpRatio * input.recordsRead) {
+    findings.push({
+      rule: 'row_level_data',
+      severity: 'fail',
+      file: '(all outputs)',
+      location: null,
+      message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
+    });
   }
   const decision = findings.some(finding => finding.severity === 'fail') ? 'rejected' : findings.length ? 'manual_review' : 'approved';
   return { decision, findings, files };

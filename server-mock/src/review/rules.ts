@@ -1,13 +1,15 @@
 import type { ReviewConfig } from './config';
-import { ID_PATTERN, type DisclosureIndex } from './disclosure-index';
-import type { Document, Table, TextValue } from './documents';
-import { normalName, SHINGLE_WORDS, shingleHashes, words } from './text';
+import type { DisclosureIndex } from './disclosure-index';
+import { columnLabel, PLAIN_LABEL, type Document, type Labels, type Table, type TextValue } from './documents';
+import { foldText, normalName, rot13, SHINGLE_WORDS, shingleHashes, words } from './text';
 
 /**
- * The review's rules: pure functions from a read output to findings. Each
- * finding names the rule, the file and where (column, row, line), and says in
- * plain words what is wrong and what to do. Values are never quoted: the
- * verdict is shown outside the clean room.
+ * The review's rules: from a read output to findings. Each finding names the
+ * rule, the file and where (column, row, line), and says in plain words what
+ * is wrong and what to do. Nothing the script wrote is quoted: not values,
+ * not headers, keys or file names unless `Labels` finds them safe to show
+ * (the verdict is shown outside the clean room). `file` is the file as it
+ * may be shown: its name when safe, else "output file N".
  */
 export interface Finding {
   rule: string;
@@ -19,13 +21,35 @@ export interface Finding {
 
 const MAX_LOCATIONS = 3;
 
-function places(locations: string[]): string {
+export function places(locations: string[]): string {
   const shown = locations.slice(0, MAX_LOCATIONS).join('; ');
   return locations.length > MAX_LOCATIONS ? `${shown}; and ${locations.length - MAX_LOCATIONS} more` : shown;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
+const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/** Lets the event loop run every `every` values scanned (one per review, shared by its files). */
+export class Pacer {
+  private count = 0;
+  constructor(private readonly every = 20_000) {}
+  /** Counts `values` scanned; true when it is time to `pause()`. */
+  due(values = 1): boolean {
+    this.count += values;
+    return this.count >= this.every;
+  }
+  async pause(): Promise<void> {
+    this.count = 0;
+    await yieldToEventLoop();
+  }
+  async tick(values = 1): Promise<void> {
+    if (this.due(values)) {
+      await this.pause();
+    }
+  }
 }
 
 // --- identifiers ----------------------------------------------------------------------------
@@ -71,27 +95,144 @@ export function columnKey(name: string): string {
     .replace(/^_|_$/g, '');
 }
 
-export function identifierColumns(file: string, table: Table): Finding[] {
-  return table.header
-    .filter(name => IDENTIFIER_COLUMNS.has(columnKey(name)))
-    .map(name => ({
-      rule: 'identifier_column',
-      severity: 'fail' as const,
-      file,
-      location: `${table.at ? `${table.at}, ` : ''}column ${name}`,
-      message: `${file} has a column "${name}" that identifies people or single records (ids, usernames, display names, verbatim texts). Aggregate over it instead (counts, means by a category) and leave the column out.`
-    }));
+function tablePlace(table: Table): string {
+  return table.at ? `${table.at}, ` : '';
 }
 
-const ID_IN_TEXT = /(?<!\d)\d{15,19}(?!\d)/g;
+export function identifierColumns(file: string, table: Table, labels: Labels): Finding[] {
+  return table.header.flatMap((name, column) => {
+    if (!IDENTIFIER_COLUMNS.has(columnKey(foldText(name)))) {
+      return [];
+    }
+    const label = columnLabel(table.header, column, labels);
+    return [
+      {
+        rule: 'identifier_column',
+        severity: 'fail' as const,
+        file,
+        location: `${tablePlace(table)}${label}`,
+        message: `${file}: ${tablePlace(table)}${label} identifies people or single records (ids, usernames, display names, verbatim texts). Aggregate over it instead (counts, means by a category) and leave the column out.`
+      }
+    ];
+  });
+}
+
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){5,}\b/g;
+/** A line that is all base64: wrapped base64 (76 characters a line) is joined across such lines. */
+const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
 /** In running text a bare word is a username only when it looks like one (a digit, _ or .) or follows @. */
 const DISTINCTIVE_USERNAME = /[\d_.]/;
 const NAME_WORDS = /[\p{L}\p{N}']+/gu;
 
-/** What an encoded token decodes to, when it is printable text; else null. */
+// Numbers in any notation. Every integral value of 1e14 or more is looked up as an id.
+const ID_MIN = 1e14;
+/** Digits in groups: 7,100,000,000,046,266 / 7 100 000 000 046 266 / 7_100… / 71000000-00046266 / 7100000000046266.0 */
+const DIGIT_GROUPS = /\d+(?:[ ,_'.\u00a0\u2009\u202f-]\d+)*/g;
+const SCIENTIFIC = /(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d{1,3}/g;
+const PREFIXED = /0[xX][0-9a-fA-F]{1,20}|0[oO][0-7]{1,30}|0[bB][01]{1,70}/g;
+/** Hex without a prefix: 12 to 16 hex digits with at least one letter (an id in hex has 14). */
+const BARE_HEX = /\b[0-9a-fA-F]{12,16}\b/g;
+const MAX_ID_DIGITS = 19;
+const MIN_ID_DIGITS = 15;
+
+/**
+ * Whether a text holds an id of the data set written as a number: plain, with
+ * separators between digit groups (any run of groups whose digits make 15 to
+ * 19), in scientific notation, in hex, octal or binary.
+ */
+export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
+  for (const match of text.match(DIGIT_GROUPS) ?? []) {
+    const groups = match.split(/\D/);
+    if (groups.length === 1) {
+      if (digitRunHasId(match, index)) {
+        return true;
+      }
+      continue;
+    }
+    for (let start = 0; start < groups.length; start++) {
+      let digits = '';
+      for (let end = start; end < groups.length && digits.length + groups[end].length <= MAX_ID_DIGITS; end++) {
+        digits += groups[end];
+        if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+          return true;
+        }
+      }
+      if (groups[start].length > MAX_ID_DIGITS && digitRunHasId(groups[start], index)) {
+        return true;
+      }
+    }
+  }
+  if (/\d[eE][-+]?\d/.test(text)) {
+    for (const match of text.match(SCIENTIFIC) ?? []) {
+      const value = Math.abs(Number(match));
+      if (value >= ID_MIN && Number.isInteger(value) && index.hasId(value)) {
+        return true;
+      }
+    }
+  }
+  if (/0[xXoObB]/.test(text)) {
+    for (const match of text.match(PREFIXED) ?? []) {
+      if (bigIdOf(BigInt(match), index)) {
+        return true;
+      }
+    }
+  }
+  if (/[0-9a-fA-F]{12}/.test(text)) {
+    for (const match of text.match(BARE_HEX) ?? []) {
+      if (/[a-fA-F]/.test(match) && /\d/.test(match) && bigIdOf(BigInt(`0x${match}`), index)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function bigIdOf(value: bigint, index: DisclosureIndex): boolean {
+  return value >= BigInt(ID_MIN) && value < 1n << 64n && index.hasId(Number(value));
+}
+
+/** A run of digits: it is an id when 15 to 19 long; longer runs are searched for one inside. */
+function digitRunHasId(digits: string, index: DisclosureIndex): boolean {
+  if (digits.length < MIN_ID_DIGITS) {
+    return false;
+  }
+  if (digits.length <= MAX_ID_DIGITS) {
+    return index.hasId(Number(digits));
+  }
+  for (let start = 0; start + MIN_ID_DIGITS <= digits.length; start++) {
+    for (let length = MIN_ID_DIGITS; length <= MAX_ID_DIGITS && start + length <= digits.length; length++) {
+      if (index.hasId(Number(digits.slice(start, start + length)))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Ids split over neighbouring cells of a row: every run of adjacent all-digit cells is joined. */
+export function rowHasSplitId(cells: string[], index: DisclosureIndex): boolean {
+  for (let start = 0; start + 1 < cells.length; start++) {
+    let digits = cells[start].trim();
+    if (!/^\d+$/.test(digits)) {
+      continue;
+    }
+    for (let end = start + 1; end < cells.length; end++) {
+      const cell = cells[end].trim();
+      if (!/^\d+$/.test(cell) || digits.length + cell.length > MAX_ID_DIGITS) {
+        break;
+      }
+      digits += cell;
+      if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** What an encoded token decodes to, when it is text; else nothing. */
 function decoded(token: string): string[] {
   const found: string[] = [];
   const attempts: Buffer[] = [];
@@ -101,7 +242,7 @@ function decoded(token: string): string[] {
   attempts.push(Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
   for (const bytes of attempts) {
     const text = bytes.toString('utf8');
-    if (text.length >= 4 && /^[\x20-\x7e]+$/.test(text)) {
+    if (text.length >= 4 && !text.includes('\ufffd') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) {
       found.push(text);
     }
   }
@@ -110,124 +251,314 @@ function decoded(token: string): string[] {
 
 type IdentifierKind = 'id' | 'username' | 'display name' | 'encoded identifier';
 
-/** The identifiers of the data set in one value, by kind. */
-export function identifiersIn(value: TextValue, index: DisclosureIndex): IdentifierKind[] {
-  const kinds = new Set<IdentifierKind>();
-  const isIdentifier = (text: string): IdentifierKind | null => {
-    const trimmed = text.trim();
-    if (ID_PATTERN.test(trimmed) && index.hasId(Number(trimmed))) {
-      return 'id';
+/** First words of the data's display names: a run of words is only looked up when it starts with one. */
+const firstWordsOf = new WeakMap<DisclosureIndex, Set<string>>();
+function displayNameFirstWords(index: DisclosureIndex): Set<string> {
+  let first = firstWordsOf.get(index);
+  if (!first) {
+    first = new Set();
+    for (const name of index.displayNames) {
+      first.add(name.split(' ')[0]);
     }
-    const lower = trimmed.toLowerCase().replace(/^@/, '');
-    if (lower.length >= 5 && index.usernames.has(lower)) {
-      return 'username';
-    }
-    return null;
-  };
-  for (const match of value.text.match(ID_IN_TEXT) ?? []) {
-    if (index.hasId(Number(match))) {
-      kinds.add('id');
+    firstWordsOf.set(index, first);
+  }
+  return first;
+}
+
+/**
+ * A username inside a longer token, between its separators (`count_ana.b_12`
+ * holds `ana.b_12`): every run of parts from one `.`/`_` to another. Only
+ * runs that look like usernames (a digit, _ or .) count.
+ */
+function hasUsernameInside(token: string, index: DisclosureIndex): boolean {
+  const starts = [0];
+  const ends: number[] = [];
+  for (let i = 0; i < token.length; i++) {
+    if (token[i] === '.' || token[i] === '_') {
+      ends.push(i);
+      starts.push(i + 1);
     }
   }
-  for (const match of value.text.matchAll(NAME_TOKEN)) {
-    const clean = match[0].replace(/^[._]+|[._]+$/g, '').toLowerCase();
-    const mentioned = match.index! > 0 && value.text[match.index! - 1] === '@';
-    if (clean.length >= 5 && index.usernames.has(clean) && (value.whole || mentioned || DISTINCTIVE_USERNAME.test(clean))) {
-      kinds.add('username');
-    }
+  if (!ends.length || starts.length > 12) {
+    return false;
   }
-  if (value.whole) {
-    const name = normalName(value.text);
-    if (name.length >= 3 && index.displayNames.has(name)) {
-      kinds.add('display name');
-    }
-  } else {
-    // In running text only names of two or three words count: single first names are ordinary words.
-    const list = value.text.match(NAME_WORDS) ?? [];
-    for (let i = 0; i + 1 < list.length; i++) {
-      for (const size of [2, 3]) {
-        if (i + size <= list.length && index.displayNames.has(normalName(list.slice(i, i + size).join(' ')))) {
-          kinds.add('display name');
+  ends.push(token.length);
+  for (const start of starts) {
+    for (const end of ends) {
+      if (end - start >= 5 && (start > 0 || end < token.length)) {
+        const part = token.slice(start, end);
+        if (DISTINCTIVE_USERNAME.test(part) && index.usernames.has(part)) {
+          return true;
         }
       }
     }
   }
-  for (const token of [...(value.text.match(BASE64_TOKEN) ?? []), ...(value.text.match(HEX_TOKEN) ?? [])]) {
-    if (decoded(token).some(text => isIdentifier(text) !== null || [...(text.match(ID_IN_TEXT) ?? [])].some(id => index.hasId(Number(id))))) {
-      kinds.add('encoded identifier');
+  return false;
+}
+
+/** Ids, usernames and display names of the data set in a text, as written (no decoding). */
+function plainIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+  if (hasIdNumber(text, index)) {
+    kinds.add('id');
+  }
+  nameIdentifiers(text, whole, index, kinds);
+}
+
+/** Usernames and display names of the data set in a text. */
+function nameIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+  const folded = foldText(text);
+  if (whole) {
+    const bare = folded.trim().replace(/^@/, '');
+    if (bare.length >= 5 && index.usernames.has(bare)) {
+      kinds.add('username');
     }
   }
-  return [...kinds];
+  for (const match of folded.matchAll(NAME_TOKEN)) {
+    if (match[0].length < 5) {
+      continue;
+    }
+    const clean = match[0].replace(/^[._]+|[._]+$/g, '');
+    if (clean.length >= 5 && index.usernames.has(clean)) {
+      const mentioned = match.index! > 0 && folded[match.index! - 1] === '@';
+      if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
+        kinds.add('username');
+      }
+    } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
+      kinds.add('username');
+    }
+  }
+  if (whole) {
+    const name = normalName(text);
+    if (name.length >= 3 && index.displayNames.has(name)) {
+      kinds.add('display name');
+    }
+  }
+  if (/\s/.test(folded)) {
+    // Inside longer text only names of two or three words count: single first names are ordinary words.
+    const first = displayNameFirstWords(index);
+    const list = folded.match(NAME_WORDS) ?? [];
+    for (let i = 0; i + 1 < list.length; i++) {
+      if (!first.has(list[i])) {
+        continue;
+      }
+      const two = `${list[i]} ${list[i + 1]}`;
+      if (index.displayNames.has(two) || (i + 2 < list.length && index.displayNames.has(`${two} ${list[i + 2]}`))) {
+        kinds.add('display name');
+      }
+    }
+  }
+}
+
+/** At least `verbatimWords` consecutive words of one text of the data set. */
+export function hasVerbatim(text: string, index: DisclosureIndex, config: ReviewConfig): boolean {
+  if (text.length < config.verbatimWords * 2) {
+    return false; // too short to hold that many words
+  }
+  const list = words(text);
+  if (list.length < config.verbatimWords) {
+    return false;
+  }
+  const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
+  let run = 0;
+  for (const hash of shingleHashes(list)) {
+    run = index.hasShingle(hash) ? run + 1 : 0;
+    if (run >= needed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The texts a value's base64 and hex tokens decode to. */
+function decodedForms(text: string): string[] {
+  const forms: string[] = [];
+  for (const token of text.match(BASE64_TOKEN) ?? []) {
+    forms.push(...decoded(token));
+  }
+  if (/[0-9a-fA-F]{10}/.test(text)) {
+    for (const token of text.match(HEX_TOKEN) ?? []) {
+      forms.push(...decoded(token));
+    }
+  }
+  return forms;
+}
+
+export interface ValueFindings {
+  kinds: IdentifierKind[];
+  /** Verbatim text of the data set, as written ('plain') or encoded. */
+  verbatim: 'plain' | 'encoded' | null;
+}
+
+const NOTHING: ValueFindings = { kinds: [], verbatim: null };
+
+/** The identifiers of the data set and verbatim texts in one value. */
+export function identifiersIn(value: { text: string; whole: boolean }, index: DisclosureIndex, config: ReviewConfig): ValueFindings {
+  const kinds = new Set<IdentifierKind>();
+  plainIdentifiers(value.text, value.whole, index, kinds);
+  let verbatim: ValueFindings['verbatim'] = hasVerbatim(value.text, index, config) ? 'plain' : null;
+  const hidden = new Set<IdentifierKind>();
+  for (const form of decodedForms(value.text)) {
+    plainIdentifiers(form, true, index, hidden);
+    plainIdentifiers(form, false, index, hidden);
+    if (!verbatim && hasVerbatim(form, index, config)) {
+      verbatim = 'encoded';
+    }
+  }
+  // rot13 leaves digits as they are: only names and words are looked for.
+  if (/[a-z](?:[^a-z]*[a-z]){4}/i.test(value.text)) {
+    const turned = rot13(value.text);
+    nameIdentifiers(turned, value.whole, index, hidden);
+    if (!verbatim && hasVerbatim(turned, index, config)) {
+      verbatim = 'encoded';
+    }
+  }
+  if (hidden.size) {
+    kinds.add('encoded identifier');
+  }
+  return kinds.size || verbatim ? { kinds: [...kinds], verbatim } : NOTHING;
 }
 
 /** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
-const PLAIN_NUMBER = /^[-+]?\d{0,14}(?:[.,]\d+)?(?:e[-+]?\d+)?$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/i;
+const PLAIN_NUMBER = /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+/** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
+const REMEMBERED_LENGTH = 200;
 
-export function identifierValues(file: string, values: Iterable<TextValue>, index: DisclosureIndex): Finding[] {
+/**
+ * Ids, usernames, display names, encoded identifiers and verbatim texts in
+ * every value of a document (and ids split over adjacent cells or lines).
+ */
+export async function identifierValues(file: string, document: Document, index: DisclosureIndex, config: ReviewConfig, pacer: Pacer): Promise<Finding[]> {
   const byKind = new Map<IdentifierKind, string[]>();
-  // Tables repeat their values (categories, dates): each distinct value is looked up once.
-  const seen = new Map<string, IdentifierKind[]>();
-  for (const value of values) {
+  const verbatim: string[] = [];
+  const encodedVerbatim: string[] = [];
+  const add = (kind: IdentifierKind, location: string) => {
+    const list = byKind.get(kind) ?? [];
+    list.push(location);
+    byKind.set(kind, list);
+  };
+  const record = (found: ValueFindings, location: string) => {
+    for (const kind of found.kinds) {
+      add(kind, location);
+    }
+    if (found.verbatim === 'plain') {
+      verbatim.push(location);
+    } else if (found.verbatim === 'encoded') {
+      encodedVerbatim.push(location);
+    }
+  };
+  // Text lines: ids split over the end of one line and the start of the next, base64 wrapped over lines.
+  let previousLine: TextValue | null = null;
+  const wrapped = { text: '', lines: 0, location: '' };
+  const flushWrapped = () => {
+    if (wrapped.lines > 1) {
+      record(identifiersIn({ text: wrapped.text, whole: true }, index, config), wrapped.location);
+    }
+    wrapped.lines = 0;
+    wrapped.text = '';
+  };
+  const seenWhole = new Map<string, ValueFindings>();
+  const seenText = new Map<string, ValueFindings>();
+  for (const value of document.values) {
+    if (pacer.due()) {
+      await pacer.pause();
+    }
+    if (!value.whole) {
+      const tail = previousLine && /\d\s*$/.test(previousLine.text) ? /(\d{1,40})\s*$/.exec(previousLine.text.slice(-60)) : null;
+      const head = tail && /^\s*(\d+)/.exec(value.text);
+      if (tail && head && (tail[1] + head[1]).length <= 2 * MAX_ID_DIGITS && digitRunHasId(tail[1] + head[1], index)) {
+        add('id', `${previousLine!.location} and the next`);
+      }
+      previousLine = value;
+      if (BASE64_LINE.test(value.text)) {
+        if (!wrapped.lines) {
+          wrapped.location = value.location;
+        }
+        wrapped.text += value.text.trim();
+        wrapped.lines++;
+      } else {
+        flushWrapped();
+      }
+    }
     if (PLAIN_NUMBER.test(value.text)) {
       continue;
     }
-    const key = `${value.whole ? 'w' : 't'}${value.text}`;
-    let kinds = seen.get(key);
-    if (!kinds) {
-      kinds = identifiersIn(value, index);
-      if (seen.size < 200_000) {
-        seen.set(key, kinds);
+    const remember = value.text.length <= REMEMBERED_LENGTH;
+    const seen = value.whole ? seenWhole : seenText;
+    let found = remember ? seen.get(value.text) : undefined;
+    if (!found) {
+      found = identifiersIn(value, index, config);
+      if (remember && seen.size < 200_000) {
+        seen.set(value.text, found);
       }
     }
-    for (const kind of kinds) {
-      const list = byKind.get(kind) ?? [];
-      list.push(value.location);
-      byKind.set(kind, list);
+    record(found, value.location);
+  }
+  flushWrapped();
+  for (const table of document.tables) {
+    const split: string[] = [];
+    for (let row = 0; row < table.rows.length; row++) {
+      if (row % 5000 === 4999) {
+        await pacer.tick(5000);
+      }
+      if (rowHasSplitId(table.rows[row], index)) {
+        split.push(`${tablePlace(table)}${table.rowNames?.[row] ?? `row ${row + 1}`}`);
+      }
+    }
+    for (const location of split) {
+      add('id', `${location} (split over adjacent cells)`);
     }
   }
-  return [...byKind].map(([kind, locations]) => ({
+  const findings: Finding[] = [...byKind].map(([kind, locations]) => ({
     rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
     severity: 'fail' as const,
     file,
     location: places(locations),
     message:
       kind === 'encoded identifier'
-        ? `${file} contains ${plural(locations.length, 'value')} that decode (base64 or hex) to identifiers of the data set (${places(locations)}). Encoding does not anonymise: leave identifiers out.`
+        ? `${file} contains ${plural(locations.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${places(locations)}). Encoding does not anonymise: leave identifiers out.`
         : `${file} contains ${plural(locations.length, kind === 'id' ? 'id' : kind)} of the data set (${places(locations)}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
   }));
+  const quoted = [...verbatim, ...encodedVerbatim];
+  if (quoted.length) {
+    findings.push({
+      rule: 'verbatim_text',
+      severity: 'fail',
+      file,
+      location: places(quoted),
+      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ' (some encoded as base64, hex or rot13)' : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+    });
+  }
+  return findings;
 }
 
-/** Runs of at least `verbatimWords` consecutive words copied from one text of the data set. */
-export function verbatimText(file: string, values: Iterable<TextValue>, index: DisclosureIndex, config: ReviewConfig): Finding[] {
-  const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
-  const locations: string[] = [];
-  for (const value of values) {
-    if (value.text.length < config.verbatimWords * 2) {
-      continue; // too short to hold that many words
-    }
-    const list = words(value.text);
-    if (list.length < config.verbatimWords) {
-      continue;
-    }
-    let run = 0;
-    for (const hash of shingleHashes(list)) {
-      run = index.hasShingle(hash) ? run + 1 : 0;
-      if (run >= needed) {
-        locations.push(value.location);
-        break;
-      }
+/**
+ * The names of an output file and its folders are values too: each part,
+ * with and without its extension, is checked like a whole cell. The finding
+ * does not name the file (its `file` is "output file N").
+ */
+export function fileNameFindings(file: string, relativeName: string, index: DisclosureIndex, config: ReviewConfig): Finding[] {
+  const parts = relativeName.split('/').flatMap(part => {
+    const stem = part.replace(/\.[^.]*$/, '');
+    return stem && stem !== part ? [part, stem] : [part];
+  });
+  const kinds = new Set<string>();
+  for (const part of parts) {
+    const found = identifiersIn({ text: part, whole: true }, index, config);
+    found.kinds.forEach(kind => kinds.add(kind === 'encoded identifier' ? 'an encoded identifier' : kind === 'id' ? 'an id' : `a ${kind}`));
+    if (found.verbatim) {
+      kinds.add('text of the data set');
     }
   }
-  if (!locations.length) {
+  if (!kinds.size) {
     return [];
   }
   return [
     {
-      rule: 'verbatim_text',
+      rule: 'identifier_value',
       severity: 'fail',
       file,
-      location: places(locations),
-      message: `${file} quotes texts of the data set word for word (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(locations)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+      location: 'file name',
+      message: `The name of ${file} (or of its folder) holds ${[...kinds].join(', ')} of the data set. File and folder names are released with the results: name outputs after what they aggregate.`
     }
   ];
 }
@@ -235,35 +566,80 @@ export function verbatimText(file: string, values: Iterable<TextValue>, index: D
 // --- tables ---------------------------------------------------------------------------------
 
 const COUNT_COLUMN = /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
+/** Integer columns that are not counts: positions, calendar parts, codes, statistics. */
+const NOT_COUNT_COLUMN =
+  /(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+)($|_)/;
 const MIN_MAX_COLUMN = /^(min|max|minimum|maximum|min_.+|max_.+|.+_min|.+_max)$/;
 const SUPPRESSED = /^(|na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
 
+/** A whole number, also written as a float ("3.0"). */
 export function isCount(text: string): boolean {
-  return /^\d+$/.test(text.trim());
+  return /^\d+(?:\.0*)?$/.test(text.trim());
 }
 
-/** Columns of a table that hold counts: by name, or the one integer column of a table of categories. */
+/**
+ * Columns of a table that hold counts: by name, and every other column whose
+ * values are all whole numbers (unless its name says it is something else: a
+ * year, a rank, a mean…). When every column is numeric, the first is taken as
+ * the category.
+ */
 export function countColumns(table: Table): number[] {
-  const columnValues = (column: number) => table.rows.map(row => (row[column] ?? '').trim()).filter(text => !SUPPRESSED.test(text));
-  const integer = (column: number) => {
-    const values = columnValues(column);
-    return values.length > 0 && values.every(isCount);
-  };
-  const named = table.header.map((name, column) => column).filter(column => COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column));
-  if (named.length) {
+  let known = countColumnsOf.get(table);
+  if (!known) {
+    known = findCountColumns(table);
+    countColumnsOf.set(table, known);
+  }
+  return known;
+}
+
+const countColumnsOf = new WeakMap<Table, number[]>();
+
+function findCountColumns(table: Table): number[] {
+  const width = table.header.length;
+  // One pass over the rows: which columns have values, all numeric, all whole.
+  const present = new Array<boolean>(width).fill(false);
+  const numeric = new Array<boolean>(width).fill(true);
+  const whole = new Array<boolean>(width).fill(true);
+  for (const row of table.rows) {
+    for (let column = 0; column < width; column++) {
+      if (!numeric[column] && !whole[column]) {
+        continue;
+      }
+      const text = (row[column] ?? '').trim();
+      if (SUPPRESSED.test(text)) {
+        continue;
+      }
+      present[column] = true;
+      if (whole[column] && !isCount(text)) {
+        whole[column] = false;
+      }
+      if (numeric[column] && Number.isNaN(Number(text))) {
+        numeric[column] = false;
+      }
+    }
+  }
+  const columns = table.header.map((name, column) => column);
+  const integer = (column: number) => present[column] && whole[column];
+  const named = columns.filter(column => COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column));
+  if (width < 2) {
     return named;
   }
-  const numeric = table.header.map((name, column) => column).filter(column => columnValues(column).every(text => text !== '' && !Number.isNaN(Number(text))));
-  const integers = numeric.filter(integer);
-  return integers.length === 1 && numeric.length === 1 && table.header.length > 1 ? integers : [];
+  const allNumeric = columns.every(column => present[column] && numeric[column]);
+  const inferred = columns.filter(
+    column => !named.includes(column) && !NOT_COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column) && !(column === 0 && allNumeric)
+  );
+  return [...named, ...inferred].sort((a, b) => a - b);
+}
+
+function rowName(table: Table, row: number): string {
+  return table.rowNames?.[row] ?? `row ${row + 1}`;
 }
 
 /** Frequency-table cells below the threshold (ACRO threshold; zeros as class disclosure). */
-export function smallCounts(file: string, table: Table, config: ReviewConfig): Finding[] {
+export function smallCounts(file: string, table: Table, config: ReviewConfig, labels: Labels): Finding[] {
   const findings: Finding[] = [];
   const severity = table.inferred ? ('manual' as const) : ('fail' as const);
   for (const column of countColumns(table)) {
-    const name = table.header[column];
     const small: string[] = [];
     const zeros: string[] = [];
     table.rows.forEach((row, index) => {
@@ -273,19 +649,19 @@ export function smallCounts(file: string, table: Table, config: ReviewConfig): F
       }
       const count = Number(text);
       if (count === 0) {
-        zeros.push(`row ${index + 1}`);
+        zeros.push(rowName(table, index));
       } else if (count < config.threshold) {
-        small.push(`row ${index + 1}`);
+        small.push(rowName(table, index));
       }
     });
-    const where = `${table.at ? `${table.at}, ` : ''}column ${name}`;
+    const where = `${tablePlace(table)}${columnLabel(table.header, column, labels)}`;
     if (small.length) {
       findings.push({
         rule: 'small_count',
         severity,
         file,
         location: `${where}: ${places(small)}`,
-        message: `${file}, column "${name}": ${plural(small.length, 'count')} below ${config.threshold} (${places(small)}). Groups this small can single people out: merge them into larger groups or suppress them (write them as "<${config.threshold}").`
+        message: `${file}, ${where}: ${plural(small.length, 'count')} below ${config.threshold} (${places(small)}). Groups this small can single people out: merge them into larger groups or suppress them (write them as "<${config.threshold}").`
       });
     }
     if (zeros.length && config.zerosAreDisclosive) {
@@ -294,7 +670,7 @@ export function smallCounts(file: string, table: Table, config: ReviewConfig): F
         severity: 'manual',
         file,
         location: `${where}: ${places(zeros)}`,
-        message: `${file}, column "${name}": ${plural(zeros.length, 'zero count')} (${places(zeros)}). A zero can reveal that nobody in a group has a property (class disclosure): a reviewer checks it.`
+        message: `${file}, ${where}: ${plural(zeros.length, 'zero count')} (${places(zeros)}). A zero can reveal that nobody in a group has a property (class disclosure): a reviewer checks it.`
       });
     }
   }
@@ -325,16 +701,22 @@ export function tableSize(file: string, table: Table, recordsRead: number, confi
   return findings;
 }
 
-export function minMaxColumns(file: string, table: Table): Finding[] {
-  return table.header
-    .filter(name => MIN_MAX_COLUMN.test(columnKey(name)))
-    .map(name => ({
-      rule: 'extreme_values',
-      severity: 'manual' as const,
-      file,
-      location: `${table.at ? `${table.at}, ` : ''}column ${name}`,
-      message: `${file}, column "${name}": minimums and maximums are single records' values; a reviewer checks them.`
-    }));
+export function minMaxColumns(file: string, table: Table, labels: Labels): Finding[] {
+  return table.header.flatMap((name, column) => {
+    if (!MIN_MAX_COLUMN.test(columnKey(name))) {
+      return [];
+    }
+    const where = `${tablePlace(table)}${columnLabel(table.header, column, labels)}`;
+    return [
+      {
+        rule: 'extreme_values',
+        severity: 'manual' as const,
+        file,
+        location: where,
+        message: `${file}, ${where}: minimums and maximums are single records' values; a reviewer checks them.`
+      }
+    ];
+  });
 }
 
 // --- logs and text --------------------------------------------------------------------------
@@ -352,6 +734,12 @@ export function linesDump(file: string, lines: number, recordsRead: number, conf
       message: `${file} has ${plural(lines, 'line')} for ${plural(recordsRead, 'record')} read: about a line per record is individual data. Print summaries, not records.`
     }
   ];
+}
+
+/** Rows a document contributes to the row-dump check across files: its lines, or its tables' rows. */
+export function documentRows(document: Document): number {
+  const tableRows = document.tables.filter(table => !table.inferred).reduce((sum, table) => sum + table.rows.length, 0);
+  return Math.max(document.lines, tableRows);
 }
 
 const DOF_PATTERNS = [/Df Residuals:\s*(\d+(?:\.\d+)?)/g, /"?df_resid(?:ual)?"?\s*[:=]\s*(\d+(?:\.\d+)?)/gi, /residual degrees of freedom\D{0,5}(\d+(?:\.\d+)?)/gi];
@@ -384,15 +772,61 @@ export function residualDof(file: string, values: Iterable<TextValue>, config: R
     : [];
 }
 
-/** Every check that reads a document's content. */
-export function contentFindings(file: string, document: Document, recordsRead: number, index: DisclosureIndex, config: ReviewConfig, isLog: boolean): Finding[] {
+export interface ContentContext {
+  recordsRead: number;
+  index: DisclosureIndex;
+  config: ReviewConfig;
+  labels: Labels;
+  pacer: Pacer;
+}
+
+/** Every check that reads a document's content. `file` is the file as findings may show it. */
+export async function contentFindings(file: string, document: Document, isLog: boolean, context: ContentContext): Promise<Finding[]> {
+  const { recordsRead, index, config, labels, pacer } = context;
   const findings: Finding[] = [];
   for (const table of document.tables) {
-    findings.push(...identifierColumns(file, table), ...tableSize(file, table, recordsRead, config), ...smallCounts(file, table, config), ...minMaxColumns(file, table));
+    findings.push(...identifierColumns(file, table, labels), ...tableSize(file, table, recordsRead, config), ...smallCounts(file, table, config, labels), ...minMaxColumns(file, table, labels));
   }
-  if (isLog || document.tables.length === 0) {
-    findings.push(...linesDump(file, document.lines, recordsRead, config));
+  if (isLog || document.lines > 0) {
+    if (!findings.some(finding => finding.rule === 'row_level_data')) {
+      findings.push(...linesDump(file, document.lines, recordsRead, config));
+    }
   }
-  findings.push(...identifierValues(file, document.values, index), ...verbatimText(file, document.values, index, config), ...residualDof(file, document.values, config));
+  findings.push(...(await identifierValues(file, document, index, config, pacer)), ...residualDof(file, document.values, config));
   return findings;
+}
+
+// --- names the script chose -----------------------------------------------------------------
+
+/** No run of 5 or more digits in a shown name: an id cannot be spelled out over a few headers. */
+const LONG_DIGITS = /\d{5,}/;
+
+/**
+ * Which script-controlled names (headers, JSON keys, file names) a finding may
+ * show: at most 40 characters of [A-Za-z0-9_ .-], no run of 5 digits, and no
+ * identifier or text of the data set in them, plain or encoded.
+ */
+export function reviewLabels(index: DisclosureIndex, config: ReviewConfig): Labels {
+  const memo = new Map<string, boolean>();
+  return {
+    safe(text: string): boolean {
+      let safe = memo.get(text);
+      if (safe === undefined) {
+        safe =
+          PLAIN_LABEL.test(text) &&
+          !LONG_DIGITS.test(text) &&
+          identifiersIn({ text, whole: true }, index, config) === NOTHING &&
+          identifiersIn({ text, whole: false }, index, config) === NOTHING;
+        if (memo.size < 100_000) {
+          memo.set(text, safe);
+        }
+      }
+      return safe;
+    }
+  };
+}
+
+/** A file as findings show it: its name when every part of it is safe, else "output file N". */
+export function fileLabel(name: string, position: number, labels: Labels): string {
+  return name.split('/').every(part => labels.safe(part)) ? name : `output file ${position}`;
 }

@@ -8,7 +8,7 @@
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export function words(text: string): string[] {
-  return text.toLowerCase().match(WORD) ?? [];
+  return foldText(text).match(WORD) ?? [];
 }
 
 /** 32-bit FNV-1a over a string's UTF-16 units. */
@@ -70,7 +70,55 @@ export function sortedHas(sorted: Float64Array | Uint32Array, value: number): bo
   return false;
 }
 
-/** Collapse whitespace and case, for comparing names. */
+/**
+ * Look-alike letters of other scripts folded to the Latin letter they imitate
+ * (Cyrillic and Greek homoglyphs; Unicode's confusables.txt, the common ones).
+ * Applied after NFKD, so full-width and styled letters are already Latin.
+ */
+const CONFUSABLES: Record<string, string> = {
+  // Cyrillic
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j',
+  ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y', ɡ: 'g', ь: 'b', п: 'n',
+  // Greek
+  α: 'a', β: 'b', γ: 'y', δ: 'd', ε: 'e', ζ: 'z', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', σ: 'o', ς: 'c', τ: 't', υ: 'u', χ: 'x', ω: 'w', μ: 'u',
+  // Latin look-alikes outside ASCII that NFKD keeps
+  ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ŀ: 'l', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ɩ: 'i', ʟ: 'l', ɴ: 'n', ʀ: 'r', ᴀ: 'a', ᴄ: 'c', ᴇ: 'e', ᴏ: 'o', ᴜ: 'u'
+};
+const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'gu');
+const FORMAT_CHARS = /\p{Cf}/gu;
+const MARKS = /\p{Mn}/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A text as names and words are compared: NFKD (compatibility forms such as
+ * full-width and mathematical letters become plain ones), format characters (zero-width spaces and
+ * joiners, bidi marks, soft hyphens) removed, lower case, look-alike letters of
+ * other scripts folded to Latin, accents and other combining marks dropped
+ * (NFKD, then \p{Mn} removed: "é" and "e" + U+0301 both become "e"). The
+ * index folds the data's usernames and display names the same way.
+ */
+export function foldText(text: string): string {
+  if (ASCII.test(text)) {
+    return text.toLowerCase();
+  }
+  return text
+    .normalize('NFKD')
+    .replace(FORMAT_CHARS, '')
+    .replace(MARKS, '')
+    .toLowerCase()
+    .replace(CONFUSABLE, letter => CONFUSABLES[letter]);
+}
+
+/** Folded (see foldText), whitespace collapsed: how display names are compared. */
 export function normalName(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return foldText(text).replace(/\s+/g, ' ').trim();
+}
+
+/** rot13 of the Latin letters of a text. */
+export function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, letter => {
+    const code = letter.charCodeAt(0);
+    const base = code <= 90 ? 65 : 97;
+    return String.fromCharCode(((code - base + 13) % 26) + base);
+  });
 }
