@@ -385,6 +385,11 @@ describe('the output review against disguised identifiers and leaks', () => {
     const files = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`f${i}.csv`, `region,videos\nAR,${videoId}\n`]));
     const many = await review(files, { config: { maxFiles: 3 } });
     expect(many).toEqual({ decision: 'rejected', files: [], findings: [expect.objectContaining({ rule: 'output_limits', severity: 'fail' })] });
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
+    // Folders count too: four files in eight folders are over a limit of five.
+    const folders = await review(Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`d${i}/e/f.csv`, 'region,videos\nAR,40\n'])), { config: { maxFiles: 5 } });
+    expect(folders.findings).toEqual([expect.objectContaining({ rule: 'output_limits' })]);
+    rmSync(join(dir, 'output'), { recursive: true, force: true });
     const large = await review(files, { config: { maxTotalBytes: 100 } });
     expect(large).toEqual({ decision: 'rejected', files: [], findings: [expect.objectContaining({ rule: 'output_limits', severity: 'fail' })] });
     expect(DEFAULT_REVIEW_CONFIG).toMatchObject({ maxFiles: 200, maxTotalBytes: 100 * 1024 * 1024 });

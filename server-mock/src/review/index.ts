@@ -50,9 +50,10 @@ interface Entry {
 
 /**
  * Everything under the output folder, without following links; stops once
- * it has more than `limit` entries (the review then reads none of them).
+ * it has seen more than `limit` files or more than `limit` folders (the
+ * review then reads none of them).
  */
-function walk(dir: string, limit: number, prefix = '', found: Entry[] = []): Entry[] {
+function walk(dir: string, limit: number, prefix = '', found = { entries: [] as Entry[], folders: 0 }): { entries: Entry[]; folders: number } {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -60,12 +61,13 @@ function walk(dir: string, limit: number, prefix = '', found: Entry[] = []): Ent
     return found;
   }
   for (const entry of entries) {
-    if (found.length > limit) {
+    if (found.entries.length > limit || found.folders > limit) {
       break;
     }
     const name = prefix ? `${prefix}/${entry.name}` : entry.name;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
+      found.folders++;
       walk(path, limit, name, found);
       continue;
     }
@@ -75,7 +77,7 @@ function walk(dir: string, limit: number, prefix = '', found: Entry[] = []): Ent
     } catch {
       stats = null;
     }
-    found.push({ name, path, regular: entry.isFile() && !!stats?.isFile(), bytes: stats?.isFile() ? stats.size : 0 });
+    found.entries.push({ name, path, regular: entry.isFile() && !!stats?.isFile(), bytes: stats?.isFile() ? stats.size : 0 });
   }
   return found;
 }
@@ -197,10 +199,11 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   const findings: Finding[] = [];
   const state: ReviewState = { input, labels: reviewLabels(input.index, config), pacer: new Pacer(), dominance: new DominanceCache(input.index.data) };
   // Limits first: nothing is read of a job over them.
-  const entries = walk(input.outputDir, config.maxFiles).sort((a, b) => a.name.localeCompare(b.name));
-  if (entries.length > config.maxFiles) {
-    return rejectedUnread(`The job wrote more than ${config.maxFiles.toLocaleString('en-US')} output files; none was read. Write fewer, aggregated files.`);
+  const walked = walk(input.outputDir, config.maxFiles);
+  if (walked.entries.length > config.maxFiles || walked.folders > config.maxFiles) {
+    return rejectedUnread(`The job wrote more than ${config.maxFiles.toLocaleString('en-US')} output files or folders; none was read. Write fewer, aggregated files.`);
   }
+  const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);

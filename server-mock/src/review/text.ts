@@ -85,9 +85,13 @@ const CONFUSABLES: Record<string, string> = {
   ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ŀ: 'l', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ɩ: 'i', ʟ: 'l', ɴ: 'n', ʀ: 'r', ᴀ: 'a', ᴄ: 'c', ᴇ: 'e', ᴏ: 'o', ᴜ: 'u'
 };
 const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'gu');
-const FORMAT_CHARS = /\p{Cf}/gu;
-const MARKS = /\p{Mn}/gu;
-const ASCII = /^[\x00-\x7f]*$/;
+const FORMAT_CHARS_AND_MARKS = /[\p{Cf}\p{Mn}]/gu;
+/**
+ * Texts of ASCII and emoji only (U+2600–27BF, U+1F300–1FAFF: no decomposition,
+ * no format character, no mark, no look-alike) fold to their lower case; the
+ * index's descriptions are mostly such, so building it stays quick.
+ */
+const PLAIN = /^[\x00-\x7f\u2600-\u27bf\u{1f300}-\u{1faff}]*$/u;
 
 /**
  * A text as names and words are compared: NFKD (compatibility forms such as
@@ -98,13 +102,12 @@ const ASCII = /^[\x00-\x7f]*$/;
  * index folds the data's usernames and display names the same way.
  */
 export function foldText(text: string): string {
-  if (ASCII.test(text)) {
+  if (PLAIN.test(text)) {
     return text.toLowerCase();
   }
   return text
     .normalize('NFKD')
-    .replace(FORMAT_CHARS, '')
-    .replace(MARKS, '')
+    .replace(FORMAT_CHARS_AND_MARKS, '')
     .toLowerCase()
     .replace(CONFUSABLE, letter => CONFUSABLES[letter]);
 }
