@@ -427,5 +427,15 @@ describe('the output review against disguised identifiers and leaks', () => {
     expect(verdict.decision).toBe('approved');
     expect(ticks).toBeGreaterThan(3);
   });
+
+  it('reads a very long line in overlapping pieces and still finds what straddles a cut', async () => {
+    const filler = (count: number) => 'word '.repeat(count);
+    const found = await eachAlone({
+      'id.txt': `${filler(6553)}x ${videoId} ${filler(10_000)}\n`,
+      'quote.json': JSON.stringify({ text: `${filler(6550)}${video.video_description} ${filler(10_000)}` }),
+      'encoded.txt': `${filler(6540)}${Buffer.from(video.video_description).toString('base64')} ${filler(10_000)}\n`
+    });
+    expect(found).toEqual({ 'id.txt': ['fail:identifier_value'], 'quote.json': ['fail:verbatim_text'], 'encoded.txt': ['fail:verbatim_text'] });
+  });
 });
 

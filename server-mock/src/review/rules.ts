@@ -423,6 +423,33 @@ const PLAIN_NUMBER = /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)
 /** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
 const REMEMBERED_LENGTH = 200;
 
+/** Values longer than this are checked a piece at a time. */
+const LONG_VALUE = 32 * 1024;
+/** Pieces overlap by this much, so an id, a name or a run of words across a cut is still whole in one. */
+const PIECE_OVERLAP = 2048;
+/** A piece ends at whitespace when there is some this close after its nominal end (an encoded token stays whole). */
+const PIECE_STRETCH = 1024 * 1024;
+
+/** Overlapping pieces of a long text, cut at whitespace where possible. */
+export function* pieces(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + LONG_VALUE);
+    if (end < text.length) {
+      const space = text.slice(end, end + PIECE_STRETCH).search(/\s/);
+      end = space === -1 ? Math.min(text.length, end + PIECE_STRETCH) : end + space;
+    }
+    yield text.slice(start, end);
+    if (end >= text.length) {
+      return;
+    }
+    let next = Math.max(start + 1, end - PIECE_OVERLAP);
+    const space = text.slice(next, end).search(/\s/);
+    next = space === -1 ? next : next + space + 1;
+    start = next;
+  }
+}
+
 /**
  * Ids, usernames, display names, encoded identifiers and verbatim texts in
  * every value of a document (and ids split over adjacent cells or lines).
@@ -478,6 +505,19 @@ export async function identifierValues(file: string, document: Document, index: 
       } else {
         flushWrapped();
       }
+    }
+    if (value.text.length > LONG_VALUE) {
+      // A long line or string is read in pieces, the event loop running between them.
+      const merged = new Set<IdentifierKind>();
+      let quoted: ValueFindings['verbatim'] = null;
+      for (const piece of pieces(value.text)) {
+        await pacer.pause();
+        const found = identifiersIn({ text: piece, whole: false }, index, config);
+        found.kinds.forEach(kind => merged.add(kind));
+        quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
+      }
+      record({ kinds: [...merged], verbatim: quoted }, value.location);
+      continue;
     }
     if (PLAIN_NUMBER.test(value.text)) {
       continue;
