@@ -91,6 +91,7 @@ describe('the output review', () => {
     expect(countColumns({ at: '', header: ['bucket', 'share', 'howmany'], rows: [['a', '0.5', '4']] })).toEqual([2]);
     expect(countColumns({ at: '', header: ['region', 'year', 'rank', 'a', 'b'], rows: [['US', '2023', '1', '3', '4.0']] })).toEqual([3, 4]);
     expect(countColumns({ at: '', header: ['bucket', 'share'], rows: [['a', '0.5']] })).toEqual([]);
+    expect(countColumns({ at: '', header: ['region_code', 'is_stem_verified', 'videos'], rows: [['US', '1', '40']] })).toEqual([2]);
   });
 
   it('refuses identifier columns', async () => {

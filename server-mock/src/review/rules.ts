@@ -606,9 +606,9 @@ export function fileNameFindings(file: string, relativeName: string, index: Disc
 // --- tables ---------------------------------------------------------------------------------
 
 const COUNT_COLUMN = /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
-/** Integer columns that are not counts: positions, calendar parts, codes, statistics. */
+/** Integer columns that are not counts: flags, positions, calendar parts, codes, statistics. */
 const NOT_COUNT_COLUMN =
-  /(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+)($|_)/;
+  /^(is|has)_|(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+)($|_)/;
 const MIN_MAX_COLUMN = /^(min|max|minimum|maximum|min_.+|max_.+|.+_min|.+_max)$/;
 const SUPPRESSED = /^(|na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
 
