@@ -7,7 +7,7 @@ import { parse as parseCsvStream } from 'csv-parse';
  *
  * Locations never quote what the script wrote: columns are named by position,
  * JSON keys by their place, and a header or key is added only when `Labels`
- * says it is safe to show (review/labels.ts: short, plain characters, no
+ * says it is safe to show (rules.ts reviewLabels: short, plain characters, no
  * identifier or text of the data set).
  */
 
