@@ -31,24 +31,16 @@ import json
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from jupyter_core.utils import ensure_async
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 from tornado.iostream import StreamClosedError
 from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError
 from .handlers import API_PREFIX, VCEHandler
-from .platform_client import (
-    PlatformClient,
-    PlatformError,
-    PlatformUnreachable,
-    platform_error_of,
-    unreachable_message,
-)
+from .platform_client import PlatformError, platform_error_of
 
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
@@ -76,69 +68,6 @@ def ok_envelope(data: Any) -> dict[str, Any]:
 
 
 # --- talking to the platform --------------------------------------------------------------
-
-
-async def platform_call(
-    client: PlatformClient,
-    method: str,
-    path: str,
-    *,
-    query: str = "",
-    body: bytes | None = None,
-    content_type: str | None = None,
-    authenticated_route: bool = True,
-    timeout: float | None = None,
-    streaming_callback: Callable[[bytes], None] | None = None,
-    header_callback: Callable[[str], None] | None = None,
-) -> HTTPResponse:
-    """One request to the platform with the bearer token; raises its error envelope.
-
-    A 401 (a token the platform no longer takes) is sent once more with a new
-    token: the platform refused the first request, so nothing happens twice.
-    Nothing else is retried.
-    """
-    url = client._url(path) + (f"?{query}" if query else "")  # noqa: SLF001 - one client per server
-    timeout = timeout or client._timeout  # noqa: SLF001
-
-    def build(token: str | None) -> HTTPRequest:
-        headers = {"Accept": "application/json, application/zip"}
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        if content_type:
-            headers["Content-Type"] = content_type
-        return HTTPRequest(
-            url,
-            method=method,
-            headers=headers,
-            body=body if body is not None else (b"" if method == "POST" else None),
-            connect_timeout=client._timeout,  # noqa: SLF001
-            request_timeout=timeout,
-            streaming_callback=streaming_callback,
-            header_callback=header_callback,
-        )
-
-    async def send(request: HTTPRequest) -> HTTPResponse:
-        try:
-            return await AsyncHTTPClient().fetch(request, raise_error=False)
-        except HTTPClientError as error:
-            raise PlatformUnreachable(
-                unreachable_message(str(client.base_url), error.message or "no answer")
-            ) from None
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise PlatformUnreachable(unreachable_message(str(client.base_url), reason)) from None
-
-    if not authenticated_route:
-        response = await send(build(None))
-    else:
-        token = await client._current_token()  # noqa: SLF001
-        response = await send(build(token))
-        if response.code == 401 and streaming_callback is None:
-            token = await client._replace_rejected_token(token)  # noqa: SLF001
-            response = await send(build(token))
-    if response.code >= 400:
-        raise platform_error_of(response.code, response.body)
-    return response
 
 
 def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
@@ -312,16 +241,13 @@ class JobsHandler(VCEHandler):
 
     @authenticated
     async def get(self) -> None:
-        response = await platform_call(
-            self.platform, "GET", self.platform_path, query=self.request.query
-        )
+        response = await self.platform.call("GET", self.platform_path, query=self.request.query)
         self.finish(response.body)
 
     @authenticated
     async def post(self) -> None:
         body = check_submission(self.request.body)
-        response = await platform_call(
-            self.platform,
+        response = await self.platform.call(
             "POST",
             self.platform_path,
             body=body,
@@ -336,7 +262,7 @@ class JobHandler(VCEHandler):
 
     @authenticated
     async def get(self, job_id: str) -> None:
-        response = await platform_call(self.platform, "GET", f"{JOBS_PATH}{job_id}/")
+        response = await self.platform.call("GET", f"{JOBS_PATH}{job_id}/")
         self.finish(response.body)
 
 
@@ -348,8 +274,7 @@ class JobActionHandler(VCEHandler):
         self.method = method
 
     async def _forward(self, job_id: str) -> None:
-        response = await platform_call(
-            self.platform,
+        response = await self.platform.call(
             self.method,
             f"{JOBS_PATH}{job_id}/{self.action}/",
             query=self.request.query if self.method == "GET" else "",
@@ -414,8 +339,7 @@ class ResultDownloadHandler(VCEHandler):
             self.flush()
 
         try:
-            response = await platform_call(
-                self.platform,
+            response = await self.platform.call(
                 "GET",
                 f"{JOBS_PATH}{job_id}/result/",
                 timeout=RESULT_TIMEOUT,
@@ -446,9 +370,7 @@ class ResultSaveHandler(VCEHandler):
         if not isinstance(folder, str):
             raise InvalidRequest('"folder" must be a string, e.g. "dcr-results".')
         base = safe_folder(folder)
-        response = await platform_call(
-            self.platform, "GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT
-        )
+        response = await self.platform.call("GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT)
         archive = response.body or b""
         digest = hashlib.sha256(archive).hexdigest()
         announced = response.headers.get("X-Content-SHA256")
@@ -485,7 +407,7 @@ class OutboxHandler(VCEHandler):
 
     @authenticated
     async def get(self) -> None:
-        response = await platform_call(self.platform, "GET", OUTBOX_PATH)
+        response = await self.platform.call("GET", OUTBOX_PATH)
         self.finish(response.body)
 
 
@@ -494,9 +416,7 @@ class JwksHandler(VCEHandler):
 
     @authenticated
     async def get(self) -> None:
-        response = await platform_call(
-            self.platform, "GET", JWKS_PATH, authenticated_route=False
-        )
+        response = await self.platform.call("GET", JWKS_PATH, authenticated_route=False)
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
 

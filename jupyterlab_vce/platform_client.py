@@ -161,6 +161,58 @@ class PlatformClient:
             raise platform_error(response)
         return response.body
 
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        body: bytes | None = None,
+        content_type: str | None = None,
+        authenticated_route: bool = True,
+        timeout: float | None = None,
+        streaming_callback: Callable[[bytes], None] | None = None,
+        header_callback: Callable[[str], None] | None = None,
+        raise_for_status: bool = True,
+    ) -> HTTPResponse:
+        """One request to the platform with the bearer token.
+
+        A 401 (a token the platform no longer takes) is sent once more with a new
+        token: the platform refused the first request, so nothing happens twice.
+        Nothing else is retried. With ``raise_for_status`` a 4xx/5xx answer raises
+        its error envelope; without, it is returned for the caller to pass on.
+        """
+        url = self._url(path) + (f"?{query}" if query else "")
+
+        def build(token: str | None) -> HTTPRequest:
+            headers = {"Accept": "application/json, application/zip"}
+            if token is not None:
+                headers.update(_bearer(token))
+            if content_type:
+                headers["Content-Type"] = content_type
+            return HTTPRequest(
+                url,
+                method=method,
+                headers=headers,
+                body=body if body is not None else (b"" if method == "POST" else None),
+                connect_timeout=self._timeout,
+                request_timeout=timeout or self._timeout,
+                streaming_callback=streaming_callback,
+                header_callback=header_callback,
+            )
+
+        if not authenticated_route:
+            response = await self._deliver(build(None))
+        else:
+            token = await self._current_token()
+            response = await self._deliver(build(token))
+            if response.code == 401 and streaming_callback is None:
+                token = await self._replace_rejected_token(token)
+                response = await self._deliver(build(token))
+        if raise_for_status and response.code >= 400:
+            raise platform_error_of(response.code, response.body)
+        return response
+
     async def stream(
         self,
         path: str,
@@ -298,6 +350,10 @@ class PlatformClient:
         request.connect_timeout = self._timeout
         request.request_timeout = self._timeout
         request.headers["Accept"] = "application/json"
+        return await self._deliver(request)
+
+    async def _deliver(self, request: HTTPRequest) -> HTTPResponse:
+        """Send as built; an unreachable platform becomes PlatformUnreachable, any answer is returned."""
         try:
             return await AsyncHTTPClient().fetch(request, raise_error=False)
         except HTTPClientError as error:  # timeouts (599)

@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
+from tornado.httpclient import HTTPResponse
 from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError
 from .handlers import API_PREFIX, VCEHandler
-from .platform_client import PlatformClient, PlatformUnreachable, platform_error_of, unreachable_message
+from .platform_client import PlatformClient, platform_error_of
 
 QUERY_PATH = "/v2/vce/query/"
 #: The keys a test-stage query takes (``cursor`` pages jobs only).
@@ -51,39 +51,10 @@ def parse_query_body(body: bytes) -> dict[str, Any]:
 
 
 async def post_query(client: PlatformClient, query: dict[str, Any]) -> HTTPResponse:
-    """POST the query with the bearer token (again once after a 401); the platform's answer."""
-    url = client._url(QUERY_PATH)  # noqa: SLF001 - one client per server
-    body = json.dumps(query).encode()
-
-    async def send(token: str) -> HTTPResponse:
-        request = HTTPRequest(
-            url,
-            method="POST",
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-            },
-            body=body,
-            connect_timeout=client._timeout,  # noqa: SLF001
-            request_timeout=client._timeout,  # noqa: SLF001
-        )
-        try:
-            return await AsyncHTTPClient().fetch(request, raise_error=False)
-        except HTTPClientError as error:
-            raise PlatformUnreachable(
-                unreachable_message(str(client.base_url), error.message or "no answer")
-            ) from None
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise PlatformUnreachable(unreachable_message(str(client.base_url), reason)) from None
-
-    token = await client._current_token()  # noqa: SLF001
-    response = await send(token)
-    if response.code == 401:
-        token = await client._replace_rejected_token(token)  # noqa: SLF001
-        response = await send(token)
-    return response
+    """POST the query with the bearer token (again once after a 401); the platform's answer, whatever it is."""
+    return await client.call(
+        "POST", QUERY_PATH, body=json.dumps(query).encode(), content_type="application/json", raise_for_status=False
+    )
 
 
 class QueryHandler(VCEHandler):

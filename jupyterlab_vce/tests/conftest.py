@@ -35,9 +35,8 @@ def sdk_environment() -> Iterator[None]:
             os.environ[name] = value
 
 
-@pytest.fixture
-def fake_platform(jp_asyncio_loop: Any) -> Iterator[FakePlatform]:
-    platform = FakePlatform()
+def serve_platform(platform: Any, loop: Any) -> Iterator[Any]:
+    """Serve a fake platform (anything with ``application()`` and ``url``) on a free loopback port."""
     sock, port = bind_unused_port()
 
     async def serve() -> HTTPServer:
@@ -45,10 +44,15 @@ def fake_platform(jp_asyncio_loop: Any) -> Iterator[FakePlatform]:
         server.add_sockets([sock])
         return server
 
-    server = jp_asyncio_loop.run_until_complete(serve())
+    server = loop.run_until_complete(serve())
     platform.url = f"http://127.0.0.1:{port}"
     yield platform
     server.stop()
+
+
+@pytest.fixture
+def fake_platform(jp_asyncio_loop: Any) -> Iterator[FakePlatform]:
+    yield from serve_platform(FakePlatform(), jp_asyncio_loop)
 
 
 @pytest.fixture

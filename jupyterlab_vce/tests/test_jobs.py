@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .conftest import serve_platform
 from tornado.httpclient import HTTPClientError
 from tornado.web import Application
 
@@ -160,21 +162,7 @@ class JwksRoute(PlatformRoute):
 @pytest.fixture
 def fake_platform(jp_asyncio_loop: Any) -> Any:
     """The conftest's fake platform, with the jobs routes."""
-    from tornado.httpserver import HTTPServer
-    from tornado.testing import bind_unused_port
-
-    platform = JobsPlatform()
-    sock, port = bind_unused_port()
-
-    async def serve() -> HTTPServer:
-        server = HTTPServer(platform.application())
-        server.add_sockets([sock])
-        return server
-
-    server = jp_asyncio_loop.run_until_complete(serve())
-    platform.url = f"http://127.0.0.1:{port}"
-    yield platform
-    server.stop()
+    yield from serve_platform(JobsPlatform(), jp_asyncio_loop)
 
 
 @pytest.fixture

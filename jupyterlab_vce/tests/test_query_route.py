@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
+from .conftest import serve_platform
 from tornado.web import Application
 
 from .conftest import Api
@@ -53,21 +55,7 @@ class QueryRoute(FakeHandler):
 
 @pytest.fixture
 def fake_platform(jp_asyncio_loop: Any) -> Any:
-    from tornado.httpserver import HTTPServer
-    from tornado.testing import bind_unused_port
-
-    platform = QueryPlatform()
-    sock, port = bind_unused_port()
-
-    async def serve() -> HTTPServer:
-        server = HTTPServer(platform.application())
-        server.add_sockets([sock])
-        return server
-
-    server = jp_asyncio_loop.run_until_complete(serve())
-    platform.url = f"http://127.0.0.1:{port}"
-    yield platform
-    server.stop()
+    yield from serve_platform(QueryPlatform(), jp_asyncio_loop)
 
 
 async def test_preview_forwards_the_sdk_body_with_the_servers_token(api: Api, fake_platform: QueryPlatform) -> None:
