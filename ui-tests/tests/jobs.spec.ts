@@ -277,7 +277,7 @@ test.describe('Data Clean Room', () => {
     await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
     await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
     await expect(detail.locator('.jp-vce-Finding[data-rule="identifier_column"]')).toContainText(
-      'Where: per_creator.csv, column username'
+      'Where: per_creator.csv, column 1 (username)'
     );
     await expect(detail.locator('.jp-vce-Finding[data-rule="small_count"]')).toContainText('A count below the threshold');
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
