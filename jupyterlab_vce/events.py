@@ -9,6 +9,7 @@ so it gets the events it missed).
 
 from __future__ import annotations
 
+from tornado.httputil import HTTPInputError
 from tornado.iostream import StreamClosedError
 from tornado.simple_httpclient import HTTPStreamClosedError
 from tornado.web import authenticated
@@ -18,8 +19,12 @@ from .handlers import VCEHandler
 EVENTS_PATH = "/v2/vce/events/"
 
 
-class _BrowserGone(Exception):
-    """The browser closed the stream: stop reading the platform's."""
+class _BrowserGone(HTTPInputError):
+    """The browser closed the stream: stop reading the platform's.
+
+    An ``HTTPInputError`` so that tornado's HTTP client closes the platform
+    connection quietly instead of logging it as an uncaught exception.
+    """
 
 
 class EventsHandler(VCEHandler):

@@ -149,6 +149,39 @@ async def test_events_relay_a_quota_change_within_a_second(
         await stream
 
 
+async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
+    api: Api, jp_serverapp: Any, jp_base_url: str, jp_http_port: int, jp_auth_header: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The tab closes: the next platform event ends the relay, and nothing is logged as an error."""
+    require_built_mock()
+    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    headers = "".join(f"{name}: {value}\r\n" for name, value in jp_auth_header.items())
+    writer.write(f"GET {jp_base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+    await writer.drain()
+    opened = b""
+    while b"event: quota" not in opened:
+        opened += await asyncio.wait_for(reader.read(4096), timeout=10)
+    writer.close()  # the browser goes away
+    await asyncio.sleep(0.2)
+    # A query makes a quota event: the relay finds the browser gone and closes the platform stream.
+    form = urlencode({
+        "grant_type": "client_credentials",
+        "client_key": os.environ["RQS_CLIENT_KEY"],
+        "client_secret": os.environ["RQS_CLIENT_SECRET"],
+    })
+    base = os.environ["RQS_API_URL"]
+    token = json.loads((await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body)
+    await AsyncHTTPClient().fetch(
+        base + "/v2/vce/query/",
+        method="POST",
+        headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"},
+        body=json.dumps({"category": "video", "fields": "id", "limit": 2}),
+    )
+    await asyncio.sleep(0.5)
+    errors = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert errors == [], [record.getMessage() for record in errors]
+
+
 async def test_events_need_sign_in(api: Api, jp_serverapp: Any) -> None:
     require_built_mock()
     await api.call("DELETE", "session")
