@@ -31,8 +31,3 @@ export function bytesToBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
-
-/** UTF-8 bytes of a string. */
-export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
