@@ -24,6 +24,7 @@ import {
 } from '../query/catalogue';
 import { conditionProblems, groupProblems, IProblem, problemsOf } from '../query/validate';
 import { Translate } from '../query/values';
+import { formatCount as count } from '../status/format';
 import { QueryBuilderModel } from './model';
 import { ResultTable } from './ResultTable';
 import { ValueEditor } from './values';
@@ -41,8 +42,6 @@ export interface IBuilderActions {
   /** Whether a notebook is open to insert into (else a new one is created). */
   hasNotebook(): boolean;
 }
-
-const count = (value: number) => value.toLocaleString('en-US');
 
 function operatorHint(operator: string, trans: Translate): string {
   switch (operator) {

@@ -24,6 +24,7 @@ import {
   validateQuery
 } from '../query/validate';
 import { plainTranslate, Translate } from '../query/values';
+import { formatCount } from '../status/format';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -151,7 +152,7 @@ export class QueryBuilderModel extends VDomModel {
         rule: 'limit-range',
         severity: 'error',
         target: { kind: 'limit' },
-        message: this.trans.__('"%1" is not a whole number: the limit must be from 1 to %2.', this._limitText, QUERY_LIMITS.test.maxLimit.toLocaleString('en-US'))
+        message: this.trans.__('"%1" is not a whole number: the limit must be from 1 to %2.', this._limitText, formatCount(QUERY_LIMITS.test.maxLimit))
       });
     }
     return problems;

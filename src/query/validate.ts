@@ -14,6 +14,7 @@ import {
   returnableFields
 } from './catalogue';
 import type { IQuery } from './model';
+import { formatCount as count } from '../status/format';
 import { checkValue, plainTranslate, Translate } from './values';
 
 /** Where a problem is. */
@@ -69,8 +70,6 @@ export interface IValidateOptions {
   resetsAt?: string | null;
   trans?: Translate;
 }
-
-const count = (value: number): string => value.toLocaleString('en-US');
 
 /** Every problem of a query, in the order the panel shows them. */
 export function validateQuery(query: IQuery, options: IValidateOptions = {}): IProblem[] {

@@ -5,6 +5,7 @@
  */
 import type { Quota } from '../api/types';
 import { plainTranslate, Translate } from '../query/values';
+import { formatCount as count } from '../status/format';
 
 /** The MIME type the SDK's rich display sends (pyrqs `QueryResult._repr_mimebundle_`). */
 export const QUERY_RESULT_MIME = 'application/vnd.vce.query-result+json';
@@ -22,8 +23,6 @@ export interface IQueryResultData {
   has_more?: boolean | null;
   log_id?: string | null;
 }
-
-const count = (value: number) => value.toLocaleString('en-US');
 
 /** The columns: the requested fields, then any other key the records carry. */
 export function columnsOf(data: IQueryResultData): string[] {
