@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN_TTL_SECONDS } from './auth';
 import { DEFAULT_DAILY_LIMIT } from './quota';
 import type { ClientSpec } from './store';
+import { DEFAULT_WORKERS } from './jobs/service';
+import { DEFAULT_LINK_TTL_SECONDS } from './release/links';
 
 /** What `vce-mock` was asked to do. */
 export interface CliConfig {
@@ -49,8 +51,6 @@ export const DEFAULT_VIDEOS = 100_000;
 export const MAX_VIDEOS = 5_000_000;
 export const DEFAULT_SEED = 1;
 export const MAX_SEED = 4_294_967_295;
-export const DEFAULT_JOB_WORKERS = 2;
-export const DEFAULT_LINK_TTL = 7 * 24 * 3600;
 
 export const USAGE = `Usage: vce-mock [options]
 
@@ -82,11 +82,11 @@ Execution stage (clean-room jobs):
   --reviewer KEY:SECRET[:EMAIL]
                            a reviewer client (repeatable): lists the jobs the automatic
                            review sends to manual review and approves or rejects them
-  --job-workers N          jobs run at once (default ${DEFAULT_JOB_WORKERS})
+  --job-workers N          jobs run at once (default ${DEFAULT_WORKERS})
   --job-timeout SECONDS    wall-time limit of a job (default 1800)
   --job-memory MIB         memory limit (address space) of a job in MiB (default 2048)
   --review-threshold N     smallest count a frequency table may show (default 10, ACRO/SACRO)
-  --link-ttl SECONDS       how long a result link works (default ${DEFAULT_LINK_TTL} = 7 days)
+  --link-ttl SECONDS       how long a result link works (default ${DEFAULT_LINK_TTL_SECONDS} = 7 days)
   --smtp URL               send mail by SMTP (smtp://user:pass@host:587); without it mails
                            are written as .eml files to DIR/outbox and listed by GET /v2/vce/outbox/
   --public-url URL         base URL of result links in mails (default: the listening address)
@@ -220,11 +220,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     testStageMinFollowers: optionalInteger('test-stage-min-followers', values['test-stage-min-followers'], 1, 1_000_000_000),
     reviewers: (values.reviewer ?? []).map(spec => ({ ...parseClientSpec(spec, '--reviewer'), role: 'reviewer' as const })),
     jobs: {
-      workers: integerFlag('job-workers', values['job-workers'], DEFAULT_JOB_WORKERS, 1, 64),
+      workers: integerFlag('job-workers', values['job-workers'], DEFAULT_WORKERS, 1, 64),
       wallSeconds: optionalInteger('job-timeout', values['job-timeout'], 1, 86_400),
       memoryMiB: optionalInteger('job-memory', values['job-memory'], 64, 262_144),
       reviewThreshold: optionalInteger('review-threshold', values['review-threshold'], 1, 1_000_000),
-      linkTtlSeconds: integerFlag('link-ttl', values['link-ttl'], DEFAULT_LINK_TTL, 1, 31_536_000),
+      linkTtlSeconds: integerFlag('link-ttl', values['link-ttl'], DEFAULT_LINK_TTL_SECONDS, 1, 31_536_000),
       smtpUrl: urlFlag('smtp', values.smtp, ['smtp:', 'smtps:']),
       publicUrl: urlFlag('public-url', values['public-url'], ['http:', 'https:'])
     },

@@ -27,8 +27,6 @@ export interface DisclosureIndex {
   hasShingle(hash: number): boolean;
 }
 
-/** Numbers that look like the data's ids: 15 to 19 digits (the platform's ids have 16). */
-export const ID_PATTERN = /^\d{15,19}$/;
 
 const CHUNK_ROWS = 20_000;
 

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PublicData } from '../data/schema';
@@ -55,19 +55,6 @@ interface ActiveRun {
   cancelRequested: boolean;
 }
 
-/** Output files, recursively, relative to the output folder, with POSIX separators. */
-function listOutputs(dir: string, prefix = ''): string[] {
-  if (!existsSync(dir)) {
-    return [];
-  }
-  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      return listOutputs(`${dir}/${entry.name}`, relative);
-    }
-    return entry.isFile() ? [relative] : [];
-  });
-}
 
 /** What a job must not see: the platform's data dir and the public data's own file (read only through the gateway). */
 export function hiddenPathsOf(dataDir: string, publicData: PublicData): string[] {
@@ -289,10 +276,8 @@ export class JobRunner {
         index: await buildDisclosureIndex(this.deps.publicData),
         config: this.settings.review
       });
-      const written = new Set([...listOutputs(outputDir), ...['stdout.txt', 'stderr.txt'].map(name => `${LOGS_FOLDER}${name}`)]);
-      outputs = reviewed.files
-        .filter(file => written.has(file.name))
-        .map(file => ({ name: file.name, bytes: file.bytes, sha256: file.sha256, kind: file.kind }));
+      // The review read the collected copy and the logs: its files are the outputs.
+      outputs = reviewed.files.map(file => ({ name: file.name, bytes: file.bytes, sha256: file.sha256, kind: file.kind }));
       const leftBehind = collected.problems.map(message => ({ rule: 'file_type', severity: 'fail' as const, file: 'output/', location: null, message }));
       const findings = [...leftBehind, ...reviewed.findings];
       const decision = leftBehind.length ? 'rejected' : reviewed.decision;

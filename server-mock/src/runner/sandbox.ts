@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, lstatSync, openSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, openSync, readdirSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -406,11 +406,3 @@ function supervise(
   });
 }
 
-/** True when `path` is a regular file (not a link, socket or device): what review may read. */
-export function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
