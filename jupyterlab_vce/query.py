@@ -23,6 +23,7 @@ from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError
 from .handlers import API_PREFIX, VCEHandler
+from .jobs import parse_json_object
 from .platform_client import PlatformClient, platform_error_of
 
 QUERY_PATH = "/v2/vce/query/"
@@ -35,12 +36,7 @@ def parse_query_body(body: bytes) -> dict[str, Any]:
     """The browser's query as a dict of the keys a test-stage query takes, or a 400."""
     if len(body) > MAX_QUERY_BODY:
         raise VCEError(413, "payload_too_large", "The query is larger than 1 MiB: send fewer values.")
-    try:
-        query = json.loads(body or b"")
-    except ValueError:
-        raise InvalidRequest("The query must be JSON.") from None
-    if not isinstance(query, dict):
-        raise InvalidRequest("The query must be a JSON object.")
+    query = parse_json_object(body, "query")
     unknown = sorted(set(query) - set(QUERY_KEYS))
     if unknown:
         raise InvalidRequest(
