@@ -1,10 +1,11 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IJobsApi } from './api';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
-import { baseName, bytes, readableSubmission } from './format';
+import { bytes, readableSubmission } from './format';
 import type { JobsModel } from './model';
 import type { PanelState } from './state';
 import {
@@ -76,13 +77,13 @@ export class DataCleanRoom {
     try {
       if (!isScriptPath(path)) {
         throw new SubmissionError(
-          trans.__('"%1" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).', baseName(path))
+          trans.__('"%1" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).', PathExt.basename(path))
         );
       }
       if (!(await this._savedOrSaving(path))) {
         return null;
       }
-      state.busy = trans.__('Reading %1…', baseName(path));
+      state.busy = trans.__('Reading %1…', PathExt.basename(path));
       let prepared: IPreparedSubmission;
       try {
         prepared = await prepareSubmission(this._options.contents, path, {
@@ -307,7 +308,7 @@ export class DataCleanRoom {
       return true;
     }
     const answer = await this._dialog({
-      title: trans.__('Save %1 before submitting?', baseName(path)),
+      title: trans.__('Save %1 before submitting?', PathExt.basename(path)),
       body: trans.__('It has unsaved changes. The Data Clean Room runs the file as saved in the workspace.'),
       buttons: [
         Dialog.cancelButton(),

@@ -129,11 +129,6 @@ export function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
-/** The file name of a path. */
-export function baseName(path: string): string {
-  return path.split('/').pop() ?? path;
-}
-
 /** A review rule's name in plain words; unknown rules are spelled out from their id. */
 export function ruleTitle(rule: string, trans: TranslationBundle): string {
   const titles: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import { base64ToBytes, bytesToBase64, sha256Hex } from './digest';
 import type { JobSubmission } from './types';
@@ -51,18 +52,13 @@ export function isScriptPath(path: string): boolean {
   return SCRIPT_EXTENSIONS.some(extension => lower.endsWith(extension));
 }
 
-export function folderOf(path: string): string {
-  const index = path.lastIndexOf('/');
-  return index < 0 ? '' : path.slice(0, index);
-}
-
 function mib(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
 /** Check the script's own bytes: kind, emptiness, size, a notebook's JSON. */
 export function checkScript(path: string, bytes: Uint8Array): void {
-  const name = path.split('/').pop() ?? path;
+  const name = PathExt.basename(path);
   if (!isScriptPath(path)) {
     throw new SubmissionError(
       `"${name}" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).`
@@ -150,7 +146,7 @@ export async function prepareSubmission(
   path: string,
   options: { withCompanions: boolean; skipFolders?: string[] }
 ): Promise<IPreparedSubmission> {
-  const name = path.split('/').pop() ?? path;
+  const name = PathExt.basename(path);
   if (!isScriptPath(path)) {
     checkScript(path, new Uint8Array(1));
   }
@@ -164,7 +160,7 @@ export async function prepareSubmission(
   const files = [await prepared(name, bytes)];
   let skipped: string[] = [];
   if (options.withCompanions) {
-    const folder = folderOf(path);
+    const folder = PathExt.dirname(path);
     const found = await companions(contents, folder, path, new Set(options.skipFolders ?? []));
     skipped = found.skipped;
     if (found.paths.length + 1 > MAX_FILES) {

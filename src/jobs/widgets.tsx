@@ -1,11 +1,11 @@
 import { ReactWidget } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type { StreamState } from '../events/stream';
 import type { DataCleanRoom } from './actions';
 import type { AttestationCheck } from './attestation';
 import {
-  baseName,
   bytes,
   duration,
   endReason,
@@ -169,7 +169,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
         <span className="jp-vce-Submit-label">{trans.__('Script')}</span>
         {current ? (
           <span className="jp-vce-Submit-path" title={current} data-path={current}>
-            {baseName(current)}
+            {PathExt.basename(current)}
             {!submittable && <span className="jp-vce-Hint"> {trans.__('(not a .py or .ipynb file)')}</span>}
           </span>
         ) : (
@@ -406,7 +406,7 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
                   aria-label={trans.__('%1, %2, submitted %3', job.entry, statusLabel(job.status, trans), relativeTime(job.created_at, now, trans))}
                 >
                   <span className="jp-vce-JobItem-main">
-                    <span className="jp-vce-JobItem-file">{baseName(job.entry)}</span>
+                    <span className="jp-vce-JobItem-file">{PathExt.basename(job.entry)}</span>
                     {job.stage === 'test' && <span className="jp-vce-Tag">{trans.__('Test run')}</span>}
                     <StatusBadge status={job.status} trans={trans} />
                   </span>
@@ -578,7 +578,7 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
         ← {trans.__('All jobs')}
       </button>
       <h3 className="jp-vce-Detail-title">
-        <span>{baseName(job.entry)}</span> <StatusBadge status={job.status} trans={trans} />
+        <span>{PathExt.basename(job.entry)}</span> <StatusBadge status={job.status} trans={trans} />
         {job.stage === 'test' && <span className="jp-vce-Tag">{trans.__('Test run')}</span>}
       </h3>
       <p className="jp-vce-Detail-status" aria-live="polite">

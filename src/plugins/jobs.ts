@@ -5,6 +5,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -16,7 +17,7 @@ import { DataCleanRoom } from '../jobs/actions';
 import { JobsApi } from '../jobs/api';
 import { JobCommandIDs } from '../jobs/commands';
 import { installDropTarget } from '../jobs/drop';
-import { baseName, statusLabel } from '../jobs/format';
+import { statusLabel } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import { isScriptPath } from '../jobs/submission';
@@ -132,8 +133,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         job.status === 'approved' ? 'success' : job.status === 'cancelled' ? 'info' : 'error';
       const message =
         job.status === 'approved'
-          ? trans.__('Data Clean Room: %1 (%2) was approved. The results can be downloaded.', baseName(job.entry), job.job_id)
-          : trans.__('Data Clean Room: %1 (%2) ended: %3.', baseName(job.entry), job.job_id, statusLabel(job.status, trans));
+          ? trans.__('Data Clean Room: %1 (%2) was approved. The results can be downloaded.', PathExt.basename(job.entry), job.job_id)
+          : trans.__('Data Clean Room: %1 (%2) ended: %3.', PathExt.basename(job.entry), job.job_id, statusLabel(job.status, trans));
       // Toasts sit over the right sidebar: they close by themselves, sooner when the job is on screen.
       const onScreen = panel.isVisible && state.selected === job.job_id;
       const buttons: Notification.IAction[] = [
@@ -184,7 +185,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       } else {
         state.banner = {
           kind: 'error',
-          text: trans.__('"%1" is not a script: drop a .py or .ipynb file.', baseName(path))
+          text: trans.__('"%1" is not a script: drop a .py or .ipynb file.', PathExt.basename(path))
         };
       }
     });
