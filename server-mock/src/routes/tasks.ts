@@ -6,7 +6,7 @@ import { countMatches, fetchRecords, pageRecords, sampleIds } from '../query/eng
 import { validateQuery, type TypedQuery } from '../query/validate';
 import { quotaView, utcDay } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
-import { decodeCursor, encodeCursor, queryFingerprint, RECORD_COUNT_HEADER, requireData, sendProblems, stageOf, tokenScope } from './query';
+import { decodeCursor, encodeCursor, queryFingerprint, RECORD_COUNT_HEADER, requireData, sendProblems, stageOf } from './query';
 
 export const TASKS_PATH = '/v2/vce/query_tasks/';
 export const TASK_PATH = '/v2/vce/query_tasks/:task_id/';
@@ -146,7 +146,7 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
 
   app.post(TASKS_PATH, { config: { jobToken: true } }, async (request, reply) => {
     requireData(context);
-    const stage = stageOf(tokenScope(request, context));
+    const stage = stageOf(request);
     const validation = validateQuery(request.body, stage);
     if (!validation.ok) {
       return sendProblems(request, reply, validation.problems);
