@@ -3,15 +3,15 @@
  * (server-mock/src/query/validate.ts `parseValue`), so a value the platform
  * would refuse is flagged before the cell is inserted. Pure functions.
  */
-import type { TranslationBundle } from '@jupyterlab/translation';
+import type { Translate } from '../status/format';
 import {
   IConditionField,
   isSingleValued,
   REGION_CODES
 } from './catalogue';
 
-/** The part of a translation bundle the pure modules use. */
-export type Translate = Pick<TranslationBundle, '__'>;
+/** The part of a translation bundle the pure modules use (one type for the whole extension). */
+export type { Translate };
 
 /** A stand-in bundle for tests and callers without a translator. */
 export const plainTranslate: Translate = {
