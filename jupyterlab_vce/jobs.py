@@ -39,7 +39,7 @@ from tornado.iostream import StreamClosedError
 from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError
-from .handlers import API_PREFIX, VCEHandler
+from .handlers import API_PREFIX, ForwardHandler, VCEHandler
 from .platform_client import PlatformError, platform_error_of
 
 JOBS_PATH = "/v2/vce/jobs/"
@@ -402,15 +402,6 @@ class ResultSaveHandler(VCEHandler):
         )
 
 
-class OutboxHandler(VCEHandler):
-    """``GET /vce/api/outbox``: the mails sent to the primary researcher (result links)."""
-
-    @authenticated
-    async def get(self) -> None:
-        response = await self.platform.call("GET", OUTBOX_PATH)
-        self.finish(response.body)
-
-
 class JwksHandler(VCEHandler):
     """``GET /vce/api/jwks``: the platform's public attestation keys (no token needed)."""
 
@@ -428,7 +419,8 @@ def jobs_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
         (f"{API_PREFIX}/jobs", JobsHandler, {"platform_path": JOBS_PATH}),
         (f"{API_PREFIX}/test-runs", JobsHandler, {"platform_path": TEST_RUNS_PATH}),
         (f"{API_PREFIX}/jwks", JwksHandler, {}),
-        (f"{API_PREFIX}/outbox", OutboxHandler, {}),
+        # The mails sent to the primary researcher (result links).
+        (f"{API_PREFIX}/outbox", ForwardHandler, {"platform_path": OUTBOX_PATH}),
         (f"{job}", JobHandler, {}),
         (f"{job}/cancel", JobActionHandler, {"action": "cancel", "method": "POST"}),
         (f"{job}/resubmit", JobActionHandler, {"action": "resubmit", "method": "POST"}),
