@@ -151,14 +151,7 @@ class PlatformClient:
 
     async def get(self, path: str, query: str = "") -> bytes:
         """GET a Bearer-protected platform route; the body of its 2xx answer."""
-        url = self._url(path) + (f"?{query}" if query else "")
-        token = await self._current_token()
-        response = await self._send(HTTPRequest(url, headers=_bearer(token)))
-        if response.code == 401:
-            token = await self._replace_rejected_token(token)
-            response = await self._send(HTTPRequest(url, headers=_bearer(token)))
-        if response.code >= 400:
-            raise platform_error(response)
+        response = await self.call("GET", path, query=query)
         return response.body
 
     async def call(

@@ -24,7 +24,7 @@ import {
   validateQuery
 } from '../query/validate';
 import { plainTranslate, Translate } from '../query/values';
-import { formatCount } from '../status/format';
+import { formatCount, sameQuota } from '../status/format';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -338,10 +338,7 @@ export class QueryBuilderModel extends VDomModel {
   }
 
   setQuota(quota: Quota | null): void {
-    const same =
-      quota?.used === this._quota?.used &&
-      quota?.daily_limit === this._quota?.daily_limit &&
-      quota?.day === this._quota?.day;
+    const same = sameQuota(quota, this._quota);
     this._quota = quota;
     if (!same) {
       this.stateChanged.emit();

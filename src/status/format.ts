@@ -45,6 +45,11 @@ export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** Whether two quotas show the same thing: same day, same use, same limit. */
+export function sameQuota(a: Quota | null | undefined, b: Quota | null | undefined): boolean {
+  return a?.day === b?.day && a?.used === b?.used && a?.daily_limit === b?.daily_limit;
+}
+
 /** "12 / 5,000": records used today of the daily limit. */
 export function formatUsage(quota: Quota): string {
   return `${formatCount(quota.used)} / ${formatCount(quota.daily_limit)}`;

@@ -4,7 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import type { VCEClient } from '../api/client';
 import type { ICredentials, IVCEStatus, Quota } from '../api/types';
 import { backoffDelay, IBackoffOptions } from './backoff';
-import { ConnectionPhase, phaseOf } from './format';
+import { ConnectionPhase, phaseOf, sameQuota } from './format';
 
 /** Options of the connection status model. */
 export interface IPlatformStatusOptions {
@@ -110,7 +110,7 @@ export class PlatformStatusModel implements IDisposable {
       return;
     }
     const shown = current.quota;
-    if (shown && shown.day === quota.day && shown.used === quota.used && shown.daily_limit === quota.daily_limit) {
+    if (sameQuota(shown, quota)) {
       return;
     }
     if (shown && shown.day > quota.day) {
