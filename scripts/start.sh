@@ -7,5 +7,17 @@ bash scripts/setup.sh
 export PATH="$(pwd)/.venv/bin:$PATH"
 args=()
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
+# The researcher's files (notebooks, scripts, downloaded results) live in a
+# folder of their own, not among the project's sources: workspace/ (ignored
+# by git) unless VCE_WORKSPACE or a --ServerApp.root_dir/--notebook-dir says otherwise.
+case " $* " in
+  *" --ServerApp.root_dir"* | *" --notebook-dir"* | *" --ServerApp.notebook_dir"*) ;;
+  *)
+    workspace=${VCE_WORKSPACE:-$(pwd)/workspace}
+    mkdir -p "$workspace"
+    args+=("--ServerApp.root_dir=$workspace")
+    printf '\n==> Workspace: %s\n' "$workspace"
+    ;;
+esac
 printf '\n==> Starting JupyterLab (Ctrl+C to stop); the status bar shows the VCE connection.\n'
 exec jupyter lab "${args[@]}" "$@"

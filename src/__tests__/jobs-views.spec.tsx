@@ -249,6 +249,15 @@ describe('the Data Clean Room panel', () => {
     });
     expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('the submit section says where a job reads its data and where its results go', async () => {
+    const { submit } = await render([]);
+    const how = submit.node.querySelector('details.jp-vce-HowItRuns');
+    expect(how?.querySelector('summary')?.textContent).toBe('How a job runs');
+    expect(how?.textContent).toContain('client.query_all(…)');
+    expect(how?.textContent).toContain('100,000 a page');
+    expect(how?.textContent).toContain('What it writes to output/ and what it prints are its results.');
+  });
 });
 
 describe('helpers', () => {

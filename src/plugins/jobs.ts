@@ -14,6 +14,7 @@ import { SidePanel } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import { shieldIcon } from '../icons';
 import { DataCleanRoom } from '../jobs/actions';
+import { followActiveDocument } from '../jobs/active-document';
 import { JobsApi } from '../jobs/api';
 import { JobCommandIDs } from '../jobs/commands';
 import { installDropTarget } from '../jobs/drop';
@@ -192,14 +193,12 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'right', { rank: 850 });
     restorer?.add(panel, panel.id);
 
-    // The active document is what "Submit" sends by default.
-    const syncCurrent = () => {
-      const widget = app.shell.currentWidget;
-      const path = widget && docManager ? docManager.contextForWidget(widget)?.path : undefined;
-      state.currentPath = path ?? null;
-    };
-    labShell?.currentChanged.connect(syncCurrent);
-    app.restored.then(syncCurrent).catch(() => undefined);
+    // The active document is what "Submit" sends by default, under its current name.
+    if (labShell && docManager) {
+      app.restored
+        .then(() => followActiveDocument(labShell, docManager, path => (state.currentPath = path)))
+        .catch(() => undefined);
+    }
 
     // Commands.
     const selectedPath = (): string | null => {

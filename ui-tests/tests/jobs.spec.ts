@@ -305,6 +305,27 @@ test.describe('Data Clean Room', () => {
     await expect(dialog).toHaveCount(0);
   });
 
+  test('a new script named at its first save is submitted under that name', async ({ page, tmpPath }) => {
+    await dismissNews(page);
+    await openPanel(page);
+    await page.evaluate(cwd => window.jupyterapp.commands.execute('fileeditor:create-new', { cwd, ext: '.py' }), tmpPath);
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('untitled.py');
+    await page.locator('.jp-FileEditor .cm-content').click();
+    await page.keyboard.insertText('print("named at the first save")\n');
+    await page.keyboard.press('Control+s');
+    const rename = page.locator('.jp-Dialog');
+    await rename.locator('input').fill('named_later.py');
+    await rename.getByRole('button', { name: 'Rename and Save' }).click();
+    // The panel follows the rename of the active document: no stale "untitled.py".
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('named_later.py');
+    await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Submit a job to Data Clean Room?');
+    await expect(dialog).toContainText(`${tmpPath}/named_later.py`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toHaveCount(0);
+  });
+
   test('signed out: the panel says so and signs in from there; jobs come back', async ({ page }) => {
     await dismissNews(page);
     await openPanel(page);
