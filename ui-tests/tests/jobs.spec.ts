@@ -314,7 +314,7 @@ test.describe('Data Clean Room', () => {
     await page.keyboard.insertText('print("named at the first save")\n');
     await page.keyboard.press('Control+s');
     const rename = page.locator('.jp-Dialog');
-    await rename.locator('input').fill('named_later.py');
+    await rename.locator('input[type="text"]').fill('named_later.py');
     await rename.getByRole('button', { name: 'Rename and Save' }).click();
     // The panel follows the rename of the active document: no stale "untitled.py".
     await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('named_later.py');
