@@ -456,24 +456,22 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
           <span id="jp-vce-qb-output-title" className="jp-vce-QB-label">
             {trans.__('Show the result')}
           </span>
-          <label className="jp-vce-QB-check">
-            <input
-              type="radio"
-              name="jp-vce-qb-output"
-              checked={model.output === 'display'}
-              onChange={() => model.setOutput('display')}
-            />
-            <span>{trans.__('as a table (data)')}</span>
-          </label>
-          <label className="jp-vce-QB-check">
-            <input
-              type="radio"
-              name="jp-vce-qb-output"
-              checked={model.output === 'print'}
-              onChange={() => model.setOutput('print')}
-            />
-            <span>{trans.__('as text, as in the guide (print(data))')}</span>
-          </label>
+          {(
+            [
+              ['display', trans.__('as a table (data)')],
+              ['print', trans.__('as text, as in the guide (print(data))')]
+            ] as const
+          ).map(([output, label]) => (
+            <label key={output} className="jp-vce-QB-check">
+              <input
+                type="radio"
+                name="jp-vce-qb-output"
+                checked={model.output === output}
+                onChange={() => model.setOutput(output)}
+              />
+              <span>{label}</span>
+            </label>
+          ))}
         </div>
 
         <div className="jp-vce-QB-section">

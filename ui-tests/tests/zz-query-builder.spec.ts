@@ -13,34 +13,15 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { SEED_CELL } from '../../src/__tests__/query-seed';
 
 const STATUS_ITEM = '#jp-vce-status';
 const PANEL = '#jp-vce-query-builder';
 
-/** The guide's example, as the builder writes it with a displayed result. */
-const SEED_CELL_DISPLAYED = `from pyrqs import rqs
-
-category = 'video'
-condition_groups = [
-    {
-        "operator": "and",
-        "conditions": [
-            {
-                "field": "like_count",
-                "operator": "gte",
-                "field_values": ["10"]
-            }
-        ]
-    }
-]
-fields = 'display_name,video_description,create_time,id'
-limit = 10
-client = rqs.RQSClient()
-data = client.query(
-            category=category, condition_groups=condition_groups, fields=fields, limit=limit)
-data`;
-
-const SEED_CELL_PRINTED = SEED_CELL_DISPLAYED.replace(/\ndata$/, '\nprint(data)');
+/** The guide's example, character for character (one copy, shared with the jest suites). */
+const SEED_CELL_PRINTED = SEED_CELL;
+/** The same cell with a displayed result (the builder's default) instead of print(data). */
+const SEED_CELL_DISPLAYED = SEED_CELL.replace(/\nprint\(data\)$/, '\ndata');
 
 async function openBuilder(page: IJupyterLabPageFixture): Promise<Locator> {
   await page.sidebar.openTab('jp-vce-query-builder');
