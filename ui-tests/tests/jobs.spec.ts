@@ -308,7 +308,9 @@ test.describe('Data Clean Room', () => {
   test('a new script named at its first save is submitted under that name', async ({ page, tmpPath }) => {
     await dismissNews(page);
     await openPanel(page);
-    await page.evaluate(cwd => window.jupyterapp.commands.execute('fileeditor:create-new', { cwd, ext: '.py' }), tmpPath);
+    await page.evaluate(async cwd => {
+      await window.jupyterapp.commands.execute('fileeditor:create-new', { cwd, fileExt: '.py' });
+    }, tmpPath);
     await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('untitled.py');
     await page.locator('.jp-FileEditor .cm-content').click();
     await page.keyboard.insertText('print("named at the first save")\n');

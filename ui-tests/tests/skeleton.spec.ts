@@ -125,6 +125,26 @@ test.describe('walking skeleton', () => {
     await expect(item).toHaveText(USAGE_TEXT);
   });
 
+  test('a server that holds no credentials asks for them as JupyterLab starts', async ({ page }) => {
+    await page.evaluate(() => window.jupyterapp.commands.execute('vce:sign-out'));
+    await expect(page.locator(STATUS_ITEM)).toHaveText('VCE: sign in');
+
+    // A new start of JupyterLab against a server without credentials: the dialog comes by
+    // itself (modal: Galata's "ready" check would wait behind it).
+    await page.reload({ waitForIsReady: false });
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Sign in to the Virtual Compute Environment');
+    await expect(page.locator('#jp-vce-client-key')).toBeFocused();
+    await fillSignIn(page, CLIENT_KEY, CLIENT_SECRET);
+    await expect(dialog).toHaveCount(0);
+    await expect(page.locator(STATUS_ITEM)).toHaveText(USAGE_TEXT);
+
+    // Signed in, a further start asks nothing.
+    await page.reload();
+    await expect(page.locator(STATUS_ITEM)).toHaveText(USAGE_TEXT);
+    await expect(dialog).toHaveCount(0);
+  });
+
   test('the client secret appears in no response the browser receives', async ({ page }) => {
     const bodies: { url: string; body: string }[] = [];
     const pending: Promise<void>[] = [];
