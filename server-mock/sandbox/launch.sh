@@ -48,7 +48,9 @@ for path in /*; do
   [ -d "$path" ] && [ ! -L "$path" ] || continue
   mount -t tmpfs -o ro,size=4k,mode=0755 vce-hidden "$path" || fail "cannot hide $path"
 done
-for path in /etc/ssh /etc/jupyter; do
+# (/sys/fs/cgroup: the job was put in its control groups before it started; it
+# has no business reading other jobs' groups or the platform's.)
+for path in /etc/ssh /etc/jupyter /sys/fs/cgroup; do
   [ -d "$path" ] && mount -t tmpfs -o ro,size=4k,mode=0755 vce-hidden "$path"
 done
 # Fresh, small, private scratch space.

@@ -15,7 +15,7 @@ import { buildDisclosureIndex, LOGS_FOLDER, reviewOutputs, type ReviewConfig } f
 import type { Store } from '../store';
 import { collectOutputs } from './collect';
 import { DataGateway } from './gateway';
-import { describeRuntime, runSandboxed, type SandboxLimits, type SandboxResult } from './sandbox';
+import { describeRuntime, jobCgroups, runSandboxed, type SandboxLimits, type SandboxResult } from './sandbox';
 
 /**
  * The execution stage's runner: a persistent queue (the jobs table) drained
@@ -99,6 +99,7 @@ export class JobRunner {
       run.controller.abort();
     }
     await Promise.allSettled([...this.pending]);
+    jobCgroups()?.releaseIdle();
   }
 
   get runningCount(): number {

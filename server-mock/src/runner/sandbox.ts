@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, openSync, readdirSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
+import { JobCgroups, type JobCgroup } from './cgroup';
 
 /**
  * The clean-room sandbox: one job, one process tree, run by
@@ -17,6 +18,8 @@ import { join, resolve } from 'node:path';
  *   platform's processes, and everything it forks dies with it;
  * - its own unprivileged uid (when the platform runs as root), no new
  *   privileges, no capabilities;
+ * - a control group per job (./cgroup, as root): memory and processes for the
+ *   whole job, all its processes together;
  * - rlimits: address space, CPU seconds, file size, processes, open files;
  *   wall time is enforced here (SIGKILL to the whole tree);
  * - a scrubbed environment: only PATH, HOME, LANG, the job's data URL and token.
@@ -106,6 +109,16 @@ export function isolationMode(): IsolationMode {
   return isolation;
 }
 
+let cgroups: JobCgroups | null | undefined;
+
+/** The control groups jobs get on this machine (root, namespaces, memory and pids controllers), opened once. */
+export function jobCgroups(): JobCgroups | null {
+  if (cgroups === undefined) {
+    cgroups = isolationMode() === 'namespaces' ? JobCgroups.open() : null;
+  }
+  return cgroups;
+}
+
 let pythonVersion: string | null = null;
 
 /** The runtime, as the attestation states it. */
@@ -121,6 +134,10 @@ export function describeRuntime(): RuntimeDescription {
   }
   if (mode === 'namespaces') {
     enforced.push('own unprivileged uid, no capabilities, no new privileges');
+  }
+  const groups = jobCgroups();
+  if (groups) {
+    enforced.push(groups.describe());
   }
   return { platform: 'vce-mock', os: `${type()} ${release()} ${arch()}`, python: pythonVersion, isolation: mode, enforced };
 }
@@ -270,6 +287,7 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
   const uid = mode === 'namespaces' ? takeUid() : null;
   const stdout = openSync(request.stdoutPath, 'w', 0o600);
   const stderr = openSync(request.stderrPath, 'w', 0o600);
+  let group: JobCgroup | null = null;
   try {
     if (uid !== null) {
       chownTree(request.workDir, uid);
@@ -312,15 +330,33 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
         VCE_ENTRY: request.entry
       };
     }
-    return await supervise(command, args, env, request, stdout, stderr, started);
+    const groups = mode === 'namespaces' ? jobCgroups() : null;
+    if (groups) {
+      group = groups.create(request.jobId, limits.memoryBytes, limits.processes);
+      // The first process joins the job's groups, then becomes the sandbox: everything the job starts is in them.
+      args = ['-c', JOIN_GROUPS_THEN_EXEC, 'vce-join', ...group.procsFiles, '--', command, ...args];
+      command = '/bin/sh';
+    }
+    const result = await supervise(command, args, env, request, stdout, stderr, started);
+    return group && group.oomKills() > 0 && result.outcome !== 'cancelled' && result.outcome !== 'timed_out'
+      ? {
+          ...result,
+          outcome: 'killed',
+          reason: `The job went over its memory limit (${Math.round(limits.memoryBytes / MIB)} MiB for all its processes together) and the system stopped it.`
+        }
+      : result;
   } finally {
     closeSync(stdout);
     closeSync(stderr);
+    await group?.remove();
     if (uid !== null) {
       activeUids.delete(uid);
     }
   }
 }
+
+/** `sh -c` script: write 0 (this process) to each cgroup.procs file given before `--`, then exec the rest. */
+const JOIN_GROUPS_THEN_EXEC = 'while [ "$1" != -- ]; do echo 0 > "$1" || exit 125; shift; done; shift; exec "$@"';
 
 function supervise(
   command: string,
