@@ -6,6 +6,7 @@ import { PanelState } from '../jobs/state';
 import {
   checkScript,
   IContentsReader,
+  jsonErrorPlace,
   MAX_ENTRY_BYTES,
   prepareSubmission,
   SubmissionError
@@ -75,6 +76,17 @@ describe('checkScript', () => {
     ['markdown.ipynb', JSON.stringify({ cells: [{ cell_type: 'markdown', source: '#' }] }), 'no code cell']
   ])('refuses %s', (path, text, says) => {
     expect(() => checkScript(path, encoder.encode(text))).toThrow(says);
+  });
+
+  it('says where a notebook that is not JSON breaks, in lines and columns, and how to fix it', () => {
+    expect(() => checkScript('broken.ipynb', encoder.encode('{\n  "cells": [],\n  oops\n}'))).toThrow(
+      '"broken.ipynb" is not a valid notebook: it is not JSON (the first problem is at line 3, column 3). Fix it in a text editor'
+    );
+    expect(jsonErrorPlace('{\n x', new SyntaxError('Unexpected token x in JSON at position 3'))).toBe(' (the first problem is at line 2, column 2)');
+    expect(jsonErrorPlace('{', new SyntaxError("Expected property name or '}' in JSON at position 1 (line 1 column 2)"))).toBe(
+      ' (the first problem is at line 1, column 2)'
+    );
+    expect(jsonErrorPlace('', new SyntaxError('Unexpected end of JSON input'))).toBe('');
   });
 
   it('refuses a script over 2 MiB and takes a good notebook', () => {
@@ -188,6 +200,26 @@ describe('DataCleanRoom.submit', () => {
     expect(api.submit).not.toHaveBeenCalled();
     expect(state.banner?.kind).toBe('error');
     expect(state.banner?.text).toContain(says);
+  });
+
+  it('the "follows it live" message goes when the job ends; an error stays until it no longer applies', async () => {
+    const { actions, model, state } = actionsWith({ 'analysis.py': 'print(1)\n', 'empty.py': '' });
+    const job = (await actions.submit('analysis.py'))!;
+    expect(state.banner).toMatchObject({ kind: 'success', jobId: job.job_id });
+    const later = new Date(Date.parse(job.updated_at) + 60_000).toISOString();
+    model.upsert({ ...job, status: 'running', updated_at: later });
+    expect(state.banner?.text).toContain('follows it live');
+    model.upsert({ ...job, status: 'approved', updated_at: new Date(Date.parse(later) + 60_000).toISOString() });
+    expect(state.banner).toBeNull();
+
+    // An error about one file goes once another file is the one to submit, not before.
+    state.currentPath = 'empty.py';
+    await actions.submit('empty.py');
+    expect(state.banner).toMatchObject({ kind: 'error', path: 'empty.py' });
+    state.currentPath = 'empty.py';
+    expect(state.banner?.text).toContain('is empty');
+    state.currentPath = 'notes.txt';
+    expect(state.banner).toBeNull();
   });
 
   it('the platform going away mid-submit: a clear message, the list re-read, nothing sent twice', async () => {

@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 import type { StreamState } from '../events/stream';
 import { DataCleanRoom } from '../jobs/actions';
-import { readableSubmission, ruleTitle } from '../jobs/format';
+import { groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import type { Job } from '../jobs/types';
@@ -162,7 +162,7 @@ describe('the Data Clean Room panel', () => {
     const findings = [...verdict.querySelectorAll('.jp-vce-Finding')];
     expect(findings.map(finding => finding.getAttribute('data-severity'))).toEqual(['fail', 'manual']);
     expect(findings[0].textContent).toContain('A column of identifiers');
-    expect(findings[0].textContent).toContain('Where: videos.csv, column id');
+    expect(findings[0].closest('.jp-vce-FindingGroup')?.textContent).toContain('Where: videos.csv, column id');
     expect(findings[0].textContent).toContain('Aggregate over it instead.');
     expect(findings[1].textContent).toContain('Figure check');
     expect(list.node.querySelector('.jp-vce-SaveResults')).toBeNull();
@@ -261,6 +261,34 @@ describe('the Data Clean Room panel', () => {
 });
 
 describe('helpers', () => {
+  it('counts a running job\'s runtime up from its start; a stopped job keeps the platform\'s figure', () => {
+    const start = Date.UTC(2026, 10, 25, 9, 0);
+    const startedAt = new Date(start).toISOString();
+    expect(runtimeSeconds({ status: 'running', started_at: startedAt, runtime_seconds: 0.2 }, start + 17_000)).toBe(17);
+    expect(runtimeSeconds({ status: 'cancelled', started_at: startedAt, runtime_seconds: 16.8 }, start + 60_000)).toBe(16.8);
+    expect(runtimeSeconds({ status: 'queued', started_at: null, runtime_seconds: null }, start)).toBeNull();
+    expect(runtimeSeconds({ status: 'running', started_at: startedAt, runtime_seconds: null }, start - 5_000)).toBe(0);
+  });
+
+  it('groups findings by place, in the order found, so one column breaking three rules is fixed once', () => {
+    const finding = (rule: string, file: string, location: string | null) => ({ rule, severity: 'fail' as const, file, location, message: rule });
+    const groups = groupFindings(
+      [
+        finding('identifier_column', 'rows.csv', 'column 1 (id)'),
+        finding('identifier_column', 'rows.csv', 'column 2 (username)'),
+        finding('identifiers_in_output', 'rows.csv', 'column 1 (id)'),
+        finding('row_level_data', 'rows.csv', null),
+        finding('identifiers_in_output', 'rows.csv', 'column 2 (username)')
+      ],
+      trans
+    );
+    expect(groups.map(group => [group.place, group.findings.map(f => f.rule)])).toEqual([
+      ['rows.csv, column 1 (id)', ['identifier_column', 'identifiers_in_output']],
+      ['rows.csv, column 2 (username)', ['identifier_column', 'identifiers_in_output']],
+      ['rows.csv', ['row_level_data']]
+    ]);
+  });
+
   it('names known rules and spells out unknown ones', () => {
     expect(ruleTitle('small_count', trans)).toBe('A count below the threshold');
     expect(ruleTitle('brand_new_rule', trans)).toBe('Brand new rule');

@@ -46,7 +46,9 @@ export interface IDataCleanRoomOptions {
 
 /** The panel's actions: submit, cancel, resubmit, download, verify. Every failure ends in the panel's banner. */
 export class DataCleanRoom {
-  constructor(private readonly _options: IDataCleanRoomOptions) {}
+  constructor(private readonly _options: IDataCleanRoomOptions) {
+    _options.model.finished.connect((_, job) => _options.state.jobEnded(job.job_id));
+  }
 
   get model(): JobsModel {
     return this._options.model;
@@ -117,7 +119,7 @@ export class DataCleanRoom {
       };
       return job;
     } catch (error) {
-      state.banner = { kind: 'error', text: this._submitError(error, testRun) };
+      state.banner = { kind: 'error', text: this._submitError(error, testRun), path };
       if (!(error instanceof SubmissionError)) {
         // The platform may have taken it before going away: the list tells.
         void this.model.refresh();
@@ -152,9 +154,9 @@ export class DataCleanRoom {
     const { trans, state } = this._options;
     const job = this.model.job(jobId);
     const answer = await this._dialog({
-      title: trans.__('Submit a job to the Data Clean Room?'),
+      title: trans.__('Submit a job to Data Clean Room?'),
       body: trans.__(
-        'Run %1 again, exactly as submitted in job %2, against all public data. The results are reviewed before anything is released.',
+        'Run %1 again, exactly as it was submitted in job %2 (the same files), against all public data. The results are reviewed before anything is released. To run a changed script, submit the file from the workspace instead.',
         job?.entry ?? jobId,
         jobId
       ),

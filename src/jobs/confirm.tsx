@@ -46,7 +46,11 @@ export function ConfirmSubmission(props: {
       {testRun ? (
         <ul className="jp-vce-Confirm-what">
           <li>{trans.__('It runs on a random test-stage sample, not on all public data; the records it reads count toward today\'s quota.')}</li>
-          <li>{trans.__('Its outputs go through the same review, so you see what the review would say.')}</li>
+          <li>
+            {trans.__(
+              'Its outputs go through the same review, so you see what the review would say on the sample. On all public data the outputs are larger: the rules on sizes and row counts (rows near the records read, table rows, file sizes) may find more.'
+            )}
+          </li>
           <li>{trans.__('Nothing is released: no download, no email.')}</li>
         </ul>
       ) : (

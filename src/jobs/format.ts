@@ -165,6 +165,38 @@ export function findingPlace(finding: VerdictFinding, trans: TranslationBundle):
     : finding.file;
 }
 
+/** A place in the outputs and every finding about it, in the order the review found them. */
+export interface IFindingGroup {
+  place: string;
+  findings: VerdictFinding[];
+}
+
+/**
+ * Findings by place (file and column or line): one column of identifiers
+ * can break several rules, and the researcher fixes it once.
+ */
+export function groupFindings(findings: VerdictFinding[], trans: TranslationBundle): IFindingGroup[] {
+  const groups = new Map<string, IFindingGroup>();
+  for (const finding of findings) {
+    const place = findingPlace(finding, trans);
+    const group = groups.get(place) ?? { place, findings: [] };
+    group.findings.push(finding);
+    groups.set(place, group);
+  }
+  return [...groups.values()];
+}
+
+/** Seconds the job has run: counted from its start while it runs, the platform's figure once it stopped. */
+export function runtimeSeconds(job: Pick<Job, 'status' | 'started_at' | 'runtime_seconds'>, now: number): number | null {
+  if (job.status === 'running' && job.started_at) {
+    const started = Date.parse(job.started_at);
+    if (Number.isFinite(started)) {
+      return Math.max(0, (now - started) / 1000);
+    }
+  }
+  return job.runtime_seconds;
+}
+
 /** Why a job ended as it did, in one line, or '' while it runs or when approved. */
 export function endReason(job: Job, trans: TranslationBundle): string {
   if (job.failure) {

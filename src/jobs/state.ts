@@ -7,6 +7,8 @@ export interface IBanner {
   text: string;
   /** A job the banner is about (a "Show" link). */
   jobId?: string;
+  /** A file the banner is about: it goes when another file becomes the one to submit. */
+  path?: string;
 }
 
 /** What the panel shows besides the jobs: selection, progress, messages, downloads. */
@@ -62,7 +64,20 @@ export class PanelState {
   set currentPath(path: string | null) {
     if (path !== this._currentPath) {
       this._currentPath = path;
+      if (this._banner?.path !== undefined && this._banner.path !== path) {
+        this._banner = null; // "x.py is empty" is not about the file now in view
+      }
       this._changed.emit();
+    }
+  }
+
+  /**
+   * A job reached a final state: a message that it was started ("follows it
+   * live") no longer holds; an error about it stays until dismissed.
+   */
+  jobEnded(jobId: string): void {
+    if (this._banner?.jobId === jobId && this._banner.kind !== 'error') {
+      this.banner = null;
     }
   }
 

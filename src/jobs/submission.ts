@@ -74,11 +74,13 @@ export function checkScript(path: string, bytes: Uint8Array): void {
   }
   if (path.toLowerCase().endsWith('.ipynb')) {
     let notebook: unknown;
+    const text = new TextDecoder().decode(bytes);
     try {
-      notebook = JSON.parse(new TextDecoder().decode(bytes));
+      notebook = JSON.parse(text);
     } catch (error) {
       throw new SubmissionError(
-        `"${name}" is not a valid notebook (its JSON does not parse: ${(error as Error).message}). Open it in JupyterLab and save it again.`
+        `"${name}" is not a valid notebook: it is not JSON${jsonErrorPlace(text, error)}. ` +
+          'Fix it in a text editor (right-click it, Open With > Editor), or go back to a saved copy (File > Revert Notebook to Checkpoint).'
       );
     }
     const cells = (notebook as { cells?: unknown }).cells;
@@ -90,6 +92,24 @@ export function checkScript(path: string, bytes: Uint8Array): void {
       throw new SubmissionError(`"${name}" has no code cell: there is nothing to run.`);
     }
   }
+}
+
+/** " (the first problem is at line L, column C)" from a JSON.parse error, or "" when it does not say where. */
+export function jsonErrorPlace(text: string, error: unknown): string {
+  // Not `instanceof Error`: a SyntaxError may come from another realm (a test's, a worker's).
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) {
+    return ` (the first problem is at line ${lineColumn[1]}, column ${lineColumn[2]})`;
+  }
+  const position = /position (\d+)/.exec(message);
+  if (!position) {
+    return '';
+  }
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (the first problem is at line ${line}, column ${column})`;
 }
 
 async function readFile(contents: IContentsReader, path: string): Promise<Uint8Array> {

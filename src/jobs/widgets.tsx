@@ -10,8 +10,9 @@ import {
   duration,
   endReason,
   exactTime,
-  findingPlace,
+  groupFindings,
   relativeTime,
+  runtimeSeconds,
   ruleTitle,
   statusExplanation,
   statusLabel,
@@ -120,6 +121,16 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
   const current = chosen ?? state.currentPath;
   const submittable = current !== null && isScriptPath(current);
   const busy = state.busy !== null;
+  // Why Submit and Test run are disabled, said on the buttons themselves.
+  const blocked = !signedIn
+    ? trans.__('Sign in to the Virtual Compute Environment first.')
+    : current === null
+      ? trans.__('Open a script or notebook, choose one from the workspace, or drop one here.')
+      : !submittable
+        ? trans.__('"%1" is not a Python script (.py) or notebook (.ipynb).', PathExt.basename(current))
+        : busy
+          ? trans.__('Wait for "%1" to finish.', state.busy)
+          : null;
 
   const openPicker = async () => {
     setPicking(true);
@@ -170,7 +181,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
         {current ? (
           <span className="jp-vce-Submit-path" title={current} data-path={current}>
             {PathExt.basename(current)}
-            {!submittable && <span className="jp-vce-Hint"> {trans.__('(not a .py or .ipynb file)')}</span>}
+            {!submittable && <span className="jp-vce-Hint jp-vce-Submit-notScript"> {trans.__('(not a .py or .ipynb file)')}</span>}
           </span>
         ) : (
           <span className="jp-vce-Hint">{trans.__('Open a script or notebook, pick one, or drop one here.')}</span>
@@ -192,17 +203,17 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
       <div className="jp-vce-Submit-buttons">
         <button
           className="jp-mod-styled jp-mod-accept jp-vce-SubmitButton"
-          disabled={!submittable || busy || !signedIn}
+          disabled={blocked !== null}
           onClick={() => current && void actions.submit(current)}
-          title={trans.__('Submit the script to run against all public data')}
+          title={blocked ?? trans.__('Submit the script to run against all public data')}
         >
           {trans.__('Submit…')}
         </button>
         <button
           className="jp-mod-styled jp-vce-TestRunButton"
-          disabled={!submittable || busy || !signedIn}
+          disabled={blocked !== null}
           onClick={() => current && void actions.submit(current, { testRun: true })}
-          title={trans.__('Run on the test-stage sample and see what the review would say, without releasing anything')}
+          title={blocked ?? trans.__('Run on the test-stage sample and see what the review would say, without releasing anything')}
         >
           {trans.__('Test run…')}
         </button>
@@ -461,11 +472,15 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
   const { verdict, trans } = props;
   const failed = verdict.findings.filter(finding => finding.severity === 'fail');
   const manual = verdict.findings.filter(finding => finding.severity === 'manual');
+  const groups = groupFindings([...failed, ...manual], trans);
+  const failedPlaces = groupFindings(failed, trans).length;
   const heading =
     verdict.decision === 'approved'
       ? trans.__('Approved: the results are aggregated.')
       : verdict.decision === 'rejected'
-        ? trans._n('Rejected: the review found %1 problem.', 'Rejected: the review found %1 problems.', Math.max(failed.length, 1))
+        ? failedPlaces > 1
+          ? trans.__('Rejected: the review found %1 problems in %2 places.', failed.length, failedPlaces)
+          : trans._n('Rejected: the review found %1 problem.', 'Rejected: the review found %1 problems.', Math.max(failed.length, 1))
         : trans.__('Sent to a reviewer: a person checks what no rule can decide.');
   return (
     <section className="jp-vce-Verdict" data-decision={verdict.decision} aria-label={trans.__('Review verdict')}>
@@ -474,20 +489,24 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
       {verdict.decided_by === 'reviewer' && verdict.reviewer_reason && (
         <p className="jp-vce-Verdict-reason">{trans.__('Reviewer: %1', verdict.reviewer_reason)}</p>
       )}
-      {verdict.findings.length > 0 && (
+      {groups.length > 0 && (
         <ul className="jp-vce-Findings">
-          {[...failed, ...manual].map((finding, index) => (
-            <li key={index} className="jp-vce-Finding" data-severity={finding.severity} data-rule={finding.rule}>
-              <div className="jp-vce-Finding-title">
-                <span className="jp-vce-Finding-severity">
-                  {finding.severity === 'fail' ? trans.__('Failed') : trans.__('For a reviewer')}
-                </span>{' '}
-                <strong>{ruleTitle(finding.rule, trans)}</strong>
-              </div>
-              <div className="jp-vce-Finding-place">
-                {trans.__('Where: %1', findingPlace(finding, trans))}
-              </div>
-              <div className="jp-vce-Finding-message">{finding.message}</div>
+          {groups.map(group => (
+            <li key={group.place} className="jp-vce-FindingGroup">
+              <div className="jp-vce-Finding-place">{trans.__('Where: %1', group.place)}</div>
+              <ul className="jp-vce-FindingGroup-findings">
+                {group.findings.map((finding, index) => (
+                  <li key={index} className="jp-vce-Finding" data-severity={finding.severity} data-rule={finding.rule}>
+                    <div className="jp-vce-Finding-title">
+                      <span className="jp-vce-Finding-severity">
+                        {finding.severity === 'fail' ? trans.__('Failed') : trans.__('For a reviewer')}
+                      </span>{' '}
+                      <strong>{ruleTitle(finding.rule, trans)}</strong>
+                    </div>
+                    <div className="jp-vce-Finding-message">{finding.message}</div>
+                  </li>
+                ))}
+              </ul>
             </li>
           ))}
         </ul>
@@ -558,9 +577,13 @@ function Attestation(props: { check: AttestationCheck | 'checking' | undefined; 
 function testRunExplanation(job: Job, trans: TranslationBundle): string {
   switch (job.status) {
     case 'approved':
-      return trans.__('Test run on the sample: the review would approve these outputs. Submit the script for real to run it on all public data.');
+      return trans.__(
+        'Test run on the sample: the review would approve these outputs. On all public data they are larger, and the rules on sizes and row counts may find more. Submit the script for real to run it on all data.'
+      );
     case 'rejected':
-      return trans.__('Test run on the sample: the review would reject these outputs. Fix what it found below before submitting for real.');
+      return trans.__(
+        'Test run on the sample: the review would reject these outputs. Fix what it found below before submitting for real; on all public data, the rules on sizes and row counts may find more.'
+      );
     default:
       return trans.__('Test run on the test-stage sample: %1 Nothing is released.', statusExplanation(job.status, trans));
   }
@@ -572,6 +595,9 @@ function shortKey(keyId: string | null): string {
 
 function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JSX.Element {
   const { job, now } = props;
+  // While the job runs, its runtime counts up every second.
+  const tick = useClock(job.status === 'running' ? 1_000 : 3_600_000);
+  const runtime = runtimeSeconds(job, Math.max(now, tick));
   const { actions, trans } = props.context;
   const busy = actions.state.busy !== null;
   const saved = actions.state.saved(job.job_id);
@@ -609,7 +635,11 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
         {job.stage === 'test' ? testRunExplanation(job, trans) : statusExplanation(job.status, trans)}
       </p>
       {reason && (
-        <p className="jp-vce-Detail-reason" role={job.status === 'failed' || job.status === 'timed_out' ? 'alert' : undefined}>
+        <p
+          className="jp-vce-Detail-reason"
+          data-tone={job.status === 'cancelled' ? 'neutral' : 'danger'}
+          role={job.status === 'failed' || job.status === 'timed_out' ? 'alert' : undefined}
+        >
           {reason}
         </p>
       )}
@@ -631,10 +661,10 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
             <dd><Time iso={job.finished_at} now={now} trans={trans} /></dd>
           </>
         )}
-        {job.runtime_seconds !== null && (
+        {runtime !== null && (
           <>
             <dt>{trans.__('Runtime')}</dt>
-            <dd>{duration(job.runtime_seconds)}</dd>
+            <dd>{duration(runtime)}</dd>
           </>
         )}
         {job.records_read > 0 && (

@@ -211,7 +211,9 @@ test.describe('Data Clean Room', () => {
     await expect(verdict).toContainText('Rejected: the review found');
     const identifiers = verdict.locator('.jp-vce-Finding[data-rule="identifier_column"]').first();
     await expect(identifiers).toContainText('A column of identifiers');
-    await expect(identifiers).toContainText('Where: videos.csv, column');
+    // Findings come by place: the place once, every rule it breaks under it.
+    const place = verdict.locator('.jp-vce-FindingGroup').filter({ has: page.locator('[data-rule="identifier_column"]') }).first();
+    await expect(place.locator('.jp-vce-Finding-place')).toContainText('Where: videos.csv, column');
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
     await expectNotification(page, 'ended: Rejected');
     await shoot(page, 'jobs-rejected-light.png');
@@ -276,9 +278,9 @@ test.describe('Data Clean Room', () => {
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
     await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
-    await expect(detail.locator('.jp-vce-Finding[data-rule="identifier_column"]')).toContainText(
-      'Where: per_creator.csv, column 1 (username)'
-    );
+    await expect(
+      detail.locator('.jp-vce-FindingGroup').filter({ has: page.locator('[data-rule="identifier_column"]') }).locator('.jp-vce-Finding-place')
+    ).toHaveText('Where: per_creator.csv, column 1 (username)');
     await expect(detail.locator('.jp-vce-Finding[data-rule="small_count"]')).toContainText('A count below the threshold');
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
     await shoot(page, 'jobs-test-run-light.png');

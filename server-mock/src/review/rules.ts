@@ -23,7 +23,7 @@ const MAX_LOCATIONS = 3;
 
 export function places(locations: string[]): string {
   const shown = locations.slice(0, MAX_LOCATIONS).join('; ');
-  return locations.length > MAX_LOCATIONS ? `${shown}; and ${locations.length - MAX_LOCATIONS} more` : shown;
+  return locations.length > MAX_LOCATIONS ? `${shown}; and ${(locations.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : shown;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
