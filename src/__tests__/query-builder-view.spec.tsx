@@ -64,6 +64,11 @@ describe('QueryBuilderView', () => {
     expect(described.textContent).toContain('like_count takes whole numbers');
     expect(button('Insert below').disabled).toBe(true);
     expect(button('Insert and run').disabled).toBe(true);
+    // The disabled buttons say why; the summary leads to the problem.
+    expect(button('Insert below').title).toBe('Fix the problem above first.');
+    expect(view.node.querySelector('.jp-vce-QB-summary')!.textContent).toContain('1 problem to fix before running.');
+    button('Go to the first').click();
+    expect(document.activeElement).toBe(input);
     setValue(byLabel<HTMLInputElement>('Value of like_count'), '10');
     await flush();
     expect(button('Insert below').disabled).toBe(false);
@@ -99,6 +104,18 @@ describe('QueryBuilderView', () => {
     expect(button('Insert below').disabled).toBe(false);
     expect(button('Insert and run').disabled).toBe(true);
     expect(button('Preview sample (uses up to 10 records of your quota)').disabled).toBe(true);
+    view.dispose();
+  });
+
+  it('an empty limit asks for one; the quota message gives the reset as a time, not a timestamp', async () => {
+    const model = new QueryBuilderModel();
+    model.setQuota({ day: '2026-11-25', daily_limit: 5000, used: 4995, remaining: 5, resets_at: '2026-11-26T00:00:00Z' });
+    const { q, flush, view } = await render(model);
+    expect(q('#jp-vce-qb-limit-problems').textContent).toMatch(/wait for the reset at 00:00 UTC \(in /);
+    expect(q('#jp-vce-qb-limit-problems').textContent).not.toContain('2026-11-26T00:00:00Z');
+    setValue(q<HTMLInputElement>('#jp-vce-qb-limit'), '');
+    await flush();
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('Enter a limit: a whole number from 1 to 5,000.');
     view.dispose();
   });
 });

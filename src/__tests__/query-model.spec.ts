@@ -124,13 +124,13 @@ describe('validation', () => {
     ['unknown-return-field', q => (q.fields = ['id', 'likes']), /"likes" is not a video field to return/],
     ['duplicate-field', q => (q.fields = ['id', 'id']), /id is listed twice/],
     ['limit-range', q => (q.limit = 5001), /whole number from 1 to 5,000/],
-    ['limit-over-quota', q => (q.limit = 50), /Only 20 records are left today: a sample of up to 50/]
+    ['limit-over-quota', q => (q.limit = 50), /Only 20 records are left today: a sample of up to 50 could go over that.*wait for the reset at 00:00 UTC \(in 3 h 05 min\)/]
   ];
 
   it.each(cases)('flags %s', (rule, change, message) => {
     const query = seedQuery();
     change(query);
-    const problems = validateQuery(query, { remaining: 20, resetsAt: '2026-11-26T00:00:00Z' });
+    const problems = validateQuery(query, { remaining: 20, resetText: '00:00 UTC (in 3 h 05 min)' });
     expect(rulesOf(problems)).toEqual([rule]);
     expect(problems[0].message).toMatch(message);
   });

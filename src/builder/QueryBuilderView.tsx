@@ -343,6 +343,13 @@ function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null 
   }
 }
 
+
+/** Scroll to the first field the builder flags and put the focus on it. */
+function goToFirstProblem(from: HTMLElement): void {
+  // Focusing scrolls it into view.
+  from.closest('form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+}
+
 export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
   constructor(model: QueryBuilderModel, private readonly _actions: IBuilderActions) {
     super(model);
@@ -360,6 +367,12 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
     const target = model.target;
     const returnable = returnableFields(model.category);
     const previewCost = Math.min(model.limit, QUERY_LIMITS.test.maxLimit);
+    // Why the actions are disabled, said on them.
+    const fixFirst =
+      errors === 1 ? trans.__('Fix the problem above first.') : trans.__('Fix the %1 problems above first.', Math.max(errors, 1));
+    const insertBlocked = model.canInsert ? undefined : fixFirst;
+    const runBlocked = model.canRun ? undefined : fixFirst;
+    const limitValid = !problems.some(problem => problem.rule === 'limit-range');
     return (
       <form className="jp-vce-QB-form" onSubmit={event => event.preventDefault()} aria-label={trans.__('Query Builder')}>
         {target && (
@@ -478,9 +491,17 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
           <h3 className="jp-vce-QB-heading">{trans.__('Cell')}</h3>
           <CodePreview code={model.code} highlight={actions.highlight} label={trans.__('The cell the builder writes')} />
           <p className="jp-vce-QB-summary" aria-live="polite">
-            {errors > 0
-              ? trans.__('%1 problem(s) to fix before running.', errors)
-              : trans.__('Ready.')}
+            {errors > 0 ? errors === 1
+              ? trans.__('1 problem to fix before running.')
+              : trans.__('%1 problems to fix before running.', errors) : trans.__('Ready.')}
+            {errors > 0 && (
+              <>
+                {' '}
+                <button type="button" className="jp-vce-LinkButton jp-vce-QB-firstProblem" onClick={event => goToFirstProblem(event.currentTarget)}>
+                  {trans.__('Go to the first')}
+                </button>
+              </>
+            )}
           </p>
           <div className="jp-vce-QB-actions">
             {target && (
@@ -488,6 +509,7 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
                 type="button"
                 className="jp-mod-styled jp-mod-accept jp-vce-QB-button"
                 disabled={!model.canInsert}
+                title={insertBlocked}
                 onClick={() => actions.update()}
               >
                 {trans.__('Update cell')}
@@ -497,7 +519,7 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
               type="button"
               className={'jp-mod-styled jp-vce-QB-button' + (target ? '' : ' jp-mod-accept')}
               disabled={!model.canInsert}
-              title={actions.hasNotebook() ? undefined : trans.__('No notebook is open: a new one is created in the current folder.')}
+              title={insertBlocked ?? (actions.hasNotebook() ? undefined : trans.__('No notebook is open: a new one is created in the current folder.'))}
               onClick={() => actions.insert()}
             >
               {actions.hasNotebook() ? trans.__('Insert below') : trans.__('Insert in a new notebook')}
@@ -506,6 +528,7 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
               type="button"
               className="jp-mod-styled jp-vce-QB-button"
               disabled={!model.canRun}
+              title={runBlocked}
               onClick={() => actions.insertAndRun()}
             >
               {trans.__('Insert and run')}
@@ -525,9 +548,12 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
             type="button"
             className="jp-mod-styled jp-vce-QB-button jp-vce-QB-previewButton"
             disabled={!model.canRun || model.preview.state === 'running'}
+            title={runBlocked}
             onClick={() => actions.preview()}
           >
-            {trans.__('Preview sample (uses up to %1 records of your quota)', count(previewCost))}
+            {!limitValid
+              ? trans.__('Preview sample')
+              : trans.__('Preview sample (uses up to %1 records of your quota)', count(previewCost))}
           </button>
           <PreviewResult model={model} />
         </div>

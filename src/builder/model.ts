@@ -24,7 +24,7 @@ import {
   validateQuery
 } from '../query/validate';
 import { plainTranslate, Translate } from '../query/values';
-import { formatCount, sameQuota } from '../status/format';
+import { formatCount, formatReset, sameQuota } from '../status/format';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -144,15 +144,19 @@ export class QueryBuilderModel extends VDomModel {
   get problems(): IProblem[] {
     const problems = validateQuery(this.query, {
       remaining: this._quota?.remaining ?? null,
-      resetsAt: this._quota?.resets_at ?? null,
+      resetText: this._quota ? formatReset(this._quota.resets_at, new Date(), this.trans) : null,
       trans: this.trans
     });
     if (this._limitText.trim() !== String(this._limit)) {
+      const range = formatCount(QUERY_LIMITS.test.maxLimit);
       problems.push({
         rule: 'limit-range',
         severity: 'error',
         target: { kind: 'limit' },
-        message: this.trans.__('"%1" is not a whole number: the limit must be from 1 to %2.', this._limitText, formatCount(QUERY_LIMITS.test.maxLimit))
+        message:
+          this._limitText.trim() === ''
+            ? this.trans.__('Enter a limit: a whole number from 1 to %1.', range)
+            : this.trans.__('"%1" is not a whole number: the limit must be from 1 to %2.', this._limitText, range)
       });
     }
     return problems;

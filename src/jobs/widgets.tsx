@@ -235,7 +235,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
           <input
             className="jp-mod-styled jp-vce-Picker-search"
             type="search"
-            placeholder={trans.__('Search .py and .ipynb files')}
+            placeholder={trans.__('Search scripts')}
             aria-label={trans.__('Search scripts in the workspace')}
             value={query}
             autoFocus

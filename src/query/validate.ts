@@ -66,8 +66,8 @@ export interface IProblem {
 export interface IValidateOptions {
   /** Records left of today's quota; null or absent when unknown (not signed in). */
   remaining?: number | null;
-  /** When the quota resets (ISO-8601), for the message. */
-  resetsAt?: string | null;
+  /** When the quota resets, as the researcher reads it ("00:00 UTC (in 3 h 05 min)"), for the message. */
+  resetText?: string | null;
   trans?: Translate;
 }
 
@@ -309,14 +309,14 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
       { kind: 'limit' },
       options.remaining > 0
         ? trans.__(
-            'Only %1 records are left today: a sample of up to %2 could pass them, and the platform refuses such a query whole. Lower the limit to %1 or less%3.',
+            'Only %1 records are left today: a sample of up to %2 could go over that, and the platform refuses such a query whole. Lower the limit to %1 or less%3.',
             count(options.remaining),
             count(query.limit),
-            options.resetsAt ? trans.__(', or wait for the reset at %1', options.resetsAt) : ''
+            options.resetText ? trans.__(', or wait for the reset at %1', options.resetText) : ''
           )
         : trans.__(
             "Today's quota is used up%1.",
-            options.resetsAt ? trans.__('; it resets at %1', options.resetsAt) : ''
+            options.resetText ? trans.__('; it resets at %1', options.resetText) : ''
           )
     );
   }
