@@ -495,7 +495,7 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
             <li key={group.place} className="jp-vce-FindingGroup">
               <div className="jp-vce-Finding-place">{trans.__('Where: %1', group.place)}</div>
               <ul className="jp-vce-FindingGroup-findings">
-                {group.findings.map((finding, index) => (
+                {group.findings.map(({ finding, rows }, index) => (
                   <li key={index} className="jp-vce-Finding" data-severity={finding.severity} data-rule={finding.rule}>
                     <div className="jp-vce-Finding-title">
                       <span className="jp-vce-Finding-severity">
@@ -503,6 +503,7 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
                       </span>{' '}
                       <strong>{ruleTitle(finding.rule, trans)}</strong>
                     </div>
+                    {rows && <div className="jp-vce-Finding-rows">{trans.__('Rows %1', rows)}</div>}
                     <div className="jp-vce-Finding-message">{finding.message}</div>
                   </li>
                 ))}
