@@ -77,6 +77,29 @@ describe('QueryBuilderView', () => {
     view.dispose();
   });
 
+  it('a new condition asks for its value without a red error; once a value was entered and removed, it is one', async () => {
+    const model = new QueryBuilderModel();
+    model.addGroup();
+    model.setField(0, 0, 'like_count');
+    const { flush, byLabel, button, view, q } = await render(model);
+    const condition = q('.jp-vce-QB-condition');
+    expect(condition.classList.contains('jp-vce-QB-waiting')).toBe(true);
+    expect(condition.classList.contains('jp-mod-invalid')).toBe(false);
+    expect(q('.jp-vce-QB-problem').className).toContain('jp-mod-prompt');
+    expect(q('.jp-vce-QB-problem').textContent).toContain('needs a value');
+    // Still a problem to fix before running, and "Go to the first" reaches the waiting value.
+    expect(button('Insert below').disabled).toBe(true);
+    button('Go to the first').click();
+    expect(document.activeElement).toBe(byLabel('Value of like_count'));
+    setValue(byLabel<HTMLInputElement>('Value of like_count'), '5');
+    await flush();
+    setValue(byLabel<HTMLInputElement>('Value of like_count'), '');
+    await flush();
+    expect(q('.jp-vce-QB-condition').classList.contains('jp-mod-invalid')).toBe(true);
+    expect(q('.jp-vce-QB-problem').className).toContain('jp-mod-error');
+    view.dispose();
+  });
+
   it('adds values as chips for IN, keeping commas in text', async () => {
     const model = new QueryBuilderModel();
     model.addGroup();

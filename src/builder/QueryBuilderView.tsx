@@ -89,14 +89,14 @@ function IconButton(props: {
   );
 }
 
-function Problems(props: { id?: string; problems: readonly IProblem[] }): JSX.Element | null {
+function Problems(props: { id?: string; problems: readonly IProblem[]; asPrompt?: boolean }): JSX.Element | null {
   if (props.problems.length === 0) {
     return null;
   }
   return (
     <ul id={props.id} className="jp-vce-QB-problems">
       {props.problems.map((problem, index) => (
-        <li key={index} className={`jp-vce-QB-problem jp-mod-${problem.severity}`}>
+        <li key={index} className={`jp-vce-QB-problem jp-mod-${props.asPrompt ? 'prompt' : problem.severity}`}>
           {problem.message}
         </li>
       ))}
@@ -144,6 +144,9 @@ function ConditionRow(props: {
   const condition = model.groups[group].conditions[index];
   const field = conditionField(model.category, condition.field);
   const problems = conditionProblems(model.problems, group, index);
+  // A new condition waits for its value: a prompt, not a red error, until one is entered.
+  const waiting =
+    problems.length > 0 && problems.every(problem => problem.rule === 'no-values') && !model.valuesEntered(condition.key);
   const invalid = new Set(
     problems
       .map(problem => (problem.target.kind === 'condition' ? problem.target.value : undefined))
@@ -153,7 +156,12 @@ function ConditionRow(props: {
   const problemsId = problems.length > 0 ? `${id}-problems` : undefined;
   const position = trans.__('condition %1 of group %2', index + 1, group + 1);
   return (
-    <li className={'jp-vce-QB-condition' + (problems.some(p => p.severity === 'error') ? ' jp-mod-invalid' : '')}>
+    <li
+      className={
+        'jp-vce-QB-condition' +
+        (waiting ? ' jp-vce-QB-waiting' : problems.some(p => p.severity === 'error') ? ' jp-mod-invalid' : '')
+      }
+    >
       <div className="jp-vce-QB-conditionLine">
         <select
           id={`${id}-field`}
@@ -226,7 +234,7 @@ function ConditionRow(props: {
           />
         </span>
       </div>
-      <Problems id={problemsId} problems={problems} />
+      <Problems id={problemsId} problems={problems} asPrompt={waiting} />
     </li>
   );
 }
@@ -346,8 +354,11 @@ function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null 
 
 /** Scroll to the first field the builder flags and put the focus on it. */
 function goToFirstProblem(from: HTMLElement): void {
-  // Focusing scrolls it into view.
-  from.closest('form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  // The first in the form's order, flagged or waiting for a value; focusing scrolls it into view.
+  from
+    .closest('form')
+    ?.querySelector<HTMLElement>('[aria-invalid="true"], .jp-vce-QB-waiting .jp-vce-QB-valueLine input, .jp-vce-QB-waiting .jp-vce-QB-valueLine select')
+    ?.focus();
 }
 
 export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {

@@ -307,8 +307,21 @@ export class QueryBuilderModel extends VDomModel {
   }
 
   setValues(group: number, index: number, values: string[]): void {
-    this._updateCondition(group, index, condition => ({ ...condition, values: [...values] }));
+    this._updateCondition(group, index, condition => {
+      this._valuesEntered.add(condition.key);
+      return { ...condition, values: [...values] };
+    });
   }
+
+  /**
+   * Whether a value was entered (or removed) in this condition here: until
+   * then, "needs a value" is a prompt rather than an error to show in red.
+   */
+  valuesEntered(key: number): boolean {
+    return this._valuesEntered.has(key);
+  }
+
+  private readonly _valuesEntered = new Set<number>();
 
   toggleField(name: string, on: boolean): void {
     const has = this._fields.includes(name);
