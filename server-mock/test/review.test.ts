@@ -113,6 +113,17 @@ describe('the output review', () => {
     expect(json.message).not.toContain(video.display_name);
   });
 
+  it('files identifiers by column: ids in two columns are two findings, each with its own rows', async () => {
+    const ids = (data.db.prepare('SELECT id FROM videos ORDER BY id LIMIT 6').pluck().all() as number[]).map(String);
+    const rows = ids.map((id, row) => `${id},north,${row >= 4 ? ids[row - 4] : 'none'}`);
+    const verdict = await review({ 'mixed.csv': ['video,region,related', ...rows].join('\n') + '\n' });
+    const values = verdict.findings.filter(finding => finding.rule === 'identifier_value' && finding.file === 'mixed.csv');
+    expect(values.map(finding => finding.location)).toEqual([
+      'column 1 (video), row 1; column 1 (video), row 2; column 1 (video), row 3; and 3 more',
+      'column 3 (related), row 5; column 3 (related), row 6'
+    ]);
+  });
+
   it('finds two-word display names in running text, not single first names', async () => {
     expect(rules(await review({ 'a.txt': `A note about ${twoWordName} and others\n` }))).toContain('fail:identifier_value:a.txt');
     expect((await review({ 'a.txt': 'Sofia and Arjun went to the market\n' })).decision).toBe('approved');

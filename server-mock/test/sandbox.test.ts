@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOomKills } from '../src/runner/cgroup';
+import { isStaleFolder, parseOomKills, platformFolderName, processStartTime } from '../src/runner/cgroup';
 import { DEFAULT_LIMITS, describeRuntime, explainEnd, isolationMode, jobCgroups, parseFailure, runSandboxed, type SandboxRequest } from '../src/runner/sandbox';
 
 /**
@@ -173,7 +173,9 @@ describe('control groups: limits for the whole job', () => {
         '        os._exit(0)',
         '    children.append(pid)',
         'for pid in children:',
-        '    os.waitpid(pid, 0)',
+        '    _, status = os.waitpid(pid, 0)',
+        '    if status != 0:',
+        "        raise RuntimeError('a worker died')",
         "open('output/done.txt', 'w').write('all children ended')",
         ''
       ].join('\n');
@@ -183,11 +185,46 @@ describe('control groups: limits for the whole job', () => {
         reason: 'The job went over its memory limit (256 MiB for all its processes together) and the system stopped it.'
       });
       const layout = jobCgroups()!.layout;
-      const parent = join(layout.version === 1 ? layout.memory : layout.root, `vce-${process.pid}`);
+      const parent = join(layout.version === 1 ? layout.memory : layout.root, platformFolderName(process.pid, processStartTime('self')!));
       expect(existsSync(parent)).toBe(true);
       expect(readdirSync(parent).filter(name => name.startsWith('group-memory-'))).toEqual([]);
     }
   );
+
+  (withCgroups ? it : it.failing)('leave a job that coped with a killed process and exited 0 as it ended', async () => {
+    // Two workers of ~150 MiB, each under the per-process limit, together over the job's 256 MiB:
+    // the kernel kills one; the script notes it and finishes.
+    const script = [
+      'import os, time',
+      'workers = []',
+      'for _ in range(2):',
+      '    pid = os.fork()',
+      '    if pid == 0:',
+      "        blob = b'x' * (150 * 1024 * 1024)",
+      '        time.sleep(3)',
+      '        os._exit(0)',
+      '    workers.append(pid)',
+      'lost = sum(1 for pid in workers if os.waitpid(pid, 0)[1] != 0)',
+      "open('output/note.txt', 'w').write(f'{lost} worker(s) lost; the rest is fine')",
+      ''
+    ].join('\n');
+    const request = job('coped', script, { limits: { ...DEFAULT_LIMITS, memoryBytes: 256 * 1024 * 1024, wallSeconds: 60 } });
+    const result = await runSandboxed(request);
+    expect(result).toMatchObject({ outcome: 'exited', exitCode: 0, reason: null });
+    expect(readFileSync(join(request.workDir, 'output', 'note.txt'), 'utf8')).toBe('1 worker(s) lost; the rest is fine');
+  });
+
+  it("tell a platform's folder from a reused pid's: only a folder whose process is gone, or started later, is stale", () => {
+    const startTimes: Record<number, string> = { 100: '5555', 200: '7777' };
+    const startOf = (pid: number) => startTimes[pid] ?? null;
+    expect(platformFolderName(100, '5555')).toBe('vce-100-5555');
+    expect(isStaleFolder('vce-100-5555', startOf)).toBe(false); // running
+    expect(isStaleFolder('vce-200-1234', startOf)).toBe(true); // pid 200 is another process now
+    expect(isStaleFolder('vce-300-1234', startOf)).toBe(true); // gone
+    expect(isStaleFolder('vce-300', startOf)).toBe(false); // not a name of ours: left alone
+    expect(isStaleFolder('machine.slice', startOf)).toBe(false);
+    expect(processStartTime('self')).toMatch(/^\d+$/);
+  });
 
   it("read the kernel's count of memory kills in both hierarchies' formats", () => {
     expect(parseOomKills('oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')).toBe(2); // v1 memory.oom_control

@@ -255,7 +255,8 @@ describe('the Data Clean Room panel', () => {
     const how = submit.node.querySelector('details.jp-vce-HowItRuns');
     expect(how?.querySelector('summary')?.textContent).toBe('How a job runs');
     expect(how?.textContent).toContain('client.query_all(…)');
-    expect(how?.textContent).toContain('100,000 a page');
+    expect(how?.textContent).toContain('page by page (up to 100,000 a page with page_size);');
+    expect(how?.textContent).toContain('client.query(…) reads one page.');
     expect(how?.textContent).toContain('What it writes to output/ and what it prints are its results.');
   });
 });

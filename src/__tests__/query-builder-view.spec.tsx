@@ -97,6 +97,10 @@ describe('QueryBuilderView', () => {
     await flush();
     expect(q('.jp-vce-QB-condition').classList.contains('jp-mod-invalid')).toBe(true);
     expect(q('.jp-vce-QB-problem').className).toContain('jp-mod-error');
+    // A problem that flags no control still leads to its condition's value.
+    (document.activeElement as HTMLElement).blur();
+    button('Go to the first').click();
+    expect(document.activeElement).toBe(byLabel('Value of like_count'));
     view.dispose();
   });
 
@@ -134,7 +138,7 @@ describe('QueryBuilderView', () => {
     const model = new QueryBuilderModel();
     model.setQuota({ day: '2026-11-25', daily_limit: 5000, used: 4995, remaining: 5, resets_at: '2026-11-26T00:00:00Z' });
     const { q, flush, view } = await render(model);
-    expect(q('#jp-vce-qb-limit-problems').textContent).toMatch(/wait for the reset at 00:00 UTC \(in /);
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('or wait for the reset at 00:00 UTC.');
     expect(q('#jp-vce-qb-limit-problems').textContent).not.toContain('2026-11-26T00:00:00Z');
     setValue(q<HTMLInputElement>('#jp-vce-qb-limit'), '');
     await flush();

@@ -354,11 +354,18 @@ function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null 
 
 /** Scroll to the first field the builder flags and put the focus on it. */
 function goToFirstProblem(from: HTMLElement): void {
-  // The first in the form's order, flagged or waiting for a value; focusing scrolls it into view.
-  from
-    .closest('form')
-    ?.querySelector<HTMLElement>('[aria-invalid="true"], .jp-vce-QB-waiting .jp-vce-QB-valueLine input, .jp-vce-QB-waiting .jp-vce-QB-valueLine select')
-    ?.focus();
+  // Each problem's message follows its controls, in its condition or section: the first message
+  // leads to the control it is about (flagged, else the value, else the first); focusing scrolls.
+  const message = from.closest('form')?.querySelector('.jp-vce-QB-problem.jp-mod-error, .jp-vce-QB-problem.jp-mod-prompt');
+  const place = message?.closest('.jp-vce-QB-condition, .jp-vce-QB-group, .jp-vce-QB-section');
+  if (!place) {
+    return;
+  }
+  // In this order of preference (one selector list would take the first in the document).
+  const target = ['[aria-invalid="true"]', '.jp-vce-QB-valueLine input, .jp-vce-QB-valueLine select', 'input, select']
+    .map(selector => place.querySelector<HTMLElement>(selector))
+    .find(element => element !== null);
+  target?.focus();
 }
 
 export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
@@ -382,7 +389,13 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
     const fixFirst =
       errors === 1 ? trans.__('Fix the problem above first.') : trans.__('Fix the %1 problems above first.', Math.max(errors, 1));
     const insertBlocked = model.canInsert ? undefined : fixFirst;
-    const runBlocked = model.canRun ? undefined : fixFirst;
+    // Over today's quota is not a mistake to fix in the query.
+    const onlyQuota = errors === 0 || problems.every(problem => problem.severity !== 'error' || problem.rule === 'limit-over-quota');
+    const runBlocked = model.canRun
+      ? undefined
+      : onlyQuota
+        ? trans.__("Lower the limit to what is left today, or wait for the quota's reset.")
+        : fixFirst;
     const limitValid = !problems.some(problem => problem.rule === 'limit-range');
     return (
       <form className="jp-vce-QB-form" onSubmit={event => event.preventDefault()} aria-label={trans.__('Query Builder')}>

@@ -24,7 +24,7 @@ import {
   validateQuery
 } from '../query/validate';
 import { plainTranslate, Translate } from '../query/values';
-import { formatCount, formatReset, sameQuota } from '../status/format';
+import { formatCount, sameQuota } from '../status/format';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -144,7 +144,8 @@ export class QueryBuilderModel extends VDomModel {
   get problems(): IProblem[] {
     const problems = validateQuery(this.query, {
       remaining: this._quota?.remaining ?? null,
-      resetText: this._quota ? formatReset(this._quota.resets_at, new Date(), this.trans) : null,
+      // The clock time only: a countdown here would stand still between renders.
+      resetText: this._quota ? this.trans.__('%1 UTC', this._quota.resets_at.slice(11, 16)) : null,
       trans: this.trans
     });
     if (this._limitText.trim() !== String(this._limit)) {

@@ -285,8 +285,8 @@ function HowAJobRuns(props: { trans: TranslationBundle }): JSX.Element {
         <li>{trans.__('Your script runs in a folder of its own against all public data, with no network.')}</li>
         <li>
           <code>client.query_all(…)</code> {trans.__('or')} <code>client.iter_query(…)</code>{' '}
-          {trans.__('reads every matching record, 100,000 a page;')} <code>client.query(…)</code>{' '}
-          {trans.__('reads the first page.')}
+          {trans.__('reads every matching record, page by page (up to 100,000 a page with')} <code>page_size</code>
+          {trans.__(');')} <code>client.query(…)</code> {trans.__('reads one page.')}
         </li>
         <li>
           {trans.__('What it writes to')} <code>output/</code> {trans.__('and what it prints are its results.')}{' '}

@@ -548,16 +548,19 @@ export async function identifierValues(file: string, document: Document, index: 
       add('id', `${location} (split over adjacent cells)`);
     }
   }
-  const findings: Finding[] = [...byKind].map(([kind, locations]) => ({
-    rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
-    severity: 'fail' as const,
-    file,
-    location: places(locations),
-    message:
-      kind === 'encoded identifier'
-        ? `${file} contains ${plural(locations.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${places(locations)}). Encoding does not anonymise: leave identifiers out.`
-        : `${file} contains ${plural(locations.length, kind === 'id' ? 'id' : kind)} of the data set (${places(locations)}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
-  }));
+  // One finding per kind and column: the researcher fixes a column, and "and N more" stays within it.
+  const findings: Finding[] = [...byKind].flatMap(([kind, all]) =>
+    [...byColumn(all).values()].map(locations => ({
+      rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
+      severity: 'fail' as const,
+      file,
+      location: places(locations),
+      message:
+        kind === 'encoded identifier'
+          ? `${file} contains ${plural(locations.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${places(locations)}). Encoding does not anonymise: leave identifiers out.`
+          : `${file} contains ${plural(locations.length, kind === 'id' ? 'id' : kind)} of the data set (${places(locations)}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
+    }))
+  );
   const quoted = [...verbatim, ...encodedVerbatim];
   if (quoted.length) {
     findings.push({
@@ -569,6 +572,18 @@ export async function identifierValues(file: string, document: Document, index: 
     });
   }
   return findings;
+}
+
+/** Locations by the column of their cell ("column 2 (name), row 7" → "column 2 (name)"), in order; others together. */
+export function byColumn(locations: string[]): Map<string, string[]> {
+  const columns = new Map<string, string[]>();
+  for (const location of locations) {
+    const column = /^(.*\bcolumn .+?), row \d+$/.exec(location)?.[1] ?? '';
+    const list = columns.get(column) ?? [];
+    list.push(location);
+    columns.set(column, list);
+  }
+  return columns;
 }
 
 /**

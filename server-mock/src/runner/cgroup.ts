@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -11,8 +11,9 @@ import { join } from 'node:path';
  * Both hierarchies are handled: cgroup v1 (separate `memory` and `pids`
  * mounts, as on this project's machines) and cgroup v2 (one unified tree
  * where the `memory` and `pids` controllers can be enabled). Each platform
- * process keeps its jobs' groups under a folder of its own, `vce-<pid>`;
- * folders of platforms that are gone are removed when another starts.
+ * process keeps its jobs' groups under a folder of its own,
+ * `vce-<pid>-<start time>`; folders of platforms that are gone (idle for 10
+ * minutes) are removed when another starts.
  * Needs root; without it (or without the controllers) jobs run with their
  * rlimits only, and the attestation says so.
  */
@@ -21,6 +22,8 @@ export type CgroupLayout = { version: 1; memory: string; pids: string } | { vers
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const PREFIX = 'vce-';
+/** Processes of the sandbox itself in a job's group besides the job's: the outer `unshare` and the launcher. */
+const SANDBOX_PROCESSES = 3;
 
 /** How many times the kernel killed a process of the group for memory (`oom_kill N` in v1 memory.oom_control, v2 memory.events). */
 export function parseOomKills(text: string): number {
@@ -66,14 +69,33 @@ export function detectCgroupLayout(root = CGROUP_ROOT): CgroupLayout | null {
   return null;
 }
 
-function alive(pid: number): boolean {
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22), or null when it is not there. */
+export function processStartTime(pid: number | 'self'): string | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
   }
 }
+
+/** A platform's folder name: its pid and start time, so a reused pid is not mistaken for it. */
+export function platformFolderName(pid: number, startTime: string): string {
+  return `${PREFIX}${pid}-${startTime}`;
+}
+
+/** Whether a folder belongs to a platform that is gone: its process is not running, or a newer one has its pid. */
+export function isStaleFolder(name: string, startTimeOf: (pid: number) => string | null = processStartTime): boolean {
+  const match = /^vce-(\d+)-(\d+)$/.exec(name);
+  if (!match) {
+    return false; // not ours (or an older layout): left alone
+  }
+  return startTimeOf(Number(match[1])) !== match[2];
+}
+
+/** Folders changed this recently are never taken for stale (a platform that cannot see the other's pid). */
+const STALE_AFTER_MS = 10 * 60 * 1000;
 
 function removeTree(path: string): void {
   for (const entry of readdirSync(path, { withFileTypes: true })) {
@@ -91,19 +113,24 @@ export class JobCgroups {
 
   private constructor(readonly layout: CgroupLayout) {
     const tops = layout.version === 1 ? [layout.memory, layout.pids] : [layout.root];
+    const own = platformFolderName(process.pid, processStartTime('self') ?? String(Date.now()));
     for (const top of tops) {
       for (const entry of readdirSync(top, { withFileTypes: true })) {
-        const pid = entry.isDirectory() && entry.name.startsWith(PREFIX) ? Number(entry.name.slice(PREFIX.length)) : NaN;
-        if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
-          try {
-            removeTree(join(top, entry.name));
-          } catch {
-            // a group still holds a process: left for a later start
+        if (!entry.isDirectory() || entry.name === own || !isStaleFolder(entry.name)) {
+          continue;
+        }
+        const folder = join(top, entry.name);
+        try {
+          // A platform in another PID namespace looks gone from here: only folders idle for a while go.
+          if (Date.now() - statSync(folder).mtimeMs > STALE_AFTER_MS) {
+            removeTree(folder);
           }
+        } catch {
+          // a group still holds a process: left for a later start
         }
       }
     }
-    this.parents = tops.map(top => join(top, `${PREFIX}${process.pid}`));
+    this.parents = tops.map(top => join(top, own));
     this.ensureParents();
   }
 
@@ -152,37 +179,60 @@ export class JobCgroups {
     if (!/^[\w-]{1,80}$/.test(jobId)) {
       throw new Error(`not a job id: ${jobId}`);
     }
-    // A run of its own (a job run again keeps its id; its last groups may still be reaped).
-    const name = `${jobId}-${++this.runs}`;
     this.ensureParents();
-    const groups = this.parents.map(parent => join(parent, name));
-    for (const group of groups) {
-      mkdirSync(group);
-    }
-    const limit = String(memoryBytes);
-    let memoryEvents: string;
-    if (this.layout.version === 1) {
-      const [memory, pids] = groups;
-      writeFileSync(join(memory, 'memory.limit_in_bytes'), limit);
-      if (existsSync(join(memory, 'memory.memsw.limit_in_bytes'))) {
-        writeFileSync(join(memory, 'memory.memsw.limit_in_bytes'), limit); // no swapping past the limit
+    const made: string[] = [];
+    try {
+      // A run of its own (a job run again keeps its id; its last groups may still be reaped).
+      let groups: string[];
+      for (;;) {
+        const name = `${jobId}-${++this.runs}`;
+        groups = this.parents.map(parent => join(parent, name));
+        if (!groups.some(group => existsSync(group))) {
+          break;
+        }
       }
-      writeFileSync(join(pids, 'pids.max'), String(processes));
-      memoryEvents = join(memory, 'memory.oom_control');
-    } else {
-      const [group] = groups;
-      writeFileSync(join(group, 'memory.max'), limit);
-      if (existsSync(join(group, 'memory.swap.max'))) {
-        writeFileSync(join(group, 'memory.swap.max'), '0');
+      for (const group of groups) {
+        mkdirSync(group);
+        made.push(group);
       }
-      writeFileSync(join(group, 'pids.max'), String(processes));
-      memoryEvents = join(group, 'memory.events');
+      const limit = String(memoryBytes);
+      // The job's own processes plus the sandbox's: the outer unshare and the launcher (PID 1).
+      const pidsMax = String(processes + SANDBOX_PROCESSES);
+      let memoryEvents: string;
+      if (this.layout.version === 1) {
+        const [memory, pids] = groups;
+        writeFileSync(join(memory, 'memory.limit_in_bytes'), limit);
+        if (existsSync(join(memory, 'memory.memsw.limit_in_bytes'))) {
+          writeFileSync(join(memory, 'memory.memsw.limit_in_bytes'), limit); // no swapping past the limit
+        } else {
+          writeFileSync(join(memory, 'memory.swappiness'), '0'); // no swap accounting: keep the job out of swap
+        }
+        writeFileSync(join(pids, 'pids.max'), pidsMax);
+        memoryEvents = join(memory, 'memory.oom_control');
+      } else {
+        const [group] = groups;
+        writeFileSync(join(group, 'memory.max'), limit);
+        if (existsSync(join(group, 'memory.swap.max'))) {
+          writeFileSync(join(group, 'memory.swap.max'), '0');
+        }
+        writeFileSync(join(group, 'pids.max'), pidsMax);
+        memoryEvents = join(group, 'memory.events');
+      }
+      return new JobCgroup(
+        groups.map(group => join(group, 'cgroup.procs')),
+        memoryEvents,
+        groups
+      );
+    } catch (error) {
+      for (const group of made.reverse()) {
+        try {
+          rmdirSync(group);
+        } catch {
+          // left for a later start's clean-up
+        }
+      }
+      throw error;
     }
-    return new JobCgroup(
-      groups.map(group => join(group, 'cgroup.procs')),
-      memoryEvents,
-      groups
-    );
   }
 }
 

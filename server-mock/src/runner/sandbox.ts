@@ -338,7 +338,10 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
       command = '/bin/sh';
     }
     const result = await supervise(command, args, env, request, stdout, stderr, started);
-    return group && group.oomKills() > 0 && result.outcome !== 'cancelled' && result.outcome !== 'timed_out'
+    // A process killed for memory explains a job that ended badly; a job that
+    // coped with it and exited 0 stands as it is.
+    const endedBadly = result.outcome === 'killed' || (result.outcome === 'exited' && result.exitCode !== 0);
+    return group && endedBadly && group.oomKills() > 0
       ? {
           ...result,
           outcome: 'killed',
