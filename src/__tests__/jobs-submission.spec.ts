@@ -220,6 +220,15 @@ describe('DataCleanRoom.submit', () => {
     expect(state.banner?.text).toContain('is empty');
     state.currentPath = 'notes.txt';
     expect(state.banner).toBeNull();
+
+    // A script picked from the workspace stays what Submit sends while the active tab changes: so does its error.
+    state.chosenPath = 'empty.py';
+    await actions.submit('empty.py');
+    state.currentPath = 'analysis.py';
+    expect(state.target).toBe('empty.py');
+    expect(state.banner).toMatchObject({ kind: 'error', path: 'empty.py' });
+    state.chosenPath = null;
+    expect(state.banner).toBeNull();
   });
 
   it('the platform going away mid-submit: a clear message, the list re-read, nothing sent twice', async () => {

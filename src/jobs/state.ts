@@ -64,10 +64,33 @@ export class PanelState {
   set currentPath(path: string | null) {
     if (path !== this._currentPath) {
       this._currentPath = path;
-      if (this._banner?.path !== undefined && this._banner.path !== path) {
-        this._banner = null; // "x.py is empty" is not about the file now in view
-      }
+      this._dropBannerOfOtherFile();
       this._changed.emit();
+    }
+  }
+
+  /** A script picked from the workspace or dropped on the panel: submitted instead of the active document. */
+  get chosenPath(): string | null {
+    return this._chosenPath;
+  }
+
+  set chosenPath(path: string | null) {
+    if (path !== this._chosenPath) {
+      this._chosenPath = path;
+      this._dropBannerOfOtherFile();
+      this._changed.emit();
+    }
+  }
+
+  /** What Submit sends: the chosen script, else the active document. */
+  get target(): string | null {
+    return this._chosenPath ?? this._currentPath;
+  }
+
+  /** "x.py is empty" goes once x.py is no longer what Submit sends. */
+  private _dropBannerOfOtherFile(): void {
+    if (this._banner?.path !== undefined && this._banner.path !== this.target) {
+      this._banner = null;
     }
   }
 
@@ -116,6 +139,7 @@ export class PanelState {
   private _banner: IBanner | null = null;
   private _withCompanions = false;
   private _currentPath: string | null = null;
+  private _chosenPath: string | null = null;
   private readonly _saved = new Map<string, ISavedResults>();
   private readonly _attestations = new Map<string, AttestationCheck | 'checking'>();
 }

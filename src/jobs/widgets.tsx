@@ -115,10 +115,10 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
   const [picking, setPicking] = React.useState(false);
   const [scripts, setScripts] = React.useState<string[] | null>(null);
   const [query, setQuery] = React.useState('');
-  const [chosen, setChosen] = React.useState<string | null>(null);
   const [dragging, setDragging] = React.useState(false);
   const signedIn = actions.model.phase !== 'signed-out';
-  const current = chosen ?? state.currentPath;
+  const chosen = state.chosenPath;
+  const current = state.target;
   const submittable = current !== null && isScriptPath(current);
   const busy = state.busy !== null;
   // Why Submit and Test run are disabled, said on the buttons themselves.
@@ -144,7 +144,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
     setDragging(false);
     const path = droppedPath(event.dataTransfer);
     if (path) {
-      setChosen(path);
+      state.chosenPath = path;
       void actions.submit(path);
     } else {
       state.banner = {
@@ -187,7 +187,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
           <span className="jp-vce-Hint">{trans.__('Open a script or notebook, pick one, or drop one here.')}</span>
         )}
         {chosen && (
-          <button className="jp-vce-LinkButton" onClick={() => setChosen(null)} title={trans.__('Use the active document again')}>
+          <button className="jp-vce-LinkButton" onClick={() => (state.chosenPath = null)} title={trans.__('Use the active document again')}>
             {trans.__('use active')}
           </button>
         )}
@@ -258,7 +258,7 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
                     aria-pressed={chosen === path}
                     title={path}
                     onClick={() => {
-                      setChosen(path);
+                      state.chosenPath = path;
                       setPicking(false);
                     }}
                   >
