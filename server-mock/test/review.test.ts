@@ -118,10 +118,11 @@ describe('the output review', () => {
     const rows = ids.map((id, row) => `${id},north,${row >= 4 ? ids[row - 4] : 'none'}`);
     const verdict = await review({ 'mixed.csv': ['video,region,related', ...rows].join('\n') + '\n' });
     const values = verdict.findings.filter(finding => finding.rule === 'identifier_value' && finding.file === 'mixed.csv');
-    expect(values.map(finding => finding.location)).toEqual([
-      'column 1 (video), row 1; column 1 (video), row 2; column 1 (video), row 3; and 3 more',
-      'column 3 (related), row 5; column 3 (related), row 6'
+    expect(values.map(finding => [finding.column, finding.location])).toEqual([
+      ['column 1 (video)', 'column 1 (video), rows 1, 2, 3 and 3 more'],
+      ['column 3 (related)', 'column 3 (related), rows 5, 6']
     ]);
+    expect(values[1].message).toContain('2 ids of the data set (column 3 (related), rows 5, 6)');
   });
 
   it('finds two-word display names in running text, not single first names', async () => {

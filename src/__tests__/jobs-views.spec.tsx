@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 import type { StreamState } from '../events/stream';
 import { DataCleanRoom } from '../jobs/actions';
-import { cellsOfOneColumn, groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../jobs/format';
+import { groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import type { Job } from '../jobs/types';
@@ -290,20 +290,21 @@ describe('helpers', () => {
     ]);
   });
 
-  it('puts findings about cells of one column under that column, with their rows', () => {
+  it('puts findings about a column and its cells under that column, with the cells as detail', () => {
     const cells = {
       rule: 'identifier_value',
       severity: 'fail' as const,
       file: 'rows.csv',
-      location: 'column 1 (id), row 1; column 1 (id), row 2; column 1 (id), row 3; and 99997 more',
+      location: 'column 1 (id), rows 1, 2, 3 and 99,997 more',
+      column: 'column 1 (id)',
       message: 'ids of the data set'
     };
     const groups = groupFindings([{ ...cells, rule: 'identifier_column', location: 'column 1 (id)' }, cells], trans);
     expect(groups).toHaveLength(1);
     expect(groups[0].place).toBe('rows.csv, column 1 (id)');
-    expect(groups[0].findings.map(f => f.rows)).toEqual([null, '1, 2, 3 and 99,997 more']);
-    expect(cellsOfOneColumn('column 1 (id), row 4; column 2 (name), row 4')).toBeNull();
-    expect(cellsOfOneColumn('line 12')).toBeNull();
+    expect(groups[0].findings.map(f => f.detail)).toEqual([null, 'column 1 (id), rows 1, 2, 3 and 99,997 more']);
+    // Without a column from the platform, the location is the place.
+    expect(groupFindings([{ ...cells, column: null }], trans)[0].place).toBe('rows.csv, column 1 (id), rows 1, 2, 3 and 99,997 more');
   });
 
   it('names known rules and spells out unknown ones', () => {

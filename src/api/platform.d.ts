@@ -608,6 +608,8 @@ export interface components {
             file: string;
             /** @description The column or line. */
             location: string | null;
+            /** @description The table column the finding is about (as in location, e.g. 'column 1 (id)'), for findings about a column or its cells: findings with the same file and column are one thing to fix. Absent or null otherwise. */
+            column?: string | null;
             /** @description What is wrong and what to do */
             message: string;
         };

@@ -168,42 +168,22 @@ export function findingPlace(finding: VerdictFinding, trans: TranslationBundle):
 /** A place in the outputs and every finding about it, in the order the review found them. */
 export interface IFindingGroup {
   place: string;
-  findings: { finding: VerdictFinding; rows: string | null }[];
-}
-
-const MORE = /^and ([\d,]+) more$/;
-const CELL = /^(column .+?), row (\d+)$/;
-
-/**
- * The column and rows of a location that names cells of one column
- * ("column 1 (id), row 1; column 1 (id), row 2; and 97 more" → column 1 (id),
- * rows 1, 2 and 97 more), or null when it names anything else.
- */
-export function cellsOfOneColumn(location: string): { column: string; rows: string } | null {
-  const parts = location.split('; ');
-  const more = MORE.exec(parts[parts.length - 1]);
-  const cells = (more ? parts.slice(0, -1) : parts).map(part => CELL.exec(part));
-  if (cells.length === 0 || cells.some(cell => cell === null) || new Set(cells.map(cell => cell![1])).size !== 1) {
-    return null;
-  }
-  const rows = cells.map(cell => cell![2]).join(', ');
-  return {
-    column: cells[0]![1],
-    rows: more ? `${rows} and ${Number(more[1].replace(/,/g, '')).toLocaleString('en-US')} more` : rows
-  };
+  /** Each finding, with where exactly when that is more than the place (the rows of a column). */
+  findings: { finding: VerdictFinding; detail: string | null }[];
 }
 
 /**
- * Findings by place (file, and column when they name one): one column of
+ * Findings by place: by file and column when the platform names the column
+ * (VerdictFinding.column), else by file and location. One column of
  * identifiers can break several rules, and the researcher fixes it once.
  */
 export function groupFindings(findings: VerdictFinding[], trans: TranslationBundle): IFindingGroup[] {
   const groups = new Map<string, IFindingGroup>();
   for (const finding of findings) {
-    const cells = finding.location ? cellsOfOneColumn(finding.location) : null;
-    const place = cells ? findingPlace({ ...finding, location: cells.column }, trans) : findingPlace(finding, trans);
+    const column = finding.column ?? null;
+    const place = findingPlace(column ? { ...finding, location: column } : finding, trans);
     const group = groups.get(place) ?? { place, findings: [] };
-    group.findings.push({ finding, rows: cells?.rows ?? null });
+    group.findings.push({ finding, detail: column && finding.location !== column ? finding.location : null });
     groups.set(place, group);
   }
   return [...groups.values()];

@@ -495,7 +495,7 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
             <li key={group.place} className="jp-vce-FindingGroup">
               <div className="jp-vce-Finding-place">{trans.__('Where: %1', group.place)}</div>
               <ul className="jp-vce-FindingGroup-findings">
-                {group.findings.map(({ finding, rows }, index) => (
+                {group.findings.map(({ finding, detail }, index) => (
                   <li key={index} className="jp-vce-Finding" data-severity={finding.severity} data-rule={finding.rule}>
                     <div className="jp-vce-Finding-title">
                       <span className="jp-vce-Finding-severity">
@@ -503,7 +503,7 @@ function Verdict(props: { verdict: JobVerdict; trans: TranslationBundle }): JSX.
                       </span>{' '}
                       <strong>{ruleTitle(finding.rule, trans)}</strong>
                     </div>
-                    {rows && <div className="jp-vce-Finding-rows">{trans.__('Rows %1', rows)}</div>}
+                    {detail && <div className="jp-vce-Finding-detail">{detail}</div>}
                     <div className="jp-vce-Finding-message">{finding.message}</div>
                   </li>
                 ))}
@@ -598,7 +598,7 @@ function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JS
   const { job, now } = props;
   // While the job runs, its runtime counts up every second.
   const tick = useClock(job.status === 'running' ? 1_000 : 3_600_000);
-  const runtime = runtimeSeconds(job, Math.max(now, tick));
+  const runtime = runtimeSeconds(job, tick);
   const { actions, trans } = props.context;
   const busy = actions.state.busy !== null;
   const saved = actions.state.saved(job.job_id);

@@ -37,6 +37,8 @@ export interface TextValue {
   location: string;
   /** True when the value is a whole cell or JSON string (display names are matched whole there). */
   whole: boolean;
+  /** A table cell's column ('column 2 (username)') and 1-based row: findings are filed by column. */
+  cell?: { column: string; row: number };
 }
 
 export interface Document {
@@ -120,8 +122,12 @@ class CellValue implements TextValue {
     private readonly row: number,
     private readonly column: number
   ) {}
+  get cell(): { column: string; row: number } {
+    return { column: this.columns[this.column] ?? `column ${this.column + 1}`, row: this.row + 1 };
+  }
   get location(): string {
-    return `${this.columns[this.column] ?? `column ${this.column + 1}`}, row ${this.row + 1}`;
+    const { column, row } = this.cell;
+    return `${column}, row ${row}`;
   }
 }
 

@@ -16,6 +16,8 @@ export interface Finding {
   severity: 'fail' | 'manual';
   file: string;
   location: string | null;
+  /** The table column the finding is about, when it is about a column or its cells (openapi VerdictFinding.column). */
+  column?: string | null;
   message: string;
 }
 
@@ -111,6 +113,7 @@ export function identifierColumns(file: string, table: Table, labels: Labels): F
         severity: 'fail' as const,
         file,
         location: `${tablePlace(table)}${label}`,
+        column: `${tablePlace(table)}${label}`,
         message: `${file}: ${tablePlace(table)}${label} identifies people or single records (ids, usernames, display names, verbatim texts). Aggregate over it instead (counts, means by a category) and leave the column out.`
       }
     ];
@@ -455,17 +458,20 @@ export function* pieces(text: string): Generator<string> {
  * every value of a document (and ids split over adjacent cells or lines).
  */
 export async function identifierValues(file: string, document: Document, index: DisclosureIndex, config: ReviewConfig, pacer: Pacer): Promise<Finding[]> {
-  const byKind = new Map<IdentifierKind, string[]>();
+  // Locations by kind, then by table column ('' for lines, JSON paths and the like): one finding each.
+  const byKind = new Map<IdentifierKind, Map<string, { location: string; row: number | null }[]>>();
   const verbatim: string[] = [];
   const encodedVerbatim: string[] = [];
-  const add = (kind: IdentifierKind, location: string) => {
-    const list = byKind.get(kind) ?? [];
-    list.push(location);
-    byKind.set(kind, list);
+  const add = (kind: IdentifierKind, location: string, cell?: { column: string; row: number }) => {
+    const columns = byKind.get(kind) ?? new Map<string, { location: string; row: number | null }[]>();
+    const list = columns.get(cell?.column ?? '') ?? [];
+    list.push({ location, row: cell?.row ?? null });
+    columns.set(cell?.column ?? '', list);
+    byKind.set(kind, columns);
   };
-  const record = (found: ValueFindings, location: string) => {
+  const record = (found: ValueFindings, location: string, cell?: { column: string; row: number }) => {
     for (const kind of found.kinds) {
-      add(kind, location);
+      add(kind, location, cell);
     }
     if (found.verbatim === 'plain') {
       verbatim.push(location);
@@ -516,7 +522,7 @@ export async function identifierValues(file: string, document: Document, index: 
         found.kinds.forEach(kind => merged.add(kind));
         quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
       }
-      record({ kinds: [...merged], verbatim: quoted }, value.location);
+      record({ kinds: [...merged], verbatim: quoted }, value.location, value.cell);
       continue;
     }
     if (PLAIN_NUMBER.test(value.text)) {
@@ -531,7 +537,7 @@ export async function identifierValues(file: string, document: Document, index: 
         seen.set(value.text, found);
       }
     }
-    record(found, value.location);
+    record(found, value.location, value.cell);
   }
   flushWrapped();
   for (const table of document.tables) {
@@ -549,17 +555,21 @@ export async function identifierValues(file: string, document: Document, index: 
     }
   }
   // One finding per kind and column: the researcher fixes a column, and "and N more" stays within it.
-  const findings: Finding[] = [...byKind].flatMap(([kind, all]) =>
-    [...byColumn(all).values()].map(locations => ({
-      rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
-      severity: 'fail' as const,
-      file,
-      location: places(locations),
-      message:
-        kind === 'encoded identifier'
-          ? `${file} contains ${plural(locations.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${places(locations)}). Encoding does not anonymise: leave identifiers out.`
-          : `${file} contains ${plural(locations.length, kind === 'id' ? 'id' : kind)} of the data set (${places(locations)}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
-    }))
+  const findings: Finding[] = [...byKind].flatMap(([kind, columns]) =>
+    [...columns].map(([column, found]) => {
+      const where = column ? cellsPlace(column, found) : places(found.map(entry => entry.location));
+      return {
+        rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
+        severity: 'fail' as const,
+        file,
+        location: where,
+        column: column || null,
+        message:
+          kind === 'encoded identifier'
+            ? `${file} contains ${plural(found.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${where}). Encoding does not anonymise: leave identifiers out.`
+            : `${file} contains ${plural(found.length, kind === 'id' ? 'id' : kind)} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
+      };
+    })
   );
   const quoted = [...verbatim, ...encodedVerbatim];
   if (quoted.length) {
@@ -574,16 +584,17 @@ export async function identifierValues(file: string, document: Document, index: 
   return findings;
 }
 
-/** Locations by the column of their cell ("column 2 (name), row 7" → "column 2 (name)"), in order; others together. */
-export function byColumn(locations: string[]): Map<string, string[]> {
-  const columns = new Map<string, string[]>();
-  for (const location of locations) {
-    const column = /^(.*\bcolumn .+?), row \d+$/.exec(location)?.[1] ?? '';
-    const list = columns.get(column) ?? [];
-    list.push(location);
-    columns.set(column, list);
+/**
+ * Cells of one column, said once: "column 1 (id), rows 1, 2, 3 and 97 more"
+ * (entries without a row, such as ids split over adjacent cells, as they are).
+ */
+export function cellsPlace(column: string, cells: { location: string; row: number | null }[]): string {
+  if (cells.some(cell => cell.row === null)) {
+    return places(cells.map(cell => cell.location));
   }
-  return columns;
+  const rows = cells.slice(0, MAX_LOCATIONS).map(cell => String(cell.row)).join(', ');
+  const more = cells.length > MAX_LOCATIONS ? ` and ${(cells.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : '';
+  return `${column}, ${cells.length === 1 ? 'row' : 'rows'} ${rows}${more}`;
 }
 
 /**
