@@ -24,7 +24,7 @@ import {
   validateQuery
 } from '../query/validate';
 import { plainTranslate, Translate } from '../query/values';
-import { formatCount, sameQuota } from '../status/format';
+import { formatCount, formatResetClock, sameQuota } from '../status/format';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -145,7 +145,7 @@ export class QueryBuilderModel extends VDomModel {
     const problems = validateQuery(this.query, {
       remaining: this._quota?.remaining ?? null,
       // The clock time only: a countdown here would stand still between renders.
-      resetText: this._quota ? this.trans.__('%1 UTC', this._quota.resets_at.slice(11, 16)) : null,
+      resetText: this._quota ? formatResetClock(this._quota.resets_at, this.trans) : null,
       trans: this.trans
     });
     if (this._limitText.trim() !== String(this._limit)) {

@@ -70,13 +70,17 @@ export function formatDuration(milliseconds: number, trans: Translate): string {
   return trans.__('%1 h %2 min', hours, String(rest).padStart(2, '0'));
 }
 
+/** "00:00 UTC": the time of day the daily quota starts again. */
+export function formatResetClock(resetsAt: string, trans: Translate): string {
+  return trans.__('%1 UTC', new Date(resetsAt).toISOString().slice(11, 16));
+}
+
 /** "00:00 UTC (in 3 h 05 min)": when the daily quota starts again. */
 export function formatReset(resetsAt: string, now: Date, trans: Translate): string {
   const reset = new Date(resetsAt);
-  const clock = reset.toISOString().slice(11, 16);
   return trans.__(
-    '%1 UTC (in %2)',
-    clock,
+    '%1 (in %2)',
+    formatResetClock(resetsAt, trans),
     formatDuration(reset.getTime() - now.getTime(), trans)
   );
 }
