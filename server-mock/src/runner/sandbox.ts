@@ -345,7 +345,9 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
       ? {
           ...result,
           outcome: 'killed',
-          reason: `The job went over its memory limit (${Math.round(limits.memoryBytes / MIB)} MiB for all its processes together) and the system stopped it.`
+          reason: `The job went over its memory limit (${Math.round(limits.memoryBytes / MIB)} MiB for all its processes together) and the system stopped it.`,
+          // An exception the script raised after a worker was killed is a consequence, not the cause.
+          failure: null
         }
       : result;
   } finally {
