@@ -5,7 +5,8 @@ import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import { readCsv, readJson, readText, type Document, type Labels } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
-import { contentFindings, documentRows, fileLabel, fileNameFindings, Pacer, reviewLabels, type Finding } from './rules';
+import { Pacer, yieldToEventLoop } from './pacer';
+import { contentFindings, documentRows, fileLabel, fileNameFindings, reviewLabels, type Finding } from './rules';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
@@ -104,8 +105,6 @@ function asText(bytes: Buffer): string | null {
   const text = bytes.toString('utf8');
   return text.includes('\ufffd') && !bytes.toString('latin1').includes('\ufffd') ? null : text;
 }
-
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
 interface ReviewState {
   input: ReviewInput;

@@ -1,6 +1,7 @@
 import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import { columnLabel, PLAIN_LABEL, type Document, type Labels, type Table, type TextValue } from './documents';
+import { Pacer } from './pacer';
 import { foldText, normalName, rot13, SHINGLE_WORDS, shingleHashes, words } from './text';
 
 /**
@@ -30,28 +31,6 @@ export function places(locations: string[]): string {
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
-
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
-
-/** Lets the event loop run every `every` values scanned (one per review, shared by its files). */
-export class Pacer {
-  private count = 0;
-  constructor(private readonly every = 20_000) {}
-  /** Counts `values` scanned; true when it is time to `pause()`. */
-  due(values = 1): boolean {
-    this.count += values;
-    return this.count >= this.every;
-  }
-  async pause(): Promise<void> {
-    this.count = 0;
-    await yieldToEventLoop();
-  }
-  async tick(values = 1): Promise<void> {
-    if (this.due(values)) {
-      await this.pause();
-    }
-  }
 }
 
 // --- identifiers ----------------------------------------------------------------------------
