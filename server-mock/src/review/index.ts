@@ -6,11 +6,12 @@ import type { DisclosureIndex } from './disclosure-index';
 import { readCsv, readJson, readText, type Document, type Labels } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
-import { contentFindings, documentRows, fileLabel, fileNameFindings, reviewLabels, type Finding } from './rules';
+import { contentFindings, documentRows, fileLabel, fileNameFindings, reviewLabels } from './rules';
+import type { Finding } from './rules/findings';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
-export type { Finding } from './rules';
+export type { Finding } from './rules/findings';
 
 /**
  * The automatic output review (docs/contracts.md § Review): every file of the

@@ -2,36 +2,8 @@ import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import { columnLabel, PLAIN_LABEL, type Document, type Labels, type Table, type TextValue } from './documents';
 import { Pacer } from './pacer';
+import { cellsPlace, columnKey, places, plural, tablePlace, type Finding } from './rules/findings';
 import { foldText, normalName, rot13, SHINGLE_WORDS, shingleHashes, words } from './text';
-
-/**
- * The review's rules: from a read output to findings. Each finding names the
- * rule, the file and where (column, row, line), and says in plain words what
- * is wrong and what to do. Nothing the script wrote is quoted: not values,
- * not headers, keys or file names unless `Labels` finds them safe to show
- * (the verdict is shown outside the clean room). `file` is the file as it
- * may be shown: its name when safe, else "output file N".
- */
-export interface Finding {
-  rule: string;
-  severity: 'fail' | 'manual';
-  file: string;
-  location: string | null;
-  /** The table column the finding is about, when it is about a column or its cells (openapi VerdictFinding.column). */
-  column?: string | null;
-  message: string;
-}
-
-const MAX_LOCATIONS = 3;
-
-export function places(locations: string[]): string {
-  const shown = locations.slice(0, MAX_LOCATIONS).join('; ');
-  return locations.length > MAX_LOCATIONS ? `${shown}; and ${(locations.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : shown;
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
 
 // --- identifiers ----------------------------------------------------------------------------
 
@@ -68,18 +40,6 @@ const IDENTIFIER_COLUMNS = new Set([
   'comment_text'
 ]);
 
-export function columnKey(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
-}
-
-function tablePlace(table: Table): string {
-  return table.at ? `${table.at}, ` : '';
-}
-
 export function identifierColumns(file: string, table: Table, labels: Labels): Finding[] {
   return table.header.flatMap((name, column) => {
     if (!IDENTIFIER_COLUMNS.has(columnKey(foldText(name)))) {
@@ -102,8 +62,10 @@ export function identifierColumns(file: string, table: Table, labels: Labels): F
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){5,}\b/g;
+
 /** A line that is all base64: wrapped base64 (76 characters a line) is joined across such lines. */
 const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
+
 /** In running text a bare word is a username only when it looks like one (a digit, _ or .) or follows @. */
 const DISTINCTIVE_USERNAME = /[\d_.]/;
 const NAME_WORDS = /[\p{L}\p{N}']+/gu;
@@ -561,19 +523,6 @@ export async function identifierValues(file: string, document: Document, index: 
     });
   }
   return findings;
-}
-
-/**
- * Cells of one column, said once: "column 1 (id), rows 1, 2, 3 and 97 more"
- * (entries without a row, such as ids split over adjacent cells, as they are).
- */
-export function cellsPlace(column: string, cells: { location: string; row: number | null }[]): string {
-  if (cells.some(cell => cell.row === null)) {
-    return places(cells.map(cell => cell.location));
-  }
-  const rows = cells.slice(0, MAX_LOCATIONS).map(cell => String(cell.row)).join(', ');
-  const more = cells.length > MAX_LOCATIONS ? ` and ${(cells.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : '';
-  return `${column}, ${cells.length === 1 ? 'row' : 'rows'} ${rows}${more}`;
 }
 
 /**
