@@ -8,8 +8,8 @@ import { yieldToEventLoop } from './pacer';
  *
  * Locations never quote what the script wrote: columns are named by position,
  * JSON keys by their place, and a header or key is added only when `Labels`
- * says it is safe to show (rules.ts reviewLabels: short, plain characters, no
- * identifier or text of the data set).
+ * says it is safe to show (rules/labels.ts reviewLabels: short, plain
+ * characters, no identifier or text of the data set).
  */
 
 export interface Labels {
