@@ -6,8 +6,9 @@ import type { DisclosureIndex } from './disclosure-index';
 import { readCsv, readJson, readText, type Document, type Labels } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
-import { contentFindings, documentRows, fileNameFindings } from './rules';
+import { contentFindings, documentRows } from './rules';
 import type { Finding } from './rules/findings';
+import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
