@@ -6,10 +6,11 @@ import type { DisclosureIndex } from './disclosure-index';
 import { readCsv, readJson, readText, type Document, type Labels } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
-import { contentFindings, documentRows } from './rules';
+import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
+import { documentRows } from './rules/tables';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';

@@ -1,11 +1,11 @@
-import type { ReviewConfig } from './config';
-import type { DisclosureIndex } from './disclosure-index';
-import { columnLabel, type Document, type Labels, type Table, type TextValue } from './documents';
-import { Pacer } from './pacer';
-import { columnKey, places, plural, tablePlace, type Finding } from './rules/findings';
-import { identifierColumns, identifierValues } from './rules/identifiers';
+/**
+ * Table and count rules: count columns, small and zero counts, table size,
+ * row-level dumps, minimums and maximums (docs/research/sdc-rules.md).
+ */
 
-// --- tables ---------------------------------------------------------------------------------
+import type { ReviewConfig } from '../config';
+import { columnLabel, type Document, type Labels, type Table } from '../documents';
+import { columnKey, places, plural, tablePlace, type Finding } from './findings';
 
 const COUNT_COLUMN = /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
 /** Integer columns that are not counts: flags, positions, calendar parts, codes, statistics. */
@@ -161,8 +161,6 @@ export function minMaxColumns(file: string, table: Table, labels: Labels): Findi
   });
 }
 
-// --- logs and text --------------------------------------------------------------------------
-
 export function linesDump(file: string, lines: number, recordsRead: number, config: ReviewConfig): Finding[] {
   if (recordsRead < config.threshold || lines < config.rowDumpRatio * recordsRead) {
     return [];
@@ -182,58 +180,4 @@ export function linesDump(file: string, lines: number, recordsRead: number, conf
 export function documentRows(document: Document): number {
   const tableRows = document.tables.filter(table => !table.inferred).reduce((sum, table) => sum + table.rows.length, 0);
   return Math.max(document.lines, tableRows);
-}
-
-const DOF_PATTERNS = [/Df Residuals:\s*(\d+(?:\.\d+)?)/g, /"?df_resid(?:ual)?"?\s*[:=]\s*(\d+(?:\.\d+)?)/gi, /residual degrees of freedom\D{0,5}(\d+(?:\.\d+)?)/gi];
-
-/** Models with too few residual degrees of freedom (ACRO `safe_dof_threshold`). */
-export function residualDof(file: string, values: Iterable<TextValue>, config: ReviewConfig): Finding[] {
-  const low: string[] = [];
-  for (const value of values) {
-    if (!/resid/i.test(value.text)) {
-      continue;
-    }
-    for (const pattern of DOF_PATTERNS) {
-      for (const match of value.text.matchAll(pattern)) {
-        if (Number(match[1]) < config.minResidualDof) {
-          low.push(value.location);
-        }
-      }
-    }
-  }
-  return low.length
-    ? [
-        {
-          rule: 'residual_dof',
-          severity: 'fail',
-          file,
-          location: places(low),
-          message: `${file}: a model has fewer than ${config.minResidualDof} residual degrees of freedom (${places(low)}); its coefficients can reveal single records. Use more data or fewer parameters.`
-        }
-      ]
-    : [];
-}
-
-export interface ContentContext {
-  recordsRead: number;
-  index: DisclosureIndex;
-  config: ReviewConfig;
-  labels: Labels;
-  pacer: Pacer;
-}
-
-/** Every check that reads a document's content. `file` is the file as findings may show it. */
-export async function contentFindings(file: string, document: Document, isLog: boolean, context: ContentContext): Promise<Finding[]> {
-  const { recordsRead, index, config, labels, pacer } = context;
-  const findings: Finding[] = [];
-  for (const table of document.tables) {
-    findings.push(...identifierColumns(file, table, labels), ...tableSize(file, table, recordsRead, config), ...smallCounts(file, table, config, labels), ...minMaxColumns(file, table, labels));
-  }
-  if (isLog || document.lines > 0) {
-    if (!findings.some(finding => finding.rule === 'row_level_data')) {
-      findings.push(...linesDump(file, document.lines, recordsRead, config));
-    }
-  }
-  findings.push(...(await identifierValues(file, document, index, config, pacer)), ...residualDof(file, document.values, config));
-  return findings;
 }
