@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, reviewOutputs, type ReviewConfig, type Verdict } from '../src/review';
 import { readJson } from '../src/review/documents';
 import { DominanceCache } from '../src/review/magnitude';
-import { countColumns } from '../src/review/rules';
+import { countColumns } from '../src/review/rules/tables';
 import { jobTestData } from './jobs-helpers';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The automatic output review's settings. Defaults and their sources are in
- * ../shared/research/sdc-rules.md; README § "Output review" lists them.
+ * docs/research/sdc-rules.md; README § "Output review" lists them.
  */
 export interface ReviewConfig {
   /** Minimum count in a frequency-table cell (ACRO `safe_threshold: 10`; SDC Handbook rule of 10). */

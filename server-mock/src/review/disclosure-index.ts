@@ -1,4 +1,5 @@
 import type { PublicData } from '../data/schema';
+import { yieldToEventLoop } from './pacer';
 import { foldText, normalName, shingleHashesOfWords, sortedHas, words } from './text';
 
 /**
@@ -45,8 +46,6 @@ class GrowingArray<T extends Uint32Array | Float64Array> {
     return this.buffer.slice(0, this.length).sort() as T;
   }
 }
-
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
 /** Every row of `columns` of a table, by id, a chunk at a time (the connection is free between chunks). */
 async function eachRow(data: PublicData, table: string, columns: string, visit: (row: unknown[]) => void): Promise<void> {

@@ -1,4 +1,5 @@
 import { parse as parseCsvStream } from 'csv-parse';
+import { yieldToEventLoop } from './pacer';
 
 /**
  * Output files as the rules read them: tables (CSV, JSON arrays of records,
@@ -7,8 +8,8 @@ import { parse as parseCsvStream } from 'csv-parse';
  *
  * Locations never quote what the script wrote: columns are named by position,
  * JSON keys by their place, and a header or key is added only when `Labels`
- * says it is safe to show (rules.ts reviewLabels: short, plain characters, no
- * identifier or text of the data set).
+ * says it is safe to show (rules/labels.ts reviewLabels: short, plain
+ * characters, no identifier or text of the data set).
  */
 
 export interface Labels {
@@ -56,8 +57,6 @@ export function columnLabel(header: string[], column: number, labels: Labels): s
   const name = header[column];
   return name !== undefined && labels.safe(name) ? `column ${column + 1} (${name})` : `column ${column + 1}`;
 }
-
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
 /** Bytes handed to the CSV parser at a time; the event loop runs between them. */
 const CSV_CHUNK_BYTES = 1 << 20;

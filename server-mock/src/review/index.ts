@@ -5,11 +5,16 @@ import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import { readCsv, readJson, readText, type Document, type Labels } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
-import { contentFindings, documentRows, fileLabel, fileNameFindings, Pacer, reviewLabels, type Finding } from './rules';
+import { Pacer, yieldToEventLoop } from './pacer';
+import { contentFindings } from './rules';
+import type { Finding } from './rules/findings';
+import { fileNameFindings } from './rules/identifiers';
+import { fileLabel, reviewLabels } from './rules/labels';
+import { documentRows } from './rules/tables';
 
 export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
-export type { Finding } from './rules';
+export type { Finding } from './rules/findings';
 
 /**
  * The automatic output review (docs/contracts.md § Review): every file of the
@@ -104,8 +109,6 @@ function asText(bytes: Buffer): string | null {
   const text = bytes.toString('utf8');
   return text.includes('\ufffd') && !bytes.toString('latin1').includes('\ufffd') ? null : text;
 }
-
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
 interface ReviewState {
   input: ReviewInput;

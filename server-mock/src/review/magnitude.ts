@@ -2,7 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { PublicData } from '../data/schema';
 import type { ReviewConfig } from './config';
 import { columnLabel, type Labels, type Table } from './documents';
-import { columnKey, countColumns, places, type Finding } from './rules';
+import { columnKey, places, type Finding } from './rules/findings';
+import { countColumns } from './rules/tables';
 
 /**
  * Dominance and p-ratio for magnitude tables (sums or means of a data field by

@@ -1,7 +1,7 @@
 /**
  * Text helpers of the review: words, shingles of consecutive words and their
- * hashes. The index (index.ts) and the rules (rules.ts) must cut text the
- * same way, so both use these.
+ * hashes. The index (disclosure-index.ts) and the rules
+ * (rules/identifier-search.ts) must cut text the same way, so both use these.
  */
 
 /** Letters and digits of any script; everything else separates words. */

@@ -1,0 +1,308 @@
+/**
+ * Whether one text holds identifiers of the data set (ids in any notation,
+ * usernames, display names) or verbatim texts of it, plain or encoded
+ * (base64, hex, rot13).
+ */
+
+import type { ReviewConfig } from '../config';
+import type { DisclosureIndex } from '../disclosure-index';
+import { foldText, normalName, rot13, SHINGLE_WORDS, shingleHashes, words } from '../text';
+
+const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
+const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){5,}\b/g;
+/** In running text a bare word is a username only when it looks like one (a digit, _ or .) or follows @. */
+const DISTINCTIVE_USERNAME = /[\d_.]/;
+const NAME_WORDS = /[\p{L}\p{N}']+/gu;
+
+// Numbers in any notation. Every integral value of 1e14 or more is looked up as an id.
+const ID_MIN = 1e14;
+/** Digits in groups: 7,100,000,000,046,266 / 7 100 000 000 046 266 / 7_100… / 71000000-00046266 / 7100000000046266.0 */
+const DIGIT_GROUPS = /\d+(?:[ ,_'.\u00a0\u2009\u202f-]\d+)*/g;
+const SCIENTIFIC = /(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d{1,3}/g;
+const PREFIXED = /0[xX][0-9a-fA-F]{1,20}|0[oO][0-7]{1,30}|0[bB][01]{1,70}/g;
+/** Hex without a prefix: 12 to 16 hex digits with at least one letter (an id in hex has 14). */
+const BARE_HEX = /\b[0-9a-fA-F]{12,16}\b/g;
+export const MAX_ID_DIGITS = 19;
+const MIN_ID_DIGITS = 15;
+
+/**
+ * Whether a text holds an id of the data set written as a number: plain, with
+ * separators between digit groups (any run of groups whose digits make 15 to
+ * 19), in scientific notation, in hex, octal or binary.
+ */
+export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
+  for (const match of text.match(DIGIT_GROUPS) ?? []) {
+    const groups = match.split(/\D/);
+    if (groups.length === 1) {
+      if (digitRunHasId(match, index)) {
+        return true;
+      }
+      continue;
+    }
+    for (let start = 0; start < groups.length; start++) {
+      let digits = '';
+      for (let end = start; end < groups.length && digits.length + groups[end].length <= MAX_ID_DIGITS; end++) {
+        digits += groups[end];
+        if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+          return true;
+        }
+      }
+      if (groups[start].length > MAX_ID_DIGITS && digitRunHasId(groups[start], index)) {
+        return true;
+      }
+    }
+  }
+  if (/\d[eE][-+]?\d/.test(text)) {
+    for (const match of text.match(SCIENTIFIC) ?? []) {
+      const value = Math.abs(Number(match));
+      if (value >= ID_MIN && Number.isInteger(value) && index.hasId(value)) {
+        return true;
+      }
+    }
+  }
+  if (/0[xXoObB]/.test(text)) {
+    for (const match of text.match(PREFIXED) ?? []) {
+      if (bigIdOf(BigInt(match), index)) {
+        return true;
+      }
+    }
+  }
+  if (/[0-9a-fA-F]{12}/.test(text)) {
+    for (const match of text.match(BARE_HEX) ?? []) {
+      if (/[a-fA-F]/.test(match) && /\d/.test(match) && bigIdOf(BigInt(`0x${match}`), index)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function bigIdOf(value: bigint, index: DisclosureIndex): boolean {
+  return value >= BigInt(ID_MIN) && value < 1n << 64n && index.hasId(Number(value));
+}
+
+/** A run of digits: it is an id when 15 to 19 long; longer runs are searched for one inside. */
+export function digitRunHasId(digits: string, index: DisclosureIndex): boolean {
+  if (digits.length < MIN_ID_DIGITS) {
+    return false;
+  }
+  if (digits.length <= MAX_ID_DIGITS) {
+    return index.hasId(Number(digits));
+  }
+  for (let start = 0; start + MIN_ID_DIGITS <= digits.length; start++) {
+    for (let length = MIN_ID_DIGITS; length <= MAX_ID_DIGITS && start + length <= digits.length; length++) {
+      if (index.hasId(Number(digits.slice(start, start + length)))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Ids split over neighbouring cells of a row: every run of adjacent all-digit cells is joined. */
+export function rowHasSplitId(cells: string[], index: DisclosureIndex): boolean {
+  for (let start = 0; start + 1 < cells.length; start++) {
+    let digits = cells[start].trim();
+    if (!/^\d+$/.test(digits)) {
+      continue;
+    }
+    for (let end = start + 1; end < cells.length; end++) {
+      const cell = cells[end].trim();
+      if (!/^\d+$/.test(cell) || digits.length + cell.length > MAX_ID_DIGITS) {
+        break;
+      }
+      digits += cell;
+      if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** What an encoded token decodes to, when it is text; else nothing. */
+function decoded(token: string): string[] {
+  const found: string[] = [];
+  const attempts: Buffer[] = [];
+  if (/^[0-9a-fA-F]+$/.test(token) && token.length % 2 === 0) {
+    attempts.push(Buffer.from(token, 'hex'));
+  }
+  attempts.push(Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  for (const bytes of attempts) {
+    const text = bytes.toString('utf8');
+    if (text.length >= 4 && !text.includes('\ufffd') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) {
+      found.push(text);
+    }
+  }
+  return found;
+}
+
+export type IdentifierKind = 'id' | 'username' | 'display name' | 'encoded identifier';
+
+/** First words of the data's display names: a run of words is only looked up when it starts with one. */
+const firstWordsOf = new WeakMap<DisclosureIndex, Set<string>>();
+function displayNameFirstWords(index: DisclosureIndex): Set<string> {
+  let first = firstWordsOf.get(index);
+  if (!first) {
+    first = new Set();
+    for (const name of index.displayNames) {
+      first.add(name.split(' ')[0]);
+    }
+    firstWordsOf.set(index, first);
+  }
+  return first;
+}
+
+/**
+ * A username inside a longer token, between its separators (`count_ana.b_12`
+ * holds `ana.b_12`): every run of parts from one `.`/`_` to another. Only
+ * runs that look like usernames (a digit, _ or .) count.
+ */
+function hasUsernameInside(token: string, index: DisclosureIndex): boolean {
+  const starts = [0];
+  const ends: number[] = [];
+  for (let i = 0; i < token.length; i++) {
+    if (token[i] === '.' || token[i] === '_') {
+      ends.push(i);
+      starts.push(i + 1);
+    }
+  }
+  if (!ends.length || starts.length > 12) {
+    return false;
+  }
+  ends.push(token.length);
+  for (const start of starts) {
+    for (const end of ends) {
+      if (end - start >= 5 && (start > 0 || end < token.length)) {
+        const part = token.slice(start, end);
+        if (DISTINCTIVE_USERNAME.test(part) && index.usernames.has(part)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Ids, usernames and display names of the data set in a text, as written (no decoding). */
+function plainIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+  if (hasIdNumber(text, index)) {
+    kinds.add('id');
+  }
+  nameIdentifiers(text, whole, index, kinds);
+}
+
+/** Usernames and display names of the data set in a text. */
+function nameIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+  const folded = foldText(text);
+  if (whole) {
+    const bare = folded.trim().replace(/^@/, '');
+    if (bare.length >= 5 && index.usernames.has(bare)) {
+      kinds.add('username');
+    }
+  }
+  for (const match of folded.matchAll(NAME_TOKEN)) {
+    if (match[0].length < 5) {
+      continue;
+    }
+    const clean = match[0].replace(/^[._]+|[._]+$/g, '');
+    if (clean.length >= 5 && index.usernames.has(clean)) {
+      const mentioned = match.index! > 0 && folded[match.index! - 1] === '@';
+      if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
+        kinds.add('username');
+      }
+    } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
+      kinds.add('username');
+    }
+  }
+  if (whole) {
+    const name = normalName(text);
+    if (name.length >= 3 && index.displayNames.has(name)) {
+      kinds.add('display name');
+    }
+  }
+  if (/\s/.test(folded)) {
+    // Inside longer text only names of two or three words count: single first names are ordinary words.
+    const first = displayNameFirstWords(index);
+    const list = folded.match(NAME_WORDS) ?? [];
+    for (let i = 0; i + 1 < list.length; i++) {
+      if (!first.has(list[i])) {
+        continue;
+      }
+      const two = `${list[i]} ${list[i + 1]}`;
+      if (index.displayNames.has(two) || (i + 2 < list.length && index.displayNames.has(`${two} ${list[i + 2]}`))) {
+        kinds.add('display name');
+      }
+    }
+  }
+}
+
+/** At least `verbatimWords` consecutive words of one text of the data set. */
+export function hasVerbatim(text: string, index: DisclosureIndex, config: ReviewConfig): boolean {
+  if (text.length < config.verbatimWords * 2) {
+    return false; // too short to hold that many words
+  }
+  const list = words(text);
+  if (list.length < config.verbatimWords) {
+    return false;
+  }
+  const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
+  let run = 0;
+  for (const hash of shingleHashes(list)) {
+    run = index.hasShingle(hash) ? run + 1 : 0;
+    if (run >= needed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The texts a value's base64 and hex tokens decode to. */
+function decodedForms(text: string): string[] {
+  const forms: string[] = [];
+  for (const token of text.match(BASE64_TOKEN) ?? []) {
+    forms.push(...decoded(token));
+  }
+  if (/[0-9a-fA-F]{10}/.test(text)) {
+    for (const token of text.match(HEX_TOKEN) ?? []) {
+      forms.push(...decoded(token));
+    }
+  }
+  return forms;
+}
+
+export interface ValueFindings {
+  kinds: IdentifierKind[];
+  /** Verbatim text of the data set, as written ('plain') or encoded. */
+  verbatim: 'plain' | 'encoded' | null;
+}
+
+export const NOTHING: ValueFindings = { kinds: [], verbatim: null };
+
+/** The identifiers of the data set and verbatim texts in one value. */
+export function identifiersIn(value: { text: string; whole: boolean }, index: DisclosureIndex, config: ReviewConfig): ValueFindings {
+  const kinds = new Set<IdentifierKind>();
+  plainIdentifiers(value.text, value.whole, index, kinds);
+  let verbatim: ValueFindings['verbatim'] = hasVerbatim(value.text, index, config) ? 'plain' : null;
+  const hidden = new Set<IdentifierKind>();
+  for (const form of decodedForms(value.text)) {
+    plainIdentifiers(form, true, index, hidden);
+    plainIdentifiers(form, false, index, hidden);
+    if (!verbatim && hasVerbatim(form, index, config)) {
+      verbatim = 'encoded';
+    }
+  }
+  // rot13 leaves digits as they are: only names and words are looked for.
+  if (/[a-z](?:[^a-z]*[a-z]){4}/i.test(value.text)) {
+    const turned = rot13(value.text);
+    nameIdentifiers(turned, value.whole, index, hidden);
+    if (!verbatim && hasVerbatim(turned, index, config)) {
+      verbatim = 'encoded';
+    }
+  }
+  if (hidden.size) {
+    kinds.add('encoded identifier');
+  }
+  return kinds.size || verbatim ? { kinds: [...kinds], verbatim } : NOTHING;
+}

@@ -1,0 +1,262 @@
+/**
+ * Identifier and verbatim-text rules: identifier columns, and identifiers or
+ * quoted texts of the data set in a document's values and in file names.
+ */
+
+import type { ReviewConfig } from '../config';
+import type { DisclosureIndex } from '../disclosure-index';
+import { columnLabel, type Document, type Labels, type Table, type TextValue } from '../documents';
+import type { Pacer } from '../pacer';
+import { foldText } from '../text';
+import { cellsPlace, columnKey, places, plural, tablePlace, type Finding } from './findings';
+import { digitRunHasId, identifiersIn, MAX_ID_DIGITS, rowHasSplitId, type IdentifierKind, type ValueFindings } from './identifier-search';
+
+/** Column names that hold who someone is or which record it was (ids, usernames, display names). */
+const IDENTIFIER_COLUMNS = new Set([
+  'id',
+  'user_id',
+  'userid',
+  'video_id',
+  'videoid',
+  'comment_id',
+  'commentid',
+  'parent_comment_id',
+  'author_id',
+  'creator_id',
+  'username',
+  'user_name',
+  'usernames',
+  'display_name',
+  'displayname',
+  'display_names',
+  'nickname',
+  'handle',
+  'author',
+  'creator',
+  'uploader',
+  'screen_name',
+  'avatar_url',
+  'bio_url',
+  'video_description',
+  'voice_to_text',
+  'bio_description',
+  'text',
+  'comment_text'
+]);
+
+export function identifierColumns(file: string, table: Table, labels: Labels): Finding[] {
+  return table.header.flatMap((name, column) => {
+    if (!IDENTIFIER_COLUMNS.has(columnKey(foldText(name)))) {
+      return [];
+    }
+    const label = columnLabel(table.header, column, labels);
+    return [
+      {
+        rule: 'identifier_column',
+        severity: 'fail' as const,
+        file,
+        location: `${tablePlace(table)}${label}`,
+        column: `${tablePlace(table)}${label}`,
+        message: `${file}: ${tablePlace(table)}${label} identifies people or single records (ids, usernames, display names, verbatim texts). Aggregate over it instead (counts, means by a category) and leave the column out.`
+      }
+    ];
+  });
+}
+
+/** A line that is all base64: wrapped base64 (76 characters a line) is joined across such lines. */
+const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
+
+/** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
+const PLAIN_NUMBER = /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+/** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
+const REMEMBERED_LENGTH = 200;
+
+/** Values longer than this are checked a piece at a time. */
+const LONG_VALUE = 32 * 1024;
+/** Pieces overlap by this much, so an id, a name or a run of words across a cut is still whole in one. */
+const PIECE_OVERLAP = 2048;
+/** A piece ends at whitespace when there is some this close after its nominal end (an encoded token stays whole). */
+const PIECE_STRETCH = 1024 * 1024;
+
+/** Overlapping pieces of a long text, cut at whitespace where possible. */
+export function* pieces(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + LONG_VALUE);
+    if (end < text.length) {
+      const space = text.slice(end, end + PIECE_STRETCH).search(/\s/);
+      end = space === -1 ? Math.min(text.length, end + PIECE_STRETCH) : end + space;
+    }
+    yield text.slice(start, end);
+    if (end >= text.length) {
+      return;
+    }
+    let next = Math.max(start + 1, end - PIECE_OVERLAP);
+    const space = text.slice(next, end).search(/\s/);
+    next = space === -1 ? next : next + space + 1;
+    start = next;
+  }
+}
+
+/**
+ * Ids, usernames, display names, encoded identifiers and verbatim texts in
+ * every value of a document (and ids split over adjacent cells or lines).
+ */
+export async function identifierValues(file: string, document: Document, index: DisclosureIndex, config: ReviewConfig, pacer: Pacer): Promise<Finding[]> {
+  // Locations by kind, then by table column ('' for lines, JSON paths and the like): one finding each.
+  const byKind = new Map<IdentifierKind, Map<string, { location: string; row: number | null }[]>>();
+  const verbatim: string[] = [];
+  const encodedVerbatim: string[] = [];
+  const add = (kind: IdentifierKind, location: string, cell?: { column: string; row: number }) => {
+    const columns = byKind.get(kind) ?? new Map<string, { location: string; row: number | null }[]>();
+    const list = columns.get(cell?.column ?? '') ?? [];
+    list.push({ location, row: cell?.row ?? null });
+    columns.set(cell?.column ?? '', list);
+    byKind.set(kind, columns);
+  };
+  const record = (found: ValueFindings, location: string, cell?: { column: string; row: number }) => {
+    for (const kind of found.kinds) {
+      add(kind, location, cell);
+    }
+    if (found.verbatim === 'plain') {
+      verbatim.push(location);
+    } else if (found.verbatim === 'encoded') {
+      encodedVerbatim.push(location);
+    }
+  };
+  // Text lines: ids split over the end of one line and the start of the next, base64 wrapped over lines.
+  let previousLine: TextValue | null = null;
+  const wrapped = { text: '', lines: 0, location: '' };
+  const flushWrapped = () => {
+    if (wrapped.lines > 1) {
+      record(identifiersIn({ text: wrapped.text, whole: true }, index, config), wrapped.location);
+    }
+    wrapped.lines = 0;
+    wrapped.text = '';
+  };
+  const seenWhole = new Map<string, ValueFindings>();
+  const seenText = new Map<string, ValueFindings>();
+  for (const value of document.values) {
+    if (pacer.due()) {
+      await pacer.pause();
+    }
+    if (!value.whole) {
+      const tail = previousLine && /\d\s*$/.test(previousLine.text) ? /(\d{1,40})\s*$/.exec(previousLine.text.slice(-60)) : null;
+      const head = tail && /^\s*(\d+)/.exec(value.text);
+      if (tail && head && (tail[1] + head[1]).length <= 2 * MAX_ID_DIGITS && digitRunHasId(tail[1] + head[1], index)) {
+        add('id', `${previousLine!.location} and the next`);
+      }
+      previousLine = value;
+      if (BASE64_LINE.test(value.text)) {
+        if (!wrapped.lines) {
+          wrapped.location = value.location;
+        }
+        wrapped.text += value.text.trim();
+        wrapped.lines++;
+      } else {
+        flushWrapped();
+      }
+    }
+    if (value.text.length > LONG_VALUE) {
+      // A long line or string is read in pieces, the event loop running between them.
+      const merged = new Set<IdentifierKind>();
+      let quoted: ValueFindings['verbatim'] = null;
+      for (const piece of pieces(value.text)) {
+        await pacer.pause();
+        const found = identifiersIn({ text: piece, whole: false }, index, config);
+        found.kinds.forEach(kind => merged.add(kind));
+        quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
+      }
+      record({ kinds: [...merged], verbatim: quoted }, value.location, value.cell);
+      continue;
+    }
+    if (PLAIN_NUMBER.test(value.text)) {
+      continue;
+    }
+    const remember = value.text.length <= REMEMBERED_LENGTH;
+    const seen = value.whole ? seenWhole : seenText;
+    let found = remember ? seen.get(value.text) : undefined;
+    if (!found) {
+      found = identifiersIn(value, index, config);
+      if (remember && seen.size < 200_000) {
+        seen.set(value.text, found);
+      }
+    }
+    record(found, value.location, value.cell);
+  }
+  flushWrapped();
+  for (const table of document.tables) {
+    const split: string[] = [];
+    for (let row = 0; row < table.rows.length; row++) {
+      if (row % 5000 === 4999) {
+        await pacer.tick(5000);
+      }
+      if (rowHasSplitId(table.rows[row], index)) {
+        split.push(`${tablePlace(table)}${table.rowNames?.[row] ?? `row ${row + 1}`}`);
+      }
+    }
+    for (const location of split) {
+      add('id', `${location} (split over adjacent cells)`);
+    }
+  }
+  // One finding per kind and column: the researcher fixes a column, and "and N more" stays within it.
+  const findings: Finding[] = [...byKind].flatMap(([kind, columns]) =>
+    [...columns].map(([column, found]) => {
+      const where = column ? cellsPlace(column, found) : places(found.map(entry => entry.location));
+      return {
+        rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
+        severity: 'fail' as const,
+        file,
+        location: where,
+        column: column || null,
+        message:
+          kind === 'encoded identifier'
+            ? `${file} contains ${plural(found.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${where}). Encoding does not anonymise: leave identifiers out.`
+            : `${file} contains ${plural(found.length, kind === 'id' ? 'id' : kind)} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
+      };
+    })
+  );
+  const quoted = [...verbatim, ...encodedVerbatim];
+  if (quoted.length) {
+    findings.push({
+      rule: 'verbatim_text',
+      severity: 'fail',
+      file,
+      location: places(quoted),
+      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ' (some encoded as base64, hex or rot13)' : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+    });
+  }
+  return findings;
+}
+
+/**
+ * The names of an output file and its folders are values too: each part,
+ * with and without its extension, is checked like a whole cell. The finding
+ * does not name the file (its `file` is "output file N").
+ */
+export function fileNameFindings(file: string, relativeName: string, index: DisclosureIndex, config: ReviewConfig): Finding[] {
+  const parts = relativeName.split('/').flatMap(part => {
+    const stem = part.replace(/\.[^.]*$/, '');
+    return stem && stem !== part ? [part, stem] : [part];
+  });
+  const kinds = new Set<string>();
+  for (const part of parts) {
+    const found = identifiersIn({ text: part, whole: true }, index, config);
+    found.kinds.forEach(kind => kinds.add(kind === 'encoded identifier' ? 'an encoded identifier' : kind === 'id' ? 'an id' : `a ${kind}`));
+    if (found.verbatim) {
+      kinds.add('text of the data set');
+    }
+  }
+  if (!kinds.size) {
+    return [];
+  }
+  return [
+    {
+      rule: 'identifier_value',
+      severity: 'fail',
+      file,
+      location: 'file name',
+      message: `The name of ${file} (or of its folder) holds ${[...kinds].join(', ')} of the data set. File and folder names are released with the results: name outputs after what they aggregate.`
+    }
+  ];
+}
