@@ -4,11 +4,12 @@ import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 import type { StreamState } from '../events/stream';
 import { DataCleanRoom } from '../jobs/actions';
+import { droppedPath } from '../jobs/drop';
 import { groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import type { Job } from '../jobs/types';
-import { droppedPath, jobsWidget, submitWidget } from '../jobs/widgets';
+import { jobsWidget, submitWidget } from '../jobs/views';
 import { FakeJobsApi, flush, makeJob } from './jobs-fixtures';
 
 declare const require: (id: string) => any;

@@ -5,8 +5,8 @@
  */
 import { generateCell } from '../query/generate';
 import { cloneQuery, IQuery, toRequestBody } from '../query/model';
-import { looksLikeQueryCell, parseCell } from '../query/parse';
-import { pythonString } from '../query/python';
+import { looksLikeQueryCell, parseCell } from '../query/read-cell';
+import { pythonString } from '../query/python/literals';
 import {
   canInsert,
   hasErrors,

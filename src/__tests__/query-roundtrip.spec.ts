@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { CATALOGUE, CATEGORIES, Category, QUERY_LIMITS, REGION_CODES, returnableFields } from '../query/catalogue';
 import { generateCell, ResultOutput } from '../query/generate';
 import { ICondition, IQuery, toRequestBody } from '../query/model';
-import { parseCell } from '../query/parse';
+import { parseCell } from '../query/read-cell';
 import { validateQuery } from '../query/validate';
 import { platformValidation } from './query-platform';
 

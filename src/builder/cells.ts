@@ -8,7 +8,7 @@ import type { ICellModel } from '@jupyterlab/cells';
 import type { PartialJSONObject } from '@lumino/coreutils';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import type { IQuery } from '../query/model';
-import type { CellOutput } from '../query/parse';
+import type { CellOutput } from '../query/read-cell';
 
 /** The cell metadata key under which the builder keeps what it wrote. */
 export const METADATA_KEY = 'vce';

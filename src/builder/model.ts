@@ -16,7 +16,7 @@ import {
 } from '../query/catalogue';
 import { generateCell, ResultOutput } from '../query/generate';
 import { ICondition, IQuery } from '../query/model';
-import { CellOutput } from '../query/parse';
+import { CellOutput } from '../query/read-cell';
 import {
   canInsert,
   hasErrors,

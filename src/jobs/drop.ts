@@ -60,3 +60,27 @@ export function installDropTarget(node: HTMLElement, onPath: (path: string) => v
     node.removeEventListener('lm-drop', onDrop);
   };
 }
+
+/** A workspace path dragged natively (HTML drag and drop) from the file browser. */
+export function droppedPath(data: DataTransfer | null): string | null {
+  if (!data) {
+    return null;
+  }
+  const candidates = [data.getData(CONTENTS_MIME), data.getData('text/plain')];
+  for (const candidate of candidates) {
+    const path = candidate?.trim();
+    if (path && !path.includes('\n') && !/^[a-z]+:\/\//i.test(path)) {
+      return path.replace(/^\/+/, '');
+    }
+  }
+  return null;
+}
+
+/** Whether a native drag may carry a path `droppedPath` reads. */
+export function hasDroppablePath(data: DataTransfer | null): boolean {
+  if (!data) {
+    return false;
+  }
+  const types = Array.from(data.types ?? []);
+  return types.some(type => type === CONTENTS_MIME || type === 'text/plain');
+}

@@ -22,7 +22,7 @@ import { statusLabel } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import { isScriptPath } from '../jobs/submission';
-import { jobsWidget, submitWidget } from '../jobs/widgets';
+import { jobsWidget, submitWidget } from '../jobs/views';
 import { CommandIDs, IVCEConnection, PALETTE_CATEGORY, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The settings of this plugin (schema/jobs.json). */

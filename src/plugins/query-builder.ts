@@ -35,7 +35,7 @@ import { BUILDER_DEFAULTS, IBuilderDefaults, QueryBuilderModel } from '../builde
 import type { IBuilderActions, QueryBuilderView } from '../builder/QueryBuilderView';
 import { queryIcon } from '../icons';
 import { toRequestBody } from '../query/model';
-import { looksLikeQueryCell, parseCell } from '../query/parse';
+import { looksLikeQueryCell, parseCell } from '../query/read-cell';
 import { CommandIDs, IVCEConnection, PALETTE_CATEGORY, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The query builder's commands. */

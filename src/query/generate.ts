@@ -4,7 +4,7 @@
  * builder writes that example back character for character. Pure.
  */
 import type { IQuery } from './model';
-import { pythonString } from './python';
+import { pythonString } from './python/literals';
 
 /** How the cell shows the records: the guide's `print(data)`, or a rich table. */
 export type ResultOutput = 'print' | 'display';
