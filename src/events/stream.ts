@@ -4,7 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { API_NAMESPACE } from '../api/request';
 import type { Quota } from '../api/types';
-import { backoffDelay, IBackoffOptions } from '../status/backoff';
+import { backoffDelay, IBackoffOptions } from '../common/backoff';
 import { ServerSentEventParser } from './sse';
 
 /** A job's status changed on the platform. */

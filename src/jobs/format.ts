@@ -1,8 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { formatDuration } from '../common/format';
+import { plainTranslate } from '../common/translate';
 import type { Job, JobStatus, VerdictFinding } from './types';
 
 /** A status as the researcher reads it (a badge's text). */
-export function statusLabel(status: string, trans: TranslationBundle): string {
+export function jobStatusLabel(status: string, trans: TranslationBundle): string {
   switch (status as JobStatus) {
     case 'submitted':
       return trans.__('Submitted');
@@ -103,19 +105,13 @@ export function exactTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleString()} (${iso})`;
 }
 
-/** 1.2 s, 3 min 4 s, 1 h 2 min. */
+/**
+ * 1.2 s, 3 min 4 s, 1 h 2 min: seconds as `formatDuration(ms, trans, 'runtime')` writes them.
+ *
+ * @deprecated call `formatDuration` (common/format.ts); kept while jobs/widgets.tsx still calls `duration`.
+ */
 export function duration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) {
-    return '';
-  }
-  if (seconds < 60) {
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes} min ${Math.round(seconds % 60)} s`;
-  }
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return formatDuration(seconds === null || seconds === undefined ? seconds : seconds * 1000, plainTranslate, 'runtime');
 }
 
 /** 512 B, 1.5 KiB, 2.0 MiB. */

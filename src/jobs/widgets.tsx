@@ -15,7 +15,7 @@ import {
   runtimeSeconds,
   ruleTitle,
   statusExplanation,
-  statusLabel,
+  jobStatusLabel as statusLabel,
   statusTone
 } from './format';
 import type { JobsPhase } from './model';

@@ -12,7 +12,7 @@ import { CATEGORIES, isCategory, QUERY_LIMITS } from './catalogue';
 import type { ResultOutput } from './generate';
 import type { ICondition, IConditionGroup, IQuery } from './model';
 import { CellSyntaxError, IToken, tokenize } from './python-tokens';
-import { plainTranslate, Translate } from './values';
+import { plainTranslate, Translate } from '../common/translate';
 
 /** How the cell shows its result: `print(data)`, `data`, or not at all. */
 export type CellOutput = ResultOutput | 'none';
