@@ -24,7 +24,7 @@ export interface IOpenDocument {
   save(): Promise<void>;
 }
 
-export interface IDataCleanRoomOptions {
+export interface IJobActionsOptions {
   api: IJobsApi;
   model: JobsModel;
   state: PanelState;
@@ -45,8 +45,8 @@ export interface IDataCleanRoomOptions {
 }
 
 /** The panel's actions: submit, cancel, resubmit, download, verify. Every failure ends in the panel's banner. */
-export class DataCleanRoom {
-  constructor(private readonly _options: IDataCleanRoomOptions) {
+export class JobActions {
+  constructor(private readonly _options: IJobActionsOptions) {
     _options.model.finished.connect((_, job) => _options.state.jobEnded(job.job_id));
   }
 

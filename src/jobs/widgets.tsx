@@ -3,7 +3,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type { StreamState } from '../events/stream';
-import type { DataCleanRoom } from './actions';
+import type { JobActions as DataCleanRoom } from './actions';
 import type { AttestationCheck } from './attestation';
 import {
   bytes,

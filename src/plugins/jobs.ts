@@ -13,12 +13,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import { shieldIcon } from '../icons';
-import { DataCleanRoom } from '../jobs/actions';
+import { JobActions } from '../jobs/actions';
 import { followActiveDocument } from '../jobs/active-document';
 import { JobsApi } from '../jobs/api';
 import { JobCommandIDs } from '../jobs/commands';
 import { installDropTarget } from '../jobs/drop';
-import { statusLabel } from '../jobs/format';
+import { jobStatusLabel } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
 import { isScriptPath } from '../jobs/submission';
@@ -82,7 +82,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     state.withCompanions = settings.includeCompanionFiles;
     const { commands } = app;
 
-    const actions = new DataCleanRoom({
+    const actions = new JobActions({
       api,
       model,
       state,
@@ -135,7 +135,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       const message =
         job.status === 'approved'
           ? trans.__('Data Clean Room: %1 (%2) was approved. The results can be downloaded.', PathExt.basename(job.entry), job.job_id)
-          : trans.__('Data Clean Room: %1 (%2) ended: %3.', PathExt.basename(job.entry), job.job_id, statusLabel(job.status, trans));
+          : trans.__('Data Clean Room: %1 (%2) ended: %3.', PathExt.basename(job.entry), job.job_id, jobStatusLabel(job.status, trans));
       // Toasts sit over the right sidebar: they close by themselves, sooner when the job is on screen.
       const onScreen = panel.isVisible && state.selected === job.job_id;
       const buttons: Notification.IAction[] = [
