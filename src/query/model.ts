@@ -50,19 +50,3 @@ export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest 
   };
 }
 
-/** A deep copy. */
-export function cloneQuery(query: IQuery): IQuery {
-  return {
-    category: query.category,
-    groups: query.groups.map(group => ({
-      operator: group.operator,
-      conditions: group.conditions.map(condition => ({
-        field: condition.field,
-        operation: condition.operation,
-        values: [...condition.values]
-      }))
-    })),
-    fields: [...query.fields],
-    limit: query.limit
-  };
-}
