@@ -2,7 +2,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { IJobsApi } from './api';
+import type { IJobsApi } from '../api/client';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
 import { bytes, readableSubmission } from './format';

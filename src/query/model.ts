@@ -4,7 +4,7 @@
  * canonical form: category and group operators in lower case, operations in
  * upper case, values as the strings the SDK sends.
  */
-import type { components } from '../api/platform';
+import type { QueryRequest } from '../api/types';
 import type { Category } from './catalogue';
 
 export interface ICondition {
@@ -29,9 +29,6 @@ export interface IQuery {
   fields: string[];
   limit: number;
 }
-
-/** The body of the platform's `POST /v2/vce/query/` (and of `/vce/api/query`). */
-export type QueryRequest = components['schemas']['QueryRequest'];
 
 /** The SDK's request for a query, exactly as the generated cell sends it. */
 export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest {
