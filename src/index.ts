@@ -4,7 +4,8 @@ import { statusBarPlugin } from './plugins/status-bar';
 import { jobsPlugin } from './plugins/jobs';
 import { queryBuilderPlugin } from './plugins/query-builder';
 
-export { IVCEConnection, CommandIDs } from './tokens';
+export { CommandIDs } from './commands';
+export { IVCEConnection } from './tokens';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,

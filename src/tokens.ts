@@ -3,19 +3,6 @@ import type { VCEClient } from './api/client';
 import type { PlatformEventStream } from './events/stream';
 import type { PlatformStatusModel } from './status/model';
 
-/** Command ids, in one place. */
-export namespace CommandIDs {
-  export const signIn = 'vce:sign-in';
-  export const signOut = 'vce:sign-out';
-  export const showConnection = 'vce:show-connection';
-  export const refreshStatus = 'vce:refresh-status';
-  export const openShield = 'vce:open-data-clean-room';
-  export const openQueryBuilder = 'vce:open-query-builder';
-}
-
-/** The palette category of every VCE command. */
-export const PALETTE_CATEGORY = 'Virtual Compute Environment';
-
 /** The translation domain of this extension. */
 export const TRANSLATION_DOMAIN = 'jupyterlab_vce';
 

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../status/backoff';
+import { backoffDelay } from '../common/backoff';
 
 describe('backoffDelay', () => {
   const options = { initialMs: 2000, maxMs: 60000 };

@@ -1,10 +1,10 @@
 import { nullTranslator } from '@jupyterlab/translation';
+import { formatDuration } from '../common/format';
 import {
-  formatDuration,
+  connectionLabel,
   formatReset,
   formatUsage,
   phaseOf,
-  statusLabel,
   statusTooltip
 } from '../status/format';
 import { makeStatus, signedOut, unreachable } from './fixtures';
@@ -48,17 +48,17 @@ describe('formatting', () => {
   });
 });
 
-describe('statusLabel', () => {
+describe('connectionLabel', () => {
   it('shows records used of the daily limit when connected', () => {
-    expect(statusLabel('connected', makeStatus(), trans)).toBe('VCE 0 / 5,000');
+    expect(connectionLabel('connected', makeStatus(), trans)).toBe('VCE 0 / 5,000');
   });
   it('asks to sign in when signed out or rejected', () => {
-    expect(statusLabel('signed-out', signedOut(), trans)).toBe('VCE: sign in');
-    expect(statusLabel('rejected', null, trans)).toBe('VCE: sign in again');
+    expect(connectionLabel('signed-out', signedOut(), trans)).toBe('VCE: sign in');
+    expect(connectionLabel('rejected', null, trans)).toBe('VCE: sign in again');
   });
   it('names the failure', () => {
-    expect(statusLabel('unreachable', unreachable(), trans)).toBe('VCE unreachable');
-    expect(statusLabel('unavailable', null, trans)).toBe('VCE unavailable');
+    expect(connectionLabel('unreachable', unreachable(), trans)).toBe('VCE unreachable');
+    expect(connectionLabel('unavailable', null, trans)).toBe('VCE unavailable');
   });
 });
 

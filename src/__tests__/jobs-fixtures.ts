@@ -1,4 +1,4 @@
-import type { IJobsApi } from '../jobs/api';
+import type { IJobsApi } from '../api/client';
 import type { Job, JobPage, JobStatus } from '../jobs/types';
 
 /** A job as the platform answers it; times are minutes after a fixed start. */

@@ -1,5 +1,5 @@
 import type { Contents } from '@jupyterlab/services';
-import { DataCleanRoom } from '../jobs/actions';
+import { JobActions } from '../jobs/actions';
 import { downloadedOutputs, verifyAttestation } from '../jobs/attestation';
 import { JobsModel } from '../jobs/model';
 import { PanelState } from '../jobs/state';
@@ -156,7 +156,7 @@ function actionsWith(files: Record<string, string>, answers: boolean[] = [true])
     const accept = answers.shift() ?? false;
     return { button: { accept, actions: [], label: '', displayType: 'default' }, value: null, isChecked: null } as never;
   });
-  const actions = new DataCleanRoom({
+  const actions = new JobActions({
     api,
     model,
     state,
@@ -168,7 +168,7 @@ function actionsWith(files: Record<string, string>, answers: boolean[] = [true])
   return { api, model, state, actions, showDialog, dialogs };
 }
 
-describe('DataCleanRoom.submit', () => {
+describe('JobActions.submit', () => {
   it('asks first, then submits once and opens the new job', async () => {
     const { actions, api, state, model, dialogs } = actionsWith({ 'analysis.py': 'print(1)\n' });
     const job = await actions.submit('analysis.py');
@@ -248,7 +248,7 @@ describe('DataCleanRoom.submit', () => {
     const { api, model, state } = actionsWith({});
     const save = jest.fn(async () => undefined);
     const showDialog = jest.fn(async () => ({ button: { accept: true, actions: [] } }) as never);
-    const actions = new DataCleanRoom({
+    const actions = new JobActions({
       api,
       model,
       state,

@@ -3,7 +3,7 @@ import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 import type { StreamState } from '../events/stream';
-import { DataCleanRoom } from '../jobs/actions';
+import { JobActions } from '../jobs/actions';
 import { droppedPath } from '../jobs/drop';
 import { groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../jobs/format';
 import { JobsModel } from '../jobs/model';
@@ -57,7 +57,7 @@ async function render(jobs: Job[], options: { signedIn?: boolean; failList?: Err
   api.failList = options.failList ?? null;
   const model = new JobsModel({ api, detailDelayMs: 0 });
   const state = new PanelState();
-  const actions = new DataCleanRoom({ api, model, state, trans, contents: { get: jest.fn() }, email: () => 'pi@example.org' });
+  const actions = new JobActions({ api, model, state, trans, contents: { get: jest.fn() }, email: () => 'pi@example.org' });
   const signIn = jest.fn();
   const streamChanged = new Signal<unknown, StreamState>({});
   const context = { actions, trans, signIn, streamState: () => options.stream ?? 'open' };

@@ -13,6 +13,25 @@ export type Identity = Schemas['Identity'];
 /** Records used of the daily test-stage quota (`GET /v2/vce/quota/`). */
 export type Quota = Schemas['Quota'];
 
+/** The body of the platform's `POST /v2/vce/query/` (and of `/vce/api/query`). */
+export type QueryRequest = Schemas['QueryRequest'];
+/** `POST /vce/api/query`: a test-stage sample, unwrapped from its envelope. */
+export type QueryResult = Schemas['QueryEnvelope']['data'];
+
+/** Jobs (`/vce/api/jobs...`, `/vce/api/test-runs`, `/vce/api/outbox`), unwrapped from their envelopes. */
+export type Job = Schemas['Job'];
+export type JobStatus = Schemas['JobStatus'];
+/** A real submission over all data (`execution`) or a test run on the sample (`test`). */
+export type JobStage = Job['stage'];
+export type JobVerdict = Schemas['JobVerdict'];
+export type VerdictFinding = Schemas['VerdictFinding'];
+export type JobSubmission = Schemas['JobSubmission'];
+export type JobFile = Schemas['JobFileEnvelope']['data'];
+export type JobAttestation = Schemas['AttestationEnvelope']['data'];
+export type JobPage = Schemas['JobListEnvelope']['data'];
+export type Outbox = Schemas['OutboxEnvelope']['data'];
+export type OutboxMail = Outbox['messages'][number];
+
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
   | 'connected'
@@ -39,4 +58,18 @@ export interface IVCEStatus {
 export interface ICredentials {
   client_key: string;
   client_secret: string;
+}
+
+/** `POST /vce/api/jobs/{id}/result/save`: what was written into the workspace. */
+export interface ISavedResults {
+  job_id: string;
+  folder: string;
+  archive_sha256: string;
+  archive_bytes: number;
+  files: { name: string; path: string; bytes: number; sha256: string }[];
+}
+
+/** `GET /vce/api/jwks`: the platform's public keys for attestations. */
+export interface IJwks {
+  keys: Array<Record<string, unknown> & { kid?: string; alg?: string; kty: string }>;
 }

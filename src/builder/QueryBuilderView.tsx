@@ -23,8 +23,8 @@ import {
   returnableFields
 } from '../query/catalogue';
 import { conditionProblems, groupProblems, IProblem, problemsOf } from '../query/validate';
-import { Translate } from '../query/values';
-import { formatCount as count } from '../status/format';
+import { Translate } from '../common/translate';
+import { formatCount as count } from '../common/format';
 import { QueryBuilderModel } from './model';
 import { ResultTable } from './ResultTable';
 import { ValueEditor } from './values';

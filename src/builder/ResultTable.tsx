@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { IQueryResultData, renderResult } from '../renderer/table';
-import { Translate } from '../query/values';
+import { Translate } from '../common/translate';
 
 /** The records table of the renderer, in React. */
 export function ResultTable(props: { data: IQueryResultData; trans: Translate }): JSX.Element {

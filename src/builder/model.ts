@@ -23,8 +23,9 @@ import {
   IProblem,
   validateQuery
 } from '../query/validate';
-import { plainTranslate, Translate } from '../query/values';
-import { formatCount, formatResetClock, sameQuota } from '../status/format';
+import { plainTranslate, Translate } from '../common/translate';
+import { formatCount, formatResetClock } from '../common/format';
+import { sameQuota } from '../common/quota';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;

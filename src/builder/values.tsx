@@ -10,9 +10,9 @@ import {
   editorKind,
   isoDateToDay,
   regionName,
-  takesManyValues,
-  Translate
+  takesManyValues
 } from '../query/values';
+import type { Translate } from '../common/translate';
 
 export interface IValueEditorProps {
   /** For ids and labels: `g0c1`. */

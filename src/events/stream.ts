@@ -1,10 +1,8 @@
-import { URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import { API_NAMESPACE } from '../api/request';
+import { VCEClient } from '../api/client';
 import type { Quota } from '../api/types';
-import { backoffDelay, IBackoffOptions } from '../status/backoff';
+import { backoffDelay, IBackoffOptions } from '../common/backoff';
 import { ServerSentEventParser } from './sse';
 
 /** A job's status changed on the platform. */
@@ -33,13 +31,7 @@ export interface IEventStreamOptions {
 const DEFAULT_RETRY: IBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
 
 function openThroughServer(signal: AbortSignal, lastEventId: string): Promise<Response> {
-  const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(settings.baseUrl, API_NAMESPACE, 'events');
-  return ServerConnection.makeRequest(
-    url,
-    { signal, headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {}, cache: 'no-store' },
-    settings
-  );
+  return new VCEClient().openEvents(signal, lastEventId);
 }
 
 /**

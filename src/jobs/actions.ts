@@ -2,7 +2,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { IJobsApi } from './api';
+import type { IJobsApi } from '../api/client';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
 import { bytes, readableSubmission } from './format';
@@ -24,7 +24,7 @@ export interface IOpenDocument {
   save(): Promise<void>;
 }
 
-export interface IDataCleanRoomOptions {
+export interface IJobActionsOptions {
   api: IJobsApi;
   model: JobsModel;
   state: PanelState;
@@ -45,8 +45,8 @@ export interface IDataCleanRoomOptions {
 }
 
 /** The panel's actions: submit, cancel, resubmit, download, verify. Every failure ends in the panel's banner. */
-export class DataCleanRoom {
-  constructor(private readonly _options: IDataCleanRoomOptions) {
+export class JobActions {
+  constructor(private readonly _options: IJobActionsOptions) {
     _options.model.finished.connect((_, job) => _options.state.jobEnded(job.job_id));
   }
 

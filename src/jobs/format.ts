@@ -2,7 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Job, JobStatus, VerdictFinding } from './types';
 
 /** A status as the researcher reads it (a badge's text). */
-export function statusLabel(status: string, trans: TranslationBundle): string {
+export function jobStatusLabel(status: string, trans: TranslationBundle): string {
   switch (status as JobStatus) {
     case 'submitted':
       return trans.__('Submitted');
@@ -101,21 +101,6 @@ export function exactTime(iso: string | null | undefined): string {
   }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleString()} (${iso})`;
-}
-
-/** 1.2 s, 3 min 4 s, 1 h 2 min. */
-export function duration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) {
-    return '';
-  }
-  if (seconds < 60) {
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes} min ${Math.round(seconds % 60)} s`;
-  }
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** 512 B, 1.5 KiB, 2.0 MiB. */

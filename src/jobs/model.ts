@@ -1,7 +1,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IJobEvent, StreamState } from '../events/stream';
-import type { IJobsApi } from './api';
+import type { IJobsApi } from '../api/client';
 import { isFinal, isJobStatus, type Job, type JobStatus } from './types';
 
 /** What the jobs list shows. */

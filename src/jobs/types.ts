@@ -1,21 +1,24 @@
 /**
- * Wire types of the jobs API, from the platform's OpenAPI document
- * (server-mock/openapi.yaml → ../api/platform.d.ts): never copied by hand.
+ * The jobs' wire types live with the API client (../api/types.ts, from the
+ * platform's OpenAPI document); re-exported here with the jobs' status lists.
  */
-import type { components } from '../api/platform';
+import type { JobStatus } from '../api/types';
 
-type Schemas = components['schemas'];
-
-export type Job = Schemas['Job'];
-export type JobStatus = Schemas['JobStatus'];
-export type JobVerdict = Schemas['JobVerdict'];
-export type VerdictFinding = Schemas['VerdictFinding'];
-export type JobSubmission = Schemas['JobSubmission'];
-export type JobFile = Schemas['JobFileEnvelope']['data'];
-export type JobAttestation = Schemas['AttestationEnvelope']['data'];
-export type JobPage = Schemas['JobListEnvelope']['data'];
-export type Outbox = Schemas['OutboxEnvelope']['data'];
-export type OutboxMail = Outbox['messages'][number];
+export type {
+  IJwks,
+  ISavedResults,
+  Job,
+  JobAttestation,
+  JobFile,
+  JobPage,
+  JobStage,
+  JobStatus,
+  JobSubmission,
+  JobVerdict,
+  Outbox,
+  OutboxMail,
+  VerdictFinding
+} from '../api/types';
 
 /** Every status, in the order a job goes through them. */
 export const JOB_STATUSES: readonly JobStatus[] = [
@@ -48,18 +51,4 @@ export function isFinal(status: string): boolean {
 
 export function isJobStatus(value: unknown): value is JobStatus {
   return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
-}
-
-/** `POST /vce/api/jobs/{id}/result/save`: what was written into the workspace. */
-export interface ISavedResults {
-  job_id: string;
-  folder: string;
-  archive_sha256: string;
-  archive_bytes: number;
-  files: { name: string; path: string; bytes: number; sha256: string }[];
-}
-
-/** The platform's public keys for attestations. */
-export interface IJwks {
-  keys: Array<Record<string, unknown> & { kid?: string; alg?: string; kty: string }>;
 }

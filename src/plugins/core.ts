@@ -2,21 +2,18 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
+import { CommandIDs, PALETTE_CATEGORY } from '../commands';
+import { PluginSettings } from '../common/settings';
+import { promptOnceWhenSignedOut, showConnection } from '../signin/connection';
 import { signInWithDialog } from '../signin/dialog';
-import { connectionDetailsWidget } from '../status/StatusItem';
 import { PlatformStatusModel } from '../status/model';
 import { bridgeEventsToStatus } from '../events/bridge';
 import { PlatformEventStream } from '../events/stream';
-import {
-  CommandIDs,
-  IVCEConnection,
-  PALETTE_CATEGORY,
-  TRANSLATION_DOMAIN
-} from '../tokens';
+import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The settings of this plugin (schema/plugin.json). */
 interface ICoreSettings {
@@ -47,7 +44,7 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
   ): Promise<IVCEConnection> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const client = new VCEClient(app.serviceManager.serverSettings);
-    const settings = await loadSettings(settingRegistry);
+    const settings = await PluginSettings.load(settingRegistry, corePlugin.id, DEFAULT_SETTINGS);
     const status = new PlatformStatusModel({
       client,
       refreshIntervalMs: settings.current.refreshIntervalSeconds * 1000
@@ -74,29 +71,7 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     });
     commands.addCommand(CommandIDs.showConnection, {
       label: trans.__('Show Virtual Compute Environment Connection'),
-      execute: async () => {
-        // Fresh figures first: the records used may have moved since the last poll.
-        await status.refresh();
-        const phase = status.phase;
-        if (phase === 'signed-out' || phase === 'rejected') {
-          return commands.execute(CommandIDs.signIn);
-        }
-        if (phase === 'unreachable' || phase === 'unavailable') {
-          return;
-        }
-        const result = await showDialog({
-          title: trans.__('Virtual Compute Environment'),
-          body: connectionDetailsWidget(status, trans),
-          buttons: [
-            Dialog.warnButton({ label: trans.__('Sign out'), ariaLabel: trans.__('Sign out') }),
-            Dialog.okButton({ label: trans.__('Close') })
-          ],
-          defaultButton: 1
-        });
-        if (result.button.displayType === 'warn') {
-          await status.signOut();
-        }
-      }
+      execute: () => showConnection(status, trans, () => commands.execute(CommandIDs.signIn))
     });
     for (const command of [
       CommandIDs.signIn,
@@ -112,54 +87,10 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
         app.restored.then(() => commands.execute(CommandIDs.signIn))
       );
     }
-    const events = new PlatformEventStream();
+    const events = new PlatformEventStream({ open: (signal, lastEventId) => client.openEvents(signal, lastEventId) });
     bridgeEventsToStatus(events, status);
     void status.start();
     return { client, status, events };
   }
 };
 
-/** Run `prompt` the first time the server turns out to hold no credentials. */
-function promptOnceWhenSignedOut(
-  status: PlatformStatusModel,
-  prompt: () => Promise<unknown>
-): void {
-  const onChange = () => {
-    const phase = status.phase;
-    if (phase === 'loading' || phase === 'unavailable') {
-      return;
-    }
-    status.changed.disconnect(onChange);
-    if (phase === 'signed-out') {
-      void prompt();
-    }
-  };
-  status.changed.connect(onChange);
-}
-
-/** The plugin's settings, live, falling back to the defaults without a registry. */
-async function loadSettings(registry: ISettingRegistry | null): Promise<{
-  current: ICoreSettings;
-  onChange: (listener: (values: ICoreSettings) => void) => void;
-}> {
-  if (!registry) {
-    return { current: DEFAULT_SETTINGS, onChange: () => undefined };
-  }
-  const settings = await registry.load(corePlugin.id);
-  const read = (): ICoreSettings => ({
-    ...DEFAULT_SETTINGS,
-    ...(settings.composite as unknown as Partial<ICoreSettings>)
-  });
-  const state = { current: read() };
-  return {
-    get current() {
-      return state.current;
-    },
-    onChange: listener => {
-      settings.changed.connect(() => {
-        state.current = read();
-        listener(state.current);
-      });
-    }
-  };
-}

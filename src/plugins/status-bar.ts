@@ -5,7 +5,8 @@ import {
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEStatusItem } from '../status/StatusItem';
-import { CommandIDs, IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
+import { CommandIDs } from '../commands';
+import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The status bar item: connection state and records used today. */
 export const statusBarPlugin: JupyterFrontEndPlugin<void> = {

@@ -4,7 +4,7 @@
  * canonical form: category and group operators in lower case, operations in
  * upper case, values as the strings the SDK sends.
  */
-import type { components } from '../api/platform';
+import type { QueryRequest } from '../api/types';
 import type { Category } from './catalogue';
 
 export interface ICondition {
@@ -30,9 +30,6 @@ export interface IQuery {
   limit: number;
 }
 
-/** The body of the platform's `POST /v2/vce/query/` (and of `/vce/api/query`). */
-export type QueryRequest = components['schemas']['QueryRequest'];
-
 /** The SDK's request for a query, exactly as the generated cell sends it. */
 export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest {
   return {
@@ -50,19 +47,3 @@ export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest 
   };
 }
 
-/** A deep copy. */
-export function cloneQuery(query: IQuery): IQuery {
-  return {
-    category: query.category,
-    groups: query.groups.map(group => ({
-      operator: group.operator,
-      conditions: group.conditions.map(condition => ({
-        field: condition.field,
-        operation: condition.operation,
-        values: [...condition.values]
-      }))
-    })),
-    fields: [...query.fields],
-    limit: query.limit
-  };
-}

@@ -6,7 +6,7 @@
 import { CATEGORIES, isCategory, QUERY_LIMITS } from './catalogue';
 import type { ICondition, IConditionGroup, IQuery } from './model';
 import { CellSyntaxError } from './python/tokens';
-import type { Translate } from './values';
+import type { Translate } from '../common/translate';
 
 /** What an expression of the cell evaluates to. */
 export type Value =

@@ -13,7 +13,7 @@ import type { IQuery } from './model';
 import { Node, Parser, Statement } from './python/parser';
 import { CellSyntaxError, tokenize } from './python/tokens';
 import { QueryArguments, type Value } from './read-arguments';
-import { plainTranslate, Translate } from './values';
+import { plainTranslate, Translate } from '../common/translate';
 
 /** How the cell shows its result: `print(data)`, `data`, or not at all. */
 export type CellOutput = ResultOutput | 'none';

@@ -14,8 +14,9 @@ import {
   returnableFields
 } from './catalogue';
 import type { IQuery } from './model';
-import { formatCount as count } from '../status/format';
-import { checkValue, plainTranslate, Translate } from './values';
+import { formatCount as count } from '../common/format';
+import { plainTranslate, Translate } from '../common/translate';
+import { checkValue } from './values';
 
 /** Where a problem is. */
 export type ProblemTarget =

@@ -3,24 +3,12 @@
  * (server-mock/src/query/validate.ts `parseValue`), so a value the platform
  * would refuse is flagged before the cell is inserted. Pure functions.
  */
-import type { Translate } from '../status/format';
+import { plainTranslate, type Translate } from '../common/translate';
 import {
   IConditionField,
   isSingleValued,
   REGION_CODES
 } from './catalogue';
-
-/** The part of a translation bundle the pure modules use (one type for the whole extension). */
-export type { Translate };
-
-/** A stand-in bundle for tests and callers without a translator. */
-export const plainTranslate: Translate = {
-  __: (msgid: string, ...args: unknown[]) =>
-    args.reduce<string>(
-      (text, arg, index) => text.split(`%${index + 1}`).join(String(arg)),
-      msgid
-    )
-};
 
 const DAY_SECONDS = 86_400;
 const INT64_MIN = -(2n ** 63n);

@@ -8,7 +8,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import { isQueryResultData, QUERY_RESULT_MIME, renderResult } from './table';
-import { plainTranslate, Translate } from '../query/values';
+import { plainTranslate, Translate } from '../common/translate';
 
 export class QueryResultRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(options: IRenderMime.IRendererOptions) {

@@ -4,8 +4,8 @@
  * Plain DOM, text only (never HTML from the data).
  */
 import type { Quota } from '../api/types';
-import { plainTranslate, Translate } from '../query/values';
-import { formatCount as count } from '../status/format';
+import { plainTranslate, Translate } from '../common/translate';
+import { formatCount as count } from '../common/format';
 
 /** The MIME type the SDK's rich display sends (pyrqs `QueryResult._repr_mimebundle_`). */
 export const QUERY_RESULT_MIME = 'application/vnd.vce.query-result+json';

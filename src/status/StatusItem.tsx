@@ -2,7 +2,8 @@ import * as React from 'react';
 import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { shieldIcon } from '../icons';
-import { formatCount, formatReset, formatUsage, statusLabel, statusTooltip } from './format';
+import { formatCount } from '../common/format';
+import { connectionLabel, formatReset, formatUsage, statusTooltip } from './format';
 import type { PlatformStatusModel } from './model';
 
 /**
@@ -50,7 +51,7 @@ export class VCEStatusItem extends ReactWidget {
             <span className="jp-vce-StatusItem-content">
               <shieldIcon.react tag="span" className="jp-vce-StatusItem-icon" />
               <span className="jp-vce-StatusItem-label">
-                {statusLabel(phase, model.status, this._trans)}
+                {connectionLabel(phase, model.status, this._trans)}
               </span>
             </span>
           );

@@ -2,11 +2,9 @@
  * Pure text for the connection and quota status: what the status bar shows
  * and what its tooltip explains. No DOM, no signals: easy to test.
  */
-import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IVCEStatus, Quota } from '../api/types';
-
-/** The part of a translation bundle these functions use. */
-export type Translate = Pick<TranslationBundle, '__'>;
+import { formatCount, formatDuration, formatResetClock } from '../common/format';
+import type { Translate } from '../common/translate';
 
 /** What the status item is showing, derived from the last answer. */
 export type ConnectionPhase =
@@ -40,39 +38,9 @@ export function phaseOf(
   }
 }
 
-/** "1,234": grouped digits in the researcher's locale-independent form. */
-export function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-/** Whether two quotas show the same thing: same day, same use, same limit. */
-export function sameQuota(a: Quota | null | undefined, b: Quota | null | undefined): boolean {
-  return a?.day === b?.day && a?.used === b?.used && a?.daily_limit === b?.daily_limit;
-}
-
 /** "12 / 5,000": records used today of the daily limit. */
 export function formatUsage(quota: Quota): string {
   return `${formatCount(quota.used)} / ${formatCount(quota.daily_limit)}`;
-}
-
-/** "3 h 05 min" / "42 min" / "12 s": a time span for people. */
-export function formatDuration(milliseconds: number, trans: Translate): string {
-  const seconds = Math.ceil(Math.max(0, milliseconds) / 1000);
-  if (seconds < 60) {
-    return trans.__('%1 s', seconds);
-  }
-  const minutes = Math.floor(seconds / 60);
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) {
-    return trans.__('%1 min', rest);
-  }
-  return trans.__('%1 h %2 min', hours, String(rest).padStart(2, '0'));
-}
-
-/** "00:00 UTC": the time of day the daily quota starts again. */
-export function formatResetClock(resetsAt: string, trans: Translate): string {
-  return trans.__('%1 UTC', new Date(resetsAt).toISOString().slice(11, 16));
 }
 
 /** "00:00 UTC (in 3 h 05 min)": when the daily quota starts again. */
@@ -86,7 +54,7 @@ export function formatReset(resetsAt: string, now: Date, trans: Translate): stri
 }
 
 /** The status bar's short label. */
-export function statusLabel(
+export function connectionLabel(
   phase: ConnectionPhase,
   status: IVCEStatus | null,
   trans: Translate

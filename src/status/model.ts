@@ -3,8 +3,9 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { IDisposable } from '@lumino/disposable';
 import type { VCEClient } from '../api/client';
 import type { ICredentials, IVCEStatus, Quota } from '../api/types';
-import { backoffDelay, IBackoffOptions } from './backoff';
-import { ConnectionPhase, phaseOf, sameQuota } from './format';
+import { backoffDelay, IBackoffOptions } from '../common/backoff';
+import { sameQuota } from '../common/quota';
+import { ConnectionPhase, phaseOf } from './format';
 
 /** Options of the connection status model. */
 export interface IPlatformStatusOptions {

@@ -2,7 +2,8 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import { bytes, duration, endReason, runtimeSeconds, statusExplanation, statusLabel } from '../format';
+import { formatDuration } from '../../common/format';
+import { bytes, endReason, jobStatusLabel, runtimeSeconds, statusExplanation } from '../format';
 import { isFinal, type Job } from '../types';
 import { Attestation } from './Attestation';
 import type { IPanelContext } from './context';
@@ -49,7 +50,7 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
       className="jp-vce-Detail"
       data-job-id={job.job_id}
       data-status={job.status}
-      aria-label={trans.__('Job %1: %2', job.job_id, statusLabel(job.status, trans))}
+      aria-label={trans.__('Job %1: %2', job.job_id, jobStatusLabel(job.status, trans))}
       onKeyDown={event => {
         if (event.key === 'Escape' && !event.defaultPrevented) {
           event.preventDefault();
@@ -97,7 +98,7 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
         {runtime !== null && (
           <>
             <dt>{trans.__('Runtime')}</dt>
-            <dd>{duration(runtime)}</dd>
+            <dd>{formatDuration(runtime === null ? null : runtime * 1000, trans, 'runtime')}</dd>
           </>
         )}
         {job.records_read > 0 && (

@@ -3,7 +3,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type { StreamState } from '../../events/stream';
-import { relativeTime, statusLabel } from '../format';
+import { jobStatusLabel, relativeTime } from '../format';
 import type { JobsPhase } from '../model';
 import type { IPanelContext } from './context';
 import { filterLabel, FILTERS } from './filters';
@@ -125,7 +125,7 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
                 <button
                   className="jp-vce-JobItem-button"
                   onClick={() => void actions.open(job.job_id)}
-                  aria-label={trans.__('%1, %2, submitted %3', job.entry, statusLabel(job.status, trans), relativeTime(job.created_at, now, trans))}
+                  aria-label={trans.__('%1, %2, submitted %3', job.entry, jobStatusLabel(job.status, trans), relativeTime(job.created_at, now, trans))}
                 >
                   <span className="jp-vce-JobItem-main">
                     <span className="jp-vce-JobItem-file">{PathExt.basename(job.entry)}</span>

@@ -1,11 +1,11 @@
 /** What the jobs panel's views are given by the plugin. */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { StreamState } from '../../events/stream';
-import type { DataCleanRoom } from '../actions';
+import type { JobActions } from '../actions';
 
 /** What the panel needs beyond the actions: who is signed in, the stream, sign-in. */
 export interface IPanelContext {
-  actions: DataCleanRoom;
+  actions: JobActions;
   trans: TranslationBundle;
   signIn: () => void;
   streamState: () => StreamState;

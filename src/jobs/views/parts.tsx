@@ -1,7 +1,7 @@
 /** Small pieces the views share: a status badge, a relative time, the message banner. */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import { exactTime, relativeTime, statusExplanation, statusLabel, statusTone } from '../format';
+import { exactTime, relativeTime, jobStatusLabel, statusExplanation, statusTone } from '../format';
 import type { IPanelContext } from './context';
 
 export function StatusBadge(props: { status: string; trans: TranslationBundle }): JSX.Element {
@@ -12,7 +12,7 @@ export function StatusBadge(props: { status: string; trans: TranslationBundle })
       data-status={props.status}
       title={statusExplanation(props.status, props.trans)}
     >
-      {statusLabel(props.status, props.trans)}
+      {jobStatusLabel(props.status, props.trans)}
     </span>
   );
 }

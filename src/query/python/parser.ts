@@ -5,7 +5,7 @@
  * (computed values, comprehensions, unpacking, compound statements) is
  * refused with the line and the construct. Pure.
  */
-import type { Translate } from '../values';
+import type { Translate } from '../../common/translate';
 import { CellSyntaxError, IToken } from './tokens';
 
 export type Node =

@@ -4,7 +4,7 @@
  * operators, logical line ends. Comments and blank lines are skipped; lines
  * inside brackets or after a backslash join as in Python. Pure.
  */
-import { plainTranslate, Translate } from '../values';
+import { plainTranslate, Translate } from '../../common/translate';
 
 export type TokenType = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof';
 
