@@ -3,24 +3,18 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { API_NAMESPACE } from '../api/request';
-import type { Quota } from '../api/types';
+import type { components } from '../api/platform';
 import { backoffDelay, IBackoffOptions } from '../status/backoff';
 import { ServerSentEventParser } from './sse';
 
-/** A job's status changed on the platform. */
-export interface IJobEvent {
-  type: 'job';
-  job_id: string;
-  status: string;
-  at: string;
-}
+/** A job's status changed on the platform (the contract's `JobEvent`). */
+export type IJobEvent = components['schemas']['JobEvent'];
 
-/** The day's quota changed (a query in any kernel, the builder's preview...). */
-export interface IQuotaEvent extends Quota {
-  type: 'quota';
-}
+/** The day's quota changed (a query in any kernel, the builder's preview...): `QuotaEvent`. */
+export type IQuotaEvent = components['schemas']['QuotaEvent'];
 
-export type PlatformEvent = IJobEvent | IQuotaEvent;
+/** One event of the stream (server-mock/openapi.yaml `PlatformEvent`). */
+export type PlatformEvent = components['schemas']['PlatformEvent'];
 
 export type StreamState = 'idle' | 'connecting' | 'open' | 'waiting';
 

@@ -11,14 +11,19 @@ export type JobStatus = Schemas['JobStatus'];
 export type JobVerdict = Schemas['JobVerdict'];
 export type VerdictFinding = Schemas['VerdictFinding'];
 export type JobSubmission = Schemas['JobSubmission'];
+export type SubmissionLimits = Schemas['SubmissionLimits'];
 export type JobFile = Schemas['JobFileEnvelope']['data'];
 export type JobAttestation = Schemas['AttestationEnvelope']['data'];
 export type JobPage = Schemas['JobListEnvelope']['data'];
 export type Outbox = Schemas['OutboxEnvelope']['data'];
 export type OutboxMail = Outbox['messages'][number];
 
-/** Every status, in the order a job goes through them. */
-export const JOB_STATUSES: readonly JobStatus[] = [
+/**
+ * Every status, in the order a job goes through them: the contract's
+ * `JobStatus` enum, checked below at compile time (none missing, none extra)
+ * and by a jest test (the YAML's order).
+ */
+export const JOB_STATUSES = [
   'submitted',
   'queued',
   'running',
@@ -28,7 +33,12 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   'failed',
   'cancelled',
   'timed_out'
-];
+] as const satisfies readonly JobStatus[];
+
+/** Compiles only while JOB_STATUSES holds every `JobStatus`. */
+export const JOB_STATUSES_COMPLETE: [Exclude<JobStatus, (typeof JOB_STATUSES)[number]>] extends [never]
+  ? true
+  : never = true;
 
 /** Statuses a job never leaves. */
 export const FINAL_STATUSES: readonly JobStatus[] = [
