@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from jupyterlab_vce.contract import FINAL_STATUSES
+
 from .conftest import Api
 from .test_mock_integration import require_built_mock
 
@@ -40,7 +42,7 @@ with open('output/rows.csv', 'w', newline='') as out:
         w.writerow([r['id'], r['username']])
 """
 
-FINAL = {"approved", "rejected", "failed", "cancelled", "timed_out"}
+FINAL = set(FINAL_STATUSES)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { JOB_STATUSES } from '../src/jobs/model';
+import { FINAL_STATUSES, JOB_STATUSES } from '../src/jobs/model';
 import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../src/jobs/submission';
 import { assertEventStream, assertSchema } from './openapi-conformance';
 
@@ -18,6 +18,11 @@ describe('the constants of openapi.yaml', () => {
   it('JOB_STATUSES is the JobStatus enum, in order', () => {
     expect(schemas.JobStatus.enum).toHaveLength(9);
     expect([...JOB_STATUSES]).toEqual(schemas.JobStatus.enum);
+  });
+
+  it('FINAL_STATUSES is x-vce-final, the statuses a job never leaves', () => {
+    expect([...FINAL_STATUSES]).toEqual(schemas.JobStatus['x-vce-final']);
+    expect(schemas.JobStatus.enum).toEqual(expect.arrayContaining(schemas.JobStatus['x-vce-final']));
   });
 
   it('the submission limits are SubmissionLimits, and JobSubmission says the same', () => {

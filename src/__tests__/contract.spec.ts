@@ -7,7 +7,7 @@
  * server extension check theirs against the same document.
  */
 import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../jobs/submission';
-import { JOB_STATUSES, JOB_STATUSES_COMPLETE } from '../jobs/types';
+import { FINAL_STATUSES, JOB_STATUSES, JOB_STATUSES_COMPLETE } from '../jobs/types';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
@@ -22,6 +22,10 @@ describe('the constants of server-mock/openapi.yaml', () => {
     expect(schemas.JobStatus.enum).toHaveLength(9);
     expect([...JOB_STATUSES]).toEqual(schemas.JobStatus.enum);
     expect(JOB_STATUSES_COMPLETE).toBe(true);
+  });
+
+  it('FINAL_STATUSES is x-vce-final, the statuses a job never leaves', () => {
+    expect([...FINAL_STATUSES]).toEqual(schemas.JobStatus['x-vce-final']);
   });
 
   it('the submission limits are SubmissionLimits: 200 files, 20 MiB, a 2 MiB script', () => {

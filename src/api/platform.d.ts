@@ -588,7 +588,10 @@ export interface components {
                 content_base64: string;
             }[];
         };
-        /** @enum {string} */
+        /**
+         * @description A job's status, in the order a job goes through them; `x-vce-final` lists those a job never leaves.
+         * @enum {string}
+         */
         JobStatus: "submitted" | "queued" | "running" | "reviewing" | "approved" | "rejected" | "failed" | "cancelled" | "timed_out";
         /**
          * @description What one submission (`POST /v2/vce/jobs/`, `POST /v2/vce/test-runs/`) may hold; the
