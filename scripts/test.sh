@@ -33,6 +33,8 @@ run() { # name, command...
 
 run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
   'npm run --silent gen:api >/dev/null && git diff --exit-code -- src/api/platform.d.ts'
+run "Query catalogue is generated from server-mock/src/query/catalogue.ts" bash -c \
+  'npm run --silent gen:catalogue >/dev/null && git diff --exit-code -- src/query/catalogue.generated.ts'
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"

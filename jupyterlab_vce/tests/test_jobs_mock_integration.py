@@ -17,28 +17,13 @@ from typing import Any
 
 import pytest
 
+from jupyterlab_vce.contract import FINAL_STATUSES
+
 from .conftest import Api
 from .test_mock_integration import require_built_mock
 
-HONEST = b"""
-import csv, os
-from collections import Counter
-from pyrqs import rqs
-
-records = rqs.RQSClient().query(
-    category='video',
-    condition_groups=[{"operator": "and", "conditions": [
-        {"field": "like_count", "operator": "gte", "field_values": ["0"]}]}],
-    fields='region_code', limit=100000)
-counts = Counter(r['region_code'] for r in records)
-os.makedirs('output', exist_ok=True)
-with open('output/by_region.csv', 'w', newline='') as out:
-    w = csv.writer(out)
-    w.writerow(['region_code', 'videos'])
-    for region, n in sorted(counts.items()):
-        if n >= 10:
-            w.writerow([region, n])
-"""
+#: The honest aggregate, one text for every suite (server-mock/test-vectors/README.md).
+HONEST = (Path(__file__).parents[2] / "server-mock" / "test-vectors" / "analysis-job.py").read_bytes()
 
 LEAKING = b"""
 import csv, os
@@ -57,7 +42,7 @@ with open('output/rows.csv', 'w', newline='') as out:
         w.writerow([r['id'], r['username']])
 """
 
-FINAL = {"approved", "rejected", "failed", "cancelled", "timed_out"}
+FINAL = set(FINAL_STATUSES)
 
 
 @pytest.fixture
@@ -111,18 +96,18 @@ async def test_honest_job_is_approved_saved_and_matches_its_attestation(
     assert code == 200, saved
     folder = jp_root_dir / saved["data"]["folder"]
     written = {item["name"]: item["sha256"] for item in saved["data"]["files"]}
-    assert "results/by_region.csv" in written and "attestation.jws" in written
+    assert "results/videos_by_region.csv" in written and "attestation.jws" in written
     for name, digest in written.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     outputs = {output["name"]: output["sha256"] for output in job["outputs"]}
-    assert outputs["by_region.csv"] == written["results/by_region.csv"]
+    assert outputs["videos_by_region.csv"] == written["results/videos_by_region.csv"]
 
     # To the computer: the same zip, streamed.
     response = await jp_fetch("vce", "api", "jobs", job_id, "result")
     assert response.headers["Content-Type"] == "application/zip"
     assert hashlib.sha256(response.body).hexdigest() == saved["data"]["archive_sha256"]
     with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
-        assert "results/by_region.csv" in archive.namelist()
+        assert "results/videos_by_region.csv" in archive.namelist()
 
     # The attestation names the outputs' hashes; the keys verify it (in the browser, with jose).
     code, attestation = await api.get(f"jobs/{job_id}/attestation")

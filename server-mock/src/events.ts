@@ -4,8 +4,11 @@
  * to poll fast (issue 4 § Events).
  */
 
+import type { JobStatus } from './jobs/model';
+
+/** The stream's payloads: openapi.yaml `PlatformEvent` (`JobEvent`, `QuotaEvent`); jest checks the stream against it. */
 export type PlatformEvent =
-  | { type: 'job'; job_id: string; status: string; at: string }
+  | { type: 'job'; job_id: string; status: JobStatus; at: string }
   | { type: 'quota'; day: string; used: number; daily_limit: number; remaining: number; resets_at: string };
 
 export interface DeliveredEvent {

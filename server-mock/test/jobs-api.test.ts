@@ -5,6 +5,7 @@ import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 import { verifyAttestation } from '../src/release/attestation';
 import { ALICE } from './helpers';
 import { BOB, HONEST_SCRIPT, jobTestData, REVIEWER, startJobsPlatform, type JobsPlatform } from './jobs-helpers';
+import { assertEventStream } from './openapi-conformance';
 
 /** The entries of a zip, by name. */
 async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
@@ -308,6 +309,9 @@ describe('execution stage over real HTTP', () => {
     await platform.call('POST', '/v2/vce/query/', { token: alice, json: { category: 'video', fields: 'id', limit: 7 } });
     await waitForText(new RegExp(`"type":"quota","day":"\\d{4}-\\d{2}-\\d{2}","daily_limit":5000,"used":${used + 7}`));
     controller.abort();
+    // Every event is the contract's PlatformEvent (openapi.yaml), named by its type.
+    const events = assertEventStream(text.slice(0, text.lastIndexOf('\n\n') + 2));
+    expect(new Set(events.map(event => event.type))).toEqual(new Set(['job', 'quota']));
   });
 
   it("refuses what a token may not do: a job's token outside the data, reviewers and researchers each on their own routes", async () => {

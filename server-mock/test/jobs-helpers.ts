@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type AppOptions } from '../src/app';
@@ -101,21 +101,8 @@ export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; 
   };
 }
 
-/** The honest aggregate of the issue: videos counted by region over all data, small groups left out. */
-export const HONEST_SCRIPT = `import csv, os
-from collections import Counter
-from pyrqs import rqs
-
-client = rqs.RQSClient()
-counts = Counter()
-for record in client.iter_query(category="video", fields="region_code", page_size=1000):
-    counts[record["region_code"]] += 1
-
-with open(os.path.join("output", "videos_by_region.csv"), "w", newline="") as handle:
-    writer = csv.writer(handle)
-    writer.writerow(["region_code", "video_count"])
-    for region, count in sorted(counts.items()):
-        if count >= 10:
-            writer.writerow([region, count])
-print("regions written:", sum(1 for c in counts.values() if c >= 10))
-`;
+/**
+ * The honest aggregate of the issue: videos counted by region over all data, small groups left out.
+ * One text for every suite: server-mock/test-vectors/analysis-job.py (also read by pytest and Galata).
+ */
+export const HONEST_SCRIPT = readFileSync(join(__dirname, '..', 'test-vectors', 'analysis-job.py'), 'utf8');

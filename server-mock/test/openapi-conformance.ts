@@ -83,6 +83,46 @@ export function assertConforms(method: string, path: string, response: CheckedRe
       `${method} ${path} ${response.statusCode}: body does not match ${pointer}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`
     );
   }
+  // What an attestation signs is in the contract too: check the JWS payload.
+  if (template === '/v2/vce/jobs/{job_id}/attestation/' && response.statusCode === 200) {
+    const jws = (body as { data: { jws: string } }).data.jws;
+    assertSchema('AttestationStatement', JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')));
+  }
+}
+
+/** Check a value against `#/components/schemas/{name}` of the document; throws with ajv's errors. */
+export function assertSchema(name: string, value: unknown): void {
+  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`);
+  if (!validate) {
+    throw new Error(`no schema ${name}`);
+  }
+  if (!validate(value)) {
+    throw new Error(`does not match ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Check the events of a server-sent event stream's text (`event:` and `data:`
+ * lines, blank-line separated): each `data` is a `PlatformEvent` whose `type`
+ * is its `event:` name. Returns the events, parsed.
+ */
+export function assertEventStream(text: string): { type: string }[] {
+  const events: { type: string }[] = [];
+  for (const block of text.split('\n\n')) {
+    const lines = block.split('\n');
+    const name = lines.find(line => line.startsWith('event: '))?.slice('event: '.length);
+    const data = lines.filter(line => line.startsWith('data: ')).map(line => line.slice('data: '.length));
+    if (data.length === 0) {
+      continue;
+    }
+    const event = JSON.parse(data.join('\n')) as { type: string };
+    assertSchema('PlatformEvent', event);
+    if (event.type !== name) {
+      throw new Error(`event: ${name} carries a ${event.type} event`);
+    }
+    events.push(event);
+  }
+  return events;
 }
 
 /** `app.inject`, with every response checked against the document. */

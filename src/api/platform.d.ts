@@ -191,7 +191,8 @@ export interface paths {
          *     files (local modules, small inputs) go beside it, named relative to the script's folder.
          *     Limits: the script at most 2 MiB, all files together at most 20 MiB (decoded), at most
          *     200 files; hidden files, absolute paths, `..` and backslashes are refused. The answer is
-         *     the job, already queued (status history `submitted`, `queued`).
+         *     the job, already queued (status history `submitted`, `queued`). The limits are the
+         *     `SubmissionLimits` schema's constants (`x-vce-limits` names it).
          */
         post: operations["submitJob"];
         delete?: never;
@@ -379,6 +380,8 @@ export interface paths {
          *     change and `event: quota` (the Quota fields and `"type": "quota"`) on every charge.
          *     Each event has an `id`; reconnect with `Last-Event-ID` to get the ones missed (a
          *     bounded backlog). A comment line every 15 s keeps the stream open.
+         *     Each `data:` line is one JSON `PlatformEvent` (a `JobEvent` or a `QuotaEvent`, told
+         *     apart by `type`, which is also the SSE `event:` name); `x-vce-event-schema` names it.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -585,8 +588,103 @@ export interface components {
                 content_base64: string;
             }[];
         };
-        /** @enum {string} */
+        /**
+         * @description A job's status, in the order a job goes through them; `x-vce-final` lists those a job never leaves.
+         * @enum {string}
+         */
         JobStatus: "submitted" | "queued" | "running" | "reviewing" | "approved" | "rejected" | "failed" | "cancelled" | "timed_out";
+        /**
+         * @description What one submission (`POST /v2/vce/jobs/`, `POST /v2/vce/test-runs/`) may hold; the
+         *     platform refuses more (400, or 413 for the body). Constants of the contract: every
+         *     part (the stand-in, the server extension, the frontend) checks its own against these.
+         */
+        SubmissionLimits: {
+            /**
+             * @description Files in one submission, the script included.
+             * @constant
+             */
+            max_files: 200;
+            /**
+             * @description All files together, decoded (20 MiB).
+             * @constant
+             */
+            max_total_bytes: 20971520;
+            /**
+             * @description The entry script (2 MiB).
+             * @constant
+             */
+            max_entry_bytes: 2097152;
+        };
+        FileHash: {
+            name: string;
+            sha256: string;
+        };
+        /**
+         * @description The payload of a job's attestation (`AttestationEnvelope.data.jws`, a compact JWS,
+         *     ES256, header `typ: vce-attestation+jwt`): what the platform signs for every finished
+         *     job. `outputs` are the approved outputs' hashes (empty unless `status` is `approved`).
+         */
+        AttestationStatement: {
+            /** @description The platform that signed. */
+            iss: string;
+            /** @description When it was signed, epoch seconds. */
+            iat: number;
+            job_id: string;
+            /**
+             * @description execution (all data) or test (a test run on the sample; never released).
+             * @enum {string}
+             */
+            stage: "execution" | "test";
+            project_id: string;
+            entry: string;
+            status: components["schemas"]["JobStatus"];
+            /**
+             * @description The review's decision, null when the job was not reviewed.
+             * @enum {string|null}
+             */
+            verdict: "approved" | "rejected" | "manual_review" | null;
+            submitted_files: components["schemas"]["FileHash"][];
+            outputs: components["schemas"]["FileHash"][];
+            /** @description The sandbox: interpreter, packages, limits. */
+            runtime: {
+                [key: string]: unknown;
+            };
+            times: {
+                /** Format: date-time */
+                submitted_at: string;
+                /** Format: date-time */
+                started_at: string | null;
+                /** Format: date-time */
+                finished_at: string | null;
+            };
+        };
+        /** @description Event stream (`event: job`): a job of the client changed status. */
+        JobEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job";
+            job_id: string;
+            status: components["schemas"]["JobStatus"];
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description Event stream (`event: quota`): the day's quota, first on connecting and after every charge. The Quota fields and `type`. */
+        QuotaEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "quota";
+            day: components["schemas"]["Quota"]["day"];
+            daily_limit: components["schemas"]["Quota"]["daily_limit"];
+            used: components["schemas"]["Quota"]["used"];
+            remaining: components["schemas"]["Quota"]["remaining"];
+            resets_at: components["schemas"]["Quota"]["resets_at"];
+        };
+        /** @description One event of `GET /v2/vce/events/` (the `data:` line, JSON); `type` is also its SSE `event:` name. */
+        PlatformEvent: components["schemas"]["JobEvent"] | components["schemas"]["QuotaEvent"];
         JobFileInfo: {
             name: string;
             bytes: number;

@@ -26,6 +26,8 @@ export type JobStage = Job['stage'];
 export type JobVerdict = Schemas['JobVerdict'];
 export type VerdictFinding = Schemas['VerdictFinding'];
 export type JobSubmission = Schemas['JobSubmission'];
+/** The most a submission may hold (the contract's `SubmissionLimits`). */
+export type SubmissionLimits = Schemas['SubmissionLimits'];
 export type JobFile = Schemas['JobFileEnvelope']['data'];
 export type JobAttestation = Schemas['AttestationEnvelope']['data'];
 export type JobPage = Schemas['JobListEnvelope']['data'];

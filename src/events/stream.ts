@@ -1,24 +1,18 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { VCEClient } from '../api/client';
-import type { Quota } from '../api/types';
 import { backoffDelay, IBackoffOptions } from '../common/backoff';
+import type { components } from '../api/platform';
 import { ServerSentEventParser } from './sse';
 
-/** A job's status changed on the platform. */
-export interface IJobEvent {
-  type: 'job';
-  job_id: string;
-  status: string;
-  at: string;
-}
+/** A job's status changed on the platform (the contract's `JobEvent`). */
+export type IJobEvent = components['schemas']['JobEvent'];
 
-/** The day's quota changed (a query in any kernel, the builder's preview...). */
-export interface IQuotaEvent extends Quota {
-  type: 'quota';
-}
+/** The day's quota changed (a query in any kernel, the builder's preview...): `QuotaEvent`. */
+export type IQuotaEvent = components['schemas']['QuotaEvent'];
 
-export type PlatformEvent = IJobEvent | IQuotaEvent;
+/** One event of the stream (server-mock/openapi.yaml `PlatformEvent`). */
+export type PlatformEvent = components['schemas']['PlatformEvent'];
 
 export type StreamState = 'idle' | 'connecting' | 'open' | 'waiting';
 

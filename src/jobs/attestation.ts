@@ -1,20 +1,12 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import type { components } from '../api/platform';
 import type { IJwks, Job } from './types';
 
-/** What the platform signs for every finished job (DESIGN.md § Attestation). */
-export interface IAttestationStatement {
-  iss: string;
-  iat: number;
-  job_id: string;
-  project_id?: string;
-  entry: string;
-  status: string;
-  verdict: string | null;
-  submitted_files: { name: string; sha256: string }[];
-  outputs: { name: string; sha256: string }[];
-  runtime: Record<string, unknown>;
-  times?: { submitted_at: string; started_at: string | null; finished_at: string | null };
-}
+/**
+ * What the platform signs for every finished job (DESIGN.md § Attestation):
+ * the contract's `AttestationStatement` (server-mock/openapi.yaml).
+ */
+export type IAttestationStatement = components['schemas']['AttestationStatement'];
 
 /** One output's hash as signed, and as found in the downloaded files. */
 export interface IOutputCheck {

@@ -1,12 +1,12 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import { base64ToBytes, bytesToBase64, sha256Hex } from './digest';
-import type { JobSubmission } from './types';
+import type { JobSubmission, SubmissionLimits } from './types';
 
-/** The platform's limits (server-mock/openapi.yaml, submitJob). */
-export const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
-export const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
-export const MAX_FILES = 200;
+/** The platform's limits: typed by the contract's constants (server-mock/openapi.yaml, SubmissionLimits). */
+export const MAX_ENTRY_BYTES: SubmissionLimits['max_entry_bytes'] = 2_097_152; // 2 MiB
+export const MAX_TOTAL_BYTES: SubmissionLimits['max_total_bytes'] = 20_971_520; // 20 MiB
+export const MAX_FILES: SubmissionLimits['max_files'] = 200;
 export const MAX_DEPTH = 8;
 export const SCRIPT_EXTENSIONS = ['.py', '.ipynb'];
 

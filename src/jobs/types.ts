@@ -15,13 +15,18 @@ export type {
   JobStatus,
   JobSubmission,
   JobVerdict,
+  SubmissionLimits,
   Outbox,
   OutboxMail,
   VerdictFinding
 } from '../api/types';
 
-/** Every status, in the order a job goes through them. */
-export const JOB_STATUSES: readonly JobStatus[] = [
+/**
+ * Every status, in the order a job goes through them: the contract's
+ * `JobStatus` enum, checked below at compile time (none missing, none extra)
+ * and by a jest test (the YAML's order).
+ */
+export const JOB_STATUSES = [
   'submitted',
   'queued',
   'running',
@@ -31,7 +36,12 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   'failed',
   'cancelled',
   'timed_out'
-];
+] as const satisfies readonly JobStatus[];
+
+/** Compiles only while JOB_STATUSES holds every `JobStatus`. */
+export const JOB_STATUSES_COMPLETE: [Exclude<JobStatus, (typeof JOB_STATUSES)[number]>] extends [never]
+  ? true
+  : never = true;
 
 /** Statuses a job never leaves. */
 export const FINAL_STATUSES: readonly JobStatus[] = [

@@ -2,36 +2,21 @@
  * What a query may ask, per category: the condition fields (their value type
  * and the operations allowed on them) and the fields a record may return.
  *
- * A mirror of the platform's catalogue (server-mock/src/query/catalogue.ts,
- * the truth for fields, operations and value formats); a jest test checks
- * that the two agree. Plain data: no DOM, no JupyterLab.
+ * The data is the platform's catalogue (server-mock/src/query/catalogue.ts,
+ * the truth for fields, operations and value formats), generated into
+ * ./catalogue.generated.ts by `npm run gen:catalogue`; this module gives it
+ * the frontend's types and functions. Plain data: no DOM, no JupyterLab.
  */
+import * as generated from './catalogue.generated';
 
-export type Category = 'video' | 'comment' | 'user';
-export const CATEGORIES: readonly Category[] = ['video', 'comment', 'user'];
+export type Category = (typeof generated.CATEGORIES)[number];
+export const CATEGORIES: readonly Category[] = generated.CATEGORIES;
 
-export type Operation =
-  | 'EQ'
-  | 'IN'
-  | 'GT'
-  | 'GTE'
-  | 'LT'
-  | 'LTE'
-  | 'LIKE'
-  | 'CONTAINS';
-export const OPERATIONS: readonly Operation[] = [
-  'EQ',
-  'IN',
-  'GT',
-  'GTE',
-  'LT',
-  'LTE',
-  'LIKE',
-  'CONTAINS'
-];
+export type Operation = (typeof generated.OPERATIONS)[number];
+export const OPERATIONS: readonly Operation[] = generated.OPERATIONS;
 
-export type GroupOperator = 'and' | 'or' | 'not';
-export const GROUP_OPERATORS: readonly GroupOperator[] = ['and', 'or', 'not'];
+export type GroupOperator = (typeof generated.GROUP_OPERATORS)[number];
+export const GROUP_OPERATORS: readonly GroupOperator[] = generated.GROUP_OPERATORS;
 
 /**
  * How a condition value is read (the platform's `ValueType`):
@@ -75,102 +60,19 @@ export interface ICategorySpec {
   readonly returnable: Readonly<Record<string, ReturnKind>>;
 }
 
-const EQ_IN: readonly Operation[] = ['EQ', 'IN'];
-const COMPARE: readonly Operation[] = ['EQ', 'IN', 'GT', 'GTE', 'LT', 'LTE'];
-
 /** Video length buckets: SHORT <15 s, MID 15–60 s, LONG 1–5 min, EXTRA_LONG >5 min. */
-export const VIDEO_LENGTHS: readonly string[] = ['SHORT', 'MID', 'LONG', 'EXTRA_LONG'];
+export const VIDEO_LENGTHS: readonly string[] = generated.VIDEO_LENGTHS;
 /** duration_type: the same buckets in lower case. */
-export const DURATION_TYPES: readonly string[] = ['short', 'mid', 'long', 'extra_long'];
+export const DURATION_TYPES: readonly string[] = generated.DURATION_TYPES;
 
 /** Every region code the platform accepts, in the platform's order (research-api.md §2). */
-export const REGION_CODES: readonly string[] = (
-  'FR TH MM BD IT NP IQ BR US KW VN AR KZ GB UA TR ID PK NG KH PH EG QA MY ES JO MA SA TW AF EC MX BW JP ' +
-  'LT TN RO LY IL DZ CG GH DE BJ SN SK BY NL LA BE DO TZ LK NI LB IE RS HU PT GP CM HN FI GA BN SG BO GM ' +
-  'BG SD TT OM FO MZ ML UG RE PY GT CI SR AO AZ LR CD HR SV MV GY BH TG SL MK KE MT MG MR PA IS LU HT TM ' +
-  'ZM CR NO AL ET GW AU KR UY JM DK AE MD SE MU SO CO AT GR UZ CL GE PL CA CZ ZA AI VE KG PE CH LV PR NZ ' +
-  'TL BT MN FJ SZ VU BF TJ BA AM TD SI CY MW EE XK ME KY YE LS ZW MC GN BS PF NA VI BB BZ CW PS FM PG BI ' +
-  'AD TV GL KM AW TC CV MO VC NE WS MP DJ RW AG GI GQ AS AX TO KN LC NC LI SS IR SY IM SC VG SB DM KI UM ' +
-  'SX GD MH BQ YT ST CF BM SM PW GU HK IN CK AQ WF JE MQ CN GF MS GG TK FK PM NU MF ER NF VA IO SH BL CU ' +
-  'NR TP BV EH PN TF RU'
-).split(' ');
+export const REGION_CODES: readonly string[] = generated.REGION_CODES;
 
-export const CATALOGUE: Readonly<Record<Category, ICategorySpec>> = {
-  video: {
-    hasCreateTime: true,
-    conditions: {
-      keyword: { type: 'keyword', operations: EQ_IN, description: 'A word or phrase in the description or hashtags; IN: any of them.' },
-      create_time: { type: 'time', operations: COMPARE, description: 'Epoch seconds (UTC) or YYYYMMDD (a whole UTC day).' },
-      display_name: { type: 'string', operations: EQ_IN, description: "The creator's display name, exactly." },
-      username: { type: 'string', operations: EQ_IN, description: "The creator's username, exactly." },
-      region_code: { type: 'region', operations: EQ_IN, description: 'Two-letter region code.' },
-      id: { type: 'int', operations: EQ_IN, description: 'Video id.' },
-      video_description: { type: 'string', operations: ['EQ', 'IN', 'LIKE'], description: 'LIKE: contains the text (ASCII case-insensitive).' },
-      hashtag_name: { type: 'hashtag', operations: EQ_IN, description: 'A hashtag of the video (without #).' },
-      music_id: { type: 'int', operations: EQ_IN, description: 'Music id.' },
-      like_count: { type: 'int', operations: COMPARE, description: 'Likes.' },
-      comment_count: { type: 'int', operations: COMPARE, description: 'Comments.' },
-      share_count: { type: 'int', operations: COMPARE, description: 'Shares.' },
-      view_count: { type: 'int', operations: COMPARE, description: 'Views.' },
-      effect_ids: { type: 'list', operations: ['CONTAINS'], description: 'CONTAINS: the video uses any of the effect ids.' },
-      hashtag_names: { type: 'list', operations: ['CONTAINS'], description: 'CONTAINS: the video has any of the hashtags.' },
-      playlist_id: { type: 'int', operations: EQ_IN, description: 'Playlist id.' },
-      voice_to_text: { type: 'string', operations: EQ_IN, description: 'The transcript, exactly.' },
-      duration_type: { type: 'enum', values: DURATION_TYPES, operations: EQ_IN, description: 'short, mid, long or extra_long.' },
-      video_length: { type: 'enum', values: VIDEO_LENGTHS, operations: EQ_IN, description: 'SHORT <15 s, MID 15–60 s, LONG 1–5 min, EXTRA_LONG >5 min.' }
-    },
-    returnable: {
-      id: 'number', create_time: 'number', username: 'string', display_name: 'string', region_code: 'string',
-      video_description: 'string', voice_to_text: 'string', music_id: 'number', playlist_id: 'number',
-      like_count: 'number', comment_count: 'number', share_count: 'number', view_count: 'number',
-      favorites_count: 'number', video_duration: 'number', duration_type: 'string', video_length: 'string',
-      is_stem_verified: 'bool', hashtag_names: 'json_list', effect_ids: 'json_list'
-    }
-  },
-  comment: {
-    hasCreateTime: true,
-    conditions: {
-      id: { type: 'int', operations: EQ_IN, description: 'Comment id.' },
-      video_id: { type: 'int', operations: EQ_IN, description: 'The video commented on.' },
-      parent_comment_id: { type: 'int', operations: EQ_IN, description: "The parent comment, or the video's id for a top-level comment." },
-      text: { type: 'string', operations: EQ_IN, description: 'The text, exactly.' },
-      like_count: { type: 'int', operations: COMPARE, description: 'Likes.' },
-      reply_count: { type: 'int', operations: COMPARE, description: 'Replies.' },
-      create_time: { type: 'time', operations: COMPARE, description: 'Epoch seconds (UTC) or YYYYMMDD.' }
-    },
-    returnable: {
-      id: 'number', video_id: 'number', text: 'string', like_count: 'number', reply_count: 'number',
-      parent_comment_id: 'number', create_time: 'number'
-    }
-  },
-  user: {
-    hasCreateTime: false,
-    conditions: {
-      username: { type: 'string', operations: EQ_IN, description: 'Username, exactly.' },
-      display_name: { type: 'string', operations: EQ_IN, description: 'Display name, exactly.' },
-      region_code: { type: 'region', operations: EQ_IN, description: 'Two-letter region code.' },
-      is_verified: { type: 'bool', operations: ['EQ'], description: '"true" or "false".' },
-      follower_count: { type: 'int', operations: COMPARE, description: 'Followers.' },
-      following_count: { type: 'int', operations: COMPARE, description: 'Accounts followed.' },
-      likes_count: { type: 'int', operations: COMPARE, description: 'Likes received.' },
-      video_count: { type: 'int', operations: COMPARE, description: 'Videos posted.' }
-    },
-    returnable: {
-      username: 'string', display_name: 'string', bio_description: 'string', avatar_url: 'string', bio_url: 'string',
-      is_verified: 'bool', follower_count: 'number', following_count: 'number', likes_count: 'number', video_count: 'number'
-    }
-  }
-};
+/** Typed here: the generated data must fit the frontend's types (a drift fails to compile). */
+export const CATALOGUE: Readonly<Record<Category, ICategorySpec>> = generated.CATALOGUE_DATA;
 
 /** Limits of one request, as the platform enforces them. */
-export const QUERY_LIMITS = {
-  maxConditionGroups: 20,
-  maxConditions: 100,
-  maxFieldValues: 1000,
-  maxValueLength: 1000,
-  // vce-sdk.md: test-stage limit default 100, maximum 5,000.
-  test: { defaultLimit: 100, maxLimit: 5000 }
-} as const;
+export const QUERY_LIMITS = generated.QUERY_LIMITS;
 
 /**
  * The fields a new query returns, in order. The video default is the seed's

@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
 import { CLIENT_KEY, CLIENT_SECRET } from './credentials';
 import * as path from 'path';
 
@@ -30,30 +31,8 @@ async function shoot(page: Page, name: string, full = false): Promise<void> {
   await target.screenshot({ path: screenshotPath(name), style: HIDE_TOASTS });
 }
 
-const HONEST = `"""Videos per region over all public data; only regions with at least 10 videos."""
-import csv
-import os
-from collections import Counter
-
-from pyrqs import rqs
-
-client = rqs.RQSClient()
-records = client.query(
-    category='video',
-    condition_groups=[{"operator": "and", "conditions": [
-        {"field": "like_count", "operator": "gte", "field_values": ["0"]}]}],
-    fields='region_code',
-    limit=100000,
-)
-counts = Counter(record['region_code'] for record in records)
-os.makedirs('output', exist_ok=True)
-with open('output/videos_by_region.csv', 'w', newline='') as out:
-    writer = csv.writer(out)
-    writer.writerow(['region_code', 'videos'])
-    for region, videos in sorted(counts.items()):
-        if videos >= 10:
-            writer.writerow([region, videos])
-`;
+/** The honest aggregate, one text for every suite (server-mock/test-vectors/README.md). */
+const HONEST = readFileSync(path.join(__dirname, '../../server-mock/test-vectors/analysis-job.py'), 'utf8');
 
 const LEAKING = `"""Writes raw video ids and usernames: row-level data the review must refuse."""
 import csv

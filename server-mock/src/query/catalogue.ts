@@ -156,23 +156,38 @@ export const QUERY_LIMITS = {
   job: { defaultLimit: 1000, maxLimit: 100_000 }
 } as const;
 
-/** The catalogue as JSON for clients (no compiler internals). */
+/**
+ * The catalogue as plain data for clients, without the compiler's internals
+ * (tables, columns, sources): what the frontend's query builder is generated
+ * from (`npm run gen:catalogue` at the repository root writes it into
+ * src/query/catalogue.generated.ts).
+ */
 export function publicCatalogue() {
-  return Object.fromEntries(
-    CATEGORIES.map(category => {
-      const spec = CATALOGUE[category];
-      return [
-        category,
-        {
-          conditions: Object.fromEntries(
-            Object.entries(spec.conditions).map(([name, field]) => [
-              name,
-              { type: field.type, operations: field.operations, ...(field.values ? { values: field.values } : {}), description: field.description }
-            ])
-          ),
-          returnable: Object.keys(spec.returnable)
-        }
-      ];
-    })
-  );
+  return {
+    categories: CATEGORIES,
+    operations: OPERATIONS,
+    groupOperators: GROUP_OPERATORS,
+    regionCodes: REGION_CODES,
+    videoLengths: VIDEO_LENGTHS,
+    durationTypes: DURATION_TYPES,
+    catalogue: Object.fromEntries(
+      CATEGORIES.map(category => {
+        const spec = CATALOGUE[category];
+        return [
+          category,
+          {
+            hasCreateTime: spec.timeColumn !== null,
+            conditions: Object.fromEntries(
+              Object.entries(spec.conditions).map(([name, field]) => [
+                name,
+                { type: field.type, operations: field.operations, ...(field.values ? { values: field.values } : {}), description: field.description }
+              ])
+            ),
+            returnable: spec.returnable
+          }
+        ];
+      })
+    ) as Record<Category, { hasCreateTime: boolean; conditions: Record<string, Omit<ConditionField, 'source'>>; returnable: Readonly<Record<string, ReturnKind>> }>,
+    queryLimits: QUERY_LIMITS
+  };
 }

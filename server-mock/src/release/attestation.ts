@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { compactVerify, CompactSign, exportJWK, calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import type { JobStage, JobStatus, JobVerdict } from '../jobs/model';
 import { sha256Hex } from '../jobs/submission';
 
 /**
@@ -14,16 +15,17 @@ import { sha256Hex } from '../jobs/submission';
 export const ATTESTATION_ALG = 'ES256';
 export const ATTESTATION_TYPE = 'vce-attestation+jwt';
 
+/** openapi.yaml `AttestationStatement`: jest checks every attestation the platform serves against it. */
 export interface AttestationStatement {
   iss: string;
   iat: number;
   job_id: string;
   /** 'execution' (all data) or 'test' (a test run on the sample; never released). */
-  stage: string;
+  stage: JobStage;
   project_id: string;
   entry: string;
-  status: string;
-  verdict: string | null;
+  status: JobStatus;
+  verdict: JobVerdict['decision'] | null;
   submitted_files: { name: string; sha256: string }[];
   outputs: { name: string; sha256: string }[];
   runtime: Record<string, unknown>;
