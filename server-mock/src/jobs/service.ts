@@ -12,7 +12,7 @@ import { JobRunner } from '../runner/runner';
 import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
 import type { Store } from '../store';
 import { JobStore } from './job-store';
-import { CANCELLABLE_STATUSES, isFinal, type JobRecord, type JobStage } from './model';
+import { CANCELLABLE_STATUSES, isFinal, jobView, type JobRecord, type JobStage } from './model';
 import { JobPaths } from './paths';
 import type { SubmittedContent } from './submission';
 
@@ -38,6 +38,20 @@ export const DEFAULT_WORKERS = 2;
 export function newJobId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
   return `job_${stamp}${randomBytes(5).toString('hex')}`;
+}
+
+/** A job as the API shows it: its files, history, outputs and whether its result can be downloaded. */
+export function viewOf(service: JobsService, job: JobRecord, now: Date) {
+  return jobView(
+    job,
+    {
+      files: service.store.files(job.jobId),
+      history: service.store.history(job.jobId),
+      outputs: service.store.outputs(job.jobId),
+      resultAvailable: job.status === 'approved' && service.store.releaseOf(job.jobId) !== null
+    },
+    now
+  );
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { ok, type PlatformContext } from '../context';
-import { ApiError } from '../errors';
-import { requireJobs, viewOf } from './jobs';
+import type { PlatformContext } from '../context';
+import { ApiError } from '../http/errors';
+import { requireJobs } from '../http/guards';
+import { ok } from '../http/reply';
+import { viewOf } from '../jobs/service';
 
 export const REVIEW_JOBS_PATH = '/v2/vce/review/jobs/';
 
