@@ -46,7 +46,7 @@ export function registerReviewRoutes(app: FastifyInstance, context: PlatformCont
       if (!job) {
         throw new ApiError(404, 'not_found', `There is no job ${request.params.job_id}.`);
       }
-      const runner = service.jobRunner;
+      const runner = service.lifecycle;
       const decided = runner ? await runner.decide(job.jobId, request.clientKey, decision === 'approve' ? 'approved' : 'rejected', reason) : null;
       if (!decided) {
         throw new ApiError(409, 'review_not_pending', `Job ${job.jobId} is ${job.status} and not waiting for a reviewer's decision.`);
