@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type AppOptions } from '../src/app';
-import { openPublicData } from '../src/data/open';
-import type { PublicData } from '../src/data/schema';
-import type { JobsOptions } from '../src/jobs/service';
-import { Store, type ClientSpec } from '../src/store';
+import { buildApp, type AppOptions } from '../../src/app';
+import { openPublicData } from '../../src/data/open';
+import type { PublicData } from '../../src/data/schema';
+import type { JobsOptions } from '../../src/jobs/service';
+import { Store, type ClientSpec } from '../../src/store';
 import { fetchChecked } from './openapi-conformance';
 import { ALICE } from './helpers';
 
