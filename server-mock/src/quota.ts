@@ -48,7 +48,7 @@ export interface UsageLedger {
 
 /**
  * Charge `records` test-stage records to the client's UTC day: all of them or
- * none (a whole refusal, research-api.md §6). The one charge path of the query
+ * none (a whole refusal, docs/research/research-api.md §6). The one charge path of the query
  * route and the query tasks.
  */
 export function chargeQuota(ledger: UsageLedger, clientKey: string, records: number, dailyLimit: number, now: Date): QuotaCharge {

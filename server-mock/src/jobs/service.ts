@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -156,6 +156,20 @@ export class JobsService {
     this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'queued', at: this.platform.now().toISOString() });
     this.jobLifecycle?.notify();
     return submitted;
+  }
+
+  /** Submit a job's files again, as a new job of the same client, entry and stage. */
+  resubmit(clientKey: string, job: JobRecord): JobRecord {
+    const files = this.store.files(job.jobId).map(file => {
+      const content = this.submittedContent(job, file.name);
+      return { name: file.name, content, sha256: file.sha256 };
+    });
+    return this.submit(clientKey, job.entry, files, job.jobId, job.stage);
+  }
+
+  /** One of a job's submitted files, as it was sent. */
+  submittedContent(job: JobRecord, name: string): Buffer {
+    return readFileSync(join(this.paths.submittedDir(job.jobId), name));
   }
 
   /**

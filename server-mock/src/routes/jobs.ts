@@ -1,5 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
@@ -144,11 +143,7 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
   app.post<JobParams>(`${JOB_PATH}resubmit/`, async (request, reply) => {
     const { service, job } = ownJob(context, request);
     requireData(context);
-    const files = service.store.files(job.jobId).map(file => {
-      const content = readFileSync(join(service.paths.submittedDir(job.jobId), file.name));
-      return { name: file.name, content, sha256: file.sha256 };
-    });
-    const again = service.submit(request.clientKey, job.entry, files, job.jobId, job.stage);
+    const again = service.resubmit(request.clientKey, job);
     context.store.audit(context.now(), request.clientKey, 'job_resubmitted', `job=${again.jobId} from=${job.jobId}`);
     return reply.status(201).send(ok(viewOf(service, again, context.now()), request.id));
   });
@@ -160,7 +155,7 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
     if (!file) {
       throw new ApiError(404, 'not_found', `Job ${job.jobId} has no submitted file "${name}": its files are listed in the job's detail.`);
     }
-    const content = readFileSync(join(service.paths.submittedDir(job.jobId), file.name));
+    const content = service.submittedContent(job, file.name);
     const text = looksLikeText(content);
     return ok(
       { name: file.name, bytes: file.bytes, sha256: file.sha256, encoding: text ? 'utf-8' : 'base64', content: content.toString(text ? 'utf8' : 'base64') },

@@ -36,7 +36,7 @@ export interface JobDefinition {
   stdoutPath: string;
   stderrPath: string;
   limits: JobLimits;
-  /** The job's only way to the data (docs/research/vce-sdk.md: RQS_API_URL, RQS_ACCESS_TOKEN). */
+  /** The job's only way to the data: its socket and token (RQS_API_URL, RQS_ACCESS_TOKEN: src/runner/sandbox.ts). */
   data: { socketPath: string; accessToken: string };
 }
 
