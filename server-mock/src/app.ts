@@ -1,8 +1,8 @@
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook, registerTokenRoute } from './auth';
+import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook } from './auth';
 import type { PlatformContext } from './context';
-import { ApiError, errorHandler, newLogId } from './errors';
+import { ApiError, errorHandler, newLogId } from './http/errors';
 import { DEFAULT_DAILY_LIMIT } from './quota';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
@@ -16,6 +16,7 @@ import { registerEventRoutes } from './routes/events';
 import { registerJobRoutes } from './routes/jobs';
 import { registerReleaseRoutes } from './routes/release';
 import { registerReviewRoutes } from './routes/review';
+import { registerTokenRoute } from './routes/token';
 import { quotaView } from './quota';
 import { Store, type ClientSpec } from './store';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from './context';
-import { ApiError } from './errors';
+import { ApiError } from './http/errors';
 import { newAccessToken } from './secrets';
 import { JOB_SCOPE } from './store';
 
@@ -33,73 +33,22 @@ export interface RouteAuthConfig {
   jobToken?: boolean;
 }
 
-interface TokenBody {
-  client_key?: string;
-  client_secret?: string;
-  grant_type?: string;
-}
-
-const tokenBodySchema = {
-  type: 'object',
-  properties: {
-    client_key: { type: 'string' },
-    client_secret: { type: 'string' },
-    grant_type: { type: 'string' }
+/**
+ * Client credentials → a new bearer token of the client (saved, expiring after
+ * the token lifetime), or null when the key or secret is wrong; both audited.
+ */
+export function signIn(context: PlatformContext, clientKey: string, clientSecret: string): string | null {
+  const now = context.now();
+  if (!context.store.verifyClient(clientKey, clientSecret)) {
+    context.store.audit(now, null, 'sign_in_refused', `client_key=${clientKey}`);
+    return null;
   }
-} as const;
-
-/** Which required field is missing, in the platform's words ("Client secret is missed in request."). */
-function missingField(body: TokenBody): string | null {
-  if (!body.client_key) {
-    return 'Client key is missed in request: send client_key.';
-  }
-  if (!body.client_secret) {
-    return 'Client secret is missed in request: send client_secret.';
-  }
-  if (!body.grant_type) {
-    return 'Grant type is missed in request: send grant_type=client_credentials.';
-  }
-  return null;
-}
-
-/** `POST /v2/oauth/token/`: client credentials → an expiring bearer token. */
-export function registerTokenRoute(app: FastifyInstance, context: PlatformContext): void {
-  app.post<{ Body: TokenBody }>(TOKEN_PATH, { schema: { body: tokenBodySchema }, config: { public: true } }, async (request, reply) => {
-    const body = request.body ?? {};
-    const missing = missingField(body);
-    if (missing) {
-      throw new ApiError(400, 'invalid_request', missing);
-    }
-    if (body.grant_type !== 'client_credentials') {
-      // 400 invalid_request, as docs/contracts.md fixes it for a wrong grant type.
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `Grant type "${body.grant_type}" is not supported: use grant_type=client_credentials.`
-      );
-    }
-    const now = context.now();
-    if (!context.store.verifyClient(body.client_key!, body.client_secret!)) {
-      context.store.audit(now, null, 'sign_in_refused', `client_key=${body.client_key}`);
-      throw new ApiError(
-        401,
-        'invalid_client',
-        'Client key or secret is incorrect. Check them on your Research projects page.'
-      );
-    }
-    const token = newAccessToken();
-    const issuedAt = now.getTime();
-    context.store.saveToken(token, body.client_key!, issuedAt, issuedAt + context.tokenTtlSeconds * 1000);
-    context.store.pruneTokens(issuedAt);
-    context.store.audit(now, body.client_key!, 'token_issued');
-    void reply.header('cache-control', 'no-store');
-    return {
-      access_token: token,
-      expires_in: context.tokenTtlSeconds,
-      token_type: 'Bearer',
-      scope: 'research.vce'
-    };
-  });
+  const token = newAccessToken();
+  const issuedAt = now.getTime();
+  context.store.saveToken(token, clientKey, issuedAt, issuedAt + context.tokenTtlSeconds * 1000);
+  context.store.pruneTokens(issuedAt);
+  context.store.audit(now, clientKey, 'token_issued');
+  return token;
 }
 
 /** The client of a request's bearer token, or an error that says what to do. */

@@ -21,8 +21,3 @@ export interface PlatformContext {
   /** The execution stage (jobs, runner, releases); absent → the job routes answer 503. */
   jobs?: JobsService;
 }
-
-/** The success envelope of the platform's research routes (research-api.md §2). */
-export function ok<T>(data: T, logId: string): { data: T; error: { code: 'ok'; message: ''; log_id: string } } {
-  return { data, error: { code: 'ok', message: '', log_id: logId } };
-}

@@ -34,3 +34,24 @@ export function quotaView(used: number, dailyLimit: number, now: Date): QuotaVie
     resets_at: nextUtcMidnight(now)
   };
 }
+
+/** What charging records to a client's day gave: granted or not, and the quota after it. */
+export interface QuotaCharge {
+  granted: boolean;
+  quota: QuotaView;
+}
+
+/** Where a charge is recorded: the store's usage table (one transaction per charge). */
+export interface UsageLedger {
+  recordUsage(clientKey: string, day: string, records: number, limit: number): { granted: boolean; used: number };
+}
+
+/**
+ * Charge `records` test-stage records to the client's UTC day: all of them or
+ * none (a whole refusal, docs/research/research-api.md §6). The one charge path of the query
+ * route and the query tasks.
+ */
+export function chargeQuota(ledger: UsageLedger, clientKey: string, records: number, dailyLimit: number, now: Date): QuotaCharge {
+  const grant = ledger.recordUsage(clientKey, utcDay(now), records, dailyLimit);
+  return { granted: grant.granted, quota: quotaView(grant.used, dailyLimit, now) };
+}

@@ -1,5 +1,5 @@
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { ALICE, bearer, makePlatform, signIn } from './helpers/helpers';
+import { call } from './helpers/openapi-conformance';
 
 const form = (fields: Record<string, string>) => ({
   payload: new URLSearchParams(fields).toString(),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FINAL_STATUSES, JOB_STATUSES } from '../src/jobs/model';
 import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../src/jobs/submission';
-import { assertEventStream, assertSchema } from './openapi-conformance';
+import { assertEventStream, assertSchema } from './helpers/openapi-conformance';
 
 /**
  * The stand-in's constants are the contract's (openapi.yaml): the job status

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { makePlatform } from './helpers';
-import { openapi } from './openapi-conformance';
+import { makePlatform } from './helpers/helpers';
+import { openapi } from './helpers/openapi-conformance';
 
 describe('openapi.yaml', () => {
   it('is a valid OpenAPI document', async () => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { loadFixtureData } from '../src/data/fixture';
 import { Store } from '../src/store';
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { ALICE, bearer, makePlatform, signIn } from './helpers/helpers';
+import { call } from './helpers/openapi-conformance';
 
 const FIXTURE = join(__dirname, '..', 'test-vectors', 'fixture-data.json');
 

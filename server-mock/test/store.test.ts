@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/app';
 import { MIGRATIONS, Store } from '../src/store';
-import { ALICE, bearer, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { ALICE, bearer, signIn } from './helpers/helpers';
+import { call } from './helpers/openapi-conformance';
 
 const run = promisify(execFile);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JobDefinition, JobLimits } from '../runner/executor';
 
 /** sun_path holds 108 bytes with its terminating NUL. */
 export const MAX_SOCKET_PATH = 107;
@@ -64,4 +65,22 @@ export class JobPaths {
   archivePath(jobId: string): string {
     return join(this.releasesDir, `${jobId}.zip`);
   }
+}
+
+/** A job as an executor is told it: its folders under the data dir, its limits and its data token. */
+export function jobDefinition(paths: JobPaths, job: { jobId: string; entry: string }, limits: JobLimits, accessToken: string): JobDefinition {
+  const id = job.jobId;
+  return {
+    id,
+    entry: job.entry,
+    filesDir: paths.submittedDir(id),
+    workDir: paths.workDir(id),
+    outputDir: paths.outputDir(id),
+    collectedDir: paths.collectedDir(id),
+    logsDir: paths.logsDir(id),
+    stdoutPath: paths.stdoutPath(id),
+    stderrPath: paths.stderrPath(id),
+    limits,
+    data: { socketPath: paths.socketPath(id), accessToken }
+  };
 }

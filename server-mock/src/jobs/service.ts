@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -8,11 +8,12 @@ import { loadOrCreateSigningKey, type SigningKey } from '../release/attestation'
 import { DEFAULT_LINK_TTL_SECONDS } from '../release/links';
 import { Mailer } from '../release/mail';
 import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, type ReviewConfig } from '../review';
-import { JobRunner } from '../runner/runner';
+import { hiddenPathsOf, LocalSandboxExecutor } from '../runner/local-executor';
 import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
 import type { Store } from '../store';
 import { JobStore } from './job-store';
-import { CANCELLABLE_STATUSES, isFinal, type JobRecord, type JobStage } from './model';
+import { JobLifecycle } from './lifecycle';
+import { CANCELLABLE_STATUSES, isFinal, jobView, type JobRecord, type JobStage } from './model';
 import { JobPaths } from './paths';
 import type { SubmittedContent } from './submission';
 
@@ -38,6 +39,20 @@ export const DEFAULT_WORKERS = 2;
 export function newJobId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
   return `job_${stamp}${randomBytes(5).toString('hex')}`;
+}
+
+/** A job as the API shows it: its files, history, outputs and whether its result can be downloaded. */
+export function viewOf(service: JobsService, job: JobRecord, now: Date) {
+  return jobView(
+    job,
+    {
+      files: service.store.files(job.jobId),
+      history: service.store.history(job.jobId),
+      outputs: service.store.outputs(job.jobId),
+      resultAvailable: job.status === 'approved' && service.store.releaseOf(job.jobId) !== null
+    },
+    now
+  );
 }
 
 /**
@@ -72,17 +87,23 @@ export class JobsService {
     if (!this.platform.publicData) {
       return; // no data: submissions are refused with 503 data_unavailable
     }
-    this.runner = new JobRunner(
+    const publicData = this.platform.publicData;
+    const executor = new LocalSandboxExecutor({
+      app,
+      hiddenPaths: hiddenPathsOf(this.paths.dataDir, publicData),
+      onRecords: (jobId, count) => this.store.addRecordsRead(jobId, count)
+    });
+    this.jobLifecycle = new JobLifecycle(
       {
         store: this.platform.store,
         jobs: this.store,
         paths: this.paths,
         events: this.platform.events,
         publicData: this.platform.publicData,
-        app,
         now: this.platform.now,
         signingKey: this.signingKey,
         mailer: this.mailer,
+        executor,
         log: message => app.log.warn(message)
       },
       { ...this.settings, publicUrl: () => this.publicUrl(app) }
@@ -93,11 +114,11 @@ export class JobsService {
       index => app.log.info(`review index ready in ${index.source.builtMs} ms (${index.ids.length} ids, ${index.shingles.length} text shingles)`),
       error => app.log.warn(`review index not built yet: ${(error as Error).message}`)
     );
-    await this.runner.start();
+    await this.jobLifecycle.start();
   }
 
   async stop(): Promise<void> {
-    await this.runner?.stop();
+    await this.jobLifecycle?.stop();
     this.mailer.close();
   }
 
@@ -105,8 +126,8 @@ export class JobsService {
     return this.signingKey;
   }
 
-  get jobRunner(): JobRunner | null {
-    return this.runner;
+  get lifecycle(): JobLifecycle | null {
+    return this.jobLifecycle;
   }
 
   get mailMode(): 'smtp' | 'outbox' {
@@ -133,8 +154,22 @@ export class JobsService {
     this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'submitted', at: now.toISOString() });
     this.store.move(jobId, 'queued', this.platform.now().toISOString());
     this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'queued', at: this.platform.now().toISOString() });
-    this.runner?.notify();
+    this.jobLifecycle?.notify();
     return submitted;
+  }
+
+  /** Submit a job's files again, as a new job of the same client, entry and stage. */
+  resubmit(clientKey: string, job: JobRecord): JobRecord {
+    const files = this.store.files(job.jobId).map(file => {
+      const content = this.submittedContent(job, file.name);
+      return { name: file.name, content, sha256: file.sha256 };
+    });
+    return this.submit(clientKey, job.entry, files, job.jobId, job.stage);
+  }
+
+  /** One of a job's submitted files, as it was sent. */
+  submittedContent(job: JobRecord, name: string): Buffer {
+    return readFileSync(join(this.paths.submittedDir(job.jobId), name));
   }
 
   /**
@@ -146,13 +181,13 @@ export class JobsService {
     if (!CANCELLABLE_STATUSES.includes(job.status)) {
       return null;
     }
-    if (job.status === 'running' && this.runner?.cancelRunning(job.jobId)) {
+    if (job.status === 'running' && this.jobLifecycle?.cancelRunning(job.jobId)) {
       return this.waitUntilFinal(job.jobId, 10_000);
     }
     const at = this.platform.now().toISOString();
     if (this.store.move(job.jobId, 'cancelled', at, { reason: 'Cancelled before it ran; nothing was run or released.', finishedAt: at }, ['submitted', 'queued'])) {
       this.platform.events.publish(job.clientKey, { type: 'job', job_id: job.jobId, status: 'cancelled', at });
-      await this.runner?.attest(job.jobId);
+      await this.jobLifecycle?.attest(job.jobId);
       return this.store.get(job.jobId);
     }
     // It moved meanwhile (a worker took it): try again on its new status.
@@ -184,6 +219,6 @@ export class JobsService {
   }
 
   private signingKey: SigningKey | null = null;
-  private runner: JobRunner | null = null;
+  private jobLifecycle: JobLifecycle | null = null;
   private readonly mailer: Mailer;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ok, type PlatformContext } from '../context';
-import { ApiError } from '../errors';
+import type { PlatformContext } from '../context';
+import { ApiError } from '../http/errors';
+import { ok } from '../http/reply';
 
 export const IDENTITY_PATH = '/v2/vce/me/';
 

@@ -1,12 +1,12 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ok, type PlatformContext } from '../context';
-import { ApiError } from '../errors';
-import { isFinal, isJobStatus, jobView, type JobRecord, type JobStage, type JobStatus } from '../jobs/model';
-import type { JobsService } from '../jobs/service';
+import { createReadStream, existsSync } from 'node:fs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PlatformContext } from '../context';
+import { ApiError } from '../http/errors';
+import { requireData, requireJobs } from '../http/guards';
+import { ok, sendSubmissionProblems } from '../http/reply';
+import { isFinal, isJobStatus, type JobRecord, type JobStage, type JobStatus } from '../jobs/model';
+import { viewOf, type JobsService } from '../jobs/service';
 import { checkSubmission, looksLikeText, MAX_TOTAL_BYTES } from '../jobs/submission';
-import { requireData } from './query';
 
 export const JOBS_PATH = '/v2/vce/jobs/';
 export const JOB_PATH = '/v2/vce/jobs/:job_id/';
@@ -18,40 +18,14 @@ export const MAX_PAGE_SIZE = 100;
 
 type JobParams = { Params: { job_id: string } };
 
-export function requireJobs(context: PlatformContext): JobsService {
-  if (!context.jobs) {
-    throw new ApiError(503, 'jobs_unavailable', 'This platform runs no execution stage: start vce-mock with a data dir (it always has one unless embedded in a test).');
-  }
-  return context.jobs;
-}
-
 /** A client's job, or 404 (another client's job is as good as absent). */
-export function ownJob(context: PlatformContext, request: FastifyRequest<JobParams>): { service: JobsService; job: JobRecord } {
+function ownJob(context: PlatformContext, request: FastifyRequest<JobParams>): { service: JobsService; job: JobRecord } {
   const service = requireJobs(context);
   const job = service.store.get(request.params.job_id, request.clientKey);
   if (!job) {
     throw new ApiError(404, 'not_found', `There is no job ${request.params.job_id} of this client: list your jobs with GET ${JOBS_PATH}.`);
   }
   return { service, job };
-}
-
-export function viewOf(service: JobsService, job: JobRecord, now: Date) {
-  return jobView(
-    job,
-    {
-      files: service.store.files(job.jobId),
-      history: service.store.history(job.jobId),
-      outputs: service.store.outputs(job.jobId),
-      resultAvailable: job.status === 'approved' && service.store.releaseOf(job.jobId) !== null
-    },
-    now
-  );
-}
-
-function sendSubmissionProblems(request: FastifyRequest, reply: FastifyReply, problems: { field: string; value?: string; message: string }[]) {
-  const message = `The submission was not accepted: ${problems.map(problem => problem.message).join(' ')}`;
-  request.log.info({ code: 'invalid_params', status: 400 }, message);
-  return reply.status(400).send({ data: { problems }, error: { code: 'invalid_params', message, log_id: request.id } });
 }
 
 /** The cursor of a job list page: the last job's (created_at, job_id). */
@@ -169,11 +143,7 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
   app.post<JobParams>(`${JOB_PATH}resubmit/`, async (request, reply) => {
     const { service, job } = ownJob(context, request);
     requireData(context);
-    const files = service.store.files(job.jobId).map(file => {
-      const content = readFileSync(join(service.paths.submittedDir(job.jobId), file.name));
-      return { name: file.name, content, sha256: file.sha256 };
-    });
-    const again = service.submit(request.clientKey, job.entry, files, job.jobId, job.stage);
+    const again = service.resubmit(request.clientKey, job);
     context.store.audit(context.now(), request.clientKey, 'job_resubmitted', `job=${again.jobId} from=${job.jobId}`);
     return reply.status(201).send(ok(viewOf(service, again, context.now()), request.id));
   });
@@ -185,7 +155,7 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
     if (!file) {
       throw new ApiError(404, 'not_found', `Job ${job.jobId} has no submitted file "${name}": its files are listed in the job's detail.`);
     }
-    const content = readFileSync(join(service.paths.submittedDir(job.jobId), file.name));
+    const content = service.submittedContent(job, file.name);
     const text = looksLikeText(content);
     return ok(
       { name: file.name, bytes: file.bytes, sha256: file.sha256, encoding: text ? 'utf-8' : 'base64', content: content.toString(text ? 'utf8' : 'base64') },

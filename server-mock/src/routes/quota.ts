@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ok, type PlatformContext } from '../context';
+import type { PlatformContext } from '../context';
+import { ok } from '../http/reply';
 import { quotaView, utcDay } from '../quota';
 
 export const QUOTA_PATH = '/v2/vce/quota/';

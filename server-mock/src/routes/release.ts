@@ -1,9 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { ok, type PlatformContext } from '../context';
-import { ApiError } from '../errors';
+import type { PlatformContext } from '../context';
+import { ApiError } from '../http/errors';
+import { requireJobs } from '../http/guards';
+import { ok } from '../http/reply';
 import { linkDigest, RESULTS_PATH } from '../release/links';
-import { requireJobs } from './jobs';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const OUTBOX_PATH = '/v2/vce/outbox/';

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { ok, type PlatformContext } from '../context';
-import { ApiError } from '../errors';
-import { requireJobs, viewOf } from './jobs';
+import type { PlatformContext } from '../context';
+import { ApiError } from '../http/errors';
+import { requireJobs } from '../http/guards';
+import { ok } from '../http/reply';
+import { viewOf } from '../jobs/service';
 
 export const REVIEW_JOBS_PATH = '/v2/vce/review/jobs/';
 
@@ -44,7 +46,7 @@ export function registerReviewRoutes(app: FastifyInstance, context: PlatformCont
       if (!job) {
         throw new ApiError(404, 'not_found', `There is no job ${request.params.job_id}.`);
       }
-      const runner = service.jobRunner;
+      const runner = service.lifecycle;
       const decided = runner ? await runner.decide(job.jobId, request.clientKey, decision === 'approve' ? 'approved' : 'rejected', reason) : null;
       if (!decided) {
         throw new ApiError(409, 'review_not_pending', `Job ${job.jobId} is ${job.status} and not waiting for a reviewer's decision.`);

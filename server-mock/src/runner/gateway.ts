@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { newLogId } from '../errors';
-import { RECORD_COUNT_HEADER } from '../routes/query';
+import { newLogId } from '../http/errors';
+import { RECORD_COUNT_HEADER } from '../query/paging';
 
 /**
  * A job's only way to the data: an HTTP server on a Unix socket in the job's

@@ -3,6 +3,7 @@ import { chmodSync, chownSync, closeSync, openSync, readdirSync } from 'node:fs'
 import { arch, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JobCgroups, type JobCgroup } from './cgroup';
+import type { ExecutionResult, JobLimits, ScriptFailure } from './executor';
 
 /**
  * The clean-room sandbox: one job, one process tree, run by
@@ -27,14 +28,7 @@ import { JobCgroups, type JobCgroup } from './cgroup';
  * (parent-death signal, then the namespace's PID 1).
  */
 
-export interface SandboxLimits {
-  wallSeconds: number;
-  cpuSeconds: number;
-  memoryBytes: number;
-  fileSizeBytes: number;
-  processes: number;
-  openFiles: number;
-}
+export type SandboxLimits = JobLimits;
 
 /** Defaults for a rehearsal platform on a 2-core machine (README § execution-stage defaults). */
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -59,20 +53,9 @@ export interface SandboxRequest {
   signal?: AbortSignal;
 }
 
-export interface ScriptFailure {
-  type: string;
-  line: number | null;
-  file: string | null;
-}
+export type { ScriptFailure };
 
-export interface SandboxResult {
-  outcome: 'exited' | 'timed_out' | 'killed' | 'cancelled';
-  exitCode: number | null;
-  signal: string | null;
-  reason: string | null;
-  failure: ScriptFailure | null;
-  durationMs: number;
-}
+export type SandboxResult = ExecutionResult;
 
 export type IsolationMode = 'namespaces' | 'user-namespaces' | 'rlimits-only';
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type AppOptions } from '../src/app';
-import { openPublicData } from '../src/data/open';
-import type { PublicData } from '../src/data/schema';
-import type { JobsOptions } from '../src/jobs/service';
-import { Store, type ClientSpec } from '../src/store';
+import { buildApp, type AppOptions } from '../../src/app';
+import { openPublicData } from '../../src/data/open';
+import type { PublicData } from '../../src/data/schema';
+import type { JobsOptions } from '../../src/jobs/service';
+import { Store, type ClientSpec } from '../../src/store';
 import { fetchChecked } from './openapi-conformance';
 import { ALICE } from './helpers';
 
@@ -105,4 +105,4 @@ export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; 
  * The honest aggregate of the issue: videos counted by region over all data, small groups left out.
  * One text for every suite: server-mock/test-vectors/analysis-job.py (also read by pytest and Galata).
  */
-export const HONEST_SCRIPT = readFileSync(join(__dirname, '..', 'test-vectors', 'analysis-job.py'), 'utf8');
+export const HONEST_SCRIPT = readFileSync(join(__dirname, '..', '..', 'test-vectors', 'analysis-job.py'), 'utf8');

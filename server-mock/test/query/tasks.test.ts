@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadFixtureData } from '../src/data/fixture';
-import { seededRandomInt } from '../src/query/engine';
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { loadFixtureData } from '../../src/data/fixture';
+import { seededRandomInt } from '../../src/query/engine';
+import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import { call } from '../helpers/openapi-conformance';
 
-const FIXTURE = join(__dirname, '..', 'test-vectors', 'fixture-data.json');
+const FIXTURE = join(__dirname, '..', '..', 'test-vectors', 'fixture-data.json');
 const BODY = {
   category: 'video',
   condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: ['10'] }] }],

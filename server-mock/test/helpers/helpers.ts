@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../src/app';
-import { Store, type ClientSpec } from '../src/store';
+import { buildApp, type AppOptions } from '../../src/app';
+import { Store, type ClientSpec } from '../../src/store';
 import { call } from './openapi-conformance';
 
 export const ALICE: ClientSpec = {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { loadFixtureData } from '../src/data/fixture';
-import { seededRandomInt, sampleIds } from '../src/query/engine';
-import { validateQuery } from '../src/query/validate';
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { assertConforms, call } from './openapi-conformance';
+import { loadFixtureData } from '../../src/data/fixture';
+import { seededRandomInt, sampleIds } from '../../src/query/engine';
+import { validateQuery } from '../../src/query/validate';
+import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import { assertConforms, call } from '../helpers/openapi-conformance';
 
-const FIXTURE = join(__dirname, '..', 'test-vectors', 'fixture-data.json');
+const FIXTURE = join(__dirname, '..', '..', 'test-vectors', 'fixture-data.json');
 const SEED_BODY = {
   category: 'video',
   condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: ['10'] }] }],

@@ -13,11 +13,11 @@ import {
   MIN_DURATION,
   VIDEO_ID_BASE,
   videoLengthOf
-} from '../src/data/generate';
-import { openPublicData, publicDataFileName } from '../src/data/open';
-import { Random, WeightedPicker } from '../src/data/random';
-import { PUBLIC_DATA_INDEXES } from '../src/data/schema';
-import { REGION_CODES } from '../src/data/vocabulary';
+} from '../../src/data/generate';
+import { openPublicData, publicDataFileName } from '../../src/data/open';
+import { Random, WeightedPicker } from '../../src/data/random';
+import { PUBLIC_DATA_INDEXES } from '../../src/data/schema';
+import { REGION_CODES } from '../../src/data/vocabulary';
 
 const VIDEOS = 2000;
 

@@ -1,5 +1,5 @@
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import { call } from '../helpers/openapi-conformance';
 
 describe('identity and quota', () => {
   let platform: ReturnType<typeof makePlatform>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 
-const CLI = join(__dirname, '..', 'dist', 'cli.js');
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const CLIENT = { key: 'lab-9', secret: 'nine-secret', email: 'pi9@uni.example' };
 
 function startCli(dataDir: string): { child: ChildProcess; address: Promise<string> } {

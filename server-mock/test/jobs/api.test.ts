@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
-import { verifyAttestation } from '../src/release/attestation';
-import { ALICE } from './helpers';
-import { BOB, HONEST_SCRIPT, jobTestData, REVIEWER, startJobsPlatform, type JobsPlatform } from './jobs-helpers';
-import { assertEventStream } from './openapi-conformance';
+import { verifyAttestation } from '../../src/release/attestation';
+import { ALICE } from '../helpers/helpers';
+import { BOB, HONEST_SCRIPT, jobTestData, REVIEWER, startJobsPlatform, type JobsPlatform } from '../helpers/jobs-helpers';
+import { assertEventStream } from '../helpers/openapi-conformance';
 
 /** The entries of a zip, by name. */
 async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {

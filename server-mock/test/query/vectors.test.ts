@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFixtureData } from '../src/data/fixture';
-import { bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { loadFixtureData } from '../../src/data/fixture';
+import { bearer, makePlatform, signIn } from '../helpers/helpers';
+import { call } from '../helpers/openapi-conformance';
 
 /** test-vectors/queries.json: the cases the SDK's pytest suite runs too. */
 interface Case {
@@ -11,7 +11,7 @@ interface Case {
   expect: { status: number; ids?: number[]; count?: number; error_code?: string; message_contains?: string };
 }
 
-const VECTORS = join(__dirname, '..', 'test-vectors');
+const VECTORS = join(__dirname, '..', '..', 'test-vectors');
 const { cases } = JSON.parse(readFileSync(join(VECTORS, 'queries.json'), 'utf8')) as { cases: Case[] };
 
 describe('shared query vectors', () => {

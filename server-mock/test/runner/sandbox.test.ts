@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isStaleFolder, parseOomKills, platformFolderName, processStartTime } from '../src/runner/cgroup';
-import { DEFAULT_LIMITS, describeRuntime, explainEnd, isolationMode, jobCgroups, parseFailure, runSandboxed, type SandboxRequest } from '../src/runner/sandbox';
+import { isStaleFolder, parseOomKills, platformFolderName, processStartTime } from '../../src/runner/cgroup';
+import { DEFAULT_LIMITS, describeRuntime, explainEnd, isolationMode, jobCgroups, parseFailure, runSandboxed, type SandboxRequest } from '../../src/runner/sandbox';
 
 /**
  * What the sandbox enforces, observed from inside: a probe script reports
@@ -70,7 +70,7 @@ def attempt(action):
         return type(error).__name__
 facts["platform_db"] = attempt(lambda: open(${JSON.stringify(join(platform, 'vce-mock.sqlite'))}).read())
 facts["other_job"] = attempt(lambda: open(${JSON.stringify(join(platform, 'jobs', 'other', 'analysis.py'))}).read())
-facts["source_tree"] = attempt(lambda: open(${JSON.stringify(join(__dirname, '..', 'package.json'))}).read())
+facts["source_tree"] = attempt(lambda: open(${JSON.stringify(join(__dirname, '..', '..', 'package.json'))}).read())
 facts["write_root"] = attempt(lambda: open("/vce-escape.txt", "w").write("x"))
 facts["tcp_loopback"] = attempt(lambda: socket.create_connection(("127.0.0.1", ${port}), timeout=2))
 facts["tcp_internet"] = attempt(lambda: socket.create_connection(("1.1.1.1", 80), timeout=2))

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowedRoute } from '../src/runner/gateway';
-import { ALICE } from './helpers';
-import { BOB, HONEST_SCRIPT, REVIEWER, startJobsPlatform, type JobsPlatform } from './jobs-helpers';
+import { allowedRoute } from '../../src/runner/gateway';
+import { ALICE } from '../helpers/helpers';
+import { BOB, HONEST_SCRIPT, REVIEWER, startJobsPlatform, type JobsPlatform } from '../helpers/jobs-helpers';
 
 /**
  * Regression tests of a security review: each attack a job script (or a

@@ -1,4 +1,4 @@
-import { Pacer, yieldToEventLoop } from '../src/review/pacer';
+import { Pacer, yieldToEventLoop } from '../../src/review/pacer';
 
 /**
  * The review's pacer: a yield lets the event loop run (what a request

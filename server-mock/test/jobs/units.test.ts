@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { checkSubmission, nameProblem, notebookProblem, looksLikeText, MAX_FILES } from '../src/jobs/submission';
-import { canMove, isFinal, jobView, runtimeSeconds, JOB_STATUSES, type JobRecord } from '../src/jobs/model';
-import { approvedMail, rejectedMail } from '../src/jobs/messages';
-import { EventBus } from '../src/events';
-import { linkDigest, linkUrl, newLinkToken } from '../src/release/links';
+import { checkSubmission, nameProblem, notebookProblem, looksLikeText, MAX_FILES } from '../../src/jobs/submission';
+import { canMove, isFinal, jobView, runtimeSeconds, JOB_STATUSES, type JobRecord } from '../../src/jobs/model';
+import { approvedMail, rejectedMail } from '../../src/jobs/messages';
+import { EventBus } from '../../src/events';
+import { linkDigest, linkUrl, newLinkToken } from '../../src/release/links';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -182,7 +182,7 @@ describe('result links', () => {
 
 describe('JobPaths.socketPath', () => {
   it('stays beside the job when short, and moves to a private temporary folder when the data dir is deep', () => {
-    const { JobPaths, MAX_SOCKET_PATH } = require('../src/jobs/paths');
+    const { JobPaths, MAX_SOCKET_PATH } = require('../../src/jobs/paths');
     expect(new JobPaths('/tmp/d').socketPath('job_1')).toBe('/tmp/d/jobs/job_1/data.sock');
     const deep = new JobPaths(`/tmp/${'x'.repeat(120)}`).socketPath('job_20261125120000abcdef0123');
     expect(Buffer.byteLength(deep)).toBeLessThanOrEqual(MAX_SOCKET_PATH);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePublicData } from '../src/data/generate';
+import { generatePublicData } from '../../src/data/generate';
 
 describe('generator phase timings (bench/generate.ts)', () => {
   it('reports rows, indexes, keyword index and statistics in order, and leaves the data as they were', () => {

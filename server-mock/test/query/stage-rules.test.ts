@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPublicData } from '../src/data/open';
-import type { PublicData } from '../src/data/schema';
-import { compileWhere, GUIDE_TEST_STAGE_MIN_FOLLOWERS } from '../src/query/compile';
-import { pageRecords, sampleIds, seededRandomInt } from '../src/query/engine';
-import { validateQuery, type TypedQuery } from '../src/query/validate';
-import { ALICE, bearer, makePlatform, signIn } from './helpers';
-import { call } from './openapi-conformance';
+import { openPublicData } from '../../src/data/open';
+import type { PublicData } from '../../src/data/schema';
+import { compileWhere, GUIDE_TEST_STAGE_MIN_FOLLOWERS } from '../../src/query/compile';
+import { pageRecords, sampleIds, seededRandomInt } from '../../src/query/engine';
+import { validateQuery, type TypedQuery } from '../../src/query/validate';
+import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import { call } from '../helpers/openapi-conformance';
 
 /** The opt-in test-stage rule: only creators with ≥ 25,000 followers (research-api.md §7). */
 

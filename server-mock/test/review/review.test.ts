@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, reviewOutputs, type ReviewConfig, type Verdict } from '../src/review';
-import { readJson } from '../src/review/documents';
-import { DominanceCache } from '../src/review/magnitude';
-import { countColumns } from '../src/review/rules/tables';
-import { jobTestData } from './jobs-helpers';
+import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, reviewOutputs, type ReviewConfig, type Verdict } from '../../src/review';
+import { readJson } from '../../src/review/documents';
+import { DominanceCache } from '../../src/review/magnitude';
+import { countColumns } from '../../src/review/rules/tables';
+import { jobTestData } from '../helpers/jobs-helpers';
 
 /**
  * The output review's rules, one by one, on files written to a temporary

@@ -2,16 +2,16 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFixtureData } from '../src/data/fixture';
-import { openPublicData } from '../src/data/open';
-import type { PublicData } from '../src/data/schema';
-import { compileWhere } from '../src/query/compile';
-import { countMatches, LIST_ON_REPEAT_DRAWN, matchCacheOf, rejectionBudget, sampleIds, seededRandomInt, SMALL_LIST } from '../src/query/engine';
-import { MatchCache, matchKey } from '../src/query/match-cache';
-import { firstMatches, pickUniform } from '../src/query/sample';
-import { validateQuery, type TypedQuery } from '../src/query/validate';
+import { loadFixtureData } from '../../src/data/fixture';
+import { openPublicData } from '../../src/data/open';
+import type { PublicData } from '../../src/data/schema';
+import { compileWhere } from '../../src/query/compile';
+import { countMatches, LIST_ON_REPEAT_DRAWN, matchCacheOf, rejectionBudget, sampleIds, seededRandomInt, SMALL_LIST } from '../../src/query/engine';
+import { MatchCache, matchKey } from '../../src/query/match-cache';
+import { firstMatches, pickUniform } from '../../src/query/sample';
+import { validateQuery, type TypedQuery } from '../../src/query/validate';
 
-const FIXTURE = join(__dirname, '..', 'test-vectors', 'fixture-data.json');
+const FIXTURE = join(__dirname, '..', '..', 'test-vectors', 'fixture-data.json');
 
 /** Pearson's chi-square of counts against a uniform expectation. */
 function chiSquare(counts: Map<number, number>, universe: number[], expectedEach: number): number {

@@ -1,5 +1,5 @@
-import { ALICE } from './helpers';
-import { startJobsPlatform, TEST_LIMITS, type JobsPlatform } from './jobs-helpers';
+import { ALICE } from '../helpers/helpers';
+import { startJobsPlatform, TEST_LIMITS, type JobsPlatform } from '../helpers/jobs-helpers';
 
 /**
  * The issue's leaking scripts: each must end rejected, failed or killed,

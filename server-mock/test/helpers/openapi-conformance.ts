@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 /** The platform's contract, parsed. */
-export const openapi = parse(readFileSync(join(__dirname, '..', 'openapi.yaml'), 'utf8')) as {
+export const openapi = parse(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as {
   paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: unknown }> }>>;
   components: { responses: Record<string, unknown> };
 };

@@ -28,12 +28,17 @@ export interface ErrorEnvelope {
   error: { code: ErrorCode; message: string; log_id: string };
 }
 
-/** A caller-facing error: its status, code and a message that says what to do. */
+/**
+ * A caller-facing error: its status, code and a message that says what to do,
+ * and what the caller gets beside the error, if anything (`data`, as a refused
+ * quota or a list of problems: docs/research/research-api.md §6).
+ */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: ErrorCode,
-    message: string
+    message: string,
+    readonly data?: unknown
   ) {
     super(message);
     this.name = 'ApiError';
@@ -127,7 +132,8 @@ export function errorHandler(
   const logId = request.id;
   if (known) {
     request.log.info({ code: known.code, status: known.statusCode }, known.message);
-    void reply.status(known.statusCode).send(envelope(known.code, known.message, logId));
+    const body = envelope(known.code, known.message, logId);
+    void reply.status(known.statusCode).send(known.data !== undefined ? { data: known.data, ...body } : body);
     return;
   }
   request.log.error({ err: error }, 'unexpected error');
