@@ -7,7 +7,7 @@ these routes with Jupyter's auth, and the server calls the platform's jobs API
 Beyond plain forwarding:
 
 * ``POST /vce/api/jobs`` (and ``/vce/api/test-runs``) refuses bodies over
-  :data:`MAX_SUBMISSION_BODY` before anything reaches the platform, checks the
+  :data:`~jupyterlab_vce.request_body.MAX_SUBMISSION_BODY` before anything reaches the platform, checks the
   shape of the submission, and never retries a submission the platform may
   have received (only a 401 with a stale token, which the platform refused, is
   sent again with a fresh one).
@@ -24,7 +24,6 @@ Beyond plain forwarding:
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import io
 import json
@@ -41,17 +40,13 @@ from tornado.web import authenticated
 from .errors import InvalidRequest, VCEError
 from .handlers import API_PREFIX, ForwardHandler, VCEHandler
 from .platform_client import PlatformError, platform_error_of
+from .request_body import check_submission, parse_json_object
 
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
 JWKS_PATH = "/.well-known/jwks.json"
 OUTBOX_PATH = "/v2/vce/outbox/"
 
-#: The platform takes at most 20 MiB of files (decoded): base64 makes that 4/3
-#: larger, plus room for the JSON around them (as the platform's own limit).
-MAX_DECODED_BYTES = 20 * 1024 * 1024
-MAX_SUBMISSION_BODY = -(-MAX_DECODED_BYTES * 4 // 3) + 1024 * 1024
-MAX_FILES = 200
 #: Largest results zip the server fetches into memory to extract into the workspace.
 MAX_RESULT_BYTES = 512 * 1024 * 1024
 #: Seconds allowed for a results download (large zips over a slow link).
@@ -65,71 +60,6 @@ _SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
 
 def ok_envelope(data: Any) -> dict[str, Any]:
     return {"data": data, "error": {"code": "ok", "message": "", "log_id": ""}}
-
-
-# --- talking to the platform --------------------------------------------------------------
-
-
-def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(body or b"")
-    except ValueError:
-        raise InvalidRequest(f"The {what} must be JSON.") from None
-    if not isinstance(value, dict):
-        raise InvalidRequest(f"The {what} must be a JSON object.")
-    return value
-
-
-def check_submission(body: bytes) -> bytes:
-    """The submission body to forward, or a 4xx that says what to change.
-
-    The platform checks the files in detail (names, kinds, sizes); this checks
-    what the server can see cheaply, so a broken request never reaches it.
-    """
-    if len(body) > MAX_SUBMISSION_BODY:
-        raise VCEError(
-            413,
-            "payload_too_large",
-            f"The submission is {len(body) / 1048576:.1f} MiB encoded: the Data Clean Room "
-            f"takes at most {MAX_DECODED_BYTES // 1048576} MiB of files. Submit the script "
-            "without its folder's companion files, or leave large data files out.",
-        )
-    submission = parse_json_object(body, "submission")
-    entry = submission.get("entry")
-    files = submission.get("files")
-    if not isinstance(entry, str) or not entry:
-        raise InvalidRequest('The submission needs "entry": the script\'s file name.')
-    if not isinstance(files, list) or not files:
-        raise InvalidRequest('The submission needs "files": at least the script itself.')
-    if len(files) > MAX_FILES:
-        raise InvalidRequest(
-            f"The submission has {len(files)} files: at most {MAX_FILES} are accepted."
-        )
-    decoded = 0
-    names = set()
-    for index, item in enumerate(files):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise InvalidRequest(f"files[{index}] needs a name.")
-        content = item.get("content_base64")
-        if not isinstance(content, str):
-            raise InvalidRequest(f'files[{index}] ("{item["name"]}") needs content_base64.')
-        try:
-            decoded += len(base64.b64decode(content, validate=True))
-        except (binascii.Error, ValueError):
-            raise InvalidRequest(
-                f'files[{index}] ("{item["name"]}") is not valid base64.'
-            ) from None
-        names.add(item["name"])
-    if decoded > MAX_DECODED_BYTES:
-        raise VCEError(
-            413,
-            "payload_too_large",
-            f"The files add up to {decoded / 1048576:.1f} MiB: the Data Clean Room takes at most "
-            f"{MAX_DECODED_BYTES // 1048576} MiB.",
-        )
-    if entry not in names:
-        raise InvalidRequest(f'The entry "{entry}" is not among the submitted files.')
-    return body
 
 
 # --- saving results into the workspace -----------------------------------------------------

@@ -18,7 +18,8 @@ from .conftest import serve_platform
 from tornado.httpclient import HTTPClientError
 from tornado.web import Application
 
-from jupyterlab_vce.jobs import MAX_SUBMISSION_BODY, safe_folder, zip_members
+from jupyterlab_vce.jobs import safe_folder, zip_members
+from jupyterlab_vce.request_body import MAX_SUBMISSION_BODY
 from jupyterlab_vce.errors import VCEError
 
 from .conftest import Api
