@@ -38,14 +38,13 @@ from tornado.iostream import StreamClosedError
 from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError
-from .handlers import API_PREFIX, ForwardHandler, VCEHandler
+from .handlers import VCEHandler
 from .platform_client import PlatformError, platform_error_of
 from .request_body import check_submission, parse_json_object
 
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
 JWKS_PATH = "/.well-known/jwks.json"
-OUTBOX_PATH = "/v2/vce/outbox/"
 
 #: Largest results zip the server fetches into memory to extract into the workspace.
 MAX_RESULT_BYTES = 512 * 1024 * 1024
@@ -54,7 +53,6 @@ RESULT_TIMEOUT = 600.0
 #: Where results go in the workspace when the browser names no folder.
 DEFAULT_RESULTS_FOLDER = "dcr-results"
 
-JOB_ID = r"[A-Za-z0-9_-]{1,100}"
 _SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
 
 
@@ -341,21 +339,3 @@ class JwksHandler(VCEHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
 
-
-def jobs_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
-    """The jobs routes (before the server's base URL is prepended)."""
-    job = f"{API_PREFIX}/jobs/({JOB_ID})"
-    return [
-        (f"{API_PREFIX}/jobs", JobsHandler, {"platform_path": JOBS_PATH}),
-        (f"{API_PREFIX}/test-runs", JobsHandler, {"platform_path": TEST_RUNS_PATH}),
-        (f"{API_PREFIX}/jwks", JwksHandler, {}),
-        # The mails sent to the primary researcher (result links).
-        (f"{API_PREFIX}/outbox", ForwardHandler, {"platform_path": OUTBOX_PATH}),
-        (f"{job}", JobHandler, {}),
-        (f"{job}/cancel", JobActionHandler, {"action": "cancel", "method": "POST"}),
-        (f"{job}/resubmit", JobActionHandler, {"action": "resubmit", "method": "POST"}),
-        (f"{job}/files", JobActionHandler, {"action": "files", "method": "GET"}),
-        (f"{job}/attestation", JobActionHandler, {"action": "attestation", "method": "GET"}),
-        (f"{job}/result", ResultDownloadHandler, {}),
-        (f"{job}/result/save", ResultSaveHandler, {}),
-    ]

@@ -23,6 +23,8 @@ from .errors import VCEError
 TOKEN_PATH = "/v2/oauth/token/"
 IDENTITY_PATH = "/v2/vce/me/"
 QUOTA_PATH = "/v2/vce/quota/"
+#: The mails sent to the primary researcher (result links).
+OUTBOX_PATH = "/v2/vce/outbox/"
 #: Refresh this many seconds before the token expires (at most half its lifetime).
 REFRESH_MARGIN_SECONDS = 60.0
 SIGN_IN_HINT = "Sign in with your client key and secret."

@@ -21,7 +21,7 @@ from typing import Any
 from tornado.httpclient import HTTPResponse
 from tornado.web import authenticated
 
-from .handlers import API_PREFIX, VCEHandler
+from .handlers import VCEHandler
 from .platform_client import PlatformClient, platform_error_of
 from .request_body import parse_query_body
 
@@ -48,6 +48,3 @@ class QueryHandler(VCEHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
 
-
-def query_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
-    return [(f"{API_PREFIX}/query", QueryHandler, {})]
