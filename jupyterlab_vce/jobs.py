@@ -23,143 +23,32 @@ Beyond plain forwarding:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import json
-import posixpath
-import re
-import zipfile
-from typing import Any
 from urllib.parse import quote
 
-from jupyter_core.utils import ensure_async
 from tornado.iostream import StreamClosedError
 from tornado.web import authenticated
 
-from .errors import InvalidRequest, VCEError
+from .errors import InvalidRequest, VCEError, ok_envelope
 from .handlers import VCEHandler
 from .platform_client import PlatformError, platform_error_of
 from .request_body import check_submission, parse_json_object
+from .result_archive import (
+    DEFAULT_RESULTS_FOLDER,
+    archive_digest,
+    ensure_directories,
+    free_folder,
+    safe_folder,
+    save_members,
+    zip_members,
+)
 
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
 JWKS_PATH = "/.well-known/jwks.json"
 
-#: Largest results zip the server fetches into memory to extract into the workspace.
-MAX_RESULT_BYTES = 512 * 1024 * 1024
 #: Seconds allowed for a results download (large zips over a slow link).
 RESULT_TIMEOUT = 600.0
-#: Where results go in the workspace when the browser names no folder.
-DEFAULT_RESULTS_FOLDER = "dcr-results"
-
-_SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
-
-
-def ok_envelope(data: Any) -> dict[str, Any]:
-    return {"data": data, "error": {"code": "ok", "message": "", "log_id": ""}}
-
-
-# --- saving results into the workspace -----------------------------------------------------
-
-
-def safe_folder(folder: str) -> str:
-    """A relative workspace folder ("a/b"), or 400 for anything that could escape it."""
-    folder = folder.strip().strip("/")
-    parts = [part for part in folder.split("/") if part not in ("", ".")]
-    if not _SAFE_FOLDER.match(folder) or any(part == ".." for part in parts):
-        raise InvalidRequest(
-            f'"{folder}" is not a folder of the workspace: give a relative path such as '
-            f'"{DEFAULT_RESULTS_FOLDER}".'
-        )
-    return "/".join(parts)
-
-
-def zip_members(archive: bytes) -> list[tuple[str, bytes]]:
-    """The files of a results zip as (relative name, bytes); refuses anything unsafe."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
-            members: list[tuple[str, bytes]] = []
-            total = 0
-            for info in opened.infolist():
-                if info.is_dir():
-                    continue
-                name = info.filename
-                parts = name.split("/")
-                if (
-                    name.startswith("/")
-                    or "\\" in name
-                    or any(part in ("", ".", "..") for part in parts)
-                ):
-                    raise PlatformError(
-                        502,
-                        "platform_error",
-                        f'The results zip holds an unsafe path "{name}": nothing was saved.',
-                    )
-                total += info.file_size
-                if total > MAX_RESULT_BYTES:
-                    raise PlatformError(
-                        502, "platform_error", "The results unpack to more than 512 MiB."
-                    )
-                members.append((name, opened.read(info)))
-            return members
-    except zipfile.BadZipFile:
-        raise PlatformError(
-            502, "platform_error", "The platform's results are not a valid zip: nothing was saved."
-        ) from None
-
-
-async def free_folder(contents: Any, wanted: str) -> str:
-    """``wanted``, or ``wanted-2``, ``-3``... the first that does not exist yet."""
-    candidate, number = wanted, 1
-    while await ensure_async(contents.dir_exists(candidate)) or await ensure_async(
-        contents.file_exists(candidate)
-    ):
-        number += 1
-        candidate = f"{wanted}-{number}"
-    return candidate
-
-
-async def ensure_directories(contents: Any, path: str) -> None:
-    current = ""
-    for part in path.split("/"):
-        current = posixpath.join(current, part) if current else part
-        if not await ensure_async(contents.dir_exists(current)):
-            await ensure_async(contents.save({"type": "directory"}, current))
-
-
-async def save_members(
-    contents: Any, folder: str, members: list[tuple[str, bytes]]
-) -> list[dict[str, Any]]:
-    saved = []
-    for name, content in members:
-        path = f"{folder}/{name}"
-        await ensure_directories(contents, posixpath.dirname(path))
-        try:
-            text = content.decode("utf-8")
-            model = {"type": "file", "format": "text", "content": text}
-            if "\r" in text:  # keep the bytes exactly (text mode would normalise newlines)
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, "keep bytes")
-        except UnicodeDecodeError:
-            model = {
-                "type": "file",
-                "format": "base64",
-                "content": base64.b64encode(content).decode("ascii"),
-            }
-        await ensure_async(contents.save(model, path))
-        saved.append(
-            {
-                "name": name,
-                "path": path,
-                "bytes": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-            }
-        )
-    return saved
-
-
-# --- handlers ---------------------------------------------------------------------------------
-
 
 class JobsHandler(VCEHandler):
     """``GET`` the client's jobs (paged, filtered), ``POST`` a submission."""
@@ -300,15 +189,7 @@ class ResultSaveHandler(VCEHandler):
         base = safe_folder(folder)
         response = await self.platform.call("GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT)
         archive = response.body or b""
-        digest = hashlib.sha256(archive).hexdigest()
-        announced = response.headers.get("X-Content-SHA256")
-        if announced and announced.lower() != digest:
-            raise PlatformError(
-                502,
-                "platform_error",
-                "The results arrived damaged (their SHA-256 differs from the platform's): "
-                "nothing was saved. Try again.",
-            )
+        digest = archive_digest(archive, response.headers.get("X-Content-SHA256"))
         members = zip_members(archive)
         contents = self.settings["contents_manager"]
         target = await free_folder(contents, f"{base}/{job_id}" if base else job_id)

@@ -18,7 +18,6 @@ from .conftest import serve_platform
 from tornado.httpclient import HTTPClientError
 from tornado.web import Application
 
-from jupyterlab_vce.jobs import safe_folder, zip_members
 from jupyterlab_vce.request_body import MAX_SUBMISSION_BODY
 from jupyterlab_vce.errors import VCEError
 
@@ -366,24 +365,6 @@ class TestResults:
         await self.approved(api, fake_platform)
         code, body = await api.call("POST", "jobs/job_1/result/save", {"folder": folder})
         assert (code, body["error"]["code"]) == (400, "invalid_request")
-
-
-class TestUnits:
-    def test_safe_folder(self) -> None:
-        assert safe_folder("/dcr-results/") == "dcr-results"
-        assert safe_folder("./a//b") == "a/b"
-        assert safe_folder("") == ""
-        with pytest.raises(VCEError):
-            safe_folder("a/../..")
-
-    @pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a\\b", "results//x"])
-    def test_unsafe_zip_members_are_refused(self, name: str) -> None:
-        with pytest.raises(VCEError):
-            zip_members(results_zip({name: b"x"}))
-
-    def test_not_a_zip_is_refused(self) -> None:
-        with pytest.raises(VCEError):
-            zip_members(b"not a zip")
 
 
 async def test_secret_never_reaches_the_browser(api: Api, fake_platform: JobsPlatform, captured_log: io.StringIO) -> None:
