@@ -226,11 +226,14 @@ class PlatformClient:
             status: list[int] = []
             refused: list[bytes] = []
 
-            def on_header(line: str) -> None:
+            # Each attempt's callbacks keep that attempt's lists (bound now, not at call time).
+            def on_header(line: str, status: list[int] = status) -> None:
                 if line.startswith("HTTP/"):
                     status[:] = [int(line.split(" ", 2)[1])]
 
-            def on_body(chunk: bytes) -> None:
+            def on_body(
+                chunk: bytes, status: list[int] = status, refused: list[bytes] = refused
+            ) -> None:
                 if status and status[0] >= 400:
                     refused.append(chunk)
                 else:
