@@ -35,6 +35,7 @@ run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
   'npm run --silent gen:api >/dev/null && git diff --exit-code -- src/api/platform.d.ts'
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
+run "ruff check: the Python code (config in pyproject.toml)" ruff check .
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
 run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"
