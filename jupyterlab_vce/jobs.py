@@ -7,9 +7,10 @@ these routes with Jupyter's auth, and the server calls the platform's jobs API
 Beyond plain forwarding:
 
 * ``POST /vce/api/jobs`` (and ``/vce/api/test-runs``) refuses bodies over
-  :data:`~jupyterlab_vce.request_body.MAX_SUBMISSION_BODY` before anything reaches the platform, checks the
-  shape of the submission, and never retries a submission the platform may
-  have received (only a 401 with a stale token, which the platform refused, is
+  :data:`~jupyterlab_vce.request_body.MAX_SUBMISSION_BODY` before anything
+  reaches the platform, checks the shape of the submission
+  (:func:`~jupyterlab_vce.request_body.check_submission`), and never retries
+  a submission the platform may have received (only a 401 with a stale token, which the platform refused, is
   sent again with a fresh one).
 * ``GET /vce/api/jobs/{id}/result`` streams the approved results' zip to the
   browser ("download to the computer").
@@ -17,7 +18,8 @@ Beyond plain forwarding:
   the Jupyter workspace through the contents manager ("download into the
   workspace"), never outside the folder it was asked for, never over an
   existing file; it answers with each saved file's SHA-256 so the browser can
-  compare them with the signed attestation.
+  compare them with the signed attestation (checks and extraction:
+  :mod:`jupyterlab_vce.result_archive`).
 * ``GET /vce/api/jwks`` relays the platform's public attestation keys.
 """
 
