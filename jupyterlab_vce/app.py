@@ -10,11 +10,9 @@ from jupyter_server.extension.application import ExtensionApp
 from .config import VCEConfig
 from .credentials import Credentials, CredentialsSource, configured_credentials
 from .embedded import EmbeddedPlatform, MockStartError, embedded_credentials, export_environment
-from .events import EventsHandler
-from .handlers import API_PREFIX, EMBEDDED_SETTING, PLATFORM_SETTING, route_table
-from .jobs import jobs_route_table
-from .query import query_route_table
+from .handlers import EMBEDDED_SETTING, PLATFORM_SETTING
 from .platform_client import PlatformClient
+from .routes import ROUTES
 
 
 class VCEApp(ExtensionApp, VCEConfig):
@@ -44,10 +42,7 @@ class VCEApp(ExtensionApp, VCEConfig):
         )
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend(route_table())
-        self.handlers.append((f"{API_PREFIX}/events", EventsHandler, {}))
-        self.handlers.extend(jobs_route_table())
-        self.handlers.extend(query_route_table())
+        self.handlers.extend(ROUTES)
 
     async def stop_extension(self) -> None:
         if self.embedded_platform is not None:

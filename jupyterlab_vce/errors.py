@@ -22,6 +22,11 @@ def error_envelope(code: str, message: str, log_id: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "log_id": log_id}}
 
 
+def ok_envelope(data: Any) -> dict[str, Any]:
+    """The body of a route that answers with the platform's envelope shape: data, no error."""
+    return {"data": data, "error": {"code": "ok", "message": "", "log_id": ""}}
+
+
 class VCEError(Exception):
     """An error the server extension answers with ``status`` and its envelope.
 

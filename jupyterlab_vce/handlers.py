@@ -1,4 +1,6 @@
-"""The ``/vce/api/`` routes: thin handlers over the platform client.
+"""The base of the ``/vce/api/`` handlers, and the status, session and forwarding handlers.
+
+The routes themselves are in :mod:`jupyterlab_vce.routes`.
 
 Every route needs Jupyter's auth (and XSRF for writes) and answers errors with
 ``{"error": {"code", "message", "log_id"}}``, never with a traceback.
@@ -16,20 +18,12 @@ from tornado.web import HTTPError, authenticated
 
 from .credentials import parse_sign_in_body
 from .errors import VCEError
-from .platform_client import IDENTITY_PATH, QUOTA_PATH, PlatformClient
+from .platform_client import PlatformClient
 from .status import read_status
 
-API_PREFIX = "/vce/api"
 #: Settings keys through which the extension app hands state to the handlers.
 PLATFORM_SETTING = "vce_platform"
 EMBEDDED_SETTING = "vce_embedded"
-
-#: Routes answered by forwarding a GET to the platform, body unchanged:
-#: ``/vce/api/<name>`` -> platform path.
-FORWARDED_ROUTES: dict[str, str] = {
-    "identity": IDENTITY_PATH,
-    "quota": QUOTA_PATH,
-}
 
 HTTP_ERROR_CODES: dict[int, str] = {
     400: "invalid_request",
@@ -157,15 +151,3 @@ class ForwardHandler(VCEHandler):
         body = await self.platform.get(self.platform_path, self.request.query)
         self.finish(body)
 
-
-def route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
-    """The extension's routes (before the server's base URL is prepended)."""
-    routes: list[tuple[str, type[VCEHandler], dict[str, Any]]] = [
-        (f"{API_PREFIX}/status", StatusHandler, {}),
-        (f"{API_PREFIX}/session", SessionHandler, {}),
-    ]
-    routes += [
-        (f"{API_PREFIX}/{name}", ForwardHandler, {"platform_path": path})
-        for name, path in FORWARDED_ROUTES.items()
-    ]
-    return routes

@@ -7,9 +7,10 @@ these routes with Jupyter's auth, and the server calls the platform's jobs API
 Beyond plain forwarding:
 
 * ``POST /vce/api/jobs`` (and ``/vce/api/test-runs``) refuses bodies over
-  :data:`MAX_SUBMISSION_BODY` before anything reaches the platform, checks the
-  shape of the submission, and never retries a submission the platform may
-  have received (only a 401 with a stale token, which the platform refused, is
+  :data:`~jupyterlab_vce.request_body.MAX_SUBMISSION_BODY` before anything
+  reaches the platform, checks the shape of the submission
+  (:func:`~jupyterlab_vce.request_body.check_submission`), and never retries
+  a submission the platform may have received (only a 401 with a stale token, which the platform refused, is
   sent again with a fresh one).
 * ``GET /vce/api/jobs/{id}/result`` streams the approved results' zip to the
   browser ("download to the computer").
@@ -17,221 +18,39 @@ Beyond plain forwarding:
   the Jupyter workspace through the contents manager ("download into the
   workspace"), never outside the folder it was asked for, never over an
   existing file; it answers with each saved file's SHA-256 so the browser can
-  compare them with the signed attestation.
+  compare them with the signed attestation (checks and extraction:
+  :mod:`jupyterlab_vce.result_archive`).
 * ``GET /vce/api/jwks`` relays the platform's public attestation keys.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import io
 import json
-import posixpath
-import re
-import zipfile
-from typing import Any
 from urllib.parse import quote
 
-from jupyter_core.utils import ensure_async
 from tornado.iostream import StreamClosedError
 from tornado.web import authenticated
 
-from .errors import InvalidRequest, VCEError
-from .handlers import API_PREFIX, ForwardHandler, VCEHandler
+from .errors import InvalidRequest, VCEError, ok_envelope
+from .handlers import VCEHandler
 from .platform_client import PlatformError, platform_error_of
+from .request_body import check_submission, parse_json_object
+from .result_archive import (
+    DEFAULT_RESULTS_FOLDER,
+    archive_digest,
+    ensure_directories,
+    free_folder,
+    safe_folder,
+    save_members,
+    zip_members,
+)
 
 JOBS_PATH = "/v2/vce/jobs/"
 TEST_RUNS_PATH = "/v2/vce/test-runs/"
 JWKS_PATH = "/.well-known/jwks.json"
-OUTBOX_PATH = "/v2/vce/outbox/"
 
-#: The platform takes at most 20 MiB of files (decoded): base64 makes that 4/3
-#: larger, plus room for the JSON around them (as the platform's own limit).
-MAX_DECODED_BYTES = 20 * 1024 * 1024
-MAX_SUBMISSION_BODY = -(-MAX_DECODED_BYTES * 4 // 3) + 1024 * 1024
-MAX_FILES = 200
-#: Largest results zip the server fetches into memory to extract into the workspace.
-MAX_RESULT_BYTES = 512 * 1024 * 1024
 #: Seconds allowed for a results download (large zips over a slow link).
 RESULT_TIMEOUT = 600.0
-#: Where results go in the workspace when the browser names no folder.
-DEFAULT_RESULTS_FOLDER = "dcr-results"
-
-JOB_ID = r"[A-Za-z0-9_-]{1,100}"
-_SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
-
-
-def ok_envelope(data: Any) -> dict[str, Any]:
-    return {"data": data, "error": {"code": "ok", "message": "", "log_id": ""}}
-
-
-# --- talking to the platform --------------------------------------------------------------
-
-
-def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(body or b"")
-    except ValueError:
-        raise InvalidRequest(f"The {what} must be JSON.") from None
-    if not isinstance(value, dict):
-        raise InvalidRequest(f"The {what} must be a JSON object.")
-    return value
-
-
-def check_submission(body: bytes) -> bytes:
-    """The submission body to forward, or a 4xx that says what to change.
-
-    The platform checks the files in detail (names, kinds, sizes); this checks
-    what the server can see cheaply, so a broken request never reaches it.
-    """
-    if len(body) > MAX_SUBMISSION_BODY:
-        raise VCEError(
-            413,
-            "payload_too_large",
-            f"The submission is {len(body) / 1048576:.1f} MiB encoded: the Data Clean Room "
-            f"takes at most {MAX_DECODED_BYTES // 1048576} MiB of files. Submit the script "
-            "without its folder's companion files, or leave large data files out.",
-        )
-    submission = parse_json_object(body, "submission")
-    entry = submission.get("entry")
-    files = submission.get("files")
-    if not isinstance(entry, str) or not entry:
-        raise InvalidRequest('The submission needs "entry": the script\'s file name.')
-    if not isinstance(files, list) or not files:
-        raise InvalidRequest('The submission needs "files": at least the script itself.')
-    if len(files) > MAX_FILES:
-        raise InvalidRequest(
-            f"The submission has {len(files)} files: at most {MAX_FILES} are accepted."
-        )
-    decoded = 0
-    names = set()
-    for index, item in enumerate(files):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise InvalidRequest(f"files[{index}] needs a name.")
-        content = item.get("content_base64")
-        if not isinstance(content, str):
-            raise InvalidRequest(f'files[{index}] ("{item["name"]}") needs content_base64.')
-        try:
-            decoded += len(base64.b64decode(content, validate=True))
-        except (binascii.Error, ValueError):
-            raise InvalidRequest(
-                f'files[{index}] ("{item["name"]}") is not valid base64.'
-            ) from None
-        names.add(item["name"])
-    if decoded > MAX_DECODED_BYTES:
-        raise VCEError(
-            413,
-            "payload_too_large",
-            f"The files add up to {decoded / 1048576:.1f} MiB: the Data Clean Room takes at most "
-            f"{MAX_DECODED_BYTES // 1048576} MiB.",
-        )
-    if entry not in names:
-        raise InvalidRequest(f'The entry "{entry}" is not among the submitted files.')
-    return body
-
-
-# --- saving results into the workspace -----------------------------------------------------
-
-
-def safe_folder(folder: str) -> str:
-    """A relative workspace folder ("a/b"), or 400 for anything that could escape it."""
-    folder = folder.strip().strip("/")
-    parts = [part for part in folder.split("/") if part not in ("", ".")]
-    if not _SAFE_FOLDER.match(folder) or any(part == ".." for part in parts):
-        raise InvalidRequest(
-            f'"{folder}" is not a folder of the workspace: give a relative path such as '
-            f'"{DEFAULT_RESULTS_FOLDER}".'
-        )
-    return "/".join(parts)
-
-
-def zip_members(archive: bytes) -> list[tuple[str, bytes]]:
-    """The files of a results zip as (relative name, bytes); refuses anything unsafe."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
-            members: list[tuple[str, bytes]] = []
-            total = 0
-            for info in opened.infolist():
-                if info.is_dir():
-                    continue
-                name = info.filename
-                parts = name.split("/")
-                if (
-                    name.startswith("/")
-                    or "\\" in name
-                    or any(part in ("", ".", "..") for part in parts)
-                ):
-                    raise PlatformError(
-                        502,
-                        "platform_error",
-                        f'The results zip holds an unsafe path "{name}": nothing was saved.',
-                    )
-                total += info.file_size
-                if total > MAX_RESULT_BYTES:
-                    raise PlatformError(
-                        502, "platform_error", "The results unpack to more than 512 MiB."
-                    )
-                members.append((name, opened.read(info)))
-            return members
-    except zipfile.BadZipFile:
-        raise PlatformError(
-            502, "platform_error", "The platform's results are not a valid zip: nothing was saved."
-        ) from None
-
-
-async def free_folder(contents: Any, wanted: str) -> str:
-    """``wanted``, or ``wanted-2``, ``-3``... the first that does not exist yet."""
-    candidate, number = wanted, 1
-    while await ensure_async(contents.dir_exists(candidate)) or await ensure_async(
-        contents.file_exists(candidate)
-    ):
-        number += 1
-        candidate = f"{wanted}-{number}"
-    return candidate
-
-
-async def ensure_directories(contents: Any, path: str) -> None:
-    current = ""
-    for part in path.split("/"):
-        current = posixpath.join(current, part) if current else part
-        if not await ensure_async(contents.dir_exists(current)):
-            await ensure_async(contents.save({"type": "directory"}, current))
-
-
-async def save_members(
-    contents: Any, folder: str, members: list[tuple[str, bytes]]
-) -> list[dict[str, Any]]:
-    saved = []
-    for name, content in members:
-        path = f"{folder}/{name}"
-        await ensure_directories(contents, posixpath.dirname(path))
-        try:
-            text = content.decode("utf-8")
-            model = {"type": "file", "format": "text", "content": text}
-            if "\r" in text:  # keep the bytes exactly (text mode would normalise newlines)
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, "keep bytes")
-        except UnicodeDecodeError:
-            model = {
-                "type": "file",
-                "format": "base64",
-                "content": base64.b64encode(content).decode("ascii"),
-            }
-        await ensure_async(contents.save(model, path))
-        saved.append(
-            {
-                "name": name,
-                "path": path,
-                "bytes": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-            }
-        )
-    return saved
-
-
-# --- handlers ---------------------------------------------------------------------------------
-
 
 class JobsHandler(VCEHandler):
     """``GET`` the client's jobs (paged, filtered), ``POST`` a submission."""
@@ -372,15 +191,7 @@ class ResultSaveHandler(VCEHandler):
         base = safe_folder(folder)
         response = await self.platform.call("GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT)
         archive = response.body or b""
-        digest = hashlib.sha256(archive).hexdigest()
-        announced = response.headers.get("X-Content-SHA256")
-        if announced and announced.lower() != digest:
-            raise PlatformError(
-                502,
-                "platform_error",
-                "The results arrived damaged (their SHA-256 differs from the platform's): "
-                "nothing was saved. Try again.",
-            )
+        digest = archive_digest(archive, response.headers.get("X-Content-SHA256"))
         members = zip_members(archive)
         contents = self.settings["contents_manager"]
         target = await free_folder(contents, f"{base}/{job_id}" if base else job_id)
@@ -411,21 +222,3 @@ class JwksHandler(VCEHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
 
-
-def jobs_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
-    """The jobs routes (before the server's base URL is prepended)."""
-    job = f"{API_PREFIX}/jobs/({JOB_ID})"
-    return [
-        (f"{API_PREFIX}/jobs", JobsHandler, {"platform_path": JOBS_PATH}),
-        (f"{API_PREFIX}/test-runs", JobsHandler, {"platform_path": TEST_RUNS_PATH}),
-        (f"{API_PREFIX}/jwks", JwksHandler, {}),
-        # The mails sent to the primary researcher (result links).
-        (f"{API_PREFIX}/outbox", ForwardHandler, {"platform_path": OUTBOX_PATH}),
-        (f"{job}", JobHandler, {}),
-        (f"{job}/cancel", JobActionHandler, {"action": "cancel", "method": "POST"}),
-        (f"{job}/resubmit", JobActionHandler, {"action": "resubmit", "method": "POST"}),
-        (f"{job}/files", JobActionHandler, {"action": "files", "method": "GET"}),
-        (f"{job}/attestation", JobActionHandler, {"action": "attestation", "method": "GET"}),
-        (f"{job}/result", ResultDownloadHandler, {}),
-        (f"{job}/result/save", ResultSaveHandler, {}),
-    ]

@@ -23,6 +23,8 @@ from .errors import VCEError
 TOKEN_PATH = "/v2/oauth/token/"
 IDENTITY_PATH = "/v2/vce/me/"
 QUOTA_PATH = "/v2/vce/quota/"
+#: The mails sent to the primary researcher (result links).
+OUTBOX_PATH = "/v2/vce/outbox/"
 #: Refresh this many seconds before the token expires (at most half its lifetime).
 REFRESH_MARGIN_SECONDS = 60.0
 SIGN_IN_HINT = "Sign in with your client key and secret."
@@ -224,11 +226,14 @@ class PlatformClient:
             status: list[int] = []
             refused: list[bytes] = []
 
-            def on_header(line: str) -> None:
+            # Each attempt's callbacks keep that attempt's lists (bound now, not at call time).
+            def on_header(line: str, status: list[int] = status) -> None:
                 if line.startswith("HTTP/"):
                     status[:] = [int(line.split(" ", 2)[1])]
 
-            def on_body(chunk: bytes) -> None:
+            def on_body(
+                chunk: bytes, status: list[int] = status, refused: list[bytes] = refused
+            ) -> None:
                 if status and status[0] >= 400:
                     refused.append(chunk)
                 else:

@@ -21,29 +21,11 @@ from typing import Any
 from tornado.httpclient import HTTPResponse
 from tornado.web import authenticated
 
-from .errors import InvalidRequest, VCEError
-from .handlers import API_PREFIX, VCEHandler
-from .jobs import parse_json_object
+from .handlers import VCEHandler
 from .platform_client import PlatformClient, platform_error_of
+from .request_body import parse_query_body
 
 QUERY_PATH = "/v2/vce/query/"
-#: The keys a test-stage query takes (``cursor`` pages jobs only).
-QUERY_KEYS = ("category", "condition_groups", "fields", "limit", "start_date", "end_date")
-MAX_QUERY_BODY = 1024 * 1024
-
-
-def parse_query_body(body: bytes) -> dict[str, Any]:
-    """The browser's query as a dict of the keys a test-stage query takes, or a 400."""
-    if len(body) > MAX_QUERY_BODY:
-        raise VCEError(413, "payload_too_large", "The query is larger than 1 MiB: send fewer values.")
-    query = parse_json_object(body, "query")
-    unknown = sorted(set(query) - set(QUERY_KEYS))
-    if unknown:
-        raise InvalidRequest(
-            f"The query has keys a test-stage query does not take: {', '.join(unknown)}; "
-            f"it takes {', '.join(QUERY_KEYS)}."
-        )
-    return query
 
 
 async def post_query(client: PlatformClient, query: dict[str, Any]) -> HTTPResponse:
@@ -66,6 +48,3 @@ class QueryHandler(VCEHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
 
-
-def query_route_table() -> list[tuple[str, type[VCEHandler], dict[str, Any]]]:
-    return [(f"{API_PREFIX}/query", QueryHandler, {})]

@@ -37,6 +37,7 @@ run "Query catalogue is generated from server-mock/src/query/catalogue.ts" bash 
   'npm run --silent gen:catalogue >/dev/null && git diff --exit-code -- src/query/catalogue.generated.ts'
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
+run "ruff check: the Python code (config in pyproject.toml)" ruff check .
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
 run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"

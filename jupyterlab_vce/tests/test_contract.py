@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from jupyterlab_vce import jobs
+from jupyterlab_vce import request_body
 from jupyterlab_vce.contract import FINAL_STATUSES, JOB_STATUSES
 
 OPENAPI = Path(__file__).parents[2] / "server-mock" / "openapi.yaml"
@@ -36,8 +36,8 @@ def test_final_statuses_are_x_vce_final(schemas: dict[str, Any]) -> None:
 
 def test_submission_limits_are_submission_limits(schemas: dict[str, Any]) -> None:
     limits = schemas["SubmissionLimits"]["properties"]
-    assert jobs.MAX_FILES == limits["max_files"]["const"] == 200
-    assert jobs.MAX_DECODED_BYTES == limits["max_total_bytes"]["const"] == 20 * 1024 * 1024
-    assert schemas["JobSubmission"]["properties"]["files"]["maxItems"] == jobs.MAX_FILES
+    assert request_body.MAX_FILES == limits["max_files"]["const"] == 200
+    assert request_body.MAX_DECODED_BYTES == limits["max_total_bytes"]["const"] == 20 * 1024 * 1024
+    assert schemas["JobSubmission"]["properties"]["files"]["maxItems"] == request_body.MAX_FILES
     # The body the server accepts leaves room for base64 (4/3) of the largest submission.
-    assert jobs.MAX_SUBMISSION_BODY > limits["max_total_bytes"]["const"] * 4 // 3
+    assert request_body.MAX_SUBMISSION_BODY > limits["max_total_bytes"]["const"] * 4 // 3

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from tornado.simple_httpclient import HTTPStreamClosedError
 from tornado.httpclient import AsyncHTTPClient
+from tornado.simple_httpclient import HTTPStreamClosedError
 
 from jupyterlab_vce.config import CHECKOUT_MOCK_CLI
 from jupyterlab_vce.embedded import EMBEDDED_CLIENT_EMAIL, EMBEDDED_CLIENT_KEY
@@ -151,7 +151,12 @@ async def test_events_relay_a_quota_change_within_a_second(
 
 
 async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
-    api: Api, jp_serverapp: Any, jp_base_url: str, jp_http_port: int, jp_auth_header: dict[str, str], caplog: pytest.LogCaptureFixture
+    api: Api,
+    jp_serverapp: Any,
+    jp_base_url: str,
+    jp_http_port: int,
+    jp_auth_header: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The tab closes: the next platform event ends the relay, and nothing is logged as an error."""
     require_built_mock()

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-from .conftest import serve_platform
 from tornado.web import Application
 
-from .conftest import Api
+from .conftest import Api, serve_platform
 from .fake_platform import CLIENT_KEY, CLIENT_SECRET, LOG_ID, FakeHandler, FakePlatform
 
 OK = {"code": "ok", "message": "", "log_id": LOG_ID}
@@ -70,11 +68,17 @@ async def test_preview_forwards_the_sdk_body_with_the_servers_token(api: Api, fa
 
 async def test_platform_refusals_pass_through_with_their_data(api: Api, fake_platform: QueryPlatform) -> None:
     await api.sign_in(CLIENT_KEY, CLIENT_SECRET)
-    problems = {"problems": [{"field": "condition_groups[0].conditions[0].field_values[0]", "message": "like_count takes integers"}]}
-    fake_platform.answer = (400, {"data": problems, "error": {"code": "invalid_params", "message": "The query is not valid", "log_id": LOG_ID}})
+    problem = {
+        "field": "condition_groups[0].conditions[0].field_values[0]",
+        "message": "like_count takes integers",
+    }
+    problems = {"problems": [problem]}
+    invalid = {"code": "invalid_params", "message": "The query is not valid", "log_id": LOG_ID}
+    fake_platform.answer = (400, {"data": problems, "error": invalid})
     status, body = await api.call("POST", "query", SEED_QUERY)
     assert (status, body["error"]["code"], body["data"]) == (400, "invalid_params", problems)
-    fake_platform.answer = (429, {"data": {"quota": QUOTA}, "error": {"code": "daily_quota_limit_exceeded", "message": "4990 remain", "log_id": LOG_ID}})
+    exceeded = {"code": "daily_quota_limit_exceeded", "message": "4990 remain", "log_id": LOG_ID}
+    fake_platform.answer = (429, {"data": {"quota": QUOTA}, "error": exceeded})
     status, body = await api.call("POST", "query", SEED_QUERY)
     assert (status, body["error"]["code"], body["data"]["quota"]) == (429, "daily_quota_limit_exceeded", QUOTA)
 

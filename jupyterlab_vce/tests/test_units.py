@@ -20,11 +20,11 @@ from jupyterlab_vce.credentials import (
 from jupyterlab_vce.embedded import (
     EMBEDDED_CLIENT_EMAIL,
     EMBEDDED_CLIENT_KEY,
+    MOCK_CLIENT_ENV,
     SECRET_FILE_NAME,
     embedded_credentials,
     export_environment,
     load_or_create_secret,
-    MOCK_CLIENT_ENV,
     mock_arguments,
     mock_environment,
     parse_ready_line,

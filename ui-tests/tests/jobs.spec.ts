@@ -2,7 +2,7 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
-import { CLIENT_KEY, CLIENT_SECRET } from './credentials';
+import { CLIENT_KEY, CLIENT_SECRET, signInTestClient } from './credentials';
 import * as path from 'path';
 
 /**
@@ -110,6 +110,7 @@ test.use({ autoGoto: true });
 
 test.describe('Data Clean Room', () => {
   test.setTimeout(180_000);
+  test.beforeEach(async ({ request }) => signInTestClient(request));
 
   test('an honest script: submit through the dialog, approved live, download into the workspace, verified', async ({
     page,

@@ -1,9 +1,9 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page, Response } from '@playwright/test';
-import { CLIENT_KEY, CLIENT_SECRET } from './credentials';
+import { CLIENT_KEY, CLIENT_SECRET, signInTestClient } from './credentials';
 
 const STATUS_ITEM = '#jp-vce-status';
-/** Connected, with today's usage (other specs spend quota on the same platform first). */
+/** Connected, with today's usage (other specs may have spent quota on the same platform). */
 const USAGE_TEXT = /^VCE [\d,]+ \/ 5,000$/;
 
 /** Open the sign-in dialog through its command (which resolves only when the dialog closes). */
@@ -21,6 +21,7 @@ async function fillSignIn(page: Page, key: string, secret: string): Promise<void
 }
 
 test.describe('walking skeleton', () => {
+  test.beforeEach(async ({ request }) => signInTestClient(request));
   test.afterEach(async ({ page }) => {
     // Leave the server signed in for the next test, whatever happened here.
     await page.evaluate(

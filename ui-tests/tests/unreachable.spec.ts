@@ -1,10 +1,13 @@
 import { expect, test } from '@jupyterlab/galata';
+import { signInTestClient } from './credentials';
 
 const STATUS_ITEM = '#jp-vce-status';
-/** Connected, with today's usage (other specs spend quota on the same platform first). */
+/** Connected, with today's usage (other specs may have spent quota on the same platform). */
 const USAGE_TEXT = /^VCE [\d,]+ \/ 5,000$/;
 /** JupyterLab adds a cache-busting query to GET requests. */
 const STATUS_ROUTE = /\/vce\/api\/status(\?.*)?$/;
+
+test.beforeEach(async ({ request }) => signInTestClient(request));
 
 test('an unreachable platform shows its state, retries, and recovers on its own', async ({
   page

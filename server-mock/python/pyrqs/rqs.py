@@ -485,7 +485,7 @@ class RQSClient:
                 error.close()
         except urllib.error.URLError as error:
             raise self._unreachable(_reason(error.reason)) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._unreachable(f"no answer within {self.timeout:g} s") from None
         except (OSError, http.client.HTTPException) as error:
             raise self._unreachable(_reason(error)) from None

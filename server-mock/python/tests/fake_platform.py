@@ -135,11 +135,22 @@ class FakePlatform:
             return self.token_reply
         form = seen.form()
         if form.get("grant_type") != "client_credentials":
-            return Reply(400, {"error": "invalid_request", "error_description": "grant_type must be client_credentials."})
+            return Reply(
+                400,
+                {"error": "invalid_request", "error_description": "grant_type must be client_credentials."},
+            )
         if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
             return fail(401, "invalid_client", "Client key or secret is incorrect.")
         with self._lock:
             self.issued += 1
             token = f"clt.token-{self.issued}"
             self.valid_tokens.add(token)
-        return Reply(200, {"access_token": token, "expires_in": self.expires_in, "token_type": "Bearer", "scope": "research.vce"})
+        return Reply(
+            200,
+            {
+                "access_token": token,
+                "expires_in": self.expires_in,
+                "token_type": "Bearer",
+                "scope": "research.vce",
+            },
+        )

@@ -161,7 +161,9 @@ def test_wrong_credentials(fake: FakePlatform) -> None:
 
 
 def test_flat_oauth_error_body(fake: FakePlatform, client: rqs.RQSClient) -> None:
-    fake.token_reply = Reply(400, {"error": "invalid_request", "error_description": "Client secret is missed in request."})
+    fake.token_reply = Reply(
+        400, {"error": "invalid_request", "error_description": "Client secret is missed in request."}
+    )
     with pytest.raises(rqs.AuthenticationError, match="Client secret is missed") as caught:
         client.get_quota()
     assert caught.value.code == "invalid_request"
@@ -230,7 +232,12 @@ def test_query_without_fields_leaves_them_to_the_platform(fake: FakePlatform, cl
     fake.route(
         "POST",
         "/v2/vce/query/",
-        fail(400, "invalid_params", "The query is not valid: fields is required.", {"problems": [{"field": "fields", "message": "fields is required."}]}),
+        fail(
+            400,
+            "invalid_params",
+            "The query is not valid: fields is required.",
+            {"problems": [{"field": "fields", "message": "fields is required."}]},
+        ),
     )
     with pytest.raises(rqs.ValidationError) as caught:
         client.query("video")
@@ -243,13 +250,19 @@ def test_validation_error_carries_field_operation_value(fake: FakePlatform, clie
         "field": "condition_groups[0].conditions[0].operator",
         "operation": "BETWEEN",
         "value": "BETWEEN",
-        "message": '"BETWEEN" is not an operation; the operations are EQ, IN, GT, GTE, LT, LTE, LIKE, CONTAINS (any case).',
+        "message": '"BETWEEN" is not an operation; the operations are '
+        "EQ, IN, GT, GTE, LT, LTE, LIKE, CONTAINS (any case).",
     }
     second = {"field": "limit", "value": 0, "message": "limit 0 is not allowed."}
     fake.route(
         "POST",
         "/v2/vce/query/",
-        fail(400, "invalid_params", "The query is not valid: " + problem["message"] + " " + second["message"], {"problems": [problem, second]}),
+        fail(
+            400,
+            "invalid_params",
+            "The query is not valid: " + problem["message"] + " " + second["message"],
+            {"problems": [problem, second]},
+        ),
     )
     with pytest.raises(rqs.ValidationError) as caught:
         client.query("video", fields="id")
@@ -279,7 +292,10 @@ def test_quota_exceeded(fake: FakePlatform, client: rqs.RQSClient) -> None:
 
 def test_quota_message_already_naming_both_is_kept(fake: FakePlatform, client: rqs.RQSClient) -> None:
     quota = dict(QUOTA, used=5000, remaining=0)
-    message = "this query would return 5 records but 0 of today's 5,000 remain; the quota resets at 2026-11-26T00:00:00Z."
+    message = (
+        "this query would return 5 records but 0 of today's 5,000 remain; "
+        "the quota resets at 2026-11-26T00:00:00Z."
+    )
     fake.route("POST", "/v2/vce/query/", fail(429, "daily_quota_limit_exceeded", message, {"quota": quota}))
     with pytest.raises(rqs.QuotaExceededError) as caught:
         client.query("video", fields="id", limit=5)
@@ -344,7 +360,9 @@ def test_a_200_that_is_not_json(fake: FakePlatform, client: rqs.RQSClient) -> No
         client.get_quota()
 
 
-def test_loopback_ignores_proxy_variables(fake: FakePlatform, client: rqs.RQSClient, clean_env: pytest.MonkeyPatch) -> None:
+def test_loopback_ignores_proxy_variables(
+    fake: FakePlatform, client: rqs.RQSClient, clean_env: pytest.MonkeyPatch
+) -> None:
     clean_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     clean_env.setenv("http_proxy", "http://127.0.0.1:9")
     fake.route("GET", "/v2/vce/quota/", ok(QUOTA))
@@ -370,7 +388,8 @@ def test_the_secret_never_appears(fake: FakePlatform, client: rqs.RQSClient) -> 
     with pytest.raises(rqs.PlatformUnavailableError) as caught_5xx:
         client.get_quota()
     assert secret not in str(caught_5xx.value)
-    fake.route("GET", "/v2/vce/me/", fail(400, "invalid_params", f"bad {secret}", {"problems": [{"field": "x", "message": "m"}]}))
+    problems = {"problems": [{"field": "x", "message": "m"}]}
+    fake.route("GET", "/v2/vce/me/", fail(400, "invalid_params", f"bad {secret}", problems))
     with pytest.raises(rqs.ValidationError) as caught_400:
         client.me()
     assert secret not in str(caught_400.value)
@@ -390,7 +409,15 @@ def _pager(total: int) -> tuple[list[dict], callable]:
         start = int(body["cursor"]) if body.get("cursor") else 0
         page = records[start : start + size]
         more = start + size < total
-        return ok({"category": "video", "records": page, "count": len(page), "cursor": str(start + size) if more else None, "has_more": more})
+        return ok(
+            {
+                "category": "video",
+                "records": page,
+                "count": len(page),
+                "cursor": str(start + size) if more else None,
+                "has_more": more,
+            }
+        )
 
     return records, handler
 
@@ -439,12 +466,33 @@ def test_task_methods(fake: FakePlatform, client: rqs.RQSClient) -> None:
     def result(seen: Seen) -> Reply:
         cursor = seen.query.get("cursor", [None])[0]
         if cursor is None:
-            return ok({"task_id": "qt_1", "category": "video", "records": [{"id": 1}, {"id": 2}], "count": 2, "cursor": "c2", "has_more": True})
-        return ok({"task_id": "qt_1", "category": "video", "records": [{"id": 3}], "count": 1, "cursor": None, "has_more": False})
+            return ok(
+                {
+                    "task_id": "qt_1",
+                    "category": "video",
+                    "records": [{"id": 1}, {"id": 2}],
+                    "count": 2,
+                    "cursor": "c2",
+                    "has_more": True,
+                }
+            )
+        return ok(
+            {
+                "task_id": "qt_1",
+                "category": "video",
+                "records": [{"id": 3}],
+                "count": 1,
+                "cursor": None,
+                "has_more": False,
+            }
+        )
 
     fake.route("GET", "/v2/vce/query_tasks/qt_1/result/", result)
 
-    assert client.create_query_task("video", SEED_GROUPS, "id", limit=3, start_date="20240601", end_date="20240630") == "qt_1"
+    task_id = client.create_query_task(
+        "video", SEED_GROUPS, "id", limit=3, start_date="20240601", end_date="20240630"
+    )
+    assert task_id == "qt_1"
     assert fake.seen[-1].json() == {
         "category": "video", "condition_groups": SEED_GROUPS, "fields": "id", "limit": 3,
         "start_date": "20240601", "end_date": "20240630",
@@ -475,7 +523,10 @@ def test_wait_for_a_failed_task(fake: FakePlatform, client: rqs.RQSClient) -> No
         state = next(states)
         view = {"task_id": "qt_2", "status": state, "created_at": "t0", "updated_at": "t1"}
         if state == "AnalysisFailed":
-            view["error"] = {"code": "daily_quota_limit_exceeded", "message": "The task would return 10 records but 5 remain."}
+            view["error"] = {
+                "code": "daily_quota_limit_exceeded",
+                "message": "The task would return 10 records but 5 remain.",
+            }
         return ok(view)
 
     fake.route("GET", "/v2/vce/query_tasks/qt_2/", status)
@@ -494,7 +545,11 @@ def test_wait_for_a_task_gives_up(fake: FakePlatform, client: rqs.RQSClient) -> 
 
 
 def test_cancel_a_finished_task(fake: FakePlatform, client: rqs.RQSClient) -> None:
-    fake.route("POST", "/v2/vce/query_tasks/qt_4/cancel/", fail(409, "task_not_finished", "Task qt_4 is already Completed."))
+    fake.route(
+        "POST",
+        "/v2/vce/query_tasks/qt_4/cancel/",
+        fail(409, "task_not_finished", "Task qt_4 is already Completed."),
+    )
     with pytest.raises(rqs.RQSError) as caught:
         client.cancel_query_task("qt_4")
     assert (caught.value.status, caught.value.code) == (409, "task_not_finished")

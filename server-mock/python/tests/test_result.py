@@ -13,8 +13,19 @@ from pyrqs.result import DISPLAY_ROWS, MIME_TYPE
 
 QUOTA = {"day": "2026-11-25", "daily_limit": 5000, "used": 10, "remaining": 4990, "resets_at": "2026-11-26T00:00:00Z"}
 RECORDS = [
-    {"display_name": "Ana <b>Lima</b>", "video_description": "a & b", "create_time": 1717718400, "id": 7100000002000013},
-    {"display_name": "Ben", "video_description": "hi", "create_time": 1717545599, "id": 7100000001100013, "hashtag_names": ["x", "y"]},
+    {
+        "display_name": "Ana <b>Lima</b>",
+        "video_description": "a & b",
+        "create_time": 1717718400,
+        "id": 7100000002000013,
+    },
+    {
+        "display_name": "Ben",
+        "video_description": "hi",
+        "create_time": 1717545599,
+        "id": 7100000001100013,
+        "hashtag_names": ["x", "y"],
+    },
 ]
 
 
@@ -57,7 +68,11 @@ def test_summary_without_quota_and_singular() -> None:
 def test_html_table_escapes_and_counts() -> None:
     html = make()._repr_html_()
     assert "2 video records" in html and "4,990 of 5,000" in html
-    assert "<th>display_name</th><th>video_description</th><th>create_time</th><th>id</th><th>hashtag_names</th>" in html
+    header = "".join(
+        f"<th>{name}</th>"
+        for name in ("display_name", "video_description", "create_time", "id", "hashtag_names")
+    )
+    assert header in html
     assert "Ana &lt;b&gt;Lima&lt;/b&gt;" in html and "<b>Lima</b>" not in html
     assert "a &amp; b" in html
     assert "[&quot;x&quot;, &quot;y&quot;]" in html
@@ -102,5 +117,10 @@ def test_exceptions_hierarchy() -> None:
     for cls in (rqs.AuthenticationError, rqs.ValidationError, rqs.QuotaExceededError, rqs.PlatformUnavailableError):
         assert issubclass(cls, rqs.RQSError)
     error = rqs.QuotaExceededError("over", remaining=3, resets_at="2026-11-26T00:00:00Z")
-    assert (error.remaining, error.resets_at, error.code, error.status) == (3, "2026-11-26T00:00:00Z", "daily_quota_limit_exceeded", 429)
+    assert (error.remaining, error.resets_at, error.code, error.status) == (
+        3,
+        "2026-11-26T00:00:00Z",
+        "daily_quota_limit_exceeded",
+        429,
+    )
     assert "QuotaExceededError" in repr(error)

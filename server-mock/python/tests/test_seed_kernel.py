@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import queue
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,7 +86,10 @@ def test_seed_example_runs_verbatim_in_a_kernel(kernel) -> None:
     stdout, _bundles, reply = run_cell(kernel, seed_example())
     assert reply["status"] == "ok"
     lines = stdout.strip().splitlines()
-    assert re.fullmatch(r"QueryResult: 10 video records; quota left today: [\d,]+ of 5,000 \(resets at \S+T00:00:00Z\)", lines[0])
+    assert re.fullmatch(
+        r"QueryResult: 10 video records; quota left today: [\d,]+ of 5,000 \(resets at \S+T00:00:00Z\)",
+        lines[0],
+    )
     records = [ast.literal_eval(line) for line in lines[1:]]
     assert len(records) == 10
     for record in records:

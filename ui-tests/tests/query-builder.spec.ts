@@ -6,14 +6,14 @@
  * values that do not parse, a limit over the quota, a hand-edited cell.
  *
  * These tests spend test-stage quota (10 + 3 records) on the one embedded
- * platform the whole run shares, while skeleton.spec.ts and
- * unreachable.spec.ts expect a fresh day ("VCE 0 / 5,000"). Playwright runs
- * the files in name order with one worker: hence the "zz-" that runs this
- * file last. The assertions here are relative to what was used before.
+ * platform the whole run shares. They run in any order with the other specs:
+ * each test starts signed in with the test client (signInTestClient), and
+ * every spec's quota assertions are relative to what was used before.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import { SEED_CELL } from '../../src/__tests__/query-seed';
+import { signInTestClient } from './credentials';
 
 const STATUS_ITEM = '#jp-vce-status';
 const PANEL = '#jp-vce-query-builder';
@@ -59,6 +59,7 @@ async function buildSeedExample(panel: Locator): Promise<void> {
 
 test.describe('query builder and kernel bridge', () => {
   test.use({ autoGoto: true });
+  test.beforeEach(async ({ request }) => signInTestClient(request));
 
   test("builds the guide's example, inserts and runs it, shows 10 records and the quota moving; edits it back", async ({
     page
