@@ -35,9 +35,13 @@ run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
   'npm run --silent gen:api >/dev/null && git diff --exit-code -- src/api/platform.d.ts'
 run "Query catalogue is generated from server-mock/src/query/catalogue.ts" bash -c \
   'npm run --silent gen:catalogue >/dev/null && git diff --exit-code -- src/query/catalogue.generated.ts'
+run "Import rules (dependency-cruiser): the extension's src/" npm run --silent lint:deps
+run "Import rules (dependency-cruiser): server-mock/src/" bash -c "cd server-mock && npm run --silent lint:deps"
+run "Lint and format (eslint, prettier): the extension" npm run --silent lint:check
+run "Lint and format (eslint, prettier): server-mock" bash -c "cd server-mock && npm run --silent lint:check"
+run "Lint and format (ruff): the Python code (config in pyproject.toml)" bash -c "ruff check . && ruff format --check ."
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
-run "ruff check: the Python code (config in pyproject.toml)" ruff check .
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
 run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"

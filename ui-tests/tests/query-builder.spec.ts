@@ -12,7 +12,7 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { SEED_CELL } from '../../src/__tests__/query-seed';
+import { SEED_CELL } from '../../src/__tests__/helpers/query-seed';
 import { signInTestClient } from './credentials';
 
 const STATUS_ITEM = '#jp-vce-status';

@@ -15,7 +15,8 @@ from jupyter_client.manager import KernelManager
 
 from test_mock_platform import KEY, SECRET, Mock, start_mock, stop_mock
 
-SEED = Path(os.environ.get("VCE_SEED_DIR", "/work/shared/seed")) / "vce-getting-started.txt"
+# The platform's guide, as copied into the repository (docs/research/README.md).
+SEED = Path(__file__).resolve().parents[3] / "docs" / "research" / "vce-getting-started.txt"
 SEED_FIELDS = {"display_name", "video_description", "create_time", "id"}
 
 

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context';
 import type { PublicData } from '../data/schema';
 import type { JobsService } from '../jobs/service';
-import type { Stage } from '../query/validate';
+import type { QueryStage } from '../query/validate';
 import { JOB_SCOPE, type TokenScope } from '../store';
 import { ApiError } from './errors';
 
@@ -27,7 +27,7 @@ export function requireJobs(context: PlatformContext): JobsService {
 }
 
 /** The stage of a request: a job's token pages all data, any other token gets the test stage. */
-export function stageOf(request: FastifyRequest): Stage {
+export function stageOf(request: FastifyRequest): QueryStage {
   // The auth hook looked the token up and set its scope.
   return (request.tokenScope as TokenScope) === JOB_SCOPE ? 'job' : 'test';
 }

@@ -17,7 +17,12 @@ import {
  * operation and value concerned, and what is allowed.
  */
 
-export type Stage = 'test' | 'job';
+/**
+ * Who is asking, by the token's scope: a researcher in the test stage (a
+ * sample, charged to the quota) or a clean-room job (all records, paged). Not
+ * a job's own stage (`JobStage` in jobs/model.ts: an execution or a test run).
+ */
+export type QueryStage = 'test' | 'job';
 
 /** A time value as a half-open range of epoch seconds [from, to). */
 export interface TimeRange {
@@ -258,7 +263,7 @@ function validateFields(raw: unknown, category: Category, problems: Problem[]): 
 }
 
 /** Check a query body for a stage (the limit's default and maximum differ). */
-export function validateQuery(body: unknown, stage: Stage): Validation {
+export function validateQuery(body: unknown, stage: QueryStage): Validation {
   const problems: Problem[] = [];
   if (!isObject(body)) {
     return { ok: false, problems: [{ field: 'body', value: body, message: 'The body must be a JSON object {"category", "condition_groups", "fields", "limit"}.' }] };

@@ -1,7 +1,7 @@
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
-import { followActiveDocument } from '../jobs/active-document';
+import { followActiveDocument } from '../../jobs/active-document';
 
 /** A document context with only what following needs: a path and its pathChanged signal. */
 class FakeContext {

@@ -5,12 +5,12 @@
  * Python reads the generated cell into exactly the request the model sends.
  */
 import fc from 'fast-check';
-import { CATALOGUE, CATEGORIES, Category, QUERY_LIMITS, REGION_CODES, returnableFields } from '../query/catalogue';
-import { generateCell, ResultOutput } from '../query/generate';
-import { ICondition, IQuery, toRequestBody } from '../query/model';
-import { parseCell } from '../query/read-cell';
-import { validateQuery } from '../query/validate';
-import { platformValidation } from './query-platform';
+import { CATALOGUE, CATEGORIES, Category, QUERY_LIMITS, REGION_CODES, returnableFields } from '../../query/catalogue';
+import { generateCell, ResultOutput } from '../../query/generate';
+import { ICondition, IQuery, toRequestBody } from '../../query/model';
+import { parseCell } from '../../query/read-cell';
+import { validateQuery } from '../../query/validate';
+import { platformValidation } from '../helpers/query-platform';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
@@ -111,7 +111,7 @@ describe('round trip', () => {
     const { spawnSync } = require('child_process');
     const path = require('path');
     const fs = require('fs');
-    const python = [path.join(__dirname, '../../.venv/bin/python'), 'python3'].find(
+    const python = [path.join(__dirname, '../../../.venv/bin/python'), 'python3'].find(
       candidate => candidate === 'python3' || fs.existsSync(candidate)
     );
     const queries = fc.sample(queryArb, { numRuns: 150, seed: SEED });

@@ -1,8 +1,8 @@
-import { ServerSentEventParser } from '../events/sse';
-import { PlatformEventStream, type PlatformEvent } from '../events/stream';
-import { bridgeEventsToStatus } from '../events/bridge';
-import { PlatformStatusModel } from '../status/model';
-import { makeStatus, signedOut } from './fixtures';
+import { ServerSentEventParser } from '../../events/sse';
+import { PlatformEventStream, type PlatformEvent } from '../../events/stream';
+import { bridgeEventsToStatus } from '../../events/bridge';
+import { PlatformStatusModel } from '../../status/model';
+import { makeStatus, signedOut } from '../helpers/status-fixtures';
 
 /** A streaming Response whose body the test writes to. */
 function controllableResponse(status = 200) {

@@ -1,13 +1,13 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { formatDuration } from '../common/format';
+import { formatDuration } from '../../common/format';
 import {
   connectionLabel,
   formatReset,
   formatUsage,
   phaseOf,
   statusTooltip
-} from '../status/format';
-import { makeStatus, signedOut, unreachable } from './fixtures';
+} from '../../status/format';
+import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
 
 const trans = nullTranslator.load('jupyterlab_vce');
 const now = new Date('2026-11-25T20:54:00Z');

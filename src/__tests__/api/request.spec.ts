@@ -1,4 +1,4 @@
-import { errorFromResponse, VCEApiError } from '../api/request';
+import { errorFromResponse, VCEApiError } from '../../api/request';
 
 function response(status: number, body: string, statusText = ''): Response {
   return new Response(body, { status, statusText });

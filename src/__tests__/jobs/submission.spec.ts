@@ -1,8 +1,8 @@
 import type { Contents } from '@jupyterlab/services';
-import { JobActions } from '../jobs/actions';
-import { downloadedOutputs, verifyAttestation } from '../jobs/attestation';
-import { JobsModel } from '../jobs/model';
-import { PanelState } from '../jobs/state';
+import { JobActions } from '../../jobs/actions';
+import { downloadedOutputs, verifyAttestation } from '../../jobs/attestation';
+import { JobsModel } from '../../jobs/model';
+import { PanelState } from '../../jobs/state';
 import {
   checkScript,
   IContentsReader,
@@ -10,9 +10,9 @@ import {
   MAX_ENTRY_BYTES,
   prepareSubmission,
   SubmissionError
-} from '../jobs/submission';
+} from '../../jobs/submission';
 import { nullTranslator } from '@jupyterlab/translation';
-import { FakeJobsApi, flush, makeJob } from './jobs-fixtures';
+import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
 declare const require: (id: string) => any;
 declare const process: { cwd(): string };

@@ -1,4 +1,4 @@
-import type { IVCEStatus } from '../api/types';
+import type { IVCEStatus } from '../../api/types';
 
 /** A status answer as the server extension gives it, with overrides. */
 export function makeStatus(overrides: Partial<IVCEStatus> = {}): IVCEStatus {

@@ -60,7 +60,7 @@ export interface IPlatformValidation {
   ): { ok: true } | { ok: false; problems: { field: string; message: string }[] };
 }
 
-const QUERY_DIR = require('path').join(__dirname, '../../server-mock/src/query');
+const QUERY_DIR = require('path').join(__dirname, '../../../server-mock/src/query');
 
 /** server-mock/src/query/catalogue.ts */
 export const platformCatalogue = (): IPlatformCatalogue =>

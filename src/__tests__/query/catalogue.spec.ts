@@ -15,13 +15,13 @@ import {
   QUERY_LIMITS,
   REGION_CODES,
   returnableFields
-} from '../query/catalogue';
-import { loadPlatformModule, platformCatalogue } from './query-platform';
+} from '../../query/catalogue';
+import { loadPlatformModule, platformCatalogue } from '../helpers/query-platform';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
 const path = require('path');
-const ROOT = path.join(__dirname, '../..');
+const ROOT = path.join(__dirname, '../../..');
 
 // server-mock/src/query/catalogue.ts, by relative path (see query-platform.ts).
 const platform = platformCatalogue();

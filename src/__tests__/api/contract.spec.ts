@@ -6,13 +6,13 @@
  * the values and the order against the document itself. server-mock and the
  * server extension check theirs against the same document.
  */
-import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../jobs/submission';
-import { FINAL_STATUSES, JOB_STATUSES, JOB_STATUSES_COMPLETE } from '../jobs/types';
+import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../../jobs/submission';
+import { FINAL_STATUSES, JOB_STATUSES, JOB_STATUSES_COMPLETE } from '../../jobs/types';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
 const path = require('path');
-const SERVER_MOCK = path.join(__dirname, '../../server-mock');
+const SERVER_MOCK = path.join(__dirname, '../../../server-mock');
 const { parse } = require(path.join(SERVER_MOCK, 'node_modules/yaml'));
 const document = parse(require('fs').readFileSync(path.join(SERVER_MOCK, 'openapi.yaml'), 'utf8'));
 const schemas = document.components.schemas;

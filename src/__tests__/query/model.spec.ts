@@ -3,17 +3,17 @@
  * the generated cell (snapshots; the guide's example verbatim), the parser's
  * readings and its refusals.
  */
-import { generateCell } from '../query/generate';
-import { IQuery, toRequestBody } from '../query/model';
-import { looksLikeQueryCell, parseCell } from '../query/read-cell';
-import { pythonString } from '../query/python/literals';
+import { generateCell } from '../../query/generate';
+import { IQuery, toRequestBody } from '../../query/model';
+import { looksLikeQueryCell, parseCell } from '../../query/read-cell';
+import { pythonString } from '../../query/python/literals';
 import {
   canInsert,
   hasErrors,
   IProblem,
   ProblemRule,
   validateQuery
-} from '../query/validate';
+} from '../../query/validate';
 import {
   checkValue,
   dayToIsoDate,
@@ -23,10 +23,10 @@ import {
   parseDay,
   regionName,
   takesManyValues
-} from '../query/values';
-import { CATALOGUE } from '../query/catalogue';
-import { platformValidation } from './query-platform';
-import { SEED_CELL } from './query-seed';
+} from '../../query/values';
+import { CATALOGUE } from '../../query/catalogue';
+import { platformValidation } from '../helpers/query-platform';
+import { SEED_CELL } from '../helpers/query-seed';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
@@ -48,13 +48,10 @@ describe('the seed example', () => {
     expect(generateCell(seedQuery())).toBe(SEED_CELL);
   });
 
-  it('is the text of the guide in shared/seed, when the guide is beside the checkout', () => {
+  it("is the text of the platform's guide (docs/research/vce-getting-started.txt)", () => {
     const fs = require('fs');
     const path = require('path');
-    const file = path.join(__dirname, '../../../shared/seed/vce-getting-started.txt');
-    if (!fs.existsSync(file)) {
-      return;
-    }
+    const file = path.join(__dirname, '../../../docs/research/vce-getting-started.txt');
     const guide: string = fs.readFileSync(file, 'utf8');
     const start = guide.indexOf('from pyrqs import rqs\n\ncategory');
     const end = guide.indexOf('print(data)', start) + 'print(data)'.length;

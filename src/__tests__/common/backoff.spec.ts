@@ -1,4 +1,4 @@
-import { backoffDelay } from '../common/backoff';
+import { backoffDelay } from '../../common/backoff';
 
 describe('backoffDelay', () => {
   const options = { initialMs: 2000, maxMs: 60000 };

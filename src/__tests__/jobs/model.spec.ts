@@ -1,8 +1,8 @@
 import { Signal } from '@lumino/signaling';
-import type { StreamState } from '../events/stream';
-import { compareJobs, JobsModel } from '../jobs/model';
-import type { Job } from '../jobs/types';
-import { FakeJobsApi, flush, makeJob } from './jobs-fixtures';
+import type { StreamState } from '../../events/stream';
+import { compareJobs, JobsModel } from '../../jobs/model';
+import type { Job } from '../../jobs/types';
+import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
 function setup(jobs: Job[] = []) {
   const api = new FakeJobsApi();

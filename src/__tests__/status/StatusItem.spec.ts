@@ -1,10 +1,10 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { act } from 'react';
-import { PlatformStatusModel } from '../status/model';
-import { VCEStatusItem } from '../status/StatusItem';
-import type { IVCEStatus } from '../api/types';
-import { makeStatus, signedOut, unreachable } from './fixtures';
+import { PlatformStatusModel } from '../../status/model';
+import { VCEStatusItem } from '../../status/StatusItem';
+import type { IVCEStatus } from '../../api/types';
+import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 const trans = nullTranslator.load('jupyterlab_vce');

@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { credentialsProblem } from '../signin/dialog';
-import { SignInBody } from '../signin/SignInBody';
+import { credentialsProblem } from '../../signin/dialog';
+import { SignInBody } from '../../signin/SignInBody';
 import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 

@@ -1,7 +1,7 @@
-import { PlatformStatusModel } from '../status/model';
-import type { IVCEStatus } from '../api/types';
-import { VCEApiError } from '../api/request';
-import { makeStatus, signedOut, unreachable } from './fixtures';
+import { PlatformStatusModel } from '../../status/model';
+import type { IVCEStatus } from '../../api/types';
+import { VCEApiError } from '../../api/request';
+import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
 
 /** A client whose answers the test queues up. */
 function scriptedClient(answers: Array<IVCEStatus | Error>) {

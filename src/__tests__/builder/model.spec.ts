@@ -2,8 +2,8 @@
  * The Query Builder panel's state: the actions the panel offers, what they
  * keep and drop, validation with the quota, loading a cell back.
  */
-import { QueryBuilderModel } from '../builder/model';
-import { SEED_CELL } from './query-seed';
+import { QueryBuilderModel } from '../../builder/model';
+import { SEED_CELL } from '../helpers/query-seed';
 
 const quota = (used: number) => ({
   day: '2026-11-25',

@@ -4,8 +4,8 @@
  * chips add and remove values, the limit shows the quota.
  */
 import { Widget } from '@lumino/widgets';
-import { QueryBuilderModel } from '../builder/model';
-import { IBuilderActions, QueryBuilderView } from '../builder/QueryBuilderView';
+import { QueryBuilderModel } from '../../builder/model';
+import { IBuilderActions, QueryBuilderView } from '../../builder/QueryBuilderView';
 
 const actions = (): IBuilderActions & { calls: string[] } => {
   const calls: string[] = [];

@@ -2,8 +2,8 @@
  * The MIME renderer of the SDK's results and its table: count, quota left,
  * columns in the requested order, text only, long results cut.
  */
-import extension, { rendererFactory } from '../renderer';
-import { columnsOf, QUERY_RESULT_MIME, renderResult, ROWS_SHOWN, summaryOf } from '../renderer/table';
+import extension, { rendererFactory } from '../../renderer';
+import { columnsOf, QUERY_RESULT_MIME, renderResult, ROWS_SHOWN, summaryOf } from '../../renderer/table';
 
 const quota = { day: '2026-11-25', daily_limit: 5000, used: 10, remaining: 4990, resets_at: '2026-11-26T00:00:00Z' };
 const records = Array.from({ length: 10 }, (_, i) => ({

@@ -5,8 +5,8 @@
  */
 import { NotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import { NBTestUtils } from '@jupyterlab/notebook/lib/testutils';
-import { findCell, insertBelow, METADATA_KEY, replaceCell } from '../builder/cells';
-import { SEED_CELL } from './query-seed';
+import { findCell, insertBelow, METADATA_KEY, replaceCell } from '../../builder/cells';
+import { SEED_CELL } from '../helpers/query-seed';
 
 const meta = { query_builder: { query: { category: 'video' as const, groups: [], fields: ['id'], limit: 1 }, output: 'print' as const } };
 
