@@ -9,21 +9,24 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'A module never imports, directly or through others, a module that imports it.',
+      comment:
+        'A module never imports, directly or through others, a module that imports it.',
       from: {},
       to: { circular: true }
     },
     {
       name: 'plugins-only-from-index',
       severity: 'error',
-      comment: 'Plugins wire features into JupyterLab: src/index.ts lists them, nothing else imports them.',
+      comment:
+        'Plugins wire features into JupyterLab: src/index.ts lists them, nothing else imports them.',
       from: { pathNot: '^src/index\\.ts$' },
       to: { path: '^src/plugins/' }
     },
     {
       name: 'query-model-is-pure',
       severity: 'error',
-      comment: 'src/query/ is the pure query model (catalogue, validation, cell generation and reading): no UI, no HTTP; the contract\'s wire types (src/api/types.ts) are allowed.',
+      comment:
+        "src/query/ is the pure query model (catalogue, validation, cell generation and reading): no UI, no HTTP; the contract's wire types (src/api/types.ts) are allowed.",
       from: { path: '^src/query/' },
       to: {
         path: '^src/(builder|jobs|plugins|status|signin|renderer|events|api)/|^node_modules/(react|@jupyterlab/(apputils|application|notebook|ui-components))/',
@@ -33,15 +36,27 @@ module.exports = {
     {
       name: 'common-imports-no-feature',
       severity: 'error',
-      comment: 'src/common/ holds helpers every feature shares: it imports none of them.',
+      comment:
+        'src/common/ holds helpers every feature shares: it imports none of them.',
       from: { path: '^src/common/' },
-      to: { path: '^src/(builder|jobs|plugins|status|signin|renderer|events|query)/' }
+      to: {
+        path: '^src/(builder|jobs|plugins|status|signin|renderer|events|query)/'
+      }
     },
     {
       name: 'no-orphans',
       severity: 'error',
-      comment: 'Every module is imported by another, or is an entry point (src/index.ts, the MIME renderer).',
-      from: { orphan: true, pathNot: ['\\.d\\.ts$', '^src/index\\.ts$', '^src/renderer/index\\.ts$', '^src/__tests__/'] },
+      comment:
+        'Every module is imported by another, or is an entry point (src/index.ts, the MIME renderer).',
+      from: {
+        orphan: true,
+        pathNot: [
+          '\\.d\\.ts$',
+          '^src/index\\.ts$',
+          '^src/renderer/index\\.ts$',
+          '^src/__tests__/'
+        ]
+      },
       to: {}
     }
   ],

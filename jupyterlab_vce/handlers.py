@@ -150,4 +150,3 @@ class ForwardHandler(VCEHandler):
     async def get(self) -> None:
         body = await self.platform.get(self.platform_path, self.request.query)
         self.finish(body)
-

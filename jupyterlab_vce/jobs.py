@@ -52,6 +52,7 @@ JWKS_PATH = "/.well-known/jwks.json"
 #: Seconds allowed for a results download (large zips over a slow link).
 RESULT_TIMEOUT = 600.0
 
+
 class JobsHandler(VCEHandler):
     """``GET`` the client's jobs (paged, filtered), ``POST`` a submission."""
 
@@ -189,7 +190,9 @@ class ResultSaveHandler(VCEHandler):
         if not isinstance(folder, str):
             raise InvalidRequest('"folder" must be a string, e.g. "dcr-results".')
         base = safe_folder(folder)
-        response = await self.platform.call("GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT)
+        response = await self.platform.call(
+            "GET", f"{JOBS_PATH}{job_id}/result/", timeout=RESULT_TIMEOUT
+        )
         archive = response.body or b""
         digest = archive_digest(archive, response.headers.get("X-Content-SHA256"))
         members = zip_members(archive)
@@ -197,7 +200,9 @@ class ResultSaveHandler(VCEHandler):
         target = await free_folder(contents, f"{base}/{job_id}" if base else job_id)
         await ensure_directories(contents, target)
         saved = await save_members(contents, target, members)
-        self.log.info("Saved the results of job %s into %s/ (%d files).", job_id, target, len(saved))
+        self.log.info(
+            "Saved the results of job %s into %s/ (%d files).", job_id, target, len(saved)
+        )
         self.finish(
             json.dumps(
                 ok_envelope(
@@ -221,4 +226,3 @@ class JwksHandler(VCEHandler):
         response = await self.platform.call("GET", JWKS_PATH, authenticated_route=False)
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
-

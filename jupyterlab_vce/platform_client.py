@@ -252,7 +252,9 @@ class PlatformClient:
             except HTTPClientError as error:  # 599: a timeout, or the connection dropped
                 if status and status[0] < 400:
                     return  # the stream ran its course; the browser reconnects
-                raise PlatformUnreachable(unreachable_message(str(self.base_url), error.message)) from None
+                raise PlatformUnreachable(
+                    unreachable_message(str(self.base_url), error.message)
+                ) from None
             except OSError as error:
                 reason = error.strerror or type(error).__name__
                 raise PlatformUnreachable(unreachable_message(str(self.base_url), reason)) from None

@@ -31,7 +31,11 @@ QUERY_PATH = "/v2/vce/query/"
 async def post_query(client: PlatformClient, query: dict[str, Any]) -> HTTPResponse:
     """POST the query with the bearer token (again once after a 401); the platform's answer, whatever it is."""
     return await client.call(
-        "POST", QUERY_PATH, body=json.dumps(query).encode(), content_type="application/json", raise_for_status=False
+        "POST",
+        QUERY_PATH,
+        body=json.dumps(query).encode(),
+        content_type="application/json",
+        raise_for_status=False,
     )
 
 
@@ -47,4 +51,3 @@ class QueryHandler(VCEHandler):
         self.set_status(response.code)
         self.set_header("Content-Type", "application/json")
         self.finish(response.body)
-

@@ -89,7 +89,9 @@ def check_submission(body: bytes) -> bytes:
 def parse_query_body(body: bytes) -> dict[str, Any]:
     """The browser's query as a dict of the keys a test-stage query takes, or a 400."""
     if len(body) > MAX_QUERY_BODY:
-        raise VCEError(413, "payload_too_large", "The query is larger than 1 MiB: send fewer values.")
+        raise VCEError(
+            413, "payload_too_large", "The query is larger than 1 MiB: send fewer values."
+        )
     query = parse_json_object(body, "query")
     unknown = sorted(set(query) - set(QUERY_KEYS))
     if unknown:

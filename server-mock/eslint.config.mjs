@@ -8,7 +8,19 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
 import globals from 'globals';
 
 export default defineConfig([
-  { ignores: ['node_modules', 'dist', 'coverage', 'python', 'sandbox', '**/*.js', '**/*.cjs', '**/*.mjs', '**/*.d.ts'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'coverage',
+      'python',
+      'sandbox',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/*.d.ts'
+    ]
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -17,7 +17,10 @@ export const queryIcon = new LabIcon({
 });
 
 /** "Display" the secret, as the platform's own pages do (eye icon). */
-export const eyeIcon = new LabIcon({ name: 'jupyterlab-vce:eye', svgstr: eyeSvg });
+export const eyeIcon = new LabIcon({
+  name: 'jupyterlab-vce:eye',
+  svgstr: eyeSvg
+});
 
 /** Hide the secret again. */
 export const eyeOffIcon = new LabIcon({

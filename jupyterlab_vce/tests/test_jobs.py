@@ -100,7 +100,9 @@ class JobsRoute(PlatformRoute):
                 {key: self.get_query_argument(key) for key in self.request.query_arguments}
             )
             jobs = sorted(self.platform.jobs.values(), key=lambda j: j["job_id"], reverse=True)
-            self.answer(200, {"data": {"jobs": jobs, "cursor": None, "has_more": False}, "error": OK})
+            self.answer(
+                200, {"data": {"jobs": jobs, "cursor": None, "has_more": False}, "error": OK}
+            )
 
     def post(self) -> None:
         if self.authorized():
@@ -165,13 +167,17 @@ class JobActionRoute(PlatformRoute):
             return self.answer(409, envelope("result_not_available", "Not approved yet."))
         archive = self.platform.archive
         self.set_header("Content-Type", "application/zip")
-        self.set_header("X-Content-SHA256", self.platform.archive_digest or hashlib.sha256(archive).hexdigest())
+        self.set_header(
+            "X-Content-SHA256", self.platform.archive_digest or hashlib.sha256(archive).hexdigest()
+        )
         self.finish(archive)
 
 
 class JwksRoute(PlatformRoute):
     def get(self) -> None:
-        self.platform.received.append(("GET", self.request.path, b"", self.request.headers.get("Authorization", "")))
+        self.platform.received.append(
+            ("GET", self.request.path, b"", self.request.headers.get("Authorization", ""))
+        )
         self.answer(200, JWKS)
 
 
@@ -206,7 +212,9 @@ def platform_paths(platform: JobsPlatform) -> list[str]:
 
 
 class TestSubmit:
-    async def test_submission_is_forwarded_with_the_bearer_token(self, api: Api, fake_platform: JobsPlatform) -> None:
+    async def test_submission_is_forwarded_with_the_bearer_token(
+        self, api: Api, fake_platform: JobsPlatform
+    ) -> None:
         code, body = await api.call("POST", "jobs", submission())
         assert code == 201
         assert body["data"]["job_id"] == "job_1"
@@ -215,7 +223,9 @@ class TestSubmit:
         assert json.loads(sent) == submission()
         assert authorization.startswith("Bearer clt.")
 
-    async def test_test_run_goes_to_the_test_runs_route(self, api: Api, fake_platform: JobsPlatform) -> None:
+    async def test_test_run_goes_to_the_test_runs_route(
+        self, api: Api, fake_platform: JobsPlatform
+    ) -> None:
         code, body = await api.call("POST", "test-runs", submission())
         assert (code, body["data"]["stage"]) == (201, "test")
         assert platform_paths(fake_platform)[-1] == "POST /v2/vce/test-runs/"
@@ -228,10 +238,16 @@ class TestSubmit:
             ({"files": []}, '"entry"'),
             ({"entry": "a.py", "files": []}, '"files"'),
             ({"entry": "a.py", "files": [{"name": "a.py"}]}, "content_base64"),
-            ({"entry": "a.py", "files": [{"name": "a.py", "content_base64": "***"}]}, "not valid base64"),
+            (
+                {"entry": "a.py", "files": [{"name": "a.py", "content_base64": "***"}]},
+                "not valid base64",
+            ),
             ({"entry": "b.py", "files": [{"name": "a.py", "content_base64": ""}]}, "not among"),
             (
-                {"entry": "a.py", "files": [{"name": f"{i}.py", "content_base64": ""} for i in range(201)]},
+                {
+                    "entry": "a.py",
+                    "files": [{"name": f"{i}.py", "content_base64": ""} for i in range(201)],
+                },
                 "at most 200",
             ),
         ],
@@ -280,7 +296,9 @@ class TestSubmit:
 
 
 class TestJobRoutes:
-    async def test_list_forwards_filter_and_paging(self, api: Api, fake_platform: JobsPlatform) -> None:
+    async def test_list_forwards_filter_and_paging(
+        self, api: Api, fake_platform: JobsPlatform
+    ) -> None:
         await api.call("POST", "jobs", submission())
         code, body = await api.call(
             "GET", "jobs", params={"status": "running,queued", "page_size": "5", "cursor": "abc"}
@@ -289,9 +307,15 @@ class TestJobRoutes:
         assert [j["job_id"] for j in body["data"]["jobs"]] == ["job_1"]
         method, path, _, _ = fake_platform.received[-1]
         assert (method, path) == ("GET", "/v2/vce/jobs/")
-        assert fake_platform.queries[-1] == {"status": "running,queued", "page_size": "5", "cursor": "abc"}
+        assert fake_platform.queries[-1] == {
+            "status": "running,queued",
+            "page_size": "5",
+            "cursor": "abc",
+        }
 
-    async def test_detail_cancel_resubmit_files_attestation(self, api: Api, fake_platform: JobsPlatform) -> None:
+    async def test_detail_cancel_resubmit_files_attestation(
+        self, api: Api, fake_platform: JobsPlatform
+    ) -> None:
         await api.call("POST", "jobs", submission())
         assert (await api.get("jobs/job_1"))[0] == 200
         code, body = await api.call("POST", "jobs/job_1/cancel", {})
@@ -321,7 +345,9 @@ class TestJobRoutes:
         code, body = await api.call("GET", "jobs/job_1/cancel")
         assert (code, body["error"]["code"]) == (405, "method_not_allowed")
 
-    async def test_jwks_needs_no_platform_token(self, api: Api, fake_platform: JobsPlatform) -> None:
+    async def test_jwks_needs_no_platform_token(
+        self, api: Api, fake_platform: JobsPlatform
+    ) -> None:
         code, body = await api.get("jwks")
         assert (code, body) == (200, JWKS)
         assert fake_platform.received[-1][3] == ""
@@ -340,7 +366,10 @@ class TestResults:
         assert response.body == fake_platform.archive
         assert response.headers["Content-Type"] == "application/zip"
         assert 'filename="job_1-results.zip"' in response.headers["Content-Disposition"]
-        assert response.headers["X-Content-Sha256"] == hashlib.sha256(fake_platform.archive).hexdigest()
+        assert (
+            response.headers["X-Content-Sha256"]
+            == hashlib.sha256(fake_platform.archive).hexdigest()
+        )
 
     async def test_download_before_approval_is_the_platforms_409(
         self, api: Api, fake_platform: JobsPlatform, jp_fetch: Callable[..., Any]

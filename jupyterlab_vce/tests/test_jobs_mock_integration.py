@@ -23,7 +23,9 @@ from .conftest import Api
 from .test_mock_integration import require_built_mock
 
 #: The honest aggregate, one text for every suite (server-mock/test-vectors/README.md).
-HONEST = (Path(__file__).parents[2] / "server-mock" / "test-vectors" / "analysis-job.py").read_bytes()
+HONEST = (
+    Path(__file__).parents[2] / "server-mock" / "test-vectors" / "analysis-job.py"
+).read_bytes()
 
 LEAKING = b"""
 import csv, os
@@ -76,7 +78,11 @@ async def wait_final(api: Api, job_id: str, timeout: float = 90.0) -> dict[str, 
 
 
 async def test_honest_job_is_approved_saved_and_matches_its_attestation(
-    api: Api, jp_serverapp: Any, jp_root_dir: Path, jp_fetch: Callable[..., Any], captured_log: io.StringIO
+    api: Api,
+    jp_serverapp: Any,
+    jp_root_dir: Path,
+    jp_fetch: Callable[..., Any],
+    captured_log: io.StringIO,
 ) -> None:
     require_built_mock()
     code, body = await api.call("POST", "jobs", submission("regions.py", HONEST))
@@ -151,7 +157,9 @@ async def test_leaking_job_is_rejected_with_findings_and_nothing_to_download(
 async def test_a_running_job_is_cancelled_and_resubmitted(api: Api, jp_serverapp: Any) -> None:
     require_built_mock()
     code, body = await api.call(
-        "POST", "jobs", submission("slow.py", b"import time\nfor _ in range(600):\n    time.sleep(1)\n")
+        "POST",
+        "jobs",
+        submission("slow.py", b"import time\nfor _ in range(600):\n    time.sleep(1)\n"),
     )
     job_id = body["data"]["job_id"]
     for _ in range(200):

@@ -119,7 +119,9 @@ async def test_events_relay_a_quota_change_within_a_second(
 
     url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}vce/api/events"
     stream = asyncio.ensure_future(
-        AsyncHTTPClient().fetch(url, headers=jp_auth_header, streaming_callback=on_chunk, request_timeout=30)
+        AsyncHTTPClient().fetch(
+            url, headers=jp_auth_header, streaming_callback=on_chunk, request_timeout=30
+        )
     )
     # The stream opens with the current quota.
     for _ in range(100):
@@ -129,18 +131,25 @@ async def test_events_relay_a_quota_change_within_a_second(
     assert b'"used":0,' in b"".join(chunks), b"".join(chunks)
 
     # A query the way a kernel makes it: straight to the platform with the SDK's environment.
-    form = urlencode({
-        "grant_type": "client_credentials",
-        "client_key": os.environ["RQS_CLIENT_KEY"],
-        "client_secret": os.environ["RQS_CLIENT_SECRET"],
-    })
+    form = urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_key": os.environ["RQS_CLIENT_KEY"],
+            "client_secret": os.environ["RQS_CLIENT_SECRET"],
+        }
+    )
     base = os.environ["RQS_API_URL"]
-    token = json.loads((await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body)
+    token = json.loads(
+        (await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body
+    )
     started = time.monotonic()
     await AsyncHTTPClient().fetch(
         base + "/v2/vce/query/",
         method="POST",
-        headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"},
+        headers={
+            "Authorization": f"Bearer {token['access_token']}",
+            "Content-Type": "application/json",
+        },
         body=json.dumps({"category": "video", "fields": "id", "limit": 5}),
     )
     await asyncio.wait_for(seen.wait(), timeout=1.0)
@@ -160,10 +169,14 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
 ) -> None:
     """The tab closes: the next platform event ends the relay, and nothing is logged as an error."""
     require_built_mock()
-    caplog.set_level(logging.INFO, logger="tornado.general")  # where tornado notes "Malformed HTTP message"
+    caplog.set_level(
+        logging.INFO, logger="tornado.general"
+    )  # where tornado notes "Malformed HTTP message"
     reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
     headers = "".join(f"{name}: {value}\r\n" for name, value in jp_auth_header.items())
-    writer.write(f"GET {jp_base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+    writer.write(
+        f"GET {jp_base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
+    )
     await writer.drain()
     opened = b""
     while b"event: quota" not in opened:
@@ -171,24 +184,35 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
     writer.close()  # the browser goes away
     await asyncio.sleep(0.2)
     # A query makes a quota event: the relay finds the browser gone and closes the platform stream.
-    form = urlencode({
-        "grant_type": "client_credentials",
-        "client_key": os.environ["RQS_CLIENT_KEY"],
-        "client_secret": os.environ["RQS_CLIENT_SECRET"],
-    })
+    form = urlencode(
+        {
+            "grant_type": "client_credentials",
+            "client_key": os.environ["RQS_CLIENT_KEY"],
+            "client_secret": os.environ["RQS_CLIENT_SECRET"],
+        }
+    )
     base = os.environ["RQS_API_URL"]
-    token = json.loads((await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body)
+    token = json.loads(
+        (await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body
+    )
     await AsyncHTTPClient().fetch(
         base + "/v2/vce/query/",
         method="POST",
-        headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"},
+        headers={
+            "Authorization": f"Bearer {token['access_token']}",
+            "Content-Type": "application/json",
+        },
         body=json.dumps({"category": "video", "fields": "id", "limit": 2}),
     )
     await asyncio.sleep(0.5)
     errors = [record for record in caplog.records if record.levelname == "ERROR"]
     assert errors == [], [record.getMessage() for record in errors]
     # Nor as a protocol error of the platform's stream.
-    malformed = [record.getMessage() for record in caplog.records if "Malformed HTTP message" in record.getMessage()]
+    malformed = [
+        record.getMessage()
+        for record in caplog.records
+        if "Malformed HTTP message" in record.getMessage()
+    ]
     assert malformed == []
 
 

@@ -13,11 +13,20 @@ from .conftest import Api, serve_platform
 from .fake_platform import CLIENT_KEY, CLIENT_SECRET, LOG_ID, FakeHandler, FakePlatform
 
 OK = {"code": "ok", "message": "", "log_id": LOG_ID}
-QUOTA = {"day": "2026-11-25", "daily_limit": 5000, "used": 10, "remaining": 4990, "resets_at": "2026-11-26T00:00:00Z"}
+QUOTA = {
+    "day": "2026-11-25",
+    "daily_limit": 5000,
+    "used": 10,
+    "remaining": 4990,
+    "resets_at": "2026-11-26T00:00:00Z",
+}
 SEED_QUERY = {
     "category": "video",
     "condition_groups": [
-        {"operator": "and", "conditions": [{"field": "like_count", "operator": "gte", "field_values": ["10"]}]}
+        {
+            "operator": "and",
+            "conditions": [{"field": "like_count", "operator": "gte", "field_values": ["10"]}],
+        }
     ],
     "fields": "display_name,video_description,create_time,id",
     "limit": 10,
@@ -43,12 +52,21 @@ class QueryRoute(FakeHandler):
     def post(self) -> None:
         token = self.request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token not in self.platform.valid_tokens:
-            return self.answer(401, {"error": {"code": "access_token_invalid", "message": "expired", "log_id": LOG_ID}})
+            return self.answer(
+                401,
+                {"error": {"code": "access_token_invalid", "message": "expired", "log_id": LOG_ID}},
+            )
         self.platform.received.append((json.loads(self.request.body), token))
         if self.platform.answer is not None:
             return self.answer(*self.platform.answer)
         records = [{"id": index, "display_name": f"u{index}"} for index in range(10)]
-        self.answer(200, {"data": {"category": "video", "records": records, "count": 10, "quota": QUOTA}, "error": OK})
+        self.answer(
+            200,
+            {
+                "data": {"category": "video", "records": records, "count": 10, "quota": QUOTA},
+                "error": OK,
+            },
+        )
 
 
 @pytest.fixture
@@ -56,7 +74,9 @@ def fake_platform(jp_asyncio_loop: Any) -> Any:
     yield from serve_platform(QueryPlatform(), jp_asyncio_loop)
 
 
-async def test_preview_forwards_the_sdk_body_with_the_servers_token(api: Api, fake_platform: QueryPlatform) -> None:
+async def test_preview_forwards_the_sdk_body_with_the_servers_token(
+    api: Api, fake_platform: QueryPlatform
+) -> None:
     await api.sign_in(CLIENT_KEY, CLIENT_SECRET)
     status, body = await api.call("POST", "query", SEED_QUERY)
     assert status == 200
@@ -66,7 +86,9 @@ async def test_preview_forwards_the_sdk_body_with_the_servers_token(api: Api, fa
     assert not any(CLIENT_SECRET.encode() in sent for sent in api.bodies)
 
 
-async def test_platform_refusals_pass_through_with_their_data(api: Api, fake_platform: QueryPlatform) -> None:
+async def test_platform_refusals_pass_through_with_their_data(
+    api: Api, fake_platform: QueryPlatform
+) -> None:
     await api.sign_in(CLIENT_KEY, CLIENT_SECRET)
     problem = {
         "field": "condition_groups[0].conditions[0].field_values[0]",
@@ -80,7 +102,11 @@ async def test_platform_refusals_pass_through_with_their_data(api: Api, fake_pla
     exceeded = {"code": "daily_quota_limit_exceeded", "message": "4990 remain", "log_id": LOG_ID}
     fake_platform.answer = (429, {"data": {"quota": QUOTA}, "error": exceeded})
     status, body = await api.call("POST", "query", SEED_QUERY)
-    assert (status, body["error"]["code"], body["data"]["quota"]) == (429, "daily_quota_limit_exceeded", QUOTA)
+    assert (status, body["error"]["code"], body["data"]["quota"]) == (
+        429,
+        "daily_quota_limit_exceeded",
+        QUOTA,
+    )
 
 
 async def test_a_stale_token_is_replaced_once(api: Api, fake_platform: QueryPlatform) -> None:

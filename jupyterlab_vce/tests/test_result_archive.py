@@ -78,10 +78,14 @@ class TestZipMembers:
             zip_members(b"not a zip")
 
     def test_files_in_order_without_folder_entries(self) -> None:
-        archive = results_zip({"results/a.csv": b"a\n", "manifest.json": b"{}"}, folders=("results",))
+        archive = results_zip(
+            {"results/a.csv": b"a\n", "manifest.json": b"{}"}, folders=("results",)
+        )
         assert zip_members(archive) == [("results/a.csv", b"a\n"), ("manifest.json", b"{}")]
 
-    def test_an_archive_that_unpacks_too_large_is_502(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_an_archive_that_unpacks_too_large_is_502(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.setattr(result_archive, "MAX_RESULT_BYTES", 5)
         with pytest.raises(VCEError) as refused:
             zip_members(results_zip({"a": b"123", "b": b"456"}))
@@ -115,12 +119,21 @@ class TestSaving:
         contents = Contents()
         members = [("out/t.csv", b"x,y\n1,2\n"), ("crlf.txt", b"a\r\nb"), ("bin", bytes([255, 0]))]
         saved = await save_members(contents, "f", members)
-        assert contents.files["f/out/t.csv"] == {"type": "file", "format": "text", "content": "x,y\n1,2\n"}
+        assert contents.files["f/out/t.csv"] == {
+            "type": "file",
+            "format": "text",
+            "content": "x,y\n1,2\n",
+        }
         for path, content in (("f/crlf.txt", b"a\r\nb"), ("f/bin", bytes([255, 0]))):
             assert contents.files[path]["format"] == "base64"
             assert base64.b64decode(contents.files[path]["content"]) == content
         assert "f/out" in contents.directories
         assert saved == [
-            {"name": name, "path": f"f/{name}", "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+            {
+                "name": name,
+                "path": f"f/{name}",
+                "bytes": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
             for name, content in members
         ]

@@ -15,5 +15,15 @@ def test_every_route_is_under_the_prefix_once_with_a_vce_handler() -> None:
 
 def test_the_table_names_each_route() -> None:
     names = {pattern.removeprefix(f"{API_PREFIX}/") for pattern, _, _ in ROUTES}
-    assert {"status", "session", "identity", "quota", "events", "jobs", "test-runs", "jwks",
-            "outbox", "query"} <= names
+    assert {
+        "status",
+        "session",
+        "identity",
+        "quota",
+        "events",
+        "jobs",
+        "test-runs",
+        "jwks",
+        "outbox",
+        "query",
+    } <= names

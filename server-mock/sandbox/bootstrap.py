@@ -19,7 +19,9 @@ FAILURE_FD = 3
 
 def _report(kind: str, line, where: str) -> None:
     try:
-        os.write(FAILURE_FD, (json.dumps({"type": kind, "line": line, "file": where}) + "\n").encode())
+        os.write(
+            FAILURE_FD, (json.dumps({"type": kind, "line": line, "file": where}) + "\n").encode()
+        )
     except OSError:
         pass
 
@@ -99,7 +101,9 @@ def _run_notebook(entry: str, work_dir: str) -> int:
             return 0
         except BaseException as error:  # noqa: BLE001
             traceback.print_exc()
-            own = _own_frame(error.__traceback__, lambda name: name == cell_name or _work_file(work_dir)(name))
+            own = _own_frame(
+                error.__traceback__, lambda name: name == cell_name or _work_file(work_dir)(name)
+            )
             if own and own[0] != cell_name:
                 _report(type(error).__name__, own[1], os.path.relpath(own[0], work_dir))
             else:

@@ -1,5 +1,9 @@
 import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyServerOptions
+} from 'fastify';
 import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook } from './auth';
 import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './http/errors';
@@ -63,7 +67,10 @@ export const CLOSE_GRACE_MS = 2000;
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const ownsStore = typeof options.store === 'string';
-  const store = typeof options.store === 'string' ? new Store(options.store) : options.store;
+  const store =
+    typeof options.store === 'string'
+      ? new Store(options.store)
+      : options.store;
   const now = options.now ?? (() => new Date());
   for (const client of options.clients ?? []) {
     store.upsertClient(client, now());
@@ -79,7 +86,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   };
   // Every granted quota charge reaches the client's event stream (the status bar moves at once).
   store.onUsage = (clientKey, _day, used) =>
-    context.events.publish(clientKey, { type: 'quota', ...quotaView(used, context.dailyLimit, context.now()) });
+    context.events.publish(clientKey, {
+      type: 'quota',
+      ...quotaView(used, context.dailyLimit, context.now())
+    });
   if (options.jobs) {
     context.jobs = new JobsService(context, options.jobs);
   }
@@ -102,7 +112,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // Closing waits for open connections; one that was opened but never sent a request counts
   // as busy until the headers timeout (60 s). Requests in flight get a short grace, then go.
   app.addHook('preClose', async () => {
-    setTimeout(() => app.server.closeAllConnections?.(), CLOSE_GRACE_MS).unref();
+    setTimeout(
+      () => app.server.closeAllConnections?.(),
+      CLOSE_GRACE_MS
+    ).unref();
   });
   // One hook, in this order: running jobs stop (and are queued again) before the store closes.
   app.addHook('onClose', async () => {
@@ -119,7 +132,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     for (const method of methods) {
       if (method !== 'HEAD') {
         // Path parameters as OpenAPI writes them: ":task_id" → "{task_id}".
-        routes.push({ method, url: route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}') });
+        routes.push({
+          method,
+          url: route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')
+        });
       }
     }
   });
@@ -129,12 +145,26 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const path = request.url.split('?')[0];
     const normalise = (url: string) => url.replace(/\/+$/, '');
     const matches = (template: string) =>
-      new RegExp(`^${normalise(template).replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(normalise(path));
-    const allowed = routes.filter(route => matches(route.url)).map(route => route.method);
+      new RegExp(
+        `^${normalise(template)
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\{[^}]+\}/g, '[^/]+')}$`
+      ).test(normalise(path));
+    const allowed = routes
+      .filter(route => matches(route.url))
+      .map(route => route.method);
     const error =
       allowed.length > 0
-        ? new ApiError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`)
-        : new ApiError(404, 'not_found', `There is no route ${request.method} ${path}; the routes are described in openapi.yaml.`);
+        ? new ApiError(
+            405,
+            'method_not_allowed',
+            `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`
+          )
+        : new ApiError(
+            404,
+            'not_found',
+            `There is no route ${request.method} ${path}; the routes are described in openapi.yaml.`
+          );
     if (allowed.length > 0) {
       void reply.header('allow', allowed.join(', '));
     }

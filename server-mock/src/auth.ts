@@ -37,22 +37,39 @@ export interface RouteAuthConfig {
  * Client credentials → a new bearer token of the client (saved, expiring after
  * the token lifetime), or null when the key or secret is wrong; both audited.
  */
-export function signIn(context: PlatformContext, clientKey: string, clientSecret: string): string | null {
+export function signIn(
+  context: PlatformContext,
+  clientKey: string,
+  clientSecret: string
+): string | null {
   const now = context.now();
   if (!context.store.verifyClient(clientKey, clientSecret)) {
-    context.store.audit(now, null, 'sign_in_refused', `client_key=${clientKey}`);
+    context.store.audit(
+      now,
+      null,
+      'sign_in_refused',
+      `client_key=${clientKey}`
+    );
     return null;
   }
   const token = newAccessToken();
   const issuedAt = now.getTime();
-  context.store.saveToken(token, clientKey, issuedAt, issuedAt + context.tokenTtlSeconds * 1000);
+  context.store.saveToken(
+    token,
+    clientKey,
+    issuedAt,
+    issuedAt + context.tokenTtlSeconds * 1000
+  );
   context.store.pruneTokens(issuedAt);
   context.store.audit(now, clientKey, 'token_issued');
   return token;
 }
 
 /** The client of a request's bearer token, or an error that says what to do. */
-export function authenticate(request: FastifyRequest, context: PlatformContext): { clientKey: string; scope: string; jobId: string | null } {
+export function authenticate(
+  request: FastifyRequest,
+  context: PlatformContext
+): { clientKey: string; scope: string; jobId: string | null } {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -88,11 +105,23 @@ export function authenticate(request: FastifyRequest, context: PlatformContext):
 }
 
 /** 403 when the token's holder may not call the route (config.access, config.jobToken). */
-function authorise(config: RouteAuthConfig, clientKey: string, scope: string, jobId: string | null, context: PlatformContext, method: string, path: string): void {
+function authorise(
+  config: RouteAuthConfig,
+  clientKey: string,
+  scope: string,
+  jobId: string | null,
+  context: PlatformContext,
+  method: string,
+  path: string
+): void {
   // A token handed to a running script (a job's, or a test run's researcher-scope one) only reads data.
   if (scope === JOB_SCOPE || jobId !== null) {
     if (!config.jobToken) {
-      throw new ApiError(403, 'forbidden', `A job's access token can only read data (POST /v2/vce/query/); ${method} ${path} is not open to jobs.`);
+      throw new ApiError(
+        403,
+        'forbidden',
+        `A job's access token can only read data (POST /v2/vce/query/); ${method} ${path} is not open to jobs.`
+      );
     }
     return;
   }
@@ -113,7 +142,10 @@ function authorise(config: RouteAuthConfig, clientKey: string, scope: string, jo
 }
 
 /** Every route but the token route needs a valid bearer token. */
-export function registerAuthHook(app: FastifyInstance, context: PlatformContext): void {
+export function registerAuthHook(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
   app.decorateRequest('clientKey', '');
   app.decorateRequest('tokenScope', '');
   app.decorateRequest('tokenJobId', null);
@@ -126,6 +158,14 @@ export function registerAuthHook(app: FastifyInstance, context: PlatformContext)
     request.clientKey = clientKey;
     request.tokenScope = scope;
     request.tokenJobId = jobId;
-    authorise(config, clientKey, scope, jobId, context, request.method, request.routeOptions.url ?? request.url);
+    authorise(
+      config,
+      clientKey,
+      scope,
+      jobId,
+      context,
+      request.method,
+      request.routeOptions.url ?? request.url
+    );
   });
 }

@@ -17,7 +17,9 @@ function readConfig(): CliConfig {
     return parseCli(process.argv.slice(2));
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`vce-mock: ${error.message}\nRun "vce-mock --help" for the options.\n`);
+      process.stderr.write(
+        `vce-mock: ${error.message}\nRun "vce-mock --help" for the options.\n`
+      );
       process.exit(2);
     }
     throw error;
@@ -33,7 +35,9 @@ function loadPublicData(config: CliConfig): PublicData {
     dataDir: config.dataDir,
     seed: config.seed,
     videos: config.videos,
-    ...(config.testStageMinFollowers !== null ? { testStageMinFollowers: config.testStageMinFollowers } : {})
+    ...(config.testStageMinFollowers !== null
+      ? { testStageMinFollowers: config.testStageMinFollowers }
+      : {})
   });
 }
 
@@ -44,7 +48,10 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const clients = config.clients.length > 0 ? config.clients : [loadOrCreateDemoClient(config.dataDir)];
+  const clients =
+    config.clients.length > 0
+      ? config.clients
+      : [loadOrCreateDemoClient(config.dataDir)];
   if (config.clients.length === 0) {
     process.stderr.write(`${demoBanner(clients[0])}\n`);
   }
@@ -59,10 +66,20 @@ async function main(): Promise<void> {
       dataDir: config.dataDir,
       workers: config.jobs.workers,
       limits: {
-        ...(config.jobs.wallSeconds !== null ? { wallSeconds: config.jobs.wallSeconds, cpuSeconds: config.jobs.wallSeconds } : {}),
-        ...(config.jobs.memoryMiB !== null ? { memoryBytes: config.jobs.memoryMiB * 1024 * 1024 } : {})
+        ...(config.jobs.wallSeconds !== null
+          ? {
+              wallSeconds: config.jobs.wallSeconds,
+              cpuSeconds: config.jobs.wallSeconds
+            }
+          : {}),
+        ...(config.jobs.memoryMiB !== null
+          ? { memoryBytes: config.jobs.memoryMiB * 1024 * 1024 }
+          : {})
       },
-      review: config.jobs.reviewThreshold !== null ? reviewThresholdConfig(config.jobs.reviewThreshold) : {},
+      review:
+        config.jobs.reviewThreshold !== null
+          ? reviewThresholdConfig(config.jobs.reviewThreshold)
+          : {},
       linkTtlSeconds: config.jobs.linkTtlSeconds,
       smtpUrl: config.jobs.smtpUrl,
       publicUrl: config.jobs.publicUrl ?? undefined
@@ -70,7 +87,10 @@ async function main(): Promise<void> {
     publicData,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
-    logger: { level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info', stream: process.stderr }
+    logger: {
+      level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info',
+      stream: process.stderr
+    }
   });
   let closing = false;
   const close = async (signal: string) => {
@@ -88,12 +108,15 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port =
+    typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`vce-mock listening on http://${host}:${port}\n`);
 }
 
 main().catch(error => {
-  process.stderr.write(`vce-mock: could not start: ${(error as Error).message}\n`);
+  process.stderr.write(
+    `vce-mock: could not start: ${(error as Error).message}\n`
+  );
   process.exit(1);
 });

@@ -101,7 +101,9 @@ const EMAIL_PATTERN = /^[^\s@:]+@[^\s@:]+$/;
 export function parseClientSpec(spec: string, flag = '--client'): ClientSpec {
   const first = spec.indexOf(':');
   if (first <= 0) {
-    throw new UsageError(`${flag} "${mask(spec)}" must be KEY:SECRET or KEY:SECRET:EMAIL.`);
+    throw new UsageError(
+      `${flag} "${mask(spec)}" must be KEY:SECRET or KEY:SECRET:EMAIL.`
+    );
   }
   const clientKey = spec.slice(0, first);
   let clientSecret = spec.slice(first + 1);
@@ -128,21 +130,38 @@ function mask(spec: string): string {
   return first < 0 ? spec : `${spec.slice(0, first)}:***`;
 }
 
-function integerFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function integerFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number
+): number {
   if (value === undefined) {
     return fallback;
   }
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${value}".`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max}, not "${value}".`
+    );
   }
   return Number(value);
 }
 
-function optionalInteger(name: string, value: string | undefined, min: number, max: number): number | null {
+function optionalInteger(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number
+): number | null {
   return value === undefined ? null : integerFlag(name, value, min, min, max);
 }
 
-function urlFlag(name: string, value: string | undefined, protocols: string[]): string | null {
+function urlFlag(
+  name: string,
+  value: string | undefined,
+  protocols: string[]
+): string | null {
   if (value === undefined) {
     return null;
   }
@@ -150,10 +169,14 @@ function urlFlag(name: string, value: string | undefined, protocols: string[]): 
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--${name} "${value}" is not a URL: write it as ${protocols[0]}//host:port.`);
+    throw new UsageError(
+      `--${name} "${value}" is not a URL: write it as ${protocols[0]}//host:port.`
+    );
   }
   if (!protocols.includes(url.protocol)) {
-    throw new UsageError(`--${name} must start with ${protocols.map(protocol => `${protocol}//`).join(' or ')}, not "${url.protocol}".`);
+    throw new UsageError(
+      `--${name} must start with ${protocols.map(protocol => `${protocol}//`).join(' or ')}, not "${url.protocol}".`
+    );
   }
   return value;
 }
@@ -171,7 +194,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** Parse the command line; throws UsageError with a message for the caller. */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliConfig {
+export function parseCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env
+): CliConfig {
   let values;
   try {
     ({ values } = parseArgs({
@@ -211,22 +237,75 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     host,
     port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
-    clients: [...(values.client ?? []), ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])].map(spec => parseClientSpec(spec)),
-    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, 1, 31_536_000),
-    dailyLimit: integerFlag('daily-limit', values['daily-limit'], DEFAULT_DAILY_LIMIT, 1, 1_000_000_000),
+    clients: [
+      ...(values.client ?? []),
+      ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])
+    ].map(spec => parseClientSpec(spec)),
+    tokenTtlSeconds: integerFlag(
+      'token-ttl',
+      values['token-ttl'],
+      DEFAULT_TOKEN_TTL_SECONDS,
+      1,
+      31_536_000
+    ),
+    dailyLimit: integerFlag(
+      'daily-limit',
+      values['daily-limit'],
+      DEFAULT_DAILY_LIMIT,
+      1,
+      1_000_000_000
+    ),
     videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
     seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
     fixtureData: fixtureFlag(values['fixture-data']),
-    testStageMinFollowers: optionalInteger('test-stage-min-followers', values['test-stage-min-followers'], 1, 1_000_000_000),
-    reviewers: (values.reviewer ?? []).map(spec => ({ ...parseClientSpec(spec, '--reviewer'), role: 'reviewer' as const })),
+    testStageMinFollowers: optionalInteger(
+      'test-stage-min-followers',
+      values['test-stage-min-followers'],
+      1,
+      1_000_000_000
+    ),
+    reviewers: (values.reviewer ?? []).map(spec => ({
+      ...parseClientSpec(spec, '--reviewer'),
+      role: 'reviewer' as const
+    })),
     jobs: {
-      workers: integerFlag('job-workers', values['job-workers'], DEFAULT_WORKERS, 1, 64),
-      wallSeconds: optionalInteger('job-timeout', values['job-timeout'], 1, 86_400),
-      memoryMiB: optionalInteger('job-memory', values['job-memory'], 64, 262_144),
-      reviewThreshold: optionalInteger('review-threshold', values['review-threshold'], 1, 1_000_000),
-      linkTtlSeconds: integerFlag('link-ttl', values['link-ttl'], DEFAULT_LINK_TTL_SECONDS, 1, 31_536_000),
+      workers: integerFlag(
+        'job-workers',
+        values['job-workers'],
+        DEFAULT_WORKERS,
+        1,
+        64
+      ),
+      wallSeconds: optionalInteger(
+        'job-timeout',
+        values['job-timeout'],
+        1,
+        86_400
+      ),
+      memoryMiB: optionalInteger(
+        'job-memory',
+        values['job-memory'],
+        64,
+        262_144
+      ),
+      reviewThreshold: optionalInteger(
+        'review-threshold',
+        values['review-threshold'],
+        1,
+        1_000_000
+      ),
+      linkTtlSeconds: integerFlag(
+        'link-ttl',
+        values['link-ttl'],
+        DEFAULT_LINK_TTL_SECONDS,
+        1,
+        31_536_000
+      ),
       smtpUrl: urlFlag('smtp', values.smtp, ['smtp:', 'smtps:']),
-      publicUrl: urlFlag('public-url', values['public-url'], ['http:', 'https:'])
+      publicUrl: urlFlag('public-url', values['public-url'], [
+        'http:',
+        'https:'
+      ])
     },
     help: values.help ?? false
   };

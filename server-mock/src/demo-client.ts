@@ -19,7 +19,11 @@ export function loadOrCreateDemoClient(dataDir: string): ClientSpec {
       return saved;
     }
   }
-  const spec: ClientSpec = { clientKey: DEMO_CLIENT_KEY, clientSecret: newSecret(), email: DEFAULT_EMAIL };
+  const spec: ClientSpec = {
+    clientKey: DEMO_CLIENT_KEY,
+    clientSecret: newSecret(),
+    email: DEFAULT_EMAIL
+  };
   writeFileSync(path, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
   return spec;
 }

@@ -9,7 +9,14 @@ import type { JobStatus } from './jobs/model';
 /** The stream's payloads: openapi.yaml `PlatformEvent` (`JobEvent`, `QuotaEvent`); jest checks the stream against it. */
 export type PlatformEvent =
   | { type: 'job'; job_id: string; status: JobStatus; at: string }
-  | { type: 'quota'; day: string; used: number; daily_limit: number; remaining: number; resets_at: string };
+  | {
+      type: 'quota';
+      day: string;
+      used: number;
+      daily_limit: number;
+      remaining: number;
+      resets_at: string;
+    };
 
 export interface DeliveredEvent {
   /** Increasing per platform process; a stream resumes after the last one it saw. */
@@ -52,7 +59,11 @@ export class EventBus {
 
   /** A client's events after `afterId` still in the backlog (for a reconnect). */
   since(clientKey: string, afterId: number): DeliveredEvent[] {
-    return this.backlog.filter(item => item.clientKey === clientKey && item.delivered.id > afterId).map(item => item.delivered);
+    return this.backlog
+      .filter(
+        item => item.clientKey === clientKey && item.delivered.id > afterId
+      )
+      .map(item => item.delivered);
   }
 
   listenerCount(clientKey: string): number {
@@ -60,6 +71,7 @@ export class EventBus {
   }
 
   private lastId = 0;
-  private readonly backlog: { clientKey: string; delivered: DeliveredEvent }[] = [];
+  private readonly backlog: { clientKey: string; delivered: DeliveredEvent }[] =
+    [];
   private readonly listeners = new Map<string, Set<Listener>>();
 }

@@ -12,7 +12,9 @@ export function utcDay(now: Date): string {
 
 /** The next 00:00 UTC after a moment, as "YYYY-MM-DDT00:00:00Z". */
 export function nextUtcMidnight(now: Date): string {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  const next = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)
+  );
   return next.toISOString().replace('.000Z', 'Z');
 }
 
@@ -25,7 +27,11 @@ export interface QuotaView {
   resets_at: string;
 }
 
-export function quotaView(used: number, dailyLimit: number, now: Date): QuotaView {
+export function quotaView(
+  used: number,
+  dailyLimit: number,
+  now: Date
+): QuotaView {
   return {
     day: utcDay(now),
     daily_limit: dailyLimit,
@@ -43,7 +49,12 @@ export interface QuotaCharge {
 
 /** Where a charge is recorded: the store's usage table (one transaction per charge). */
 export interface UsageLedger {
-  recordUsage(clientKey: string, day: string, records: number, limit: number): { granted: boolean; used: number };
+  recordUsage(
+    clientKey: string,
+    day: string,
+    records: number,
+    limit: number
+  ): { granted: boolean; used: number };
 }
 
 /**
@@ -51,7 +62,16 @@ export interface UsageLedger {
  * none (a whole refusal, docs/research/research-api.md §6). The one charge path of the query
  * route and the query tasks.
  */
-export function chargeQuota(ledger: UsageLedger, clientKey: string, records: number, dailyLimit: number, now: Date): QuotaCharge {
+export function chargeQuota(
+  ledger: UsageLedger,
+  clientKey: string,
+  records: number,
+  dailyLimit: number,
+  now: Date
+): QuotaCharge {
   const grant = ledger.recordUsage(clientKey, utcDay(now), records, dailyLimit);
-  return { granted: grant.granted, quota: quotaView(grant.used, dailyLimit, now) };
+  return {
+    granted: grant.granted,
+    quota: quotaView(grant.used, dailyLimit, now)
+  };
 }

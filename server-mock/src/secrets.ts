@@ -1,14 +1,26 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  scryptSync,
+  timingSafeEqual
+} from 'node:crypto';
 
 const SCRYPT_KEY_LENGTH = 32;
 
 /** A salted scrypt hash of a client secret: the secret itself is never stored. */
-export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): { salt: Buffer; hash: Buffer } {
+export function hashSecret(
+  secret: string,
+  salt: Buffer = randomBytes(16)
+): { salt: Buffer; hash: Buffer } {
   return { salt, hash: scryptSync(secret, salt, SCRYPT_KEY_LENGTH) };
 }
 
 /** Constant-time check of a secret against its stored hash. */
-export function secretMatches(secret: string, salt: Buffer, hash: Buffer): boolean {
+export function secretMatches(
+  secret: string,
+  salt: Buffer,
+  hash: Buffer
+): boolean {
   const candidate = scryptSync(secret, salt, SCRYPT_KEY_LENGTH);
   return candidate.length === hash.length && timingSafeEqual(candidate, hash);
 }

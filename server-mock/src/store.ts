@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { hashSecret, newAccessToken, secretMatches, tokenDigest } from './secrets';
+import {
+  hashSecret,
+  newAccessToken,
+  secretMatches,
+  tokenDigest
+} from './secrets';
 
 /** A research client as configured (`--client KEY:SECRET[:EMAIL]`). */
 export interface ClientSpec {
@@ -162,7 +167,13 @@ export type TokenScope = 'research.vce' | 'research.vce.job';
 export const RESEARCHER_SCOPE: TokenScope = 'research.vce';
 export const JOB_SCOPE: TokenScope = 'research.vce.job';
 
-export type TaskStatus = 'Created' | 'Validating' | 'Processing' | 'Completed' | 'AnalysisFailed' | 'Cancelled';
+export type TaskStatus =
+  | 'Created'
+  | 'Validating'
+  | 'Processing'
+  | 'Completed'
+  | 'AnalysisFailed'
+  | 'Cancelled';
 
 /** A query task as stored. */
 export interface QueryTaskRecord {
@@ -201,14 +212,23 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    const select = this.statement('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?');
+    const select = this.statement(
+      'SELECT used FROM quota_usage WHERE client_key = ? AND day = ?'
+    );
     const upsert = this.statement(
       `INSERT INTO quota_usage (client_key, day, used) VALUES (?, ?, ?)
        ON CONFLICT(client_key, day) DO UPDATE SET used = excluded.used`
     );
     this.recordUsageTx = this.db.transaction(
-      (clientKey: string, day: string, records: number, limit: number): UsageGrant => {
-        const used = (select.get(clientKey, day) as { used: number } | undefined)?.used ?? 0;
+      (
+        clientKey: string,
+        day: string,
+        records: number,
+        limit: number
+      ): UsageGrant => {
+        const used =
+          (select.get(clientKey, day) as { used: number } | undefined)?.used ??
+          0;
         if (used + records > limit) {
           return { granted: false, used, remaining: Math.max(0, limit - used) };
         }
@@ -238,17 +258,34 @@ export class Store {
   upsertClient(spec: ClientSpec, now: Date): void {
     const { salt, hash } = hashSecret(spec.clientSecret);
     this.statement(
-        `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at, role)
+      `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at, role)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_key) DO UPDATE SET
            secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email, role = excluded.role`
-      )
-      .run(spec.clientKey, salt, hash, spec.email, projectIdFor(spec.clientKey), DEFAULT_PROJECT_NAME, now.toISOString(), spec.role ?? 'researcher');
+    ).run(
+      spec.clientKey,
+      salt,
+      hash,
+      spec.email,
+      projectIdFor(spec.clientKey),
+      DEFAULT_PROJECT_NAME,
+      now.toISOString(),
+      spec.role ?? 'researcher'
+    );
   }
 
   getClient(clientKey: string): ClientRecord | null {
-    const row = this.statement('SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?')
-      .get(clientKey) as { client_key: string; email: string; project_id: string; project_name: string; role: ClientRole } | undefined;
+    const row = this.statement(
+      'SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?'
+    ).get(clientKey) as
+      | {
+          client_key: string;
+          email: string;
+          project_id: string;
+          project_name: string;
+          role: ClientRole;
+        }
+      | undefined;
     return row
       ? {
           clientKey: row.client_key,
@@ -265,8 +302,10 @@ export class Store {
    * the same scrypt as a known one, so timing does not tell which keys exist.
    */
   verifyClient(clientKey: string, clientSecret: string): boolean {
-    const row = this.statement('SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?')
-      .get(clientKey) as { secret_salt: Buffer; secret_hash: Buffer } | undefined;
+    const row = this.statement(
+      'SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?'
+    ).get(clientKey) as
+      { secret_salt: Buffer; secret_hash: Buffer } | undefined;
     if (!row) {
       hashSecret(clientSecret);
       return false;
@@ -282,17 +321,30 @@ export class Store {
     scope: TokenScope = RESEARCHER_SCOPE,
     jobId: string | null = null
   ): void {
-    this.statement('INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope, job_id) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope, jobId);
+    this.statement(
+      'INSERT INTO tokens (token_digest, client_key, issued_at, expires_at, scope, job_id) VALUES (?, ?, ?, ?, ?, ?)'
+    ).run(tokenDigest(token), clientKey, issuedAt, expiresAt, scope, jobId);
   }
 
   /**
    * A job-scoped token (`research.vce.job`) for a client: the runner hands one
    * to each job run (tests issue one here without a job).
    */
-  issueJobToken(clientKey: string, now: Date, ttlSeconds = 7200, jobId: string | null = null): string {
+  issueJobToken(
+    clientKey: string,
+    now: Date,
+    ttlSeconds = 7200,
+    jobId: string | null = null
+  ): string {
     const token = newAccessToken();
-    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, JOB_SCOPE, jobId);
+    this.saveToken(
+      token,
+      clientKey,
+      now.getTime(),
+      now.getTime() + ttlSeconds * 1000,
+      JOB_SCOPE,
+      jobId
+    );
     return token;
   }
 
@@ -301,9 +353,21 @@ export class Store {
    * test stage's sample and count toward the client's daily quota, and it ends
    * with the run (`revokeJobTokens`).
    */
-  issueTestRunToken(clientKey: string, now: Date, ttlSeconds: number, jobId: string): string {
+  issueTestRunToken(
+    clientKey: string,
+    now: Date,
+    ttlSeconds: number,
+    jobId: string
+  ): string {
     const token = newAccessToken();
-    this.saveToken(token, clientKey, now.getTime(), now.getTime() + ttlSeconds * 1000, RESEARCHER_SCOPE, jobId);
+    this.saveToken(
+      token,
+      clientKey,
+      now.getTime(),
+      now.getTime() + ttlSeconds * 1000,
+      RESEARCHER_SCOPE,
+      jobId
+    );
     return token;
   }
 
@@ -314,23 +378,57 @@ export class Store {
   }
 
   /** The token's client, expiry and scope, or null for a token never issued. */
-  findToken(token: string): { clientKey: string; expiresAt: number; scope: TokenScope; jobId: string | null } | null {
-    const row = this.statement('SELECT client_key, expires_at, scope, job_id FROM tokens WHERE token_digest = ?')
-      .get(tokenDigest(token)) as { client_key: string; expires_at: number; scope: TokenScope; job_id: string | null } | undefined;
-    return row ? { clientKey: row.client_key, expiresAt: row.expires_at, scope: row.scope, jobId: row.job_id } : null;
+  findToken(token: string): {
+    clientKey: string;
+    expiresAt: number;
+    scope: TokenScope;
+    jobId: string | null;
+  } | null {
+    const row = this.statement(
+      'SELECT client_key, expires_at, scope, job_id FROM tokens WHERE token_digest = ?'
+    ).get(tokenDigest(token)) as
+      | {
+          client_key: string;
+          expires_at: number;
+          scope: TokenScope;
+          job_id: string | null;
+        }
+      | undefined;
+    return row
+      ? {
+          clientKey: row.client_key,
+          expiresAt: row.expires_at,
+          scope: row.scope,
+          jobId: row.job_id
+        }
+      : null;
   }
 
   createTask(task: QueryTaskRecord): void {
     this.statement(
-        `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids, job_id)
+      `INSERT INTO query_tasks (task_id, client_key, stage, request, status, created_at, updated_at, count, error_code, error_message, result_ids, job_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(task.taskId, task.clientKey, task.stage, task.request, task.status, task.createdAt, task.updatedAt, task.count, task.errorCode, task.errorMessage, task.resultIds, task.jobId ?? null);
+    ).run(
+      task.taskId,
+      task.clientKey,
+      task.stage,
+      task.request,
+      task.status,
+      task.createdAt,
+      task.updatedAt,
+      task.count,
+      task.errorCode,
+      task.errorMessage,
+      task.resultIds,
+      task.jobId ?? null
+    );
   }
 
   /** A client's task (another client's is as good as absent). */
   getTask(taskId: string, clientKey?: string): QueryTaskRecord | null {
-    const row = this.statement('SELECT * FROM query_tasks WHERE task_id = ?').get(taskId) as Record<string, unknown> | undefined;
+    const row = this.statement(
+      'SELECT * FROM query_tasks WHERE task_id = ?'
+    ).get(taskId) as Record<string, unknown> | undefined;
     if (!row || (clientKey !== undefined && row.client_key !== clientKey)) {
       return null;
     }
@@ -357,15 +455,30 @@ export class Store {
   updateTask(
     taskId: string,
     from: TaskStatus[],
-    change: { status: TaskStatus; updatedAt: string; count?: number | null; errorCode?: string | null; errorMessage?: string | null; resultIds?: string | null }
+    change: {
+      status: TaskStatus;
+      updatedAt: string;
+      count?: number | null;
+      errorCode?: string | null;
+      errorMessage?: string | null;
+      resultIds?: string | null;
+    }
   ): boolean {
     const result = this.statement(
-        `UPDATE query_tasks SET status = ?, updated_at = ?,
+      `UPDATE query_tasks SET status = ?, updated_at = ?,
            count = coalesce(?, count), error_code = coalesce(?, error_code),
            error_message = coalesce(?, error_message), result_ids = coalesce(?, result_ids)
          WHERE task_id = ? AND status IN (SELECT value FROM json_each(?))`
-      )
-      .run(change.status, change.updatedAt, change.count ?? null, change.errorCode ?? null, change.errorMessage ?? null, change.resultIds ?? null, taskId, JSON.stringify(from));
+    ).run(
+      change.status,
+      change.updatedAt,
+      change.count ?? null,
+      change.errorCode ?? null,
+      change.errorMessage ?? null,
+      change.resultIds ?? null,
+      taskId,
+      JSON.stringify(from)
+    );
     return result.changes === 1;
   }
 
@@ -379,12 +492,15 @@ export class Store {
 
   /** Forget tokens that expired more than a day ago (kept a while to say "expired"). */
   pruneTokens(now: number): number {
-    return this.statement('DELETE FROM tokens WHERE expires_at < ?').run(now - 86_400_000).changes;
+    return this.statement('DELETE FROM tokens WHERE expires_at < ?').run(
+      now - 86_400_000
+    ).changes;
   }
 
   usedOn(clientKey: string, day: string): number {
-    const row = this.statement('SELECT used FROM quota_usage WHERE client_key = ? AND day = ?')
-      .get(clientKey, day) as { used: number } | undefined;
+    const row = this.statement(
+      'SELECT used FROM quota_usage WHERE client_key = ? AND day = ?'
+    ).get(clientKey, day) as { used: number } | undefined;
     return row?.used ?? 0;
   }
 
@@ -393,9 +509,16 @@ export class Store {
    * transaction, so concurrent requests (even from other processes) can never
    * be granted more than `limit` together.
    */
-  recordUsage(clientKey: string, day: string, records: number, limit: number): UsageGrant {
+  recordUsage(
+    clientKey: string,
+    day: string,
+    records: number,
+    limit: number
+  ): UsageGrant {
     if (!Number.isInteger(records) || records < 0) {
-      throw new RangeError(`records must be a non-negative integer, not ${records}`);
+      throw new RangeError(
+        `records must be a non-negative integer, not ${records}`
+      );
     }
     const grant = this.recordUsageTx.immediate(clientKey, day, records, limit);
     if (grant.granted && records > 0) {
@@ -405,13 +528,15 @@ export class Store {
   }
 
   audit(at: Date, clientKey: string | null, action: string, detail = ''): void {
-    this.statement('INSERT INTO audit (at, client_key, action, detail) VALUES (?, ?, ?, ?)')
-      .run(at.toISOString(), clientKey, action, detail);
+    this.statement(
+      'INSERT INTO audit (at, client_key, action, detail) VALUES (?, ?, ?, ?)'
+    ).run(at.toISOString(), clientKey, action, detail);
   }
 
   auditTrail(clientKey: string): { action: string; detail: string }[] {
-    return this.statement('SELECT action, detail FROM audit WHERE client_key = ? ORDER BY id')
-      .all(clientKey) as { action: string; detail: string }[];
+    return this.statement(
+      'SELECT action, detail FROM audit WHERE client_key = ? ORDER BY id'
+    ).all(clientKey) as { action: string; detail: string }[];
   }
 
   /** The open database, for the stores of other parts (jobs) that share this file. */
@@ -420,7 +545,8 @@ export class Store {
   }
 
   /** Called after every granted quota charge (the event stream listens). */
-  onUsage: ((clientKey: string, day: string, used: number) => void) | null = null;
+  onUsage: ((clientKey: string, day: string, used: number) => void) | null =
+    null;
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -434,6 +560,11 @@ export class Store {
 
   private readonly db: Database.Database;
   private readonly recordUsageTx: Database.Transaction<
-    (clientKey: string, day: string, records: number, limit: number) => UsageGrant
+    (
+      clientKey: string,
+      day: string,
+      records: number,
+      limit: number
+    ) => UsageGrant
   >;
 }

@@ -1,4 +1,5 @@
 """Videos per region over all public data; only regions with at least 10 videos."""
+
 import csv, os
 from collections import Counter
 from pyrqs import rqs

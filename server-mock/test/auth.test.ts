@@ -15,20 +15,32 @@ describe('POST /v2/oauth/token/', () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
-      ...form({ client_key: ALICE.clientKey, client_secret: ALICE.clientSecret, grant_type: 'client_credentials' })
+      ...form({
+        client_key: ALICE.clientKey,
+        client_secret: ALICE.clientSecret,
+        grant_type: 'client_credentials'
+      })
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
     expect(body.access_token).toMatch(/^clt\.[A-Za-z0-9_-]{43}$/);
-    expect(body).toMatchObject({ expires_in: 7200, token_type: 'Bearer', scope: 'research.vce' });
+    expect(body).toMatchObject({
+      expires_in: 7200,
+      token_type: 'Bearer',
+      scope: 'research.vce'
+    });
   });
 
   it('accepts a JSON body too', async () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
-      payload: { client_key: ALICE.clientKey, client_secret: ALICE.clientSecret, grant_type: 'client_credentials' }
+      payload: {
+        client_key: ALICE.clientKey,
+        client_secret: ALICE.clientSecret,
+        grant_type: 'client_credentials'
+      }
     });
     expect(response.statusCode).toBe(200);
   });
@@ -38,11 +50,24 @@ describe('POST /v2/oauth/token/', () => {
   });
 
   it.each([
-    [{ client_secret: 's', grant_type: 'client_credentials' }, 'Client key is missed in request'],
-    [{ client_key: 'alice-lab', grant_type: 'client_credentials' }, 'Client secret is missed in request'],
-    [{ client_key: 'alice-lab', client_secret: 's' }, 'Grant type is missed in request']
+    [
+      { client_secret: 's', grant_type: 'client_credentials' },
+      'Client key is missed in request'
+    ],
+    [
+      { client_key: 'alice-lab', grant_type: 'client_credentials' },
+      'Client secret is missed in request'
+    ],
+    [
+      { client_key: 'alice-lab', client_secret: 's' },
+      'Grant type is missed in request'
+    ]
   ])('names the missing field (%o)', async (fields, message) => {
-    const response = await call(platform.app, { method: 'POST', url: '/v2/oauth/token/', ...form(fields) });
+    const response = await call(platform.app, {
+      method: 'POST',
+      url: '/v2/oauth/token/',
+      ...form(fields)
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid_request');
     expect(response.json().error.message).toContain(message);
@@ -52,38 +77,57 @@ describe('POST /v2/oauth/token/', () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
-      ...form({ client_key: ALICE.clientKey, client_secret: ALICE.clientSecret, grant_type: 'password' })
+      ...form({
+        client_key: ALICE.clientKey,
+        client_secret: ALICE.clientSecret,
+        grant_type: 'password'
+      })
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: 'invalid_request' });
-    expect(response.json().error.message).toContain('grant_type=client_credentials');
+    expect(response.json().error.message).toContain(
+      'grant_type=client_credentials'
+    );
   });
 
   it.each([
     ['a wrong secret', ALICE.clientKey, 'not-the-secret'],
     ['an unknown key', 'mallory', ALICE.clientSecret]
-  ])('refuses %s with invalid_client, the same way for both', async (_label, key, secret) => {
-    const response = await call(platform.app, {
-      method: 'POST',
-      url: '/v2/oauth/token/',
-      ...form({ client_key: key, client_secret: secret, grant_type: 'client_credentials' })
-    });
-    expect(response.statusCode).toBe(401);
-    expect(response.json().error.code).toBe('invalid_client');
-    expect(response.json().error.message).toBe(
-      'Client key or secret is incorrect. Check them on your Research projects page.'
-    );
-    expect(response.body).not.toContain(secret);
-  });
+  ])(
+    'refuses %s with invalid_client, the same way for both',
+    async (_label, key, secret) => {
+      const response = await call(platform.app, {
+        method: 'POST',
+        url: '/v2/oauth/token/',
+        ...form({
+          client_key: key,
+          client_secret: secret,
+          grant_type: 'client_credentials'
+        })
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('invalid_client');
+      expect(response.json().error.message).toBe(
+        'Client key or secret is incorrect. Check them on your Research projects page.'
+      );
+      expect(response.body).not.toContain(secret);
+    }
+  );
 
   it('refuses a body field of the wrong type with the field named', async () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
-      payload: { client_key: 42, client_secret: ['x'], grant_type: 'client_credentials' }
+      payload: {
+        client_key: 42,
+        client_secret: ['x'],
+        grant_type: 'client_credentials'
+      }
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toMatch(/client_secret must be string/);
+    expect(response.json().error.message).toMatch(
+      /client_secret must be string/
+    );
   });
 });
 
@@ -95,28 +139,46 @@ describe('bearer tokens', () => {
   it('opens the routes while valid and not after expiry', async () => {
     const token = await signIn(platform.app);
     platform.clock.advance(59);
-    expect((await call(platform.app, { url: '/v2/vce/me/', headers: bearer(token) })).statusCode).toBe(200);
+    expect(
+      (await call(platform.app, { url: '/v2/vce/me/', headers: bearer(token) }))
+        .statusCode
+    ).toBe(200);
     platform.clock.advance(1);
-    const expired = await call(platform.app, { url: '/v2/vce/me/', headers: bearer(token) });
+    const expired = await call(platform.app, {
+      url: '/v2/vce/me/',
+      headers: bearer(token)
+    });
     expect(expired.statusCode).toBe(401);
-    expect(expired.json().error).toMatchObject({ code: 'access_token_invalid' });
+    expect(expired.json().error).toMatchObject({
+      code: 'access_token_invalid'
+    });
     expect(expired.json().error.message).toContain('has expired');
     const fresh = await signIn(platform.app);
-    expect((await call(platform.app, { url: '/v2/vce/me/', headers: bearer(fresh) })).statusCode).toBe(200);
+    expect(
+      (await call(platform.app, { url: '/v2/vce/me/', headers: bearer(fresh) }))
+        .statusCode
+    ).toBe(200);
   });
 
   it.each([
     ['no header', {}, 'has no access token'],
-    ['a malformed header', { authorization: 'Token abc' }, 'is not "Bearer <token>"'],
+    [
+      'a malformed header',
+      { authorization: 'Token abc' },
+      'is not "Bearer <token>"'
+    ],
     ['an unknown token', { authorization: 'Bearer clt.forged' }, 'is not valid']
-  ])('answers %s with access_token_invalid saying what is wrong', async (_label, headers, message) => {
-    for (const url of ['/v2/vce/me/', '/v2/vce/quota/']) {
-      const response = await call(platform.app, { url, headers });
-      expect(response.statusCode).toBe(401);
-      expect(response.json().error.code).toBe('access_token_invalid');
-      expect(response.json().error.message).toContain(message);
+  ])(
+    'answers %s with access_token_invalid saying what is wrong',
+    async (_label, headers, message) => {
+      for (const url of ['/v2/vce/me/', '/v2/vce/quota/']) {
+        const response = await call(platform.app, { url, headers });
+        expect(response.statusCode).toBe(401);
+        expect(response.json().error.code).toBe('access_token_invalid');
+        expect(response.json().error.message).toContain(message);
+      }
     }
-  });
+  );
 
   it('keeps an audit trail of sign-ins without secrets', async () => {
     await signIn(platform.app);

@@ -1,5 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,7 +14,9 @@ const CLI = join(__dirname, '..', 'dist', 'cli.js');
 
 /** Start the CLI and resolve with its address once it prints the listening line. */
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let stderr = '';
   child.stderr.on('data', chunk => (stderr += chunk));
   const address = new Promise<string>((resolve, reject) => {
@@ -21,16 +29,22 @@ function startCli(args: string[]) {
         reject(new Error(`unexpected stdout line: ${line}`));
       }
     });
-    child.on('exit', code => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
+    child.on('exit', code =>
+      reject(new Error(`exited with ${code} before listening: ${stderr}`))
+    );
   });
-  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+  const exited = new Promise<number | null>(resolve =>
+    child.on('exit', code => resolve(code))
+  );
   return { child, address, exited, stderr: () => stderr };
 }
 
 describe('vce-mock CLI', () => {
   beforeAll(() => {
     if (!existsSync(CLI)) {
-      throw new Error(`${CLI} is missing: run "npm run build" before "npm test".`);
+      throw new Error(
+        `${CLI} is missing: run "npm run build" before "npm test".`
+      );
     }
   });
   let dir: string;
@@ -38,16 +52,34 @@ describe('vce-mock CLI', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('listens on a free port, serves the API, and stops cleanly on SIGTERM', async () => {
-    const cli = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000', '--client', 'lab-1:s3cret:pi@uni.example']);
+    const cli = startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--videos',
+      '2000',
+      '--client',
+      'lab-1:s3cret:pi@uni.example'
+    ]);
     const base = await cli.address;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const token = await fetch(`${base}/v2/oauth/token/`, {
       method: 'POST',
-      body: new URLSearchParams({ client_key: 'lab-1', client_secret: 's3cret', grant_type: 'client_credentials' })
+      body: new URLSearchParams({
+        client_key: 'lab-1',
+        client_secret: 's3cret',
+        grant_type: 'client_credentials'
+      })
     }).then(response => response.json() as Promise<{ access_token: string }>);
     const me = await fetch(`${base}/v2/vce/me/`, {
       headers: { authorization: `Bearer ${token.access_token}` }
-    }).then(response => response.json() as Promise<{ data: { primary_researcher_email: string } }>);
+    }).then(
+      response =>
+        response.json() as Promise<{
+          data: { primary_researcher_email: string };
+        }>
+    );
     expect(me.data.primary_researcher_email).toBe('pi@uni.example');
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
@@ -57,19 +89,39 @@ describe('vce-mock CLI', () => {
   });
 
   it('registers a demo client once, prints its credentials, and keeps them across restarts', async () => {
-    const first = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000']);
+    const first = startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--videos',
+      '2000'
+    ]);
     await first.address;
     first.child.kill('SIGTERM');
     await first.exited;
-    const saved = JSON.parse(readFileSync(join(dir, 'demo-client.json'), 'utf8'));
+    const saved = JSON.parse(
+      readFileSync(join(dir, 'demo-client.json'), 'utf8')
+    );
     expect(statSync(join(dir, 'demo-client.json')).mode & 0o777).toBe(0o600);
     expect(first.stderr()).toContain(`client secret: ${saved.clientSecret}`);
 
-    const second = startCli(['--port', '0', '--data-dir', dir, '--videos', '2000']);
+    const second = startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--videos',
+      '2000'
+    ]);
     const base = await second.address;
     const response = await fetch(`${base}/v2/oauth/token/`, {
       method: 'POST',
-      body: new URLSearchParams({ client_key: saved.clientKey, client_secret: saved.clientSecret, grant_type: 'client_credentials' })
+      body: new URLSearchParams({
+        client_key: saved.clientKey,
+        client_secret: saved.clientSecret,
+        grant_type: 'client_credentials'
+      })
     });
     expect(response.status).toBe(200);
     second.child.kill('SIGINT');
@@ -77,26 +129,37 @@ describe('vce-mock CLI', () => {
   });
 
   it.each([
-    [['--client', 'no-secret'], '--client "no-secret" must be KEY:SECRET or KEY:SECRET:EMAIL.'],
+    [
+      ['--client', 'no-secret'],
+      '--client "no-secret" must be KEY:SECRET or KEY:SECRET:EMAIL.'
+    ],
     [['--daily-limit', '-5'], '--daily-limit'],
     [['--colour'], "Unknown option '--colour'"]
   ])('exits with 2 on %j, saying what is wrong', (argv, message) => {
-    const result = spawnSync(process.execPath, [CLI, ...argv], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [CLI, ...argv], {
+      encoding: 'utf8'
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stdout).toBe('');
   });
 
   it('exits with 2 and a clear message on a bad flag', () => {
-    const result = spawnSync(process.execPath, [CLI, '--port', 'eighty'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [CLI, '--port', 'eighty'], {
+      encoding: 'utf8'
+    });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('vce-mock: --port must be a whole number from 0 to 65535, not "eighty".');
+    expect(result.stderr).toContain(
+      'vce-mock: --port must be a whole number from 0 to 65535, not "eighty".'
+    );
     expect(result.stderr).toContain('vce-mock --help');
     expect(result.stdout).toBe('');
   });
 
   it('prints its usage with --help', () => {
-    const result = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [CLI, '--help'], {
+      encoding: 'utf8'
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--client KEY:SECRET[:EMAIL]');
   });

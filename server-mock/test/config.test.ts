@@ -44,20 +44,42 @@ describe('parseCli', () => {
     });
   });
   it('takes repeated clients and numbers', () => {
-    const config = parseCli(['--port', '0', '--client', 'a:1', '--client', 'b:2:b@x.org', '--token-ttl', '5']);
+    const config = parseCli([
+      '--port',
+      '0',
+      '--client',
+      'a:1',
+      '--client',
+      'b:2:b@x.org',
+      '--token-ttl',
+      '5'
+    ]);
     expect(config.port).toBe(0);
     expect(config.clients.map(client => client.clientKey)).toEqual(['a', 'b']);
     expect(config.tokenTtlSeconds).toBe(5);
   });
   it('takes the execution-stage settings and the test-stage creator rule', () => {
-    const config = parseCli(['--test-stage-min-followers', '25000', '--job-timeout', '60', '--review-threshold', '5', '--reviewer', 'rev:pw']);
+    const config = parseCli([
+      '--test-stage-min-followers',
+      '25000',
+      '--job-timeout',
+      '60',
+      '--review-threshold',
+      '5',
+      '--reviewer',
+      'rev:pw'
+    ]);
     expect(config.testStageMinFollowers).toBe(25000);
     expect(config.jobs).toMatchObject({ wallSeconds: 60, reviewThreshold: 5 });
-    expect(config.reviewers).toEqual([expect.objectContaining({ clientKey: 'rev', role: 'reviewer' })]);
+    expect(config.reviewers).toEqual([
+      expect.objectContaining({ clientKey: 'rev', role: 'reviewer' })
+    ]);
     expect(parseCli([]).testStageMinFollowers).toBeNull();
   });
   it('takes one more client from VCE_MOCK_CLIENT', () => {
-    const config = parseCli(['--client', 'a:1'], { VCE_MOCK_CLIENT: 'hidden:s3cret:pi@uni.example' });
+    const config = parseCli(['--client', 'a:1'], {
+      VCE_MOCK_CLIENT: 'hidden:s3cret:pi@uni.example'
+    });
     expect(config.clients).toEqual([
       { clientKey: 'a', clientSecret: '1', email: 'researcher@vce.localhost' },
       { clientKey: 'hidden', clientSecret: 's3cret', email: 'pi@uni.example' }
@@ -67,7 +89,10 @@ describe('parseCli', () => {
     [['--port', 'http'], /--port must be a whole number from 0 to 65535/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--token-ttl', '0'], /--token-ttl must be a whole number from 1/],
-    [['--test-stage-min-followers', 'many'], /--test-stage-min-followers must be a whole number/],
+    [
+      ['--test-stage-min-followers', 'many'],
+      /--test-stage-min-followers must be a whole number/
+    ],
     [['--colour'], /Unknown option '--colour'/],
     [['stray'], /positional/]
   ])('refuses %j', (argv, message) => {

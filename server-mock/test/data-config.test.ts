@@ -2,15 +2,26 @@ import { parseCli, USAGE, UsageError } from '../src/config';
 
 describe('public data flags', () => {
   it('default to 100,000 videos, seed 1, no fixture', () => {
-    expect(parseCli([], {})).toMatchObject({ videos: 100_000, seed: 1, fixtureData: null });
+    expect(parseCli([], {})).toMatchObject({
+      videos: 100_000,
+      seed: 1,
+      fixtureData: null
+    });
   });
   it('read --videos, --seed and --fixture-data', () => {
-    expect(parseCli(['--videos', '1000000', '--seed', '42', '--fixture-data', 'f.json'], {})).toMatchObject({
+    expect(
+      parseCli(
+        ['--videos', '1000000', '--seed', '42', '--fixture-data', 'f.json'],
+        {}
+      )
+    ).toMatchObject({
       videos: 1_000_000,
       seed: 42,
       fixtureData: 'f.json'
     });
-    expect(parseCli(['--videos', '5000000', '--seed', '4294967295'], {})).toMatchObject({ videos: 5_000_000, seed: 4_294_967_295 });
+    expect(
+      parseCli(['--videos', '5000000', '--seed', '4294967295'], {})
+    ).toMatchObject({ videos: 5_000_000, seed: 4_294_967_295 });
   });
   it.each([
     [['--videos', '0'], /--videos must be a whole number from 1 to 5000000/],

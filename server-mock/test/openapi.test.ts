@@ -12,7 +12,12 @@ describe('openapi.yaml', () => {
       console.log(JSON.stringify(result));`;
     const output = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', script, join(__dirname, '..', 'openapi.yaml')],
+      [
+        '--input-type=module',
+        '-e',
+        script,
+        join(__dirname, '..', 'openapi.yaml')
+      ],
       { cwd: join(__dirname, '..'), encoding: 'utf8' }
     );
     const result = JSON.parse(output) as { valid: boolean; errors?: unknown };
@@ -23,9 +28,13 @@ describe('openapi.yaml', () => {
   it('documents exactly the routes the platform serves', async () => {
     const platform = makePlatform();
     await platform.app.ready();
-    const served = platform.app.platformRoutes.map(route => `${route.method} ${route.url}`).sort();
+    const served = platform.app.platformRoutes
+      .map(route => `${route.method} ${route.url}`)
+      .sort();
     const documented = Object.entries(openapi.paths)
-      .flatMap(([path, operations]) => Object.keys(operations).map(method => `${method.toUpperCase()} ${path}`))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map(method => `${method.toUpperCase()} ${path}`)
+      )
       .sort();
     expect(served).toEqual(documented);
     await platform.close();

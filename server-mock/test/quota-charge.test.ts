@@ -14,7 +14,14 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vce-charge-'));
   store = new Store(join(dir, 'db.sqlite'));
   for (const clientKey of ['alice', 'bob']) {
-    store.upsertClient({ clientKey, clientSecret: `${clientKey}-secret`, email: `${clientKey}@vce.localhost` }, NOON);
+    store.upsertClient(
+      {
+        clientKey,
+        clientSecret: `${clientKey}-secret`,
+        email: `${clientKey}@vce.localhost`
+      },
+      NOON
+    );
   }
 });
 
@@ -26,9 +33,18 @@ afterEach(() => {
 test('a charge within the limit is granted and the quota after it is reported', () => {
   expect(chargeQuota(store, 'alice', 30, 100, NOON)).toEqual({
     granted: true,
-    quota: { day: '2026-11-25', daily_limit: 100, used: 30, remaining: 70, resets_at: '2026-11-26T00:00:00Z' }
+    quota: {
+      day: '2026-11-25',
+      daily_limit: 100,
+      used: 30,
+      remaining: 70,
+      resets_at: '2026-11-26T00:00:00Z'
+    }
   });
-  expect(chargeQuota(store, 'alice', 70, 100, NOON).quota).toMatchObject({ used: 100, remaining: 0 });
+  expect(chargeQuota(store, 'alice', 70, 100, NOON).quota).toMatchObject({
+    used: 100,
+    remaining: 0
+  });
   expect(store.usedOn('alice', '2026-11-25')).toBe(100);
 });
 
@@ -37,7 +53,13 @@ test('a charge over the limit is refused whole: nothing is charged and the quota
   const refused = chargeQuota(store, 'alice', 41, 100, NOON);
   expect(refused).toEqual({
     granted: false,
-    quota: { day: '2026-11-25', daily_limit: 100, used: 60, remaining: 40, resets_at: '2026-11-26T00:00:00Z' }
+    quota: {
+      day: '2026-11-25',
+      daily_limit: 100,
+      used: 60,
+      remaining: 40,
+      resets_at: '2026-11-26T00:00:00Z'
+    }
   });
   expect(store.usedOn('alice', '2026-11-25')).toBe(60);
 });
@@ -45,12 +67,21 @@ test('a charge over the limit is refused whole: nothing is charged and the quota
 test('each client has its own quota, and each UTC day starts again', () => {
   chargeQuota(store, 'alice', 100, 100, NOON);
   expect(chargeQuota(store, 'bob', 100, 100, NOON).granted).toBe(true);
-  const nextDay = chargeQuota(store, 'alice', 100, 100, new Date('2026-11-26T00:00:00Z'));
-  expect(nextDay).toMatchObject({ granted: true, quota: { day: '2026-11-26', used: 100 } });
+  const nextDay = chargeQuota(
+    store,
+    'alice',
+    100,
+    100,
+    new Date('2026-11-26T00:00:00Z')
+  );
+  expect(nextDay).toMatchObject({
+    granted: true,
+    quota: { day: '2026-11-26', used: 100 }
+  });
   expect(store.usedOn('alice', '2026-11-25')).toBe(100);
 });
 
-test('a granted charge reaches the store\'s usage listener (the event stream); a refused one does not', () => {
+test("a granted charge reaches the store's usage listener (the event stream); a refused one does not", () => {
   const heard: [string, string, number][] = [];
   store.onUsage = (clientKey, day, used) => heard.push([clientKey, day, used]);
   chargeQuota(store, 'alice', 5, 10, NOON);

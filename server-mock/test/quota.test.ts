@@ -23,6 +23,9 @@ describe('the UTC quota day', () => {
       remaining: 5000,
       resets_at: '2026-11-26T00:00:00Z'
     });
-    expect(quotaView(1200, 1000, now)).toMatchObject({ used: 1200, remaining: 0 });
+    expect(quotaView(1200, 1000, now)).toMatchObject({
+      used: 1200,
+      remaining: 0
+    });
   });
 });

@@ -37,11 +37,22 @@ describe('Store', () => {
   it('grants usage all or nothing and says what remains', () => {
     const store = new Store(join(dir, 'db.sqlite'));
     store.upsertClient(ALICE, new Date());
-    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 4990, 5000)).toEqual({ granted: true, used: 4990 });
-    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 11, 5000)).toEqual({ granted: false, used: 4990, remaining: 10 });
-    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 10, 5000)).toEqual({ granted: true, used: 5000 });
+    expect(
+      store.recordUsage(ALICE.clientKey, '2026-11-25', 4990, 5000)
+    ).toEqual({ granted: true, used: 4990 });
+    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 11, 5000)).toEqual({
+      granted: false,
+      used: 4990,
+      remaining: 10
+    });
+    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 10, 5000)).toEqual({
+      granted: true,
+      used: 5000
+    });
     expect(store.usedOn(ALICE.clientKey, '2026-11-25')).toBe(5000);
-    expect(() => store.recordUsage(ALICE.clientKey, '2026-11-25', -1, 5000)).toThrow(RangeError);
+    expect(() =>
+      store.recordUsage(ALICE.clientKey, '2026-11-25', -1, 5000)
+    ).toThrow(RangeError);
     store.close();
   });
 
@@ -60,8 +71,13 @@ describe('Store', () => {
       }
       store.close();
       console.log(granted);`;
-    const outputs = await Promise.all([1, 2, 3, 4].map(() => run('node', ['-e', script, path])));
-    const grantedTotal = outputs.reduce((sum, { stdout }) => sum + Number(stdout.trim()), 0);
+    const outputs = await Promise.all(
+      [1, 2, 3, 4].map(() => run('node', ['-e', script, path]))
+    );
+    const grantedTotal = outputs.reduce(
+      (sum, { stdout }) => sum + Number(stdout.trim()),
+      0
+    );
     const check = new Store(path);
     const used = check.usedOn(ALICE.clientKey, '2026-11-25');
     check.close();
@@ -75,17 +91,26 @@ describe('Store', () => {
     const clock = () => new Date('2026-11-25T12:00:00Z');
     let app = buildApp({ store: path, clients: [ALICE], now: clock });
     const token = await signIn(app);
-    const quota = await call(app, { url: '/v2/vce/quota/', headers: bearer(token) });
+    const quota = await call(app, {
+      url: '/v2/vce/quota/',
+      headers: bearer(token)
+    });
     expect(quota.json().data.used).toBe(0);
     await app.close();
 
     const store = new Store(path);
-    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 40, 5000)).toEqual({ granted: true, used: 40 });
+    expect(store.recordUsage(ALICE.clientKey, '2026-11-25', 40, 5000)).toEqual({
+      granted: true,
+      used: 40
+    });
     store.close();
 
     // No clients this time: the registered one, its token and its usage survive.
     app = buildApp({ store: path, now: clock });
-    const after = await call(app, { url: '/v2/vce/quota/', headers: bearer(token) });
+    const after = await call(app, {
+      url: '/v2/vce/quota/',
+      headers: bearer(token)
+    });
     expect(after.statusCode).toBe(200);
     expect(after.json().data).toMatchObject({ used: 40, remaining: 4960 });
     expect(await signIn(app)).toMatch(/^clt\./);
@@ -105,14 +130,23 @@ describe('Store', () => {
     const old = new Database(path);
     old.exec(MIGRATIONS[0]);
     old.pragma('user_version = 1');
-    old.prepare(`INSERT INTO clients VALUES ('old-lab', x'00', x'00', 'pi@old.example', 'prj-old', 'Old project', 'researcher', '2026-01-01')`).run();
+    old
+      .prepare(
+        `INSERT INTO clients VALUES ('old-lab', x'00', x'00', 'pi@old.example', 'prj-old', 'Old project', 'researcher', '2026-01-01')`
+      )
+      .run();
     old.close();
 
     const store = new Store(path);
-    expect(store.getClient('old-lab')).toMatchObject({ email: 'pi@old.example', projectName: 'Old project' });
+    expect(store.getClient('old-lab')).toMatchObject({
+      email: 'pi@old.example',
+      projectName: 'Old project'
+    });
     store.close();
     const upgraded = new Database(path, { readonly: true });
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(
+      MIGRATIONS.length
+    );
     expect(upgraded.pragma('journal_mode', { simple: true })).toBe('wal');
     upgraded.close();
   });
@@ -123,13 +157,21 @@ describe('Store', () => {
     store.upsertClient(ALICE, new Date());
     let app = buildApp({ store });
     const token = await signIn(app);
-    store.recordUsage(ALICE.clientKey, new Date().toISOString().slice(0, 10), 25, 5000);
+    store.recordUsage(
+      ALICE.clientKey,
+      new Date().toISOString().slice(0, 10),
+      25,
+      5000
+    );
     await app.close();
     store.close();
 
     store = new Store(path);
     app = buildApp({ store });
-    const response = await call(app, { url: '/v2/vce/quota/', headers: bearer(token) });
+    const response = await call(app, {
+      url: '/v2/vce/quota/',
+      headers: bearer(token)
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().data.used).toBe(25);
     await app.close();

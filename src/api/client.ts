@@ -82,7 +82,10 @@ export class VCEClient implements IJobsApi {
 
   /** A test-stage sample of a query (charged to the daily quota). */
   previewQuery(body: QueryRequest): Promise<QueryResult> {
-    return this._data<QueryResult>('query', { method: 'POST', body: JSON.stringify(body) });
+    return this._data<QueryResult>('query', {
+      method: 'POST',
+      body: JSON.stringify(body)
+    });
   }
 
   // Data Clean Room: `/vce/api/jobs...`, `/vce/api/test-runs`, `/vce/api/jwks`, `/vce/api/outbox`.
@@ -107,28 +110,44 @@ export class VCEClient implements IJobsApi {
   }
 
   submit(submission: JobSubmission): Promise<Job> {
-    return this._data<Job>('jobs', { method: 'POST', body: JSON.stringify(submission) });
+    return this._data<Job>('jobs', {
+      method: 'POST',
+      body: JSON.stringify(submission)
+    });
   }
 
   testRun(submission: JobSubmission): Promise<Job> {
-    return this._data<Job>('test-runs', { method: 'POST', body: JSON.stringify(submission) });
+    return this._data<Job>('test-runs', {
+      method: 'POST',
+      body: JSON.stringify(submission)
+    });
   }
 
   cancel(jobId: string): Promise<Job> {
-    return this._data<Job>(`jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST', body: '{}' });
+    return this._data<Job>(`jobs/${encodeURIComponent(jobId)}/cancel`, {
+      method: 'POST',
+      body: '{}'
+    });
   }
 
   resubmit(jobId: string): Promise<Job> {
-    return this._data<Job>(`jobs/${encodeURIComponent(jobId)}/resubmit`, { method: 'POST', body: '{}' });
+    return this._data<Job>(`jobs/${encodeURIComponent(jobId)}/resubmit`, {
+      method: 'POST',
+      body: '{}'
+    });
   }
 
   file(jobId: string, name?: string): Promise<JobFile> {
     const search = name ? URLExt.objectToQueryString({ name }) : '';
-    return this._data<JobFile>(`jobs/${encodeURIComponent(jobId)}/files${search}`);
+    return this._data<JobFile>(
+      `jobs/${encodeURIComponent(jobId)}/files${search}`
+    );
   }
 
   attestation(jobId: string): Promise<JobAttestation> {
-    return this._data<JobAttestation>(`jobs/${encodeURIComponent(jobId)}/attestation`);
+    return this._data<JobAttestation>(
+      `jobs/${encodeURIComponent(jobId)}/attestation`
+    );
   }
 
   jwks(): Promise<IJwks> {
@@ -140,10 +159,13 @@ export class VCEClient implements IJobsApi {
   }
 
   saveResults(jobId: string, folder: string): Promise<ISavedResults> {
-    return this._data<ISavedResults>(`jobs/${encodeURIComponent(jobId)}/result/save`, {
-      method: 'POST',
-      body: JSON.stringify({ folder })
-    });
+    return this._data<ISavedResults>(
+      `jobs/${encodeURIComponent(jobId)}/result/save`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ folder })
+      }
+    );
   }
 
   async downloadResults(jobId: string): Promise<Blob> {
@@ -172,7 +194,11 @@ export class VCEClient implements IJobsApi {
   openEvents(signal: AbortSignal, lastEventId: string): Promise<Response> {
     return ServerConnection.makeRequest(
       URLExt.join(this._settings.baseUrl, API_NAMESPACE, 'events'),
-      { signal, headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {}, cache: 'no-store' },
+      {
+        signal,
+        headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {},
+        cache: 'no-store'
+      },
       this._settings
     );
   }

@@ -36,10 +36,7 @@ export type OutboxMail = Outbox['messages'][number];
 
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
-  | 'connected'
-  | 'unreachable'
-  | 'not_signed_in'
-  | 'rejected';
+  'connected' | 'unreachable' | 'not_signed_in' | 'rejected';
 
 /** Where the server extension's credentials came from. */
 export type CredentialsSource = 'environment' | 'sign_in' | 'embedded';
@@ -73,5 +70,7 @@ export interface ISavedResults {
 
 /** `GET /vce/api/jwks`: the platform's public keys for attestations. */
 export interface IJwks {
-  keys: Array<Record<string, unknown> & { kid?: string; alg?: string; kty: string }>;
+  keys: Array<
+    Record<string, unknown> & { kid?: string; alg?: string; kty: string }
+  >;
 }

@@ -22,7 +22,12 @@ import {
   QUERY_LIMITS,
   returnableFields
 } from '../query/catalogue';
-import { conditionProblems, groupProblems, IProblem, problemsOf } from '../query/validate';
+import {
+  conditionProblems,
+  groupProblems,
+  IProblem,
+  problemsOf
+} from '../query/validate';
 import { Translate } from '../common/translate';
 import { formatCount as count } from '../common/format';
 import { QueryBuilderModel } from './model';
@@ -89,14 +94,21 @@ function IconButton(props: {
   );
 }
 
-function Problems(props: { id?: string; problems: readonly IProblem[]; asPrompt?: boolean }): JSX.Element | null {
+function Problems(props: {
+  id?: string;
+  problems: readonly IProblem[];
+  asPrompt?: boolean;
+}): JSX.Element | null {
   if (props.problems.length === 0) {
     return null;
   }
   return (
     <ul id={props.id} className="jp-vce-QB-problems">
       {props.problems.map((problem, index) => (
-        <li key={index} className={`jp-vce-QB-problem jp-mod-${props.asPrompt ? 'prompt' : problem.severity}`}>
+        <li
+          key={index}
+          className={`jp-vce-QB-problem jp-mod-${props.asPrompt ? 'prompt' : problem.severity}`}
+        >
           {problem.message}
         </li>
       ))}
@@ -105,7 +117,11 @@ function Problems(props: { id?: string; problems: readonly IProblem[]; asPrompt?
 }
 
 /** The highlighted cell; plain text until (or without) the highlighter. */
-function CodePreview(props: { code: string; highlight: IBuilderActions['highlight']; label: string }): JSX.Element {
+function CodePreview(props: {
+  code: string;
+  highlight: IBuilderActions['highlight'];
+  label: string;
+}): JSX.Element {
   const ref = React.useRef<HTMLPreElement>(null);
   React.useEffect(() => {
     const element = ref.current;
@@ -126,7 +142,13 @@ function CodePreview(props: { code: string; highlight: IBuilderActions['highligh
     };
   }, [props.code, props.highlight]);
   return (
-    <pre ref={ref} className="jp-vce-QB-code cm-s-jupyter" aria-label={props.label} tabIndex={0} data-code={props.code}>
+    <pre
+      ref={ref}
+      className="jp-vce-QB-code cm-s-jupyter"
+      aria-label={props.label}
+      tabIndex={0}
+      data-code={props.code}
+    >
       <code>{props.code}</code>
     </pre>
   );
@@ -146,10 +168,14 @@ function ConditionRow(props: {
   const problems = conditionProblems(model.problems, group, index);
   // A new condition waits for its value: a prompt, not a red error, until one is entered.
   const waiting =
-    problems.length > 0 && problems.every(problem => problem.rule === 'no-values') && !model.valuesEntered(condition.key);
+    problems.length > 0 &&
+    problems.every(problem => problem.rule === 'no-values') &&
+    !model.valuesEntered(condition.key);
   const invalid = new Set(
     problems
-      .map(problem => (problem.target.kind === 'condition' ? problem.target.value : undefined))
+      .map(problem =>
+        problem.target.kind === 'condition' ? problem.target.value : undefined
+      )
       .filter((value): value is number => value !== undefined)
   );
   const id = `jp-vce-qb-g${group}c${index}`;
@@ -159,7 +185,11 @@ function ConditionRow(props: {
     <li
       className={
         'jp-vce-QB-condition' +
-        (waiting ? ' jp-vce-QB-waiting' : problems.some(p => p.severity === 'error') ? ' jp-mod-invalid' : '')
+        (waiting
+          ? ' jp-vce-QB-waiting'
+          : problems.some(p => p.severity === 'error')
+            ? ' jp-mod-invalid'
+            : '')
       }
     >
       <div className="jp-vce-QB-conditionLine">
@@ -173,7 +203,11 @@ function ConditionRow(props: {
         >
           {!field && <option value={condition.field}>{condition.field}</option>}
           {conditionFields(model.category).map(name => (
-            <option key={name} value={name} title={CATALOGUE[model.category].conditions[name].description}>
+            <option
+              key={name}
+              value={name}
+              title={CATALOGUE[model.category].conditions[name].description}
+            >
               {name}
             </option>
           ))}
@@ -183,15 +217,20 @@ function ConditionRow(props: {
           className="jp-mod-styled jp-vce-QB-input jp-vce-QB-operation"
           aria-label={trans.__('Operation of %1', position)}
           value={condition.operation}
-          onChange={event => model.setOperation(group, index, event.target.value)}
+          onChange={event =>
+            model.setOperation(group, index, event.target.value)
+          }
         >
-          {field && !field.operations.includes(condition.operation as never) && (
-            <option value={condition.operation} disabled>
-              {condition.operation}
-            </option>
-          )}
+          {field &&
+            !field.operations.includes(condition.operation as never) && (
+              <option value={condition.operation} disabled>
+                {condition.operation}
+              </option>
+            )}
           {/* Only the operations the field allows can be chosen. */}
-          {OPERATIONS.filter(operation => field?.operations.includes(operation)).map(operation => (
+          {OPERATIONS.filter(operation =>
+            field?.operations.includes(operation)
+          ).map(operation => (
             <option key={operation} value={operation}>
               {operation}
             </option>
@@ -239,27 +278,39 @@ function ConditionRow(props: {
   );
 }
 
-function GroupBox(props: { model: QueryBuilderModel; index: number }): JSX.Element {
+function GroupBox(props: {
+  model: QueryBuilderModel;
+  index: number;
+}): JSX.Element {
   const { model, index } = props;
   const trans = model.trans;
   const group = model.groups[index];
   const label = trans.__('Group %1', index + 1);
   return (
     <li className="jp-vce-QB-group">
-      <div className="jp-vce-QB-groupBox" role="group" aria-labelledby={`jp-vce-qb-g${index}-title`}>
+      <div
+        className="jp-vce-QB-groupBox"
+        role="group"
+        aria-labelledby={`jp-vce-qb-g${index}-title`}
+      >
         <div className="jp-vce-QB-groupHeader">
-          <span id={`jp-vce-qb-g${index}-title`} className="jp-vce-QB-groupTitle">
+          <span
+            id={`jp-vce-qb-g${index}-title`}
+            className="jp-vce-QB-groupTitle"
+          >
             {label}
           </span>
           <select
             className="jp-mod-styled jp-vce-QB-input"
             aria-label={trans.__('Operator of group %1', index + 1)}
             value={group.operator}
-            onChange={event => model.setGroupOperator(index, event.target.value)}
+            onChange={event =>
+              model.setGroupOperator(index, event.target.value)
+            }
           >
-            {!(GROUP_OPERATORS as readonly string[]).includes(group.operator) && (
-              <option value={group.operator}>{group.operator}</option>
-            )}
+            {!(GROUP_OPERATORS as readonly string[]).includes(
+              group.operator
+            ) && <option value={group.operator}>{group.operator}</option>}
             {GROUP_OPERATORS.map(operator => (
               <option key={operator} value={operator}>
                 {operatorLabel(operator, trans)}
@@ -314,7 +365,9 @@ function GroupBox(props: { model: QueryBuilderModel; index: number }): JSX.Eleme
   );
 }
 
-function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null {
+function PreviewResult(props: {
+  model: QueryBuilderModel;
+}): JSX.Element | null {
   const { model } = props;
   const trans = model.trans;
   const preview = model.preview;
@@ -335,7 +388,11 @@ function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null 
       );
     case 'done':
       return (
-        <div className="jp-vce-QB-previewResult" role="region" aria-label={trans.__('Sample')}>
+        <div
+          className="jp-vce-QB-previewResult"
+          role="region"
+          aria-label={trans.__('Sample')}
+        >
           <ResultTable
             data={{
               category: preview.category,
@@ -351,25 +408,37 @@ function PreviewResult(props: { model: QueryBuilderModel }): JSX.Element | null 
   }
 }
 
-
 /** Scroll to the first field the builder flags and put the focus on it. */
 function goToFirstProblem(from: HTMLElement): void {
   // Each problem's message follows its controls, in its condition or section: the first message
   // leads to the control it is about (flagged, else the value, else the first); focusing scrolls.
-  const message = from.closest('form')?.querySelector('.jp-vce-QB-problem.jp-mod-error, .jp-vce-QB-problem.jp-mod-prompt');
-  const place = message?.closest('.jp-vce-QB-condition, .jp-vce-QB-group, .jp-vce-QB-section');
+  const message = from
+    .closest('form')
+    ?.querySelector(
+      '.jp-vce-QB-problem.jp-mod-error, .jp-vce-QB-problem.jp-mod-prompt'
+    );
+  const place = message?.closest(
+    '.jp-vce-QB-condition, .jp-vce-QB-group, .jp-vce-QB-section'
+  );
   if (!place) {
     return;
   }
   // In this order of preference (one selector list would take the first in the document).
-  const target = ['[aria-invalid="true"]', '.jp-vce-QB-valueLine input, .jp-vce-QB-valueLine select', 'input, select']
+  const target = [
+    '[aria-invalid="true"]',
+    '.jp-vce-QB-valueLine input, .jp-vce-QB-valueLine select',
+    'input, select'
+  ]
     .map(selector => place.querySelector<HTMLElement>(selector))
     .find(element => element !== null);
   target?.focus();
 }
 
 export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
-  constructor(model: QueryBuilderModel, private readonly _actions: IBuilderActions) {
+  constructor(
+    model: QueryBuilderModel,
+    private readonly _actions: IBuilderActions
+  ) {
     super(model);
     this.addClass('jp-vce-QB');
   }
@@ -381,27 +450,47 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
     const problems = model.problems;
     const quota = model.quota;
     const limitProblems = problemsOf(problems, 'limit');
-    const errors = problems.filter(problem => problem.severity === 'error').length;
+    const errors = problems.filter(
+      problem => problem.severity === 'error'
+    ).length;
     const target = model.target;
     const returnable = returnableFields(model.category);
     const previewCost = Math.min(model.limit, QUERY_LIMITS.test.maxLimit);
     // Why the actions are disabled, said on them.
     const fixFirst =
-      errors === 1 ? trans.__('Fix the problem above first.') : trans.__('Fix the %1 problems above first.', Math.max(errors, 1));
+      errors === 1
+        ? trans.__('Fix the problem above first.')
+        : trans.__('Fix the %1 problems above first.', Math.max(errors, 1));
     const insertBlocked = model.canInsert ? undefined : fixFirst;
     // Over today's quota is not a mistake to fix in the query.
-    const onlyQuota = errors === 0 || problems.every(problem => problem.severity !== 'error' || problem.rule === 'limit-over-quota');
+    const onlyQuota =
+      errors === 0 ||
+      problems.every(
+        problem =>
+          problem.severity !== 'error' || problem.rule === 'limit-over-quota'
+      );
     const runBlocked = model.canRun
       ? undefined
       : onlyQuota
-        ? trans.__("Lower the limit to what is left today, or wait for the quota's reset.")
+        ? trans.__(
+            "Lower the limit to what is left today, or wait for the quota's reset."
+          )
         : fixFirst;
-    const limitValid = !problems.some(problem => problem.rule === 'limit-range');
+    const limitValid = !problems.some(
+      problem => problem.rule === 'limit-range'
+    );
     return (
-      <form className="jp-vce-QB-form" onSubmit={event => event.preventDefault()} aria-label={trans.__('Query Builder')}>
+      <form
+        className="jp-vce-QB-form"
+        onSubmit={event => event.preventDefault()}
+        aria-label={trans.__('Query Builder')}
+      >
         {target && (
           <p className="jp-vce-QB-target" role="status">
-            {trans.__('Editing a cell of %1. "Update cell" writes the query back.', target.path)}
+            {trans.__(
+              'Editing a cell of %1. "Update cell" writes the query back.',
+              target.path
+            )}
           </p>
         )}
         <div className="jp-vce-QB-section">
@@ -412,7 +501,9 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
             id="jp-vce-qb-category"
             className="jp-mod-styled jp-vce-QB-input"
             value={model.category}
-            onChange={event => model.setCategory(event.target.value as Category)}
+            onChange={event =>
+              model.setCategory(event.target.value as Category)
+            }
           >
             {CATEGORIES.map(category => (
               <option key={category} value={category}>
@@ -422,7 +513,11 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
           </select>
         </div>
 
-        <div className="jp-vce-QB-section" role="group" aria-labelledby="jp-vce-qb-conditions-title">
+        <div
+          className="jp-vce-QB-section"
+          role="group"
+          aria-labelledby="jp-vce-qb-conditions-title"
+        >
           <h3 id="jp-vce-qb-conditions-title" className="jp-vce-QB-heading">
             {trans.__('Condition groups')}
           </h3>
@@ -437,13 +532,21 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
             ))}
           </ol>
           <Problems problems={problemsOf(problems, 'groups')} />
-          <button type="button" className="jp-vce-QB-textButton" onClick={() => model.addGroup()}>
+          <button
+            type="button"
+            className="jp-vce-QB-textButton"
+            onClick={() => model.addGroup()}
+          >
             <addIcon.react tag="span" elementSize="normal" />
             {trans.__('Condition group')}
           </button>
         </div>
 
-        <div className="jp-vce-QB-section" role="group" aria-labelledby="jp-vce-qb-fields-title">
+        <div
+          className="jp-vce-QB-section"
+          role="group"
+          aria-labelledby="jp-vce-qb-fields-title"
+        >
           <h3 id="jp-vce-qb-fields-title" className="jp-vce-QB-heading">
             {trans.__('Fields to return')}
           </h3>
@@ -454,14 +557,18 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
                   <input
                     type="checkbox"
                     checked={model.fields.includes(name)}
-                    onChange={event => model.toggleField(name, event.target.checked)}
+                    onChange={event =>
+                      model.toggleField(name, event.target.checked)
+                    }
                   />
                   <span>{name}</span>
                 </label>
               </li>
             ))}
           </ul>
-          <p className="jp-vce-QB-hint">{trans.__('In this order: %1', model.fields.join(', ') || '—')}</p>
+          <p className="jp-vce-QB-hint">
+            {trans.__('In this order: %1', model.fields.join(', ') || '—')}
+          </p>
           <Problems problems={problemsOf(problems, 'fields')} />
         </div>
 
@@ -475,21 +582,31 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
               className="jp-mod-styled jp-vce-QB-input jp-vce-QB-limit"
               type="text"
               inputMode="numeric"
-              aria-invalid={limitProblems.some(p => p.severity === 'error') || undefined}
+              aria-invalid={
+                limitProblems.some(p => p.severity === 'error') || undefined
+              }
               aria-describedby="jp-vce-qb-quota jp-vce-qb-limit-problems"
               value={model.limitText}
               onChange={event => model.setLimitText(event.target.value)}
             />
             <span id="jp-vce-qb-quota" className="jp-vce-QB-quota">
               {quota
-                ? trans.__('%1 of %2 records left today', count(quota.remaining), count(quota.daily_limit))
+                ? trans.__(
+                    '%1 of %2 records left today',
+                    count(quota.remaining),
+                    count(quota.daily_limit)
+                  )
                 : trans.__('quota unknown (not signed in)')}
             </span>
           </span>
           <Problems id="jp-vce-qb-limit-problems" problems={limitProblems} />
         </div>
 
-        <div className="jp-vce-QB-section" role="radiogroup" aria-labelledby="jp-vce-qb-output-title">
+        <div
+          className="jp-vce-QB-section"
+          role="radiogroup"
+          aria-labelledby="jp-vce-qb-output-title"
+        >
           <span id="jp-vce-qb-output-title" className="jp-vce-QB-label">
             {trans.__('Show the result')}
           </span>
@@ -513,15 +630,25 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
 
         <div className="jp-vce-QB-section">
           <h3 className="jp-vce-QB-heading">{trans.__('Cell')}</h3>
-          <CodePreview code={model.code} highlight={actions.highlight} label={trans.__('The cell the builder writes')} />
+          <CodePreview
+            code={model.code}
+            highlight={actions.highlight}
+            label={trans.__('The cell the builder writes')}
+          />
           <p className="jp-vce-QB-summary" aria-live="polite">
-            {errors > 0 ? errors === 1
-              ? trans.__('1 problem to fix before running.')
-              : trans.__('%1 problems to fix before running.', errors) : trans.__('Ready.')}
+            {errors > 0
+              ? errors === 1
+                ? trans.__('1 problem to fix before running.')
+                : trans.__('%1 problems to fix before running.', errors)
+              : trans.__('Ready.')}
             {errors > 0 && (
               <>
                 {' '}
-                <button type="button" className="jp-vce-LinkButton jp-vce-QB-firstProblem" onClick={event => goToFirstProblem(event.currentTarget)}>
+                <button
+                  type="button"
+                  className="jp-vce-LinkButton jp-vce-QB-firstProblem"
+                  onClick={event => goToFirstProblem(event.currentTarget)}
+                >
                   {trans.__('Go to the first')}
                 </button>
               </>
@@ -541,12 +668,24 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
             )}
             <button
               type="button"
-              className={'jp-mod-styled jp-vce-QB-button' + (target ? '' : ' jp-mod-accept')}
+              className={
+                'jp-mod-styled jp-vce-QB-button' +
+                (target ? '' : ' jp-mod-accept')
+              }
               disabled={!model.canInsert}
-              title={insertBlocked ?? (actions.hasNotebook() ? undefined : trans.__('No notebook is open: a new one is created in the current folder.'))}
+              title={
+                insertBlocked ??
+                (actions.hasNotebook()
+                  ? undefined
+                  : trans.__(
+                      'No notebook is open: a new one is created in the current folder.'
+                    ))
+              }
               onClick={() => actions.insert()}
             >
-              {actions.hasNotebook() ? trans.__('Insert below') : trans.__('Insert in a new notebook')}
+              {actions.hasNotebook()
+                ? trans.__('Insert below')
+                : trans.__('Insert in a new notebook')}
             </button>
             <button
               type="button"
@@ -557,10 +696,18 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
             >
               {trans.__('Insert and run')}
             </button>
-            <button type="button" className="jp-mod-styled jp-vce-QB-button" onClick={() => actions.copy()}>
+            <button
+              type="button"
+              className="jp-mod-styled jp-vce-QB-button"
+              onClick={() => actions.copy()}
+            >
               {trans.__('Copy')}
             </button>
-            <button type="button" className="jp-mod-styled jp-vce-QB-button jp-vce-QB-new" onClick={() => actions.newQuery()}>
+            <button
+              type="button"
+              className="jp-mod-styled jp-vce-QB-button jp-vce-QB-new"
+              onClick={() => actions.newQuery()}
+            >
               {trans.__('New query')}
             </button>
           </div>
@@ -577,7 +724,10 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
           >
             {!limitValid
               ? trans.__('Preview sample')
-              : trans.__('Preview sample (uses up to %1 records of your quota)', count(previewCost))}
+              : trans.__(
+                  'Preview sample (uses up to %1 records of your quota)',
+                  count(previewCost)
+                )}
           </button>
           <PreviewResult model={model} />
         </div>

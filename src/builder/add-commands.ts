@@ -23,19 +23,27 @@ export interface IBuilderCommandsOptions {
  * The query builder's commands (open, insert, insert and run, copy, update,
  * edit a cell, preview, new), in the palette, the launcher and the cell menu.
  */
-export function addBuilderCommands(app: JupyterFrontEnd, options: IBuilderCommandsOptions): void {
+export function addBuilderCommands(
+  app: JupyterFrontEnd,
+  options: IBuilderCommandsOptions
+): void {
   const { model, flows, trans, palette, launcher } = options;
   const { commands } = app;
 
   commands.addCommand(CommandIDs.openQueryBuilder, {
-    label: args => (args.isPalette ? trans.__('Open Query Builder') : trans.__('Query Builder')),
+    label: args =>
+      args.isPalette
+        ? trans.__('Open Query Builder')
+        : trans.__('Query Builder'),
     caption: trans.__('Build a test-stage query and insert it as an SDK cell'),
     icon: queryIcon,
     execute: options.openPanel
   });
   commands.addCommand(BuilderCommandIDs.insert, {
     label: trans.__('Insert Query Below the Active Cell'),
-    caption: trans.__('Insert the Query Builder cell below the active cell (a new notebook when none is open)'),
+    caption: trans.__(
+      'Insert the Query Builder cell below the active cell (a new notebook when none is open)'
+    ),
     isEnabled: () => model.canInsert,
     execute: () => flows.insert(false)
   });
@@ -48,7 +56,9 @@ export function addBuilderCommands(app: JupyterFrontEnd, options: IBuilderComman
     label: trans.__('Copy Query Cell'),
     execute: () => {
       Clipboard.copyToSystem(model.code);
-      Notification.success(trans.__('The query cell was copied.'), { autoClose: 2000 });
+      Notification.success(trans.__('The query cell was copied.'), {
+        autoClose: 2000
+      });
     }
   });
   commands.addCommand(BuilderCommandIDs.updateCell, {
@@ -72,7 +82,11 @@ export function addBuilderCommands(app: JupyterFrontEnd, options: IBuilderComman
     execute: () => model.reset()
   });
 
-  palette?.addItem({ command: CommandIDs.openQueryBuilder, category: PALETTE_CATEGORY, args: { isPalette: true } });
+  palette?.addItem({
+    command: CommandIDs.openQueryBuilder,
+    category: PALETTE_CATEGORY,
+    args: { isPalette: true }
+  });
   for (const command of [
     BuilderCommandIDs.insert,
     BuilderCommandIDs.insertAndRun,

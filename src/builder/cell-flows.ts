@@ -37,13 +37,21 @@ export class QueryCellFlows {
   /** Whether the query's errors block inserting (or running): warns with the first. */
   blocked(forRun: boolean): boolean {
     const { model, trans } = this._options;
-    const problems = model.problems.filter(problem => problem.severity === 'error');
-    const blocking = forRun ? problems : problems.filter(problem => problem.rule !== 'limit-over-quota');
+    const problems = model.problems.filter(
+      problem => problem.severity === 'error'
+    );
+    const blocking = forRun
+      ? problems
+      : problems.filter(problem => problem.rule !== 'limit-over-quota');
     if (blocking.length === 0) {
       return false;
     }
     Notification.warning(
-      trans.__('The query has %1 problem(s): %2', blocking.length, blocking[0].message),
+      trans.__(
+        'The query has %1 problem(s): %2',
+        blocking.length,
+        blocking[0].message
+      ),
       { autoClose: 8000 }
     );
     return true;
@@ -58,7 +66,11 @@ export class QueryCellFlows {
     const code = model.code;
     const panel = await this._targetNotebook();
     const inserted = insertBelow(panel, code, this._metadata());
-    model.setTarget({ path: panel.context.path, cellId: inserted.cellId, source: code });
+    model.setTarget({
+      path: panel.context.path,
+      cellId: inserted.cellId,
+      source: code
+    });
     app.shell.activateById(panel.id);
     if (run) {
       await runCell(panel, inserted.index);
@@ -109,7 +121,10 @@ export class QueryCellFlows {
     replaceCell(found.cell, code, this._metadata());
     const path = found.panel.context.path;
     model.setTarget({ ...target, path, source: code });
-    Notification.success(trans.__('Cell %1 of %2 updated.', found.index + 1, path), { autoClose: 3000 });
+    Notification.success(
+      trans.__('Cell %1 of %2 updated.', found.index + 1, path),
+      { autoClose: 3000 }
+    );
   }
 
   /** The cell a context menu was opened on, else the active cell of the current notebook. */
@@ -122,7 +137,9 @@ export class QueryCellFlows {
     const node = fromContextMenu
       ? app.contextMenuHitTest(element => element.classList.contains('jp-Cell'))
       : undefined;
-    const hit = node ? panel.content.widgets.find(widget => widget.node === node) : undefined;
+    const hit = node
+      ? panel.content.widgets.find(widget => widget.node === node)
+      : undefined;
     const cell = hit ?? panel.content.activeCell;
     return cell ? { panel, cell } : null;
   }
@@ -133,7 +150,8 @@ export class QueryCellFlows {
     return (
       !!cell &&
       cell.model.type === 'code' &&
-      (looksLikeQueryCell(cell.model.sharedModel.getSource()) || cell.model.getMetadata(METADATA_KEY) !== undefined)
+      (looksLikeQueryCell(cell.model.sharedModel.getSource()) ||
+        cell.model.getMetadata(METADATA_KEY) !== undefined)
     );
   }
 
@@ -175,6 +193,8 @@ export class QueryCellFlows {
   /** The notebook to write to: the current one, or a new one in the browser's folder. */
   private async _targetNotebook() {
     const { app, tracker } = this._options;
-    return currentNotebook(tracker) ?? (await newNotebook(app, this._options.cwd()));
+    return (
+      currentNotebook(tracker) ?? (await newNotebook(app, this._options.cwd()))
+    );
   }
 }

@@ -6,7 +6,11 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICellModel } from '@jupyterlab/cells';
 import type { PartialJSONObject } from '@lumino/coreutils';
-import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import {
+  INotebookTracker,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import type { IQuery } from '../query/model';
 import type { CellOutput } from '../query/read-cell';
 
@@ -25,7 +29,9 @@ export interface IInserted {
 }
 
 /** The notebook the builder writes to: the last focused one, if any is open. */
-export function currentNotebook(tracker: INotebookTracker): NotebookPanel | null {
+export function currentNotebook(
+  tracker: INotebookTracker
+): NotebookPanel | null {
   const panel = tracker.currentWidget;
   return panel && !panel.isDisposed ? panel : null;
 }
@@ -34,7 +40,10 @@ export function currentNotebook(tracker: INotebookTracker): NotebookPanel | null
  * A new notebook in the file browser's current folder, with the default
  * kernel, opened and ready.
  */
-export async function newNotebook(app: JupyterFrontEnd, cwd: string): Promise<NotebookPanel> {
+export async function newNotebook(
+  app: JupyterFrontEnd,
+  cwd: string
+): Promise<NotebookPanel> {
   const kernelName = app.serviceManager.kernelspecs.specs?.default;
   const panel = (await app.commands.execute('notebook:create-new', {
     cwd,
@@ -45,14 +54,20 @@ export async function newNotebook(app: JupyterFrontEnd, cwd: string): Promise<No
 }
 
 function isBlank(cell: ICellModel | undefined): boolean {
-  return !!cell && cell.type === 'code' && cell.sharedModel.getSource().trim() === '';
+  return (
+    !!cell && cell.type === 'code' && cell.sharedModel.getSource().trim() === ''
+  );
 }
 
 /**
  * Insert `source` as a code cell below the active cell (into the only cell of
  * an empty notebook), make it active and return where it went.
  */
-export function insertBelow(panel: NotebookPanel, source: string, metadata: ICellMetadata): IInserted {
+export function insertBelow(
+  panel: NotebookPanel,
+  source: string,
+  metadata: ICellMetadata
+): IInserted {
   const notebook = panel.content;
   const model = notebook.model!;
   const cells = model.sharedModel;
@@ -60,7 +75,11 @@ export function insertBelow(panel: NotebookPanel, source: string, metadata: ICel
   let index: number;
   if (model.cells.length === 0) {
     index = 0;
-    cells.insertCell(0, { cell_type: 'code', source, metadata: { [METADATA_KEY]: metadata as unknown as PartialJSONObject } });
+    cells.insertCell(0, {
+      cell_type: 'code',
+      source,
+      metadata: { [METADATA_KEY]: metadata as unknown as PartialJSONObject }
+    });
   } else if (isBlank(only)) {
     index = 0;
     cells.transact(() => {
@@ -68,8 +87,15 @@ export function insertBelow(panel: NotebookPanel, source: string, metadata: ICel
       only!.sharedModel.setMetadata(METADATA_KEY, metadata as never);
     });
   } else {
-    index = Math.min(Math.max(notebook.activeCellIndex, -1) + 1, model.cells.length);
-    cells.insertCell(index, { cell_type: 'code', source, metadata: { [METADATA_KEY]: metadata as unknown as PartialJSONObject } });
+    index = Math.min(
+      Math.max(notebook.activeCellIndex, -1) + 1,
+      model.cells.length
+    );
+    cells.insertCell(index, {
+      cell_type: 'code',
+      source,
+      metadata: { [METADATA_KEY]: metadata as unknown as PartialJSONObject }
+    });
   }
   notebook.deselectAll();
   notebook.activeCellIndex = index;
@@ -78,7 +104,10 @@ export function insertBelow(panel: NotebookPanel, source: string, metadata: ICel
 }
 
 /** Run the cell at `index` in its notebook's kernel (JupyterLab's own run action). */
-export async function runCell(panel: NotebookPanel, index: number): Promise<boolean> {
+export async function runCell(
+  panel: NotebookPanel,
+  index: number
+): Promise<boolean> {
   await panel.sessionContext.ready;
   const notebook = panel.content;
   notebook.deselectAll();
@@ -92,9 +121,15 @@ export function findCell(
   cellId: string,
   path?: string
 ): { panel: NotebookPanel; cell: ICellModel; index: number } | null {
-  let found: { panel: NotebookPanel; cell: ICellModel; index: number } | null = null;
+  let found: { panel: NotebookPanel; cell: ICellModel; index: number } | null =
+    null;
   tracker.forEach(panel => {
-    if (found || panel.isDisposed || !panel.content.model || (path && panel.context.path !== path)) {
+    if (
+      found ||
+      panel.isDisposed ||
+      !panel.content.model ||
+      (path && panel.context.path !== path)
+    ) {
       return;
     }
     const cells = panel.content.model.cells;
@@ -109,7 +144,11 @@ export function findCell(
 }
 
 /** Replace a cell's source and the builder's metadata in one undoable step. */
-export function replaceCell(cell: ICellModel, source: string, metadata: ICellMetadata): void {
+export function replaceCell(
+  cell: ICellModel,
+  source: string,
+  metadata: ICellMetadata
+): void {
   const shared = cell.sharedModel;
   shared.transact(() => {
     shared.setSource(source);

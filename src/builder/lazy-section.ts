@@ -10,7 +10,9 @@ export class LazySection extends Panel {
 
   /** The content, created now if it was not yet. */
   load(): Promise<void> {
-    return (this._loading ??= this._create().then(widget => this.addWidget(widget)));
+    return (this._loading ??= this._create().then(widget =>
+      this.addWidget(widget)
+    ));
   }
 
   protected onAfterShow(msg: Message): void {

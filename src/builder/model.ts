@@ -66,7 +66,10 @@ export interface IBuilderDefaults {
   output: ResultOutput;
 }
 
-export const BUILDER_DEFAULTS: IBuilderDefaults = { limit: 10, output: 'display' };
+export const BUILDER_DEFAULTS: IBuilderDefaults = {
+  limit: 10,
+  output: 'display'
+};
 
 let nextKey = 1;
 const key = () => nextKey++;
@@ -75,12 +78,17 @@ const key = () => nextKey++;
 function newCondition(category: Category, field?: string): IDraftCondition {
   const name = field ?? conditionFields(category)[0];
   const spec = conditionField(category, name)!;
-  const operation = spec.operations.includes('GTE') ? 'GTE' : spec.operations[0];
+  const operation = spec.operations.includes('GTE')
+    ? 'GTE'
+    : spec.operations[0];
   return { key: key(), field: name, operation, values: [] };
 }
 
 export class QueryBuilderModel extends VDomModel {
-  constructor(defaults: Partial<IBuilderDefaults> = {}, trans: Translate = plainTranslate) {
+  constructor(
+    defaults: Partial<IBuilderDefaults> = {},
+    trans: Translate = plainTranslate
+  ) {
     super();
     this.trans = trans;
     this._defaults = { ...BUILDER_DEFAULTS, ...defaults };
@@ -146,7 +154,9 @@ export class QueryBuilderModel extends VDomModel {
     const problems = validateQuery(this.query, {
       remaining: this._quota?.remaining ?? null,
       // The clock time only: a countdown here would stand still between renders.
-      resetText: this._quota ? formatResetClock(this._quota.resets_at, this.trans) : null,
+      resetText: this._quota
+        ? formatResetClock(this._quota.resets_at, this.trans)
+        : null,
       trans: this.trans
     });
     if (this._limitText.trim() !== String(this._limit)) {
@@ -157,8 +167,15 @@ export class QueryBuilderModel extends VDomModel {
         target: { kind: 'limit' },
         message:
           this._limitText.trim() === ''
-            ? this.trans.__('Enter a limit: a whole number from 1 to %1.', range)
-            : this.trans.__('"%1" is not a whole number: the limit must be from 1 to %2.', this._limitText, range)
+            ? this.trans.__(
+                'Enter a limit: a whole number from 1 to %1.',
+                range
+              )
+            : this.trans.__(
+                '"%1" is not a whole number: the limit must be from 1 to %2.',
+                this._limitText,
+                range
+              )
       });
     }
     return problems;
@@ -185,7 +202,8 @@ export class QueryBuilderModel extends VDomModel {
   }
 
   setDefaults(defaults: Partial<IBuilderDefaults>): void {
-    const limitWasDefault = this._limit === this._defaults.limit && this._target === null;
+    const limitWasDefault =
+      this._limit === this._defaults.limit && this._target === null;
     this._defaults = { ...this._defaults, ...defaults };
     if (limitWasDefault) {
       this._limit = this._defaults.limit;
@@ -205,7 +223,10 @@ export class QueryBuilderModel extends VDomModel {
         ...group,
         conditions: group.conditions.filter(condition => {
           const field = conditionField(category, condition.field);
-          return field !== null && field.operations.includes(condition.operation as never);
+          return (
+            field !== null &&
+            field.operations.includes(condition.operation as never)
+          );
         })
       }))
       .filter(group => group.conditions.length > 0);
@@ -256,7 +277,10 @@ export class QueryBuilderModel extends VDomModel {
       return;
     }
     if (target >= 0 && target < conditions.length) {
-      this._updateGroup(group, g => ({ ...g, conditions: move(g.conditions, index, by) }));
+      this._updateGroup(group, g => ({
+        ...g,
+        conditions: move(g.conditions, index, by)
+      }));
       return;
     }
     // Past the end of its group: into the next (or previous) group.
@@ -272,7 +296,10 @@ export class QueryBuilderModel extends VDomModel {
       if (at === other) {
         return {
           ...g,
-          conditions: by === 1 ? [condition, ...g.conditions] : [...g.conditions, condition]
+          conditions:
+            by === 1
+              ? [condition, ...g.conditions]
+              : [...g.conditions, condition]
         };
       }
       return g;
@@ -294,7 +321,12 @@ export class QueryBuilderModel extends VDomModel {
           ? 'GTE'
           : spec.operations[0];
       const sameType = before?.type === spec.type;
-      return { ...condition, field, operation, values: sameType ? fitValues(operation, condition.values) : [] };
+      return {
+        ...condition,
+        field,
+        operation,
+        values: sameType ? fitValues(operation, condition.values) : []
+      };
     });
   }
 
@@ -304,7 +336,11 @@ export class QueryBuilderModel extends VDomModel {
       if (!spec || !spec.operations.includes(operation as never)) {
         return condition; // an operation the field does not allow cannot be chosen
       }
-      return { ...condition, operation, values: fitValues(operation, condition.values) };
+      return {
+        ...condition,
+        operation,
+        values: fitValues(operation, condition.values)
+      };
     });
   }
 
@@ -375,7 +411,11 @@ export class QueryBuilderModel extends VDomModel {
     this._groups = query.groups.map(group => ({
       key: key(),
       operator: group.operator,
-      conditions: group.conditions.map(condition => ({ ...condition, values: [...condition.values], key: key() }))
+      conditions: group.conditions.map(condition => ({
+        ...condition,
+        values: [...condition.values],
+        key: key()
+      }))
     }));
     this._fields = [...query.fields];
     this._limit = query.limit;
@@ -392,11 +432,16 @@ export class QueryBuilderModel extends VDomModel {
     this.stateChanged.emit();
   }
 
-  private _updateGroup(index: number, change: (group: IDraftGroup) => IDraftGroup): void {
+  private _updateGroup(
+    index: number,
+    change: (group: IDraftGroup) => IDraftGroup
+  ): void {
     if (!this._groups[index]) {
       return;
     }
-    this._groups = this._groups.map((group, at) => (at === index ? change(group) : group));
+    this._groups = this._groups.map((group, at) =>
+      at === index ? change(group) : group
+    );
     this._changed();
   }
 
@@ -407,7 +452,9 @@ export class QueryBuilderModel extends VDomModel {
   ): void {
     this._updateGroup(group, g => ({
       ...g,
-      conditions: g.conditions.map((condition, at) => (at === index ? change(condition) : condition))
+      conditions: g.conditions.map((condition, at) =>
+        at === index ? change(condition) : condition
+      )
     }));
   }
 
@@ -433,7 +480,12 @@ export class QueryBuilderModel extends VDomModel {
 
 function move<T>(items: readonly T[], index: number, by: -1 | 1): T[] {
   const target = index + by;
-  if (index < 0 || index >= items.length || target < 0 || target >= items.length) {
+  if (
+    index < 0 ||
+    index >= items.length ||
+    target < 0 ||
+    target >= items.length
+  ) {
     return [...items];
   }
   const copy = [...items];

@@ -35,7 +35,10 @@ export async function previewQuery(
     const message =
       error instanceof VCEApiError
         ? error.message
-        : trans.__('The preview failed: %1', error instanceof Error ? error.message : String(error));
+        : trans.__(
+            'The preview failed: %1',
+            error instanceof Error ? error.message : String(error)
+          );
     model.setPreview({ state: 'failed', message });
     void status?.refresh();
   }

@@ -32,9 +32,10 @@ let regionOptions: { code: string; label: string }[] | null = null;
 /** Region codes with their names, sorted by name. */
 function regions(): { code: string; label: string }[] {
   if (!regionOptions) {
-    regionOptions = REGION_CODES.map(code => ({ code, label: `${regionName(code)} (${code})` })).sort(
-      (a, b) => a.label.localeCompare(b.label)
-    );
+    regionOptions = REGION_CODES.map(code => ({
+      code,
+      label: `${regionName(code)} (${code})`
+    })).sort((a, b) => a.label.localeCompare(b.label));
   }
   return regionOptions;
 }
@@ -50,7 +51,9 @@ function ChoiceSelect(props: {
   describedBy?: string;
   placeholder: string;
 }): JSX.Element {
-  const known = props.value === '' || props.options.some(option => option.code === props.value);
+  const known =
+    props.value === '' ||
+    props.options.some(option => option.code === props.value);
   return (
     <select
       id={props.id}
@@ -72,7 +75,10 @@ function ChoiceSelect(props: {
   );
 }
 
-function choicesOf(field: IConditionField, trans: Translate): { code: string; label: string }[] | null {
+function choicesOf(
+  field: IConditionField,
+  trans: Translate
+): { code: string; label: string }[] | null {
   switch (editorKind(field)) {
     case 'region':
       return regions();
@@ -126,7 +132,9 @@ function SingleValue(props: IValueEditorProps): JSX.Element {
             : trans.__('text')
       }
       value={value}
-      onChange={event => props.onChange(event.target.value === '' ? [] : [event.target.value])}
+      onChange={event =>
+        props.onChange(event.target.value === '' ? [] : [event.target.value])
+      }
     />
   );
   if (kind !== 'time') {
@@ -159,23 +167,36 @@ function ManyValues(props: IValueEditorProps): JSX.Element {
   // Numbers, codes and ids may be pasted as "a, b, c"; text values keep their commas.
   const splits = editorKind(field) !== 'text';
   const add = (text: string) => {
-    const parts = (splits ? text.split(',').map(part => part.trim()) : [text])
-      .filter(part => part.trim().length > 0 && !props.values.includes(part));
+    const parts = (
+      splits ? text.split(',').map(part => part.trim()) : [text]
+    ).filter(part => part.trim().length > 0 && !props.values.includes(part));
     if (parts.length > 0) {
       props.onChange([...props.values, ...parts]);
     }
     setDraft('');
   };
-  const remove = (index: number) => props.onChange(props.values.filter((_, at) => at !== index));
+  const remove = (index: number) =>
+    props.onChange(props.values.filter((_, at) => at !== index));
   const label = trans.__('Add a value to %1 %2', props.name, props.operation);
   return (
-    <div className="jp-vce-QB-chips" role="group" aria-label={trans.__('Values of %1', props.name)}>
+    <div
+      className="jp-vce-QB-chips"
+      role="group"
+      aria-label={trans.__('Values of %1', props.name)}
+    >
       <ul className="jp-vce-QB-chipList">
         {props.values.map((value, index) => (
           <li
             key={`${index}:${value}`}
-            className={'jp-vce-QB-chip' + (props.invalid.has(index) ? ' jp-mod-invalid' : '')}
-            title={field.type === 'region' ? regionName(value.toUpperCase()) : undefined}
+            className={
+              'jp-vce-QB-chip' +
+              (props.invalid.has(index) ? ' jp-mod-invalid' : '')
+            }
+            title={
+              field.type === 'region'
+                ? regionName(value.toUpperCase())
+                : undefined
+            }
           >
             <span>{value === '' ? trans.__('(empty)') : value}</span>
             <button
@@ -194,7 +215,9 @@ function ManyValues(props: IValueEditorProps): JSX.Element {
           id={`${props.id}-value`}
           label={label}
           value=""
-          options={choices.filter(choice => !props.values.includes(choice.code))}
+          options={choices.filter(
+            choice => !props.values.includes(choice.code)
+          )}
           placeholder={trans.__('Add…')}
           describedBy={props.describedBy}
           onChange={value => value && add(value)}
@@ -210,10 +233,17 @@ function ManyValues(props: IValueEditorProps): JSX.Element {
           value={draft}
           onChange={event => setDraft(event.target.value)}
           onKeyDown={event => {
-            if (event.key === 'Enter' || (event.key === ',' && editorKind(field) !== 'text')) {
+            if (
+              event.key === 'Enter' ||
+              (event.key === ',' && editorKind(field) !== 'text')
+            ) {
               event.preventDefault();
               add(draft);
-            } else if (event.key === 'Backspace' && draft === '' && props.values.length > 0) {
+            } else if (
+              event.key === 'Backspace' &&
+              draft === '' &&
+              props.values.length > 0
+            ) {
               remove(props.values.length - 1);
             }
           }}
@@ -226,5 +256,9 @@ function ManyValues(props: IValueEditorProps): JSX.Element {
 
 /** The editor a field and operation take. */
 export function ValueEditor(props: IValueEditorProps): JSX.Element {
-  return takesManyValues(props.operation, props.values) ? <ManyValues {...props} /> : <SingleValue {...props} />;
+  return takesManyValues(props.operation, props.values) ? (
+    <ManyValues {...props} />
+  ) : (
+    <SingleValue {...props} />
+  );
 }

@@ -22,13 +22,20 @@ export function formatDuration(
   trans: Translate = plainTranslate,
   style: DurationStyle = 'countdown'
 ): string {
-  if (milliseconds === null || milliseconds === undefined || Number.isNaN(milliseconds)) {
+  if (
+    milliseconds === null ||
+    milliseconds === undefined ||
+    Number.isNaN(milliseconds)
+  ) {
     return '';
   }
   if (style === 'runtime') {
     const seconds = milliseconds / 1000;
     if (seconds < 60) {
-      return trans.__('%1 s', seconds < 10 ? seconds.toFixed(1) : Math.round(seconds));
+      return trans.__(
+        '%1 s',
+        seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)
+      );
     }
     const minutes = Math.floor(seconds / 60);
     if (minutes < 60) {

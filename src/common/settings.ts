@@ -46,11 +46,17 @@ export class PluginSettings<T extends object> {
 
   private _read(): T {
     const values = { ...this._defaults };
-    const composite = (this._settings?.composite ?? {}) as Record<string, unknown>;
+    const composite = (this._settings?.composite ?? {}) as Record<
+      string,
+      unknown
+    >;
     for (const key of Object.keys(values) as (keyof T & string)[]) {
       const value = composite[key];
       const check = this._checks[key];
-      if (typeof value === typeof this._defaults[key] && (!check || check(value))) {
+      if (
+        typeof value === typeof this._defaults[key] &&
+        (!check || check(value))
+      ) {
         values[key] = value as T[typeof key];
       }
     }

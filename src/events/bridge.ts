@@ -7,9 +7,17 @@ import type { PlatformEventStream } from './stream';
  * polling. The stream opens once the server holds credentials and reopens
  * after a new sign-in. Returns the function that undoes the wiring.
  */
-export function bridgeEventsToStatus(events: PlatformEventStream, status: PlatformStatusModel): () => void {
+export function bridgeEventsToStatus(
+  events: PlatformEventStream,
+  status: PlatformStatusModel
+): () => void {
   let signedInAs: string | null = null;
-  const onEvent = (_: PlatformEventStream, event: Parameters<Parameters<PlatformEventStream['received']['connect']>[0]>[1]) => {
+  const onEvent = (
+    _: PlatformEventStream,
+    event: Parameters<
+      Parameters<PlatformEventStream['received']['connect']>[0]
+    >[1]
+  ) => {
     if (event.type === 'quota') {
       const { type: _type, ...quota } = event;
       status.applyQuota(quota);
@@ -17,7 +25,9 @@ export function bridgeEventsToStatus(events: PlatformEventStream, status: Platfo
   };
   const onStatus = () => {
     const current = status.status;
-    const who = current?.signed_in ? (current.identity?.client_key ?? '(signed in)') : null;
+    const who = current?.signed_in
+      ? (current.identity?.client_key ?? '(signed in)')
+      : null;
     if (who !== signedInAs) {
       signedInAs = who;
       if (who !== null) {

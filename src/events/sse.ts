@@ -25,7 +25,10 @@ export class ServerSentEventParser {
     for (;;) {
       const match = /\r\n|\r|\n/.exec(this._buffer);
       // A lone CR at the end may be the first half of CRLF: wait for more.
-      if (!match || (match[0] === '\r' && match.index === this._buffer.length - 1)) {
+      if (
+        !match ||
+        (match[0] === '\r' && match.index === this._buffer.length - 1)
+      ) {
         break;
       }
       const line = this._buffer.slice(0, match.index);
@@ -44,7 +47,11 @@ export class ServerSentEventParser {
         this._type = '';
         return null;
       }
-      const event = { type: this._type || 'message', data: this._data.join('\n'), lastEventId: this.lastEventId };
+      const event = {
+        type: this._type || 'message',
+        data: this._data.join('\n'),
+        lastEventId: this.lastEventId
+      };
       this._data = [];
       this._type = '';
       return event;

@@ -24,7 +24,10 @@ export interface IEventStreamOptions {
 
 const DEFAULT_RETRY: IBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
 
-function openThroughServer(signal: AbortSignal, lastEventId: string): Promise<Response> {
+function openThroughServer(
+  signal: AbortSignal,
+  lastEventId: string
+): Promise<Response> {
   return new VCEClient().openEvents(signal, lastEventId);
 }
 
@@ -84,9 +87,13 @@ export class PlatformEventStream implements IDisposable {
     this._setState('connecting');
     let opened = false;
     try {
-      const response = await this._open(controller.signal, this._parser.lastEventId);
+      const response = await this._open(
+        controller.signal,
+        this._parser.lastEventId
+      );
       if (!response.ok || !response.body) {
-        this._failures = response.status === 401 ? Number.MAX_SAFE_INTEGER : this._failures;
+        this._failures =
+          response.status === 401 ? Number.MAX_SAFE_INTEGER : this._failures;
         throw new Error(`events: HTTP ${response.status}`);
       }
       opened = true;
@@ -99,7 +106,9 @@ export class PlatformEventStream implements IDisposable {
         if (done) {
           break;
         }
-        for (const event of this._parser.feed(decoder.decode(value, { stream: true }))) {
+        for (const event of this._parser.feed(
+          decoder.decode(value, { stream: true })
+        )) {
           this._dispatch(event.type, event.data);
         }
       }
@@ -110,7 +119,10 @@ export class PlatformEventStream implements IDisposable {
       return;
     }
     this._failures = opened ? 1 : Math.min(this._failures + 1, 30);
-    const delay = Math.max(this._parser.retryMs ?? 0, backoffDelay(this._failures, this._retry));
+    const delay = Math.max(
+      this._parser.retryMs ?? 0,
+      backoffDelay(this._failures, this._retry)
+    );
     this._setState('waiting');
     this._timer = setTimeout(() => void this._run(), delay);
   }
@@ -122,7 +134,11 @@ export class PlatformEventStream implements IDisposable {
     } catch {
       return;
     }
-    if ((type === 'job' || type === 'quota') && typeof parsed === 'object' && parsed !== null) {
+    if (
+      (type === 'job' || type === 'quota') &&
+      typeof parsed === 'object' &&
+      parsed !== null
+    ) {
       this._received.emit({ ...(parsed as object), type } as PlatformEvent);
     }
   }

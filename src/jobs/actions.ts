@@ -47,7 +47,9 @@ export interface IJobActionsOptions {
 /** The panel's actions: submit, cancel, resubmit, download, verify. Every failure ends in the panel's banner. */
 export class JobActions {
   constructor(private readonly _options: IJobActionsOptions) {
-    _options.model.finished.connect((_, job) => _options.state.jobEnded(job.job_id));
+    _options.model.finished.connect((_, job) =>
+      _options.state.jobEnded(job.job_id)
+    );
   }
 
   get model(): JobsModel {
@@ -67,10 +69,16 @@ export class JobActions {
    * `testRun`): offer to save unsaved changes, check and hash the files, ask
    * for confirmation, send once. Returns the job, or null when nothing was sent.
    */
-  async submit(path: string, options: { testRun?: boolean; withCompanions?: boolean } = {}): Promise<Job | null> {
+  async submit(
+    path: string,
+    options: { testRun?: boolean; withCompanions?: boolean } = {}
+  ): Promise<Job | null> {
     const { trans, state } = this._options;
     if (state.busy) {
-      state.banner = { kind: 'info', text: trans.__('Wait for "%1" to finish first.', state.busy) };
+      state.banner = {
+        kind: 'info',
+        text: trans.__('Wait for "%1" to finish first.', state.busy)
+      };
       return null;
     }
     const testRun = options.testRun ?? false;
@@ -79,7 +87,10 @@ export class JobActions {
     try {
       if (!isScriptPath(path)) {
         throw new SubmissionError(
-          trans.__('"%1" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).', PathExt.basename(path))
+          trans.__(
+            '"%1" is not a script: the Data Clean Room runs Python scripts (.py) and notebooks (.ipynb).',
+            PathExt.basename(path)
+          )
         );
       }
       if (!(await this._savedOrSaving(path))) {
@@ -104,7 +115,9 @@ export class JobActions {
       const body = submissionBody(prepared);
       let job: Job;
       try {
-        job = testRun ? await this.api.testRun(body) : await this.api.submit(body);
+        job = testRun
+          ? await this.api.testRun(body)
+          : await this.api.submit(body);
       } finally {
         state.busy = null;
       }
@@ -113,13 +126,24 @@ export class JobActions {
       state.banner = {
         kind: 'success',
         text: testRun
-          ? trans.__('Test run %1 started: it runs on the test-stage sample and shows what the review would say. Nothing will be released.', job.job_id)
-          : trans.__('Submitted %1 as job %2. This panel follows it live: you will be notified when it finishes.', prepared.entry, job.job_id),
+          ? trans.__(
+              'Test run %1 started: it runs on the test-stage sample and shows what the review would say. Nothing will be released.',
+              job.job_id
+            )
+          : trans.__(
+              'Submitted %1 as job %2. This panel follows it live: you will be notified when it finishes.',
+              prepared.entry,
+              job.job_id
+            ),
         jobId: job.job_id
       };
       return job;
     } catch (error) {
-      state.banner = { kind: 'error', text: this._submitError(error, testRun), path };
+      state.banner = {
+        kind: 'error',
+        text: this._submitError(error, testRun),
+        path
+      };
       if (!(error instanceof SubmissionError)) {
         // The platform may have taken it before going away: the list tells.
         void this.model.refresh();
@@ -134,7 +158,10 @@ export class JobActions {
     const name = job ? job.entry : jobId;
     const answer = await this._dialog({
       title: trans.__('Cancel job %1?', jobId),
-      body: trans.__('The run of %1 stops now; nothing is released. You can resubmit it later.', name),
+      body: trans.__(
+        'The run of %1 stops now; nothing is released. You can resubmit it later.',
+        name
+      ),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Keep running') }),
         Dialog.warnButton({ label: trans.__('Cancel job') })
@@ -146,7 +173,11 @@ export class JobActions {
     await this._act(trans.__('Cancelling %1…', jobId), async () => {
       const cancelled = await this.api.cancel(jobId);
       this.model.upsert(cancelled);
-      state.banner = { kind: 'info', text: trans.__('Job %1 was cancelled.', jobId), jobId };
+      state.banner = {
+        kind: 'info',
+        text: trans.__('Job %1 was cancelled.', jobId),
+        jobId
+      };
     });
   }
 
@@ -160,7 +191,10 @@ export class JobActions {
         job?.entry ?? jobId,
         jobId
       ),
-      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: trans.__('Resubmit') })]
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.okButton({ label: trans.__('Resubmit') })
+      ]
     });
     if (!answer.button.accept) {
       return;
@@ -169,23 +203,35 @@ export class JobActions {
       const again = await this.api.resubmit(jobId);
       this.model.upsert(again);
       state.selected = again.job_id;
-      state.banner = { kind: 'success', text: trans.__('Resubmitted as job %1.', again.job_id), jobId: again.job_id };
+      state.banner = {
+        kind: 'success',
+        text: trans.__('Resubmitted as job %1.', again.job_id),
+        jobId: again.job_id
+      };
     });
   }
 
   /** Extract the approved results into the workspace, then check them against the attestation. */
   async saveToWorkspace(jobId: string): Promise<void> {
     const { trans, state } = this._options;
-    await this._act(trans.__('Downloading the results of %1…', jobId), async () => {
-      const saved = await this.api.saveResults(jobId, this._resultsFolder());
-      state.setSaved(jobId, saved);
-      state.banner = {
-        kind: 'success',
-        text: trans.__('Saved %1 files (%2) into %3/.', saved.files.length, bytes(saved.archive_bytes), saved.folder),
-        jobId
-      };
-      this._options.openPath?.(saved.folder);
-    });
+    await this._act(
+      trans.__('Downloading the results of %1…', jobId),
+      async () => {
+        const saved = await this.api.saveResults(jobId, this._resultsFolder());
+        state.setSaved(jobId, saved);
+        state.banner = {
+          kind: 'success',
+          text: trans.__(
+            'Saved %1 files (%2) into %3/.',
+            saved.files.length,
+            bytes(saved.archive_bytes),
+            saved.folder
+          ),
+          jobId
+        };
+        this._options.openPath?.(saved.folder);
+      }
+    );
     if (state.saved(jobId)) {
       await this.verify(jobId);
     }
@@ -194,17 +240,20 @@ export class JobActions {
   /** Save the results zip to the computer (the browser's download). */
   async downloadToComputer(jobId: string): Promise<void> {
     const { trans } = this._options;
-    await this._act(trans.__('Downloading the results of %1…', jobId), async () => {
-      const blob = await this.api.downloadResults(jobId);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${jobId}-results.zip`;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    });
+    await this._act(
+      trans.__('Downloading the results of %1…', jobId),
+      async () => {
+        const blob = await this.api.downloadResults(jobId);
+        const url = URL.createObjectURL(blob);
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `${jobId}-results.zip`;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+    );
   }
 
   /** Show the script exactly as it was submitted, read-only. */
@@ -212,10 +261,23 @@ export class JobActions {
     const { trans } = this._options;
     await this._act(trans.__('Opening the submitted script…'), async () => {
       const file = await this.api.file(jobId, name);
-      const header = trans.__('Read-only: %1 exactly as submitted in job %2 (%3, SHA-256 %4).', file.name, jobId, bytes(file.bytes), file.sha256);
-      const body = file.encoding === 'utf-8' ? readableSubmission(file.name, file.content) : trans.__('(a binary file)');
+      const header = trans.__(
+        'Read-only: %1 exactly as submitted in job %2 (%3, SHA-256 %4).',
+        file.name,
+        jobId,
+        bytes(file.bytes),
+        file.sha256
+      );
+      const body =
+        file.encoding === 'utf-8'
+          ? readableSubmission(file.name, file.content)
+          : trans.__('(a binary file)');
       const content = `${header}\n\n${body}`;
-      this._options.showScript?.(trans.__('%1 (as submitted in %2)', file.name, jobId), content, file.name);
+      this._options.showScript?.(
+        trans.__('%1 (as submitted in %2)', file.name, jobId),
+        content,
+        file.name
+      );
     });
   }
 
@@ -227,7 +289,9 @@ export class JobActions {
       const [attestation, jwks, job] = await Promise.all([
         this.api.attestation(jobId),
         this.api.jwks(),
-        this.model.job(jobId)?.files.length ? Promise.resolve(this.model.job(jobId)!) : this.model.fetchJob(jobId)
+        this.model.job(jobId)?.files.length
+          ? Promise.resolve(this.model.job(jobId)!)
+          : this.model.fetchJob(jobId)
       ]);
       const saved = state.saved(jobId);
       const check = await verifyAttestation(
@@ -240,7 +304,10 @@ export class JobActions {
     } catch (error) {
       state.setAttestation(jobId, {
         valid: false,
-        reason: trans.__('The attestation could not be checked: %1', (error as Error).message)
+        reason: trans.__(
+          'The attestation could not be checked: %1',
+          (error as Error).message
+        )
       });
     }
   }
@@ -254,7 +321,10 @@ export class JobActions {
     state.setMail(jobId, null);
     try {
       const outbox = await this.api.outbox();
-      state.setMail(jobId, outbox.messages.find(mail => mail.job_id === jobId) ?? null);
+      state.setMail(
+        jobId,
+        outbox.messages.find(mail => mail.job_id === jobId) ?? null
+      );
     } catch {
       // No outbox (another platform): the detail says nothing about mail.
     }
@@ -266,7 +336,11 @@ export class JobActions {
     try {
       await this.model.fetchJob(jobId);
     } catch (error) {
-      this.state.banner = { kind: 'error', text: (error as Error).message, jobId };
+      this.state.banner = {
+        kind: 'error',
+        text: (error as Error).message,
+        jobId
+      };
     }
   }
 
@@ -283,12 +357,19 @@ export class JobActions {
       const { path, depth } = queue.shift()!;
       let listing: Contents.IModel;
       try {
-        listing = await this._options.contents.get(path, { type: 'directory', content: true });
+        listing = await this._options.contents.get(path, {
+          type: 'directory',
+          content: true
+        });
       } catch {
         continue;
       }
       for (const item of (listing.content as Contents.IModel[]) ?? []) {
-        if (item.name.startsWith('.') || item.name === '__pycache__' || item.name === 'node_modules') {
+        if (
+          item.name.startsWith('.') ||
+          item.name === '__pycache__' ||
+          item.name === 'node_modules'
+        ) {
           continue;
         }
         if (item.type === 'directory') {
@@ -311,10 +392,16 @@ export class JobActions {
     }
     const answer = await this._dialog({
       title: trans.__('Save %1 before submitting?', PathExt.basename(path)),
-      body: trans.__('It has unsaved changes. The Data Clean Room runs the file as saved in the workspace.'),
+      body: trans.__(
+        'It has unsaved changes. The Data Clean Room runs the file as saved in the workspace.'
+      ),
       buttons: [
         Dialog.cancelButton(),
-        Dialog.createButton({ label: trans.__('Submit saved version'), displayType: 'default', actions: ['saved'] }),
+        Dialog.createButton({
+          label: trans.__('Submit saved version'),
+          displayType: 'default',
+          actions: ['saved']
+        }),
         Dialog.okButton({ label: trans.__('Save and submit') })
       ]
     });
@@ -325,16 +412,25 @@ export class JobActions {
     return answer.button.actions.includes('saved');
   }
 
-  private async _confirm(prepared: IPreparedSubmission, testRun: boolean): Promise<boolean> {
+  private async _confirm(
+    prepared: IPreparedSubmission,
+    testRun: boolean
+  ): Promise<boolean> {
     const { trans } = this._options;
     const answer = await this._dialog({
       title: testRun
         ? trans.__('Test run on the sample?')
         : trans.__('Submit a job to Data Clean Room?'),
-      body: confirmBody(prepared, { testRun, email: this._options.email(), trans }),
+      body: confirmBody(prepared, {
+        testRun,
+        email: this._options.email(),
+        trans
+      }),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: testRun ? trans.__('Start test run') : trans.__('Ok') })
+        Dialog.okButton({
+          label: testRun ? trans.__('Start test run') : trans.__('Ok')
+        })
       ],
       defaultButton: 1
     });
@@ -350,13 +446,26 @@ export class JobActions {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message ?? String(error);
     if (testRun && status === 404 && code === 'not_found') {
-      return trans.__('This platform does not offer test runs yet: submit the script for real, or try it in a notebook on the test-stage sample first.');
+      return trans.__(
+        'This platform does not offer test runs yet: submit the script for real, or try it in a notebook on the test-stage sample first.'
+      );
     }
     if (status === 401) {
-      return trans.__('Not signed in: sign in to the Virtual Compute Environment (status bar), then submit again. %1', message);
+      return trans.__(
+        'Not signed in: sign in to the Virtual Compute Environment (status bar), then submit again. %1',
+        message
+      );
     }
-    if (status === 503 || status === undefined || status === 0 || status >= 500) {
-      return trans.__('The submission did not go through: %1 Check the jobs list below before submitting again; nothing is lost in your workspace.', message);
+    if (
+      status === 503 ||
+      status === undefined ||
+      status === 0 ||
+      status >= 500
+    ) {
+      return trans.__(
+        'The submission did not go through: %1 Check the jobs list below before submitting again; nothing is lost in your workspace.',
+        message
+      );
     }
     return trans.__('The platform did not accept the submission: %1', message);
   }
@@ -367,17 +476,25 @@ export class JobActions {
     try {
       await action();
     } catch (error) {
-      state.banner = { kind: 'error', text: (error as Error).message ?? String(error) };
+      state.banner = {
+        kind: 'error',
+        text: (error as Error).message ?? String(error)
+      };
     } finally {
       state.busy = null;
     }
   }
 
   private _resultsFolder(): string {
-    return (this._options.resultsFolder?.() ?? 'dcr-results').replace(/^\/+|\/+$/g, '');
+    return (this._options.resultsFolder?.() ?? 'dcr-results').replace(
+      /^\/+|\/+$/g,
+      ''
+    );
   }
 
-  private _dialog(options: Partial<Dialog.IOptions<unknown>>): Promise<Dialog.IResult<unknown>> {
+  private _dialog(
+    options: Partial<Dialog.IOptions<unknown>>
+  ): Promise<Dialog.IResult<unknown>> {
     return (this._options.showDialog ?? showDialog)(options);
   }
 }

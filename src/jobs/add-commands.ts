@@ -20,7 +20,10 @@ export interface IJobCommandsOptions {
  * The Data Clean Room's commands (open, submit, test run, refresh, open,
  * cancel, resubmit, download, verify), in the palette and the context menus.
  */
-export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOptions): void {
+export function addJobCommands(
+  app: JupyterFrontEnd,
+  options: IJobCommandsOptions
+): void {
   const { actions, trans, palette, openPanel } = options;
   const { model, state } = actions;
   const { commands } = app;
@@ -29,14 +32,17 @@ export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOption
 
   commands.addCommand(CommandIDs.openShield, {
     label: trans.__('Open Data Clean Room'),
-    caption: trans.__('Submit scripts to run against all public data and follow their jobs'),
+    caption: trans.__(
+      'Submit scripts to run against all public data and follow their jobs'
+    ),
     icon: shieldIcon,
     execute: openPanel
   });
   commands.addCommand(JobCommandIDs.submitActive, {
     label: trans.__('Submit Active Script to Data Clean Room…'),
     icon: shieldIcon,
-    isEnabled: () => state.currentPath !== null && isScriptPath(state.currentPath),
+    isEnabled: () =>
+      state.currentPath !== null && isScriptPath(state.currentPath),
     execute: async () => {
       openPanel();
       if (state.currentPath) {
@@ -56,13 +62,20 @@ export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOption
       const path = pathArg(args);
       if (path) {
         openPanel();
-        await actions.submit(path, { withCompanions: typeof args.withCompanions === 'boolean' ? args.withCompanions : undefined });
+        await actions.submit(path, {
+          withCompanions:
+            typeof args.withCompanions === 'boolean'
+              ? args.withCompanions
+              : undefined
+        });
       }
     }
   });
   commands.addCommand(JobCommandIDs.testRunFile, {
     label: trans.__('Test Run in Data Clean Room (sample)'),
-    caption: trans.__('Run on the test-stage sample and see what the review would say'),
+    caption: trans.__(
+      'Run on the test-stage sample and see what the review would say'
+    ),
     isVisible: args => {
       const path = pathArg(args);
       return path !== null && isScriptPath(path);
@@ -80,7 +93,10 @@ export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOption
     execute: () => model.refresh()
   });
   commands.addCommand(JobCommandIDs.openJob, {
-    label: args => (args.jobId ? trans.__('Open Job %1', String(args.jobId)) : trans.__('Open Data Clean Room Job')),
+    label: args =>
+      args.jobId
+        ? trans.__('Open Job %1', String(args.jobId))
+        : trans.__('Open Data Clean Room Job'),
     execute: async args => {
       openPanel();
       if (typeof args.jobId === 'string') {
@@ -115,7 +131,8 @@ export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOption
   });
   commands.addCommand(JobCommandIDs.saveResults, {
     label: trans.__('Download Job Results into Workspace'),
-    isEnabled: args => model.job(selectedJob(args) ?? '')?.result_available === true,
+    isEnabled: args =>
+      model.job(selectedJob(args) ?? '')?.result_available === true,
     execute: async args => {
       const jobId = selectedJob(args);
       if (jobId) {
@@ -157,6 +174,10 @@ export function addJobCommands(app: JupyterFrontEnd, options: IJobCommandsOption
     rank: 61
   });
   for (const selector of ['.jp-Notebook', '.jp-FileEditor']) {
-    app.contextMenu.addItem({ command: JobCommandIDs.submitActive, selector, rank: 100 });
+    app.contextMenu.addItem({
+      command: JobCommandIDs.submitActive,
+      selector,
+      rank: 100
+    });
   }
 }

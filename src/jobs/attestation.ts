@@ -6,7 +6,8 @@ import type { IJwks, Job } from './types';
  * What the platform signs for every finished job (DESIGN.md § Attestation):
  * the contract's `AttestationStatement` (server-mock/openapi.yaml).
  */
-export type IAttestationStatement = components['schemas']['AttestationStatement'];
+export type IAttestationStatement =
+  components['schemas']['AttestationStatement'];
 
 /** One output's hash as signed, and as found in the downloaded files. */
 export interface IOutputCheck {
@@ -45,18 +46,31 @@ export async function verifyAttestation(
   let keyId: string | null = null;
   try {
     keyId = decodeProtectedHeader(jws).kid ?? null;
-    const keys = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
-    const { payload } = await compactVerify(jws, keys, { algorithms: ['ES256'] });
-    statement = JSON.parse(new TextDecoder().decode(payload)) as IAttestationStatement;
+    const keys = createLocalJWKSet(
+      jwks as Parameters<typeof createLocalJWKSet>[0]
+    );
+    const { payload } = await compactVerify(jws, keys, {
+      algorithms: ['ES256']
+    });
+    statement = JSON.parse(
+      new TextDecoder().decode(payload)
+    ) as IAttestationStatement;
   } catch (error) {
     const message = (error as Error).message || String(error);
-    return { valid: false, reason: `The signature does not verify with the platform's published key: ${message}` };
+    return {
+      valid: false,
+      reason: `The signature does not verify with the platform's published key: ${message}`
+    };
   }
   const problems: string[] = [];
   if (statement.job_id !== job.job_id) {
-    problems.push(`The attestation names job ${statement.job_id}, not ${job.job_id}.`);
+    problems.push(
+      `The attestation names job ${statement.job_id}, not ${job.job_id}.`
+    );
   }
-  const signedFiles = new Map((statement.submitted_files ?? []).map(file => [file.name, file.sha256]));
+  const signedFiles = new Map(
+    (statement.submitted_files ?? []).map(file => [file.name, file.sha256])
+  );
   for (const file of job.files) {
     const signed = signedFiles.get(file.name);
     if (signed !== file.sha256) {
@@ -80,7 +94,9 @@ export async function verifyAttestation(
 }
 
 /** Output hashes by output name, from files saved under `results/` of a results zip. */
-export function downloadedOutputs(files: { name: string; sha256: string }[]): Map<string, string> {
+export function downloadedOutputs(
+  files: { name: string; sha256: string }[]
+): Map<string, string> {
   const map = new Map<string, string>();
   for (const file of files) {
     if (file.name.startsWith('results/')) {

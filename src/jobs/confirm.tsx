@@ -28,7 +28,12 @@ export function ConfirmSubmission(props: {
         <dd>
           {companions.length === 0
             ? trans.__('none (the script alone)')
-            : trans._n('%1 file, %2 in all', '%1 files, %2 in all', companions.length, bytes(prepared.totalBytes))}
+            : trans._n(
+                '%1 file, %2 in all',
+                '%1 files, %2 in all',
+                companions.length,
+                bytes(prepared.totalBytes)
+              )}
           {companions.length > 0 && (
             <details>
               <summary>{trans.__('Show them')}</summary>
@@ -45,7 +50,11 @@ export function ConfirmSubmission(props: {
       </dl>
       {testRun ? (
         <ul className="jp-vce-Confirm-what">
-          <li>{trans.__('It runs on a random test-stage sample, not on all public data; the records it reads count toward today\'s quota.')}</li>
+          <li>
+            {trans.__(
+              "It runs on a random test-stage sample, not on all public data; the records it reads count toward today's quota."
+            )}
+          </li>
           <li>
             {trans.__(
               'Its outputs go through the same review, so you see what the review would say on the sample. On all public data the outputs are larger: the rules on sizes and row counts (rows near the records read, table rows, file sizes) may find more.'
@@ -55,12 +64,25 @@ export function ConfirmSubmission(props: {
         </ul>
       ) : (
         <ul className="jp-vce-Confirm-what">
-          <li>{trans.__('It runs in the trusted environment against all public data.')}</li>
-          <li>{trans.__('The results are reviewed: only aggregated results may leave.')}</li>
+          <li>
+            {trans.__(
+              'It runs in the trusted environment against all public data.'
+            )}
+          </li>
+          <li>
+            {trans.__(
+              'The results are reviewed: only aggregated results may leave.'
+            )}
+          </li>
           <li>
             {email
-              ? trans.__('Once approved, a download link goes to the primary researcher: %1.', email)
-              : trans.__('Once approved, a download link goes to the primary researcher\'s email.')}
+              ? trans.__(
+                  'Once approved, a download link goes to the primary researcher: %1.',
+                  email
+                )
+              : trans.__(
+                  "Once approved, a download link goes to the primary researcher's email."
+                )}
           </li>
         </ul>
       )}
@@ -72,5 +94,7 @@ export function confirmBody(
   prepared: IPreparedSubmission,
   options: { testRun: boolean; email: string | null; trans: TranslationBundle }
 ): ReactWidget {
-  return ReactWidget.create(<ConfirmSubmission prepared={prepared} {...options} />);
+  return ReactWidget.create(
+    <ConfirmSubmission prepared={prepared} {...options} />
+  );
 }

@@ -9,7 +9,9 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
     );
   }
   const digest = await subtle.digest('SHA-256', data as unknown as ArrayBuffer);
-  return Array.from(new Uint8Array(digest), byte => byte.toString(16).padStart(2, '0')).join('');
+  return Array.from(new Uint8Array(digest), byte =>
+    byte.toString(16).padStart(2, '0')
+  ).join('');
 }
 
 /** Bytes of a base64 string (whitespace, as Jupyter's contents API puts in, is ignored). */

@@ -8,7 +8,10 @@ export const CONTENTS_MIME = 'application/x-jupyter-icontents';
  * native ones) onto `node`; calls `onPath` with the first dragged path.
  * Returns the function that removes the listeners.
  */
-export function installDropTarget(node: HTMLElement, onPath: (path: string) => void): () => void {
+export function installDropTarget(
+  node: HTMLElement,
+  onPath: (path: string) => void
+): () => void {
   const accepts = (event: Drag.Event) => event.mimeData.hasData(CONTENTS_MIME);
   const onEnter = (event: Event) => {
     const drag = event as Drag.Event;

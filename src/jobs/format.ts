@@ -2,7 +2,10 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Job, JobStatus, VerdictFinding } from './types';
 
 /** A status as the researcher reads it (a badge's text). */
-export function jobStatusLabel(status: string, trans: TranslationBundle): string {
+export function jobStatusLabel(
+  status: string,
+  trans: TranslationBundle
+): string {
   switch (status as JobStatus) {
     case 'submitted':
       return trans.__('Submitted');
@@ -28,7 +31,10 @@ export function jobStatusLabel(status: string, trans: TranslationBundle): string
 }
 
 /** What a status means for the researcher, in one sentence (tooltips, timeline). */
-export function statusExplanation(status: string, trans: TranslationBundle): string {
+export function statusExplanation(
+  status: string,
+  trans: TranslationBundle
+): string {
   switch (status as JobStatus) {
     case 'submitted':
       return trans.__('The platform received the script.');
@@ -37,24 +43,36 @@ export function statusExplanation(status: string, trans: TranslationBundle): str
     case 'running':
       return trans.__('The script runs against all public data.');
     case 'reviewing':
-      return trans.__('The outputs are checked: only aggregated results may leave.');
+      return trans.__(
+        'The outputs are checked: only aggregated results may leave.'
+      );
     case 'approved':
-      return trans.__('The results passed review: download them, and the primary researcher gets a link by email.');
+      return trans.__(
+        'The results passed review: download them, and the primary researcher gets a link by email.'
+      );
     case 'rejected':
-      return trans.__('The review found outputs that are not aggregated enough: nothing was released.');
+      return trans.__(
+        'The review found outputs that are not aggregated enough: nothing was released.'
+      );
     case 'failed':
-      return trans.__('The script stopped with an error: nothing was released.');
+      return trans.__(
+        'The script stopped with an error: nothing was released.'
+      );
     case 'cancelled':
       return trans.__('Cancelled: nothing was released.');
     case 'timed_out':
-      return trans.__('The script ran past the time limit: nothing was released.');
+      return trans.__(
+        'The script ran past the time limit: nothing was released.'
+      );
     default:
       return '';
   }
 }
 
 /** The badge's colour family. */
-export function statusTone(status: string): 'progress' | 'success' | 'danger' | 'neutral' {
+export function statusTone(
+  status: string
+): 'progress' | 'success' | 'danger' | 'neutral' {
   switch (status) {
     case 'approved':
       return 'success';
@@ -70,7 +88,11 @@ export function statusTone(status: string): 'progress' | 'success' | 'danger' | 
 }
 
 /** "3 min ago", "in 2 h", "just now"; exact time goes in the title. */
-export function relativeTime(iso: string | null | undefined, now: number, trans: TranslationBundle): string {
+export function relativeTime(
+  iso: string | null | undefined,
+  now: number,
+  trans: TranslationBundle
+): string {
   if (!iso) {
     return '';
   }
@@ -100,7 +122,9 @@ export function exactTime(iso: string | null | undefined): string {
     return '';
   }
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleString()} (${iso})`;
+  return Number.isNaN(date.getTime())
+    ? iso
+    : `${date.toLocaleString()} (${iso})`;
 }
 
 /** 512 B, 1.5 KiB, 2.0 MiB. */
@@ -144,7 +168,10 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
 }
 
 /** Where a finding was found: "counts.csv, column user_id". */
-export function findingPlace(finding: VerdictFinding, trans: TranslationBundle): string {
+export function findingPlace(
+  finding: VerdictFinding,
+  trans: TranslationBundle
+): string {
   return finding.location
     ? trans.__('%1, %2', finding.file, finding.location)
     : finding.file;
@@ -162,20 +189,32 @@ export interface IFindingGroup {
  * (VerdictFinding.column), else by file and location. One column of
  * identifiers can break several rules, and the researcher fixes it once.
  */
-export function groupFindings(findings: VerdictFinding[], trans: TranslationBundle): IFindingGroup[] {
+export function groupFindings(
+  findings: VerdictFinding[],
+  trans: TranslationBundle
+): IFindingGroup[] {
   const groups = new Map<string, IFindingGroup>();
   for (const finding of findings) {
     const column = finding.column ?? null;
-    const place = findingPlace(column ? { ...finding, location: column } : finding, trans);
+    const place = findingPlace(
+      column ? { ...finding, location: column } : finding,
+      trans
+    );
     const group = groups.get(place) ?? { place, findings: [] };
-    group.findings.push({ finding, detail: column && finding.location !== column ? finding.location : null });
+    group.findings.push({
+      finding,
+      detail: column && finding.location !== column ? finding.location : null
+    });
     groups.set(place, group);
   }
   return [...groups.values()];
 }
 
 /** Seconds the job has run: counted from its start while it runs, the platform's figure once it stopped. */
-export function runtimeSeconds(job: Pick<Job, 'status' | 'started_at' | 'runtime_seconds'>, now: number): number | null {
+export function runtimeSeconds(
+  job: Pick<Job, 'status' | 'started_at' | 'runtime_seconds'>,
+  now: number
+): number | null {
   if (job.status === 'running' && job.started_at) {
     const started = Date.parse(job.started_at);
     if (Number.isFinite(started)) {
@@ -209,13 +248,17 @@ export function readableSubmission(name: string, content: string): string {
     return content;
   }
   try {
-    const notebook = JSON.parse(content) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+    const notebook = JSON.parse(content) as {
+      cells?: { cell_type?: string; source?: string | string[] }[];
+    };
     if (!Array.isArray(notebook.cells)) {
       return content;
     }
     return notebook.cells
       .map((cell, index) => {
-        const source = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
+        const source = Array.isArray(cell.source)
+          ? cell.source.join('')
+          : (cell.source ?? '');
         return `# ── cell ${index + 1} (${cell.cell_type ?? 'unknown'}) ──\n${source}`;
       })
       .join('\n\n');

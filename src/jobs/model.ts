@@ -22,7 +22,10 @@ export interface IJobsModelOptions {
 }
 
 /** Newest first: by creation time, then by id (ids carry the time too). */
-export function compareJobs(a: Pick<Job, 'created_at' | 'job_id'>, b: Pick<Job, 'created_at' | 'job_id'>): number {
+export function compareJobs(
+  a: Pick<Job, 'created_at' | 'job_id'>,
+  b: Pick<Job, 'created_at' | 'job_id'>
+): number {
   const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
   if (byTime !== 0 && !Number.isNaN(byTime)) {
     return byTime;
@@ -132,7 +135,10 @@ export class JobsModel implements IDisposable {
       this._changed.emit();
     }
     try {
-      const page = await this._api.list({ statuses: this._filter, pageSize: this._pageSize });
+      const page = await this._api.list({
+        statuses: this._filter,
+        pageSize: this._pageSize
+      });
       if (generation !== this._generation || this._disposed) {
         return;
       }
@@ -148,7 +154,8 @@ export class JobsModel implements IDisposable {
         return;
       }
       this._error = error as Error;
-      this._phase = (error as { status?: number }).status === 401 ? 'signed-out' : 'error';
+      this._phase =
+        (error as { status?: number }).status === 401 ? 'signed-out' : 'error';
     }
     this._changed.emit();
   }
@@ -239,7 +246,10 @@ export class JobsModel implements IDisposable {
           ...known,
           status: event.status,
           updated_at: event.at,
-          history: [...known.history, { status: event.status, at: event.at, note: '' }]
+          history: [
+            ...known.history,
+            { status: event.status, at: event.at, note: '' }
+          ]
         };
         this._store(updated);
         if (!this._matches(updated)) {
@@ -329,7 +339,12 @@ export class JobsModel implements IDisposable {
     const before = this._jobs.get(job.job_id);
     this._jobs.set(job.job_id, job);
     const wasFinal = before ? isFinal(before.status) : false;
-    if (isFinal(job.status) && !wasFinal && before !== undefined && !this._notified.has(job.job_id)) {
+    if (
+      isFinal(job.status) &&
+      !wasFinal &&
+      before !== undefined &&
+      !this._notified.has(job.job_id)
+    ) {
       this._notified.add(job.job_id);
       this._finished.emit(job);
     }
@@ -344,7 +359,9 @@ export class JobsModel implements IDisposable {
   }
 
   private _sortOrder(): void {
-    this._order.sort((a, b) => compareJobs(this._jobs.get(a)!, this._jobs.get(b)!));
+    this._order.sort((a, b) =>
+      compareJobs(this._jobs.get(a)!, this._jobs.get(b)!)
+    );
   }
 
   private readonly _api: IJobsApi;
@@ -353,7 +370,10 @@ export class JobsModel implements IDisposable {
   private readonly _finished = new Signal<this, Job>(this);
   private readonly _jobs = new Map<string, Job>();
   private readonly _notified = new Set<string>();
-  private readonly _detailTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly _detailTimers = new Map<
+    string,
+    ReturnType<typeof setTimeout>
+  >();
   private _order: string[] = [];
   private _cursor: string | null = null;
   private _filter: JobStatus[] = [];

@@ -20,18 +20,33 @@ export interface IFinishedNotificationOptions {
 }
 
 /** A toast each time a job ends: approved (with Download), or why it ended. */
-export function notifyWhenFinished(options: IFinishedNotificationOptions): void {
+export function notifyWhenFinished(
+  options: IFinishedNotificationOptions
+): void {
   const { trans } = options;
   options.model.finished.connect((_, job) => {
     if (!options.enabled()) {
       return;
     }
     const type =
-      job.status === 'approved' ? 'success' : job.status === 'cancelled' ? 'info' : 'error';
+      job.status === 'approved'
+        ? 'success'
+        : job.status === 'cancelled'
+          ? 'info'
+          : 'error';
     const message =
       job.status === 'approved'
-        ? trans.__('Data Clean Room: %1 (%2) was approved. The results can be downloaded.', PathExt.basename(job.entry), job.job_id)
-        : trans.__('Data Clean Room: %1 (%2) ended: %3.', PathExt.basename(job.entry), job.job_id, jobStatusLabel(job.status, trans));
+        ? trans.__(
+            'Data Clean Room: %1 (%2) was approved. The results can be downloaded.',
+            PathExt.basename(job.entry),
+            job.job_id
+          )
+        : trans.__(
+            'Data Clean Room: %1 (%2) ended: %3.',
+            PathExt.basename(job.entry),
+            job.job_id,
+            jobStatusLabel(job.status, trans)
+          );
     // Toasts sit over the right sidebar: they close by themselves, sooner when the job is on screen.
     const onScreen = options.onScreen(job.job_id);
     const buttons: Notification.IAction[] = [
@@ -44,11 +59,17 @@ export function notifyWhenFinished(options: IFinishedNotificationOptions): void 
     if (job.status === 'approved') {
       buttons.push({
         label: trans.__('Download'),
-        caption: trans.__('Download the results into the workspace (%1/)', options.resultsFolder()),
+        caption: trans.__(
+          'Download the results into the workspace (%1/)',
+          options.resultsFolder()
+        ),
         displayType: 'accent',
         callback: () => options.download(job.job_id)
       });
     }
-    Notification.emit(message, type, { autoClose: onScreen ? 5_000 : 15_000, actions: buttons });
+    Notification.emit(message, type, {
+      autoClose: onScreen ? 5_000 : 15_000,
+      actions: buttons
+    });
   });
 }

@@ -51,7 +51,10 @@ export function createShieldPanel(options: IShieldPanelOptions): SidePanel {
     } else {
       actions.state.banner = {
         kind: 'error',
-        text: trans.__('"%1" is not a script: drop a .py or .ipynb file.', PathExt.basename(path))
+        text: trans.__(
+          '"%1" is not a script: drop a .py or .ipynb file.',
+          PathExt.basename(path)
+        )
       };
     }
   });

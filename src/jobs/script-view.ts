@@ -20,7 +20,10 @@ export function submittedScriptWidget(
   const widget = new MainAreaWidget({ content: body });
   widget.id = `jp-vce-submitted-${Date.now()}`;
   widget.title.label = title;
-  widget.title.caption = trans.__('%1, read-only: the file exactly as it was submitted.', name);
+  widget.title.caption = trans.__(
+    '%1, read-only: the file exactly as it was submitted.',
+    name
+  );
   widget.title.icon = shieldIcon;
   widget.title.closable = true;
   return widget;

@@ -141,5 +141,8 @@ export class PanelState {
   private _currentPath: string | null = null;
   private _chosenPath: string | null = null;
   private readonly _saved = new Map<string, ISavedResults>();
-  private readonly _attestations = new Map<string, AttestationCheck | 'checking'>();
+  private readonly _attestations = new Map<
+    string,
+    AttestationCheck | 'checking'
+  >();
 }

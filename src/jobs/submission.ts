@@ -11,7 +11,12 @@ export const MAX_DEPTH = 8;
 export const SCRIPT_EXTENSIONS = ['.py', '.ipynb'];
 
 /** Folders never sent with a script: caches, checkpoints, downloaded results. */
-const SKIPPED_FOLDERS = new Set(['__pycache__', 'node_modules', '.ipynb_checkpoints', '.git']);
+const SKIPPED_FOLDERS = new Set([
+  '__pycache__',
+  'node_modules',
+  '.ipynb_checkpoints',
+  '.git'
+]);
 
 /** The part of Jupyter's contents manager a submission reads with. */
 export interface IContentsReader {
@@ -65,7 +70,9 @@ export function checkScript(path: string, bytes: Uint8Array): void {
     );
   }
   if (bytes.length === 0) {
-    throw new SubmissionError(`"${name}" is empty: write the analysis first, save it, then submit it.`);
+    throw new SubmissionError(
+      `"${name}" is empty: write the analysis first, save it, then submit it.`
+    );
   }
   if (bytes.length > MAX_ENTRY_BYTES) {
     throw new SubmissionError(
@@ -84,12 +91,22 @@ export function checkScript(path: string, bytes: Uint8Array): void {
       );
     }
     const cells = (notebook as { cells?: unknown }).cells;
-    if (typeof notebook !== 'object' || notebook === null || !Array.isArray(cells)) {
-      throw new SubmissionError(`"${name}" is not a valid notebook: it has no list of cells.`);
+    if (
+      typeof notebook !== 'object' ||
+      notebook === null ||
+      !Array.isArray(cells)
+    ) {
+      throw new SubmissionError(
+        `"${name}" is not a valid notebook: it has no list of cells.`
+      );
     }
-    const code = cells.filter(cell => (cell as { cell_type?: string })?.cell_type === 'code');
+    const code = cells.filter(
+      cell => (cell as { cell_type?: string })?.cell_type === 'code'
+    );
     if (code.length === 0) {
-      throw new SubmissionError(`"${name}" has no code cell: there is nothing to run.`);
+      throw new SubmissionError(
+        `"${name}" has no code cell: there is nothing to run.`
+      );
     }
   }
 }
@@ -97,7 +114,9 @@ export function checkScript(path: string, bytes: Uint8Array): void {
 /** " (the first problem is at line L, column C)" from a JSON.parse error, or "" when it does not say where. */
 export function jsonErrorPlace(text: string, error: unknown): string {
   // Not `instanceof Error`: a SyntaxError may come from another realm (a test's, a worker's).
-  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const message = String(
+    (error as { message?: unknown } | null)?.message ?? ''
+  );
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
   if (lineColumn) {
     return ` (the first problem is at line ${lineColumn[1]}, column ${lineColumn[2]})`;
@@ -112,17 +131,34 @@ export function jsonErrorPlace(text: string, error: unknown): string {
   return ` (the first problem is at line ${line}, column ${column})`;
 }
 
-async function readFile(contents: IContentsReader, path: string): Promise<Uint8Array> {
-  const model = await contents.get(path, { type: 'file', format: 'base64', content: true });
+async function readFile(
+  contents: IContentsReader,
+  path: string
+): Promise<Uint8Array> {
+  const model = await contents.get(path, {
+    type: 'file',
+    format: 'base64',
+    content: true
+  });
   const content = model.content as string | null;
   if (typeof content !== 'string') {
     return new Uint8Array();
   }
-  return model.format === 'base64' ? base64ToBytes(content) : new TextEncoder().encode(content);
+  return model.format === 'base64'
+    ? base64ToBytes(content)
+    : new TextEncoder().encode(content);
 }
 
-async function prepared(name: string, bytes: Uint8Array): Promise<IPreparedFile> {
-  return { name, bytes: bytes.length, sha256: await sha256Hex(bytes), contentBase64: bytesToBase64(bytes) };
+async function prepared(
+  name: string,
+  bytes: Uint8Array
+): Promise<IPreparedFile> {
+  return {
+    name,
+    bytes: bytes.length,
+    sha256: await sha256Hex(bytes),
+    contentBase64: bytesToBase64(bytes)
+  };
 }
 
 /** The companion files of a folder, recursively, with the ones left out. */
@@ -131,11 +167,17 @@ async function companions(
   folder: string,
   entryPath: string,
   skipFolders: Set<string>
-): Promise<{ paths: { path: string; name: string; size: number | null }[]; skipped: string[] }> {
+): Promise<{
+  paths: { path: string; name: string; size: number | null }[];
+  skipped: string[];
+}> {
   const paths: { path: string; name: string; size: number | null }[] = [];
   const skipped: string[] = [];
   const walk = async (dir: string, prefix: string, depth: number) => {
-    const listing = await contents.get(dir, { type: 'directory', content: true });
+    const listing = await contents.get(dir, {
+      type: 'directory',
+      content: true
+    });
     for (const item of (listing.content as Contents.IModel[]) ?? []) {
       const name = prefix ? `${prefix}/${item.name}` : item.name;
       if (item.name.startsWith('.')) {
@@ -143,13 +185,21 @@ async function companions(
         continue;
       }
       if (item.type === 'directory') {
-        if (SKIPPED_FOLDERS.has(item.name) || skipFolders.has(item.path) || depth >= MAX_DEPTH) {
+        if (
+          SKIPPED_FOLDERS.has(item.name) ||
+          skipFolders.has(item.path) ||
+          depth >= MAX_DEPTH
+        ) {
           skipped.push(`${name}/`);
         } else {
           await walk(item.path, name, depth + 1);
         }
       } else if (item.path !== entryPath) {
-        paths.push({ path: item.path, name, size: typeof item.size === 'number' ? item.size : null });
+        paths.push({
+          path: item.path,
+          name,
+          size: typeof item.size === 'number' ? item.size : null
+        });
       }
     }
   };
@@ -174,29 +224,43 @@ export async function prepareSubmission(
   try {
     bytes = await readFile(contents, path);
   } catch (error) {
-    throw new SubmissionError(`"${name}" could not be read from the workspace: ${(error as Error).message}`);
+    throw new SubmissionError(
+      `"${name}" could not be read from the workspace: ${(error as Error).message}`
+    );
   }
   checkScript(path, bytes);
   const files = [await prepared(name, bytes)];
   let skipped: string[] = [];
   if (options.withCompanions) {
     const folder = PathExt.dirname(path);
-    const found = await companions(contents, folder, path, new Set(options.skipFolders ?? []));
+    const found = await companions(
+      contents,
+      folder,
+      path,
+      new Set(options.skipFolders ?? [])
+    );
     skipped = found.skipped;
     if (found.paths.length + 1 > MAX_FILES) {
       throw new SubmissionError(
         `The folder holds ${found.paths.length + 1} files: at most ${MAX_FILES} can be submitted. Move the script to a folder with only what it needs, or submit it alone.`
       );
     }
-    const known = found.paths.reduce((sum, item) => sum + (item.size ?? 0), bytes.length);
+    const known = found.paths.reduce(
+      (sum, item) => sum + (item.size ?? 0),
+      bytes.length
+    );
     if (known > MAX_TOTAL_BYTES) {
-      const largest = [...found.paths].sort((a, b) => (b.size ?? 0) - (a.size ?? 0)).slice(0, 3);
+      const largest = [...found.paths]
+        .sort((a, b) => (b.size ?? 0) - (a.size ?? 0))
+        .slice(0, 3);
       throw new SubmissionError(
         `The script and its folder add up to ${mib(known)}: at most ${mib(MAX_TOTAL_BYTES)} can be submitted. The largest files: ${largest.map(item => `${item.name} (${mib(item.size ?? 0)})`).join(', ')}. Move them out, or submit the script alone.`
       );
     }
     for (const item of found.paths) {
-      files.push(await prepared(item.name, await readFile(contents, item.path)));
+      files.push(
+        await prepared(item.name, await readFile(contents, item.path))
+      );
     }
   }
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
@@ -212,6 +276,9 @@ export async function prepareSubmission(
 export function submissionBody(prepared: IPreparedSubmission): JobSubmission {
   return {
     entry: prepared.entry,
-    files: prepared.files.map(file => ({ name: file.name, content_base64: file.contentBase64 }))
+    files: prepared.files.map(file => ({
+      name: file.name,
+      content_base64: file.contentBase64
+    }))
   };
 }

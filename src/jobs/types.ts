@@ -39,7 +39,9 @@ export const JOB_STATUSES = [
 ] as const satisfies readonly JobStatus[];
 
 /** Compiles only while JOB_STATUSES holds every `JobStatus`. */
-export const JOB_STATUSES_COMPLETE: [Exclude<JobStatus, (typeof JOB_STATUSES)[number]>] extends [never]
+export const JOB_STATUSES_COMPLETE: [
+  Exclude<JobStatus, (typeof JOB_STATUSES)[number]>
+] extends [never]
   ? true
   : never = true;
 
@@ -53,12 +55,19 @@ export const FINAL_STATUSES: readonly JobStatus[] = [
 ];
 
 /** Statuses a researcher may cancel from. */
-export const CANCELLABLE_STATUSES: readonly JobStatus[] = ['submitted', 'queued', 'running'];
+export const CANCELLABLE_STATUSES: readonly JobStatus[] = [
+  'submitted',
+  'queued',
+  'running'
+];
 
 export function isFinal(status: string): boolean {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
 
 export function isJobStatus(value: unknown): value is JobStatus {
-  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (JOB_STATUSES as readonly string[]).includes(value)
+  );
 }

@@ -32,7 +32,8 @@ const DEFAULT_SETTINGS: ICoreSettings = {
  */
 export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
   id: 'jupyterlab-vce:plugin',
-  description: 'Connection to the Virtual Compute Environment: sign-in, status, quota.',
+  description:
+    'Connection to the Virtual Compute Environment: sign-in, status, quota.',
   autoStart: true,
   provides: IVCEConnection,
   optional: [ISettingRegistry, ICommandPalette, ITranslator],
@@ -44,7 +45,11 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
   ): Promise<IVCEConnection> => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const client = new VCEClient(app.serviceManager.serverSettings);
-    const settings = await PluginSettings.load(settingRegistry, corePlugin.id, DEFAULT_SETTINGS);
+    const settings = await PluginSettings.load(
+      settingRegistry,
+      corePlugin.id,
+      DEFAULT_SETTINGS
+    );
     const status = new PlatformStatusModel({
       client,
       refreshIntervalMs: settings.current.refreshIntervalSeconds * 1000
@@ -71,7 +76,8 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     });
     commands.addCommand(CommandIDs.showConnection, {
       label: trans.__('Show Virtual Compute Environment Connection'),
-      execute: () => showConnection(status, trans, () => commands.execute(CommandIDs.signIn))
+      execute: () =>
+        showConnection(status, trans, () => commands.execute(CommandIDs.signIn))
     });
     for (const command of [
       CommandIDs.signIn,
@@ -87,10 +93,11 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
         app.restored.then(() => commands.execute(CommandIDs.signIn))
       );
     }
-    const events = new PlatformEventStream({ open: (signal, lastEventId) => client.openEvents(signal, lastEventId) });
+    const events = new PlatformEventStream({
+      open: (signal, lastEventId) => client.openEvents(signal, lastEventId)
+    });
     bridgeEventsToStatus(events, status);
     void status.start();
     return { client, status, events };
   }
 };
-

@@ -45,7 +45,8 @@ const PLUGIN_ID = 'jupyterlab-vce:jobs';
  */
 export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'The Data Clean Room sidebar (shield icon, right): submit scripts, follow jobs.',
+  description:
+    'The Data Clean Room sidebar (shield icon, right): submit scripts, follow jobs.',
   autoStart: true,
   requires: [IVCEConnection],
   optional: [
@@ -82,17 +83,22 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       state,
       trans,
       contents: app.serviceManager.contents,
-      email: () => connection.status.status?.identity?.primary_researcher_email ?? null,
+      email: () =>
+        connection.status.status?.identity?.primary_researcher_email ?? null,
       openDocument: path => {
         const widget = docManager?.findWidget(path);
-        const context = widget ? docManager?.contextForWidget(widget) : undefined;
+        const context = widget
+          ? docManager?.contextForWidget(widget)
+          : undefined;
         if (!context) {
           return null;
         }
         return { dirty: context.model.dirty, save: () => context.save() };
       },
       openPath: path => {
-        void commands.execute('filebrowser:go-to-path', { path, dontShowBrowser: true }).catch(() => undefined);
+        void commands
+          .execute('filebrowser:go-to-path', { path, dontShowBrowser: true })
+          .catch(() => undefined);
       },
       showScript: (title, content, name) => {
         const widget = submittedScriptWidget(title, content, name, trans);
@@ -103,7 +109,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     // Signed in or not follows the connection; job events come from the shared stream.
-    const syncSignedIn = () => model.setSignedIn(connection.status.status?.signed_in === true);
+    const syncSignedIn = () =>
+      model.setSignedIn(connection.status.status?.signed_in === true);
     connection.status.changed.connect(syncSignedIn);
     syncSignedIn();
     model.follow(connection.events);
@@ -134,7 +141,13 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     // The active document is what "Submit" sends by default, under its current name.
     if (labShell && docManager) {
       app.restored
-        .then(() => followActiveDocument(labShell, docManager, path => (state.currentPath = path)))
+        .then(() =>
+          followActiveDocument(
+            labShell,
+            docManager,
+            path => (state.currentPath = path)
+          )
+        )
         .catch(() => undefined);
     }
 
@@ -152,7 +165,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     if (settingRegistry) {
       try {
-        const loaded = await PluginSettings.load(settingRegistry, PLUGIN_ID, DEFAULT_SETTINGS);
+        const loaded = await PluginSettings.load(
+          settingRegistry,
+          PLUGIN_ID,
+          DEFAULT_SETTINGS
+        );
         const apply = (values: IJobsSettings) => {
           settings = values;
           model.pageSize = settings.pageSize;
@@ -161,7 +178,10 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         state.withCompanions = settings.includeCompanionFiles;
         loaded.onChange(apply);
       } catch (error) {
-        console.warn('jupyterlab-vce: the jobs settings could not be loaded; using defaults.', error);
+        console.warn(
+          'jupyterlab-vce: the jobs settings could not be loaded; using defaults.',
+          error
+        );
       }
     }
   }

@@ -15,7 +15,11 @@ import { addBuilderCommands } from '../builder/add-commands';
 import { currentNotebook } from '../builder/cells';
 import { QueryCellFlows } from '../builder/cell-flows';
 import { pythonHighlighter } from '../builder/highlight';
-import { BUILDER_DEFAULTS, IBuilderDefaults, QueryBuilderModel } from '../builder/model';
+import {
+  BUILDER_DEFAULTS,
+  IBuilderDefaults,
+  QueryBuilderModel
+} from '../builder/model';
 import { createBuilderPanel } from '../builder/panel';
 import { previewQuery } from '../builder/preview';
 import type { IBuilderActions } from '../builder/QueryBuilderView';
@@ -43,7 +47,8 @@ const DEFAULT_SETTINGS: IQueryBuilderSettings = {
  */
 export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'The query builder sidebar (left): build a query, insert it as an SDK cell.',
+  description:
+    'The query builder sidebar (left): build a query, insert it as an SDK cell.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [
@@ -70,12 +75,14 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const model = new QueryBuilderModel({}, trans);
-    const client = connection?.client ?? new VCEClient(app.serviceManager.serverSettings);
+    const client =
+      connection?.client ?? new VCEClient(app.serviceManager.serverSettings);
     const { commands, shell } = app;
 
     // The day's quota, live from the connection model (and its event stream).
     if (connection) {
-      const syncQuota = () => model.setQuota(connection.status.status?.quota ?? null);
+      const syncQuota = () =>
+        model.setQuota(connection.status.status?.quota ?? null);
       connection.status.changed.connect(syncQuota);
       syncQuota();
     }
@@ -85,7 +92,11 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       })
         .then(settings => {
           const apply = (values: IQueryBuilderSettings) => {
-            model.setDefaults({ ...BUILDER_DEFAULTS, limit: values.defaultLimit, output: values.resultOutput });
+            model.setDefaults({
+              ...BUILDER_DEFAULTS,
+              limit: values.defaultLimit,
+              output: values.resultOutput
+            });
             if (model.target === null) {
               model.setOutput(values.resultOutput);
             }
@@ -93,7 +104,12 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
           settings.onChange(apply);
           apply(settings.current);
         })
-        .catch(reason => console.warn('jupyterlab-vce: query builder settings not loaded', reason));
+        .catch(reason =>
+          console.warn(
+            'jupyterlab-vce: query builder settings not loaded',
+            reason
+          )
+        );
     }
 
     const actions: IBuilderActions = {
@@ -107,7 +123,12 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       hasNotebook: () => currentNotebook(tracker) !== null
     };
 
-    const { panel, view } = createBuilderPanel(model, actions, trans, translator ?? nullTranslator);
+    const { panel, view } = createBuilderPanel(
+      model,
+      actions,
+      trans,
+      translator ?? nullTranslator
+    );
     shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
     // The insert button's label follows the open notebooks.

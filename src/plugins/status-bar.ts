@@ -11,7 +11,8 @@ import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 /** The status bar item: connection state and records used today. */
 export const statusBarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vce:status-bar',
-  description: 'Shows the VCE connection and the records used today of the daily quota.',
+  description:
+    'Shows the VCE connection and the records used today of the daily quota.',
   autoStart: true,
   requires: [IVCEConnection, IStatusBar],
   optional: [ITranslator],

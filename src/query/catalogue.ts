@@ -16,7 +16,8 @@ export type Operation = (typeof generated.OPERATIONS)[number];
 export const OPERATIONS: readonly Operation[] = generated.OPERATIONS;
 
 export type GroupOperator = (typeof generated.GROUP_OPERATORS)[number];
-export const GROUP_OPERATORS: readonly GroupOperator[] = generated.GROUP_OPERATORS;
+export const GROUP_OPERATORS: readonly GroupOperator[] =
+  generated.GROUP_OPERATORS;
 
 /**
  * How a condition value is read (the platform's `ValueType`):
@@ -69,7 +70,8 @@ export const DURATION_TYPES: readonly string[] = generated.DURATION_TYPES;
 export const REGION_CODES: readonly string[] = generated.REGION_CODES;
 
 /** Typed here: the generated data must fit the frontend's types (a drift fails to compile). */
-export const CATALOGUE: Readonly<Record<Category, ICategorySpec>> = generated.CATALOGUE_DATA;
+export const CATALOGUE: Readonly<Record<Category, ICategorySpec>> =
+  generated.CATALOGUE_DATA;
 
 /** Limits of one request, as the platform enforces them. */
 export const QUERY_LIMITS = generated.QUERY_LIMITS;

@@ -52,7 +52,10 @@ function conditionsBlock(query: IQuery): string {
 }
 
 /** The Python cell that runs `query` with the SDK (no trailing newline). */
-export function generateCell(query: IQuery, options: IGenerateOptions = {}): string {
+export function generateCell(
+  query: IQuery,
+  options: IGenerateOptions = {}
+): string {
   const output = options.output ?? 'print';
   return [
     'from pyrqs import rqs',

@@ -31,7 +31,10 @@ export interface IQuery {
 }
 
 /** The SDK's request for a query, exactly as the generated cell sends it. */
-export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest {
+export function toRequestBody(
+  query: IQuery,
+  limit = query.limit
+): QueryRequest {
   return {
     category: query.category,
     condition_groups: query.groups.map(group => ({
@@ -46,4 +49,3 @@ export function toRequestBody(query: IQuery, limit = query.limit): QueryRequest 
     limit
   };
 }
-

@@ -28,12 +28,20 @@ export class QueryArguments {
 
   category(value: Value): IQuery['category'] {
     if (value.kind !== 'str') {
-      throw this.wrongType('category', this.trans.__('a string such as \'video\''), value);
+      throw this.wrongType(
+        'category',
+        this.trans.__("a string such as 'video'"),
+        value
+      );
     }
     const name = value.value.trim().toLowerCase();
     if (!isCategory(name)) {
       throw new CellSyntaxError(
-        this.trans.__('category "%1" is not one of %2', value.value, CATEGORIES.join(', ')),
+        this.trans.__(
+          'category "%1" is not one of %2',
+          value.value,
+          CATEGORIES.join(', ')
+        ),
         value.line
       );
     }
@@ -45,24 +53,42 @@ export class QueryArguments {
       return [];
     }
     if (value.kind !== 'list') {
-      throw this.wrongType('condition_groups', this.trans.__('a list of {"operator", "conditions"}'), value);
+      throw this.wrongType(
+        'condition_groups',
+        this.trans.__('a list of {"operator", "conditions"}'),
+        value
+      );
     }
     return value.items.map((item, index) => {
       const where = `condition_groups[${index}]`;
       const entries = this.dictEntries(item, where, ['operator', 'conditions']);
       const operator = entries.get('operator');
       if (!operator) {
-        throw new CellSyntaxError(this.trans.__('%1 has no "operator" (and, or or not)', where), item.line);
+        throw new CellSyntaxError(
+          this.trans.__('%1 has no "operator" (and, or or not)', where),
+          item.line
+        );
       }
       if (operator.kind !== 'str') {
-        throw this.wrongType(`${where}["operator"]`, this.trans.__('"and", "or" or "not"'), operator);
+        throw this.wrongType(
+          `${where}["operator"]`,
+          this.trans.__('"and", "or" or "not"'),
+          operator
+        );
       }
       const conditions = entries.get('conditions');
       if (!conditions) {
-        throw new CellSyntaxError(this.trans.__('%1 has no "conditions"', where), item.line);
+        throw new CellSyntaxError(
+          this.trans.__('%1 has no "conditions"', where),
+          item.line
+        );
       }
       if (conditions.kind !== 'list') {
-        throw this.wrongType(`${where}["conditions"]`, this.trans.__('a list of conditions'), conditions);
+        throw this.wrongType(
+          `${where}["conditions"]`,
+          this.trans.__('a list of conditions'),
+          conditions
+        );
       }
       return {
         operator: operator.value.trim().toLowerCase(),
@@ -74,23 +100,46 @@ export class QueryArguments {
   }
 
   private condition(value: Value, where: string): ICondition {
-    const entries = this.dictEntries(value, where, ['field', 'operator', 'field_values']);
+    const entries = this.dictEntries(value, where, [
+      'field',
+      'operator',
+      'field_values'
+    ]);
     const field = entries.get('field');
     const operator = entries.get('operator');
     const values = entries.get('field_values');
-    for (const [key, found] of [['field', field], ['operator', operator], ['field_values', values]] as const) {
+    for (const [key, found] of [
+      ['field', field],
+      ['operator', operator],
+      ['field_values', values]
+    ] as const) {
       if (!found) {
-        throw new CellSyntaxError(this.trans.__('%1 has no "%2"', where, key), value.line);
+        throw new CellSyntaxError(
+          this.trans.__('%1 has no "%2"', where, key),
+          value.line
+        );
       }
     }
     if (field!.kind !== 'str') {
-      throw this.wrongType(`${where}["field"]`, this.trans.__('a field name in quotes'), field!);
+      throw this.wrongType(
+        `${where}["field"]`,
+        this.trans.__('a field name in quotes'),
+        field!
+      );
     }
     if (operator!.kind !== 'str') {
-      throw this.wrongType(`${where}["operator"]`, this.trans.__('an operation in quotes, e.g. "gte"'), operator!);
+      throw this.wrongType(
+        `${where}["operator"]`,
+        this.trans.__('an operation in quotes, e.g. "gte"'),
+        operator!
+      );
     }
     if (values!.kind !== 'list') {
-      throw this.wrongType(`${where}["field_values"]`, this.trans.__('a list of strings, e.g. ["10"]'), values!);
+      throw this.wrongType(
+        `${where}["field_values"]`,
+        this.trans.__('a list of strings, e.g. ["10"]'),
+        values!
+      );
     }
     return {
       field: field!.value,
@@ -111,7 +160,11 @@ export class QueryArguments {
     };
   }
 
-  private dictEntries(value: Value, where: string, keys: string[]): Map<string, Value> {
+  private dictEntries(
+    value: Value,
+    where: string,
+    keys: string[]
+  ): Map<string, Value> {
     if (value.kind !== 'dict') {
       throw this.wrongType(where, this.trans.__('a dict {…}'), value);
     }
@@ -129,7 +182,10 @@ export class QueryArguments {
         );
       }
       if (entries.has(key.value)) {
-        throw new CellSyntaxError(this.trans.__('%1 has the key "%2" twice', where, key.value), key.line);
+        throw new CellSyntaxError(
+          this.trans.__('%1 has the key "%2" twice', where, key.value),
+          key.line
+        );
       }
       entries.set(key.value, item);
     }
@@ -146,13 +202,21 @@ export class QueryArguments {
         : value.kind === 'list'
           ? value.items.map(item => {
               if (item.kind !== 'str') {
-                throw this.wrongType('fields', this.trans.__('field names in quotes'), item);
+                throw this.wrongType(
+                  'fields',
+                  this.trans.__('field names in quotes'),
+                  item
+                );
               }
               return item.value;
             })
           : null;
     if (names === null) {
-      throw this.wrongType('fields', this.trans.__("a comma-separated string such as 'id,create_time'"), value);
+      throw this.wrongType(
+        'fields',
+        this.trans.__("a comma-separated string such as 'id,create_time'"),
+        value
+      );
     }
     return names.map(name => name.trim()).filter(name => name.length > 0);
   }
@@ -162,17 +226,36 @@ export class QueryArguments {
       return QUERY_LIMITS.test.defaultLimit;
     }
     if (value.kind !== 'int') {
-      throw this.wrongType('limit', this.trans.__('a whole number such as 10'), value);
+      throw this.wrongType(
+        'limit',
+        this.trans.__('a whole number such as 10'),
+        value
+      );
     }
-    if (value.value > BigInt(Number.MAX_SAFE_INTEGER) || value.value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new CellSyntaxError(this.trans.__('limit %1 is far too large', value.value.toString()), value.line);
+    if (
+      value.value > BigInt(Number.MAX_SAFE_INTEGER) ||
+      value.value < -BigInt(Number.MAX_SAFE_INTEGER)
+    ) {
+      throw new CellSyntaxError(
+        this.trans.__('limit %1 is far too large', value.value.toString()),
+        value.line
+      );
     }
     return Number(value.value);
   }
 
-  private wrongType(what: string, expected: string, value: Value): CellSyntaxError {
+  private wrongType(
+    what: string,
+    expected: string,
+    value: Value
+  ): CellSyntaxError {
     return new CellSyntaxError(
-      this.trans.__('%1 is %2; the builder reads %3', what, describe(value, this.trans), expected),
+      this.trans.__(
+        '%1 is %2; the builder reads %3',
+        what,
+        describe(value, this.trans),
+        expected
+      ),
       value.line
     );
   }

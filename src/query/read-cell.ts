@@ -54,7 +54,10 @@ class Reader {
       );
     }
     for (const [name, binding] of this.names) {
-      if (!binding.used && !['module', 'client-class', 'result'].includes(binding.value.kind)) {
+      if (
+        !binding.used &&
+        !['module', 'client-class', 'result'].includes(binding.value.kind)
+      ) {
         throw new CellSyntaxError(
           this.trans.__(
             '"%1" is set but the query does not use it; the builder would drop it. Move it to another cell.',
@@ -74,7 +77,8 @@ class Reader {
       case 'assign': {
         if (this.query) {
           const value = statement.value;
-          const isQueryCall = value.type === 'call' && this.isQueryCallee(value.callee);
+          const isQueryCall =
+            value.type === 'call' && this.isQueryCallee(value.callee);
           if (!isQueryCall) {
             throw new CellSyntaxError(
               this.trans.__(
@@ -88,12 +92,19 @@ class Reader {
         const previous = this.names.get(statement.target);
         if (previous && !previous.used && previous.value.kind !== 'module') {
           throw new CellSyntaxError(
-            this.trans.__('"%1" is set twice; the builder keeps one value. Remove one of them.', statement.target),
+            this.trans.__(
+              '"%1" is set twice; the builder keeps one value. Remove one of them.',
+              statement.target
+            ),
             statement.line
           );
         }
         const value = this.evaluate(statement.value, 'assign');
-        this.names.set(statement.target, { value, line: statement.line, used: false });
+        this.names.set(statement.target, {
+          value,
+          line: statement.line,
+          used: false
+        });
         return;
       }
       case 'expr':
@@ -101,7 +112,9 @@ class Reader {
     }
   }
 
-  private importStatement(statement: Extract<Statement, { type: 'import' }>): void {
+  private importStatement(
+    statement: Extract<Statement, { type: 'import' }>
+  ): void {
     const line = statement.line;
     if (statement.names === null) {
       if (statement.module === 'pyrqs.rqs' && statement.alias !== 'pyrqs') {
@@ -117,7 +130,13 @@ class Reader {
     } else if (statement.module === 'pyrqs') {
       for (const [name, alias] of statement.names) {
         if (name !== 'rqs') {
-          throw new CellSyntaxError(this.trans.__('pyrqs has no "%1" the builder knows: import rqs', name), line);
+          throw new CellSyntaxError(
+            this.trans.__(
+              'pyrqs has no "%1" the builder knows: import rqs',
+              name
+            ),
+            line
+          );
         }
         this.bind(alias, { kind: 'module', line });
       }
@@ -126,7 +145,10 @@ class Reader {
       for (const [name, alias] of statement.names) {
         if (name !== 'RQSClient') {
           throw new CellSyntaxError(
-            this.trans.__('"%1" from pyrqs.rqs is not part of a query cell', name),
+            this.trans.__(
+              '"%1" from pyrqs.rqs is not part of a query cell',
+              name
+            ),
             line
           );
         }
@@ -148,21 +170,35 @@ class Reader {
   }
 
   private expressionStatement(node: Node): void {
-    if (node.type === 'call' && node.callee.type === 'name' && ['print', 'display'].includes(node.callee.name) && !this.names.has(node.callee.name)) {
+    if (
+      node.type === 'call' &&
+      node.callee.type === 'name' &&
+      ['print', 'display'].includes(node.callee.name) &&
+      !this.names.has(node.callee.name)
+    ) {
       if (node.args.length !== 1 || node.kwargs.length > 0) {
         throw new CellSyntaxError(
-          this.trans.__('%1(…) of anything but the query result is not part of a query cell', node.callee.name),
+          this.trans.__(
+            '%1(…) of anything but the query result is not part of a query cell',
+            node.callee.name
+          ),
           node.line
         );
       }
       const value = this.evaluate(node.args[0], 'output');
       if (value.kind !== 'result') {
         throw new CellSyntaxError(
-          this.trans.__('%1(…) of anything but the query result is not part of a query cell', node.callee.name),
+          this.trans.__(
+            '%1(…) of anything but the query result is not part of a query cell',
+            node.callee.name
+          ),
           node.line
         );
       }
-      this.setOutput(node.callee.name === 'print' ? 'print' : 'display', node.line);
+      this.setOutput(
+        node.callee.name === 'print' ? 'print' : 'display',
+        node.line
+      );
       return;
     }
     const value = this.evaluate(node, 'output');
@@ -171,7 +207,9 @@ class Reader {
       return;
     }
     throw new CellSyntaxError(
-      this.trans.__('this line is not part of a query cell the builder writes; move it to another cell'),
+      this.trans.__(
+        'this line is not part of a query cell the builder writes; move it to another cell'
+      ),
       node.line
     );
   }
@@ -203,11 +241,18 @@ class Reader {
           ? { kind: 'none', line: node.line }
           : { kind: 'bool', value: node.value, line: node.line };
       case 'list':
-        return { kind: 'list', items: node.items.map(item => this.evaluate(item, 'value')), line: node.line };
+        return {
+          kind: 'list',
+          items: node.items.map(item => this.evaluate(item, 'value')),
+          line: node.line
+        };
       case 'dict':
         return {
           kind: 'dict',
-          entries: node.entries.map(([key, value]) => [this.evaluate(key, 'value'), this.evaluate(value, 'value')]),
+          entries: node.entries.map(([key, value]) => [
+            this.evaluate(key, 'value'),
+            this.evaluate(value, 'value')
+          ]),
           line: node.line
         };
       case 'name': {
@@ -215,7 +260,9 @@ class Reader {
         if (!binding) {
           if (node.name === 'rqs') {
             throw new CellSyntaxError(
-              this.trans.__('"rqs" is not defined: the cell needs "from pyrqs import rqs"'),
+              this.trans.__(
+                '"rqs" is not defined: the cell needs "from pyrqs import rqs"'
+              ),
               node.line
             );
           }
@@ -237,8 +284,14 @@ class Reader {
         }
         throw new CellSyntaxError(
           object.kind === 'client'
-            ? this.trans.__('client.%1 is not read: the builder writes client.query(…)', node.name)
-            : this.trans.__('".%1" is not part of a query cell the builder writes', node.name),
+            ? this.trans.__(
+                'client.%1 is not read: the builder writes client.query(…)',
+                node.name
+              )
+            : this.trans.__(
+                '".%1" is not part of a query cell the builder writes',
+                node.name
+              ),
           node.line
         );
       }
@@ -258,7 +311,9 @@ class Reader {
         if (callee.kind === 'builtin' && callee.name === 'query') {
           if (context === 'value') {
             throw new CellSyntaxError(
-              this.trans.__('client.query(…) inside another expression is not read'),
+              this.trans.__(
+                'client.query(…) inside another expression is not read'
+              ),
               node.line
             );
           }
@@ -266,7 +321,9 @@ class Reader {
           return { kind: 'result', line: node.line };
         }
         throw new CellSyntaxError(
-          this.trans.__('this call is not part of a query cell the builder writes; move it to another cell'),
+          this.trans.__(
+            'this call is not part of a query cell the builder writes; move it to another cell'
+          ),
           node.line
         );
       }
@@ -276,18 +333,24 @@ class Reader {
   private queryCall(node: Extract<Node, { type: 'call' }>): void {
     if (this.query) {
       throw new CellSyntaxError(
-        this.trans.__('a second client.query(…): the builder reads one query a cell'),
+        this.trans.__(
+          'a second client.query(…): the builder reads one query a cell'
+        ),
         node.line
       );
     }
     if (node.args.length > QUERY_PARAMETERS.length) {
       throw new CellSyntaxError(
-        this.trans.__('client.query(…) takes category, condition_groups, fields and limit'),
+        this.trans.__(
+          'client.query(…) takes category, condition_groups, fields and limit'
+        ),
         node.line
       );
     }
     const given = new Map<string, Value>();
-    node.args.forEach((arg, index) => given.set(QUERY_PARAMETERS[index], this.evaluate(arg, 'value')));
+    node.args.forEach((arg, index) =>
+      given.set(QUERY_PARAMETERS[index], this.evaluate(arg, 'value'))
+    );
     for (const [name, arg] of node.kwargs) {
       if (name === 'start_date' || name === 'end_date') {
         throw new CellSyntaxError(
@@ -300,18 +363,28 @@ class Reader {
       }
       if (!QUERY_PARAMETERS.includes(name)) {
         throw new CellSyntaxError(
-          this.trans.__('client.query(…) has no argument "%1"; it takes %2', name, QUERY_PARAMETERS.join(', ')),
+          this.trans.__(
+            'client.query(…) has no argument "%1"; it takes %2',
+            name,
+            QUERY_PARAMETERS.join(', ')
+          ),
           arg.line
         );
       }
       if (given.has(name)) {
-        throw new CellSyntaxError(this.trans.__('the argument %1 is given twice', name), arg.line);
+        throw new CellSyntaxError(
+          this.trans.__('the argument %1 is given twice', name),
+          arg.line
+        );
       }
       given.set(name, this.evaluate(arg, 'value'));
     }
     const category = given.get('category');
     if (!category) {
-      throw new CellSyntaxError(this.trans.__('client.query(…) has no category'), node.line);
+      throw new CellSyntaxError(
+        this.trans.__('client.query(…) has no category'),
+        node.line
+      );
     }
     const read = new QueryArguments(this.trans);
     this.query = {
@@ -335,12 +408,14 @@ function parseInteger(text: string): bigint {
   return negative ? -value : value;
 }
 
-
 /**
  * Read an SDK cell into a query. Never throws: a cell it cannot read gives
  * the reason, starting with "Line N:" when a line is to blame.
  */
-export function parseCell(source: string, trans: Translate = plainTranslate): ParseResult {
+export function parseCell(
+  source: string,
+  trans: Translate = plainTranslate
+): ParseResult {
   try {
     const statements = new Parser(tokenize(source, trans), trans).statements();
     return new Reader(trans).read(statements);
@@ -349,13 +424,23 @@ export function parseCell(source: string, trans: Translate = plainTranslate): Pa
       return {
         ok: false,
         line: error.line,
-        reason: error.line === null ? error.message : trans.__('Line %1: %2.', error.line, error.message.replace(/\.$/, ''))
+        reason:
+          error.line === null
+            ? error.message
+            : trans.__(
+                'Line %1: %2.',
+                error.line,
+                error.message.replace(/\.$/, '')
+              )
       };
     }
     return {
       ok: false,
       line: null,
-      reason: trans.__('The cell could not be read: %1', error instanceof Error ? error.message : String(error))
+      reason: trans.__(
+        'The cell could not be read: %1',
+        error instanceof Error ? error.message : String(error)
+      )
     };
   }
 }

@@ -73,7 +73,10 @@ export interface IValidateOptions {
 }
 
 /** Every problem of a query, in the order the panel shows them. */
-export function validateQuery(query: IQuery, options: IValidateOptions = {}): IProblem[] {
+export function validateQuery(
+  query: IQuery,
+  options: IValidateOptions = {}
+): IProblem[] {
   const trans = options.trans ?? plainTranslate;
   const problems: IProblem[] = [];
   const add = (
@@ -87,7 +90,10 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
     add(
       'unknown-category',
       { kind: 'category' },
-      trans.__('"%1" is not a category; choose video, comment or user.', String(query.category))
+      trans.__(
+        '"%1" is not a category; choose video, comment or user.',
+        String(query.category)
+      )
     );
     return problems;
   }
@@ -105,7 +111,10 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
       )
     );
   }
-  const total = query.groups.reduce((sum, group) => sum + group.conditions.length, 0);
+  const total = query.groups.reduce(
+    (sum, group) => sum + group.conditions.length,
+    0
+  );
   if (total > QUERY_LIMITS.maxConditions) {
     add(
       'too-many-conditions',
@@ -130,18 +139,28 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
       add(
         'group-operator',
         { kind: 'group', group: g },
-        trans.__('Group %1: "%2" is not a group operator; use and, or or not.', g + 1, group.operator)
+        trans.__(
+          'Group %1: "%2" is not a group operator; use and, or or not.',
+          g + 1,
+          group.operator
+        )
       );
     }
     if (group.conditions.length === 0) {
       add(
         'empty-group',
         { kind: 'group', group: g },
-        trans.__('Group %1 has no conditions: add one, or remove the group.', g + 1)
+        trans.__(
+          'Group %1 has no conditions: add one, or remove the group.',
+          g + 1
+        )
       );
     }
     group.conditions.forEach((condition, c) => {
-      const where = (part: 'field' | 'operation' | 'values', value?: number): ProblemTarget => ({
+      const where = (
+        part: 'field' | 'operation' | 'values',
+        value?: number
+      ): ProblemTarget => ({
         kind: 'condition',
         group: g,
         condition: c,
@@ -247,12 +266,24 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
           );
           return;
         }
-        const message = checkValue(condition.field, field, operation, value, trans);
+        const message = checkValue(
+          condition.field,
+          field,
+          operation,
+          value,
+          trans
+        );
         if (message) {
           add(
             'bad-value',
             where('values', v),
-            trans.__('%1 %2 "%3": %4.', condition.field, operation, value, message)
+            trans.__(
+              '%1 %2 "%3": %4.',
+              condition.field,
+              operation,
+              value,
+              message
+            )
           );
         }
       });
@@ -313,11 +344,15 @@ export function validateQuery(query: IQuery, options: IValidateOptions = {}): IP
             'Only %1 records are left today: a sample of up to %2 could go over that, and the platform refuses such a query whole. Lower the limit to %1 or less%3.',
             count(options.remaining),
             count(query.limit),
-            options.resetText ? trans.__(', or wait for the reset at %1', options.resetText) : ''
+            options.resetText
+              ? trans.__(', or wait for the reset at %1', options.resetText)
+              : ''
           )
         : trans.__(
             "Today's quota is used up%1.",
-            options.resetText ? trans.__('; it resets at %1', options.resetText) : ''
+            options.resetText
+              ? trans.__('; it resets at %1', options.resetText)
+              : ''
           )
     );
   }
@@ -336,7 +371,8 @@ export function hasErrors(problems: readonly IProblem[]): boolean {
  */
 export function canInsert(problems: readonly IProblem[]): boolean {
   return !problems.some(
-    problem => problem.severity === 'error' && problem.rule !== 'limit-over-quota'
+    problem =>
+      problem.severity === 'error' && problem.rule !== 'limit-over-quota'
   );
 }
 
@@ -355,7 +391,10 @@ export function conditionProblems(
 }
 
 /** The problems of one group itself (not of its conditions). */
-export function groupProblems(problems: readonly IProblem[], group: number): IProblem[] {
+export function groupProblems(
+  problems: readonly IProblem[],
+  group: number
+): IProblem[] {
   return problems.filter(
     problem => problem.target.kind === 'group' && problem.target.group === group
   );

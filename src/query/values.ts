@@ -4,11 +4,7 @@
  * would refuse is flagged before the cell is inserted. Pure functions.
  */
 import { plainTranslate, type Translate } from '../common/translate';
-import {
-  IConditionField,
-  isSingleValued,
-  REGION_CODES
-} from './catalogue';
+import { IConditionField, isSingleValued, REGION_CODES } from './catalogue';
 
 const DAY_SECONDS = 86_400;
 const INT64_MIN = -(2n ** 63n);
@@ -27,7 +23,11 @@ export function parseDay(text: string): ITimeRange | null {
   if (!match) {
     return null;
   }
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [year, month, day] = [
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3])
+  ];
   const ms = Date.UTC(year, month - 1, day);
   const date = new Date(ms);
   if (
@@ -71,7 +71,10 @@ export function dayToIsoDate(day: string): string {
  * What a time value means, for people: "2024-06-01 (the whole UTC day)" or
  * "2024-06-01 12:00:00 UTC"; null when it does not parse.
  */
-export function describeTime(raw: string, trans: Translate = plainTranslate): string | null {
+export function describeTime(
+  raw: string,
+  trans: Translate = plainTranslate
+): string | null {
   const text = raw.trim();
   if (/^\d{8}$/.test(text)) {
     return parseDay(text)
@@ -86,13 +89,18 @@ export function describeTime(raw: string, trans: Translate = plainTranslate): st
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     return null;
   }
-  return trans.__('%1 UTC', new Date(ms).toISOString().replace('T', ' ').replace('.000Z', ''));
+  return trans.__(
+    '%1 UTC',
+    new Date(ms).toISOString().replace('T', ' ').replace('.000Z', '')
+  );
 }
 
 /** Region names in a locale, e.g. "United States" for US; the code itself when unknown. */
 export function regionName(code: string, locale = 'en'): string {
   try {
-    return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code;
+    return (
+      new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code
+    );
   } catch {
     return code;
   }
@@ -119,19 +127,32 @@ export function checkValue(
       if (/^\d{8}$/.test(text)) {
         return parseDay(text)
           ? null
-          : trans.__('"%1" is not a real date: use YYYYMMDD (UTC) or epoch seconds', raw);
+          : trans.__(
+              '"%1" is not a real date: use YYYYMMDD (UTC) or epoch seconds',
+              raw
+            );
       }
       const value = parseInt64(text);
-      return value === null || value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)
-        ? trans.__('%1 takes a date (YYYYMMDD, UTC) or epoch seconds, e.g. 20240601', name)
+      return value === null ||
+        value < 0n ||
+        value > BigInt(Number.MAX_SAFE_INTEGER)
+        ? trans.__(
+            '%1 takes a date (YYYYMMDD, UTC) or epoch seconds, e.g. 20240601',
+            name
+          )
         : null;
     }
     case 'region':
       return REGIONS.has(text.toUpperCase())
         ? null
-        : trans.__('%1 takes a two-letter region code such as US, GB or ID', name);
+        : trans.__(
+            '%1 takes a two-letter region code such as US, GB or ID',
+            name
+          );
     case 'enum':
-      return field.values!.some(allowed => allowed.toLowerCase() === text.toLowerCase())
+      return field.values!.some(
+        allowed => allowed.toLowerCase() === text.toLowerCase()
+      )
         ? null
         : trans.__('%1 takes one of %2', name, field.values!.join(', '));
     case 'bool':
@@ -139,7 +160,9 @@ export function checkValue(
         ? null
         : trans.__('%1 takes "true" or "false"', name);
     case 'hashtag':
-      return text.replace(/^#/, '') ? null : trans.__('%1 takes a non-empty hashtag name', name);
+      return text.replace(/^#/, '')
+        ? null
+        : trans.__('%1 takes a non-empty hashtag name', name);
     case 'list': {
       const item = name === 'hashtag_names' ? text.replace(/^#/, '') : text;
       return item ? null : trans.__('%1 takes non-empty values', name);
@@ -147,7 +170,10 @@ export function checkValue(
     case 'keyword':
       return /[\p{L}\p{N}]/u.test(text)
         ? null
-        : trans.__('%1 takes a word or phrase with at least one letter or digit', name);
+        : trans.__(
+            '%1 takes a word or phrase with at least one letter or digit',
+            name
+          );
     case 'string':
       return operation === 'LIKE' && raw.length === 0
         ? trans.__('LIKE on %1 takes a non-empty text', name)
@@ -157,12 +183,7 @@ export function checkValue(
 
 /** Which value editor a field and operation take. */
 export type EditorKind =
-  | 'number'
-  | 'time'
-  | 'region'
-  | 'enum'
-  | 'bool'
-  | 'text';
+  'number' | 'time' | 'region' | 'enum' | 'bool' | 'text';
 
 /** The editor of one value of a field. */
 export function editorKind(field: IConditionField): EditorKind {
@@ -186,7 +207,10 @@ export function editorKind(field: IConditionField): EditorKind {
  * Whether the operation takes a list of values (chips): IN and CONTAINS
  * always, LIKE when it already holds several (any of them matches).
  */
-export function takesManyValues(operation: string, values: readonly string[] = []): boolean {
+export function takesManyValues(
+  operation: string,
+  values: readonly string[] = []
+): boolean {
   if (operation === 'IN' || operation === 'CONTAINS') {
     return true;
   }

@@ -10,18 +10,24 @@ import { TRANSLATION_DOMAIN } from '../tokens';
 import { isQueryResultData, QUERY_RESULT_MIME, renderResult } from './table';
 import { plainTranslate, Translate } from '../common/translate';
 
-export class QueryResultRenderer extends Widget implements IRenderMime.IRenderer {
+export class QueryResultRenderer
+  extends Widget
+  implements IRenderMime.IRenderer
+{
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this._mimeType = options.mimeType;
-    this._trans = options.translator?.load(TRANSLATION_DOMAIN) ?? plainTranslate;
+    this._trans =
+      options.translator?.load(TRANSLATION_DOMAIN) ?? plainTranslate;
     this.addClass('jp-vce-ResultRenderer');
   }
 
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this._mimeType];
     if (!isQueryResultData(data)) {
-      this.node.textContent = this._trans.__('This query result cannot be shown: its data is not a list of records.');
+      this.node.textContent = this._trans.__(
+        'This query result cannot be shown: its data is not a list of records.'
+      );
       return Promise.resolve();
     }
     renderResult(this.node, data, this._trans);
@@ -41,7 +47,8 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
 
 const extension: IRenderMime.IExtension = {
   id: 'jupyterlab-vce:query-result-renderer',
-  description: 'Renders the SDK query results as a table with the record count and the quota left.',
+  description:
+    'Renders the SDK query results as a table with the record count and the quota left.',
   rendererFactory,
   rank: 10,
   dataType: 'json'

@@ -51,7 +51,10 @@ export function cellText(value: unknown): string {
 }
 
 /** "10 video records · 4,990 of 5,000 left today (resets 2026-11-26 00:00 UTC)". */
-export function summaryOf(data: IQueryResultData, trans: Translate = plainTranslate): string {
+export function summaryOf(
+  data: IQueryResultData,
+  trans: Translate = plainTranslate
+): string {
   const total = data.count ?? data.records.length;
   const what = data.category
     ? total === 1
@@ -63,11 +66,22 @@ export function summaryOf(data: IQueryResultData, trans: Translate = plainTransl
   const parts = [what];
   const quota = data.quota;
   if (quota && typeof quota.remaining === 'number') {
-    const resets = quota.resets_at ? quota.resets_at.replace('T', ' ').replace(/:00(\.000)?Z$/, ' UTC') : '';
+    const resets = quota.resets_at
+      ? quota.resets_at.replace('T', ' ').replace(/:00(\.000)?Z$/, ' UTC')
+      : '';
     parts.push(
       resets
-        ? trans.__('%1 of %2 left today (resets %3)', count(quota.remaining), count(quota.daily_limit), resets)
-        : trans.__('%1 of %2 left today', count(quota.remaining), count(quota.daily_limit))
+        ? trans.__(
+            '%1 of %2 left today (resets %3)',
+            count(quota.remaining),
+            count(quota.daily_limit),
+            resets
+          )
+        : trans.__(
+            '%1 of %2 left today',
+            count(quota.remaining),
+            count(quota.daily_limit)
+          )
     );
   }
   if (data.has_more) {
@@ -77,7 +91,11 @@ export function summaryOf(data: IQueryResultData, trans: Translate = plainTransl
 }
 
 /** Render the records into `host` (replacing what it held). */
-export function renderResult(host: HTMLElement, data: IQueryResultData, trans: Translate = plainTranslate): void {
+export function renderResult(
+  host: HTMLElement,
+  data: IQueryResultData,
+  trans: Translate = plainTranslate
+): void {
   host.replaceChildren();
   host.classList.add('jp-vce-Result');
   const summary = document.createElement('p');
@@ -141,7 +159,10 @@ export function renderResult(host: HTMLElement, data: IQueryResultData, trans: T
     const more = document.createElement('button');
     more.type = 'button';
     more.className = 'jp-mod-styled jp-vce-Result-more';
-    more.textContent = trans.__('Show all %1 records', count(data.records.length));
+    more.textContent = trans.__(
+      'Show all %1 records',
+      count(data.records.length)
+    );
     more.addEventListener('click', () => {
       addRows(shown, data.records.length);
       more.remove();
@@ -156,6 +177,8 @@ export function isQueryResultData(value: unknown): value is IQueryResultData {
     typeof value === 'object' &&
     value !== null &&
     Array.isArray((value as IQueryResultData).records) &&
-    (value as IQueryResultData).records.every(record => typeof record === 'object' && record !== null)
+    (value as IQueryResultData).records.every(
+      record => typeof record === 'object' && record !== null
+    )
   );
 }

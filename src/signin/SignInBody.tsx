@@ -63,8 +63,16 @@ export function SignInForm(props: ISignInFormProps): JSX.Element {
           type="button"
           className="jp-Button jp-mod-minimal jp-vce-SignIn-reveal"
           aria-pressed={revealed}
-          aria-label={revealed ? trans.__('Hide the secret') : trans.__('Display the secret')}
-          title={revealed ? trans.__('Hide the secret') : trans.__('Display the secret')}
+          aria-label={
+            revealed
+              ? trans.__('Hide the secret')
+              : trans.__('Display the secret')
+          }
+          title={
+            revealed
+              ? trans.__('Hide the secret')
+              : trans.__('Display the secret')
+          }
           onClick={() => setRevealed(!revealed)}
         >
           <ToggleIcon.react tag="span" />

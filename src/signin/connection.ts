@@ -25,7 +25,10 @@ export async function showConnection(
     title: trans.__('Virtual Compute Environment'),
     body: connectionDetailsWidget(status, trans),
     buttons: [
-      Dialog.warnButton({ label: trans.__('Sign out'), ariaLabel: trans.__('Sign out') }),
+      Dialog.warnButton({
+        label: trans.__('Sign out'),
+        ariaLabel: trans.__('Sign out')
+      }),
       Dialog.okButton({ label: trans.__('Close') })
     ],
     defaultButton: 1

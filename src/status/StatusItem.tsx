@@ -3,7 +3,12 @@ import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { shieldIcon } from '../icons';
 import { formatCount } from '../common/format';
-import { connectionLabel, formatReset, formatUsage, statusTooltip } from './format';
+import {
+  connectionLabel,
+  formatReset,
+  formatUsage,
+  statusTooltip
+} from './format';
 import type { PlatformStatusModel } from './model';
 
 /**
@@ -103,13 +108,16 @@ export function ConnectionDetails(props: {
       const quota = status.quota;
       rows.push([trans.__('Records used today'), formatUsage(quota)]);
       rows.push([trans.__('Records left today'), formatCount(quota.remaining)]);
-      rows.push([trans.__('Quota resets'), formatReset(quota.resets_at, new Date(), trans)]);
+      rows.push([
+        trans.__('Quota resets'),
+        formatReset(quota.resets_at, new Date(), trans)
+      ]);
     }
     rows.push([
       trans.__('Platform'),
       status.embedded
         ? trans.__('%1 (embedded local platform)', status.platform_url ?? '')
-        : status.platform_url ?? trans.__('not configured')
+        : (status.platform_url ?? trans.__('not configured'))
     ]);
     rows.push([
       trans.__('Credentials from'),

@@ -3,7 +3,11 @@
  * and what its tooltip explains. No DOM, no signals: easy to test.
  */
 import type { IVCEStatus, Quota } from '../api/types';
-import { formatCount, formatDuration, formatResetClock } from '../common/format';
+import {
+  formatCount,
+  formatDuration,
+  formatResetClock
+} from '../common/format';
 import type { Translate } from '../common/translate';
 
 /** What the status item is showing, derived from the last answer. */
@@ -44,7 +48,11 @@ export function formatUsage(quota: Quota): string {
 }
 
 /** "00:00 UTC (in 3 h 05 min)": when the daily quota starts again. */
-export function formatReset(resetsAt: string, now: Date, trans: Translate): string {
+export function formatReset(
+  resetsAt: string,
+  now: Date,
+  trans: Translate
+): string {
   const reset = new Date(resetsAt);
   return trans.__(
     '%1 (in %2)',
@@ -129,13 +137,20 @@ export function statusTooltip(
       );
     case 'rejected':
       return (
-        (status?.platform.message ?? trans.__('The platform refused the credentials.')) +
+        (status?.platform.message ??
+          trans.__('The platform refused the credentials.')) +
         ' ' +
         trans.__('Click to sign in again.')
       );
     case 'unreachable':
-      return (status?.platform.message ?? trans.__('The platform is not answering.')) + retry;
+      return (
+        (status?.platform.message ??
+          trans.__('The platform is not answering.')) + retry
+      );
     case 'unavailable':
-      return (requestError ?? trans.__('The Jupyter server is not answering.')) + retry;
+      return (
+        (requestError ?? trans.__('The Jupyter server is not answering.')) +
+        retry
+      );
   }
 }

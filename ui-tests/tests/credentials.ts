@@ -4,7 +4,8 @@
  */
 import type { APIRequestContext } from '@playwright/test';
 
-export const CLIENT_KEY = process.env.VCE_UI_TEST_CLIENT_KEY ?? 'galata-researcher';
+export const CLIENT_KEY =
+  process.env.VCE_UI_TEST_CLIENT_KEY ?? 'galata-researcher';
 export const CLIENT_SECRET =
   process.env.VCE_UI_TEST_CLIENT_SECRET ?? 'galata-Secret-4f1c2e9a7b';
 
@@ -15,11 +16,15 @@ export const CLIENT_SECRET =
  * All of them share one embedded platform, so quota assertions are relative
  * to what was used before (never "VCE 0 / 5,000").
  */
-export async function signInTestClient(request: APIRequestContext): Promise<void> {
+export async function signInTestClient(
+  request: APIRequestContext
+): Promise<void> {
   const response = await request.post('/vce/api/session', {
     data: { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET }
   });
   if (!response.ok()) {
-    throw new Error(`The test client could not sign in: ${response.status()} ${await response.text()}`);
+    throw new Error(
+      `The test client could not sign in: ${response.status()} ${await response.text()}`
+    );
   }
 }

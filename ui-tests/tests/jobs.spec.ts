@@ -19,7 +19,9 @@ const PANEL = '#jp-vce-shield-panel';
  */
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 function screenshotPath(name: string): string {
-  return process.env.VCE_UPDATE_SCREENSHOTS ? path.join(SCREENSHOTS, name) : test.info().outputPath(name);
+  return process.env.VCE_UPDATE_SCREENSHOTS
+    ? path.join(SCREENSHOTS, name)
+    : test.info().outputPath(name);
 }
 /** A real run goes through the sandbox and the review: allow it time. */
 const JOB_TIMEOUT = 90_000;
@@ -32,7 +34,10 @@ async function shoot(page: Page, name: string, full = false): Promise<void> {
 }
 
 /** The honest aggregate, one text for every suite (server-mock/test-vectors/README.md). */
-const HONEST = readFileSync(path.join(__dirname, '../../server-mock/test-vectors/analysis-job.py'), 'utf8');
+const HONEST = readFileSync(
+  path.join(__dirname, '../../server-mock/test-vectors/analysis-job.py'),
+  'utf8'
+);
 
 const LEAKING = `"""Writes raw video ids and usernames: row-level data the review must refuse."""
 import csv
@@ -76,7 +81,9 @@ for _ in range(900):
 `;
 
 async function openPanel(page: Page): Promise<void> {
-  await page.evaluate(() => window.jupyterapp.commands.execute('vce:open-data-clean-room'));
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('vce:open-data-clean-room')
+  );
   await expect(page.locator(PANEL)).toBeVisible();
 }
 
@@ -88,19 +95,29 @@ async function primaryEmail(page: Page): Promise<string> {
 }
 
 /** A notification with this text and these actions (to the job) was emitted. */
-async function expectNotification(page: Page, text: string, actions = 'Open'): Promise<void> {
+async function expectNotification(
+  page: Page,
+  text: string,
+  actions = 'Open'
+): Promise<void> {
   await expect
     .poll(async () =>
       (await page.notifications)
         .filter(notification => notification.message.includes(text))
-        .map(notification => (notification.options.actions ?? []).map(action => action.label).join(','))
+        .map(notification =>
+          (notification.options.actions ?? [])
+            .map(action => action.label)
+            .join(',')
+        )
     )
     .toEqual([actions]);
 }
 
 /** Close JupyterLab's own "news" toast so it does not cover the panel. */
 async function dismissNews(page: Page): Promise<void> {
-  const no = page.locator('.jp-Notification-Toast').getByRole('button', { name: 'No' });
+  const no = page
+    .locator('.jp-Notification-Toast')
+    .getByRole('button', { name: 'No' });
   if (await no.count()) {
     await no.first().click();
   }
@@ -121,7 +138,9 @@ test.describe('Data Clean Room', () => {
     await page.filebrowser.open(script);
     await dismissNews(page);
     await openPanel(page);
-    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('regions.py');
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(
+      'regions.py'
+    );
     await expect(page.locator(`${PANEL} .jp-vce-Live`)).toHaveText('Live');
 
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
@@ -129,7 +148,9 @@ test.describe('Data Clean Room', () => {
     await expect(dialog).toContainText('Submit a job to Data Clean Room?');
     await expect(dialog).toContainText(script);
     await expect(dialog).toContainText(`${Buffer.byteLength(HONEST)} B`);
-    await expect(dialog).toContainText(createHash('sha256').update(HONEST).digest('hex'));
+    await expect(dialog).toContainText(
+      createHash('sha256').update(HONEST).digest('hex')
+    );
     await expect(dialog).toContainText('against all public data');
     await expect(dialog).toContainText('only aggregated results may leave');
     await expect(dialog).toContainText(await primaryEmail(page));
@@ -141,9 +162,15 @@ test.describe('Data Clean Room', () => {
     await expect(detail).toBeVisible();
     const jobId = await detail.getAttribute('data-job-id');
     expect(jobId).toMatch(/^job_/);
-    await expect(detail).toHaveAttribute('data-status', 'approved', { timeout: JOB_TIMEOUT });
-    await expect(detail.locator('.jp-vce-Verdict')).toContainText('Approved: the results are aggregated.');
-    await expect(detail.locator('.jp-vce-Mail')).toContainText(`The download link was mailed to ${await primaryEmail(page)}`);
+    await expect(detail).toHaveAttribute('data-status', 'approved', {
+      timeout: JOB_TIMEOUT
+    });
+    await expect(detail.locator('.jp-vce-Verdict')).toContainText(
+      'Approved: the results are aggregated.'
+    );
+    await expect(detail.locator('.jp-vce-Mail')).toContainText(
+      `The download link was mailed to ${await primaryEmail(page)}`
+    );
     await expectNotification(page, 'was approved', 'Open,Download');
 
     const download = page.waitForEvent('download');
@@ -151,13 +178,22 @@ test.describe('Data Clean Room', () => {
     expect((await download).suggestedFilename()).toBe(`${jobId}-results.zip`);
 
     await detail.locator('.jp-vce-SaveResults').click();
-    await expect(detail.locator('.jp-vce-Saved')).toContainText(`dcr-results/${jobId}`);
-    expect(await page.contents.fileExists(`dcr-results/${jobId}/results/videos_by_region.csv`)).toBe(true);
+    await expect(detail.locator('.jp-vce-Saved')).toContainText(
+      `dcr-results/${jobId}`
+    );
+    expect(
+      await page.contents.fileExists(
+        `dcr-results/${jobId}/results/videos_by_region.csv`
+      )
+    ).toBe(true);
     await expect(detail.locator('.jp-vce-Attestation-result')).toContainText(
       'Verified: these outputs came from this script',
       { timeout: 20_000 }
     );
-    await expect(detail.locator('.jp-vce-Hashes li').first()).toHaveAttribute('data-matches', 'true');
+    await expect(detail.locator('.jp-vce-Hashes li').first()).toHaveAttribute(
+      'data-matches',
+      'true'
+    );
     await shoot(page, 'jobs-approved-light.png');
     await shoot(page, 'jobs-approved-light-full.png', true);
     await detail.locator('.jp-vce-Attestation').scrollIntoViewIfNeeded();
@@ -166,7 +202,9 @@ test.describe('Data Clean Room', () => {
     await page.theme.setDarkTheme();
     await shoot(page, 'jobs-approved-dark.png');
     await detail.locator('.jp-vce-Back').click();
-    await expect(page.locator(`${PANEL} .jp-vce-JobItem`).first()).toHaveAttribute('data-job-id', jobId!);
+    await expect(
+      page.locator(`${PANEL} .jp-vce-JobItem`).first()
+    ).toHaveAttribute('data-job-id', jobId!);
     await shoot(page, 'jobs-list-dark.png');
     await page.theme.setLightTheme();
     await shoot(page, 'jobs-list-light.png');
@@ -179,21 +217,34 @@ test.describe('Data Clean Room', () => {
     await page.contents.uploadContent(LEAKING, 'text', `${tmpPath}/leak.py`);
     await dismissNews(page);
     await page.filebrowser.openDirectory(tmpPath);
-    await page.locator('.jp-DirListing-item', { hasText: 'leak.py' }).click({ button: 'right' });
-    await page.locator('.lm-Menu-item', { hasText: 'Submit to Data Clean Room' }).click();
+    await page
+      .locator('.jp-DirListing-item', { hasText: 'leak.py' })
+      .click({ button: 'right' });
+    await page
+      .locator('.lm-Menu-item', { hasText: 'Submit to Data Clean Room' })
+      .click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('leak.py');
     await dialog.getByRole('button', { name: 'Ok' }).click();
 
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
-    await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
+    await expect(detail).toHaveAttribute('data-status', 'rejected', {
+      timeout: JOB_TIMEOUT
+    });
     const verdict = detail.locator('.jp-vce-Verdict');
     await expect(verdict).toContainText('Rejected: the review found');
-    const identifiers = verdict.locator('.jp-vce-Finding[data-rule="identifier_column"]').first();
+    const identifiers = verdict
+      .locator('.jp-vce-Finding[data-rule="identifier_column"]')
+      .first();
     await expect(identifiers).toContainText('A column of identifiers');
     // Findings come by place: the place once, every rule it breaks under it.
-    const place = verdict.locator('.jp-vce-FindingGroup').filter({ has: page.locator('[data-rule="identifier_column"]') }).first();
-    await expect(place.locator('.jp-vce-Finding-place')).toContainText('Where: videos.csv, column');
+    const place = verdict
+      .locator('.jp-vce-FindingGroup')
+      .filter({ has: page.locator('[data-rule="identifier_column"]') })
+      .first();
+    await expect(place.locator('.jp-vce-Finding-place')).toContainText(
+      'Where: videos.csv, column'
+    );
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
     await expectNotification(page, 'ended: Rejected');
     await shoot(page, 'jobs-rejected-light.png');
@@ -207,41 +258,69 @@ test.describe('Data Clean Room', () => {
     page,
     tmpPath
   }) => {
-    await page.contents.uploadContent(LONG, 'text', `${tmpPath}/long_running.py`);
+    await page.contents.uploadContent(
+      LONG,
+      'text',
+      `${tmpPath}/long_running.py`
+    );
     await dismissNews(page);
     await openPanel(page);
     await page.locator(`${PANEL} .jp-vce-PickButton`).click();
     await page.locator(`${PANEL} .jp-vce-Picker-search`).fill('long_run');
-    await page.locator(`${PANEL} .jp-vce-Picker-item`, { hasText: 'long_running.py' }).click();
-    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('long_running.py');
+    await page
+      .locator(`${PANEL} .jp-vce-Picker-item`, { hasText: 'long_running.py' })
+      .click();
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(
+      'long_running.py'
+    );
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
-    await page.locator('.jp-Dialog').getByRole('button', { name: 'Ok' }).click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Ok' })
+      .click();
 
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
-    await expect(detail).toHaveAttribute('data-status', 'running', { timeout: JOB_TIMEOUT });
+    await expect(detail).toHaveAttribute('data-status', 'running', {
+      timeout: JOB_TIMEOUT
+    });
     await detail.locator('.jp-vce-Cancel').click();
-    await page.locator('.jp-Dialog').getByRole('button', { name: 'Cancel job' }).click();
-    await expect(detail).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Cancel job' })
+      .click();
+    await expect(detail).toHaveAttribute('data-status', 'cancelled', {
+      timeout: 30_000
+    });
     await expect(detail).toContainText('Cancelled: nothing was released.');
     await expect(detail.locator('.jp-vce-Cancel')).toHaveCount(0);
     await expect(detail.locator('.jp-vce-Resubmit')).toBeVisible();
   });
 
-  test('a test run of a per-creator table, dropped onto the panel: the review\'s verdict, nothing released', async ({
+  test("a test run of a per-creator table, dropped onto the panel: the review's verdict, nothing released", async ({
     page,
     tmpPath
   }) => {
-    await page.contents.uploadContent(PER_CREATOR, 'text', `${tmpPath}/rehearse.py`);
+    await page.contents.uploadContent(
+      PER_CREATOR,
+      'text',
+      `${tmpPath}/rehearse.py`
+    );
     await dismissNews(page);
     await openPanel(page);
     await page.filebrowser.openDirectory(tmpPath);
     // Drag from the file browser and drop onto the panel: it is offered for submission.
-    const from = (await page.locator('.jp-DirListing-item', { hasText: 'rehearse.py' }).boundingBox())!;
-    const to = (await page.locator(`${PANEL} .jp-vce-JobsSection`).boundingBox())!;
+    const from = (await page
+      .locator('.jp-DirListing-item', { hasText: 'rehearse.py' })
+      .boundingBox())!;
+    const to = (await page
+      .locator(`${PANEL} .jp-vce-JobsSection`)
+      .boundingBox())!;
     await page.mouse.move(from.x + 30, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(from.x + 60, from.y + from.height / 2, { steps: 5 });
-    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, {
+      steps: 15
+    });
     await page.mouse.up();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('rehearse.py');
@@ -257,16 +336,26 @@ test.describe('Data Clean Room', () => {
     await dialog.getByRole('button', { name: 'Start test run' }).click();
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
-    await expect(detail).toHaveAttribute('data-status', 'rejected', { timeout: JOB_TIMEOUT });
+    await expect(detail).toHaveAttribute('data-status', 'rejected', {
+      timeout: JOB_TIMEOUT
+    });
     await expect(
-      detail.locator('.jp-vce-FindingGroup').filter({ has: page.locator('[data-rule="identifier_column"]') }).locator('.jp-vce-Finding-place')
+      detail
+        .locator('.jp-vce-FindingGroup')
+        .filter({ has: page.locator('[data-rule="identifier_column"]') })
+        .locator('.jp-vce-Finding-place')
     ).toHaveText('Where: per_creator.csv, column 1 (username)');
-    await expect(detail.locator('.jp-vce-Finding[data-rule="small_count"]')).toContainText('A count below the threshold');
+    await expect(
+      detail.locator('.jp-vce-Finding[data-rule="small_count"]')
+    ).toContainText('A count below the threshold');
     await expect(detail.locator('.jp-vce-SaveResults')).toHaveCount(0);
     await shoot(page, 'jobs-test-run-light.png');
   });
 
-  test('unsaved changes: the panel offers to save before submitting', async ({ page, tmpPath }) => {
+  test('unsaved changes: the panel offers to save before submitting', async ({
+    page,
+    tmpPath
+  }) => {
     const script = `${tmpPath}/draft.py`;
     await page.contents.uploadContent('print("draft")\n', 'text', script);
     await page.filebrowser.open(script);
@@ -281,19 +370,29 @@ test.describe('Data Clean Room', () => {
     await dialog.getByRole('button', { name: 'Save and submit' }).click();
     await expect(dialog).toContainText('Submit a job to Data Clean Room?');
     await expect(dialog).toContainText(
-      createHash('sha256').update('print("draft")\nprint("more")\n').digest('hex')
+      createHash('sha256')
+        .update('print("draft")\nprint("more")\n')
+        .digest('hex')
     );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toHaveCount(0);
   });
 
-  test('a new script named at its first save is submitted under that name', async ({ page, tmpPath }) => {
+  test('a new script named at its first save is submitted under that name', async ({
+    page,
+    tmpPath
+  }) => {
     await dismissNews(page);
     await openPanel(page);
     await page.evaluate(async cwd => {
-      await window.jupyterapp.commands.execute('fileeditor:create-new', { cwd, fileExt: '.py' });
+      await window.jupyterapp.commands.execute('fileeditor:create-new', {
+        cwd,
+        fileExt: '.py'
+      });
     }, tmpPath);
-    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('untitled.py');
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(
+      'untitled.py'
+    );
     await page.locator('.jp-FileEditor .cm-content').click();
     await page.keyboard.insertText('print("named at the first save")\n');
     await page.keyboard.press('Control+s');
@@ -301,33 +400,53 @@ test.describe('Data Clean Room', () => {
     await rename.locator('input[type="text"]').fill('named_later.py');
     await rename.getByRole('button', { name: 'Rename and Save' }).click();
     // The panel follows the rename of the active document: no stale "untitled.py".
-    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText('named_later.py');
+    await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(
+      'named_later.py'
+    );
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('Submit a job to Data Clean Room?');
     await expect(dialog).toContainText(`${tmpPath}/named_later.py`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toHaveCount(0);
+    await expect(
+      page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)
+    ).toHaveCount(0);
   });
 
-  test('signed out: the panel says so and signs in from there; jobs come back', async ({ page }) => {
+  test('signed out: the panel says so and signs in from there; jobs come back', async ({
+    page
+  }) => {
     await dismissNews(page);
     await openPanel(page);
-    await page.evaluate(() => window.jupyterapp.commands.execute('vce:sign-out'));
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('vce:sign-out')
+    );
     try {
-      await expect(page.locator(`${PANEL} .jp-vce-Empty`)).toContainText('Not signed in');
-      await expect(page.locator(`${PANEL} .jp-vce-SubmitButton`)).toBeDisabled();
+      await expect(page.locator(`${PANEL} .jp-vce-Empty`)).toContainText(
+        'Not signed in'
+      );
+      await expect(
+        page.locator(`${PANEL} .jp-vce-SubmitButton`)
+      ).toBeDisabled();
       await shoot(page, 'jobs-signed-out-light.png');
-      await page.locator(`${PANEL} .jp-vce-Empty`).getByRole('button', { name: 'Sign in…' }).click();
+      await page
+        .locator(`${PANEL} .jp-vce-Empty`)
+        .getByRole('button', { name: 'Sign in…' })
+        .click();
       await page.fill('#jp-vce-client-key', CLIENT_KEY);
       await page.fill('#jp-vce-client-secret', CLIENT_SECRET);
       await page.locator('.jp-Dialog .jp-mod-accept').click();
-      await expect(page.locator(`${PANEL} .jp-vce-JobItem`).first()).toBeVisible();
+      await expect(
+        page.locator(`${PANEL} .jp-vce-JobItem`).first()
+      ).toBeVisible();
     } finally {
       // Leave the server signed in for the next test, whatever happened here.
       await page.evaluate(
         ([key, secret]) =>
-          fetch('/vce/api/session', { method: 'POST', body: JSON.stringify({ client_key: key, client_secret: secret }) }),
+          fetch('/vce/api/session', {
+            method: 'POST',
+            body: JSON.stringify({ client_key: key, client_secret: secret })
+          }),
         [CLIENT_KEY, CLIENT_SECRET]
       );
     }
@@ -337,22 +456,38 @@ test.describe('Data Clean Room', () => {
     page,
     tmpPath
   }) => {
-    await page.contents.uploadContent('region,videos\n', 'text', `${tmpPath}/table.csv`);
-    await page.contents.uploadContent('{"cells": [', 'text', `${tmpPath}/broken.ipynb`);
+    await page.contents.uploadContent(
+      'region,videos\n',
+      'text',
+      `${tmpPath}/table.csv`
+    );
+    await page.contents.uploadContent(
+      '{"cells": [',
+      'text',
+      `${tmpPath}/broken.ipynb`
+    );
     await openPanel(page);
     const countJobs = () =>
-      page.evaluate(async () => (await (await fetch('/vce/api/jobs?page_size=100')).json()).data.jobs.length as number);
+      page.evaluate(
+        async () =>
+          (await (await fetch('/vce/api/jobs?page_size=100')).json()).data.jobs
+            .length as number
+      );
     const before = await countJobs();
     await page.evaluate(
       p => window.jupyterapp.commands.execute('vce:submit-file', { path: p }),
       `${tmpPath}/table.csv`
     );
-    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toContainText('is not a script');
+    await expect(
+      page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)
+    ).toContainText('is not a script');
     await page.evaluate(
       p => window.jupyterapp.commands.execute('vce:submit-file', { path: p }),
       `${tmpPath}/broken.ipynb`
     );
-    await expect(page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)).toContainText('not a valid notebook');
+    await expect(
+      page.locator(`${PANEL} .jp-vce-Banner[data-kind="error"]`)
+    ).toContainText('not a valid notebook');
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     expect(await countJobs()).toBe(before);
   });

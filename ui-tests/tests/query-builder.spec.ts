@@ -39,9 +39,15 @@ async function usedToday(page: IJupyterLabPageFixture): Promise<number> {
   return Number(/VCE ([\d,]+)/.exec(text)![1].replace(/,/g, ''));
 }
 
-async function cellSource(page: IJupyterLabPageFixture, index: number): Promise<string> {
+async function cellSource(
+  page: IJupyterLabPageFixture,
+  index: number
+): Promise<string> {
   return page.evaluate(
-    at => (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(at).sharedModel.getSource(),
+    at =>
+      (window.jupyterapp.shell.currentWidget as any).content.model.cells
+        .get(at)
+        .sharedModel.getSource(),
     index
   );
 }
@@ -49,12 +55,22 @@ async function cellSource(page: IJupyterLabPageFixture, index: number): Promise<
 /** Build the guide's example: like_count GTE 10; the default fields and limit are the guide's. */
 async function buildSeedExample(panel: Locator): Promise<void> {
   await panel.getByRole('button', { name: 'Condition group' }).click();
-  await panel.getByLabel('Field of condition 1 of group 1').selectOption('like_count');
-  await panel.getByLabel('Operation of condition 1 of group 1').selectOption('GTE');
+  await panel
+    .getByLabel('Field of condition 1 of group 1')
+    .selectOption('like_count');
+  await panel
+    .getByLabel('Operation of condition 1 of group 1')
+    .selectOption('GTE');
   await panel.getByLabel('Value of like_count').fill('10');
   await expect(panel.locator('#jp-vce-qb-limit')).toHaveValue('10');
-  await expect(panel.locator('.jp-vce-QB-fieldList input:checked')).toHaveCount(4);
-  await expect(panel.getByText('In this order: display_name, video_description, create_time, id')).toBeVisible();
+  await expect(panel.locator('.jp-vce-QB-fieldList input:checked')).toHaveCount(
+    4
+  );
+  await expect(
+    panel.getByText(
+      'In this order: display_name, video_description, create_time, id'
+    )
+  ).toBeVisible();
 }
 
 test.describe('query builder and kernel bridge', () => {
@@ -76,7 +92,9 @@ test.describe('query builder and kernel bridge', () => {
     await panel.getByLabel('as a table (data)').check();
     await expect(code).toHaveAttribute('data-code', SEED_CELL_DISPLAYED);
     await expect(panel.locator('.jp-vce-QB-summary')).toHaveText('Ready.');
-    await panel.screenshot({ path: test.info().outputPath('builder-seed-example.png') });
+    await panel.screenshot({
+      path: test.info().outputPath('builder-seed-example.png')
+    });
 
     const before = await usedToday(page);
     await panel.getByRole('button', { name: 'Insert below' }).click();
@@ -89,29 +107,56 @@ test.describe('query builder and kernel bridge', () => {
     await expect(result).toBeVisible({ timeout: 30_000 });
     const shownAt = Date.now();
     await expect(result.locator('tbody tr')).toHaveCount(10);
-    await expect(result.locator('thead th')).toHaveText(['#', 'display_name', 'video_description', 'create_time', 'id']);
-    await expect(result.locator('.jp-vce-Result-summary')).toContainText('10 video records');
+    await expect(result.locator('thead th')).toHaveText([
+      '#',
+      'display_name',
+      'video_description',
+      'create_time',
+      'id'
+    ]);
+    await expect(result.locator('.jp-vce-Result-summary')).toContainText(
+      '10 video records'
+    );
     await expect(result.locator('.jp-vce-Result-summary')).toContainText(
       `${(5000 - before - 10).toLocaleString('en-US')} of 5,000 left today`
     );
     // The status bar moves by the 10 records within a second, pushed by the event stream.
-    await expect(page.locator(STATUS_ITEM)).toHaveText(`VCE ${(before + 10).toLocaleString('en-US')} / 5,000`, {
-      timeout: 1_000
+    await expect(page.locator(STATUS_ITEM)).toHaveText(
+      `VCE ${(before + 10).toLocaleString('en-US')} / 5,000`,
+      {
+        timeout: 1_000
+      }
+    );
+    test
+      .info()
+      .annotations.push({
+        type: 'status bar moved after the table',
+        description: `${Date.now() - shownAt} ms`
+      });
+    await page.screenshot({
+      path: test.info().outputPath('seed-example-run.png')
     });
-    test.info().annotations.push({ type: 'status bar moved after the table', description: `${Date.now() - shownAt} ms` });
-    await page.screenshot({ path: test.info().outputPath('seed-example-run.png') });
 
     // Open the cell back in the builder, change the limit, update the cell in place.
-    await page.locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor').first().click({ button: 'right' });
+    await page
+      .locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor')
+      .first()
+      .click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Edit in Query Builder' }).click();
     await expect(panel).toBeVisible();
     await expect(panel.locator('.jp-vce-QB-target')).toContainText(notebook);
     await expect(panel.getByLabel('Value of like_count')).toHaveValue('10');
     await panel.locator('#jp-vce-qb-limit').fill('5');
     // The cell is changed by hand meanwhile: Update asks before replacing it.
-    const handEdited = SEED_CELL_DISPLAYED.replace('limit = 10', 'limit = 10  # keep me');
+    const handEdited = SEED_CELL_DISPLAYED.replace(
+      'limit = 10',
+      'limit = 10  # keep me'
+    );
     await page.evaluate(
-      text => (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(0).sharedModel.setSource(text),
+      text =>
+        (window.jupyterapp.shell.currentWidget as any).content.model.cells
+          .get(0)
+          .sharedModel.setSource(text),
       handEdited
     );
     await panel.getByRole('button', { name: 'Update cell' }).click();
@@ -121,32 +166,59 @@ test.describe('query builder and kernel bridge', () => {
     expect(await cellSource(page, 0)).toBe(handEdited);
     await panel.getByRole('button', { name: 'Update cell' }).click();
     await ask.getByRole('button', { name: 'Replace' }).click();
-    await expect.poll(() => cellSource(page, 0)).toBe(SEED_CELL_DISPLAYED.replace('limit = 10', 'limit = 5'));
-    await page.screenshot({ path: test.info().outputPath('seed-example-updated.png') });
+    await expect
+      .poll(() => cellSource(page, 0))
+      .toBe(SEED_CELL_DISPLAYED.replace('limit = 10', 'limit = 5'));
+    await page.screenshot({
+      path: test.info().outputPath('seed-example-updated.png')
+    });
   });
 
-  test('bad input is flagged before insert, and an unreadable cell is left untouched', async ({ page }) => {
+  test('bad input is flagged before insert, and an unreadable cell is left untouched', async ({
+    page
+  }) => {
     await page.notebook.createNew('bad-input.ipynb');
     const panel = await openBuilder(page);
     await panel.getByRole('button', { name: 'Condition group' }).click();
-    await panel.getByLabel('Field of condition 1 of group 1').selectOption('like_count');
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('like_count');
 
     // Only the operations the field allows can be chosen.
-    const operations = panel.getByLabel('Operation of condition 1 of group 1').locator('option');
+    const operations = panel
+      .getByLabel('Operation of condition 1 of group 1')
+      .locator('option');
     await expect(operations).toHaveText(['EQ', 'IN', 'GT', 'GTE', 'LT', 'LTE']);
-    await panel.getByLabel('Field of condition 1 of group 1').selectOption('video_description');
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('video_description');
     await expect(operations).toHaveText(['EQ', 'IN', 'LIKE']);
-    await panel.getByLabel('Field of condition 1 of group 1').selectOption('like_count');
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('like_count');
 
     // A typed value that does not parse is flagged; insert and run are disabled.
     await panel.getByLabel('Value of like_count').fill('ten');
-    await expect(panel.getByLabel('Value of like_count')).toHaveAttribute('aria-invalid', 'true');
-    await expect(panel.locator('.jp-vce-QB-problem.jp-mod-error')).toContainText('like_count takes whole numbers');
-    await expect(panel.getByRole('button', { name: 'Insert below' })).toBeDisabled();
-    await expect(panel.getByRole('button', { name: 'Insert and run' })).toBeDisabled();
-    await expect(panel.getByRole('button', { name: /Preview sample/ })).toBeDisabled();
+    await expect(panel.getByLabel('Value of like_count')).toHaveAttribute(
+      'aria-invalid',
+      'true'
+    );
+    await expect(
+      panel.locator('.jp-vce-QB-problem.jp-mod-error')
+    ).toContainText('like_count takes whole numbers');
+    await expect(
+      panel.getByRole('button', { name: 'Insert below' })
+    ).toBeDisabled();
+    await expect(
+      panel.getByRole('button', { name: 'Insert and run' })
+    ).toBeDisabled();
+    await expect(
+      panel.getByRole('button', { name: /Preview sample/ })
+    ).toBeDisabled();
     await panel.getByLabel('Value of like_count').fill('10');
-    await expect(panel.getByRole('button', { name: 'Insert below' })).toBeEnabled();
+    await expect(
+      panel.getByRole('button', { name: 'Insert below' })
+    ).toBeEnabled();
 
     // A limit above the remaining quota is flagged (and cannot be run).
     const used = await usedToday(page);
@@ -154,10 +226,16 @@ test.describe('query builder and kernel bridge', () => {
     await expect(panel.locator('#jp-vce-qb-limit-problems')).toContainText(
       `Only ${(5000 - used).toLocaleString('en-US')} records are left today`
     );
-    await expect(panel.getByRole('button', { name: 'Insert and run' })).toBeDisabled();
+    await expect(
+      panel.getByRole('button', { name: 'Insert and run' })
+    ).toBeDisabled();
     await panel.locator('#jp-vce-qb-limit').fill('50000');
-    await expect(panel.locator('#jp-vce-qb-limit-problems')).toContainText('from 1 to 5,000');
-    await panel.screenshot({ path: test.info().outputPath('builder-bad-input.png') });
+    await expect(panel.locator('#jp-vce-qb-limit-problems')).toContainText(
+      'from 1 to 5,000'
+    );
+    await panel.screenshot({
+      path: test.info().outputPath('builder-bad-input.png')
+    });
     await panel.locator('#jp-vce-qb-limit').fill('3');
 
     // A hand-edited cell the parser cannot read says why and stays as it is.
@@ -165,7 +243,10 @@ test.describe('query builder and kernel bridge', () => {
     await page.activity.activateTab('bad-input.ipynb');
     const edited = (await cellSource(page, 0)) + '\nimport pandas as pd';
     await page.evaluate(
-      text => (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(0).sharedModel.setSource(text),
+      text =>
+        (window.jupyterapp.shell.currentWidget as any).content.model.cells
+          .get(0)
+          .sharedModel.setSource(text),
       edited
     );
     await page.notebook.selectCells(0);
@@ -173,39 +254,71 @@ test.describe('query builder and kernel bridge', () => {
       void window.jupyterapp.commands.execute('vce:query-builder-edit-cell');
     });
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog).toContainText('This cell cannot be opened in the Query Builder');
-    await expect(dialog).toContainText('Line 22: the import of "pandas" is not part of a query cell');
+    await expect(dialog).toContainText(
+      'This cell cannot be opened in the Query Builder'
+    );
+    await expect(dialog).toContainText(
+      'Line 22: the import of "pandas" is not part of a query cell'
+    );
     await expect(dialog).toContainText('The cell is left as it is.');
-    await dialog.screenshot({ path: test.info().outputPath('unreadable-cell.png') });
+    await dialog.screenshot({
+      path: test.info().outputPath('unreadable-cell.png')
+    });
     await dialog.getByRole('button', { name: 'OK' }).click();
     expect(await cellSource(page, 0)).toBe(edited);
   });
 
-  test('with no notebook open, insert creates one in the current folder', async ({ page, tmpPath }) => {
+  test('with no notebook open, insert creates one in the current folder', async ({
+    page,
+    tmpPath
+  }) => {
     await page.filebrowser.openDirectory(tmpPath);
     const panel = await openBuilder(page);
-    await expect(panel.getByRole('button', { name: 'Insert in a new notebook' })).toBeVisible();
+    await expect(
+      panel.getByRole('button', { name: 'Insert in a new notebook' })
+    ).toBeVisible();
     await panel.getByRole('button', { name: 'Condition group' }).click();
-    await panel.getByLabel('Field of condition 1 of group 1').selectOption('region_code');
-    await panel.getByLabel('Operation of condition 1 of group 1').selectOption('IN');
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('region_code');
+    await panel
+      .getByLabel('Operation of condition 1 of group 1')
+      .selectOption('IN');
     await panel.getByLabel('Add a value to region_code IN').selectOption('US');
     await panel.getByLabel('Add a value to region_code IN').selectOption('GB');
     await expect(panel.locator('.jp-vce-QB-chip')).toHaveText(['US×', 'GB×']);
-    await panel.getByRole('button', { name: 'Insert in a new notebook' }).click();
-    await expect.poll(() => page.evaluate(() => (window.jupyterapp.shell.currentWidget as any)?.context?.path ?? '')).toMatch(
-      new RegExp(`^${tmpPath}/Untitled.*\\.ipynb$`)
-    );
-    await expect.poll(() => cellSource(page, 0)).toContain('"field_values": ["US", "GB"]');
+    await panel
+      .getByRole('button', { name: 'Insert in a new notebook' })
+      .click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (window.jupyterapp.shell.currentWidget as any)?.context?.path ?? ''
+        )
+      )
+      .toMatch(new RegExp(`^${tmpPath}/Untitled.*\\.ipynb$`));
+    await expect
+      .poll(() => cellSource(page, 0))
+      .toContain('"field_values": ["US", "GB"]');
 
     // Preview through the platform: a sample, charged like a kernel's query.
     const used = await usedToday(page);
     await panel.locator('#jp-vce-qb-limit').fill('3');
-    const preview = panel.getByRole('button', { name: 'Preview sample (uses up to 3 records of your quota)' });
+    const preview = panel.getByRole('button', {
+      name: 'Preview sample (uses up to 3 records of your quota)'
+    });
     await preview.click();
     const sample = panel.locator('.jp-vce-QB-previewResult .jp-vce-Result');
-    await expect(sample.locator('.jp-vce-Result-summary')).toContainText('3 video records');
+    await expect(sample.locator('.jp-vce-Result-summary')).toContainText(
+      '3 video records'
+    );
     await expect(sample.locator('tbody tr')).toHaveCount(3);
-    await expect(page.locator(STATUS_ITEM)).toHaveText(`VCE ${(used + 3).toLocaleString('en-US')} / 5,000`);
-    await panel.screenshot({ path: test.info().outputPath('builder-preview.png') });
+    await expect(page.locator(STATUS_ITEM)).toHaveText(
+      `VCE ${(used + 3).toLocaleString('en-US')} / 5,000`
+    );
+    await panel.screenshot({
+      path: test.info().outputPath('builder-preview.png')
+    });
   });
 });

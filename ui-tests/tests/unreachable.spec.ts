@@ -29,15 +29,21 @@ test('an unreachable platform shows its state, retries, and recovers on its own'
         quota: null,
         platform: {
           state: 'unreachable',
-          message: 'The platform at http://127.0.0.1:1 is not answering; retrying.'
+          message:
+            'The platform at http://127.0.0.1:1 is not answering; retrying.'
         }
       }
     });
   });
-  await page.evaluate(() => window.jupyterapp.commands.execute('vce:refresh-status'));
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('vce:refresh-status')
+  );
   await expect(item).toHaveText('VCE unreachable');
   await expect(item).toHaveAttribute('data-phase', 'unreachable');
-  await expect(item).toHaveAttribute('title', /is not answering; retrying\. Next attempt in \d+ s/);
+  await expect(item).toHaveAttribute(
+    'title',
+    /is not answering; retrying\. Next attempt in \d+ s/
+  );
   await page.locator('.jp-StatusBar-Widget').screenshot({
     path: test.info().outputPath('status-bar-unreachable.png')
   });

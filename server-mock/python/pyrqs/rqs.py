@@ -151,7 +151,9 @@ class RQSClient:
                 code="not_configured",
             )
         if not timeout or timeout <= 0:
-            raise ConfigurationError(f"timeout must be a positive number of seconds, not {timeout!r}.")
+            raise ConfigurationError(
+                f"timeout must be a positive number of seconds, not {timeout!r}."
+            )
         self.api_url = UNIX_BASE_URL if unix_socket else str(api_url).rstrip("/")
         self.client_key = client_key
         self.__secret = client_secret
@@ -160,7 +162,9 @@ class RQSClient:
         self._lock = threading.Lock()
         self._fixed_token = access_token is not None
         self._token: _Token | None = _Token(access_token, float("inf")) if access_token else None
-        self._opener = _unix_opener(unix_socket) if unix_socket else _opener_for(parsed.hostname or "")
+        self._opener = (
+            _unix_opener(unix_socket) if unix_socket else _opener_for(parsed.hostname or "")
+        )
 
     def __repr__(self) -> str:
         who = "job token" if self._fixed_token else f"client_key={self.client_key!r}"
@@ -229,7 +233,9 @@ class RQSClient:
         ``page_size`` records (charged); the iterator yields it and stops, so one
         script runs in both stages.
         """
-        for page in self.iter_query_pages(category, condition_groups, fields, page_size, start_date, end_date):
+        for page in self.iter_query_pages(
+            category, condition_groups, fields, page_size, start_date, end_date
+        ):
             yield from page
 
     def iter_query_pages(
@@ -264,7 +270,9 @@ class RQSClient:
     ) -> QueryResult:
         """Every record :meth:`iter_query` yields, in one :class:`QueryResult`."""
         result: QueryResult | None = None
-        for page in self.iter_query_pages(category, condition_groups, fields, page_size, start_date, end_date):
+        for page in self.iter_query_pages(
+            category, condition_groups, fields, page_size, start_date, end_date
+        ):
             if result is None:
                 result = page
             else:
@@ -298,7 +306,8 @@ class RQSClient:
             return str(data["task_id"])
         except (KeyError, TypeError):
             raise RQSError(
-                "The platform created a query task but did not say its task_id.", code="platform_error"
+                "The platform created a query task but did not say its task_id.",
+                code="platform_error",
             ) from None
 
     def get_query_task(self, task_id: str) -> dict[str, Any]:
@@ -311,7 +320,9 @@ class RQSClient:
         Completed, AnalysisFailed, Cancelled (vce-sdk.md)."""
         return str(self.get_query_task(task_id)["status"])
 
-    def wait_for_query_task(self, task_id: str, timeout: float = 600.0, poll_interval: float = 0.5) -> dict[str, Any]:
+    def wait_for_query_task(
+        self, task_id: str, timeout: float = 600.0, poll_interval: float = 0.5
+    ) -> dict[str, Any]:
         """Poll until the task is Completed and return its state (see :meth:`get_query_task`).
 
         Raises :class:`QueryTaskError` if it ends AnalysisFailed or Cancelled (``.task``
@@ -327,7 +338,9 @@ class RQSClient:
             if status in FINAL_TASK_STATUSES:
                 error = task.get("error") or {}
                 detail = f": {error['message']}" if error.get("message") else "."
-                raise QueryTaskError(f"Query task {task_id} is {status}{detail}", task=task, code=error.get("code"))
+                raise QueryTaskError(
+                    f"Query task {task_id} is {status}{detail}", task=task, code=error.get("code")
+                )
             if self._clock() >= deadline:
                 raise PlatformUnavailableError(
                     f"Query task {task_id} is still {status} after {timeout:g} s: check it later with "
@@ -358,7 +371,9 @@ class RQSClient:
         page.setdefault("count", len(page["records"]))
         return page
 
-    def iter_query_task_result(self, task_id: str, page_size: int | None = None) -> Iterator[dict[str, Any]]:
+    def iter_query_task_result(
+        self, task_id: str, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Yield every record of a Completed task, following the result cursor."""
         cursor: str | None = None
         while True:
@@ -435,7 +450,11 @@ class RQSClient:
     def _sign_in(self) -> _Token:
         """The client-credentials grant (research-api.md §1): form-urlencoded key, secret, grant_type."""
         form = urllib.parse.urlencode(
-            {"client_key": self.client_key, "client_secret": self.__secret, "grant_type": "client_credentials"}
+            {
+                "client_key": self.client_key,
+                "client_secret": self.__secret,
+                "grant_type": "client_credentials",
+            }
         ).encode("ascii")
         issued_at = self._clock()
         url = self.api_url + TOKEN_PATH
@@ -550,7 +569,9 @@ class RQSClient:
                 )
             else:
                 text = f"The platform refused the access token even after signing in again: {message or 'HTTP 401'}"
-            return AuthenticationError(text, code=code or "access_token_invalid", status=status, log_id=log_id)
+            return AuthenticationError(
+                text, code=code or "access_token_invalid", status=status, log_id=log_id
+            )
         if status == 429 and code != "rate_limit_exceeded":
             quota = data.get("quota") if isinstance(data.get("quota"), dict) else None
             remaining = quota.get("remaining") if quota else None
@@ -559,8 +580,13 @@ class RQSClient:
             if quota and (str(remaining) not in text or str(resets_at) not in text):
                 text += f" {remaining} records remain today; the quota resets at {resets_at}."
             return QuotaExceededError(
-                text, remaining=remaining, resets_at=resets_at, quota=quota, code=code or "daily_quota_limit_exceeded",
-                status=status, log_id=log_id,
+                text,
+                remaining=remaining,
+                resets_at=resets_at,
+                quota=quota,
+                code=code or "daily_quota_limit_exceeded",
+                status=status,
+                log_id=log_id,
             )
         if code == "invalid_params" or (status == 400 and isinstance(data.get("problems"), list)):
             problems = [p for p in data.get("problems") or [] if isinstance(p, dict)]
@@ -643,7 +669,9 @@ def _result(data: Any, fields: Any, log_id: str | None = None) -> QueryResult:
 def _task_path(task_id: str) -> str:
     task_id = str(task_id)
     if not task_id or "/" in task_id or task_id in (".", ".."):
-        raise ValueError(f"{task_id!r} is not a task_id: use the string create_query_task() returned.")
+        raise ValueError(
+            f"{task_id!r} is not a task_id: use the string create_query_task() returned."
+        )
     return TASKS_PATH + urllib.parse.quote(task_id, safe="") + "/"
 
 
@@ -663,7 +691,11 @@ UNIX_BASE_URL = "http://localhost"
 
 def _unix_socket_of(api_url: str) -> str | None:
     """The socket path of ``unix:/path`` (how a clean-room job reaches its data gateway), else None."""
-    return api_url[len("unix:"):] if api_url.startswith("unix:") and len(api_url) > len("unix:") else None
+    return (
+        api_url[len("unix:") :]
+        if api_url.startswith("unix:") and len(api_url) > len("unix:")
+        else None
+    )
 
 
 class _UnixHTTPConnection(http.client.HTTPConnection):
@@ -690,12 +722,16 @@ class _UnixHTTPHandler(urllib.request.HTTPHandler):
         self._socket_path = socket_path
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(lambda _host, **kwargs: _UnixHTTPConnection(self._socket_path, **kwargs), req)
+        return self.do_open(
+            lambda _host, **kwargs: _UnixHTTPConnection(self._socket_path, **kwargs), req
+        )
 
 
 def _unix_opener(socket_path: str) -> urllib.request.OpenerDirector:
     """urllib's opener for a platform behind a Unix socket; no proxy applies."""
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _UnixHTTPHandler(socket_path))
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _UnixHTTPHandler(socket_path)
+    )
 
 
 def _opener_for(host: str) -> urllib.request.OpenerDirector:
@@ -705,4 +741,8 @@ def _opener_for(host: str) -> urllib.request.OpenerDirector:
         loopback = loopback or ipaddress.ip_address(host).is_loopback
     except ValueError:
         pass
-    return urllib.request.build_opener(urllib.request.ProxyHandler({})) if loopback else urllib.request.build_opener()
+    return (
+        urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if loopback
+        else urllib.request.build_opener()
+    )

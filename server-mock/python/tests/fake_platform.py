@@ -46,11 +46,19 @@ Handler = Callable[[Seen], Reply]
 
 
 def ok(data: Any) -> Reply:
-    return Reply(200, {"data": data, "error": {"code": "ok", "message": "", "log_id": "20261125050000AB12CD34EF56"}})
+    return Reply(
+        200,
+        {
+            "data": data,
+            "error": {"code": "ok", "message": "", "log_id": "20261125050000AB12CD34EF56"},
+        },
+    )
 
 
 def fail(status: int, code: str, message: str, data: Any = None) -> Reply:
-    body: dict[str, Any] = {"error": {"code": code, "message": message, "log_id": "20261125050000FFFFFFFFFFFF"}}
+    body: dict[str, Any] = {
+        "error": {"code": code, "message": message, "log_id": "20261125050000FFFFFFFFFFFF"}
+    }
     if data is not None:
         body["data"] = data
     return Reply(status, body)
@@ -81,7 +89,13 @@ class FakePlatform:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urllib.parse.urlsplit(self.path)
-                seen = Seen(self.command, parts.path, urllib.parse.parse_qs(parts.query), dict(self.headers), body)
+                seen = Seen(
+                    self.command,
+                    parts.path,
+                    urllib.parse.parse_qs(parts.query),
+                    dict(self.headers),
+                    body,
+                )
                 with platform._lock:
                     platform.seen.append(seen)
                 reply = platform.dispatch(seen)
@@ -103,7 +117,9 @@ class FakePlatform:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:
@@ -124,7 +140,11 @@ class FakePlatform:
             return self._token(seen)
         auth = seen.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[len("Bearer ") :] not in self.valid_tokens:
-            return fail(401, "access_token_invalid", "The access token is unknown or expired: get a new one.")
+            return fail(
+                401,
+                "access_token_invalid",
+                "The access token is unknown or expired: get a new one.",
+            )
         handler = self.routes.get((seen.method, seen.path))
         if handler is None:
             return fail(404, "not_found", f"No route {seen.method} {seen.path}.")
@@ -137,9 +157,15 @@ class FakePlatform:
         if form.get("grant_type") != "client_credentials":
             return Reply(
                 400,
-                {"error": "invalid_request", "error_description": "grant_type must be client_credentials."},
+                {
+                    "error": "invalid_request",
+                    "error_description": "grant_type must be client_credentials.",
+                },
             )
-        if form.get("client_key") != self.client_key or form.get("client_secret") != self.client_secret:
+        if (
+            form.get("client_key") != self.client_key
+            or form.get("client_secret") != self.client_secret
+        ):
             return fail(401, "invalid_client", "Client key or secret is incorrect.")
         with self._lock:
             self.issued += 1

@@ -10,8 +10,19 @@ import pytest
 from fake_platform import FakePlatform, Reply, Seen, fail, ok
 from pyrqs import rqs
 
-QUOTA = {"day": "2026-11-25", "daily_limit": 5000, "used": 2, "remaining": 4998, "resets_at": "2026-11-26T00:00:00Z"}
-SEED_GROUPS = [{"operator": "and", "conditions": [{"field": "like_count", "operator": "gte", "field_values": ["10"]}]}]
+QUOTA = {
+    "day": "2026-11-25",
+    "daily_limit": 5000,
+    "used": 2,
+    "remaining": 4998,
+    "resets_at": "2026-11-26T00:00:00Z",
+}
+SEED_GROUPS = [
+    {
+        "operator": "and",
+        "conditions": [{"field": "like_count", "operator": "gte", "field_values": ["10"]}],
+    }
+]
 
 
 def sample(records: list[dict]) -> Reply:
@@ -21,7 +32,9 @@ def sample(records: list[dict]) -> Reply:
 # -- configuration -------------------------------------------------------------
 
 
-def test_reads_the_three_environment_variables(fake: FakePlatform, clean_env: pytest.MonkeyPatch) -> None:
+def test_reads_the_three_environment_variables(
+    fake: FakePlatform, clean_env: pytest.MonkeyPatch
+) -> None:
     clean_env.setenv("RQS_API_URL", fake.url + "/")
     clean_env.setenv("RQS_CLIENT_KEY", fake.client_key)
     clean_env.setenv("RQS_CLIENT_SECRET", fake.client_secret)
@@ -37,10 +50,15 @@ def test_reads_the_three_environment_variables(fake: FakePlatform, clean_env: py
         ({}, ["RQS_API_URL", "RQS_CLIENT_KEY", "RQS_CLIENT_SECRET"]),
         ({"RQS_API_URL": "http://127.0.0.1:1", "RQS_CLIENT_KEY": "k"}, ["RQS_CLIENT_SECRET"]),
         ({"RQS_CLIENT_KEY": "k", "RQS_CLIENT_SECRET": "secret-value"}, ["RQS_API_URL"]),
-        ({"RQS_API_URL": "http://127.0.0.1:1", "RQS_CLIENT_SECRET": "secret-value"}, ["RQS_CLIENT_KEY"]),
+        (
+            {"RQS_API_URL": "http://127.0.0.1:1", "RQS_CLIENT_SECRET": "secret-value"},
+            ["RQS_CLIENT_KEY"],
+        ),
     ],
 )
-def test_missing_variables_are_named(clean_env: pytest.MonkeyPatch, present: dict, missing: list[str]) -> None:
+def test_missing_variables_are_named(
+    clean_env: pytest.MonkeyPatch, present: dict, missing: list[str]
+) -> None:
     for name, value in present.items():
         clean_env.setenv(name, value)
     with pytest.raises(rqs.ConfigurationError) as caught:
@@ -59,7 +77,9 @@ def test_rejects_a_url_that_is_not_http(clean_env: pytest.MonkeyPatch) -> None:
         rqs.RQSClient("ftp://example.org", "k", "s")
 
 
-def test_a_job_token_needs_no_key_or_secret(fake: FakePlatform, clean_env: pytest.MonkeyPatch) -> None:
+def test_a_job_token_needs_no_key_or_secret(
+    fake: FakePlatform, clean_env: pytest.MonkeyPatch
+) -> None:
     fake.valid_tokens.add("clt.job")
     fake.route("POST", "/v2/vce/query/", sample([{"id": 5}]))
     clean_env.setenv("RQS_API_URL", fake.url)
@@ -73,7 +93,9 @@ def test_a_job_token_needs_no_key_or_secret(fake: FakePlatform, clean_env: pytes
 # -- sign-in and token cache ----------------------------------------------------------
 
 
-def test_signs_in_lazily_once_and_reuses_the_token(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_signs_in_lazily_once_and_reuses_the_token(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     fake.route("POST", "/v2/vce/query/", sample([{"id": 1}]))
     assert fake.seen == []  # nothing sent by the constructor
     client.query("video", fields="id")
@@ -90,7 +112,9 @@ def test_signs_in_lazily_once_and_reuses_the_token(fake: FakePlatform, client: r
     assert [q.headers["Authorization"] for q in queries] == ["Bearer clt.token-1"] * 2
 
 
-def test_refreshes_the_token_60_seconds_before_it_expires(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_refreshes_the_token_60_seconds_before_it_expires(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     now = [1000.0]
     client._clock = lambda: now[0]
     fake.route("GET", "/v2/vce/quota/", ok(QUOTA))
@@ -124,12 +148,18 @@ def test_signs_in_again_once_after_a_401(fake: FakePlatform, client: rqs.RQSClie
     assert client.get_quota() == QUOTA
     assert fake.issued == 2
     assert [s.path for s in fake.seen] == [
-        "/v2/oauth/token/", "/v2/vce/quota/", "/v2/vce/quota/", "/v2/oauth/token/", "/v2/vce/quota/",
+        "/v2/oauth/token/",
+        "/v2/vce/quota/",
+        "/v2/vce/quota/",
+        "/v2/oauth/token/",
+        "/v2/vce/quota/",
     ]
 
 
 def test_a_second_401_is_an_authentication_error(fake: FakePlatform, client: rqs.RQSClient) -> None:
-    fake.route("GET", "/v2/vce/quota/", fail(401, "access_token_invalid", "The access token has expired."))
+    fake.route(
+        "GET", "/v2/vce/quota/", fail(401, "access_token_invalid", "The access token has expired.")
+    )
     with pytest.raises(rqs.AuthenticationError) as caught:
         client.get_quota()
     assert caught.value.status == 401
@@ -139,7 +169,9 @@ def test_a_second_401_is_an_authentication_error(fake: FakePlatform, client: rqs
     assert len(fake.requests_to("/v2/vce/quota/")) == 2
 
 
-def test_a_refused_job_token_is_not_retried(fake: FakePlatform, clean_env: pytest.MonkeyPatch) -> None:
+def test_a_refused_job_token_is_not_retried(
+    fake: FakePlatform, clean_env: pytest.MonkeyPatch
+) -> None:
     client = rqs.RQSClient(fake.url, access_token="clt.expired-job-token")
     with pytest.raises(rqs.AuthenticationError, match="RQS_ACCESS_TOKEN") as caught:
         client.get_quota()
@@ -162,7 +194,8 @@ def test_wrong_credentials(fake: FakePlatform) -> None:
 
 def test_flat_oauth_error_body(fake: FakePlatform, client: rqs.RQSClient) -> None:
     fake.token_reply = Reply(
-        400, {"error": "invalid_request", "error_description": "Client secret is missed in request."}
+        400,
+        {"error": "invalid_request", "error_description": "Client secret is missed in request."},
     )
     with pytest.raises(rqs.AuthenticationError, match="Client secret is missed") as caught:
         client.get_quota()
@@ -192,11 +225,16 @@ def test_concurrent_calls_share_one_sign_in(fake: FakePlatform, client: rqs.RQSC
 # -- query ------------------------------------------------------------------------------
 
 
-def test_query_sends_the_seed_body_and_returns_a_query_result(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_query_sends_the_seed_body_and_returns_a_query_result(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     records = [{"display_name": "Ana", "video_description": "hi", "create_time": 1, "id": 7}]
     fake.route("POST", "/v2/vce/query/", sample(records))
     data = client.query(
-        category="video", condition_groups=SEED_GROUPS, fields="display_name,video_description,create_time,id", limit=10
+        category="video",
+        condition_groups=SEED_GROUPS,
+        fields="display_name,video_description,create_time,id",
+        limit=10,
     )
     sent = fake.requests_to("/v2/vce/query/")[0]
     assert sent.headers["Content-Type"] == "application/json"
@@ -216,7 +254,9 @@ def test_query_sends_the_seed_body_and_returns_a_query_result(fake: FakePlatform
 
 def test_query_defaults_and_a_list_of_fields(fake: FakePlatform, client: rqs.RQSClient) -> None:
     fake.route("POST", "/v2/vce/query/", sample([]))
-    result = client.query("video", fields=["id", "like_count"], start_date="20240601", end_date="20240630")
+    result = client.query(
+        "video", fields=["id", "like_count"], start_date="20240601", end_date="20240630"
+    )
     assert fake.seen[-1].json() == {
         "category": "video",
         "condition_groups": [],
@@ -228,7 +268,9 @@ def test_query_defaults_and_a_list_of_fields(fake: FakePlatform, client: rqs.RQS
     assert result == [] and result.fields == ["id", "like_count"]
 
 
-def test_query_without_fields_leaves_them_to_the_platform(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_query_without_fields_leaves_them_to_the_platform(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     fake.route(
         "POST",
         "/v2/vce/query/",
@@ -245,7 +287,9 @@ def test_query_without_fields_leaves_them_to_the_platform(fake: FakePlatform, cl
     assert caught.value.field == "fields"
 
 
-def test_validation_error_carries_field_operation_value(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_validation_error_carries_field_operation_value(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     problem = {
         "field": "condition_groups[0].conditions[0].operator",
         "operation": "BETWEEN",
@@ -278,7 +322,12 @@ def test_quota_exceeded(fake: FakePlatform, client: rqs.RQSClient) -> None:
     fake.route(
         "POST",
         "/v2/vce/query/",
-        fail(429, "daily_quota_limit_exceeded", "The API daily quota limit exceeded.", {"quota": quota}),
+        fail(
+            429,
+            "daily_quota_limit_exceeded",
+            "The API daily quota limit exceeded.",
+            {"quota": quota},
+        ),
     )
     with pytest.raises(rqs.QuotaExceededError) as caught:
         client.query("video", fields="id", limit=100)
@@ -290,13 +339,17 @@ def test_quota_exceeded(fake: FakePlatform, client: rqs.RQSClient) -> None:
     assert error.status == 429
 
 
-def test_quota_message_already_naming_both_is_kept(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_quota_message_already_naming_both_is_kept(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     quota = dict(QUOTA, used=5000, remaining=0)
     message = (
         "this query would return 5 records but 0 of today's 5,000 remain; "
         "the quota resets at 2026-11-26T00:00:00Z."
     )
-    fake.route("POST", "/v2/vce/query/", fail(429, "daily_quota_limit_exceeded", message, {"quota": quota}))
+    fake.route(
+        "POST", "/v2/vce/query/", fail(429, "daily_quota_limit_exceeded", message, {"quota": quota})
+    )
     with pytest.raises(rqs.QuotaExceededError) as caught:
         client.query("video", fields="id", limit=5)
     assert caught.value.message == message
@@ -315,12 +368,18 @@ def test_other_client_errors_keep_the_envelope(fake: FakePlatform, client: rqs.R
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_5xx_is_platform_unavailable(fake: FakePlatform, client: rqs.RQSClient, status: int) -> None:
-    fake.route("POST", "/v2/vce/query/", fail(status, "data_unavailable", "No public data set is loaded."))
+def test_5xx_is_platform_unavailable(
+    fake: FakePlatform, client: rqs.RQSClient, status: int
+) -> None:
+    fake.route(
+        "POST", "/v2/vce/query/", fail(status, "data_unavailable", "No public data set is loaded.")
+    )
     with pytest.raises(rqs.PlatformUnavailableError) as caught:
         client.query("video", fields="id")
     text = str(caught.value)
-    assert fake.url in text and "No public data set is loaded." in text and "Try again later" in text
+    assert (
+        fake.url in text and "No public data set is loaded." in text and "Try again later" in text
+    )
     assert caught.value.status == status
 
 
@@ -377,7 +436,9 @@ def test_the_secret_never_appears(fake: FakePlatform, client: rqs.RQSClient) -> 
     secret = fake.client_secret
     assert secret not in repr(client) and secret not in str(client)
     # a platform that echoes the secret in an error message
-    fake.token_reply = fail(401, "invalid_client", f"Client key or secret is incorrect: got {secret}.")
+    fake.token_reply = fail(
+        401, "invalid_client", f"Client key or secret is incorrect: got {secret}."
+    )
     with pytest.raises(rqs.AuthenticationError) as caught:
         client.get_quota()
     assert secret not in str(caught.value) and secret not in repr(caught.value)
@@ -441,14 +502,18 @@ def test_iter_query_pages_and_query_all(fake: FakePlatform, client: rqs.RQSClien
     assert everything == records and everything.has_more is False and everything.cursor is None
 
 
-def test_iter_query_without_page_size_leaves_the_platform_default(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_iter_query_without_page_size_leaves_the_platform_default(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     records, handler = _pager(3)
     fake.route("POST", "/v2/vce/query/", handler)
     assert list(client.iter_query("video", fields="id")) == records
     assert "limit" not in fake.seen[-1].json()
 
 
-def test_iter_query_in_the_test_stage_yields_the_sample_once(fake: FakePlatform, client: rqs.RQSClient) -> None:
+def test_iter_query_in_the_test_stage_yields_the_sample_once(
+    fake: FakePlatform, client: rqs.RQSClient
+) -> None:
     fake.route("POST", "/v2/vce/query/", sample([{"id": 3}, {"id": 1}]))
     assert list(client.iter_query("video", fields="id", page_size=2)) == [{"id": 3}, {"id": 1}]
     assert len(fake.requests_to("/v2/vce/query/")) == 1
@@ -458,7 +523,13 @@ def test_iter_query_in_the_test_stage_yields_the_sample_once(fake: FakePlatform,
 
 
 def test_task_methods(fake: FakePlatform, client: rqs.RQSClient) -> None:
-    task = {"task_id": "qt_1", "status": "Completed", "created_at": "t0", "updated_at": "t1", "count": 3}
+    task = {
+        "task_id": "qt_1",
+        "status": "Completed",
+        "created_at": "t0",
+        "updated_at": "t1",
+        "count": 3,
+    }
     fake.route("POST", "/v2/vce/query_tasks/", ok({"task_id": "qt_1", "status": "Created"}))
     fake.route("GET", "/v2/vce/query_tasks/qt_1/", ok(task))
     fake.route("POST", "/v2/vce/query_tasks/qt_1/cancel/", ok(dict(task, status="Cancelled")))
@@ -494,19 +565,34 @@ def test_task_methods(fake: FakePlatform, client: rqs.RQSClient) -> None:
     )
     assert task_id == "qt_1"
     assert fake.seen[-1].json() == {
-        "category": "video", "condition_groups": SEED_GROUPS, "fields": "id", "limit": 3,
-        "start_date": "20240601", "end_date": "20240630",
+        "category": "video",
+        "condition_groups": SEED_GROUPS,
+        "fields": "id",
+        "limit": 3,
+        "start_date": "20240601",
+        "end_date": "20240630",
     }
     assert client.check_query_task_status("qt_1") == "Completed"
     assert client.wait_for_query_task("qt_1", timeout=1) == task
     page = client.get_query_task_result("qt_1", page_size=2)
     assert fake.seen[-1].query == {"page_size": ["2"]}
-    assert page["records"] == [{"id": 1}, {"id": 2}] and isinstance(page["records"], rqs.QueryResult)
-    assert (page["task_id"], page["count"], page["cursor"], page["has_more"]) == ("qt_1", 2, "c2", True)
+    assert page["records"] == [{"id": 1}, {"id": 2}] and isinstance(
+        page["records"], rqs.QueryResult
+    )
+    assert (page["task_id"], page["count"], page["cursor"], page["has_more"]) == (
+        "qt_1",
+        2,
+        "c2",
+        True,
+    )
     page2 = client.get_query_task_result("qt_1", cursor=page["cursor"], page_size=2)
     assert fake.seen[-1].query == {"page_size": ["2"], "cursor": ["c2"]}
     assert page2["has_more"] is False
-    assert list(client.iter_query_task_result("qt_1", page_size=2)) == [{"id": 1}, {"id": 2}, {"id": 3}]
+    assert list(client.iter_query_task_result("qt_1", page_size=2)) == [
+        {"id": 1},
+        {"id": 2},
+        {"id": 3},
+    ]
     assert client.cancel_query_task("qt_1")["status"] == "Cancelled"
     assert "limit" not in _create_body(client, fake)
 
@@ -562,4 +648,11 @@ def test_task_ids_cannot_escape_the_route(client: rqs.RQSClient, bad: str) -> No
 
 
 def test_task_statuses_are_the_documented_six() -> None:
-    assert rqs.TASK_STATUSES == ("Created", "Validating", "Processing", "Completed", "AnalysisFailed", "Cancelled")
+    assert rqs.TASK_STATUSES == (
+        "Created",
+        "Validating",
+        "Processing",
+        "Completed",
+        "AnalysisFailed",
+        "Cancelled",
+    )

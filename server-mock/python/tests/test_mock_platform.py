@@ -50,8 +50,18 @@ class Mock:
             "store.close && store.close();"
         )
         done = subprocess.run(
-            ["node", "-e", script, str(SERVER_MOCK / "dist" / "store.js"), str(self.data_dir / "vce-mock.sqlite"), KEY],
-            capture_output=True, text=True, timeout=30, check=True,
+            [
+                "node",
+                "-e",
+                script,
+                str(SERVER_MOCK / "dist" / "store.js"),
+                str(self.data_dir / "vce-mock.sqlite"),
+                KEY,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
         )
         return done.stdout.strip()
 
@@ -61,9 +71,22 @@ def start_mock(data_dir: Path, *extra: str) -> Mock:
     # stderr (the mock's logs) goes to a file: an undrained pipe could fill and stall the mock
     with open(data_dir / "vce-mock.stderr.log", "w", encoding="utf-8") as stderr:
         process = subprocess.Popen(
-            ["node", str(CLI), "--port", "0", "--data-dir", str(data_dir), "--client", f"{KEY}:{SECRET}:e@x.org",
-             "--fixture-data", str(FIXTURE), *extra],
-            stdout=subprocess.PIPE, stderr=stderr, text=True,
+            [
+                "node",
+                str(CLI),
+                "--port",
+                "0",
+                "--data-dir",
+                str(data_dir),
+                "--client",
+                f"{KEY}:{SECRET}:e@x.org",
+                "--fixture-data",
+                str(FIXTURE),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
         )
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -86,7 +109,7 @@ def start_mock(data_dir: Path, *extra: str) -> Mock:
         process.stdout.close()
         log = (data_dir / "vce-mock.stderr.log").read_text(encoding="utf-8")
         raise AssertionError(f"vce-mock did not start (first line {line!r}); stderr:\n{log}")
-    return Mock(line[len(READY_PREFIX):].strip(), data_dir, process, reader)
+    return Mock(line[len(READY_PREFIX) :].strip(), data_dir, process, reader)
 
 
 def stop_mock(mock: Mock) -> None:
@@ -138,7 +161,10 @@ def test_query_vectors(mock_client: rqs.RQSClient, case: dict) -> None:
         assert isinstance(result, rqs.QueryResult)
         assert len(result) == expect["count"]
         assert result.quota is not None and result.quota["remaining"] >= 0
-        if any(isinstance(record, dict) and "id" in record for record in result) or expect["count"] == 0:
+        if (
+            any(isinstance(record, dict) and "id" in record for record in result)
+            or expect["count"] == 0
+        ):
             assert sorted(record["id"] for record in result) == expect["ids"]
         requested = result.fields or []
         for record in result:
@@ -161,7 +187,12 @@ def test_the_vectors_are_there() -> None:
 
 
 def test_validation_error_names_field_operation_value(mock_client: rqs.RQSClient) -> None:
-    groups = [{"operator": "and", "conditions": [{"field": "region_code", "operator": "GT", "field_values": ["US"]}]}]
+    groups = [
+        {
+            "operator": "and",
+            "conditions": [{"field": "region_code", "operator": "GT", "field_values": ["US"]}],
+        }
+    ]
     with pytest.raises(rqs.ValidationError) as caught:
         mock_client.query("video", groups, "id", 10)
     error = caught.value
@@ -222,7 +253,9 @@ def test_a_task_over_quota_fails(tight_mock: Mock) -> None:
 
 
 def test_query_task_lifecycle(mock_client: rqs.RQSClient) -> None:
-    groups = VECTORS["cases"][0]["request"]["condition_groups"]  # the seed's like_count gte 10: 20 matches
+    groups = VECTORS["cases"][0]["request"][
+        "condition_groups"
+    ]  # the seed's like_count gte 10: 20 matches
     expected = VECTORS["cases"][0]["expect"]
     task_id = mock_client.create_query_task("video", groups, "id,like_count", limit=100)
     assert isinstance(task_id, str) and task_id
@@ -269,7 +302,9 @@ def test_execution_stage_pages_every_match(mock: Mock) -> None:
     assert [page.has_more for page in pages] == [True] * 4 + [False]
     ids = [record["id"] for page in pages for record in page]
     assert ids == every["expect"]["ids"]  # all matches, in id order
-    assert job.query_all("video", [], "id", page_size=100_000) == [{"id": i} for i in every["expect"]["ids"]]
+    assert job.query_all("video", [], "id", page_size=100_000) == [
+        {"id": i} for i in every["expect"]["ids"]
+    ]
     before = mock.client().get_quota()["used"]
     list(job.iter_query("video", [], "id"))
     assert mock.client().get_quota()["used"] == before  # the execution stage is not charged

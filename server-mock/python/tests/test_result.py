@@ -11,7 +11,13 @@ import pytest
 from pyrqs import rqs
 from pyrqs.result import DISPLAY_ROWS, MIME_TYPE
 
-QUOTA = {"day": "2026-11-25", "daily_limit": 5000, "used": 10, "remaining": 4990, "resets_at": "2026-11-26T00:00:00Z"}
+QUOTA = {
+    "day": "2026-11-25",
+    "daily_limit": 5000,
+    "used": 10,
+    "remaining": 4990,
+    "resets_at": "2026-11-26T00:00:00Z",
+}
 RECORDS = [
     {
         "display_name": "Ana <b>Lima</b>",
@@ -110,11 +116,18 @@ def test_to_dataframe_with_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", types.SimpleNamespace(DataFrame=DataFrame))
     frame = make().to_dataframe()
     assert isinstance(frame, DataFrame)
-    assert calls == [(RECORDS, ["display_name", "video_description", "create_time", "id", "hashtag_names"])]
+    assert calls == [
+        (RECORDS, ["display_name", "video_description", "create_time", "id", "hashtag_names"])
+    ]
 
 
 def test_exceptions_hierarchy() -> None:
-    for cls in (rqs.AuthenticationError, rqs.ValidationError, rqs.QuotaExceededError, rqs.PlatformUnavailableError):
+    for cls in (
+        rqs.AuthenticationError,
+        rqs.ValidationError,
+        rqs.QuotaExceededError,
+        rqs.PlatformUnavailableError,
+    ):
         assert issubclass(cls, rqs.RQSError)
     error = rqs.QuotaExceededError("over", remaining=3, resets_at="2026-11-26T00:00:00Z")
     assert (error.remaining, error.resets_at, error.code, error.status) == (

@@ -107,5 +107,10 @@ def test_the_result_displays_as_html_and_vce_mime(kernel) -> None:
     bundle = bundles[0]
     assert "<table" in bundle["text/html"] and "10 video records" in bundle["text/html"]
     payload = bundle["application/vnd.vce.query-result+json"]
-    assert payload["count"] == 10 and payload["fields"] == ["display_name", "video_description", "create_time", "id"]
+    assert payload["count"] == 10 and payload["fields"] == [
+        "display_name",
+        "video_description",
+        "create_time",
+        "id",
+    ]
     assert bundle["text/plain"].startswith("QueryResult: 10 video records")

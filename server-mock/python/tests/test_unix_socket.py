@@ -23,8 +23,16 @@ class _Handler(BaseHTTPRequestHandler):
         type(self).seen.append((self.path, self.headers.get("Authorization", ""), body["category"]))
         records = [{"id": 1, "region_code": "US"}, {"id": 2, "region_code": "MX"}]
         answer = json.dumps(
-            {"data": {"records": records, "category": "video", "count": 2, "has_more": False, "cursor": None},
-             "error": {"code": "ok", "message": "", "log_id": "20261125050000AB12CD34EF56"}}
+            {
+                "data": {
+                    "records": records,
+                    "category": "video",
+                    "count": 2,
+                    "has_more": False,
+                    "cursor": None,
+                },
+                "error": {"code": "ok", "message": "", "log_id": "20261125050000AB12CD34EF56"},
+            }
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -53,7 +61,9 @@ def gateway() -> Iterator[str]:
         server.server_close()
 
 
-def test_a_job_queries_through_its_socket_with_its_token(gateway: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_job_queries_through_its_socket_with_its_token(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("RQS_CLIENT_KEY", "RQS_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RQS_API_URL", f"unix:{gateway}")
@@ -69,4 +79,8 @@ def test_a_missing_socket_is_reported_as_unreachable(monkeypatch: pytest.MonkeyP
     client = rqs.RQSClient(api_url="unix:/nonexistent/data.sock", access_token="t")
     with pytest.raises(rqs.PlatformUnavailableError) as caught:
         client.query(category="video", fields="id", limit=1)
-    assert "localhost" in str(caught.value) or "data.sock" in str(caught.value) or "reach" in str(caught.value).lower()
+    assert (
+        "localhost" in str(caught.value)
+        or "data.sock" in str(caught.value)
+        or "reach" in str(caught.value).lower()
+    )

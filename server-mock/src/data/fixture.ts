@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { durationTypeOf, videoLengthOf } from './generate';
-import { createPublicDataSchema, finishPublicData, preparePublicDataInserts, type PublicData } from './schema';
+import {
+  createPublicDataSchema,
+  finishPublicData,
+  preparePublicDataInserts,
+  type PublicData
+} from './schema';
 
 /**
  * A small public data set from a hand-made JSON fixture (test-vectors/
@@ -69,11 +74,22 @@ export function buildFixtureData(fixture: Fixture): PublicData {
   const insert = preparePublicDataInserts(db);
   db.transaction(() => {
     for (const user of fixture.users) {
-      const videoCount = user.video_count ?? fixture.videos.filter(video => video.user_id === user.id).length;
+      const videoCount =
+        user.video_count ??
+        fixture.videos.filter(video => video.user_id === user.id).length;
       insert.user.run(
-        user.id, user.username, user.display_name, user.bio_description ?? '', user.avatar_url ?? '',
-        user.bio_url ?? '', user.is_verified ? 1 : 0, user.follower_count, user.following_count ?? 0,
-        user.likes_count ?? 0, videoCount, user.region_code
+        user.id,
+        user.username,
+        user.display_name,
+        user.bio_description ?? '',
+        user.avatar_url ?? '',
+        user.bio_url ?? '',
+        user.is_verified ? 1 : 0,
+        user.follower_count,
+        user.following_count ?? 0,
+        user.likes_count ?? 0,
+        videoCount,
+        user.region_code
       );
     }
     for (const video of fixture.videos) {
@@ -84,11 +100,27 @@ export function buildFixtureData(fixture: Fixture): PublicData {
       const hashtags = video.hashtag_names ?? [];
       const effects = video.effect_ids ?? [];
       insert.video.run(
-        video.id, video.user_id, user.username, user.display_name, video.create_time, video.region_code,
-        video.video_description, video.voice_to_text ?? '', video.music_id, video.playlist_id ?? null,
-        video.like_count, video.comment_count, video.share_count, video.view_count, video.favorites_count ?? 0,
-        video.video_duration, durationTypeOf(video.video_duration), videoLengthOf(video.video_duration),
-        video.is_stem_verified ? 1 : 0, JSON.stringify(hashtags), JSON.stringify(effects)
+        video.id,
+        video.user_id,
+        user.username,
+        user.display_name,
+        video.create_time,
+        video.region_code,
+        video.video_description,
+        video.voice_to_text ?? '',
+        video.music_id,
+        video.playlist_id ?? null,
+        video.like_count,
+        video.comment_count,
+        video.share_count,
+        video.view_count,
+        video.favorites_count ?? 0,
+        video.video_duration,
+        durationTypeOf(video.video_duration),
+        videoLengthOf(video.video_duration),
+        video.is_stem_verified ? 1 : 0,
+        JSON.stringify(hashtags),
+        JSON.stringify(effects)
       );
       for (const tag of new Set(hashtags)) {
         insert.hashtag.run(video.id, tag);
@@ -99,8 +131,13 @@ export function buildFixtureData(fixture: Fixture): PublicData {
     }
     for (const comment of fixture.comments) {
       insert.comment.run(
-        comment.id, comment.video_id, comment.text, comment.like_count, comment.reply_count,
-        comment.parent_comment_id, comment.create_time
+        comment.id,
+        comment.video_id,
+        comment.text,
+        comment.like_count,
+        comment.reply_count,
+        comment.parent_comment_id,
+        comment.create_time
       );
     }
   })();

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { renameSync, rmSync } from 'node:fs';
 import { Random, WeightedPicker, zipfWeights } from './random';
-import { createPublicDataSchema, finishPublicData, preparePublicDataInserts, type FinishPhase } from './schema';
+import {
+  createPublicDataSchema,
+  finishPublicData,
+  preparePublicDataInserts,
+  type FinishPhase
+} from './schema';
 import {
   bioDescription,
   commentText,
@@ -113,7 +118,9 @@ interface Creator {
 
 /** An independent stream per phase, so a change in one phase leaves the others as they were. */
 function stream(seed: number, phase: number): Random {
-  return new Random((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(phase, 0x85ebca6b)) >>> 0);
+  return new Random(
+    (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(phase, 0x85ebca6b)) >>> 0
+  );
 }
 
 function clampInt(value: number, min: number, max: number): number {
@@ -126,7 +133,10 @@ function clampInt(value: number, min: number, max: number): number {
  * followers (the test stage's rule, research-api.md §7): that is the query
  * engine's filter to apply, the execution stage sees everyone.
  */
-function makeCreators(count: number, random: Random): { creators: Creator[]; activity: number[] } {
+function makeCreators(
+  count: number,
+  random: Random
+): { creators: Creator[]; activity: number[] } {
   const creators: Creator[] = [];
   const activity: number[] = [];
   const taken = new Set<string>();
@@ -137,7 +147,10 @@ function makeCreators(count: number, random: Random): { creators: Creator[]; act
     const followers = clampInt(Math.exp(7.5 + 2.3 * z), 0, 250_000_000);
     creators.push({
       index,
-      id: USER_ID_BASE + index * USER_ID_STRIDE + random.int(0, USER_ID_STRIDE - 1),
+      id:
+        USER_ID_BASE +
+        index * USER_ID_STRIDE +
+        random.int(0, USER_ID_STRIDE - 1),
       username: uniqueUsername(display, random, taken),
       displayName: display,
       region,
@@ -168,11 +181,17 @@ function createTimes(count: number, random: Random): Float64Array {
 
 /** Seconds, log-normal (median ≈ 24 s), 3 s … 15 min. */
 function drawDuration(random: Random): number {
-  return clampInt(random.logNormal(Math.log(24), 1.0), MIN_DURATION, MAX_DURATION);
+  return clampInt(
+    random.logNormal(Math.log(24), 1.0),
+    MIN_DURATION,
+    MAX_DURATION
+  );
 }
 
 function drawHashtagCount(random: Random): number {
-  return random.chance(0.15) ? 0 : Math.min(10, 1 + Math.floor(random.logNormal(Math.log(2), 0.6)));
+  return random.chance(0.15)
+    ? 0
+    : Math.min(10, 1 + Math.floor(random.logNormal(Math.log(2), 0.6)));
 }
 
 function drawEffectCount(random: Random): number {
@@ -182,20 +201,31 @@ function drawEffectCount(random: Random): number {
 
 /** Seconds after `from` that a comment comes, never past the data's end. */
 function laterTime(from: number, typicalDelay: number, random: Random): number {
-  return Math.min(LAST_CREATE_TIME, from + clampInt(random.logNormal(Math.log(typicalDelay), 2.0), 1, 400_000_000));
+  return Math.min(
+    LAST_CREATE_TIME,
+    from +
+      clampInt(random.logNormal(Math.log(typicalDelay), 2.0), 1, 400_000_000)
+  );
 }
 
 /**
  * Write a new public data file at `path`: built under a temporary name, then
  * renamed, so a crashed build never leaves a half file behind.
  */
-export function generatePublicData(path: string, options: GenerateOptions): GenerateSummary {
+export function generatePublicData(
+  path: string,
+  options: GenerateOptions
+): GenerateSummary {
   const { seed, videos } = options;
   if (!Number.isInteger(videos) || videos < 1 || videos > 5_000_000) {
-    throw new RangeError(`videos must be a whole number from 1 to 5,000,000, not ${videos}`);
+    throw new RangeError(
+      `videos must be a whole number from 1 to 5,000,000, not ${videos}`
+    );
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RangeError(`seed must be a whole number from 0 to 4294967295, not ${seed}`);
+    throw new RangeError(
+      `seed must be a whole number from 0 to 4294967295, not ${seed}`
+    );
   }
   const temporary = `${path}.${process.pid}.tmp`;
   rmSync(temporary, { force: true });
@@ -229,7 +259,11 @@ export function generatePublicData(path: string, options: GenerateOptions): Gene
   }
 }
 
-function writeRows(db: Database.Database, seed: number, videoCount: number): GenerateSummary {
+function writeRows(
+  db: Database.Database,
+  seed: number,
+  videoCount: number
+): GenerateSummary {
   const userCount = Math.max(1, Math.round(videoCount / VIDEOS_PER_USER));
   const { creators, activity } = makeCreators(userCount, stream(seed, 1));
   const creatorPicker = new WeightedPicker(creators, activity);
@@ -243,33 +277,69 @@ function writeRows(db: Database.Database, seed: number, videoCount: number): Gen
   const insert = preparePublicDataInserts(db);
 
   const random = stream(seed, 3);
-  const summary: GenerateSummary = { users: userCount, videos: videoCount, comments: 0, videoHashtags: 0, videoEffects: 0 };
+  const summary: GenerateSummary = {
+    users: userCount,
+    videos: videoCount,
+    comments: 0,
+    videoHashtags: 0,
+    videoEffects: 0
+  };
   for (let index = 0; index < videoCount; index++) {
     const creator = creatorPicker.pick(random);
-    const id = VIDEO_ID_BASE + index * VIDEO_ID_STRIDE + random.int(0, VIDEO_ID_STRIDE - 1);
+    const id =
+      VIDEO_ID_BASE +
+      index * VIDEO_ID_STRIDE +
+      random.int(0, VIDEO_ID_STRIDE - 1);
     const createTime = times[index];
     const region = random.chance(0.95) ? creator.region : REGIONS.pick(random);
-    const language = random.chance(0.9) ? creator.language : languageFor(region, random);
+    const language = random.chance(0.9)
+      ? creator.language
+      : languageFor(region, random);
     const duration = drawDuration(random);
     const hashtags = HASHTAGS.pickDistinct(random, drawHashtagCount(random));
     const effects = EFFECT_IDS.pickDistinct(random, drawEffectCount(random));
 
     // Popularity: the creator's reach and luck; every count follows from the views.
     const popularity = random.normal();
-    const views = clampInt(Math.exp(6.8 + 0.45 * (creator.reach - 7.5) + 1.7 * popularity), 0, 3_000_000_000);
-    const likes = clampInt(views * Math.min(0.5, random.logNormal(Math.log(0.05), 0.6)), 0, views);
-    const shares = clampInt(likes * random.logNormal(Math.log(0.03), 0.8), 0, likes);
-    const favorites = clampInt(likes * random.logNormal(Math.log(0.08), 0.6), 0, likes);
+    const views = clampInt(
+      Math.exp(6.8 + 0.45 * (creator.reach - 7.5) + 1.7 * popularity),
+      0,
+      3_000_000_000
+    );
+    const likes = clampInt(
+      views * Math.min(0.5, random.logNormal(Math.log(0.05), 0.6)),
+      0,
+      views
+    );
+    const shares = clampInt(
+      likes * random.logNormal(Math.log(0.03), 0.8),
+      0,
+      likes
+    );
+    const favorites = clampInt(
+      likes * random.logNormal(Math.log(0.08), 0.6),
+      0,
+      likes
+    );
     // Comments kept in the data: about 3 a video on average, more on popular videos.
-    const kept = clampInt(Math.exp(0.55 + 0.6 * popularity + 1.0 * random.normal()), 0, MAX_COMMENTS_PER_VIDEO);
-    const comments = Math.max(kept, clampInt(likes * random.logNormal(Math.log(0.02), 0.8), 0, likes));
+    const kept = clampInt(
+      Math.exp(0.55 + 0.6 * popularity + 1.0 * random.normal()),
+      0,
+      MAX_COMMENTS_PER_VIDEO
+    );
+    const comments = Math.max(
+      kept,
+      clampInt(likes * random.logNormal(Math.log(0.02), 0.8), 0, likes)
+    );
 
     const musicId = random.chance(0.35)
       ? MUSIC_ID_BASE + (musicCount + index) * MUSIC_ID_STRIDE // an original sound
       : MUSIC_ID_BASE + music.pick(random) * MUSIC_ID_STRIDE;
     const playlistId =
       creator.hasPlaylists && random.chance(0.5)
-        ? PLAYLIST_ID_BASE + creator.index * PLAYLIST_ID_STRIDE + random.int(0, 2)
+        ? PLAYLIST_ID_BASE +
+          creator.index * PLAYLIST_ID_STRIDE +
+          random.int(0, 2)
         : null;
 
     insert.video.run(
@@ -306,11 +376,21 @@ function writeRows(db: Database.Database, seed: number, videoCount: number): Gen
     creator.videoCount += 1;
     creator.likesReceived += likes;
 
-    summary.comments += writeComments(insert.comment, id, createTime, language, kept, COMMENT_ID_BASE + summary.comments * COMMENT_ID_STRIDE, random);
+    summary.comments += writeComments(
+      insert.comment,
+      id,
+      createTime,
+      language,
+      kept,
+      COMMENT_ID_BASE + summary.comments * COMMENT_ID_STRIDE,
+      random
+    );
   }
 
   writeUsers(db, creators, stream(seed, 4));
-  const info = db.prepare('INSERT INTO dataset_info (key, value) VALUES (?, ?)');
+  const info = db.prepare(
+    'INSERT INTO dataset_info (key, value) VALUES (?, ?)'
+  );
   for (const [key, value] of Object.entries({
     generator_version: GENERATOR_VERSION,
     seed: String(seed),
@@ -352,43 +432,80 @@ function writeComments(
   const pending: PendingComment[] = [];
   const topLevel: PendingComment[] = [];
   for (let index = 0; index < count; index++) {
-    const id = firstId + index * COMMENT_ID_STRIDE + random.int(0, COMMENT_ID_STRIDE - 1);
+    const id =
+      firstId +
+      index * COMMENT_ID_STRIDE +
+      random.int(0, COMMENT_ID_STRIDE - 1);
     if (topLevel.length > 0 && random.chance(0.25)) {
       const parent = random.pick(topLevel);
       parent.replies += 1;
-      pending.push({ id, parent: parent.id, time: laterTime(parent.time, 1800, random), replies: 0 });
+      pending.push({
+        id,
+        parent: parent.id,
+        time: laterTime(parent.time, 1800, random),
+        replies: 0
+      });
     } else {
-      const comment = { id, parent: videoId, time: laterTime(videoTime, 7200, random), replies: 0 };
+      const comment = {
+        id,
+        parent: videoId,
+        time: laterTime(videoTime, 7200, random),
+        replies: 0
+      };
       pending.push(comment);
       topLevel.push(comment);
     }
   }
   for (const comment of pending) {
     const likes = clampInt(random.logNormal(0.5, 1.8), 0, 5_000_000);
-    insert.run(comment.id, videoId, commentText(language, random), likes, comment.replies, comment.parent, comment.time);
+    insert.run(
+      comment.id,
+      videoId,
+      commentText(language, random),
+      likes,
+      comment.replies,
+      comment.parent,
+      comment.time
+    );
   }
   return count;
 }
 
 /** The creators, with their counts made consistent with their videos in the data. */
-function writeUsers(db: Database.Database, creators: Creator[], random: Random): void {
+function writeUsers(
+  db: Database.Database,
+  creators: Creator[],
+  random: Random
+): void {
   const insert = preparePublicDataInserts(db).user;
   for (const creator of creators) {
     const verified =
-      creator.followers >= 1_000_000 ? random.chance(0.7) : creator.followers >= 100_000 ? random.chance(0.15) : random.chance(0.003);
+      creator.followers >= 1_000_000
+        ? random.chance(0.7)
+        : creator.followers >= 100_000
+          ? random.chance(0.15)
+          : random.chance(0.003);
     insert.run(
       creator.id,
       creator.username,
       creator.displayName,
       bioDescription(creator.language, random),
       `https://avatars.vce.localhost/${creator.username}.jpeg`,
-      random.chance(0.2) ? `https://links.vce.localhost/${creator.username}` : '',
+      random.chance(0.2)
+        ? `https://links.vce.localhost/${creator.username}`
+        : '',
       verified ? 1 : 0,
       creator.followers,
       clampInt(random.logNormal(Math.log(180), 1.3), 0, 10_000),
       // Likes and videos on the platform: at least what the data holds, often more.
-      creator.likesReceived + clampInt(creator.likesReceived * random.next() * 0.5, 0, Number.MAX_SAFE_INTEGER),
-      creator.videoCount + (random.chance(0.5) ? random.int(0, creator.videoCount * 2 + 3) : 0),
+      creator.likesReceived +
+        clampInt(
+          creator.likesReceived * random.next() * 0.5,
+          0,
+          Number.MAX_SAFE_INTEGER
+        ),
+      creator.videoCount +
+        (random.chance(0.5) ? random.int(0, creator.videoCount * 2 + 3) : 0),
       creator.region
     );
   }

@@ -27,9 +27,11 @@ function versionOf(path: string): string | null {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare("SELECT value FROM dataset_info WHERE key = 'generator_version'").get() as
-        | { value: string }
-        | undefined;
+      const row = db
+        .prepare(
+          "SELECT value FROM dataset_info WHERE key = 'generator_version'"
+        )
+        .get() as { value: string } | undefined;
       return row?.value ?? null;
     } finally {
       db.close();
@@ -45,7 +47,8 @@ function versionOf(path: string): string | null {
  */
 export function openPublicData(options: PublicDataOptions): PublicData {
   const { dataDir, seed, videos } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log =
+    options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const path = join(dataDir, publicDataFileName(seed, videos));
   if (!existsSync(path) || versionOf(path) !== GENERATOR_VERSION) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -62,5 +65,12 @@ export function openPublicData(options: PublicDataOptions): PublicData {
   // Read-only, so memory-mapping is safe: random row reads (the sampler tests
   // rows by id) become memory reads instead of a read() call per page.
   db.pragma(`mmap_size = ${PUBLIC_DATA_MMAP_BYTES}`);
-  return { db, seed, videos, ...(options.testStageMinFollowers === undefined ? {} : { testStageMinFollowers: options.testStageMinFollowers }) };
+  return {
+    db,
+    seed,
+    videos,
+    ...(options.testStageMinFollowers === undefined
+      ? {}
+      : { testStageMinFollowers: options.testStageMinFollowers })
+  };
 }

@@ -109,7 +109,9 @@ export class WeightedPicker<T> {
     weights: readonly number[]
   ) {
     if (items.length === 0 || items.length !== weights.length) {
-      throw new RangeError('WeightedPicker needs as many weights as items, at least one');
+      throw new RangeError(
+        'WeightedPicker needs as many weights as items, at least one'
+      );
     }
     this.cumulative = new Float64Array(weights.length);
     let sum = 0;
@@ -143,7 +145,11 @@ export class WeightedPicker<T> {
   /** Up to `count` distinct items (fewer if the draws keep repeating). */
   pickDistinct(random: Random, count: number): T[] {
     const chosen: T[] = [];
-    for (let attempt = 0; chosen.length < count && attempt < count * 4; attempt++) {
+    for (
+      let attempt = 0;
+      chosen.length < count && attempt < count * 4;
+      attempt++
+    ) {
       const item = this.pick(random);
       if (!chosen.includes(item)) {
         chosen.push(item);
@@ -155,5 +161,8 @@ export class WeightedPicker<T> {
 
 /** Zipf-like popularity: the item of rank r (1-based) weighs 1 / r^exponent. */
 export function zipfWeights(count: number, exponent = 1.05): number[] {
-  return Array.from({ length: count }, (_, index) => 1 / Math.pow(index + 1, exponent));
+  return Array.from(
+    { length: count },
+    (_, index) => 1 / Math.pow(index + 1, exponent)
+  );
 }

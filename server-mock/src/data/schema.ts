@@ -135,7 +135,10 @@ export type FinishPhase = 'indexes' | 'keyword index' | 'statistics';
  * After the bulk insert: the btree indexes, the keyword index, statistics;
  * `onPhase` hears how long each took (seconds).
  */
-export function finishPublicData(db: Database.Database, onPhase?: (phase: FinishPhase, seconds: number) => void): void {
+export function finishPublicData(
+  db: Database.Database,
+  onPhase?: (phase: FinishPhase, seconds: number) => void
+): void {
   const steps: [FinishPhase, string][] = [
     ['indexes', PUBLIC_DATA_INDEXES],
     ['keyword index', KEYWORD_INDEX],
@@ -158,7 +161,9 @@ export interface PublicDataInserts {
 }
 
 /** Prepare the inserts the generator and the fixture loader share. */
-export function preparePublicDataInserts(db: Database.Database): PublicDataInserts {
+export function preparePublicDataInserts(
+  db: Database.Database
+): PublicDataInserts {
   return {
     user: db.prepare(
       `INSERT INTO users (id, username, display_name, bio_description, avatar_url, bio_url, is_verified,
@@ -171,8 +176,12 @@ export function preparePublicDataInserts(db: Database.Database): PublicDataInser
          video_duration, duration_type, video_length, is_stem_verified, hashtag_names, effect_ids)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
-    hashtag: db.prepare('INSERT INTO video_hashtags (video_id, hashtag_name) VALUES (?, ?)'),
-    effect: db.prepare('INSERT INTO video_effects (video_id, effect_id) VALUES (?, ?)'),
+    hashtag: db.prepare(
+      'INSERT INTO video_hashtags (video_id, hashtag_name) VALUES (?, ?)'
+    ),
+    effect: db.prepare(
+      'INSERT INTO video_effects (video_id, effect_id) VALUES (?, ?)'
+    ),
     comment: db.prepare(
       `INSERT INTO comments (id, video_id, text, like_count, reply_count, parent_comment_id, create_time)
        VALUES (?, ?, ?, ?, ?, ?, ?)`

@@ -23,10 +23,57 @@ export const REGION_CODES: readonly string[] = (
  * millions); every other listed code weighs SMALL_MARKET_WEIGHT.
  */
 const MARKET_WEIGHTS: Readonly<Record<string, number>> = {
-  US: 15, ID: 11, BR: 9, MX: 7, VN: 6, PK: 5, PH: 5, TH: 4.5, RU: 4, TR: 3.5, EG: 3.5, SA: 3, GB: 3, NG: 3,
-  DE: 2.5, FR: 2.5, JP: 2.5, BD: 2.5, CO: 2, AR: 2, ES: 2, IT: 2, MY: 2, IQ: 2, DZ: 1.5, KR: 1, CA: 1.5,
-  PE: 1.2, UA: 1.2, MA: 1.2, KZ: 1, PL: 1, AU: 1, CL: 1, VE: 0.8, EC: 0.8, RO: 0.7, AE: 0.7, KE: 0.6,
-  ZA: 0.8, TW: 0.6, NL: 0.6, MM: 0.6, KH: 0.6, PT: 0.5, BE: 0.4, SE: 0.4, CH: 0.3, AT: 0.3, IN: 0.2, CN: 0.1
+  US: 15,
+  ID: 11,
+  BR: 9,
+  MX: 7,
+  VN: 6,
+  PK: 5,
+  PH: 5,
+  TH: 4.5,
+  RU: 4,
+  TR: 3.5,
+  EG: 3.5,
+  SA: 3,
+  GB: 3,
+  NG: 3,
+  DE: 2.5,
+  FR: 2.5,
+  JP: 2.5,
+  BD: 2.5,
+  CO: 2,
+  AR: 2,
+  ES: 2,
+  IT: 2,
+  MY: 2,
+  IQ: 2,
+  DZ: 1.5,
+  KR: 1,
+  CA: 1.5,
+  PE: 1.2,
+  UA: 1.2,
+  MA: 1.2,
+  KZ: 1,
+  PL: 1,
+  AU: 1,
+  CL: 1,
+  VE: 0.8,
+  EC: 0.8,
+  RO: 0.7,
+  AE: 0.7,
+  KE: 0.6,
+  ZA: 0.8,
+  TW: 0.6,
+  NL: 0.6,
+  MM: 0.6,
+  KH: 0.6,
+  PT: 0.5,
+  BE: 0.4,
+  SE: 0.4,
+  CH: 0.3,
+  AT: 0.3,
+  IN: 0.2,
+  CN: 0.1
 };
 const SMALL_MARKET_WEIGHT = 0.05;
 
@@ -39,12 +86,49 @@ export type Language = 'en' | 'es' | 'pt' | 'de' | 'fr' | 'id' | 'ja';
 
 /** The language most creators of a region write in; English elsewhere. */
 const REGION_LANGUAGE: Readonly<Record<string, Language>> = {
-  ES: 'es', MX: 'es', AR: 'es', CO: 'es', PE: 'es', CL: 'es', VE: 'es', EC: 'es', GT: 'es', BO: 'es',
-  DO: 'es', HN: 'es', PY: 'es', SV: 'es', NI: 'es', CR: 'es', PA: 'es', UY: 'es', CU: 'es', PR: 'es',
-  BR: 'pt', PT: 'pt', AO: 'pt', MZ: 'pt', CV: 'pt',
-  DE: 'de', AT: 'de', CH: 'de', LI: 'de', LU: 'de',
-  FR: 'fr', BE: 'fr', SN: 'fr', CI: 'fr', CM: 'fr', MA: 'fr', DZ: 'fr', TN: 'fr', MC: 'fr', HT: 'fr',
-  ID: 'id', MY: 'id', BN: 'id',
+  ES: 'es',
+  MX: 'es',
+  AR: 'es',
+  CO: 'es',
+  PE: 'es',
+  CL: 'es',
+  VE: 'es',
+  EC: 'es',
+  GT: 'es',
+  BO: 'es',
+  DO: 'es',
+  HN: 'es',
+  PY: 'es',
+  SV: 'es',
+  NI: 'es',
+  CR: 'es',
+  PA: 'es',
+  UY: 'es',
+  CU: 'es',
+  PR: 'es',
+  BR: 'pt',
+  PT: 'pt',
+  AO: 'pt',
+  MZ: 'pt',
+  CV: 'pt',
+  DE: 'de',
+  AT: 'de',
+  CH: 'de',
+  LI: 'de',
+  LU: 'de',
+  FR: 'fr',
+  BE: 'fr',
+  SN: 'fr',
+  CI: 'fr',
+  CM: 'fr',
+  MA: 'fr',
+  DZ: 'fr',
+  TN: 'fr',
+  MC: 'fr',
+  HT: 'fr',
+  ID: 'id',
+  MY: 'id',
+  BN: 'id',
   JP: 'ja'
 };
 
@@ -112,12 +196,63 @@ export function vocabularyWords(language: Language): readonly string[] {
 
 /** Short reactions that start or make a comment, per language. */
 const REACTIONS: Readonly<Record<Language, readonly string[]>> = {
-  en: ['omg', 'lol', 'so good', 'this is gold', 'wait what', 'need this', 'same', 'who else', 'haha', 'yes!!'],
-  es: ['jajaja', 'qué bueno', 'me encanta', 'no puede ser', 'necesito esto', 'igual yo', 'wow'],
-  pt: ['kkkkk', 'que lindo', 'amei', 'não acredito', 'preciso disso', 'eu também', 'socorro'],
-  de: ['haha', 'wie geil', 'liebe es', 'krass', 'brauche das', 'ich auch', 'wow'],
-  fr: ['mdr', 'trop bien', "j'adore", 'incroyable', "j'en ai besoin", 'moi aussi', 'ptdr'],
-  id: ['wkwk', 'keren banget', 'suka banget', 'gila', 'butuh ini', 'sama', 'mantap'],
+  en: [
+    'omg',
+    'lol',
+    'so good',
+    'this is gold',
+    'wait what',
+    'need this',
+    'same',
+    'who else',
+    'haha',
+    'yes!!'
+  ],
+  es: [
+    'jajaja',
+    'qué bueno',
+    'me encanta',
+    'no puede ser',
+    'necesito esto',
+    'igual yo',
+    'wow'
+  ],
+  pt: [
+    'kkkkk',
+    'que lindo',
+    'amei',
+    'não acredito',
+    'preciso disso',
+    'eu também',
+    'socorro'
+  ],
+  de: [
+    'haha',
+    'wie geil',
+    'liebe es',
+    'krass',
+    'brauche das',
+    'ich auch',
+    'wow'
+  ],
+  fr: [
+    'mdr',
+    'trop bien',
+    "j'adore",
+    'incroyable',
+    "j'en ai besoin",
+    'moi aussi',
+    'ptdr'
+  ],
+  id: [
+    'wkwk',
+    'keren banget',
+    'suka banget',
+    'gila',
+    'butuh ini',
+    'sama',
+    'mantap'
+  ],
   ja: ['草', 'すごい', '大好き', 'まじか', 'わかる', '最高', 'かわいい']
 };
 
@@ -141,7 +276,9 @@ function buildHashtags(): string[] {
   for (let index = 0; tags.length < 3000 && index < 20000; index++) {
     const language = LANGUAGES[index % LANGUAGES.length];
     const words = WORDS[language];
-    const tag = (random.pick(words) + random.pick(words)).toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+    const tag = (random.pick(words) + random.pick(words))
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]/gu, '');
     if (tag.length >= 3 && !seen.has(tag)) {
       seen.add(tag);
       tags.push(tag);
@@ -152,7 +289,10 @@ function buildHashtags(): string[] {
 
 /** Hashtag names (no "#"), Zipf-like popularity in list order. */
 const HASHTAG_LIST = buildHashtags();
-export const HASHTAGS = new WeightedPicker(HASHTAG_LIST, zipfWeights(HASHTAG_LIST.length, 1.0));
+export const HASHTAGS = new WeightedPicker(
+  HASHTAG_LIST,
+  zipfWeights(HASHTAG_LIST.length, 1.0)
+);
 
 /** Effect ids: numeric strings (as the API returns them), Zipf-like popularity. */
 function buildEffectIds(): string[] {
@@ -164,7 +304,10 @@ function buildEffectIds(): string[] {
   return [...ids];
 }
 const EFFECT_ID_LIST = buildEffectIds();
-export const EFFECT_IDS = new WeightedPicker(EFFECT_ID_LIST, zipfWeights(EFFECT_ID_LIST.length, 1.1));
+export const EFFECT_IDS = new WeightedPicker(
+  EFFECT_ID_LIST,
+  zipfWeights(EFFECT_ID_LIST.length, 1.1)
+);
 
 /** Given names and family names, several regions mixed. */
 const GIVEN_NAMES = (
@@ -203,7 +346,11 @@ export function displayName(random: Random): string {
  * A username made from the display name and handle words, unique among
  * `taken` (which it joins): a counter suffix settles any collision.
  */
-export function uniqueUsername(display: string, random: Random, taken: Set<string>): string {
+export function uniqueUsername(
+  display: string,
+  random: Random,
+  taken: Set<string>
+): string {
   const base =
     display
       .normalize('NFD')
@@ -213,7 +360,11 @@ export function uniqueUsername(display: string, random: Random, taken: Set<strin
       .slice(0, 18) || 'user';
   const roll = random.next();
   let candidate =
-    roll < 0.4 ? base : roll < 0.7 ? `${base}${random.int(1, 9999)}` : `${base}_${random.pick(HANDLE_WORDS)}`;
+    roll < 0.4
+      ? base
+      : roll < 0.7
+        ? `${base}${random.int(1, 9999)}`
+        : `${base}_${random.pick(HANDLE_WORDS)}`;
   for (let suffix = 2; taken.has(candidate); suffix++) {
     candidate = `${base}${random.int(10, 99)}${suffix}`;
   }
@@ -239,7 +390,11 @@ function capitalise(text: string): string {
  * A video description: a few words, and (most of the time) the video's
  * hashtags written inline as `#tag`, as creators do.
  */
-export function videoDescription(language: Language, hashtags: readonly string[], random: Random): string {
+export function videoDescription(
+  language: Language,
+  hashtags: readonly string[],
+  random: Random
+): string {
   const text = capitalise(words(language, random.int(2, 14), random));
   if (hashtags.length === 0 || random.chance(0.25)) {
     return text;
@@ -249,11 +404,18 @@ export function videoDescription(language: Language, hashtags: readonly string[]
 }
 
 /** Speech in the video as text: empty when nobody speaks, longer for longer videos. */
-export function voiceToText(language: Language, durationSeconds: number, random: Random): string {
+export function voiceToText(
+  language: Language,
+  durationSeconds: number,
+  random: Random
+): string {
   if (random.chance(0.4)) {
     return '';
   }
-  const count = Math.min(60, 3 + Math.floor(durationSeconds / 6) + random.int(0, 6));
+  const count = Math.min(
+    60,
+    3 + Math.floor(durationSeconds / 6) + random.int(0, 6)
+  );
   return capitalise(words(language, count, random));
 }
 
@@ -270,5 +432,7 @@ export function commentText(language: Language, random: Random): string {
 }
 
 export function bioDescription(language: Language, random: Random): string {
-  return random.chance(0.3) ? '' : capitalise(words(language, random.int(2, 9), random));
+  return random.chance(0.3)
+    ? ''
+    : capitalise(words(language, random.int(2, 9), random));
 }

@@ -54,7 +54,11 @@ export function newLogId(now: Date = new Date()): string {
   return stamp + randomBytes(6).toString('hex').toUpperCase();
 }
 
-export function envelope(code: ErrorCode, message: string, logId: string): ErrorEnvelope {
+export function envelope(
+  code: ErrorCode,
+  message: string,
+  logId: string
+): ErrorEnvelope {
   return { error: { code, message, log_id: logId } };
 }
 
@@ -62,15 +66,26 @@ export function envelope(code: ErrorCode, message: string, logId: string): Error
 function describeValidation(error: FastifyError): string {
   const where = error.validationContext ?? 'request';
   const issues = error.validation ?? [];
-  if (where === 'body' && issues.some(issue => issue.instancePath === '' && issue.keyword === 'type')) {
+  if (
+    where === 'body' &&
+    issues.some(issue => issue.instancePath === '' && issue.keyword === 'type')
+  ) {
     return 'The request needs a body that is an object: send a JSON object (application/json) or a form (application/x-www-form-urlencoded).';
   }
-  const details = issues.map(issue => `${where}${issue.instancePath.replace(/\//g, '.')} ${issue.message}`).join('; ');
+  const details = issues
+    .map(
+      issue =>
+        `${where}${issue.instancePath.replace(/\//g, '.')} ${issue.message}`
+    )
+    .join('; ');
   return `The request is not valid: ${details}.`;
 }
 
 /** Fastify's own 4xx errors, in words a caller can act on. */
-function describeFrameworkError(error: FastifyError, request: FastifyRequest): ApiError | null {
+function describeFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest
+): ApiError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(
@@ -91,7 +106,11 @@ function describeFrameworkError(error: FastifyError, request: FastifyRequest): A
         'The body is empty but the content type says JSON: send a JSON object.'
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(400, 'invalid_request', 'The Content-Length header does not match the body.');
+      return new ApiError(
+        400,
+        'invalid_request',
+        'The Content-Length header does not match the body.'
+      );
     case 'FST_ERR_BAD_URL':
       return new ApiError(
         400,
@@ -128,12 +147,19 @@ export function errorHandler(
   reply: FastifyReply
 ): void {
   const known =
-    error instanceof ApiError ? error : describeFrameworkError(error as FastifyError, request);
+    error instanceof ApiError
+      ? error
+      : describeFrameworkError(error as FastifyError, request);
   const logId = request.id;
   if (known) {
-    request.log.info({ code: known.code, status: known.statusCode }, known.message);
+    request.log.info(
+      { code: known.code, status: known.statusCode },
+      known.message
+    );
     const body = envelope(known.code, known.message, logId);
-    void reply.status(known.statusCode).send(known.data !== undefined ? { data: known.data, ...body } : body);
+    void reply
+      .status(known.statusCode)
+      .send(known.data !== undefined ? { data: known.data, ...body } : body);
     return;
   }
   request.log.error({ err: error }, 'unexpected error');

@@ -21,7 +21,11 @@ export function requireData(context: PlatformContext): PublicData {
 /** The execution stage, or a 503 that says why there is none. */
 export function requireJobs(context: PlatformContext): JobsService {
   if (!context.jobs) {
-    throw new ApiError(503, 'jobs_unavailable', 'This platform runs no execution stage: start vce-mock with a data dir (it always has one unless embedded in a test).');
+    throw new ApiError(
+      503,
+      'jobs_unavailable',
+      'This platform runs no execution stage: start vce-mock with a data dir (it always has one unless embedded in a test).'
+    );
   }
   return context.jobs;
 }

@@ -39,7 +39,8 @@ export interface MailRecord {
 
 type Row = Record<string, unknown>;
 
-const parse = <T>(text: unknown): T | null => (typeof text === 'string' ? (JSON.parse(text) as T) : null);
+const parse = <T>(text: unknown): T | null =>
+  typeof text === 'string' ? (JSON.parse(text) as T) : null;
 
 function toJob(row: Row): JobRecord {
   return {
@@ -110,24 +111,50 @@ export class JobStore {
   constructor(private readonly db: Database.Database) {}
 
   /** A new job with its files, already `submitted` (one transaction). */
-  create(job: { jobId: string; clientKey: string; entry: string; resubmittedFrom: string | null; files: SubmittedFile[]; stage?: JobStage }, at: string): void {
+  create(
+    job: {
+      jobId: string;
+      clientKey: string;
+      entry: string;
+      resubmittedFrom: string | null;
+      files: SubmittedFile[];
+      stage?: JobStage;
+    },
+    at: string
+  ): void {
     this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO jobs (job_id, client_key, entry, status, created_at, updated_at, resubmitted_from, stage)
            VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?)`
         )
-        .run(job.jobId, job.clientKey, job.entry, at, at, job.resubmittedFrom, job.stage ?? 'execution');
-      const file = this.db.prepare('INSERT INTO job_files (job_id, name, bytes, sha256) VALUES (?, ?, ?, ?)');
+        .run(
+          job.jobId,
+          job.clientKey,
+          job.entry,
+          at,
+          at,
+          job.resubmittedFrom,
+          job.stage ?? 'execution'
+        );
+      const file = this.db.prepare(
+        'INSERT INTO job_files (job_id, name, bytes, sha256) VALUES (?, ?, ?, ?)'
+      );
       for (const entry of job.files) {
         file.run(job.jobId, entry.name, entry.bytes, entry.sha256);
       }
-      this.db.prepare(`INSERT INTO job_history (job_id, status, at, note) VALUES (?, 'submitted', ?, '')`).run(job.jobId, at);
+      this.db
+        .prepare(
+          `INSERT INTO job_history (job_id, status, at, note) VALUES (?, 'submitted', ?, '')`
+        )
+        .run(job.jobId, at);
     })();
   }
 
   get(jobId: string, clientKey?: string): JobRecord | null {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE job_id = ?').get(jobId) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM jobs WHERE job_id = ?')
+      .get(jobId) as Row | undefined;
     if (!row || (clientKey !== undefined && row.client_key !== clientKey)) {
       return null;
     }
@@ -138,10 +165,23 @@ export class JobStore {
    * Move a job to `to` if its current status allows it (and is one of `from`,
    * when given); false when it did not move (someone else moved it first).
    */
-  move(jobId: string, to: JobStatus, at: string, change: JobChange = {}, from?: readonly JobStatus[]): boolean {
+  move(
+    jobId: string,
+    to: JobStatus,
+    at: string,
+    change: JobChange = {},
+    from?: readonly JobStatus[]
+  ): boolean {
     return this.db.transaction(() => {
-      const current = this.db.prepare('SELECT status FROM jobs WHERE job_id = ?').pluck().get(jobId) as JobStatus | undefined;
-      if (!current || !canMove(current, to) || (from && !from.includes(current))) {
+      const current = this.db
+        .prepare('SELECT status FROM jobs WHERE job_id = ?')
+        .pluck()
+        .get(jobId) as JobStatus | undefined;
+      if (
+        !current ||
+        !canMove(current, to) ||
+        (from && !from.includes(current))
+      ) {
         return false;
       }
       this.db
@@ -171,16 +211,31 @@ export class JobStore {
           change.attempts ?? null,
           jobId
         );
-      this.db.prepare('INSERT INTO job_history (job_id, status, at, note) VALUES (?, ?, ?, ?)').run(jobId, to, at, change.note ?? '');
+      this.db
+        .prepare(
+          'INSERT INTO job_history (job_id, status, at, note) VALUES (?, ?, ?, ?)'
+        )
+        .run(jobId, to, at, change.note ?? '');
       return true;
     })();
   }
 
   /** Set the verdict without a move (manual review pending: the job stays `reviewing`). */
-  setVerdict(jobId: string, verdict: JobVerdict, at: string, note: string): void {
+  setVerdict(
+    jobId: string,
+    verdict: JobVerdict,
+    at: string,
+    note: string
+  ): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE jobs SET verdict = ?, updated_at = ? WHERE job_id = ?').run(JSON.stringify(verdict), at, jobId);
-      this.db.prepare(`INSERT INTO job_history (job_id, status, at, note) VALUES (?, 'reviewing', ?, ?)`).run(jobId, at, note);
+      this.db
+        .prepare('UPDATE jobs SET verdict = ?, updated_at = ? WHERE job_id = ?')
+        .run(JSON.stringify(verdict), at, jobId);
+      this.db
+        .prepare(
+          `INSERT INTO job_history (job_id, status, at, note) VALUES (?, 'reviewing', ?, ?)`
+        )
+        .run(jobId, at, note);
     })();
   }
 
@@ -189,54 +244,100 @@ export class JobStore {
    * attempt counted, atomically (no two workers get the same job).
    */
   claimNext(at: string): JobRecord | null {
-    return this.db.transaction(() => {
-      const row = this.db
-        .prepare(`SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY created_at, job_id LIMIT 1`)
-        .get() as { job_id: string } | undefined;
-      if (!row) {
-        return null;
-      }
-      const attempts = (this.db.prepare('SELECT attempts FROM jobs WHERE job_id = ?').pluck().get(row.job_id) as number) + 1;
-      this.move(row.job_id, 'running', at, { startedAt: at, attempts, note: attempts > 1 ? `attempt ${attempts}` : '' });
-      return this.get(row.job_id);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare(
+            `SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY created_at, job_id LIMIT 1`
+          )
+          .get() as { job_id: string } | undefined;
+        if (!row) {
+          return null;
+        }
+        const attempts =
+          (this.db
+            .prepare('SELECT attempts FROM jobs WHERE job_id = ?')
+            .pluck()
+            .get(row.job_id) as number) + 1;
+        this.move(row.job_id, 'running', at, {
+          startedAt: at,
+          attempts,
+          note: attempts > 1 ? `attempt ${attempts}` : ''
+        });
+        return this.get(row.job_id);
+      })
+      .immediate();
   }
 
   addRecordsRead(jobId: string, records: number): void {
-    this.db.prepare('UPDATE jobs SET records_read = records_read + ? WHERE job_id = ?').run(records, jobId);
+    this.db
+      .prepare(
+        'UPDATE jobs SET records_read = records_read + ? WHERE job_id = ?'
+      )
+      .run(records, jobId);
   }
 
   resetRecordsRead(jobId: string): void {
-    this.db.prepare('UPDATE jobs SET records_read = 0 WHERE job_id = ?').run(jobId);
+    this.db
+      .prepare('UPDATE jobs SET records_read = 0 WHERE job_id = ?')
+      .run(jobId);
   }
 
   files(jobId: string): SubmittedFile[] {
-    return this.db.prepare('SELECT name, bytes, sha256 FROM job_files WHERE job_id = ? ORDER BY name').all(jobId) as SubmittedFile[];
+    return this.db
+      .prepare(
+        'SELECT name, bytes, sha256 FROM job_files WHERE job_id = ? ORDER BY name'
+      )
+      .all(jobId) as SubmittedFile[];
   }
 
   history(jobId: string): HistoryEntry[] {
-    return this.db.prepare('SELECT status, at, note FROM job_history WHERE job_id = ? ORDER BY id').all(jobId) as HistoryEntry[];
+    return this.db
+      .prepare(
+        'SELECT status, at, note FROM job_history WHERE job_id = ? ORDER BY id'
+      )
+      .all(jobId) as HistoryEntry[];
   }
 
   setOutputs(jobId: string, outputs: OutputFile[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM job_outputs WHERE job_id = ?').run(jobId);
-      const insert = this.db.prepare('INSERT INTO job_outputs (job_id, name, bytes, sha256, kind) VALUES (?, ?, ?, ?, ?)');
+      const insert = this.db.prepare(
+        'INSERT INTO job_outputs (job_id, name, bytes, sha256, kind) VALUES (?, ?, ?, ?, ?)'
+      );
       for (const output of outputs) {
-        insert.run(jobId, output.name, output.bytes, output.sha256, output.kind);
+        insert.run(
+          jobId,
+          output.name,
+          output.bytes,
+          output.sha256,
+          output.kind
+        );
       }
     })();
   }
 
   outputs(jobId: string): OutputFile[] {
-    return this.db.prepare('SELECT name, bytes, sha256, kind FROM job_outputs WHERE job_id = ? ORDER BY name').all(jobId) as OutputFile[];
+    return this.db
+      .prepare(
+        'SELECT name, bytes, sha256, kind FROM job_outputs WHERE job_id = ? ORDER BY name'
+      )
+      .all(jobId) as OutputFile[];
   }
 
   /**
    * A client's jobs, newest first, optionally of some statuses, after a
    * (created_at, job_id) position; one more than `limit` tells if more remain.
    */
-  list(clientKey: string | null, options: { statuses?: JobStatus[]; stage?: JobStage; before?: { createdAt: string; jobId: string }; limit: number }): JobRecord[] {
+  list(
+    clientKey: string | null,
+    options: {
+      statuses?: JobStatus[];
+      stage?: JobStage;
+      before?: { createdAt: string; jobId: string };
+      limit: number;
+    }
+  ): JobRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (options.stage) {
@@ -253,24 +354,34 @@ export class JobStore {
     }
     if (options.before) {
       where.push('(created_at < ? OR (created_at = ? AND job_id < ?))');
-      params.push(options.before.createdAt, options.before.createdAt, options.before.jobId);
+      params.push(
+        options.before.createdAt,
+        options.before.createdAt,
+        options.before.jobId
+      );
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, job_id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(toJob);
+    return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(
+      toJob
+    );
   }
 
   /** Jobs in any of `statuses` (recovery after a restart; the queue). */
   withStatus(statuses: readonly JobStatus[]): JobRecord[] {
     return (
       this.db
-        .prepare('SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, job_id')
+        .prepare(
+          'SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, job_id'
+        )
         .all(JSON.stringify(statuses)) as Row[]
     ).map(toJob);
   }
 
   /** Manual review pending: `reviewing` jobs whose verdict says so. */
   pendingManualReview(): JobRecord[] {
-    return this.withStatus(['reviewing']).filter(job => job.verdict?.decision === 'manual_review');
+    return this.withStatus(['reviewing']).filter(
+      job => job.verdict?.decision === 'manual_review'
+    );
   }
 
   /** The release of a job; inserting twice is refused by the table (one release per job). */
@@ -280,39 +391,78 @@ export class JobStore {
         `INSERT OR IGNORE INTO releases (job_id, token_digest, created_at, expires_at, archive, archive_sha256, archive_bytes)
          VALUES (?, ?, ?, ?, ?, ?, ?)`
       )
-      .run(release.jobId, release.tokenDigest, release.createdAt, release.expiresAt, release.archive, release.archiveSha256, release.archiveBytes);
+      .run(
+        release.jobId,
+        release.tokenDigest,
+        release.createdAt,
+        release.expiresAt,
+        release.archive,
+        release.archiveSha256,
+        release.archiveBytes
+      );
     return result.changes === 1;
   }
 
   releaseOf(jobId: string): ReleaseRecord | null {
-    const row = this.db.prepare('SELECT * FROM releases WHERE job_id = ?').get(jobId) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM releases WHERE job_id = ?')
+      .get(jobId) as Row | undefined;
     return row ? toRelease(row) : null;
   }
 
   releaseByDigest(digest: string): ReleaseRecord | null {
-    const row = this.db.prepare('SELECT * FROM releases WHERE token_digest = ?').get(digest) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM releases WHERE token_digest = ?')
+      .get(digest) as Row | undefined;
     return row ? toRelease(row) : null;
   }
 
   countDownload(jobId: string): void {
-    this.db.prepare('UPDATE releases SET downloads = downloads + 1 WHERE job_id = ?').run(jobId);
+    this.db
+      .prepare('UPDATE releases SET downloads = downloads + 1 WHERE job_id = ?')
+      .run(jobId);
   }
 
   /** Queue a mail once per (job, kind); false if it was already queued. */
-  queueMail(mail: Omit<MailRecord, 'id' | 'sentAt' | 'transport' | 'messageId' | 'file'>): boolean {
+  queueMail(
+    mail: Omit<MailRecord, 'id' | 'sentAt' | 'transport' | 'messageId' | 'file'>
+  ): boolean {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO mail (job_id, kind, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(mail.jobId, mail.kind, mail.recipient, mail.subject, mail.body, mail.createdAt);
+      .prepare(
+        'INSERT OR IGNORE INTO mail (job_id, kind, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+      )
+      .run(
+        mail.jobId,
+        mail.kind,
+        mail.recipient,
+        mail.subject,
+        mail.body,
+        mail.createdAt
+      );
     return result.changes === 1;
   }
 
   unsentMail(): MailRecord[] {
-    return (this.db.prepare('SELECT * FROM mail WHERE sent_at IS NULL ORDER BY id').all() as Row[]).map(toMail);
+    return (
+      this.db
+        .prepare('SELECT * FROM mail WHERE sent_at IS NULL ORDER BY id')
+        .all() as Row[]
+    ).map(toMail);
   }
 
-  markMailSent(id: number, sent: { at: string; transport: string; messageId: string | null; file: string | null }): void {
+  markMailSent(
+    id: number,
+    sent: {
+      at: string;
+      transport: string;
+      messageId: string | null;
+      file: string | null;
+    }
+  ): void {
     this.db
-      .prepare('UPDATE mail SET sent_at = ?, transport = ?, message_id = ?, file = ? WHERE id = ?')
+      .prepare(
+        'UPDATE mail SET sent_at = ?, transport = ?, message_id = ?, file = ? WHERE id = ?'
+      )
       .run(sent.at, sent.transport, sent.messageId, sent.file, id);
   }
 
@@ -321,14 +471,27 @@ export class JobStore {
       clientKey === null
         ? 'SELECT mail.* FROM mail ORDER BY mail.id DESC'
         : 'SELECT mail.* FROM mail JOIN jobs USING (job_id) WHERE jobs.client_key = ? ORDER BY mail.id DESC';
-    return ((clientKey === null ? this.db.prepare(sql).all() : this.db.prepare(sql).all(clientKey)) as Row[]).map(toMail);
+    return (
+      (clientKey === null
+        ? this.db.prepare(sql).all()
+        : this.db.prepare(sql).all(clientKey)) as Row[]
+    ).map(toMail);
   }
 
   saveAttestation(jobId: string, jws: string, at: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO attestations (job_id, jws, created_at) VALUES (?, ?, ?)').run(jobId, jws, at);
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO attestations (job_id, jws, created_at) VALUES (?, ?, ?)'
+      )
+      .run(jobId, jws, at);
   }
 
   attestation(jobId: string): string | null {
-    return (this.db.prepare('SELECT jws FROM attestations WHERE job_id = ?').pluck().get(jobId) as string | undefined) ?? null;
+    return (
+      (this.db
+        .prepare('SELECT jws FROM attestations WHERE job_id = ?')
+        .pluck()
+        .get(jobId) as string | undefined) ?? null
+    );
   }
 }

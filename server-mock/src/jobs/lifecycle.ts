@@ -67,7 +67,12 @@ export class JobLifecycle {
   }
 
   /** A reviewer's decision on a job in manual review. */
-  decide(jobId: string, reviewerKey: string, decision: 'approved' | 'rejected', reason: string): Promise<JobRecord | null> {
+  decide(
+    jobId: string,
+    reviewerKey: string,
+    decision: 'approved' | 'rejected',
+    reason: string
+  ): Promise<JobRecord | null> {
     return this.release.decide(jobId, reviewerKey, decision, reason);
   }
 
@@ -82,7 +87,10 @@ export class JobLifecycle {
   }
 
   private pump(): void {
-    while (!this.stopping && this.active.size + this.starting < this.settings.workers) {
+    while (
+      !this.stopping &&
+      this.active.size + this.starting < this.settings.workers
+    ) {
       const job = this.deps.jobs.claimNext(this.moves.iso());
       if (!job) {
         return;
@@ -110,8 +118,16 @@ export class JobLifecycle {
       jobs.resetRecordsRead(id);
       // A test run's queries are the test stage's: a sample, counted toward the daily quota.
       const ttl = this.settings.limits.wallSeconds + 3600;
-      const token = job.stage === 'test' ? store.issueTestRunToken(job.clientKey, this.deps.now(), ttl, id) : store.issueJobToken(job.clientKey, this.deps.now(), ttl, id);
-      definition = jobDefinition(this.deps.paths, job, this.settings.limits, token);
+      const token =
+        job.stage === 'test'
+          ? store.issueTestRunToken(job.clientKey, this.deps.now(), ttl, id)
+          : store.issueJobToken(job.clientKey, this.deps.now(), ttl, id);
+      definition = jobDefinition(
+        this.deps.paths,
+        job,
+        this.settings.limits,
+        token
+      );
       await executor.prepare(definition);
       run = { definition, cancelRequested: false };
       this.active.set(id, run);
@@ -121,11 +137,16 @@ export class JobLifecycle {
       if (!run) {
         this.starting--;
       }
-      this.deps.log(`job ${id}: the platform could not run it: ${(error as Error).stack ?? String(error)}`);
+      this.deps.log(
+        `job ${id}: the platform could not run it: ${(error as Error).stack ?? String(error)}`
+      );
       if (definition) {
         await executor.cleanup(definition);
       }
-      moves.finish(id, 'failed', { reason: 'The platform could not start the job; it was not run. Submit it again, or report it.' });
+      moves.finish(id, 'failed', {
+        reason:
+          'The platform could not start the job; it was not run. Submit it again, or report it.'
+      });
       await moves.attest(id);
       return;
     } finally {
@@ -135,27 +156,48 @@ export class JobLifecycle {
 
     if (result.outcome === 'exited' && result.exitCode === 0) {
       // The review step finalizes the job (collects its outputs) and cleans it up.
-      moves.move(id, 'reviewing', { finishedAt: this.moves.iso(), note: 'The script finished; its outputs are being reviewed.' });
+      moves.move(id, 'reviewing', {
+        finishedAt: this.moves.iso(),
+        note: 'The script finished; its outputs are being reviewed.'
+      });
       await this.release.review(id);
       return;
     }
     await executor.cleanup(definition);
-    if (result.outcome === 'cancelled' && !run.cancelRequested && this.stopping) {
-      moves.move(id, 'queued', { note: 'The platform stopped during the run; the job runs again when it starts.' });
+    if (
+      result.outcome === 'cancelled' &&
+      !run.cancelRequested &&
+      this.stopping
+    ) {
+      moves.move(id, 'queued', {
+        note: 'The platform stopped during the run; the job runs again when it starts.'
+      });
       return;
     }
     const finishedAt = moves.iso();
     switch (result.outcome) {
       case 'cancelled':
-        moves.finish(id, 'cancelled', { reason: 'Cancelled while running; nothing was reviewed or released.', finishedAt });
+        moves.finish(id, 'cancelled', {
+          reason: 'Cancelled while running; nothing was reviewed or released.',
+          finishedAt
+        });
         break;
       case 'timed_out':
-        moves.finish(id, 'timed_out', { reason: result.reason ?? `The job ran longer than ${this.settings.limits.wallSeconds} s and was stopped.`, finishedAt });
+        moves.finish(id, 'timed_out', {
+          reason:
+            result.reason ??
+            `The job ran longer than ${this.settings.limits.wallSeconds} s and was stopped.`,
+          finishedAt
+        });
         break;
       case 'killed':
       case 'exited':
         moves.finish(id, 'failed', {
-          reason: result.reason ?? (result.failure ? `The script raised ${result.failure.type}${result.failure.line ? ` at line ${result.failure.line}` : ''}.` : `The script exited with code ${result.exitCode}.`),
+          reason:
+            result.reason ??
+            (result.failure
+              ? `The script raised ${result.failure.type}${result.failure.line ? ` at line ${result.failure.line}` : ''}.`
+              : `The script exited with code ${result.exitCode}.`),
           failure: this.ownFailure(job, result.failure),
           finishedAt
         });
@@ -165,13 +207,22 @@ export class JobLifecycle {
   }
 
   /** The failure report only names a file of the job (the script could put any text there). */
-  private ownFailure(job: JobRecord, failure: ExecutionResult['failure']): ExecutionResult['failure'] {
+  private ownFailure(
+    job: JobRecord,
+    failure: ExecutionResult['failure']
+  ): ExecutionResult['failure'] {
     if (!failure) {
       return null;
     }
-    const files = new Set(this.deps.jobs.files(job.jobId).map(file => file.name));
+    const files = new Set(
+      this.deps.jobs.files(job.jobId).map(file => file.name)
+    );
     const cell = /^(.+) \(cell (\d{1,5})\)$/.exec(failure.file ?? '');
-    const file = failure.file && (files.has(failure.file) || (cell && cell[1] === job.entry)) ? failure.file : null;
+    const file =
+      failure.file &&
+      (files.has(failure.file) || (cell && cell[1] === job.entry))
+        ? failure.file
+        : null;
     return { ...failure, file };
   }
 

@@ -2,8 +2,18 @@ import type { JobRecord, JobVerdict, OutputFile } from './model';
 
 /** The words of the mails to the primary researcher (pure: tested as text). */
 
-export function approvedMail(job: JobRecord, outputs: OutputFile[], link: string, expiresAt: string): { subject: string; text: string } {
-  const files = outputs.map(output => `  - ${output.name} (${output.bytes} bytes, SHA-256 ${output.sha256})`).join('\n');
+export function approvedMail(
+  job: JobRecord,
+  outputs: OutputFile[],
+  link: string,
+  expiresAt: string
+): { subject: string; text: string } {
+  const files = outputs
+    .map(
+      output =>
+        `  - ${output.name} (${output.bytes} bytes, SHA-256 ${output.sha256})`
+    )
+    .join('\n');
   return {
     subject: `[VCE] Results of job ${job.jobId} (${job.entry}) are approved`,
     text: [
@@ -25,10 +35,19 @@ export function approvedMail(job: JobRecord, outputs: OutputFile[], link: string
   };
 }
 
-export function rejectedMail(job: JobRecord, verdict: JobVerdict): { subject: string; text: string } {
+export function rejectedMail(
+  job: JobRecord,
+  verdict: JobVerdict
+): { subject: string; text: string } {
   const reasons = verdict.findings
-    .filter(finding => finding.severity === 'fail' || verdict.decided_by === 'reviewer')
-    .map(finding => `  - ${finding.file}${finding.location ? ` (${finding.location})` : ''}: ${finding.message}`);
+    .filter(
+      finding =>
+        finding.severity === 'fail' || verdict.decided_by === 'reviewer'
+    )
+    .map(
+      finding =>
+        `  - ${finding.file}${finding.location ? ` (${finding.location})` : ''}: ${finding.message}`
+    );
   if (verdict.reviewer_reason) {
     reasons.unshift(`  - Reviewer: ${verdict.reviewer_reason}`);
   }

@@ -21,10 +21,20 @@ export const JOB_STATUSES = [
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Statuses a job never leaves. */
-export const FINAL_STATUSES: readonly JobStatus[] = ['approved', 'rejected', 'failed', 'cancelled', 'timed_out'];
+export const FINAL_STATUSES: readonly JobStatus[] = [
+  'approved',
+  'rejected',
+  'failed',
+  'cancelled',
+  'timed_out'
+];
 
 /** Statuses a researcher may cancel from. */
-export const CANCELLABLE_STATUSES: readonly JobStatus[] = ['submitted', 'queued', 'running'];
+export const CANCELLABLE_STATUSES: readonly JobStatus[] = [
+  'submitted',
+  'queued',
+  'running'
+];
 
 const MOVES: Record<JobStatus, readonly JobStatus[]> = {
   submitted: ['queued', 'cancelled', 'failed'],
@@ -48,7 +58,10 @@ export function canMove(from: JobStatus, to: JobStatus): boolean {
 }
 
 export function isJobStatus(value: unknown): value is JobStatus {
-  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (JOB_STATUSES as readonly string[]).includes(value)
+  );
 }
 
 /** One rule the automatic review (or a reviewer) found, as the API shows it. */
@@ -138,7 +151,10 @@ export interface JobView {
 }
 
 /** Seconds between start and finish (or now, while running). */
-export function runtimeSeconds(job: Pick<JobRecord, 'startedAt' | 'finishedAt'>, now: Date): number | null {
+export function runtimeSeconds(
+  job: Pick<JobRecord, 'startedAt' | 'finishedAt'>,
+  now: Date
+): number | null {
   if (!job.startedAt) {
     return null;
   }
@@ -148,7 +164,12 @@ export function runtimeSeconds(job: Pick<JobRecord, 'startedAt' | 'finishedAt'>,
 
 export function jobView(
   job: JobRecord,
-  parts: { files: SubmittedFile[]; history: HistoryEntry[]; outputs: OutputFile[]; resultAvailable: boolean },
+  parts: {
+    files: SubmittedFile[];
+    history: HistoryEntry[];
+    outputs: OutputFile[];
+    resultAvailable: boolean;
+  },
   now: Date
 ): JobView {
   return {

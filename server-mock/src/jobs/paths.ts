@@ -58,7 +58,10 @@ export class JobPaths {
     if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH) {
       return beside;
     }
-    const folder = join(tmpdir(), `vce-${createHash('sha256').update(this.dataDir).digest('hex').slice(0, 12)}`);
+    const folder = join(
+      tmpdir(),
+      `vce-${createHash('sha256').update(this.dataDir).digest('hex').slice(0, 12)}`
+    );
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     return join(folder, `${jobId}.sock`);
   }
@@ -68,7 +71,12 @@ export class JobPaths {
 }
 
 /** A job as an executor is told it: its folders under the data dir, its limits and its data token. */
-export function jobDefinition(paths: JobPaths, job: { jobId: string; entry: string }, limits: JobLimits, accessToken: string): JobDefinition {
+export function jobDefinition(
+  paths: JobPaths,
+  job: { jobId: string; entry: string },
+  limits: JobLimits,
+  accessToken: string
+): JobDefinition {
   const id = job.jobId;
   return {
     id,

@@ -9,15 +9,24 @@ import type { StatusMoves } from './status-moves';
  * jobs are final: their release and mail are in the same transaction as the
  * status, so none is released twice; unsent mail is sent by `flushMail`.
  */
-export async function recoverJobs(deps: LifecycleDeps, settings: LifecycleSettings, moves: StatusMoves, release: ReleaseStep): Promise<void> {
+export async function recoverJobs(
+  deps: LifecycleDeps,
+  settings: LifecycleSettings,
+  moves: StatusMoves,
+  release: ReleaseStep
+): Promise<void> {
   const { jobs } = deps;
   for (const job of jobs.withStatus(['submitted'])) {
-    moves.move(job.jobId, 'queued', { note: 'Queued after a platform restart.' });
+    moves.move(job.jobId, 'queued', {
+      note: 'Queued after a platform restart.'
+    });
   }
   for (const job of jobs.withStatus(['running'])) {
     deps.store.revokeJobTokens(job.jobId);
     if (job.attempts < settings.maxAttempts) {
-      moves.move(job.jobId, 'queued', { note: 'The platform restarted during the run; the job runs again from its submitted files.' });
+      moves.move(job.jobId, 'queued', {
+        note: 'The platform restarted during the run; the job runs again from its submitted files.'
+      });
     } else {
       moves.finish(job.jobId, 'failed', {
         reason: `The platform stopped during each of the job's ${job.attempts} runs; it was not run again. Submit it again, or report it.`
@@ -28,7 +37,9 @@ export async function recoverJobs(deps: LifecycleDeps, settings: LifecycleSettin
   for (const job of jobs.withStatus(['reviewing'])) {
     if (!job.verdict) {
       // One job's trouble never keeps the platform from starting.
-      await release.review(job.jobId).catch(error => moves.platformFault(job.jobId, error));
+      await release
+        .review(job.jobId)
+        .catch(error => moves.platformFault(job.jobId, error));
     }
   }
 }

@@ -4,16 +4,29 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { PublicData } from '../data/schema';
 import type { EventBus } from '../events';
-import { loadOrCreateSigningKey, type SigningKey } from '../release/attestation';
+import {
+  loadOrCreateSigningKey,
+  type SigningKey
+} from '../release/attestation';
 import { DEFAULT_LINK_TTL_SECONDS } from '../release/links';
 import { Mailer } from '../release/mail';
-import { buildDisclosureIndex, DEFAULT_REVIEW_CONFIG, type ReviewConfig } from '../review';
+import {
+  buildDisclosureIndex,
+  DEFAULT_REVIEW_CONFIG,
+  type ReviewConfig
+} from '../review';
 import { hiddenPathsOf, LocalSandboxExecutor } from '../runner/local-executor';
 import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
 import type { Store } from '../store';
 import { JobStore } from './job-store';
 import { JobLifecycle } from './lifecycle';
-import { CANCELLABLE_STATUSES, isFinal, jobView, type JobRecord, type JobStage } from './model';
+import {
+  CANCELLABLE_STATUSES,
+  isFinal,
+  jobView,
+  type JobRecord,
+  type JobStage
+} from './model';
 import { JobPaths } from './paths';
 import type { SubmittedContent } from './submission';
 
@@ -37,7 +50,10 @@ export interface JobsOptions {
 export const DEFAULT_WORKERS = 2;
 
 export function newJobId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  const stamp = now
+    .toISOString()
+    .replace(/[-:T.Z]/g, '')
+    .slice(0, 14);
   return `job_${stamp}${randomBytes(5).toString('hex')}`;
 }
 
@@ -49,7 +65,8 @@ export function viewOf(service: JobsService, job: JobRecord, now: Date) {
       files: service.store.files(job.jobId),
       history: service.store.history(job.jobId),
       outputs: service.store.outputs(job.jobId),
-      resultAvailable: job.status === 'approved' && service.store.releaseOf(job.jobId) !== null
+      resultAvailable:
+        job.status === 'approved' && service.store.releaseOf(job.jobId) !== null
     },
     now
   );
@@ -62,10 +79,21 @@ export function viewOf(service: JobsService, job: JobRecord, now: Date) {
 export class JobsService {
   readonly store: JobStore;
   readonly paths: JobPaths;
-  readonly settings: { workers: number; limits: SandboxLimits; review: ReviewConfig; linkTtlSeconds: number; maxAttempts: number };
+  readonly settings: {
+    workers: number;
+    limits: SandboxLimits;
+    review: ReviewConfig;
+    linkTtlSeconds: number;
+    maxAttempts: number;
+  };
 
   constructor(
-    private readonly platform: { store: Store; events: EventBus; now: () => Date; publicData?: PublicData },
+    private readonly platform: {
+      store: Store;
+      events: EventBus;
+      now: () => Date;
+      publicData?: PublicData;
+    },
     readonly options: JobsOptions
   ) {
     this.store = new JobStore(platform.store.database);
@@ -111,8 +139,12 @@ export class JobsService {
     // The review's index of the data's identifiers and texts is built now, in the
     // background (chunked: the platform keeps answering), not at the first review.
     buildDisclosureIndex(this.platform.publicData).then(
-      index => app.log.info(`review index ready in ${index.source.builtMs} ms (${index.ids.length} ids, ${index.shingles.length} text shingles)`),
-      error => app.log.warn(`review index not built yet: ${(error as Error).message}`)
+      index =>
+        app.log.info(
+          `review index ready in ${index.source.builtMs} ms (${index.ids.length} ids, ${index.shingles.length} text shingles)`
+        ),
+      error =>
+        app.log.warn(`review index not built yet: ${(error as Error).message}`)
     );
     await this.jobLifecycle.start();
   }
@@ -135,7 +167,13 @@ export class JobsService {
   }
 
   /** Store a submission's files and queue the job (the runner is told at once). */
-  submit(clientKey: string, entry: string, files: SubmittedContent[], resubmittedFrom: string | null, stage: JobStage = 'execution'): JobRecord {
+  submit(
+    clientKey: string,
+    entry: string,
+    files: SubmittedContent[],
+    resubmittedFrom: string | null,
+    stage: JobStage = 'execution'
+  ): JobRecord {
     const now = this.platform.now();
     const jobId = newJobId(now);
     const dir = this.paths.submittedDir(jobId);
@@ -145,15 +183,36 @@ export class JobsService {
       writeFileSync(target, file.content, { mode: 0o644 });
     }
     this.store.create(
-      { jobId, clientKey, entry, resubmittedFrom, stage, files: files.map(file => ({ name: file.name, bytes: file.content.length, sha256: file.sha256 })) },
+      {
+        jobId,
+        clientKey,
+        entry,
+        resubmittedFrom,
+        stage,
+        files: files.map(file => ({
+          name: file.name,
+          bytes: file.content.length,
+          sha256: file.sha256
+        }))
+      },
       now.toISOString()
     );
     // The answer is the job as submitted (the issue: "Answer: the job with status `submitted`");
     // it is queued at once, and the event stream tells the rest.
     const submitted = this.store.get(jobId)!;
-    this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'submitted', at: now.toISOString() });
+    this.platform.events.publish(clientKey, {
+      type: 'job',
+      job_id: jobId,
+      status: 'submitted',
+      at: now.toISOString()
+    });
     this.store.move(jobId, 'queued', this.platform.now().toISOString());
-    this.platform.events.publish(clientKey, { type: 'job', job_id: jobId, status: 'queued', at: this.platform.now().toISOString() });
+    this.platform.events.publish(clientKey, {
+      type: 'job',
+      job_id: jobId,
+      status: 'queued',
+      at: this.platform.now().toISOString()
+    });
     this.jobLifecycle?.notify();
     return submitted;
   }
@@ -181,12 +240,31 @@ export class JobsService {
     if (!CANCELLABLE_STATUSES.includes(job.status)) {
       return null;
     }
-    if (job.status === 'running' && this.jobLifecycle?.cancelRunning(job.jobId)) {
+    if (
+      job.status === 'running' &&
+      this.jobLifecycle?.cancelRunning(job.jobId)
+    ) {
       return this.waitUntilFinal(job.jobId, 10_000);
     }
     const at = this.platform.now().toISOString();
-    if (this.store.move(job.jobId, 'cancelled', at, { reason: 'Cancelled before it ran; nothing was run or released.', finishedAt: at }, ['submitted', 'queued'])) {
-      this.platform.events.publish(job.clientKey, { type: 'job', job_id: job.jobId, status: 'cancelled', at });
+    if (
+      this.store.move(
+        job.jobId,
+        'cancelled',
+        at,
+        {
+          reason: 'Cancelled before it ran; nothing was run or released.',
+          finishedAt: at
+        },
+        ['submitted', 'queued']
+      )
+    ) {
+      this.platform.events.publish(job.clientKey, {
+        type: 'job',
+        job_id: job.jobId,
+        status: 'cancelled',
+        at
+      });
       await this.jobLifecycle?.attest(job.jobId);
       return this.store.get(job.jobId);
     }
@@ -195,7 +273,10 @@ export class JobsService {
     return now.status === job.status ? null : this.cancel(now);
   }
 
-  private async waitUntilFinal(jobId: string, timeoutMs: number): Promise<JobRecord | null> {
+  private async waitUntilFinal(
+    jobId: string,
+    timeoutMs: number
+  ): Promise<JobRecord | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = this.store.get(jobId)!;
@@ -212,7 +293,8 @@ export class JobsService {
     }
     const address = app.server.address();
     if (address && typeof address === 'object') {
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const host =
+        address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;
     }
     return 'http://127.0.0.1';

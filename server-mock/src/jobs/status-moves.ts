@@ -1,8 +1,17 @@
 import { rmSync } from 'node:fs';
-import { signStatement, type AttestationStatement } from '../release/attestation';
+import {
+  signStatement,
+  type AttestationStatement
+} from '../release/attestation';
 import type { ScriptFailure } from '../runner/executor';
 import type { LifecycleDeps, LifecycleSettings } from './lifecycle-deps';
-import { isFinal, type JobRecord, type JobStatus, type JobVerdict, type OutputFile } from './model';
+import {
+  isFinal,
+  type JobRecord,
+  type JobStatus,
+  type JobVerdict,
+  type OutputFile
+} from './model';
 
 /**
  * A job's status moves as the lifecycle makes them: each recorded in SQLite,
@@ -21,7 +30,16 @@ export class StatusMoves {
     if (!job) {
       return;
     }
-    const jws = await signStatement(this.deps.signingKey, this.statement(job, job.status, job.verdict, this.deps.jobs.outputs(jobId), job.finishedAt));
+    const jws = await signStatement(
+      this.deps.signingKey,
+      this.statement(
+        job,
+        job.status,
+        job.verdict,
+        this.deps.jobs.outputs(jobId),
+        job.finishedAt
+      )
+    );
     this.deps.jobs.saveAttestation(jobId, jws, this.iso());
   }
 
@@ -36,15 +54,26 @@ export class StatusMoves {
       const job = this.deps.jobs.get(jobId);
       if (job && !isFinal(job.status)) {
         rmSync(this.deps.paths.archivePath(jobId), { force: true });
-        this.finish(jobId, 'failed', { reason: 'The platform could not finish this job (its results could not be packed); nothing was released. Submit it again, or report it with the job id.' });
+        this.finish(jobId, 'failed', {
+          reason:
+            'The platform could not finish this job (its results could not be packed); nothing was released. Submit it again, or report it with the job id.'
+        });
         await this.attest(jobId);
       }
     } catch (again) {
-      this.deps.log(`job ${jobId}: could not record the failure: ${String(again)}`);
+      this.deps.log(
+        `job ${jobId}: could not record the failure: ${String(again)}`
+      );
     }
   }
 
-  statement(job: JobRecord, status: JobStatus, verdict: JobVerdict | null, outputs: OutputFile[], finishedAt: string | null): AttestationStatement {
+  statement(
+    job: JobRecord,
+    status: JobStatus,
+    verdict: JobVerdict | null,
+    outputs: OutputFile[],
+    finishedAt: string | null
+  ): AttestationStatement {
     return {
       iss: 'vce-mock',
       iat: Math.floor(this.deps.now().getTime() / 1000),
@@ -54,14 +83,33 @@ export class StatusMoves {
       entry: job.entry,
       status,
       verdict: verdict?.decision ?? null,
-      submitted_files: this.deps.jobs.files(job.jobId).map(file => ({ name: file.name, sha256: file.sha256 })),
-      outputs: status === 'approved' ? outputs.map(output => ({ name: output.name, sha256: output.sha256 })) : [],
-      runtime: { ...this.deps.executor.runtime(), limits: this.settings.limits },
-      times: { submitted_at: job.createdAt, started_at: job.startedAt, finished_at: finishedAt }
+      submitted_files: this.deps.jobs
+        .files(job.jobId)
+        .map(file => ({ name: file.name, sha256: file.sha256 })),
+      outputs:
+        status === 'approved'
+          ? outputs.map(output => ({
+              name: output.name,
+              sha256: output.sha256
+            }))
+          : [],
+      runtime: {
+        ...this.deps.executor.runtime(),
+        limits: this.settings.limits
+      },
+      times: {
+        submitted_at: job.createdAt,
+        started_at: job.startedAt,
+        finished_at: finishedAt
+      }
     };
   }
 
-  move(jobId: string, to: JobStatus, change: { note?: string; finishedAt?: string } = {}): boolean {
+  move(
+    jobId: string,
+    to: JobStatus,
+    change: { note?: string; finishedAt?: string } = {}
+  ): boolean {
     const moved = this.deps.jobs.move(jobId, to, this.iso(), change);
     if (moved) {
       this.published(jobId, to);
@@ -69,9 +117,23 @@ export class StatusMoves {
     return moved;
   }
 
-  finish(jobId: string, to: JobStatus, change: { reason: string; failure?: ScriptFailure | null; finishedAt?: string }): void {
+  finish(
+    jobId: string,
+    to: JobStatus,
+    change: {
+      reason: string;
+      failure?: ScriptFailure | null;
+      finishedAt?: string;
+    }
+  ): void {
     const at = change.finishedAt ?? this.iso();
-    if (this.deps.jobs.move(jobId, to, at, { reason: change.reason, failure: change.failure ?? null, finishedAt: at })) {
+    if (
+      this.deps.jobs.move(jobId, to, at, {
+        reason: change.reason,
+        failure: change.failure ?? null,
+        finishedAt: at
+      })
+    ) {
       this.published(jobId, to);
     }
   }
@@ -79,7 +141,12 @@ export class StatusMoves {
   published(jobId: string, status: JobStatus): void {
     const job = this.deps.jobs.get(jobId);
     if (job) {
-      this.deps.events.publish(job.clientKey, { type: 'job', job_id: jobId, status, at: job.updatedAt });
+      this.deps.events.publish(job.clientKey, {
+        type: 'job',
+        job_id: jobId,
+        status,
+        at: job.updatedAt
+      });
     }
   }
 

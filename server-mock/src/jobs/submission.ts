@@ -102,19 +102,28 @@ export function notebookProblem(content: Buffer): string | null {
     return 'is not valid JSON, so it is not a notebook: save it again from JupyterLab.';
   }
   const notebook = parsed as { nbformat?: unknown; cells?: unknown };
-  if (typeof notebook !== 'object' || notebook === null || !Array.isArray(notebook.cells)) {
+  if (
+    typeof notebook !== 'object' ||
+    notebook === null ||
+    !Array.isArray(notebook.cells)
+  ) {
     return 'has no "cells" list: it is not an nbformat 4 notebook.';
   }
   if (notebook.nbformat !== 4) {
     return `is nbformat ${String(notebook.nbformat)}; only nbformat 4 notebooks run: save it again from JupyterLab.`;
   }
-  const codeCells = (notebook.cells as { cell_type?: unknown; source?: unknown }[]).filter(cell => cell?.cell_type === 'code');
+  const codeCells = (
+    notebook.cells as { cell_type?: unknown; source?: unknown }[]
+  ).filter(cell => cell?.cell_type === 'code');
   if (codeCells.length === 0) {
     return 'has no code cells: there is nothing to run.';
   }
   for (const cell of codeCells) {
     const source = cell.source;
-    if (!(typeof source === 'string' || (Array.isArray(source) && source.every(line => typeof line === 'string')))) {
+    if (!(
+      typeof source === 'string' ||
+      (Array.isArray(source) && source.every(line => typeof line === 'string'))
+    )) {
       return 'has a code cell whose source is not text.';
     }
   }
@@ -127,38 +136,78 @@ export function notebookProblem(content: Buffer): string | null {
  */
 export function checkSubmission(body: unknown): SubmissionCheck {
   const problems: SubmissionProblem[] = [];
-  const input = (typeof body === 'object' && body !== null ? body : {}) as { entry?: unknown; files?: unknown };
+  const input = (typeof body === 'object' && body !== null ? body : {}) as {
+    entry?: unknown;
+    files?: unknown;
+  };
   if (!Array.isArray(input.files) || input.files.length === 0) {
     return {
       ok: false,
-      problems: [{ field: 'files', message: 'files must be a non-empty list of {"name", "content_base64"}: include at least the script.' }]
+      problems: [
+        {
+          field: 'files',
+          message:
+            'files must be a non-empty list of {"name", "content_base64"}: include at least the script.'
+        }
+      ]
     };
   }
   if (input.files.length > MAX_FILES) {
-    return { ok: false, problems: [{ field: 'files', message: `A submission holds at most ${MAX_FILES} files, not ${input.files.length}: leave out data sets and outputs.` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'files',
+          message: `A submission holds at most ${MAX_FILES} files, not ${input.files.length}: leave out data sets and outputs.`
+        }
+      ]
+    };
   }
   const files: SubmittedContent[] = [];
   const seen = new Set<string>();
   let total = 0;
   input.files.forEach((file: unknown, index: number) => {
     const at = `files[${index}]`;
-    const { name, content_base64: encoded } = (typeof file === 'object' && file !== null ? file : {}) as { name?: unknown; content_base64?: unknown };
+    const { name, content_base64: encoded } = (
+      typeof file === 'object' && file !== null ? file : {}
+    ) as { name?: unknown; content_base64?: unknown };
     if (typeof name !== 'string') {
-      problems.push({ field: `${at}.name`, message: 'name must be a string: the path relative to the script folder.' });
+      problems.push({
+        field: `${at}.name`,
+        message:
+          'name must be a string: the path relative to the script folder.'
+      });
       return;
     }
     const problem = nameProblem(name);
     if (problem) {
-      problems.push({ field: `${at}.name`, value: name.slice(0, 200), message: `The file name ${problem}` });
+      problems.push({
+        field: `${at}.name`,
+        value: name.slice(0, 200),
+        message: `The file name ${problem}`
+      });
       return;
     }
     if (seen.has(name.toLowerCase())) {
-      problems.push({ field: `${at}.name`, value: name, message: 'The same file name appears twice (names are compared ignoring case).' });
+      problems.push({
+        field: `${at}.name`,
+        value: name,
+        message:
+          'The same file name appears twice (names are compared ignoring case).'
+      });
       return;
     }
     seen.add(name.toLowerCase());
-    if (typeof encoded !== 'string' || encoded.length % 4 !== 0 || !BASE64.test(encoded)) {
-      problems.push({ field: `${at}.content_base64`, value: name, message: `The content of ${name} is not standard base64 (RFC 4648 with padding).` });
+    if (
+      typeof encoded !== 'string' ||
+      encoded.length % 4 !== 0 ||
+      !BASE64.test(encoded)
+    ) {
+      problems.push({
+        field: `${at}.content_base64`,
+        value: name,
+        message: `The content of ${name} is not standard base64 (RFC 4648 with padding).`
+      });
       return;
     }
     const content = Buffer.from(encoded, 'base64');
@@ -166,13 +215,33 @@ export function checkSubmission(body: unknown): SubmissionCheck {
     files.push({ name, content, sha256: sha256Hex(content) });
   });
   // A file and a folder cannot share a name, and output/ is where the job's results go.
-  const folders = new Set(files.flatMap(file => file.name.split('/').slice(0, -1).map((_, depth, parts) => parts.slice(0, depth + 1).join('/').toLowerCase())));
+  const folders = new Set(
+    files.flatMap(file =>
+      file.name
+        .split('/')
+        .slice(0, -1)
+        .map((_, depth, parts) =>
+          parts
+            .slice(0, depth + 1)
+            .join('/')
+            .toLowerCase()
+        )
+    )
+  );
   for (const file of files) {
     if (folders.has(file.name.toLowerCase())) {
-      problems.push({ field: 'files', value: file.name, message: `"${file.name}" is both a file and a folder of the submission: rename one of them.` });
+      problems.push({
+        field: 'files',
+        value: file.name,
+        message: `"${file.name}" is both a file and a folder of the submission: rename one of them.`
+      });
     }
     if (file.name.split('/')[0].toLowerCase() === 'output') {
-      problems.push({ field: 'files', value: file.name, message: `"${file.name}": the folder output/ is where the job writes its results; leave old results out of the submission.` });
+      problems.push({
+        field: 'files',
+        value: file.name,
+        message: `"${file.name}": the folder output/ is where the job writes its results; leave old results out of the submission.`
+      });
     }
   }
   if (total > MAX_TOTAL_BYTES) {
@@ -183,25 +252,57 @@ export function checkSubmission(body: unknown): SubmissionCheck {
   }
   const entry = input.entry;
   if (typeof entry !== 'string' || entry.length === 0) {
-    problems.push({ field: 'entry', message: 'entry must name the script to run, e.g. "analysis.py" or "study.ipynb".' });
-  } else if (!ENTRY_EXTENSIONS.some(extension => entry.toLowerCase().endsWith(extension))) {
-    problems.push({ field: 'entry', value: entry, message: `The script must be a .py file or a .ipynb notebook, not "${entry}".` });
+    problems.push({
+      field: 'entry',
+      message:
+        'entry must name the script to run, e.g. "analysis.py" or "study.ipynb".'
+    });
+  } else if (
+    !ENTRY_EXTENSIONS.some(extension => entry.toLowerCase().endsWith(extension))
+  ) {
+    problems.push({
+      field: 'entry',
+      value: entry,
+      message: `The script must be a .py file or a .ipynb notebook, not "${entry}".`
+    });
   } else if (problems.length === 0) {
     const script = files.find(file => file.name === entry);
     if (!script) {
-      problems.push({ field: 'entry', value: entry, message: `The entry "${entry}" is not among the files: include it.` });
+      problems.push({
+        field: 'entry',
+        value: entry,
+        message: `The entry "${entry}" is not among the files: include it.`
+      });
     } else if (script.content.length === 0) {
-      problems.push({ field: 'entry', value: entry, message: `${entry} is empty: save the script before submitting it.` });
+      problems.push({
+        field: 'entry',
+        value: entry,
+        message: `${entry} is empty: save the script before submitting it.`
+      });
     } else if (script.content.length > MAX_ENTRY_BYTES) {
-      problems.push({ field: 'entry', value: entry, message: `${entry} is ${script.content.length} bytes, more than the ${MAX_ENTRY_BYTES} bytes (2 MiB) a script may be.` });
+      problems.push({
+        field: 'entry',
+        value: entry,
+        message: `${entry} is ${script.content.length} bytes, more than the ${MAX_ENTRY_BYTES} bytes (2 MiB) a script may be.`
+      });
     } else if (!looksLikeText(script.content)) {
-      problems.push({ field: 'entry', value: entry, message: `${entry} is not UTF-8 text: it looks binary, so it cannot be a script.` });
+      problems.push({
+        field: 'entry',
+        value: entry,
+        message: `${entry} is not UTF-8 text: it looks binary, so it cannot be a script.`
+      });
     } else if (entry.toLowerCase().endsWith('.ipynb')) {
       const problem = notebookProblem(script.content);
       if (problem) {
-        problems.push({ field: 'entry', value: entry, message: `${entry} ${problem}` });
+        problems.push({
+          field: 'entry',
+          value: entry,
+          message: `${entry} ${problem}`
+        });
       }
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, entry: entry as string, files };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, entry: entry as string, files };
 }

@@ -52,7 +52,12 @@ export interface StageRules {
 }
 
 /** The clause of `StageRules.minCreatorFollowers` for a table, its one parameter pushed. */
-function creatorRule(table: string, minFollowers: number, mode: CompileMode, params: unknown[]): string {
+function creatorRule(
+  table: string,
+  minFollowers: number,
+  mode: CompileMode,
+  params: unknown[]
+): string {
   params.push(minFollowers);
   switch (table) {
     case 'users':
@@ -82,7 +87,12 @@ function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
 }
 
-function timeCondition(column: string, operation: string, ranges: TimeRange[], params: unknown[]): string {
+function timeCondition(
+  column: string,
+  operation: string,
+  ranges: TimeRange[],
+  params: unknown[]
+): string {
   const [first] = ranges;
   switch (operation) {
     case 'GT':
@@ -108,9 +118,19 @@ function timeCondition(column: string, operation: string, ranges: TimeRange[], p
   }
 }
 
-const COMPARATORS: Record<string, string> = { EQ: '=', GT: '>', GTE: '>=', LT: '<', LTE: '<=' };
+const COMPARATORS: Record<string, string> = {
+  EQ: '=',
+  GT: '>',
+  GTE: '>=',
+  LT: '<',
+  LTE: '<='
+};
 
-function compileCondition(condition: TypedCondition, params: unknown[], mode: CompileMode): string {
+function compileCondition(
+  condition: TypedCondition,
+  params: unknown[],
+  mode: CompileMode
+): string {
   const { spec, operation, values } = condition;
   const source = spec.source;
   if (source.kind === 'keyword') {
@@ -147,14 +167,22 @@ function compileCondition(condition: TypedCondition, params: unknown[], mode: Co
   return `${column} ${COMPARATORS[operation]} ?`;
 }
 
-export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan', rules: StageRules = {}): CompiledWhere {
+export function compileWhere(
+  query: TypedQuery,
+  mode: CompileMode = 'scan',
+  rules: StageRules = {}
+): CompiledWhere {
   const spec = CATALOGUE[query.category];
   const params: unknown[] = [];
   const clauses: string[] = [];
   let cheapProbe = true;
   for (const group of query.groups) {
-    cheapProbe &&= group.conditions.every(condition => condition.spec.source.kind !== 'keyword');
-    const parts = group.conditions.map(condition => compileCondition(condition, params, mode));
+    cheapProbe &&= group.conditions.every(
+      condition => condition.spec.source.kind !== 'keyword'
+    );
+    const parts = group.conditions.map(condition =>
+      compileCondition(condition, params, mode)
+    );
     if (parts.length === 0) {
       continue;
     }
@@ -173,16 +201,29 @@ export function compileWhere(query: TypedQuery, mode: CompileMode = 'scan', rule
   }
   const ruled = rules.minCreatorFollowers !== undefined;
   if (ruled) {
-    clauses.push(creatorRule(spec.table, rules.minCreatorFollowers!, mode, params));
+    clauses.push(
+      creatorRule(spec.table, rules.minCreatorFollowers!, mode, params)
+    );
   }
   const where = clauses.length > 0 ? clauses.join(' AND ') : '1';
-  return { table: spec.table, where, params, cheapProbe, idsSql: ruled ? undefined : directIdsSql(query) };
+  return {
+    table: spec.table,
+    where,
+    params,
+    cheapProbe,
+    idsSql: ruled ? undefined : directIdsSql(query)
+  };
 }
 
 /** `CompiledWhere.idsSql` of a query, or undefined when it is not a single set condition. */
 function directIdsSql(query: TypedQuery): string | undefined {
   const [group] = query.groups;
-  if (query.groups.length !== 1 || group.operator === 'not' || group.conditions.length !== 1 || query.timeRange) {
+  if (
+    query.groups.length !== 1 ||
+    group.operator === 'not' ||
+    group.conditions.length !== 1 ||
+    query.timeRange
+  ) {
     return undefined;
   }
   const { spec, values } = group.conditions[0];

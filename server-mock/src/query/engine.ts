@@ -31,7 +31,9 @@ export function seededRandomInt(seed: number): RandomInt {
   };
   // Two draws make 53 bits, enough for any table size.
   return n => {
-    const u = (Math.floor(next() * 2 ** 21) * 2 ** 32 + Math.floor(next() * 2 ** 32)) / 2 ** 53;
+    const u =
+      (Math.floor(next() * 2 ** 21) * 2 ** 32 + Math.floor(next() * 2 ** 32)) /
+      2 ** 53;
     return Math.floor(u * n);
   };
 }
@@ -51,7 +53,12 @@ const caches = new WeakMap<Database.Database, DataCache>();
 function cacheOf(db: Database.Database): DataCache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = { statements: new Map(), ids: new Map(), matches: new MatchCache(), costly: new Set() };
+    cache = {
+      statements: new Map(),
+      ids: new Map(),
+      matches: new MatchCache(),
+      costly: new Set()
+    };
     caches.set(db, cache);
   }
   return cache;
@@ -77,14 +84,19 @@ function allIds(db: Database.Database, table: string): Float64Array | null {
   const cache = cacheOf(db).ids;
   let ids = cache.get(table);
   if (!ids) {
-    const count = (statement(db, `SELECT count(*) FROM ${table}`).pluck().get() as number) ?? 0;
+    const count =
+      (statement(db, `SELECT count(*) FROM ${table}`)
+        .pluck()
+        .get() as number) ?? 0;
     if (count > MAX_CACHED_IDS) {
       return null;
     }
     // No ORDER BY: SQLite reads the ids from its smallest index instead of the
     // whole table (0.3 s instead of 0.5 s for 1,000,000 videos); the order
     // does not matter to a uniform draw.
-    ids = Float64Array.from(statement(db, `SELECT id FROM ${table}`).pluck().all() as number[]);
+    ids = Float64Array.from(
+      statement(db, `SELECT id FROM ${table}`).pluck().all() as number[]
+    );
     cache.set(table, ids);
   }
   return ids;
@@ -103,11 +115,18 @@ export function warmUp(data: PublicData): void {
 /** The selected columns of a category's fields, plus the id (as `__id`). */
 function selectList(category: Category, fields: string[]): string {
   const returnable = CATALOGUE[category].returnable;
-  return ['t.id AS __id', ...fields.filter(field => field in returnable).map(field => `t.${field}`)].join(', ');
+  return [
+    't.id AS __id',
+    ...fields.filter(field => field in returnable).map(field => `t.${field}`)
+  ].join(', ');
 }
 
 /** A row → the record the API returns: requested fields only, lists decoded, absent values omitted. */
-function toRecord(category: Category, fields: string[], row: Record<string, unknown>): QueryRecord {
+function toRecord(
+  category: Category,
+  fields: string[],
+  row: Record<string, unknown>
+): QueryRecord {
   const returnable = CATALOGUE[category].returnable;
   const record: QueryRecord = {};
   for (const field of fields) {
@@ -120,7 +139,8 @@ function toRecord(category: Category, fields: string[], row: Record<string, unkn
         record[field] = value === 1 || value === true;
         break;
       case 'json_list': {
-        const list = typeof value === 'string' ? (JSON.parse(value) as unknown[]) : [];
+        const list =
+          typeof value === 'string' ? (JSON.parse(value) as unknown[]) : [];
         // research-api.md §2 (captures): effect_ids present only when non-empty.
         if (list.length > 0) {
           record[field] = list;
@@ -143,12 +163,20 @@ const FETCH_CHUNK = 100;
 const FETCH_PLACEHOLDERS = new Array(FETCH_CHUNK).fill('?').join(', ');
 
 /** The records of the given ids, in the given order. */
-export function fetchRecords(data: PublicData, category: Category, ids: number[], fields: string[]): QueryRecord[] {
+export function fetchRecords(
+  data: PublicData,
+  category: Category,
+  ids: number[],
+  fields: string[]
+): QueryRecord[] {
   if (ids.length === 0) {
     return [];
   }
   const table = CATALOGUE[category].table;
-  const fetch = statement(data.db, `SELECT ${selectList(category, fields)} FROM ${table} t WHERE t.id IN (${FETCH_PLACEHOLDERS})`);
+  const fetch = statement(
+    data.db,
+    `SELECT ${selectList(category, fields)} FROM ${table} t WHERE t.id IN (${FETCH_PLACEHOLDERS})`
+  );
   const rows: Record<string, unknown>[] = [];
   for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
     const chunk: (number | null)[] = ids.slice(start, start + FETCH_CHUNK);
@@ -158,16 +186,26 @@ export function fetchRecords(data: PublicData, category: Category, ids: number[]
     rows.push(...(fetch.all(...chunk) as Record<string, unknown>[]));
   }
   const byId = new Map(rows.map(row => [row.__id as number, row]));
-  return ids.filter(id => byId.has(id)).map(id => toRecord(category, fields, byId.get(id)!));
+  return ids
+    .filter(id => byId.has(id))
+    .map(id => toRecord(category, fields, byId.get(id)!));
 }
 
 /**
  * Every matching id, in no particular order (no ORDER BY: it would make
  * SQLite walk the table in id order instead of using the condition's index).
  */
-export function matchingIds(data: PublicData, query: TypedQuery, rules: StageRules = {}): number[] {
+export function matchingIds(
+  data: PublicData,
+  query: TypedQuery,
+  rules: StageRules = {}
+): number[] {
   const compiled = compileWhere(query, 'scan', rules);
-  return statement(data.db, compiled.idsSql ?? `SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`)
+  return statement(
+    data.db,
+    compiled.idsSql ??
+      `SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`
+  )
     .pluck()
     .all(...compiled.params) as number[];
 }
@@ -180,7 +218,9 @@ export function matchCacheOf(data: PublicData): MatchCache {
 /** How many records match (from the match cache when the query's matches are listed there). */
 export function countMatches(data: PublicData, query: TypedQuery): number {
   const compiled = compileWhere(query);
-  const cached = cacheOf(data.db).matches.get(matchKey(compiled.table, compiled.where, compiled.params));
+  const cached = cacheOf(data.db).matches.get(
+    matchKey(compiled.table, compiled.where, compiled.params)
+  );
   if (cached) {
     return cached.length;
   }
@@ -190,7 +230,12 @@ export function countMatches(data: PublicData, query: TypedQuery): number {
       return universe.length;
     }
   }
-  return statement(data.db, `SELECT count(*) FROM ${compiled.table} t WHERE ${compiled.where}`).pluck().get(...compiled.params) as number;
+  return statement(
+    data.db,
+    `SELECT count(*) FROM ${compiled.table} t WHERE ${compiled.where}`
+  )
+    .pluck()
+    .get(...compiled.params) as number;
 }
 
 /**
@@ -226,7 +271,9 @@ const MAX_COSTLY_KEYS = 10_000;
 
 /** The rules the test stage adds on this data set (PublicData.testStageMinFollowers). */
 export function testStageRules(data: PublicData): StageRules {
-  return data.testStageMinFollowers === undefined ? {} : { minCreatorFollowers: data.testStageMinFollowers };
+  return data.testStageMinFollowers === undefined
+    ? {}
+    : { minCreatorFollowers: data.testStageMinFollowers };
 }
 
 /**
@@ -243,7 +290,11 @@ export function testStageRules(data: PublicData): StageRules {
  *
  * Never ORDER BY random(): that reads and sorts every match on every query.
  */
-export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt): number[] {
+export function sampleIds(
+  data: PublicData,
+  query: TypedQuery,
+  random: RandomInt
+): number[] {
   const rules = testStageRules(data);
   const scan: CompiledWhere = compileWhere(query, 'scan', rules);
   const k = query.limit;
@@ -262,14 +313,21 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
     // One hashtag/effect condition: its first SMALL_LIST + 1 matches straight
     // from the index cost less than a failed rejection sample; all of them
     // (no more than SMALL_LIST) are the whole list, kept and drawn from.
-    const head = statement(data.db, `${scan.idsSql} LIMIT ?`).pluck().all(...scan.params, SMALL_LIST + 1) as number[];
+    const head = statement(data.db, `${scan.idsSql} LIMIT ?`)
+      .pluck()
+      .all(...scan.params, SMALL_LIST + 1) as number[];
     if (head.length <= SMALL_LIST) {
       const all = Float64Array.from(head);
       cache.matches.set(key, all);
       return pickUniform(all, k, random);
     }
   }
-  if (universe && universe.length > 0 && probe.cheapProbe && !cache.costly.has(key)) {
+  if (
+    universe &&
+    universe.length > 0 &&
+    probe.cheapProbe &&
+    !cache.costly.has(key)
+  ) {
     const test = statement(
       data.db,
       `SELECT t.id FROM ${probe.table} t WHERE t.id IN (SELECT value FROM json_each(?)) AND (${probe.where})`
@@ -278,10 +336,16 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
       universe,
       { k, budget: rejectionBudget(k), firstBatch: Math.max(64, 2 * k) },
       random,
-      candidates => new Set(test.all(JSON.stringify(candidates), ...probe.params) as number[])
+      candidates =>
+        new Set(
+          test.all(JSON.stringify(candidates), ...probe.params) as number[]
+        )
     );
     if (kept) {
-      if (drawn > LIST_ON_REPEAT_DRAWN && (universe.length * k) / drawn <= MAX_LIST_ON_REPEAT) {
+      if (
+        drawn > LIST_ON_REPEAT_DRAWN &&
+        (universe.length * k) / drawn <= MAX_LIST_ON_REPEAT
+      ) {
         if (cache.costly.size >= MAX_COSTLY_KEYS) {
           cache.costly.clear();
         }
@@ -297,8 +361,17 @@ export function sampleIds(data: PublicData, query: TypedQuery, random: RandomInt
 }
 
 /** The test stage: a uniformly random sample, as records. */
-export function sampleRecords(data: PublicData, query: TypedQuery, random: RandomInt): QueryRecord[] {
-  return fetchRecords(data, query.category, sampleIds(data, query, random), query.fields);
+export function sampleRecords(
+  data: PublicData,
+  query: TypedQuery,
+  random: RandomInt
+): QueryRecord[] {
+  return fetchRecords(
+    data,
+    query.category,
+    sampleIds(data, query, random),
+    query.fields
+  );
 }
 
 /** The execution stage: matches after `afterId` in id order, at most `limit`. */
@@ -313,7 +386,10 @@ export function pageRecords(
     data.db,
     `SELECT ${selectList(query.category, query.fields)} FROM ${compiled.table} t
      WHERE (${compiled.where}) AND t.id > ? ORDER BY t.id LIMIT ?`
-  ).all(...compiled.params, afterId ?? -1, limit + 1) as Record<string, unknown>[];
+  ).all(...compiled.params, afterId ?? -1, limit + 1) as Record<
+    string,
+    unknown
+  >[];
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   return {

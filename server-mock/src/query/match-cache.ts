@@ -62,6 +62,14 @@ export class MatchCache {
  * A compiled query's cache key: its table, SQL and bound values, each value
  * with its type (so 5, 5n and "5" never share a key).
  */
-export function matchKey(table: string, where: string, params: readonly unknown[]): string {
-  return JSON.stringify([table, where, params.map(value => [typeof value, String(value)])]);
+export function matchKey(
+  table: string,
+  where: string,
+  params: readonly unknown[]
+): string {
+  return JSON.stringify([
+    table,
+    where,
+    params.map(value => [typeof value, String(value)])
+  ]);
 }

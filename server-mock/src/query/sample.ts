@@ -22,7 +22,11 @@ export type RandomInt = (n: number) => number;
  * Draw min(k, n) distinct items of `items` uniformly (a partial Fisher–Yates
  * over a virtual copy: O(k) time and memory whatever n), in the order drawn.
  */
-export function pickUniform(items: ArrayLike<number>, k: number, random: RandomInt): number[] {
+export function pickUniform(
+  items: ArrayLike<number>,
+  k: number,
+  random: RandomInt
+): number[] {
   const n = items.length;
   const take = Math.min(k, n);
   const swapped = new Map<number, number>();

@@ -14,7 +14,10 @@ import { validateQuery, type TypedQuery } from './validate';
  */
 
 /** What a task needs of the platform: its store, clock, data, sampler and the daily limit. */
-export type TaskPlatform = Pick<PlatformContext, 'store' | 'now' | 'publicData' | 'random' | 'dailyLimit'>;
+export type TaskPlatform = Pick<
+  PlatformContext,
+  'store' | 'now' | 'publicData' | 'random' | 'dailyLimit'
+>;
 
 /** vce-sdk.md: results paged, up to 100,000 records a page (execution stage); default 1,000. */
 export const TASK_PAGE_DEFAULT = 1000;
@@ -34,7 +37,9 @@ export function taskView(task: QueryTaskRecord) {
     created_at: task.createdAt,
     updated_at: task.updatedAt,
     ...(task.count !== null ? { count: task.count } : {}),
-    ...(task.errorCode ? { error: { code: task.errorCode, message: task.errorMessage ?? '' } } : {})
+    ...(task.errorCode
+      ? { error: { code: task.errorCode, message: task.errorMessage ?? '' } }
+      : {})
   };
 }
 
@@ -44,7 +49,11 @@ export function taskView(task: QueryTaskRecord) {
  * Completed | AnalysisFailed. A test-stage task charges the quota when it
  * completes, in the same transaction that records its sample.
  */
-export function runTask(context: TaskPlatform, taskId: string, isClosed: () => boolean): void {
+export function runTask(
+  context: TaskPlatform,
+  taskId: string,
+  isClosed: () => boolean
+): void {
   const stamp = () => context.now().toISOString();
   const store = context.store;
   const step = (work: () => unknown) =>
@@ -68,7 +77,12 @@ export function runTask(context: TaskPlatform, taskId: string, isClosed: () => b
     });
 
   step(() => {
-    if (!store.updateTask(taskId, ['Created'], { status: 'Validating', updatedAt: stamp() })) {
+    if (
+      !store.updateTask(taskId, ['Created'], {
+        status: 'Validating',
+        updatedAt: stamp()
+      })
+    ) {
       return false;
     }
     step(() => {
@@ -82,11 +96,18 @@ export function runTask(context: TaskPlatform, taskId: string, isClosed: () => b
           status: 'AnalysisFailed',
           updatedAt: stamp(),
           errorCode: 'invalid_params',
-          errorMessage: validation.problems.map(problem => problem.message).join(' ')
+          errorMessage: validation.problems
+            .map(problem => problem.message)
+            .join(' ')
         });
         return false;
       }
-      if (!store.updateTask(taskId, ['Validating'], { status: 'Processing', updatedAt: stamp() })) {
+      if (
+        !store.updateTask(taskId, ['Validating'], {
+          status: 'Processing',
+          updatedAt: stamp()
+        })
+      ) {
         return false;
       }
       step(() => processTask(context, task, validation.query, stamp));
@@ -96,16 +117,30 @@ export function runTask(context: TaskPlatform, taskId: string, isClosed: () => b
   });
 }
 
-function processTask(context: TaskPlatform, task: QueryTaskRecord, query: TypedQuery, stamp: () => string): boolean {
+function processTask(
+  context: TaskPlatform,
+  task: QueryTaskRecord,
+  query: TypedQuery,
+  stamp: () => string
+): boolean {
   const data = context.publicData;
   const store = context.store;
   if (!data) {
-    store.updateTask(task.taskId, ACTIVE, { status: 'AnalysisFailed', updatedAt: stamp(), errorCode: 'data_unavailable', errorMessage: 'No public data set is loaded.' });
+    store.updateTask(task.taskId, ACTIVE, {
+      status: 'AnalysisFailed',
+      updatedAt: stamp(),
+      errorCode: 'data_unavailable',
+      errorMessage: 'No public data set is loaded.'
+    });
     return false;
   }
   if (task.stage === 'job') {
     const count = countMatches(data, query);
-    store.updateTask(task.taskId, ['Processing'], { status: 'Completed', updatedAt: stamp(), count });
+    store.updateTask(task.taskId, ['Processing'], {
+      status: 'Completed',
+      updatedAt: stamp(),
+      count
+    });
     return false;
   }
   const ids = sampleIds(data, query, context.random);
@@ -113,7 +148,13 @@ function processTask(context: TaskPlatform, task: QueryTaskRecord, query: TypedQ
     if (store.getTask(task.taskId)?.status !== 'Processing') {
       return; // cancelled meanwhile: nothing charged
     }
-    const charge = chargeQuota(store, task.clientKey, ids.length, context.dailyLimit, context.now());
+    const charge = chargeQuota(
+      store,
+      task.clientKey,
+      ids.length,
+      context.dailyLimit,
+      context.now()
+    );
     if (!charge.granted) {
       const quota = charge.quota;
       store.updateTask(task.taskId, ['Processing'], {
@@ -124,7 +165,12 @@ function processTask(context: TaskPlatform, task: QueryTaskRecord, query: TypedQ
       });
       return;
     }
-    store.updateTask(task.taskId, ['Processing'], { status: 'Completed', updatedAt: stamp(), count: ids.length, resultIds: JSON.stringify(ids) });
+    store.updateTask(task.taskId, ['Processing'], {
+      status: 'Completed',
+      updatedAt: stamp(),
+      count: ids.length,
+      resultIds: JSON.stringify(ids)
+    });
   });
   return false;
 }
@@ -132,7 +178,12 @@ function processTask(context: TaskPlatform, task: QueryTaskRecord, query: TypedQ
 /** Record a new task (status Created) and start its life; `isClosed` stops it when the platform closes. */
 export function createTask(
   context: TaskPlatform,
-  from: { clientKey: string; stage: QueryTaskRecord['stage']; request: unknown; jobId: string | null },
+  from: {
+    clientKey: string;
+    stage: QueryTaskRecord['stage'];
+    request: unknown;
+    jobId: string | null;
+  },
   isClosed: () => boolean
 ): QueryTaskRecord {
   const now = context.now().toISOString();
@@ -160,7 +211,13 @@ export function createTask(
  * pages the ids of its sample, a job's task every match in id order), with
  * the cursor of the next page bound to the task and its query.
  */
-export function taskResultPage(data: PublicData, task: QueryTaskRecord, query: TypedQuery, position: number | null, pageSize: number) {
+export function taskResultPage(
+  data: PublicData,
+  task: QueryTaskRecord,
+  query: TypedQuery,
+  position: number | null,
+  pageSize: number
+) {
   const fingerprint = taskFingerprint(task, query);
   let records;
   let next: number | null = null;
@@ -168,7 +225,12 @@ export function taskResultPage(data: PublicData, task: QueryTaskRecord, query: T
   if (task.stage === 'test') {
     const ids = JSON.parse(task.resultIds ?? '[]') as number[];
     const start = position ?? 0;
-    records = fetchRecords(data, query.category, ids.slice(start, start + pageSize), query.fields);
+    records = fetchRecords(
+      data,
+      query.category,
+      ids.slice(start, start + pageSize),
+      query.fields
+    );
     hasMore = start + pageSize < ids.length;
     next = hasMore ? start + pageSize : null;
   } else {
@@ -188,6 +250,9 @@ export function taskResultPage(data: PublicData, task: QueryTaskRecord, query: T
 }
 
 /** What a task's result cursor is bound to: the task and its query. */
-export function taskFingerprint(task: QueryTaskRecord, query: TypedQuery): string {
+export function taskFingerprint(
+  task: QueryTaskRecord,
+  query: TypedQuery
+): string {
   return `${task.taskId}:${queryFingerprint(query)}`;
 }

@@ -36,10 +36,15 @@ export async function writeReleaseArchive(
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   const zip = new ZipFile();
   for (const output of outputs) {
-    const source = output.name.startsWith(sources.logsFolder) ? join(sources.logsDir, output.name.slice(sources.logsFolder.length)) : join(sources.outputDir, output.name);
+    const source = output.name.startsWith(sources.logsFolder)
+      ? join(sources.logsDir, output.name.slice(sources.logsFolder.length))
+      : join(sources.outputDir, output.name);
     zip.addFile(source, `${RESULTS_FOLDER}/${output.name}`);
   }
-  zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_NAME);
+  zip.addBuffer(
+    Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+    MANIFEST_NAME
+  );
   zip.addBuffer(Buffer.from(`${attestation}\n`), ATTESTATION_NAME);
   zip.end();
   const hash = createHash('sha256');

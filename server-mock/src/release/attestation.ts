@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject
+} from 'node:crypto';
 import { join } from 'node:path';
-import { compactVerify, CompactSign, exportJWK, calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import {
+  compactVerify,
+  CompactSign,
+  exportJWK,
+  calculateJwkThumbprint,
+  importJWK,
+  type JWK
+} from 'jose';
 import type { JobStage, JobStatus, JobVerdict } from '../jobs/model';
 import { sha256Hex } from '../jobs/submission';
 
@@ -29,7 +41,11 @@ export interface AttestationStatement {
   submitted_files: { name: string; sha256: string }[];
   outputs: { name: string; sha256: string }[];
   runtime: Record<string, unknown>;
-  times: { submitted_at: string; started_at: string | null; finished_at: string | null };
+  times: {
+    submitted_at: string;
+    started_at: string | null;
+    finished_at: string | null;
+  };
 }
 
 export interface SigningKey {
@@ -43,17 +59,30 @@ export async function loadOrCreateSigningKey(dir: string): Promise<SigningKey> {
   const path = join(dir, 'attestation-private.pem');
   if (!existsSync(path)) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+      mode: 0o600,
+      flag: 'wx'
+    });
   }
   const privateKey = createPrivateKey(readFileSync(path));
   const jwk = await exportJWK(createPublicKey(privateKey));
   const kid = await calculateJwkThumbprint(jwk);
-  return { privateKey, publicJwk: { ...jwk, kid, alg: ATTESTATION_ALG, use: 'sig' } };
+  return {
+    privateKey,
+    publicJwk: { ...jwk, kid, alg: ATTESTATION_ALG, use: 'sig' }
+  };
 }
 
-export async function signStatement(key: SigningKey, statement: AttestationStatement): Promise<string> {
+export async function signStatement(
+  key: SigningKey,
+  statement: AttestationStatement
+): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(statement)))
-    .setProtectedHeader({ alg: ATTESTATION_ALG, kid: key.publicJwk.kid, typ: ATTESTATION_TYPE })
+    .setProtectedHeader({
+      alg: ATTESTATION_ALG,
+      kid: key.publicJwk.kid,
+      typ: ATTESTATION_TYPE
+    })
     .sign(key.privateKey);
 }
 
@@ -73,15 +102,28 @@ export async function verifyAttestation(
 ): Promise<VerificationResult> {
   let statement: AttestationStatement;
   try {
-    const header = JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: string; alg?: string };
+    const header = JSON.parse(
+      Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8')
+    ) as { kid?: string; alg?: string };
     const jwk = jwks.keys.find(key => key.kid === header.kid);
     if (!jwk) {
-      return { valid: false, reason: `No published key has the id ${header.kid ?? '(none)'}.` };
+      return {
+        valid: false,
+        reason: `No published key has the id ${header.kid ?? '(none)'}.`
+      };
     }
-    const { payload } = await compactVerify(jws, await importJWK(jwk, ATTESTATION_ALG));
-    statement = JSON.parse(new TextDecoder().decode(payload)) as AttestationStatement;
+    const { payload } = await compactVerify(
+      jws,
+      await importJWK(jwk, ATTESTATION_ALG)
+    );
+    statement = JSON.parse(
+      new TextDecoder().decode(payload)
+    ) as AttestationStatement;
   } catch (error) {
-    return { valid: false, reason: `The signature does not verify: ${(error as Error).message}` };
+    return {
+      valid: false,
+      reason: `The signature does not verify: ${(error as Error).message}`
+    };
   }
   const mismatches: string[] = [];
   if (files) {

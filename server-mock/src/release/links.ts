@@ -16,7 +16,8 @@ export function newLinkToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export const linkDigest = (token: string): string => tokenDigest(`link:${token}`);
+export const linkDigest = (token: string): string =>
+  tokenDigest(`link:${token}`);
 
 export function linkUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${RESULTS_PATH}${token}`;

@@ -30,7 +30,11 @@ export class Mailer {
     smtpUrl: string | null
   ) {
     this.smtp = smtpUrl ? createTransport(smtpUrl) : null;
-    this.files = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.files = createTransport({
+      streamTransport: true,
+      buffer: true,
+      newline: 'unix'
+    });
   }
 
   get mode(): 'smtp' | 'outbox' {
@@ -38,12 +42,26 @@ export class Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<SentMail> {
-    const message = { from: MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text };
+    const message = {
+      from: MAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text
+    };
     if (this.smtp) {
-      const info = (await this.smtp.sendMail(message)) as { messageId?: string };
-      return { transport: 'smtp', messageId: info.messageId ?? null, file: null };
+      const info = (await this.smtp.sendMail(message)) as {
+        messageId?: string;
+      };
+      return {
+        transport: 'smtp',
+        messageId: info.messageId ?? null,
+        file: null
+      };
     }
-    const info = (await this.files.sendMail(message)) as { messageId?: string; message: Buffer };
+    const info = (await this.files.sendMail(message)) as {
+      messageId?: string;
+      message: Buffer;
+    };
     mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
     const file = `${mail.key.replace(/[^A-Za-z0-9_.-]/g, '_')}.eml`;
     writeFileSync(join(this.outboxDir, file), info.message, { mode: 0o600 });

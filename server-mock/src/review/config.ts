@@ -65,6 +65,8 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
 };
 
 /** `--review-threshold N`: the frequency threshold; the other rules keep their defaults. */
-export function reviewThresholdConfig(threshold: number): Partial<ReviewConfig> {
+export function reviewThresholdConfig(
+  threshold: number
+): Partial<ReviewConfig> {
   return { threshold };
 }

@@ -1,6 +1,12 @@
 import type { PublicData } from '../data/schema';
 import { yieldToEventLoop } from './pacer';
-import { foldText, normalName, shingleHashesOfWords, sortedHas, words } from './text';
+import {
+  foldText,
+  normalName,
+  shingleHashesOfWords,
+  sortedHas,
+  words
+} from './text';
 
 /**
  * What the review looks for in outputs, built once per data set: every
@@ -28,7 +34,6 @@ export interface DisclosureIndex {
   hasShingle(hash: number): boolean;
 }
 
-
 const CHUNK_ROWS = 20_000;
 
 class GrowingArray<T extends Uint32Array | Float64Array> {
@@ -36,7 +41,9 @@ class GrowingArray<T extends Uint32Array | Float64Array> {
   constructor(private buffer: T) {}
   push(value: number): void {
     if (this.length === this.buffer.length) {
-      const next = new (this.buffer.constructor as { new (size: number): T })(this.buffer.length * 2);
+      const next = new (this.buffer.constructor as { new (size: number): T })(
+        this.buffer.length * 2
+      );
       next.set(this.buffer);
       this.buffer = next;
     }
@@ -48,8 +55,17 @@ class GrowingArray<T extends Uint32Array | Float64Array> {
 }
 
 /** Every row of `columns` of a table, by id, a chunk at a time (the connection is free between chunks). */
-async function eachRow(data: PublicData, table: string, columns: string, visit: (row: unknown[]) => void): Promise<void> {
-  const statement = data.db.prepare(`SELECT id, ${columns} FROM ${table} WHERE id > ? ORDER BY id LIMIT ${CHUNK_ROWS}`).raw();
+async function eachRow(
+  data: PublicData,
+  table: string,
+  columns: string,
+  visit: (row: unknown[]) => void
+): Promise<void> {
+  const statement = data.db
+    .prepare(
+      `SELECT id, ${columns} FROM ${table} WHERE id > ? ORDER BY id LIMIT ${CHUNK_ROWS}`
+    )
+    .raw();
   let after = -1;
   for (;;) {
     const rows = statement.all(after) as unknown[][];
@@ -75,12 +91,17 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
       shingleHashesOfWords(words(text), hash => shingles.push(hash));
     }
   };
-  await eachRow(data, 'users', 'username, display_name, bio_description', row => {
-    ids.push(row[0] as number);
-    usernames.add(foldText(row[1] as string));
-    displayNames.add(normalName(row[2] as string));
-    addText(row[3]);
-  });
+  await eachRow(
+    data,
+    'users',
+    'username, display_name, bio_description',
+    row => {
+      ids.push(row[0] as number);
+      usernames.add(foldText(row[1] as string));
+      displayNames.add(normalName(row[2] as string));
+      addText(row[3]);
+    }
+  );
   await eachRow(data, 'videos', 'video_description, voice_to_text', row => {
     ids.push(row[0] as number);
     addText(row[1]);
@@ -99,7 +120,11 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
     usernames,
     displayNames,
     shingles: sortedShingles,
-    source: { seed: data.seed, videos: data.videos, builtMs: Date.now() - started },
+    source: {
+      seed: data.seed,
+      videos: data.videos,
+      builtMs: Date.now() - started
+    },
     hasId: value => sortedHas(sortedIds, value),
     hasShingle: hash => sortedHas(sortedShingles, hash)
   };
@@ -108,7 +133,9 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
 const built = new WeakMap<PublicData, Promise<DisclosureIndex>>();
 
 /** The index of a data set: built at the first call, then shared while the data set is open. */
-export function buildDisclosureIndex(data: PublicData): Promise<DisclosureIndex> {
+export function buildDisclosureIndex(
+  data: PublicData
+): Promise<DisclosureIndex> {
   let index = built.get(data);
   if (!index) {
     index = build(data);

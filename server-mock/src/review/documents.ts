@@ -53,21 +53,34 @@ export interface Document {
 }
 
 /** A column as findings name it: by position, and by its header only when that is safe to show. */
-export function columnLabel(header: string[], column: number, labels: Labels): string {
+export function columnLabel(
+  header: string[],
+  column: number,
+  labels: Labels
+): string {
   const name = header[column];
-  return name !== undefined && labels.safe(name) ? `column ${column + 1} (${name})` : `column ${column + 1}`;
+  return name !== undefined && labels.safe(name)
+    ? `column ${column + 1} (${name})`
+    : `column ${column + 1}`;
 }
 
 /** Bytes handed to the CSV parser at a time; the event loop runs between them. */
 const CSV_CHUNK_BYTES = 1 << 20;
 
 /** A CSV, parsed a chunk at a time so a large file does not hold the event loop. */
-export async function readCsv(content: string | Buffer, labels: Labels = plainLabels): Promise<Document> {
+export async function readCsv(
+  content: string | Buffer,
+  labels: Labels = plainLabels
+): Promise<Document> {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   let records: string[][];
   try {
     records = await new Promise<string[][]>((resolve, reject) => {
-      const parser = parseCsvStream({ relax_column_count: true, skip_empty_lines: true, bom: true });
+      const parser = parseCsvStream({
+        relax_column_count: true,
+        skip_empty_lines: true,
+        bom: true
+      });
       const read: string[][] = [];
       parser.on('readable', () => {
         let record: string[] | null;
@@ -91,15 +104,31 @@ export async function readCsv(content: string | Buffer, labels: Labels = plainLa
   } catch (error) {
     // csv-parse's messages can quote the offending field: only its code and line are shown.
     const { code, lines } = error as { code?: string; lines?: number };
-    const what = [typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : null, typeof lines === 'number' ? `line ${lines}` : null].filter(Boolean).join(', ');
-    return { tables: [], values: [], lines: 0, unreadable: `it is not valid CSV${what ? ` (${what})` : ''}` };
+    const what = [
+      typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : null,
+      typeof lines === 'number' ? `line ${lines}` : null
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return {
+      tables: [],
+      values: [],
+      lines: 0,
+      unreadable: `it is not valid CSV${what ? ` (${what})` : ''}`
+    };
   }
   const [header = [], ...rows] = records;
-  const columns = header.map((name, column) => columnLabel(header, column, labels));
+  const columns = header.map((name, column) =>
+    columnLabel(header, column, labels)
+  );
   const values: Iterable<TextValue> = {
     *[Symbol.iterator]() {
       for (let column = 0; column < header.length; column++) {
-        yield { text: header[column], location: `header, column ${column + 1}`, whole: true };
+        yield {
+          text: header[column],
+          location: `header, column ${column + 1}`,
+          whole: true
+        };
       }
       for (let row = 0; row < rows.length; row++) {
         const cells = rows[row];
@@ -109,7 +138,12 @@ export async function readCsv(content: string | Buffer, labels: Labels = plainLa
       }
     }
   };
-  return { tables: [{ at: '', header, rows }], values, lines: rows.length, unreadable: null };
+  return {
+    tables: [{ at: '', header, rows }],
+    values,
+    lines: rows.length,
+    unreadable: null
+  };
 }
 
 /** A table cell; its location is only spelled out when a finding needs it. */
@@ -122,7 +156,10 @@ class CellValue implements TextValue {
     private readonly column: number
   ) {}
   get cell(): { column: string; row: number } {
-    return { column: this.columns[this.column] ?? `column ${this.column + 1}`, row: this.row + 1 };
+    return {
+      column: this.columns[this.column] ?? `column ${this.column + 1}`,
+      row: this.row + 1
+    };
   }
   get location(): string {
     const { column, row } = this.cell;
@@ -144,7 +181,8 @@ function markdownCells(line: string): string[] {
 }
 
 /** `label: 12`, `label = 12`, `label: 12 videos`: a count after a label. */
-const LABELLED_COUNT = /^\s*[-*]?\s*([^:=|]{1,80}?)\s*[:=]\s*(\d+(?:\.0+)?)(?:\s+[\p{L}_][\p{L}_ ]{0,30})?\s*$/u;
+const LABELLED_COUNT =
+  /^\s*[-*]?\s*([^:=|]{1,80}?)\s*[:=]\s*(\d+(?:\.0+)?)(?:\s+[\p{L}_][\p{L}_ ]{0,30})?\s*$/u;
 
 export function readText(content: string): Document {
   const lines = content.split(/\r?\n/);
@@ -154,7 +192,11 @@ export function readText(content: string): Document {
   const tables: Table[] = [];
   // Markdown tables: a header row, a rule row (| --- |), then rows.
   for (let i = 0; i + 1 < lines.length; i++) {
-    if (!lines[i].includes('|') || !MARKDOWN_ROW.test(lines[i]) || !MARKDOWN_RULE.test(lines[i + 1])) {
+    if (
+      !lines[i].includes('|') ||
+      !MARKDOWN_ROW.test(lines[i]) ||
+      !MARKDOWN_RULE.test(lines[i + 1])
+    ) {
       continue;
     }
     const header = markdownCells(lines[i]);
@@ -163,25 +205,42 @@ export function readText(content: string): Document {
     for (; next < lines.length && MARKDOWN_ROW.test(lines[next]); next++) {
       rows.push(markdownCells(lines[next]));
     }
-    tables.push({ at: `table ${tables.length + 1} (line ${i + 1})`, header, rows });
+    tables.push({
+      at: `table ${tables.length + 1} (line ${i + 1})`,
+      header,
+      rows
+    });
     i = next - 1;
   }
   // `label: N` lines: a key/count table the review infers, as for JSON objects of counts.
   const labelled: string[][] = [];
   const labelledLines: number[] = [];
   lines.forEach((line, index) => {
-    const match = line.length <= 200 && (line.includes(':') || line.includes('=')) ? LABELLED_COUNT.exec(line) : null;
+    const match =
+      line.length <= 200 && (line.includes(':') || line.includes('='))
+        ? LABELLED_COUNT.exec(line)
+        : null;
     if (match) {
       labelled.push([match[1], match[2]]);
       labelledLines.push(index + 1);
     }
   });
   if (labelled.length) {
-    tables.push({ at: `"label: number" lines`, header: ['label', 'count'], rows: labelled, inferred: true, rowNames: labelledLines.map(line => `line ${line}`) });
+    tables.push({
+      at: `"label: number" lines`,
+      header: ['label', 'count'],
+      rows: labelled,
+      inferred: true,
+      rowNames: labelledLines.map(line => `line ${line}`)
+    });
   }
   return {
     tables,
-    values: lines.map((text, index) => ({ text, location: `line ${index + 1}`, whole: false })),
+    values: lines.map((text, index) => ({
+      text,
+      location: `line ${index + 1}`,
+      whole: false
+    })),
     lines: lines.reduce((count, line) => (line.trim() ? count + 1 : count), 0),
     unreadable: null
   };
@@ -203,20 +262,31 @@ function scalarText(value: unknown): string | null {
  * anywhere, keys included, is a value to scan. Paths name keys only when they
  * are safe to show, else by position (`<key 2>`).
  */
-export function readJson(content: string, labels: Labels = plainLabels): Document {
+export function readJson(
+  content: string,
+  labels: Labels = plainLabels
+): Document {
   let parsed: unknown;
   try {
     // Big integers must keep every digit: ids have 16.
-    parsed = JSON.parse(content.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
+    parsed = JSON.parse(
+      content.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"')
+    );
   } catch (error) {
     // V8's message quotes the text around the error: only its position is shown.
     const position = /position (\d+)/.exec((error as Error).message);
-    return { tables: [], values: [], lines: 0, unreadable: `it is not valid JSON${position ? ` (at character ${position[1]})` : ''}` };
+    return {
+      tables: [],
+      values: [],
+      lines: 0,
+      unreadable: `it is not valid JSON${position ? ` (at character ${position[1]})` : ''}`
+    };
   }
   const tables: Table[] = [];
   const values: TextValue[] = [];
   const keyPath = (path: string, key: string, position: number) => {
-    const shown = labels.safe(key) && !/[.[\]<>]/.test(key) ? key : `<key ${position + 1}>`;
+    const shown =
+      labels.safe(key) && !/[.[\]<>]/.test(key) ? key : `<key ${position + 1}>`;
     return path ? `${path}.${shown}` : shown;
   };
   const walk = (value: unknown, path: string) => {
@@ -226,12 +296,23 @@ export function readJson(content: string, labels: Labels = plainLabels): Documen
       return;
     }
     if (Array.isArray(value)) {
-      if (value.length && value.every(item => item && typeof item === 'object' && !Array.isArray(item))) {
-        const header = [...new Set(value.flatMap(item => Object.keys(item as object)))];
+      if (
+        value.length &&
+        value.every(
+          item => item && typeof item === 'object' && !Array.isArray(item)
+        )
+      ) {
+        const header = [
+          ...new Set(value.flatMap(item => Object.keys(item as object)))
+        ];
         tables.push({
           at: path || '(top level)',
           header,
-          rows: value.map(item => header.map(key => scalarText((item as Record<string, unknown>)[key]) ?? ''))
+          rows: value.map(item =>
+            header.map(
+              key => scalarText((item as Record<string, unknown>)[key]) ?? ''
+            )
+          )
         });
       }
       value.forEach((item, index) => walk(item, `${path}[${index}]`));
@@ -240,8 +321,16 @@ export function readJson(content: string, labels: Labels = plainLabels): Documen
     if (value && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, unknown>);
       // An object of name → integer is a key/count table (a Counter dumped as JSON).
-      if (entries.length >= 2 && entries.every(([, item]) => Number.isInteger(item))) {
-        tables.push({ at: path || '(top level)', header: ['key', 'count'], rows: entries.map(([key, item]) => [key, String(item)]), inferred: true });
+      if (
+        entries.length >= 2 &&
+        entries.every(([, item]) => Number.isInteger(item))
+      ) {
+        tables.push({
+          at: path || '(top level)',
+          header: ['key', 'count'],
+          rows: entries.map(([key, item]) => [key, String(item)]),
+          inferred: true
+        });
       }
       entries.forEach(([key, item], position) => {
         const at = keyPath(path, key, position);

@@ -3,7 +3,13 @@ import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
-import { readCsv, readJson, readText, type Document, type Labels } from './documents';
+import {
+  readCsv,
+  readJson,
+  readText,
+  type Document,
+  type Labels
+} from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
 import { contentFindings } from './rules';
@@ -12,7 +18,11 @@ import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
 import { documentRows } from './rules/tables';
 
-export { DEFAULT_REVIEW_CONFIG, reviewThresholdConfig, type ReviewConfig } from './config';
+export {
+  DEFAULT_REVIEW_CONFIG,
+  reviewThresholdConfig,
+  type ReviewConfig
+} from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
 export type { Finding } from './rules/findings';
 
@@ -58,7 +68,12 @@ interface Entry {
  * it has seen more than `limit` files or more than `limit` folders (the
  * review then reads none of them).
  */
-function walk(dir: string, limit: number, prefix = '', found = { entries: [] as Entry[], folders: 0 }): { entries: Entry[]; folders: number } {
+function walk(
+  dir: string,
+  limit: number,
+  prefix = '',
+  found = { entries: [] as Entry[], folders: 0 }
+): { entries: Entry[]; folders: number } {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -82,7 +97,12 @@ function walk(dir: string, limit: number, prefix = '', found = { entries: [] as 
     } catch {
       stats = null;
     }
-    found.entries.push({ name, path, regular: entry.isFile() && !!stats?.isFile(), bytes: stats?.isFile() ? stats.size : 0 });
+    found.entries.push({
+      name,
+      path,
+      regular: entry.isFile() && !!stats?.isFile(),
+      bytes: stats?.isFile() ? stats.size : 0
+    });
   }
   return found;
 }
@@ -92,7 +112,12 @@ function kindOf(name: string): string {
   return extension ? extension.slice(1) : 'none';
 }
 
-async function readDocument(extension: string, bytes: Buffer, content: string, labels: Labels): Promise<Document> {
+async function readDocument(
+  extension: string,
+  bytes: Buffer,
+  content: string,
+  labels: Labels
+): Promise<Document> {
   if (extension === '.csv') {
     return readCsv(bytes, labels);
   }
@@ -107,7 +132,9 @@ function asText(bytes: Buffer): string | null {
     return null;
   }
   const text = bytes.toString('utf8');
-  return text.includes('\ufffd') && !bytes.toString('latin1').includes('\ufffd') ? null : text;
+  return text.includes('\ufffd') && !bytes.toString('latin1').includes('\ufffd')
+    ? null
+    : text;
 }
 
 interface ReviewState {
@@ -125,19 +152,37 @@ interface FileReview {
 }
 
 /** `shown` is how findings name the file: its name when safe to show, else "output file N". */
-async function reviewFile(entry: Entry, shown: string, state: ReviewState, isLog: boolean): Promise<FileReview> {
+async function reviewFile(
+  entry: Entry,
+  shown: string,
+  state: ReviewState,
+  isLog: boolean
+): Promise<FileReview> {
   const { input, labels } = state;
   const { config } = input;
   const name = entry.name;
   if (!entry.regular) {
     return {
       file: null,
-      findings: [{ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is not a regular file (a link, socket or device). Only files the script wrote can be released.` }],
+      findings: [
+        {
+          rule: 'file_type',
+          severity: 'fail',
+          file: shown,
+          location: null,
+          message: `${shown} is not a regular file (a link, socket or device). Only files the script wrote can be released.`
+        }
+      ],
       rows: 0
     };
   }
   const bytes = readFileSync(entry.path);
-  const file: ReviewedFile = { name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), kind: isLog ? 'log' : kindOf(name) };
+  const file: ReviewedFile = {
+    name,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    kind: isLog ? 'log' : kindOf(name)
+  };
   const findings: Finding[] = [];
   const done = () => ({ file, findings, rows: 0 });
   const extension = extname(name).toLowerCase();
@@ -146,11 +191,25 @@ async function reviewFile(entry: Entry, shown: string, state: ReviewState, isLog
   }
   // Every part of the path: .cache/a.csv is as hidden as .a.csv.
   if (!isLog && name.split('/').some(part => part.startsWith('.'))) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is a hidden file or in a hidden folder; hidden files are not released. Give it a visible name or leave it out.` });
+    findings.push({
+      rule: 'file_type',
+      severity: 'fail',
+      file: shown,
+      location: null,
+      message: `${shown} is a hidden file or in a hidden folder; hidden files are not released. Give it a visible name or leave it out.`
+    });
     return done();
   }
-  if (!isLog && !config.checkedTypes.includes(extension) && !config.manualTypes.includes(extension)) {
-    const type = !extension ? 'files without an extension' : labels.safe(extension) ? `"${extension}" files` : 'files of its type';
+  if (
+    !isLog &&
+    !config.checkedTypes.includes(extension) &&
+    !config.manualTypes.includes(extension)
+  ) {
+    const type = !extension
+      ? 'files without an extension'
+      : labels.safe(extension)
+        ? `"${extension}" files`
+        : 'files of its type';
     findings.push({
       rule: 'file_type',
       severity: 'fail',
@@ -171,51 +230,117 @@ async function reviewFile(entry: Entry, shown: string, state: ReviewState, isLog
     return done();
   }
   if (!isLog && config.manualTypes.includes(extension)) {
-    findings.push({ rule: 'figure', severity: 'manual', file: shown, location: null, message: `${shown}: figures and HTML cannot be checked automatically; a reviewer looks at it before release.` });
+    findings.push({
+      rule: 'figure',
+      severity: 'manual',
+      file: shown,
+      location: null,
+      message: `${shown}: figures and HTML cannot be checked automatically; a reviewer looks at it before release.`
+    });
     return done();
   }
   const text = asText(bytes);
   if (text === null) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} is not text (binary content in a ${isLog ? 'log' : 'text'} file). Write results as CSV, JSON or text.` });
+    findings.push({
+      rule: 'file_type',
+      severity: 'fail',
+      file: shown,
+      location: null,
+      message: `${shown} is not text (binary content in a ${isLog ? 'log' : 'text'} file). Write results as CSV, JSON or text.`
+    });
     return done();
   }
-  const document = await readDocument(isLog ? '.txt' : extension, bytes, text, labels);
+  const document = await readDocument(
+    isLog ? '.txt' : extension,
+    bytes,
+    text,
+    labels
+  );
   if (document.unreadable) {
-    findings.push({ rule: 'file_type', severity: 'fail', file: shown, location: null, message: `${shown} cannot be checked: ${document.unreadable}. Fix the file's format.` });
+    findings.push({
+      rule: 'file_type',
+      severity: 'fail',
+      file: shown,
+      location: null,
+      message: `${shown} cannot be checked: ${document.unreadable}. Fix the file's format.`
+    });
     return done();
   }
-  findings.push(...(await contentFindings(shown, document, isLog, { recordsRead: input.recordsRead, index: input.index, config, labels, pacer: state.pacer })));
+  findings.push(
+    ...(await contentFindings(shown, document, isLog, {
+      recordsRead: input.recordsRead,
+      index: input.index,
+      config,
+      labels,
+      pacer: state.pacer
+    }))
+  );
   // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
-  for (const table of document.tables.filter(table => table.rows.length <= config.maxTableRows)) {
-    findings.push(...magnitudeFindings(shown, table, state.dominance, config, labels));
+  for (const table of document.tables.filter(
+    table => table.rows.length <= config.maxTableRows
+  )) {
+    findings.push(
+      ...magnitudeFindings(shown, table, state.dominance, config, labels)
+    );
   }
   return { file, findings, rows: documentRows(document) };
 }
 
 function rejectedUnread(message: string): Verdict {
-  return { decision: 'rejected', findings: [{ rule: 'output_limits', severity: 'fail', file: '(all outputs)', location: null, message }], files: [] };
+  return {
+    decision: 'rejected',
+    findings: [
+      {
+        rule: 'output_limits',
+        severity: 'fail',
+        file: '(all outputs)',
+        location: null,
+        message
+      }
+    ],
+    files: []
+  };
 }
 
 export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   const { config } = input;
   const files: ReviewedFile[] = [];
   const findings: Finding[] = [];
-  const state: ReviewState = { input, labels: reviewLabels(input.index, config), pacer: new Pacer(), dominance: new DominanceCache(input.index.data) };
+  const state: ReviewState = {
+    input,
+    labels: reviewLabels(input.index, config),
+    pacer: new Pacer(),
+    dominance: new DominanceCache(input.index.data)
+  };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
-  if (walked.entries.length > config.maxFiles || walked.folders > config.maxFiles) {
-    return rejectedUnread(`The job wrote more than ${config.maxFiles.toLocaleString('en-US')} output files or folders; none was read. Write fewer, aggregated files.`);
+  if (
+    walked.entries.length > config.maxFiles ||
+    walked.folders > config.maxFiles
+  ) {
+    return rejectedUnread(
+      `The job wrote more than ${config.maxFiles.toLocaleString('en-US')} output files or folders; none was read. Write fewer, aggregated files.`
+    );
   }
   const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);
-      return [{ ...log, regular: stats.isFile(), bytes: stats.isFile() ? stats.size : 0 }];
+      return [
+        {
+          ...log,
+          regular: stats.isFile(),
+          bytes: stats.isFile() ? stats.size : 0
+        }
+      ];
     } catch {
       return [];
     }
   });
-  const totalBytes = [...entries, ...logs].reduce((sum, entry) => sum + entry.bytes, 0);
+  const totalBytes = [...entries, ...logs].reduce(
+    (sum, entry) => sum + entry.bytes,
+    0
+  );
   if (totalBytes > config.maxTotalBytes) {
     return rejectedUnread(
       `The outputs and logs make ${(totalBytes / 1024 / 1024).toFixed(1)} MiB together; at most ${(config.maxTotalBytes / 1024 / 1024).toFixed(0)} MiB are reviewed, so none was read. Aggregate further.`
@@ -248,7 +373,17 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     await yieldToEventLoop();
   }
   for (const log of logs) {
-    const reviewed = await reviewFile({ name: log.name, path: log.path, regular: log.regular, bytes: log.bytes }, log.name, state, true);
+    const reviewed = await reviewFile(
+      {
+        name: log.name,
+        path: log.path,
+        regular: log.regular,
+        bytes: log.bytes
+      },
+      log.name,
+      state,
+      true
+    );
     findings.push(...reviewed.findings);
     count(reviewed);
     // What the script printed is an output too: released with the results once reviewed.
@@ -258,7 +393,11 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     await yieldToEventLoop();
   }
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
-  if (rowFiles > 1 && input.recordsRead >= config.threshold && rows >= config.rowDumpRatio * input.recordsRead) {
+  if (
+    rowFiles > 1 &&
+    input.recordsRead >= config.threshold &&
+    rows >= config.rowDumpRatio * input.recordsRead
+  ) {
     findings.push({
       rule: 'row_level_data',
       severity: 'fail',
@@ -267,6 +406,10 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
     });
   }
-  const decision = findings.some(finding => finding.severity === 'fail') ? 'rejected' : findings.length ? 'manual_review' : 'approved';
+  const decision = findings.some(finding => finding.severity === 'fail')
+    ? 'rejected'
+    : findings.length
+      ? 'manual_review'
+      : 'approved';
   return { decision, findings, files };
 }

@@ -23,9 +23,24 @@ import { countColumns } from './rules/tables';
  * playlist_id, duration_type, video_length) are searched through it.
  */
 
-const GROUP_FIELDS = new Set(['region_code', 'duration_type', 'video_length', 'music_id', 'playlist_id', 'is_stem_verified']);
-const MAGNITUDE_FIELDS = new Set(['like_count', 'comment_count', 'share_count', 'view_count', 'favorites_count', 'video_duration']);
-const STATISTIC = /^(?:(sum|total|mean|avg|average)_(.+)|(.+)_(sum|total|mean|avg|average))$/;
+const GROUP_FIELDS = new Set([
+  'region_code',
+  'duration_type',
+  'video_length',
+  'music_id',
+  'playlist_id',
+  'is_stem_verified'
+]);
+const MAGNITUDE_FIELDS = new Set([
+  'like_count',
+  'comment_count',
+  'share_count',
+  'view_count',
+  'favorites_count',
+  'video_duration'
+]);
+const STATISTIC =
+  /^(?:(sum|total|mean|avg|average)_(.+)|(.+)_(sum|total|mean|avg|average))$/;
 
 interface MagnitudeColumn {
   column: number;
@@ -42,7 +57,16 @@ export function magnitudeColumns(table: Table): MagnitudeColumn[] {
     }
     const word = match[1] ?? match[4];
     const field = match[2] ?? match[3];
-    return [{ column, name, field: MAGNITUDE_FIELDS.has(field) ? field : null, statistic: ['mean', 'avg', 'average'].includes(word) ? ('mean' as const) : ('sum' as const) }];
+    return [
+      {
+        column,
+        name,
+        field: MAGNITUDE_FIELDS.has(field) ? field : null,
+        statistic: ['mean', 'avg', 'average'].includes(word)
+          ? ('mean' as const)
+          : ('sum' as const)
+      }
+    ];
   });
 }
 
@@ -55,14 +79,22 @@ interface Contributions {
 /** A review's memory of contributions by field and group, and its prepared statements. */
 export class DominanceCache {
   readonly cells = new Map<string, Contributions>();
-  private readonly statements = new Map<string, { summary: Statement; top: Statement }>();
+  private readonly statements = new Map<
+    string,
+    { summary: Statement; top: Statement }
+  >();
   /** Distinct groups looked up so far in this review. */
   lookups = 0;
   constructor(readonly data: PublicData) {}
 
   /** The SQL of a lookup (for EXPLAIN QUERY PLAN in the tests). Field and group names come from the fixed sets above, never from the output. */
-  static sql(field: string, groups: string[]): { summary: string; top: string } {
-    const where = groups.length ? `WHERE ${groups.map(group => `${group} = ?`).join(' AND ')}` : '';
+  static sql(
+    field: string,
+    groups: string[]
+  ): { summary: string; top: string } {
+    const where = groups.length
+      ? `WHERE ${groups.map(group => `${group} = ?`).join(' AND ')}`
+      : '';
     return {
       summary: `SELECT count(*) AS count, total(${field}) AS total FROM videos ${where}`,
       top: `SELECT ${field} AS value FROM videos ${where} ORDER BY ${field} DESC LIMIT ?`
@@ -70,7 +102,13 @@ export class DominanceCache {
   }
 
   /** The cell's contributions, or null when the review's lookups are used up. */
-  contributions(field: string, groups: string[], values: string[], n: number, limit: number): Contributions | null {
+  contributions(
+    field: string,
+    groups: string[],
+    values: string[],
+    n: number,
+    limit: number
+  ): Contributions | null {
     const key = JSON.stringify([field, groups, values, n]);
     const known = this.cells.get(key);
     if (known) {
@@ -84,26 +122,49 @@ export class DominanceCache {
     let statements = this.statements.get(statementKey);
     if (!statements) {
       const sql = DominanceCache.sql(field, groups);
-      statements = { summary: this.data.db.prepare(sql.summary), top: this.data.db.prepare(sql.top) };
+      statements = {
+        summary: this.data.db.prepare(sql.summary),
+        top: this.data.db.prepare(sql.top)
+      };
       this.statements.set(statementKey, statements);
     }
-    const summary = statements.summary.get(...values) as { count: number; total: number };
-    const top = (statements.top.all(...values, n) as { value: number }[]).map(row => row.value);
+    const summary = statements.summary.get(...values) as {
+      count: number;
+      total: number;
+    };
+    const top = (statements.top.all(...values, n) as { value: number }[]).map(
+      row => row.value
+    );
     const cell = { ...summary, top };
     this.cells.set(key, cell);
     return cell;
   }
 }
 
-export function magnitudeFindings(file: string, table: Table, cache: DominanceCache, config: ReviewConfig, labels: Labels): Finding[] {
+export function magnitudeFindings(
+  file: string,
+  table: Table,
+  cache: DominanceCache,
+  config: ReviewConfig,
+  labels: Labels
+): Finding[] {
   const magnitudes = magnitudeColumns(table);
   if (!magnitudes.length) {
     return [];
   }
   const where = table.at ? `${table.at}, ` : '';
-  const counts = countColumns(table).filter(column => !magnitudes.some(magnitude => magnitude.column === column));
-  const groupColumns = table.header.map((name, column) => column).filter(column => !magnitudes.some(m => m.column === column) && !counts.includes(column));
-  const groupFields = groupColumns.map(column => columnKey(table.header[column]));
+  const counts = countColumns(table).filter(
+    column => !magnitudes.some(magnitude => magnitude.column === column)
+  );
+  const groupColumns = table.header
+    .map((name, column) => column)
+    .filter(
+      column =>
+        !magnitudes.some(m => m.column === column) && !counts.includes(column)
+    );
+  const groupFields = groupColumns.map(column =>
+    columnKey(table.header[column])
+  );
   const checkable = groupFields.every(field => GROUP_FIELDS.has(field));
   const findings: Finding[] = [];
   for (const magnitude of magnitudes) {
@@ -124,22 +185,41 @@ export function magnitudeFindings(file: string, table: Table, cache: DominanceCa
     const unchecked: string[] = [];
     table.rows.forEach((row, index) => {
       const values = groupColumns.map(column => (row[column] ?? '').trim());
-      const cell = cache.contributions(magnitude.field!, groupFields, values, Math.max(2, config.dominanceN), config.maxDominanceLookups);
+      const cell = cache.contributions(
+        magnitude.field!,
+        groupFields,
+        values,
+        Math.max(2, config.dominanceN),
+        config.maxDominanceLookups
+      );
       if (!cell) {
         unchecked.push(`row ${index + 1}`);
         return;
       }
       const shown = Number(row[magnitude.column]);
-      const expected = magnitude.statistic === 'sum' ? cell.total : cell.count ? cell.total / cell.count : 0;
-      const sameCount = counts.length ? counts.some(column => Number(row[column]) === cell.count) : true;
-      if (!sameCount || !Number.isFinite(shown) || Math.abs(shown - expected) > Math.max(1e-6, Math.abs(expected) * 0.005)) {
+      const expected =
+        magnitude.statistic === 'sum'
+          ? cell.total
+          : cell.count
+            ? cell.total / cell.count
+            : 0;
+      const sameCount = counts.length
+        ? counts.some(column => Number(row[column]) === cell.count)
+        : true;
+      if (
+        !sameCount ||
+        !Number.isFinite(shown) ||
+        Math.abs(shown - expected) > Math.max(1e-6, Math.abs(expected) * 0.005)
+      ) {
         subset.push(`row ${index + 1}`);
         return;
       }
       if (cell.total <= 0 || !cell.top.length) {
         return;
       }
-      const topN = cell.top.slice(0, config.dominanceN).reduce((sum, value) => sum + value, 0);
+      const topN = cell.top
+        .slice(0, config.dominanceN)
+        .reduce((sum, value) => sum + value, 0);
       if (topN / cell.total > config.dominanceK) {
         dominated.push(`row ${index + 1}`);
       }

@@ -3,7 +3,8 @@
  * callbacks run, and a `Pacer` yields every so many values scanned.
  */
 
-export const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
+export const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
 
 /** Lets the event loop run every `every` values scanned (one per review, shared by its files). */
 export class Pacer {

@@ -29,7 +29,10 @@ const MIX = 0x9e3779b1;
  * Calls `visit` with the hash of every run of `SHINGLE_WORDS` consecutive
  * words, in order: each word is hashed once, a run's hash mixes its words'.
  */
-export function shingleHashesOfWords(list: string[], visit: (hash: number) => void): void {
+export function shingleHashesOfWords(
+  list: string[],
+  visit: (hash: number) => void
+): void {
   if (list.length < SHINGLE_WORDS) {
     return;
   }
@@ -52,7 +55,10 @@ export function shingleHashes(list: string[]): number[] {
 }
 
 /** Binary search in a sorted typed array. */
-export function sortedHas(sorted: Float64Array | Uint32Array, value: number): boolean {
+export function sortedHas(
+  sorted: Float64Array | Uint32Array,
+  value: number
+): boolean {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {
@@ -77,12 +83,73 @@ export function sortedHas(sorted: Float64Array | Uint32Array, value: number): bo
  */
 const CONFUSABLES: Record<string, string> = {
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j',
-  ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y', ɡ: 'g', ь: 'b', п: 'n',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  ԛ: 'q',
+  ԝ: 'w',
+  ү: 'y',
+  ɡ: 'g',
+  ь: 'b',
+  п: 'n',
   // Greek
-  α: 'a', β: 'b', γ: 'y', δ: 'd', ε: 'e', ζ: 'z', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', σ: 'o', ς: 'c', τ: 't', υ: 'u', χ: 'x', ω: 'w', μ: 'u',
+  α: 'a',
+  β: 'b',
+  γ: 'y',
+  δ: 'd',
+  ε: 'e',
+  ζ: 'z',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  σ: 'o',
+  ς: 'c',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  μ: 'u',
   // Latin look-alikes outside ASCII that NFKD keeps
-  ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ŀ: 'l', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ɩ: 'i', ʟ: 'l', ɴ: 'n', ʀ: 'r', ᴀ: 'a', ᴄ: 'c', ᴇ: 'e', ᴏ: 'o', ᴜ: 'u'
+  ı: 'i',
+  ȷ: 'j',
+  ł: 'l',
+  ø: 'o',
+  đ: 'd',
+  ħ: 'h',
+  ŀ: 'l',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ɑ: 'a',
+  ɩ: 'i',
+  ʟ: 'l',
+  ɴ: 'n',
+  ʀ: 'r',
+  ᴀ: 'a',
+  ᴄ: 'c',
+  ᴇ: 'e',
+  ᴏ: 'o',
+  ᴜ: 'u'
 };
 const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'gu');
 const FORMAT_CHARS_AND_MARKS = /[\p{Cf}\p{Mn}]/gu;

@@ -16,7 +16,10 @@ function frame(delivered: DeliveredEvent): string {
  * quota changes. Starts with the current quota; a reconnect with
  * Last-Event-ID gets what it missed (from a bounded backlog).
  */
-export function registerEventRoutes(app: FastifyInstance, context: PlatformContext): void {
+export function registerEventRoutes(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
   // Streams never end by themselves: end them before the server waits for its connections.
   const openStreams = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -35,17 +38,28 @@ export function registerEventRoutes(app: FastifyInstance, context: PlatformConte
       'x-accel-buffering': 'no'
     });
     const now = context.now();
-    const quota = quotaView(context.store.usedOn(clientKey, utcDay(now)), context.dailyLimit, now);
+    const quota = quotaView(
+      context.store.usedOn(clientKey, utcDay(now)),
+      context.dailyLimit,
+      now
+    );
     raw.write(`retry: 2000\n: vce events for ${clientKey}\n\n`);
-    raw.write(`event: quota\ndata: ${JSON.stringify({ type: 'quota', ...quota })}\n\n`);
+    raw.write(
+      `event: quota\ndata: ${JSON.stringify({ type: 'quota', ...quota })}\n\n`
+    );
     const lastId = Number(request.headers['last-event-id']);
     if (Number.isInteger(lastId) && lastId > 0) {
       for (const missed of context.events.since(clientKey, lastId)) {
         raw.write(frame(missed));
       }
     }
-    const unsubscribe = context.events.subscribe(clientKey, delivered => raw.write(frame(delivered)));
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const unsubscribe = context.events.subscribe(clientKey, delivered =>
+      raw.write(frame(delivered))
+    );
+    const heartbeat = setInterval(
+      () => raw.write(': keep-alive\n\n'),
+      HEARTBEAT_MS
+    );
     heartbeat.unref();
     const end = () => {
       clearInterval(heartbeat);

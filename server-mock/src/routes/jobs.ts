@@ -4,52 +4,81 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireData, requireJobs } from '../http/guards';
 import { ok, sendSubmissionProblems } from '../http/reply';
-import { isFinal, isJobStatus, type JobRecord, type JobStage, type JobStatus } from '../jobs/model';
+import {
+  isFinal,
+  isJobStatus,
+  type JobRecord,
+  type JobStage,
+  type JobStatus
+} from '../jobs/model';
 import { viewOf, type JobsService } from '../jobs/service';
-import { checkSubmission, looksLikeText, MAX_TOTAL_BYTES } from '../jobs/submission';
+import {
+  checkSubmission,
+  looksLikeText,
+  MAX_TOTAL_BYTES
+} from '../jobs/submission';
 
 export const JOBS_PATH = '/v2/vce/jobs/';
 export const JOB_PATH = '/v2/vce/jobs/:job_id/';
 
 /** Largest submission body: the files' limit, base64-encoded, plus room for the JSON around them. */
-export const JOBS_BODY_LIMIT = Math.ceil((MAX_TOTAL_BYTES * 4) / 3) + 1024 * 1024;
+export const JOBS_BODY_LIMIT =
+  Math.ceil((MAX_TOTAL_BYTES * 4) / 3) + 1024 * 1024;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 type JobParams = { Params: { job_id: string } };
 
 /** A client's job, or 404 (another client's job is as good as absent). */
-function ownJob(context: PlatformContext, request: FastifyRequest<JobParams>): { service: JobsService; job: JobRecord } {
+function ownJob(
+  context: PlatformContext,
+  request: FastifyRequest<JobParams>
+): { service: JobsService; job: JobRecord } {
   const service = requireJobs(context);
   const job = service.store.get(request.params.job_id, request.clientKey);
   if (!job) {
-    throw new ApiError(404, 'not_found', `There is no job ${request.params.job_id} of this client: list your jobs with GET ${JOBS_PATH}.`);
+    throw new ApiError(
+      404,
+      'not_found',
+      `There is no job ${request.params.job_id} of this client: list your jobs with GET ${JOBS_PATH}.`
+    );
   }
   return { service, job };
 }
 
 /** The cursor of a job list page: the last job's (created_at, job_id). */
 function encodeJobCursor(job: JobRecord): string {
-  return Buffer.from(JSON.stringify([job.createdAt, job.jobId])).toString('base64url');
+  return Buffer.from(JSON.stringify([job.createdAt, job.jobId])).toString(
+    'base64url'
+  );
 }
 
 function decodeJobCursor(cursor: string): { createdAt: string; jobId: string } {
   try {
-    const [createdAt, jobId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [createdAt, jobId] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8')
+    ) as unknown[];
     if (typeof createdAt === 'string' && typeof jobId === 'string') {
       return { createdAt, jobId };
     }
   } catch {
     // fall through
   }
-  throw new ApiError(400, 'invalid_params', 'cursor is not one this platform returned: send the cursor of the previous page, or none to start.');
+  throw new ApiError(
+    400,
+    'invalid_params',
+    'cursor is not one this platform returned: send the cursor of the previous page, or none to start.'
+  );
 }
 
 function parseStatuses(value: string | undefined): JobStatus[] | undefined {
   if (!value) {
     return undefined;
   }
-  const statuses = value.split(',').map(status => status.trim().toLowerCase()).filter(Boolean);
+  const statuses = value
+    .split(',')
+    .map(status => status.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = statuses.filter(status => !isJobStatus(status));
   if (unknown.length > 0) {
     throw new ApiError(
@@ -67,7 +96,11 @@ function parsePageSize(value: string | undefined): number {
   }
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new ApiError(400, 'invalid_params', `page_size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${value}".`);
+    throw new ApiError(
+      400,
+      'invalid_params',
+      `page_size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${value}".`
+    );
   }
   return size;
 }
@@ -79,13 +112,20 @@ function parseStage(value: string | undefined): JobStage | undefined {
     return undefined;
   }
   if (value !== 'execution' && value !== 'test') {
-    throw new ApiError(400, 'invalid_params', `stage must be "execution" (real submissions) or "test" (test runs), not "${value}".`);
+    throw new ApiError(
+      400,
+      'invalid_params',
+      `stage must be "execution" (real submissions) or "test" (test runs), not "${value}".`
+    );
   }
   return value;
 }
 
 /** The execution stage's researcher routes: submit, list, detail, cancel, resubmit, files, attestation, result. */
-export function registerJobRoutes(app: FastifyInstance, context: PlatformContext): void {
+export function registerJobRoutes(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
   const submitRoute = (path: string, stage: JobStage) =>
     app.post(path, { bodyLimit: JOBS_BODY_LIMIT }, async (request, reply) => {
       const service = requireJobs(context);
@@ -94,32 +134,58 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
       if (!checked.ok) {
         return sendSubmissionProblems(request, reply, checked.problems);
       }
-      const job = service.submit(request.clientKey, checked.entry, checked.files, null, stage);
-      context.store.audit(context.now(), request.clientKey, stage === 'test' ? 'test_run_submitted' : 'job_submitted', `job=${job.jobId} entry=${job.entry} files=${checked.files.length}`);
-      return reply.status(201).send(ok(viewOf(service, job, context.now()), request.id));
+      const job = service.submit(
+        request.clientKey,
+        checked.entry,
+        checked.files,
+        null,
+        stage
+      );
+      context.store.audit(
+        context.now(),
+        request.clientKey,
+        stage === 'test' ? 'test_run_submitted' : 'job_submitted',
+        `job=${job.jobId} entry=${job.entry} files=${checked.files.length}`
+      );
+      return reply
+        .status(201)
+        .send(ok(viewOf(service, job, context.now()), request.id));
     });
   submitRoute(JOBS_PATH, 'execution');
   // A rehearsal on the test-stage sample: reviewed, never released (issue 5, "Test run").
   submitRoute(TEST_RUNS_PATH, 'test');
 
-  app.get<{ Querystring: Record<string, string | undefined> }>(JOBS_PATH, async request => {
-    const service = requireJobs(context);
-    const statuses = parseStatuses(request.query.status);
-    const pageSize = parsePageSize(request.query.page_size);
-    const before = request.query.cursor ? decodeJobCursor(request.query.cursor) : undefined;
-    const stage = parseStage(request.query.stage);
-    const found = service.store.list(request.clientKey, { statuses, stage, before, limit: pageSize + 1 });
-    const page = found.slice(0, pageSize);
-    const now = context.now();
-    return ok(
-      {
-        jobs: page.map(job => viewOf(service, job, now)),
-        cursor: found.length > pageSize ? encodeJobCursor(page[page.length - 1]) : null,
-        has_more: found.length > pageSize
-      },
-      request.id
-    );
-  });
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    JOBS_PATH,
+    async request => {
+      const service = requireJobs(context);
+      const statuses = parseStatuses(request.query.status);
+      const pageSize = parsePageSize(request.query.page_size);
+      const before = request.query.cursor
+        ? decodeJobCursor(request.query.cursor)
+        : undefined;
+      const stage = parseStage(request.query.stage);
+      const found = service.store.list(request.clientKey, {
+        statuses,
+        stage,
+        before,
+        limit: pageSize + 1
+      });
+      const page = found.slice(0, pageSize);
+      const now = context.now();
+      return ok(
+        {
+          jobs: page.map(job => viewOf(service, job, now)),
+          cursor:
+            found.length > pageSize
+              ? encodeJobCursor(page[page.length - 1])
+              : null,
+          has_more: found.length > pageSize
+        },
+        request.id
+      );
+    }
+  );
 
   app.get<JobParams>(JOB_PATH, async request => {
     const { service, job } = ownJob(context, request);
@@ -136,7 +202,12 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
         `Job ${job.jobId} is ${job.status}: only submitted, queued or running jobs can be cancelled.`
       );
     }
-    context.store.audit(context.now(), request.clientKey, 'job_cancelled', `job=${job.jobId}`);
+    context.store.audit(
+      context.now(),
+      request.clientKey,
+      'job_cancelled',
+      `job=${job.jobId}`
+    );
     return ok(viewOf(service, cancelled, context.now()), request.id);
   });
 
@@ -144,37 +215,74 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
     const { service, job } = ownJob(context, request);
     requireData(context);
     const again = service.resubmit(request.clientKey, job);
-    context.store.audit(context.now(), request.clientKey, 'job_resubmitted', `job=${again.jobId} from=${job.jobId}`);
-    return reply.status(201).send(ok(viewOf(service, again, context.now()), request.id));
+    context.store.audit(
+      context.now(),
+      request.clientKey,
+      'job_resubmitted',
+      `job=${again.jobId} from=${job.jobId}`
+    );
+    return reply
+      .status(201)
+      .send(ok(viewOf(service, again, context.now()), request.id));
   });
 
-  app.get<JobParams & { Querystring: { name?: string } }>(`${JOB_PATH}files/`, async request => {
-    const { service, job } = ownJob(context, request);
-    const name = request.query.name ?? job.entry;
-    const file = service.store.files(job.jobId).find(entry => entry.name === name);
-    if (!file) {
-      throw new ApiError(404, 'not_found', `Job ${job.jobId} has no submitted file "${name}": its files are listed in the job's detail.`);
+  app.get<JobParams & { Querystring: { name?: string } }>(
+    `${JOB_PATH}files/`,
+    async request => {
+      const { service, job } = ownJob(context, request);
+      const name = request.query.name ?? job.entry;
+      const file = service.store
+        .files(job.jobId)
+        .find(entry => entry.name === name);
+      if (!file) {
+        throw new ApiError(
+          404,
+          'not_found',
+          `Job ${job.jobId} has no submitted file "${name}": its files are listed in the job's detail.`
+        );
+      }
+      const content = service.submittedContent(job, file.name);
+      const text = looksLikeText(content);
+      return ok(
+        {
+          name: file.name,
+          bytes: file.bytes,
+          sha256: file.sha256,
+          encoding: text ? 'utf-8' : 'base64',
+          content: content.toString(text ? 'utf8' : 'base64')
+        },
+        request.id
+      );
     }
-    const content = service.submittedContent(job, file.name);
-    const text = looksLikeText(content);
+  );
+
+  app.get<JobParams>(`${JOB_PATH}attestation/`, async request => {
+    const { service, job } = ownJob(context, request);
+    const jws = isFinal(job.status)
+      ? service.store.attestation(job.jobId)
+      : null;
+    if (!jws) {
+      throw new ApiError(
+        409,
+        'job_not_finished',
+        `Job ${job.jobId} is ${job.status}: its attestation is signed when it finishes.`
+      );
+    }
     return ok(
-      { name: file.name, bytes: file.bytes, sha256: file.sha256, encoding: text ? 'utf-8' : 'base64', content: content.toString(text ? 'utf8' : 'base64') },
+      {
+        job_id: job.jobId,
+        jws,
+        key_id: service.key?.publicJwk.kid ?? null,
+        jwks_url: '/.well-known/jwks.json'
+      },
       request.id
     );
   });
 
-  app.get<JobParams>(`${JOB_PATH}attestation/`, async request => {
-    const { service, job } = ownJob(context, request);
-    const jws = isFinal(job.status) ? service.store.attestation(job.jobId) : null;
-    if (!jws) {
-      throw new ApiError(409, 'job_not_finished', `Job ${job.jobId} is ${job.status}: its attestation is signed when it finishes.`);
-    }
-    return ok({ job_id: job.jobId, jws, key_id: service.key?.publicJwk.kid ?? null, jwks_url: '/.well-known/jwks.json' }, request.id);
-  });
-
   app.get<JobParams>(`${JOB_PATH}result/`, async (request, reply) => {
     const { service, job } = ownJob(context, request);
-    const release = job.status === 'approved' ? service.store.releaseOf(job.jobId) : null;
+    const release =
+      job.status === 'approved' ? service.store.releaseOf(job.jobId) : null;
     if (!release || !existsSync(release.archive)) {
       throw new ApiError(
         409,
@@ -183,10 +291,18 @@ export function registerJobRoutes(app: FastifyInstance, context: PlatformContext
       );
     }
     service.store.countDownload(job.jobId);
-    context.store.audit(context.now(), request.clientKey, 'result_downloaded', `job=${job.jobId} via=api`);
+    context.store.audit(
+      context.now(),
+      request.clientKey,
+      'result_downloaded',
+      `job=${job.jobId} via=api`
+    );
     return reply
       .header('content-type', 'application/zip')
-      .header('content-disposition', `attachment; filename="${job.jobId}-results.zip"`)
+      .header(
+        'content-disposition',
+        `attachment; filename="${job.jobId}-results.zip"`
+      )
       .header('x-content-sha256', release.archiveSha256)
       .header('content-length', release.archiveBytes)
       .send(createReadStream(release.archive));

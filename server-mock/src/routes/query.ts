@@ -15,7 +15,9 @@ function quotaRefusal(wanted: number, quota: QuotaView): ApiError {
   const message =
     `The API daily quota limit exceeded: this query would return ${wanted} records but ${quota.remaining} of today's ` +
     `${quota.daily_limit.toLocaleString('en-US')} remain; the quota resets at ${quota.resets_at}. ` +
-    (quota.remaining > 0 ? `Lower the limit to ${quota.remaining} or less, or try again after the reset.` : 'Try again after the reset.');
+    (quota.remaining > 0
+      ? `Lower the limit to ${quota.remaining} or less, or try again after the reset.`
+      : 'Try again after the reset.');
   return new ApiError(429, 'daily_quota_limit_exceeded', message, { quota });
 }
 
@@ -23,31 +25,52 @@ function quotaRefusal(wanted: number, quota: QuotaView): ApiError {
  * `POST /v2/vce/query/`: a researcher's token gets a random sample, charged
  * to the day's quota; a job's token gets every match in id order, paged.
  */
-export function registerQueryRoute(app: FastifyInstance, context: PlatformContext): void {
-  app.post(QUERY_PATH, { config: { jobToken: true } }, async (request, reply) => {
-    const data = requireData(context);
-    const stage = stageOf(request);
-    const validation = validateQuery(request.body, stage);
-    if (!validation.ok) {
-      return sendProblems(request, reply, validation.problems);
-    }
-    const query = validation.query;
-
-    if (stage === 'job') {
-      const paged = pageQuery(data, query);
-      if (!paged.page) {
-        return sendProblems(request, reply, [paged.problem]);
+export function registerQueryRoute(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
+  app.post(
+    QUERY_PATH,
+    { config: { jobToken: true } },
+    async (request, reply) => {
+      const data = requireData(context);
+      const stage = stageOf(request);
+      const validation = validateQuery(request.body, stage);
+      if (!validation.ok) {
+        return sendProblems(request, reply, validation.problems);
       }
-      reply.header(RECORD_COUNT_HEADER, String(paged.page.count));
-      return ok(paged.page, request.id);
-    }
+      const query = validation.query;
 
-    const records = sampleRecords(data, query, context.random);
-    const charge = chargeQuota(context.store, request.clientKey, records.length, context.dailyLimit, context.now());
-    if (!charge.granted) {
-      throw quotaRefusal(records.length, charge.quota);
+      if (stage === 'job') {
+        const paged = pageQuery(data, query);
+        if (!paged.page) {
+          return sendProblems(request, reply, [paged.problem]);
+        }
+        reply.header(RECORD_COUNT_HEADER, String(paged.page.count));
+        return ok(paged.page, request.id);
+      }
+
+      const records = sampleRecords(data, query, context.random);
+      const charge = chargeQuota(
+        context.store,
+        request.clientKey,
+        records.length,
+        context.dailyLimit,
+        context.now()
+      );
+      if (!charge.granted) {
+        throw quotaRefusal(records.length, charge.quota);
+      }
+      reply.header(RECORD_COUNT_HEADER, String(records.length));
+      return ok(
+        {
+          category: query.category,
+          records,
+          count: records.length,
+          quota: charge.quota
+        },
+        request.id
+      );
     }
-    reply.header(RECORD_COUNT_HEADER, String(records.length));
-    return ok({ category: query.category, records, count: records.length, quota: charge.quota }, request.id);
-  });
+  );
 }

@@ -6,7 +6,10 @@ import { quotaView, utcDay } from '../quota';
 export const QUOTA_PATH = '/v2/vce/quota/';
 
 /** `GET /v2/vce/quota/`: test-stage records used today of the daily limit. */
-export function registerQuotaRoute(app: FastifyInstance, context: PlatformContext): void {
+export function registerQuotaRoute(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
   app.get(QUOTA_PATH, async request => {
     const now = context.now();
     const used = context.store.usedOn(request.clientKey, utcDay(now));

@@ -4,7 +4,15 @@ import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
 import { decodeCursor, RECORD_COUNT_HEADER } from '../query/paging';
-import { ACTIVE, createTask, TASK_PAGE_DEFAULT, TASK_PAGE_MAX, taskFingerprint, taskResultPage, taskView } from '../query/tasks';
+import {
+  ACTIVE,
+  createTask,
+  TASK_PAGE_DEFAULT,
+  TASK_PAGE_MAX,
+  taskFingerprint,
+  taskResultPage,
+  taskView
+} from '../query/tasks';
 import { validateQuery } from '../query/validate';
 import type { QueryTaskRecord } from '../store';
 
@@ -14,7 +22,10 @@ export const TASK_RESULT_PATH = '/v2/vce/query_tasks/:task_id/result/';
 export const TASK_CANCEL_PATH = '/v2/vce/query_tasks/:task_id/cancel/';
 
 /** The task routes (vce-sdk.md: create, check status, get result, cancel). */
-export function registerTaskRoutes(app: FastifyInstance, context: PlatformContext): void {
+export function registerTaskRoutes(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
   let closed = false;
   app.addHook('onClose', async () => {
     closed = true;
@@ -22,77 +33,135 @@ export function registerTaskRoutes(app: FastifyInstance, context: PlatformContex
 
   // A task is its creator's: a researcher's token never reads a job's task (it pages all data),
   // and a job reads only its own.
-  const findTask = (request: FastifyRequest, taskId: string): QueryTaskRecord => {
+  const findTask = (
+    request: FastifyRequest,
+    taskId: string
+  ): QueryTaskRecord => {
     const task = context.store.getTask(taskId, request.clientKey);
     if (!task || (task.jobId ?? null) !== request.tokenJobId) {
-      throw new ApiError(404, 'not_found', `There is no query task ${taskId} of this client: create one with POST ${TASKS_PATH}.`);
+      throw new ApiError(
+        404,
+        'not_found',
+        `There is no query task ${taskId} of this client: create one with POST ${TASKS_PATH}.`
+      );
     }
     return task;
   };
 
-  app.post(TASKS_PATH, { config: { jobToken: true } }, async (request, reply) => {
-    requireData(context);
-    const stage = stageOf(request);
-    const validation = validateQuery(request.body, stage);
-    if (!validation.ok) {
-      return sendProblems(request, reply, validation.problems);
-    }
-    if (validation.query.cursor) {
-      return sendProblems(request, reply, [{ field: 'cursor', message: 'A query task takes no cursor: page its result with GET .../result/?cursor=.' }]);
-    }
-    const task = createTask(context, { clientKey: request.clientKey, stage, request: request.body, jobId: request.tokenJobId }, () => closed);
-    return ok({ task_id: task.taskId, status: task.status }, request.id);
-  });
-
-  app.get<{ Params: { task_id: string } }>(TASK_PATH, { config: { jobToken: true } }, async request => {
-    return ok(taskView(findTask(request, request.params.task_id)), request.id);
-  });
-
-  app.post<{ Params: { task_id: string } }>(TASK_CANCEL_PATH, { config: { jobToken: true } }, async request => {
-    const task = findTask(request, request.params.task_id);
-    if (!context.store.updateTask(task.taskId, ACTIVE, { status: 'Cancelled', updatedAt: context.now().toISOString() })) {
-      const now = findTask(request, task.taskId);
-      throw new ApiError(409, 'task_not_finished', `Task ${task.taskId} is already ${now.status}; only Created, Validating or Processing tasks can be cancelled.`);
-    }
-    return ok(taskView(findTask(request, task.taskId)), request.id);
-  });
-
-  app.get<{ Params: { task_id: string }; Querystring: Record<string, string | undefined> }>(TASK_RESULT_PATH, { config: { jobToken: true } }, async (request, reply) => {
-    const data = requireData(context);
-    const task = findTask(request, request.params.task_id);
-    const pageSizeRaw = request.query.page_size;
-    let pageSize = TASK_PAGE_DEFAULT;
-    if (pageSizeRaw !== undefined && pageSizeRaw !== '') {
-      const parsed = /^\d+$/.test(pageSizeRaw) ? Number(pageSizeRaw) : NaN;
-      if (!Number.isInteger(parsed) || parsed < 1 || parsed > TASK_PAGE_MAX) {
+  app.post(
+    TASKS_PATH,
+    { config: { jobToken: true } },
+    async (request, reply) => {
+      requireData(context);
+      const stage = stageOf(request);
+      const validation = validateQuery(request.body, stage);
+      if (!validation.ok) {
+        return sendProblems(request, reply, validation.problems);
+      }
+      if (validation.query.cursor) {
         return sendProblems(request, reply, [
-          { field: 'page_size', value: pageSizeRaw, message: `page_size ${JSON.stringify(pageSizeRaw)} is not allowed: use an integer from 1 to ${TASK_PAGE_MAX} (default ${TASK_PAGE_DEFAULT}).` }
+          {
+            field: 'cursor',
+            message:
+              'A query task takes no cursor: page its result with GET .../result/?cursor=.'
+          }
         ]);
       }
-      pageSize = parsed;
+      const task = createTask(
+        context,
+        {
+          clientKey: request.clientKey,
+          stage,
+          request: request.body,
+          jobId: request.tokenJobId
+        },
+        () => closed
+      );
+      return ok({ task_id: task.taskId, status: task.status }, request.id);
     }
-    if (task.status !== 'Completed') {
-      throw new ApiError(409, 'task_not_finished', `Task ${task.taskId} is ${task.status}: results are available once its status is Completed.`);
+  );
+
+  app.get<{ Params: { task_id: string } }>(
+    TASK_PATH,
+    { config: { jobToken: true } },
+    async request => {
+      return ok(
+        taskView(findTask(request, request.params.task_id)),
+        request.id
+      );
     }
-    const validation = validateQuery(JSON.parse(task.request), task.stage);
-    if (!validation.ok) {
-      throw new Error('a completed task has an invalid query');
-    }
-    const query = validation.query;
-    let position: number | null = null;
-    const cursor = request.query.cursor;
-    if (cursor) {
-      const decoded = decodeCursor(cursor, taskFingerprint(task, query));
-      if (typeof decoded !== 'number') {
-        return sendProblems(request, reply, [decoded]);
+  );
+
+  app.post<{ Params: { task_id: string } }>(
+    TASK_CANCEL_PATH,
+    { config: { jobToken: true } },
+    async request => {
+      const task = findTask(request, request.params.task_id);
+      if (
+        !context.store.updateTask(task.taskId, ACTIVE, {
+          status: 'Cancelled',
+          updatedAt: context.now().toISOString()
+        })
+      ) {
+        const now = findTask(request, task.taskId);
+        throw new ApiError(
+          409,
+          'task_not_finished',
+          `Task ${task.taskId} is already ${now.status}; only Created, Validating or Processing tasks can be cancelled.`
+        );
       }
-      position = decoded;
+      return ok(taskView(findTask(request, task.taskId)), request.id);
     }
-    const page = taskResultPage(data, task, query, position, pageSize);
-    reply.header(RECORD_COUNT_HEADER, String(page.count));
-    return ok(
-      page,
-      request.id
-    );
-  });
+  );
+
+  app.get<{
+    Params: { task_id: string };
+    Querystring: Record<string, string | undefined>;
+  }>(
+    TASK_RESULT_PATH,
+    { config: { jobToken: true } },
+    async (request, reply) => {
+      const data = requireData(context);
+      const task = findTask(request, request.params.task_id);
+      const pageSizeRaw = request.query.page_size;
+      let pageSize = TASK_PAGE_DEFAULT;
+      if (pageSizeRaw !== undefined && pageSizeRaw !== '') {
+        const parsed = /^\d+$/.test(pageSizeRaw) ? Number(pageSizeRaw) : NaN;
+        if (!Number.isInteger(parsed) || parsed < 1 || parsed > TASK_PAGE_MAX) {
+          return sendProblems(request, reply, [
+            {
+              field: 'page_size',
+              value: pageSizeRaw,
+              message: `page_size ${JSON.stringify(pageSizeRaw)} is not allowed: use an integer from 1 to ${TASK_PAGE_MAX} (default ${TASK_PAGE_DEFAULT}).`
+            }
+          ]);
+        }
+        pageSize = parsed;
+      }
+      if (task.status !== 'Completed') {
+        throw new ApiError(
+          409,
+          'task_not_finished',
+          `Task ${task.taskId} is ${task.status}: results are available once its status is Completed.`
+        );
+      }
+      const validation = validateQuery(JSON.parse(task.request), task.stage);
+      if (!validation.ok) {
+        throw new Error('a completed task has an invalid query');
+      }
+      const query = validation.query;
+      let position: number | null = null;
+      const cursor = request.query.cursor;
+      if (cursor) {
+        const decoded = decodeCursor(cursor, taskFingerprint(task, query));
+        if (typeof decoded !== 'number') {
+          return sendProblems(request, reply, [decoded]);
+        }
+        position = decoded;
+      }
+      const page = taskResultPage(data, task, query, position, pageSize);
+      reply.header(RECORD_COUNT_HEADER, String(page.count));
+      return ok(page, request.id);
+    }
+  );
 }

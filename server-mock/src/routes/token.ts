@@ -33,35 +33,42 @@ function missingField(body: TokenBody): string | null {
 }
 
 /** `POST /v2/oauth/token/`: client credentials → an expiring bearer token. */
-export function registerTokenRoute(app: FastifyInstance, context: PlatformContext): void {
-  app.post<{ Body: TokenBody }>(TOKEN_PATH, { schema: { body: tokenBodySchema }, config: { public: true } }, async (request, reply) => {
-    const body = request.body ?? {};
-    const missing = missingField(body);
-    if (missing) {
-      throw new ApiError(400, 'invalid_request', missing);
+export function registerTokenRoute(
+  app: FastifyInstance,
+  context: PlatformContext
+): void {
+  app.post<{ Body: TokenBody }>(
+    TOKEN_PATH,
+    { schema: { body: tokenBodySchema }, config: { public: true } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const missing = missingField(body);
+      if (missing) {
+        throw new ApiError(400, 'invalid_request', missing);
+      }
+      if (body.grant_type !== 'client_credentials') {
+        // 400 invalid_request, as docs/contracts.md fixes it for a wrong grant type.
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `Grant type "${body.grant_type}" is not supported: use grant_type=client_credentials.`
+        );
+      }
+      const token = signIn(context, body.client_key!, body.client_secret!);
+      if (!token) {
+        throw new ApiError(
+          401,
+          'invalid_client',
+          'Client key or secret is incorrect. Check them on your Research projects page.'
+        );
+      }
+      void reply.header('cache-control', 'no-store');
+      return {
+        access_token: token,
+        expires_in: context.tokenTtlSeconds,
+        token_type: 'Bearer',
+        scope: 'research.vce'
+      };
     }
-    if (body.grant_type !== 'client_credentials') {
-      // 400 invalid_request, as docs/contracts.md fixes it for a wrong grant type.
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `Grant type "${body.grant_type}" is not supported: use grant_type=client_credentials.`
-      );
-    }
-    const token = signIn(context, body.client_key!, body.client_secret!);
-    if (!token) {
-      throw new ApiError(
-        401,
-        'invalid_client',
-        'Client key or secret is incorrect. Check them on your Research projects page.'
-      );
-    }
-    void reply.header('cache-control', 'no-store');
-    return {
-      access_token: token,
-      expires_in: context.tokenTtlSeconds,
-      token_type: 'Bearer',
-      scope: 'research.vce'
-    };
-  });
+  );
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,7 +26,8 @@ import { join } from 'node:path';
  * rlimits only, and the attestation says so.
  */
 
-export type CgroupLayout = { version: 1; memory: string; pids: string } | { version: 2; root: string };
+export type CgroupLayout =
+  { version: 1; memory: string; pids: string } | { version: 2; root: string };
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const PREFIX = 'vce-';
@@ -44,7 +53,9 @@ function writable(path: string): boolean {
 
 function controllersOf(path: string): string[] {
   try {
-    return readFileSync(join(path, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
+    return readFileSync(join(path, 'cgroup.controllers'), 'utf8')
+      .trim()
+      .split(/\s+/);
   } catch {
     return [];
   }
@@ -57,12 +68,21 @@ export function detectCgroupLayout(root = CGROUP_ROOT): CgroupLayout | null {
   }
   const memory = join(root, 'memory');
   const pids = join(root, 'pids');
-  if (existsSync(join(memory, 'memory.limit_in_bytes')) && existsSync(join(pids, 'cgroup.procs')) && writable(memory) && writable(pids)) {
+  if (
+    existsSync(join(memory, 'memory.limit_in_bytes')) &&
+    existsSync(join(pids, 'cgroup.procs')) &&
+    writable(memory) &&
+    writable(pids)
+  ) {
     return { version: 1, memory, pids };
   }
   for (const unified of [root, join(root, 'unified')]) {
     const controllers = controllersOf(unified);
-    if (controllers.includes('memory') && controllers.includes('pids') && writable(unified)) {
+    if (
+      controllers.includes('memory') &&
+      controllers.includes('pids') &&
+      writable(unified)
+    ) {
       return { version: 2, root: unified };
     }
   }
@@ -86,7 +106,10 @@ export function platformFolderName(pid: number, startTime: string): string {
 }
 
 /** Whether a folder belongs to a platform that is gone: its process is not running, or a newer one has its pid. */
-export function isStaleFolder(name: string, startTimeOf: (pid: number) => string | null = processStartTime): boolean {
+export function isStaleFolder(
+  name: string,
+  startTimeOf: (pid: number) => string | null = processStartTime
+): boolean {
   const match = /^vce-(\d+)-(\d+)$/.exec(name);
   if (!match) {
     return false; // not ours (or an older layout): left alone
@@ -112,11 +135,19 @@ export class JobCgroups {
   private runs = 0;
 
   private constructor(readonly layout: CgroupLayout) {
-    const tops = layout.version === 1 ? [layout.memory, layout.pids] : [layout.root];
-    const own = platformFolderName(process.pid, processStartTime('self') ?? String(Date.now()));
+    const tops =
+      layout.version === 1 ? [layout.memory, layout.pids] : [layout.root];
+    const own = platformFolderName(
+      process.pid,
+      processStartTime('self') ?? String(Date.now())
+    );
     for (const top of tops) {
       for (const entry of readdirSync(top, { withFileTypes: true })) {
-        if (!entry.isDirectory() || entry.name === own || !isStaleFolder(entry.name)) {
+        if (
+          !entry.isDirectory() ||
+          entry.name === own ||
+          !isStaleFolder(entry.name)
+        ) {
           continue;
         }
         const folder = join(top, entry.name);
@@ -141,8 +172,14 @@ export class JobCgroups {
     }
     if (this.layout.version === 2) {
       // Controllers reach a v2 group only through its parents' subtree_control.
-      writeFileSync(join(this.layout.root, 'cgroup.subtree_control'), '+memory +pids');
-      writeFileSync(join(this.parents[0], 'cgroup.subtree_control'), '+memory +pids');
+      writeFileSync(
+        join(this.layout.root, 'cgroup.subtree_control'),
+        '+memory +pids'
+      );
+      writeFileSync(
+        join(this.parents[0], 'cgroup.subtree_control'),
+        '+memory +pids'
+      );
     }
   }
 
@@ -158,7 +195,9 @@ export class JobCgroups {
   }
 
   /** The groups of this machine, or null when jobs cannot have any here. */
-  static open(layout: CgroupLayout | null = detectCgroupLayout()): JobCgroups | null {
+  static open(
+    layout: CgroupLayout | null = detectCgroupLayout()
+  ): JobCgroups | null {
     if (!layout) {
       return null;
     }

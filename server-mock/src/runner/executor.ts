@@ -63,7 +63,8 @@ export interface CollectedOutputs {
   problems: string[];
 }
 
-export type ExecutorState = 'unknown' | 'prepared' | 'executing' | 'executed' | 'finalized';
+export type ExecutorState =
+  'unknown' | 'prepared' | 'executing' | 'executed' | 'finalized';
 
 /** Where a job is with this executor, and what it has produced so far. */
 export interface ExecutorStatus {

@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { newLogId } from '../http/errors';
@@ -24,9 +29,17 @@ export interface GatewayOptions {
   onRecords: (count: number) => void;
 }
 
-function refuse(response: ServerResponse, status: number, code: string, message: string): void {
+function refuse(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string
+): void {
   const body = JSON.stringify({ error: { code, message, log_id: newLogId() } });
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body)
+  });
   response.end(body);
 }
 
@@ -49,23 +62,39 @@ const ALLOWED_ROUTES: { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/v2\/vce\/query\/$/ },
   { method: 'POST', path: /^\/v2\/vce\/query_tasks\/$/ },
   { method: 'GET', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/$`) },
-  { method: 'GET', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/result/$`) },
-  { method: 'POST', path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/cancel/$`) }
+  {
+    method: 'GET',
+    path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/result/$`)
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/v2/vce/query_tasks/${TASK_ID}/cancel/$`)
+  }
 ];
 
 export function allowedRoute(method: string, path: string): boolean {
-  return ALLOWED_ROUTES.some(route => route.method === method && route.path.test(path));
+  return ALLOWED_ROUTES.some(
+    route => route.method === method && route.path.test(path)
+  );
 }
 
 export class DataGateway {
-  private constructor(private readonly server: Server, private readonly socketPath: string) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly socketPath: string
+  ) {}
 
   static async open(options: GatewayOptions): Promise<DataGateway> {
     rmSync(options.socketPath, { force: true });
     const server = createServer((request, response) => {
       void DataGateway.handle(options, request, response).catch(() => {
         if (!response.headersSent) {
-          refuse(response, 502, 'gateway_error', 'The data gateway could not reach the platform; the job may retry.');
+          refuse(
+            response,
+            502,
+            'gateway_error',
+            'The data gateway could not reach the platform; the job may retry.'
+          );
         } else {
           response.destroy();
         }
@@ -80,22 +109,46 @@ export class DataGateway {
     return new DataGateway(server, options.socketPath);
   }
 
-  private static async handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private static async handle(
+    options: GatewayOptions,
+    request: IncomingMessage,
+    response: ServerResponse
+  ): Promise<void> {
     const url = request.url ?? '';
     const path = url.split('?')[0];
     // Exact routes on the raw path: no percent-encoding, no dot segments, nothing the router would read differently.
-    if (!allowedRoute(request.method ?? '', path) || !/^[\w=&.-]*$/.test(url.slice(path.length + 1))) {
-      refuse(response, 403, 'forbidden', `A job can only read data (POST ${GATEWAY_PATH} or the query task routes); ${request.method} ${path} is not reachable from a job.`);
+    if (
+      !allowedRoute(request.method ?? '', path) ||
+      !/^[\w=&.-]*$/.test(url.slice(path.length + 1))
+    ) {
+      refuse(
+        response,
+        403,
+        'forbidden',
+        `A job can only read data (POST ${GATEWAY_PATH} or the query task routes); ${request.method} ${path} is not reachable from a job.`
+      );
       return;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(
+      request.headers.authorization ?? ''
+    );
     if (!match || match[1] !== options.accessToken) {
-      refuse(response, 401, 'access_token_invalid', "Only this job's access token (RQS_ACCESS_TOKEN) is accepted here.");
+      refuse(
+        response,
+        401,
+        'access_token_invalid',
+        "Only this job's access token (RQS_ACCESS_TOKEN) is accepted here."
+      );
       return;
     }
     const body = await readBody(request);
     if (body === null) {
-      refuse(response, 413, 'payload_too_large', `A query body is at most ${MAX_BODY} bytes.`);
+      refuse(
+        response,
+        413,
+        'payload_too_large',
+        `A query body is at most ${MAX_BODY} bytes.`
+      );
       return;
     }
     const answer = await options.app.inject({
@@ -103,7 +156,12 @@ export class DataGateway {
       url,
       headers: {
         authorization: request.headers.authorization!,
-        ...(body.length > 0 ? { 'content-type': request.headers['content-type'] ?? 'application/json' } : {})
+        ...(body.length > 0
+          ? {
+              'content-type':
+                request.headers['content-type'] ?? 'application/json'
+            }
+          : {})
       },
       payload: body.length > 0 ? body : undefined
     });
@@ -113,7 +171,9 @@ export class DataGateway {
       options.onRecords(counted);
     }
     response.writeHead(answer.statusCode, {
-      'content-type': String(answer.headers['content-type'] ?? 'application/json'),
+      'content-type': String(
+        answer.headers['content-type'] ?? 'application/json'
+      ),
       'content-length': answer.rawPayload.length
     });
     response.end(answer.rawPayload);

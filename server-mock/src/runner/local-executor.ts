@@ -3,15 +3,25 @@ import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PublicData } from '../data/schema';
 import { collectOutputs } from './collect';
-import type { Executor, ExecutorStatus, JobDefinition, RuntimeDescription } from './executor';
+import type {
+  Executor,
+  ExecutorStatus,
+  JobDefinition,
+  RuntimeDescription
+} from './executor';
 import { DataGateway } from './gateway';
 import { describeRuntime, jobCgroups, runSandboxed } from './sandbox';
 
 /** What a job must not see: the platform's data dir and the public data's own file (read only through the gateway). */
-export function hiddenPathsOf(dataDir: string, publicData: PublicData): string[] {
+export function hiddenPathsOf(
+  dataDir: string,
+  publicData: PublicData
+): string[] {
   const file = publicData.db.name;
   const dataFileDir = file && file !== ':memory:' ? dirname(file) : null;
-  return dataFileDir && dataFileDir !== dataDir ? [dataDir, dataFileDir] : [dataDir];
+  return dataFileDir && dataFileDir !== dataDir
+    ? [dataDir, dataFileDir]
+    : [dataDir];
 }
 
 export interface LocalExecutorOptions {
@@ -44,7 +54,10 @@ export class LocalSandboxExecutor implements Executor {
     cpSync(job.filesDir, job.workDir, { recursive: true });
     mkdirSync(job.outputDir, { recursive: true });
     mkdirSync(job.logsDir, { recursive: true, mode: 0o700 });
-    const local: LocalJob = { status: { state: 'prepared', result: null, collected: null }, controller: new AbortController() };
+    const local: LocalJob = {
+      status: { state: 'prepared', result: null, collected: null },
+      controller: new AbortController()
+    };
     this.jobs.set(job.id, local);
     return local.status;
   }
@@ -52,7 +65,9 @@ export class LocalSandboxExecutor implements Executor {
   async execute(job: JobDefinition): Promise<ExecutorStatus> {
     const local = this.jobs.get(job.id);
     if (!local || local.status.state !== 'prepared') {
-      throw new Error(`job ${job.id} is ${local?.status.state ?? 'unknown'} here, not prepared`);
+      throw new Error(
+        `job ${job.id} is ${local?.status.state ?? 'unknown'} here, not prepared`
+      );
     }
     local.status = { ...local.status, state: 'executing' };
     const gateway = await DataGateway.open({
@@ -83,7 +98,10 @@ export class LocalSandboxExecutor implements Executor {
 
   terminate(job: JobDefinition): boolean {
     const local = this.jobs.get(job.id);
-    if (!local || (local.status.state !== 'prepared' && local.status.state !== 'executing')) {
+    if (
+      !local ||
+      (local.status.state !== 'prepared' && local.status.state !== 'executing')
+    ) {
       return false;
     }
     local.controller.abort();
@@ -92,8 +110,15 @@ export class LocalSandboxExecutor implements Executor {
 
   async finalize(job: JobDefinition): Promise<ExecutorStatus> {
     const collected = collectOutputs(job.outputDir, job.collectedDir);
-    const status: ExecutorStatus = { state: 'finalized', result: this.jobs.get(job.id)?.status.result ?? null, collected };
-    this.jobs.set(job.id, { status, controller: this.jobs.get(job.id)?.controller ?? new AbortController() });
+    const status: ExecutorStatus = {
+      state: 'finalized',
+      result: this.jobs.get(job.id)?.status.result ?? null,
+      collected
+    };
+    this.jobs.set(job.id, {
+      status,
+      controller: this.jobs.get(job.id)?.controller ?? new AbortController()
+    });
     return status;
   }
 
@@ -102,7 +127,13 @@ export class LocalSandboxExecutor implements Executor {
   }
 
   status(job: JobDefinition): ExecutorStatus {
-    return this.jobs.get(job.id)?.status ?? { state: 'unknown', result: null, collected: null };
+    return (
+      this.jobs.get(job.id)?.status ?? {
+        state: 'unknown',
+        result: null,
+        collected: null
+      }
+    );
   }
 
   runtime(): RuntimeDescription {

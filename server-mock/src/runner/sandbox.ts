@@ -1,5 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, openSync, readdirSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  openSync,
+  readdirSync
+} from 'node:fs';
 import { arch, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JobCgroups, type JobCgroup } from './cgroup';
@@ -86,9 +92,21 @@ export function isolationMode(): IsolationMode {
     return isolation;
   }
   const root = process.getuid?.() === 0;
-  const args = [...(root ? [] : ['--user', '--map-root-user']), '--net', '--mount', '--pid', '--fork', 'true'];
+  const args = [
+    ...(root ? [] : ['--user', '--map-root-user']),
+    '--net',
+    '--mount',
+    '--pid',
+    '--fork',
+    'true'
+  ];
   const probe = spawnSync('unshare', args, { stdio: 'ignore', timeout: 5000 });
-  isolation = probe.status === 0 ? (root ? 'namespaces' : 'user-namespaces') : 'rlimits-only';
+  isolation =
+    probe.status === 0
+      ? root
+        ? 'namespaces'
+        : 'user-namespaces'
+      : 'rlimits-only';
   return isolation;
 }
 
@@ -107,13 +125,28 @@ let pythonVersion: string | null = null;
 /** The runtime, as the attestation states it. */
 export function describeRuntime(): RuntimeDescription {
   if (pythonVersion === null) {
-    const answer = spawnSync(jobPython(), ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8', timeout: 5000 });
-    pythonVersion = answer.status === 0 ? `Python ${answer.stdout.trim()}` : 'Python (unknown)';
+    const answer = spawnSync(
+      jobPython(),
+      ['-c', 'import sys; print(sys.version.split()[0])'],
+      { encoding: 'utf8', timeout: 5000 }
+    );
+    pythonVersion =
+      answer.status === 0
+        ? `Python ${answer.stdout.trim()}`
+        : 'Python (unknown)';
   }
   const mode = isolationMode();
-  const enforced = ['rlimits: address space, CPU time, file size, processes, open files', 'wall-time limit', 'scrubbed environment'];
+  const enforced = [
+    'rlimits: address space, CPU time, file size, processes, open files',
+    'wall-time limit',
+    'scrubbed environment'
+  ];
   if (mode !== 'rlimits-only') {
-    enforced.push('network namespace (no network)', 'mount namespace (platform paths hidden)', 'PID namespace');
+    enforced.push(
+      'network namespace (no network)',
+      'mount namespace (platform paths hidden)',
+      'PID namespace'
+    );
   }
   if (mode === 'namespaces') {
     enforced.push('own unprivileged uid, no capabilities, no new privileges');
@@ -122,7 +155,13 @@ export function describeRuntime(): RuntimeDescription {
   if (groups) {
     enforced.push(groups.describe());
   }
-  return { platform: 'vce-mock', os: `${type()} ${release()} ${arch()}`, python: pythonVersion, isolation: mode, enforced };
+  return {
+    platform: 'vce-mock',
+    os: `${type()} ${release()} ${arch()}`,
+    python: pythonVersion,
+    isolation: mode,
+    enforced
+  };
 }
 
 /** `prlimit` options for the limits (soft = hard: the job cannot raise them). */
@@ -139,7 +178,10 @@ export function prlimitOptions(limits: SandboxLimits): string[] {
 }
 
 /** The environment the job's Python gets: nothing of the platform's. */
-export function jobEnvironment(request: Pick<SandboxRequest, 'jobId' | 'accessToken'>, socketInJob: string): Record<string, string> {
+export function jobEnvironment(
+  request: Pick<SandboxRequest, 'jobId' | 'accessToken'>,
+  socketInJob: string
+): Record<string, string> {
   return {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     HOME: '/tmp',
@@ -156,11 +198,25 @@ export function jobEnvironment(request: Pick<SandboxRequest, 'jobId' | 'accessTo
 }
 
 const MIB = 1024 * 1024;
-const SIGNALS: Record<number, string> = { 9: 'SIGKILL', 24: 'SIGXCPU', 25: 'SIGXFSZ', 11: 'SIGSEGV', 6: 'SIGABRT', 15: 'SIGTERM' };
+const SIGNALS: Record<number, string> = {
+  9: 'SIGKILL',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
+  11: 'SIGSEGV',
+  6: 'SIGABRT',
+  15: 'SIGTERM'
+};
 
 /** Plain words for how a job ended that was not its own exception. */
-export function explainEnd(exitCode: number | null, signal: string | null, limits: SandboxLimits): string | null {
-  const viaShell = exitCode !== null && exitCode > 128 && exitCode < 160 ? SIGNALS[exitCode - 128] ?? `signal ${exitCode - 128}` : null;
+export function explainEnd(
+  exitCode: number | null,
+  signal: string | null,
+  limits: SandboxLimits
+): string | null {
+  const viaShell =
+    exitCode !== null && exitCode > 128 && exitCode < 160
+      ? (SIGNALS[exitCode - 128] ?? `signal ${exitCode - 128}`)
+      : null;
   const sig = signal ?? viaShell;
   switch (sig) {
     case null:
@@ -216,9 +272,24 @@ export function parseFailure(reported: string): ScriptFailure | null {
     return null;
   }
   const raw = value as Record<string, unknown>;
-  const typeName = typeof raw.type === 'string' && PYTHON_IDENTIFIER.test(raw.type) && KNOWN_EXCEPTIONS.has(raw.type) ? raw.type : 'an exception class defined in the script';
-  const lineNumber = Number.isInteger(raw.line) && (raw.line as number) > 0 && (raw.line as number) < 1e7 ? (raw.line as number) : null;
-  const file = typeof raw.file === 'string' && FILE_NAME.test(raw.file) && !raw.file.split('/').includes('..') ? raw.file : null;
+  const typeName =
+    typeof raw.type === 'string' &&
+    PYTHON_IDENTIFIER.test(raw.type) &&
+    KNOWN_EXCEPTIONS.has(raw.type)
+      ? raw.type
+      : 'an exception class defined in the script';
+  const lineNumber =
+    Number.isInteger(raw.line) &&
+    (raw.line as number) > 0 &&
+    (raw.line as number) < 1e7
+      ? (raw.line as number)
+      : null;
+  const file =
+    typeof raw.file === 'string' &&
+    FILE_NAME.test(raw.file) &&
+    !raw.file.split('/').includes('..')
+      ? raw.file
+      : null;
   return { type: typeName, line: lineNumber, file };
 }
 
@@ -252,7 +323,9 @@ function chownTree(path: string, uid: number): void {
 /** Jobs run without namespaces only when this is set (a development machine that forbids them). */
 export const UNSANDBOXED_ENV = 'VCE_ALLOW_UNSANDBOXED_JOBS';
 
-export async function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
+export async function runSandboxed(
+  request: SandboxRequest
+): Promise<SandboxResult> {
   const started = Date.now();
   const mode = isolationMode();
   if (mode === 'rlimits-only' && process.env[UNSANDBOXED_ENV] !== '1') {
@@ -282,7 +355,21 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
     let env: Record<string, string>;
     if (mode === 'rlimits-only') {
       command = 'setpriv';
-      args = ['--pdeathsig', 'KILL', '--', 'prlimit', ...prlimitOptions(limits), '--', jobPython(), '-s', '-E', '-B', join(SANDBOX_DIR, 'bootstrap.py'), PYRQS_PARENT, request.entry];
+      args = [
+        '--pdeathsig',
+        'KILL',
+        '--',
+        'prlimit',
+        ...prlimitOptions(limits),
+        '--',
+        jobPython(),
+        '-s',
+        '-E',
+        '-B',
+        join(SANDBOX_DIR, 'bootstrap.py'),
+        PYRQS_PARENT,
+        request.entry
+      ];
       env = jobEnvironment(request, request.dataSocket);
     } else {
       command = 'setpriv';
@@ -315,15 +402,37 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
     }
     const groups = mode === 'namespaces' ? jobCgroups() : null;
     if (groups) {
-      group = groups.create(request.jobId, limits.memoryBytes, limits.processes);
+      group = groups.create(
+        request.jobId,
+        limits.memoryBytes,
+        limits.processes
+      );
       // The first process joins the job's groups, then becomes the sandbox: everything the job starts is in them.
-      args = ['-c', JOIN_GROUPS_THEN_EXEC, 'vce-join', ...group.procsFiles, '--', command, ...args];
+      args = [
+        '-c',
+        JOIN_GROUPS_THEN_EXEC,
+        'vce-join',
+        ...group.procsFiles,
+        '--',
+        command,
+        ...args
+      ];
       command = '/bin/sh';
     }
-    const result = await supervise(command, args, env, request, stdout, stderr, started);
+    const result = await supervise(
+      command,
+      args,
+      env,
+      request,
+      stdout,
+      stderr,
+      started
+    );
     // A process killed for memory explains a job that ended badly; a job that
     // coped with it and exited 0 stands as it is.
-    const endedBadly = result.outcome === 'killed' || (result.outcome === 'exited' && result.exitCode !== 0);
+    const endedBadly =
+      result.outcome === 'killed' ||
+      (result.outcome === 'exited' && result.exitCode !== 0);
     return group && endedBadly && group.oomKills() > 0
       ? {
           ...result,
@@ -344,7 +453,8 @@ export async function runSandboxed(request: SandboxRequest): Promise<SandboxResu
 }
 
 /** `sh -c` script: write 0 (this process) to each cgroup.procs file given before `--`, then exec the rest. */
-const JOIN_GROUPS_THEN_EXEC = 'while [ "$1" != -- ]; do echo 0 > "$1" || exit 125; shift; done; shift; exec "$@"';
+const JOIN_GROUPS_THEN_EXEC =
+  'while [ "$1" != -- ]; do echo 0 > "$1" || exit 125; shift; done; shift; exec "$@"';
 
 function supervise(
   command: string,
@@ -380,7 +490,10 @@ function supervise(
         // already gone
       }
     };
-    const timer = setTimeout(() => killTree('timed_out'), request.limits.wallSeconds * 1000);
+    const timer = setTimeout(
+      () => killTree('timed_out'),
+      request.limits.wallSeconds * 1000
+    );
     const onAbort = () => killTree('cancelled');
     if (request.signal?.aborted) {
       onAbort();
@@ -395,7 +508,14 @@ function supervise(
       request.signal?.removeEventListener('abort', onAbort);
       const durationMs = Date.now() - started;
       if (spawnError) {
-        resolvePromise({ outcome: 'killed', exitCode: null, signal: null, reason: `The sandbox could not start (${spawnError.message}).`, failure: null, durationMs });
+        resolvePromise({
+          outcome: 'killed',
+          exitCode: null,
+          signal: null,
+          reason: `The sandbox could not start (${spawnError.message}).`,
+          failure: null,
+          durationMs
+        });
         return;
       }
       if (stoppedFor === 'timed_out') {
@@ -410,11 +530,26 @@ function supervise(
         return;
       }
       if (stoppedFor === 'cancelled') {
-        resolvePromise({ outcome: 'cancelled', exitCode: code, signal, reason: null, failure: null, durationMs });
+        resolvePromise({
+          outcome: 'cancelled',
+          exitCode: code,
+          signal,
+          reason: null,
+          failure: null,
+          durationMs
+        });
         return;
       }
       if (code === 125) {
-        resolvePromise({ outcome: 'killed', exitCode: code, signal, reason: 'The sandbox could not be prepared; the job did not run. Report it with the job id.', failure: null, durationMs });
+        resolvePromise({
+          outcome: 'killed',
+          exitCode: code,
+          signal,
+          reason:
+            'The sandbox could not be prepared; the job did not run. Report it with the job id.',
+          failure: null,
+          durationMs
+        });
         return;
       }
       const failure = code === 1 ? parseFailure(reported) : null;
@@ -425,8 +560,14 @@ function supervise(
       } else if (!reason && failure?.type === 'BlockingIOError') {
         reason = `The script could not start more processes: the limit is ${request.limits.processes} (BlockingIOError${failure.line ? ` at line ${failure.line}` : ''}).`;
       }
-      resolvePromise({ outcome: ended ? 'killed' : 'exited', exitCode: code, signal, reason, failure, durationMs });
+      resolvePromise({
+        outcome: ended ? 'killed' : 'exited',
+        exitCode: code,
+        signal,
+        reason,
+        failure,
+        durationMs
+      });
     });
   });
 }
-

@@ -43,7 +43,10 @@ export function makePlatform(options: Partial<AppOptions> = {}) {
 }
 
 /** Sign in as a client with a form body, as the SDK does. */
-export async function signIn(app: FastifyInstance, spec: ClientSpec = ALICE): Promise<string> {
+export async function signIn(
+  app: FastifyInstance,
+  spec: ClientSpec = ALICE
+): Promise<string> {
   const response = await call(app, {
     method: 'POST',
     url: '/v2/oauth/token/',

@@ -9,35 +9,76 @@ import { Store, type ClientSpec } from '../../src/store';
 import { fetchChecked } from './openapi-conformance';
 import { ALICE } from './helpers';
 
-export const BOB: ClientSpec = { clientKey: 'bob-lab', clientSecret: 'bob-secret', email: 'bob@uni.example' };
-export const REVIEWER: ClientSpec = { clientKey: 'rev-1', clientSecret: 'rev-secret', email: 'review@vce.example', role: 'reviewer' };
+export const BOB: ClientSpec = {
+  clientKey: 'bob-lab',
+  clientSecret: 'bob-secret',
+  email: 'bob@uni.example'
+};
+export const REVIEWER: ClientSpec = {
+  clientKey: 'rev-1',
+  clientSecret: 'rev-secret',
+  email: 'review@vce.example',
+  role: 'reviewer'
+};
 
 /** A small generated data set, shared by the job tests of one run (generated once, ~0.2 s). */
 export const JOB_TEST_VIDEOS = 3000;
 let shared: PublicData | null = null;
 export function jobTestData(): PublicData {
   if (!shared) {
-    shared = openPublicData({ dataDir: join(tmpdir(), 'vce-jobs-test-data'), seed: 7, videos: JOB_TEST_VIDEOS });
+    shared = openPublicData({
+      dataDir: join(tmpdir(), 'vce-jobs-test-data'),
+      seed: 7,
+      videos: JOB_TEST_VIDEOS
+    });
   }
   return shared;
 }
 
 /** Short limits so that leaking scripts end within seconds. */
-export const TEST_LIMITS = { wallSeconds: 20, cpuSeconds: 15, memoryBytes: 512 * 1024 * 1024, processes: 48 };
+export const TEST_LIMITS = {
+  wallSeconds: 20,
+  cpuSeconds: 15,
+  memoryBytes: 512 * 1024 * 1024,
+  processes: 48
+};
 
 export interface JobsPlatform {
   base: string;
   dataDir: string;
   store: Store;
-  call: (method: string, path: string, options?: { token?: string; json?: unknown; headers?: Record<string, string> }) => ReturnType<typeof fetchChecked>;
+  call: (
+    method: string,
+    path: string,
+    options?: {
+      token?: string;
+      json?: unknown;
+      headers?: Record<string, string>;
+    }
+  ) => ReturnType<typeof fetchChecked>;
   signIn: (spec?: ClientSpec) => Promise<string>;
-  submit: (token: string, entry: string, files: Record<string, string | Buffer>) => ReturnType<typeof fetchChecked>;
-  waitFor: (token: string, jobId: string, statuses: string[], timeoutMs?: number) => Promise<any>;
+  submit: (
+    token: string,
+    entry: string,
+    files: Record<string, string | Buffer>
+  ) => ReturnType<typeof fetchChecked>;
+  waitFor: (
+    token: string,
+    jobId: string,
+    statuses: string[],
+    timeoutMs?: number
+  ) => Promise<any>;
   close: () => Promise<void>;
 }
 
 /** A platform with the execution stage, listening on a free loopback port (real HTTP). */
-export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; app?: Partial<AppOptions>; dataDir?: string } = {}): Promise<JobsPlatform> {
+export async function startJobsPlatform(
+  options: {
+    jobs?: Partial<JobsOptions>;
+    app?: Partial<AppOptions>;
+    dataDir?: string;
+  } = {}
+): Promise<JobsPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vce-jobs-'));
   const store = new Store(join(dataDir, 'vce-mock.sqlite'));
   const app = buildApp({
@@ -48,7 +89,11 @@ export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; 
     ...options.app
   });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const call: JobsPlatform['call'] = (method, path, { token, json, headers } = {}) =>
+  const call: JobsPlatform['call'] = (
+    method,
+    path,
+    { token, json, headers } = {}
+  ) =>
     fetchChecked(base, method, path, {
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -60,25 +105,47 @@ export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; 
   const signIn = async (spec: ClientSpec = ALICE) => {
     const response = await fetchChecked(base, 'POST', '/v2/oauth/token/', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_key: spec.clientKey, client_secret: spec.clientSecret, grant_type: 'client_credentials' }).toString()
+      body: new URLSearchParams({
+        client_key: spec.clientKey,
+        client_secret: spec.clientSecret,
+        grant_type: 'client_credentials'
+      }).toString()
     });
     return response.json<{ access_token: string }>().access_token;
   };
   const submit: JobsPlatform['submit'] = (token, entry, files) =>
     call('POST', '/v2/vce/jobs/', {
       token,
-      json: { entry, files: Object.entries(files).map(([name, content]) => ({ name, content_base64: Buffer.from(content).toString('base64') })) }
+      json: {
+        entry,
+        files: Object.entries(files).map(([name, content]) => ({
+          name,
+          content_base64: Buffer.from(content).toString('base64')
+        }))
+      }
     });
-  const waitFor: JobsPlatform['waitFor'] = async (token, jobId, statuses, timeoutMs = 60_000) => {
+  const waitFor: JobsPlatform['waitFor'] = async (
+    token,
+    jobId,
+    statuses,
+    timeoutMs = 60_000
+  ) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const job = (await call('GET', `/v2/vce/jobs/${jobId}/`, { token })).json().data;
-      const manual = statuses.includes('manual_review') && job.status === 'reviewing' && job.verdict?.decision === 'manual_review';
+      const job = (
+        await call('GET', `/v2/vce/jobs/${jobId}/`, { token })
+      ).json().data;
+      const manual =
+        statuses.includes('manual_review') &&
+        job.status === 'reviewing' &&
+        job.verdict?.decision === 'manual_review';
       if (statuses.includes(job.status) || manual) {
         return job;
       }
       if (Date.now() > deadline) {
-        throw new Error(`job ${jobId} is still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`);
+        throw new Error(
+          `job ${jobId} is still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`
+        );
       }
       await new Promise(resolve => setTimeout(resolve, 100));
     }
@@ -105,4 +172,7 @@ export async function startJobsPlatform(options: { jobs?: Partial<JobsOptions>; 
  * The honest aggregate of the issue: videos counted by region over all data, small groups left out.
  * One text for every suite: server-mock/test-vectors/analysis-job.py (also read by pytest and Galata).
  */
-export const HONEST_SCRIPT = readFileSync(join(__dirname, '..', '..', 'test-vectors', 'analysis-job.py'), 'utf8');
+export const HONEST_SCRIPT = readFileSync(
+  join(__dirname, '..', '..', 'test-vectors', 'analysis-job.py'),
+  'utf8'
+);

@@ -3,11 +3,23 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type {
+  FastifyInstance,
+  InjectOptions,
+  LightMyRequestResponse
+} from 'fastify';
 
 /** The platform's contract, parsed. */
-export const openapi = parse(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as {
-  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: unknown }> }>>;
+export const openapi = parse(
+  readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')
+) as {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { responses: Record<string, { $ref?: string; content?: unknown }> }
+    >
+  >;
   components: { responses: Record<string, unknown> };
 };
 
@@ -16,15 +28,23 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(openapi, DOC_ID);
 
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+const escape = (segment: string) =>
+  segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The documented path template a request path matches (trailing slash optional). */
 export function documentedPath(path: string): string | undefined {
   const bare = path.split('?')[0].replace(/\/+$/, '');
   // A template's {param} matches one path segment.
   const pattern = (template: string) =>
-    new RegExp(`^${template.replace(/\/+$/, '').replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-  return Object.keys(openapi.paths).find(template => pattern(template).test(bare));
+    new RegExp(
+      `^${template
+        .replace(/\/+$/, '')
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{[^}]+\}/g, '[^/]+')}$`
+    );
+  return Object.keys(openapi.paths).find(template =>
+    pattern(template).test(bare)
+  );
 }
 
 /**
@@ -39,15 +59,27 @@ export interface CheckedResponse {
   json(): unknown;
 }
 
-export function assertConforms(method: string, path: string, response: CheckedResponse | LightMyRequestResponse): void {
+export function assertConforms(
+  method: string,
+  path: string,
+  response: CheckedResponse | LightMyRequestResponse
+): void {
   const template = documentedPath(path);
-  const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+  const contentType = String(response.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
   if (contentType && contentType !== 'application/json') {
     // A zip or an event stream: the documented response must have that content type.
-    const documented = template ? openapi.paths[template]?.[method.toLowerCase()]?.responses[String(response.statusCode)] : undefined;
+    const documented = template
+      ? openapi.paths[template]?.[method.toLowerCase()]?.responses[
+          String(response.statusCode)
+        ]
+      : undefined;
     const content = (documented?.content ?? {}) as Record<string, unknown>;
     if (!(contentType in content)) {
-      throw new Error(`${method} ${path} ${response.statusCode}: content type ${contentType} is not documented`);
+      throw new Error(
+        `${method} ${path} ${response.statusCode}: content type ${contentType} is not documented`
+      );
     }
     return;
   }
@@ -60,13 +92,17 @@ export function assertConforms(method: string, path: string, response: CheckedRe
     const operation = operations[method.toLowerCase()];
     if (!operation) {
       if (response.statusCode !== 405) {
-        throw new Error(`${method} ${path}: undocumented method answered ${response.statusCode}`);
+        throw new Error(
+          `${method} ${path}: undocumented method answered ${response.statusCode}`
+        );
       }
       pointer = `#/components/schemas/ErrorEnvelope`;
     } else {
       const documented = operation.responses[String(response.statusCode)];
       if (!documented) {
-        throw new Error(`${method} ${path}: status ${response.statusCode} is not documented`);
+        throw new Error(
+          `${method} ${path}: status ${response.statusCode} is not documented`
+        );
       }
       const base = documented.$ref
         ? documented.$ref
@@ -84,9 +120,15 @@ export function assertConforms(method: string, path: string, response: CheckedRe
     );
   }
   // What an attestation signs is in the contract too: check the JWS payload.
-  if (template === '/v2/vce/jobs/{job_id}/attestation/' && response.statusCode === 200) {
+  if (
+    template === '/v2/vce/jobs/{job_id}/attestation/' &&
+    response.statusCode === 200
+  ) {
     const jws = (body as { data: { jws: string } }).data.jws;
-    assertSchema('AttestationStatement', JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8')));
+    assertSchema(
+      'AttestationStatement',
+      JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'))
+    );
   }
 }
 
@@ -97,7 +139,9 @@ export function assertSchema(name: string, value: unknown): void {
     throw new Error(`no schema ${name}`);
   }
   if (!validate(value)) {
-    throw new Error(`does not match ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+    throw new Error(
+      `does not match ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`
+    );
   }
 }
 
@@ -110,8 +154,12 @@ export function assertEventStream(text: string): { type: string }[] {
   const events: { type: string }[] = [];
   for (const block of text.split('\n\n')) {
     const lines = block.split('\n');
-    const name = lines.find(line => line.startsWith('event: '))?.slice('event: '.length);
-    const data = lines.filter(line => line.startsWith('data: ')).map(line => line.slice('data: '.length));
+    const name = lines
+      .find(line => line.startsWith('event: '))
+      ?.slice('event: '.length);
+    const data = lines
+      .filter(line => line.startsWith('data: '))
+      .map(line => line.slice('data: '.length));
     if (data.length === 0) {
       continue;
     }
@@ -126,7 +174,10 @@ export function assertEventStream(text: string): { type: string }[] {
 }
 
 /** `app.inject`, with every response checked against the document. */
-export async function call(app: FastifyInstance, options: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
+export async function call(
+  app: FastifyInstance,
+  options: InjectOptions & { url: string }
+): Promise<LightMyRequestResponse> {
   const response = await app.inject(options);
   assertConforms(options.method ?? 'GET', options.url, response);
   return response;
@@ -141,8 +192,17 @@ export async function fetchChecked(
   method: string,
   path: string,
   init: { headers?: Record<string, string>; body?: string | Buffer } = {}
-): Promise<{ status: number; headers: Headers; body: Buffer; json<T = any>(): T }> {
-  const response = await fetch(`${base}${path}`, { method, headers: init.headers, body: init.body });
+): Promise<{
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  json<T = any>(): T;
+}> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: init.headers,
+    body: init.body
+  });
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));

@@ -1,5 +1,9 @@
 import { ALICE } from '../helpers/helpers';
-import { startJobsPlatform, TEST_LIMITS, type JobsPlatform } from '../helpers/jobs-helpers';
+import {
+  startJobsPlatform,
+  TEST_LIMITS,
+  type JobsPlatform
+} from '../helpers/jobs-helpers';
 
 /**
  * The issue's leaking scripts: each must end rejected, failed or killed,
@@ -152,22 +156,62 @@ describe('leaking and hostile scripts', () => {
   let alice: string;
   let otherJob: string;
   beforeAll(async () => {
-    platform = await startJobsPlatform({ jobs: { limits: { ...TEST_LIMITS, wallSeconds: 8, cpuSeconds: 6 }, workers: 2 } });
+    platform = await startJobsPlatform({
+      jobs: {
+        limits: { ...TEST_LIMITS, wallSeconds: 8, cpuSeconds: 6 },
+        workers: 2
+      }
+    });
     alice = await platform.signIn(ALICE);
-    otherJob = (await platform.submit(alice, 'analysis.py', { 'analysis.py': 'print("the other job")\n' })).json().data.job_id;
+    otherJob = (
+      await platform.submit(alice, 'analysis.py', {
+        'analysis.py': 'print("the other job")\n'
+      })
+    ).json().data.job_id;
   });
   afterAll(async () => platform.close());
 
-  it.each(LEAKS.map(leak => [leak.name, leak] as const))('%s: refused with the reason', async (_name, leak) => {
-    const script = leak.script.replace(/\$\{DATA_DIR\}/g, platform.dataDir).replace(/\$\{OTHER_JOB\}/g, otherJob);
-    const job = (await platform.submit(alice, 'leak.py', { 'leak.py': script })).json().data;
-    const done = await platform.waitFor(alice, job.job_id, ['approved', 'rejected', 'failed', 'timed_out', 'cancelled', 'manual_review'], 90_000);
-    expect(leak.ends).toContain(done.status);
-    const explanation = JSON.stringify({ reason: done.reason, failure: done.failure, findings: done.verdict?.findings ?? [] });
-    expect(explanation).toMatch(leak.says);
-    expect(done.result_available).toBe(false);
-    // Nothing was released, and the platform still answers.
-    expect((await platform.call('GET', `/v2/vce/jobs/${job.job_id}/result/`, { token: alice })).status).toBe(409);
-    expect((await platform.call('GET', '/v2/vce/quota/', { token: alice })).status).toBe(200);
-  });
+  it.each(LEAKS.map(leak => [leak.name, leak] as const))(
+    '%s: refused with the reason',
+    async (_name, leak) => {
+      const script = leak.script
+        .replace(/\$\{DATA_DIR\}/g, platform.dataDir)
+        .replace(/\$\{OTHER_JOB\}/g, otherJob);
+      const job = (
+        await platform.submit(alice, 'leak.py', { 'leak.py': script })
+      ).json().data;
+      const done = await platform.waitFor(
+        alice,
+        job.job_id,
+        [
+          'approved',
+          'rejected',
+          'failed',
+          'timed_out',
+          'cancelled',
+          'manual_review'
+        ],
+        90_000
+      );
+      expect(leak.ends).toContain(done.status);
+      const explanation = JSON.stringify({
+        reason: done.reason,
+        failure: done.failure,
+        findings: done.verdict?.findings ?? []
+      });
+      expect(explanation).toMatch(leak.says);
+      expect(done.result_available).toBe(false);
+      // Nothing was released, and the platform still answers.
+      expect(
+        (
+          await platform.call('GET', `/v2/vce/jobs/${job.job_id}/result/`, {
+            token: alice
+          })
+        ).status
+      ).toBe(409);
+      expect(
+        (await platform.call('GET', '/v2/vce/quota/', { token: alice })).status
+      ).toBe(200);
+    }
+  );
 });

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
-import { checkSubmission, nameProblem, notebookProblem, looksLikeText, MAX_FILES } from '../../src/jobs/submission';
-import { canMove, isFinal, jobView, runtimeSeconds, JOB_STATUSES, type JobRecord } from '../../src/jobs/model';
+import {
+  checkSubmission,
+  nameProblem,
+  notebookProblem,
+  looksLikeText,
+  MAX_FILES
+} from '../../src/jobs/submission';
+import {
+  canMove,
+  isFinal,
+  jobView,
+  runtimeSeconds,
+  JOB_STATUSES,
+  type JobRecord
+} from '../../src/jobs/model';
 import { approvedMail, rejectedMail } from '../../src/jobs/messages';
 import { EventBus } from '../../src/events';
 import { linkDigest, linkUrl, newLinkToken } from '../../src/release/links';
@@ -37,13 +50,36 @@ describe('submission names', () => {
 
 describe('notebooks and text', () => {
   it('accepts an nbformat 4 notebook with code, and says what is wrong otherwise', () => {
-    const ok = { nbformat: 4, cells: [{ cell_type: 'code', source: ['print(1)\n'] }] };
+    const ok = {
+      nbformat: 4,
+      cells: [{ cell_type: 'code', source: ['print(1)\n'] }]
+    };
     expect(notebookProblem(Buffer.from(JSON.stringify(ok)))).toBeNull();
     expect(notebookProblem(Buffer.from('{'))).toMatch(/not valid JSON/);
     expect(notebookProblem(Buffer.from('[]'))).toMatch(/no "cells"/);
-    expect(notebookProblem(Buffer.from(JSON.stringify({ ...ok, nbformat: 3 })))).toMatch(/nbformat 3/);
-    expect(notebookProblem(Buffer.from(JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'markdown', source: 'x' }] })))).toMatch(/no code cells/);
-    expect(notebookProblem(Buffer.from(JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 42 }] })))).toMatch(/not text/);
+    expect(
+      notebookProblem(Buffer.from(JSON.stringify({ ...ok, nbformat: 3 })))
+    ).toMatch(/nbformat 3/);
+    expect(
+      notebookProblem(
+        Buffer.from(
+          JSON.stringify({
+            nbformat: 4,
+            cells: [{ cell_type: 'markdown', source: 'x' }]
+          })
+        )
+      )
+    ).toMatch(/no code cells/);
+    expect(
+      notebookProblem(
+        Buffer.from(
+          JSON.stringify({
+            nbformat: 4,
+            cells: [{ cell_type: 'code', source: 42 }]
+          })
+        )
+      )
+    ).toMatch(/not text/);
   });
 
   it('tells text from binary', () => {
@@ -55,28 +91,58 @@ describe('notebooks and text', () => {
 
 describe('checkSubmission', () => {
   it('accepts a script with companions and hashes every file', () => {
-    const checked = checkSubmission({ entry: 'a.py', files: [{ name: 'a.py', content_base64: b64('import lib\n') }, { name: 'lib.py', content_base64: b64('') }] });
+    const checked = checkSubmission({
+      entry: 'a.py',
+      files: [
+        { name: 'a.py', content_base64: b64('import lib\n') },
+        { name: 'lib.py', content_base64: b64('') }
+      ]
+    });
     expect(checked).toMatchObject({ ok: true, entry: 'a.py' });
     if (checked.ok) {
       expect(checked.files.map(file => [file.name, file.sha256])).toEqual([
         ['a.py', createHash('sha256').update('import lib\n').digest('hex')],
-        ['lib.py', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']
+        [
+          'lib.py',
+          'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+        ]
       ]);
     }
   });
 
   it('lists every problem at once, naming the field', () => {
-    const checked = checkSubmission({ entry: 'a.sh', files: [{ name: '../a.sh', content_base64: 'x' }, { name: 'ok.py', content_base64: 'not!' }, 7] });
+    const checked = checkSubmission({
+      entry: 'a.sh',
+      files: [
+        { name: '../a.sh', content_base64: 'x' },
+        { name: 'ok.py', content_base64: 'not!' },
+        7
+      ]
+    });
     expect(checked.ok).toBe(false);
     if (!checked.ok) {
-      expect(checked.problems.map(problem => problem.field)).toEqual(['files[0].name', 'files[1].content_base64', 'files[2].name', 'entry']);
+      expect(checked.problems.map(problem => problem.field)).toEqual([
+        'files[0].name',
+        'files[1].content_base64',
+        'files[2].name',
+        'entry'
+      ]);
     }
   });
 
   it('refuses more files than allowed and a body that is not an object', () => {
-    const many = Array.from({ length: MAX_FILES + 1 }, (_, index) => ({ name: `f${index}.py`, content_base64: '' }));
-    expect(checkSubmission({ entry: 'f0.py', files: many })).toMatchObject({ ok: false, problems: [{ field: 'files' }] });
-    expect(checkSubmission(null)).toMatchObject({ ok: false, problems: [{ field: 'files' }] });
+    const many = Array.from({ length: MAX_FILES + 1 }, (_, index) => ({
+      name: `f${index}.py`,
+      content_base64: ''
+    }));
+    expect(checkSubmission({ entry: 'f0.py', files: many })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'files' }]
+    });
+    expect(checkSubmission(null)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'files' }]
+    });
     expect(checkSubmission('text')).toMatchObject({ ok: false });
   });
 });
@@ -118,36 +184,88 @@ describe('job model', () => {
 
   it('measures runtime to the finish, or to now while running', () => {
     expect(runtimeSeconds(job(), new Date())).toBeNull();
-    expect(runtimeSeconds(job({ startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:00:12.345Z' }), new Date())).toBe(12.3);
-    expect(runtimeSeconds(job({ startedAt: '2026-11-25T10:00:00Z' }), new Date('2026-11-25T10:01:00Z'))).toBe(60);
+    expect(
+      runtimeSeconds(
+        job({
+          startedAt: '2026-11-25T10:00:00Z',
+          finishedAt: '2026-11-25T10:00:12.345Z'
+        }),
+        new Date()
+      )
+    ).toBe(12.3);
+    expect(
+      runtimeSeconds(
+        job({ startedAt: '2026-11-25T10:00:00Z' }),
+        new Date('2026-11-25T10:01:00Z')
+      )
+    ).toBe(60);
   });
 
   it('names outputs only for approved jobs (a rejected script chose names and sizes that could carry data)', () => {
-    const outputs = [{ name: 'x.csv', bytes: 1, sha256: 'a'.repeat(64), kind: 'csv' }];
-    expect(jobView(job(), { files: [], history: [], outputs, resultAvailable: false }, new Date()).outputs).toEqual([]);
-    const verdict = { decision: 'approved' as const, findings: [], decided_by: 'automatic' as const, reviewer_reason: null, reviewed_at: '2026-11-25T10:00:00Z' };
-    expect(jobView(job({ status: 'approved', verdict }), { files: [], history: [], outputs, resultAvailable: true }, new Date()).outputs).toEqual(outputs);
+    const outputs = [
+      { name: 'x.csv', bytes: 1, sha256: 'a'.repeat(64), kind: 'csv' }
+    ];
+    expect(
+      jobView(
+        job(),
+        { files: [], history: [], outputs, resultAvailable: false },
+        new Date()
+      ).outputs
+    ).toEqual([]);
+    const verdict = {
+      decision: 'approved' as const,
+      findings: [],
+      decided_by: 'automatic' as const,
+      reviewer_reason: null,
+      reviewed_at: '2026-11-25T10:00:00Z'
+    };
+    expect(
+      jobView(
+        job({ status: 'approved', verdict }),
+        { files: [], history: [], outputs, resultAvailable: true },
+        new Date()
+      ).outputs
+    ).toEqual(outputs);
     const rejected = { ...verdict, decision: 'rejected' as const };
-    expect(jobView(job({ status: 'rejected', verdict: rejected }), { files: [], history: [], outputs, resultAvailable: false }, new Date()).outputs).toEqual([]);
+    expect(
+      jobView(
+        job({ status: 'rejected', verdict: rejected }),
+        { files: [], history: [], outputs, resultAvailable: false },
+        new Date()
+      ).outputs
+    ).toEqual([]);
   });
 });
 
 describe('mails', () => {
   it('give the link, its expiry and the files when approved', () => {
-    const mail = approvedMail(job(), [{ name: 'x.csv', bytes: 10, sha256: 'b'.repeat(64), kind: 'csv' }], 'http://h/v2/vce/results/T', '2026-12-02T10:00:00Z');
+    const mail = approvedMail(
+      job(),
+      [{ name: 'x.csv', bytes: 10, sha256: 'b'.repeat(64), kind: 'csv' }],
+      'http://h/v2/vce/results/T',
+      '2026-12-02T10:00:00Z'
+    );
     expect(mail.subject).toBe('[VCE] Results of job job_1 (a.py) are approved');
     expect(mail.text).toContain('http://h/v2/vce/results/T');
     expect(mail.text).toContain('2026-12-02T10:00:00Z');
     expect(mail.text).toContain(`x.csv (10 bytes, SHA-256 ${'b'.repeat(64)})`);
   });
 
-  it('give every failed rule, and the reviewer\'s reason, when rejected', () => {
+  it("give every failed rule, and the reviewer's reason, when rejected", () => {
     const mail = rejectedMail(job(), {
       decision: 'rejected',
       decided_by: 'reviewer',
       reviewer_reason: 'Counts by user are row-level.',
       reviewed_at: '2026-11-25T10:00:00Z',
-      findings: [{ rule: 'small_count', severity: 'manual', file: 't.csv', location: 'row 3', message: 'A count of 4 is below 10.' }]
+      findings: [
+        {
+          rule: 'small_count',
+          severity: 'manual',
+          file: 't.csv',
+          location: 'row 3',
+          message: 'A count of 4 is below 10.'
+        }
+      ]
     });
     expect(mail.text).toContain('  - Reviewer: Counts by user are row-level.');
     expect(mail.text).toContain('  - t.csv (row 3): A count of 4 is below 10.');
@@ -155,13 +273,28 @@ describe('mails', () => {
 });
 
 describe('event bus', () => {
-  it('delivers a client\'s events to its listeners only, and replays after an id', () => {
+  it("delivers a client's events to its listeners only, and replays after an id", () => {
     const bus = new EventBus();
     const alice: number[] = [];
     const stop = bus.subscribe('alice', delivered => alice.push(delivered.id));
-    bus.publish('alice', { type: 'job', job_id: 'j1', status: 'queued', at: 't' });
-    bus.publish('bob', { type: 'job', job_id: 'j2', status: 'queued', at: 't' });
-    bus.publish('alice', { type: 'job', job_id: 'j1', status: 'running', at: 't' });
+    bus.publish('alice', {
+      type: 'job',
+      job_id: 'j1',
+      status: 'queued',
+      at: 't'
+    });
+    bus.publish('bob', {
+      type: 'job',
+      job_id: 'j2',
+      status: 'queued',
+      at: 't'
+    });
+    bus.publish('alice', {
+      type: 'job',
+      job_id: 'j1',
+      status: 'running',
+      at: 't'
+    });
     expect(alice).toEqual([1, 3]);
     expect(bus.since('alice', 1).map(delivered => delivered.id)).toEqual([3]);
     stop();
@@ -176,16 +309,24 @@ describe('result links', () => {
     expect(newLinkToken()).not.toBe(token);
     expect(linkDigest(token)).not.toContain(token);
     expect(linkDigest(token)).toBe(linkDigest(token));
-    expect(linkUrl('http://127.0.0.1:8910/', token)).toBe(`http://127.0.0.1:8910/v2/vce/results/${token}`);
+    expect(linkUrl('http://127.0.0.1:8910/', token)).toBe(
+      `http://127.0.0.1:8910/v2/vce/results/${token}`
+    );
   });
 });
 
 describe('JobPaths.socketPath', () => {
   it('stays beside the job when short, and moves to a private temporary folder when the data dir is deep', () => {
     const { JobPaths, MAX_SOCKET_PATH } = require('../../src/jobs/paths');
-    expect(new JobPaths('/tmp/d').socketPath('job_1')).toBe('/tmp/d/jobs/job_1/data.sock');
-    const deep = new JobPaths(`/tmp/${'x'.repeat(120)}`).socketPath('job_20261125120000abcdef0123');
+    expect(new JobPaths('/tmp/d').socketPath('job_1')).toBe(
+      '/tmp/d/jobs/job_1/data.sock'
+    );
+    const deep = new JobPaths(`/tmp/${'x'.repeat(120)}`).socketPath(
+      'job_20261125120000abcdef0123'
+    );
     expect(Buffer.byteLength(deep)).toBeLessThanOrEqual(MAX_SOCKET_PATH);
-    expect(deep).toMatch(/\/vce-[0-9a-f]{12}\/job_20261125120000abcdef0123\.sock$/);
+    expect(deep).toMatch(
+      /\/vce-[0-9a-f]{12}\/job_20261125120000abcdef0123\.sock$/
+    );
   });
 });

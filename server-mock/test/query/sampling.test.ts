@@ -6,16 +6,38 @@ import { loadFixtureData } from '../../src/data/fixture';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
 import { compileWhere } from '../../src/query/compile';
-import { countMatches, LIST_ON_REPEAT_DRAWN, matchCacheOf, rejectionBudget, sampleIds, seededRandomInt, SMALL_LIST } from '../../src/query/engine';
+import {
+  countMatches,
+  LIST_ON_REPEAT_DRAWN,
+  matchCacheOf,
+  rejectionBudget,
+  sampleIds,
+  seededRandomInt,
+  SMALL_LIST
+} from '../../src/query/engine';
 import { MatchCache, matchKey } from '../../src/query/match-cache';
 import { firstMatches, pickUniform } from '../../src/query/sample';
 import { validateQuery, type TypedQuery } from '../../src/query/validate';
 
-const FIXTURE = join(__dirname, '..', '..', 'test-vectors', 'fixture-data.json');
+const FIXTURE = join(
+  __dirname,
+  '..',
+  '..',
+  'test-vectors',
+  'fixture-data.json'
+);
 
 /** Pearson's chi-square of counts against a uniform expectation. */
-function chiSquare(counts: Map<number, number>, universe: number[], expectedEach: number): number {
-  return universe.reduce((sum, item) => sum + ((counts.get(item) ?? 0) - expectedEach) ** 2 / expectedEach, 0);
+function chiSquare(
+  counts: Map<number, number>,
+  universe: number[],
+  expectedEach: number
+): number {
+  return universe.reduce(
+    (sum, item) =>
+      sum + ((counts.get(item) ?? 0) - expectedEach) ** 2 / expectedEach,
+    0
+  );
 }
 
 /** The 99.9% quantile of chi-square with df degrees of freedom (Wilson–Hilferty). */
@@ -57,7 +79,9 @@ describe('MatchCache', () => {
       matchKey('videos', 't.id = ?', [6])
     ]);
     expect(keys.size).toBe(5);
-    expect(matchKey('videos', 't.id = ?', [5])).toBe(matchKey('videos', 't.id = ?', [5]));
+    expect(matchKey('videos', 't.id = ?', [5])).toBe(
+      matchKey('videos', 't.id = ?', [5])
+    );
   });
 });
 
@@ -77,7 +101,9 @@ describe('sampling primitives', () => {
       expect(new Set(picked).size).toBe(4);
       for (const item of picked) counts.set(item, (counts.get(item) ?? 0) + 1);
     }
-    expect(chiSquare(counts, matches, (draws * 4) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 4) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
   });
 
   it('firstMatches keeps k matches uniformly, gives up past its budget, returns every match when it drew all', () => {
@@ -85,18 +111,32 @@ describe('sampling primitives', () => {
     const counts = new Map<number, number>();
     const draws = 3000;
     for (let i = 0; i < draws; i++) {
-      const { kept } = firstMatches(universe, { k: 4, budget: 700, firstBatch: 16 }, random, test);
+      const { kept } = firstMatches(
+        universe,
+        { k: 4, budget: 700, firstBatch: 16 },
+        random,
+        test
+      );
       expect(kept).toHaveLength(4);
       expect(kept!.every(isMatch)).toBe(true);
       expect(new Set(kept).size).toBe(4);
       for (const item of kept!) counts.set(item, (counts.get(item) ?? 0) + 1);
     }
-    expect(chiSquare(counts, matches, (draws * 4) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 4) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
 
     // 10 matches need ~200 draws: a budget of 20 gives up.
-    expect(firstMatches(universe, { k: 10, budget: 20, firstBatch: 8 }, random, test)).toMatchObject({ kept: null, drawn: 20 });
+    expect(
+      firstMatches(universe, { k: 10, budget: 20, firstBatch: 8 }, random, test)
+    ).toMatchObject({ kept: null, drawn: 20 });
     // More wanted than there are: the whole universe drawn, every match returned.
-    const all = firstMatches(universe, { k: 100, budget: 10_000, firstBatch: 64 }, random, test);
+    const all = firstMatches(
+      universe,
+      { k: 100, budget: 10_000, firstBatch: 64 },
+      random,
+      test
+    );
     expect(all.drawn).toBe(700);
     expect(all.kept!.sort((a, b) => a - b)).toEqual(matches);
   });
@@ -108,7 +148,12 @@ describe('sampling primitives', () => {
     let gaveUp = 0;
     const draws = 4000;
     for (let i = 0; i < draws; i++) {
-      let { kept } = firstMatches(universe, { k: 3, budget: 60, firstBatch: 20 }, random, test);
+      let { kept } = firstMatches(
+        universe,
+        { k: 3, budget: 60, firstBatch: 20 },
+        random,
+        test
+      );
       if (!kept) {
         gaveUp += 1;
         kept = pickUniform(matches, 3, random);
@@ -117,38 +162,107 @@ describe('sampling primitives', () => {
     }
     expect(gaveUp).toBeGreaterThan(draws * 0.2);
     expect(gaveUp).toBeLessThan(draws * 0.8);
-    expect(chiSquare(counts, matches, (draws * 3) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 3) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
   });
 });
 
 describe('compiling for probes', () => {
   it('matches exactly the rows the scan form matches, with a primary-key lookup per row', () => {
     const data = loadFixtureData(FIXTURE);
-    const cond = (field: string, operator: string, ...field_values: string[]) => ({ field, operator, field_values });
+    const cond = (
+      field: string,
+      operator: string,
+      ...field_values: string[]
+    ) => ({ field, operator, field_values });
     const bodies = [
-      { condition_groups: [{ operator: 'and', conditions: [cond('hashtag_names', 'contains', 'cooking', 'fyp')] }] },
-      { condition_groups: [{ operator: 'or', conditions: [cond('effect_ids', 'contains', '1001'), cond('region_code', 'eq', 'US')] }] },
-      { condition_groups: [{ operator: 'not', conditions: [cond('hashtag_name', 'in', 'cooking', 'dance')] }] },
-      { condition_groups: [{ operator: 'and', conditions: [cond('like_count', 'gte', '10')] }, { operator: 'not', conditions: [cond('hashtag_names', 'contains', 'fyp')] }] }
+      {
+        condition_groups: [
+          {
+            operator: 'and',
+            conditions: [cond('hashtag_names', 'contains', 'cooking', 'fyp')]
+          }
+        ]
+      },
+      {
+        condition_groups: [
+          {
+            operator: 'or',
+            conditions: [
+              cond('effect_ids', 'contains', '1001'),
+              cond('region_code', 'eq', 'US')
+            ]
+          }
+        ]
+      },
+      {
+        condition_groups: [
+          {
+            operator: 'not',
+            conditions: [cond('hashtag_name', 'in', 'cooking', 'dance')]
+          }
+        ]
+      },
+      {
+        condition_groups: [
+          { operator: 'and', conditions: [cond('like_count', 'gte', '10')] },
+          {
+            operator: 'not',
+            conditions: [cond('hashtag_names', 'contains', 'fyp')]
+          }
+        ]
+      }
     ];
     for (const body of bodies) {
-      const query = typed({ category: 'video', fields: 'id', limit: 100, ...body });
+      const query = typed({
+        category: 'video',
+        fields: 'id',
+        limit: 100,
+        ...body
+      });
       const scan = compileWhere(query);
       const probe = compileWhere(query, 'probe');
       expect(probe.cheapProbe).toBe(true);
       expect(probe.params).toEqual(scan.params);
       const ids = (compiled: typeof scan) =>
-        (data.db.prepare(`SELECT t.id FROM videos t WHERE ${compiled.where} ORDER BY t.id`).pluck().all(...compiled.params) as number[]);
+        data.db
+          .prepare(
+            `SELECT t.id FROM videos t WHERE ${compiled.where} ORDER BY t.id`
+          )
+          .pluck()
+          .all(...compiled.params) as number[];
       expect(ids(probe)).toEqual(ids(scan));
-      if (JSON.stringify(body).includes('contains') || JSON.stringify(body).includes('hashtag_name')) {
+      if (
+        JSON.stringify(body).includes('contains') ||
+        JSON.stringify(body).includes('hashtag_name')
+      ) {
         expect(probe.where).toContain('EXISTS (SELECT 1 FROM');
-        const plan = (data.db.prepare(`EXPLAIN QUERY PLAN SELECT t.id FROM videos t WHERE t.id IN (SELECT value FROM json_each(?)) AND (${probe.where})`)
-          .all('[]', ...probe.params) as { detail: string }[]).map(row => row.detail).join(' | ');
+        const plan = (
+          data.db
+            .prepare(
+              `EXPLAIN QUERY PLAN SELECT t.id FROM videos t WHERE t.id IN (SELECT value FROM json_each(?)) AND (${probe.where})`
+            )
+            .all('[]', ...probe.params) as { detail: string }[]
+        )
+          .map(row => row.detail)
+          .join(' | ');
         expect(plan).not.toMatch(/LIST SUBQUERY 2/); // no side-table list built per run
       }
     }
     // A keyword condition cannot be tested cheaply row by row.
-    expect(compileWhere(typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'and', conditions: [cond('keyword', 'eq', 'recipe')] }] }), 'probe').cheapProbe).toBe(false);
+    expect(
+      compileWhere(
+        typed({
+          category: 'video',
+          fields: 'id',
+          condition_groups: [
+            { operator: 'and', conditions: [cond('keyword', 'eq', 'recipe')] }
+          ]
+        }),
+        'probe'
+      ).cheapProbe
+    ).toBe(false);
     data.db.close();
   });
 });
@@ -157,7 +271,13 @@ describe('listing the ids of a single keyword or side-table condition', () => {
   it('lists from the index alone exactly the rows the WHERE form matches', () => {
     const data = loadFixtureData(FIXTURE);
     const one = (field: string, operator: string, ...field_values: string[]) =>
-      typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'or', conditions: [{ field, operator, field_values }] }] });
+      typed({
+        category: 'video',
+        fields: 'id',
+        condition_groups: [
+          { operator: 'or', conditions: [{ field, operator, field_values }] }
+        ]
+      });
     const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
     let nonEmpty = 0;
     for (const query of [
@@ -169,17 +289,70 @@ describe('listing the ids of a single keyword or side-table condition', () => {
     ]) {
       const compiled = compileWhere(query);
       expect(compiled.idsSql).toBeDefined();
-      const direct = data.db.prepare(compiled.idsSql!).pluck().all(...compiled.params) as number[];
-      const viaWhere = data.db.prepare(`SELECT t.id FROM videos t WHERE ${compiled.where}`).pluck().all(...compiled.params) as number[];
+      const direct = data.db
+        .prepare(compiled.idsSql!)
+        .pluck()
+        .all(...compiled.params) as number[];
+      const viaWhere = data.db
+        .prepare(`SELECT t.id FROM videos t WHERE ${compiled.where}`)
+        .pluck()
+        .all(...compiled.params) as number[];
       expect(sorted(direct)).toEqual(sorted(viaWhere));
       expect(new Set(direct).size).toBe(direct.length);
       nonEmpty += direct.length > 0 ? 1 : 0;
     }
     expect(nonEmpty).toBeGreaterThanOrEqual(3);
     // Anything more than one such condition goes through the WHERE form.
-    expect(compileWhere(typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'not', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }] }] })).idsSql).toBeUndefined();
-    expect(compileWhere(typed({ category: 'video', fields: 'id', condition_groups: [{ operator: 'and', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }, { field: 'like_count', operator: 'gte', field_values: ['1'] }] }] })).idsSql).toBeUndefined();
-    expect(compileWhere(typed({ category: 'video', fields: 'id', start_date: '20200101', condition_groups: [{ operator: 'and', conditions: [{ field: 'keyword', operator: 'eq', field_values: ['recipe'] }] }] })).idsSql).toBeUndefined();
+    expect(
+      compileWhere(
+        typed({
+          category: 'video',
+          fields: 'id',
+          condition_groups: [
+            {
+              operator: 'not',
+              conditions: [
+                { field: 'keyword', operator: 'eq', field_values: ['recipe'] }
+              ]
+            }
+          ]
+        })
+      ).idsSql
+    ).toBeUndefined();
+    expect(
+      compileWhere(
+        typed({
+          category: 'video',
+          fields: 'id',
+          condition_groups: [
+            {
+              operator: 'and',
+              conditions: [
+                { field: 'keyword', operator: 'eq', field_values: ['recipe'] },
+                { field: 'like_count', operator: 'gte', field_values: ['1'] }
+              ]
+            }
+          ]
+        })
+      ).idsSql
+    ).toBeUndefined();
+    expect(
+      compileWhere(
+        typed({
+          category: 'video',
+          fields: 'id',
+          start_date: '20200101',
+          condition_groups: [
+            {
+              operator: 'and',
+              conditions: [
+                { field: 'keyword', operator: 'eq', field_values: ['recipe'] }
+              ]
+            }
+          ]
+        })
+      ).idsSql
+    ).toBeUndefined();
     data.db.close();
   });
 });
@@ -189,7 +362,12 @@ describe('sampleIds on a generated data set (every path)', () => {
   let data: PublicData;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'vce-sampling-'));
-    data = openPublicData({ dataDir: dir, seed: 5, videos: 4000, log: () => undefined });
+    data = openPublicData({
+      dataDir: dir,
+      seed: 5,
+      videos: 4000,
+      log: () => undefined
+    });
   });
   afterAll(() => {
     data.db.close();
@@ -198,12 +376,20 @@ describe('sampleIds on a generated data set (every path)', () => {
 
   /** A like_count threshold with about `wanted` videos at or above it. */
   function thresholdFor(wanted: number): number {
-    return data.db.prepare('SELECT like_count FROM videos ORDER BY like_count DESC LIMIT 1 OFFSET ?').pluck().get(wanted - 1) as number;
+    return data.db
+      .prepare(
+        'SELECT like_count FROM videos ORDER BY like_count DESC LIMIT 1 OFFSET ?'
+      )
+      .pluck()
+      .get(wanted - 1) as number;
   }
 
   function allMatches(query: TypedQuery): number[] {
     const compiled = compileWhere(query);
-    return data.db.prepare(`SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`).pluck().all(...compiled.params) as number[];
+    return data.db
+      .prepare(`SELECT t.id FROM ${compiled.table} t WHERE ${compiled.where}`)
+      .pluck()
+      .all(...compiled.params) as number[];
   }
 
   it('lists a narrow query once, keeps the list, and draws uniformly from it', () => {
@@ -211,7 +397,18 @@ describe('sampleIds on a generated data set (every path)', () => {
       category: 'video',
       fields: 'id',
       limit: 30,
-      condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: [String(thresholdFor(40))] }] }]
+      condition_groups: [
+        {
+          operator: 'and',
+          conditions: [
+            {
+              field: 'like_count',
+              operator: 'gte',
+              field_values: [String(thresholdFor(40))]
+            }
+          ]
+        }
+      ]
     });
     const matches = allMatches(query);
     expect(matches.length).toBeGreaterThanOrEqual(40);
@@ -232,7 +429,9 @@ describe('sampleIds on a generated data set (every path)', () => {
     expect(cache.size).toBe(before + 1);
     expect(countMatches(data, query)).toBe(matches.length); // answered from the cache
     expect([...counts.keys()].every(id => matches.includes(id))).toBe(true);
-    expect(chiSquare(counts, matches, (draws * 30) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 30) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
   });
 
   it('samples a broad query by rejection, uncached, and lists it on its second costly run', () => {
@@ -240,7 +439,18 @@ describe('sampleIds on a generated data set (every path)', () => {
       category: 'video',
       fields: 'id',
       limit: 5,
-      condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: [String(thresholdFor(2000))] }] }]
+      condition_groups: [
+        {
+          operator: 'and',
+          conditions: [
+            {
+              field: 'like_count',
+              operator: 'gte',
+              field_values: [String(thresholdFor(2000))]
+            }
+          ]
+        }
+      ]
     });
     const cache = matchCacheOf(data);
     const size = cache.size;
@@ -255,7 +465,18 @@ describe('sampleIds on a generated data set (every path)', () => {
       category: 'video',
       fields: 'id',
       limit: 8,
-      condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: [String(thresholdFor(60))] }] }]
+      condition_groups: [
+        {
+          operator: 'and',
+          conditions: [
+            {
+              field: 'like_count',
+              operator: 'gte',
+              field_values: [String(thresholdFor(60))]
+            }
+          ]
+        }
+      ]
     });
     expect((8 * 4000) / 60).toBeGreaterThan(LIST_ON_REPEAT_DRAWN);
     let runs = 0;
@@ -269,10 +490,28 @@ describe('sampleIds on a generated data set (every path)', () => {
 
   it('lists a single hashtag condition from its index at once when it has few matches', () => {
     const tag = data.db
-      .prepare('SELECT hashtag_name FROM video_hashtags GROUP BY hashtag_name HAVING count(*) BETWEEN 15 AND 40 ORDER BY hashtag_name LIMIT 1')
+      .prepare(
+        'SELECT hashtag_name FROM video_hashtags GROUP BY hashtag_name HAVING count(*) BETWEEN 15 AND 40 ORDER BY hashtag_name LIMIT 1'
+      )
       .pluck()
       .get() as string;
-    const query = typed({ category: 'video', fields: 'id', limit: 2, condition_groups: [{ operator: 'and', conditions: [{ field: 'hashtag_names', operator: 'contains', field_values: [tag] }] }] });
+    const query = typed({
+      category: 'video',
+      fields: 'id',
+      limit: 2,
+      condition_groups: [
+        {
+          operator: 'and',
+          conditions: [
+            {
+              field: 'hashtag_names',
+              operator: 'contains',
+              field_values: [tag]
+            }
+          ]
+        }
+      ]
+    });
     const matches = allMatches(query);
     expect(matches.length).toBeLessThanOrEqual(SMALL_LIST);
     const cache = matchCacheOf(data);
@@ -281,10 +520,13 @@ describe('sampleIds on a generated data set (every path)', () => {
     const counts = new Map<number, number>();
     const draws = 3000;
     for (let i = 0; i < draws; i++) {
-      for (const id of sampleIds(data, query, random)) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const id of sampleIds(data, query, random))
+        counts.set(id, (counts.get(id) ?? 0) + 1);
       expect(cache.size).toBe(size + 1); // listed on the first draw
     }
-    expect(chiSquare(counts, matches, (draws * 2) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 2) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
   });
 
   it('is uniform over a mid-size match set, whichever path each draw takes', () => {
@@ -292,21 +534,39 @@ describe('sampleIds on a generated data set (every path)', () => {
       category: 'video',
       fields: 'id',
       limit: 3,
-      condition_groups: [{ operator: 'and', conditions: [{ field: 'like_count', operator: 'gte', field_values: [String(thresholdFor(50))] }] }]
+      condition_groups: [
+        {
+          operator: 'and',
+          conditions: [
+            {
+              field: 'like_count',
+              operator: 'gte',
+              field_values: [String(thresholdFor(50))]
+            }
+          ]
+        }
+      ]
     });
     const matches = allMatches(query);
     const random = seededRandomInt(23);
     const counts = new Map<number, number>();
     const draws = 3000;
     for (let i = 0; i < draws; i++) {
-      for (const id of sampleIds(data, query, random)) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const id of sampleIds(data, query, random))
+        counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    expect(chiSquare(counts, matches, (draws * 3) / matches.length)).toBeLessThan(chiSquare999(matches.length - 1));
+    expect(
+      chiSquare(counts, matches, (draws * 3) / matches.length)
+    ).toBeLessThan(chiSquare999(matches.length - 1));
   });
 
-  it('has the statistics that let SQLite choose an index by a range\'s value (STAT4)', () => {
-    const db = new Database(join(dir, 'public-data-s5-v4000.sqlite'), { readonly: true });
-    expect(db.prepare('SELECT count(*) FROM sqlite_stat4').pluck().get()).toBeGreaterThan(0);
+  it("has the statistics that let SQLite choose an index by a range's value (STAT4)", () => {
+    const db = new Database(join(dir, 'public-data-s5-v4000.sqlite'), {
+      readonly: true
+    });
+    expect(
+      db.prepare('SELECT count(*) FROM sqlite_stat4').pluck().get()
+    ).toBeGreaterThan(0);
     db.close();
   });
 });

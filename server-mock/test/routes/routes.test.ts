@@ -11,20 +11,29 @@ describe('identity and quota', () => {
   afterEach(() => platform.close());
 
   it('names the client, its project and the primary researcher', async () => {
-    const response = await call(platform.app, { url: '/v2/vce/me/', headers: bearer(token) });
+    const response = await call(platform.app, {
+      url: '/v2/vce/me/',
+      headers: bearer(token)
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.error).toMatchObject({ code: 'ok', message: '' });
     expect(body.data).toEqual({
       client_key: ALICE.clientKey,
       role: 'researcher',
-      project: { id: expect.stringMatching(/^prj-[0-9a-f]{10}$/), name: 'Local rehearsal project' },
+      project: {
+        id: expect.stringMatching(/^prj-[0-9a-f]{10}$/),
+        name: 'Local rehearsal project'
+      },
       primary_researcher_email: 'alice@uni.example'
     });
   });
 
   it('starts the day at 0 of 5,000 and resets at the next 00:00 UTC', async () => {
-    const response = await call(platform.app, { url: '/v2/vce/quota', headers: bearer(token) });
+    const response = await call(platform.app, {
+      url: '/v2/vce/quota',
+      headers: bearer(token)
+    });
     expect(response.json().data).toEqual({
       day: '2026-11-25',
       daily_limit: 5000,
@@ -35,20 +44,42 @@ describe('identity and quota', () => {
   });
 
   it('counts usage per UTC day and starts again after midnight', async () => {
-    expect(platform.store.recordUsage(ALICE.clientKey, '2026-11-25', 1234, 5000)).toEqual({ granted: true, used: 1234 });
-    let quota = (await call(platform.app, { url: '/v2/vce/quota/', headers: bearer(token) })).json().data;
+    expect(
+      platform.store.recordUsage(ALICE.clientKey, '2026-11-25', 1234, 5000)
+    ).toEqual({ granted: true, used: 1234 });
+    let quota = (
+      await call(platform.app, {
+        url: '/v2/vce/quota/',
+        headers: bearer(token)
+      })
+    ).json().data;
     expect(quota).toMatchObject({ used: 1234, remaining: 3766 });
     platform.clock.current = new Date('2026-11-26T00:00:00Z');
     token = await signIn(platform.app);
-    quota = (await call(platform.app, { url: '/v2/vce/quota/', headers: bearer(token) })).json().data;
-    expect(quota).toMatchObject({ day: '2026-11-26', used: 0, remaining: 5000, resets_at: '2026-11-27T00:00:00Z' });
+    quota = (
+      await call(platform.app, {
+        url: '/v2/vce/quota/',
+        headers: bearer(token)
+      })
+    ).json().data;
+    expect(quota).toMatchObject({
+      day: '2026-11-26',
+      used: 0,
+      remaining: 5000,
+      resets_at: '2026-11-27T00:00:00Z'
+    });
   });
 
   it('honours a configured daily limit', async () => {
     await platform.close();
     platform = makePlatform({ dailyLimit: 50 });
     token = await signIn(platform.app);
-    const quota = (await call(platform.app, { url: '/v2/vce/quota/', headers: bearer(token) })).json().data;
+    const quota = (
+      await call(platform.app, {
+        url: '/v2/vce/quota/',
+        headers: bearer(token)
+      })
+    ).json().data;
     expect(quota).toMatchObject({ daily_limit: 50, remaining: 50 });
   });
 });
@@ -59,16 +90,23 @@ describe('bad input never gets a 5xx', () => {
   afterEach(() => platform.close());
 
   it('answers an unknown route with 404 in the error shape', async () => {
-    const response = await call(platform.app, { url: '/v2/research/video/query/' });
+    const response = await call(platform.app, {
+      url: '/v2/research/video/query/'
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('not_found');
   });
 
   it('answers a wrong method with 405 and the allowed one', async () => {
-    const response = await call(platform.app, { method: 'DELETE', url: '/v2/vce/quota/' });
+    const response = await call(platform.app, {
+      method: 'DELETE',
+      url: '/v2/vce/quota/'
+    });
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe('GET');
-    expect(response.json().error.message).toBe('DELETE is not allowed on /v2/vce/quota/: use GET.');
+    expect(response.json().error.message).toBe(
+      'DELETE is not allowed on /v2/vce/quota/: use GET.'
+    );
   });
 
   it('answers malformed JSON with 400', async () => {
@@ -79,7 +117,9 @@ describe('bad input never gets a 5xx', () => {
       headers: { 'content-type': 'application/json' }
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toMatch(/^The body is not valid JSON/);
+    expect(response.json().error.message).toMatch(
+      /^The body is not valid JSON/
+    );
     expect(response.body).not.toMatch(/at .*\.js:\d+/);
   });
 
@@ -92,7 +132,9 @@ describe('bad input never gets a 5xx', () => {
         headers: { 'content-type': type }
       });
       expect(response.statusCode).toBe(415);
-      expect(response.json().error.message).toContain('application/json or application/x-www-form-urlencoded');
+      expect(response.json().error.message).toContain(
+        'application/json or application/x-www-form-urlencoded'
+      );
     }
   });
 
@@ -100,17 +142,25 @@ describe('bad input never gets a 5xx', () => {
     const response = await call(platform.app, {
       method: 'POST',
       url: '/v2/oauth/token/',
-      payload: { client_key: 'x'.repeat(4096), client_secret: 's', grant_type: 'client_credentials' }
+      payload: {
+        client_key: 'x'.repeat(4096),
+        client_secret: 's',
+        grant_type: 'client_credentials'
+      }
     });
     expect(response.statusCode).toBe(413);
     expect(response.json().error).toMatchObject({
       code: 'payload_too_large',
-      message: 'The request body is larger than the 1024 bytes this route accepts: send a smaller body.'
+      message:
+        'The request body is larger than the 1024 bytes this route accepts: send a smaller body.'
     });
   });
 
   it('answers a missing body with 400 saying what to send', async () => {
-    const response = await call(platform.app, { method: 'POST', url: '/v2/oauth/token/' });
+    const response = await call(platform.app, {
+      method: 'POST',
+      url: '/v2/oauth/token/'
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toBe(
       'The request needs a body that is an object: send a JSON object (application/json) or a form (application/x-www-form-urlencoded).'

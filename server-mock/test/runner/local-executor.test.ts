@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -49,8 +56,17 @@ function definition(id: string, script: string): JobDefinition {
     logsDir: join(jobDir, 'logs'),
     stdoutPath: join(jobDir, 'logs', 'stdout.txt'),
     stderrPath: join(jobDir, 'logs', 'stderr.txt'),
-    limits: { ...DEFAULT_LIMITS, wallSeconds: 20, cpuSeconds: 10, memoryBytes: 512 * 1024 * 1024, processes: 32 },
-    data: { socketPath: join(jobDir, 'data.sock'), accessToken: `token-of-${id}` }
+    limits: {
+      ...DEFAULT_LIMITS,
+      wallSeconds: 20,
+      cpuSeconds: 10,
+      memoryBytes: 512 * 1024 * 1024,
+      processes: 32
+    },
+    data: {
+      socketPath: join(jobDir, 'data.sock'),
+      accessToken: `token-of-${id}`
+    }
   };
 }
 
@@ -60,10 +76,17 @@ beforeAll(async () => {
   app = Fastify();
   app.post('/v2/vce/query/', async (_request, reply) => {
     reply.header(RECORD_COUNT_HEADER, '3');
-    return { data: { records: [{ id: 1 }, { id: 2 }, { id: 3 }], count: 3 }, error: { code: 'ok', message: '', log_id: 'x' } };
+    return {
+      data: { records: [{ id: 1 }, { id: 2 }, { id: 3 }], count: 3 },
+      error: { code: 'ok', message: '', log_id: 'x' }
+    };
   });
   await app.ready();
-  executor = new LocalSandboxExecutor({ app, hiddenPaths: [join(root, 'platform')], onRecords: (jobId, count) => recordsRead.push([jobId, count]) });
+  executor = new LocalSandboxExecutor({
+    app,
+    hiddenPaths: [join(root, 'platform')],
+    onRecords: (jobId, count) => recordsRead.push([jobId, count])
+  });
 });
 
 afterAll(async () => {
@@ -74,7 +97,11 @@ afterAll(async () => {
 
 test('a job goes prepare → execute → finalize → cleanup, and status() follows it', async () => {
   const job = definition('job_contract', SCRIPT);
-  expect(executor.status(job)).toEqual({ state: 'unknown', result: null, collected: null });
+  expect(executor.status(job)).toEqual({
+    state: 'unknown',
+    result: null,
+    collected: null
+  });
 
   const prepared = await executor.prepare(job);
   expect(prepared.state).toBe('prepared');
@@ -84,7 +111,12 @@ test('a job goes prepare → execute → finalize → cleanup, and status() foll
 
   const executed = await executor.execute(job);
   expect(executed.state).toBe('executed');
-  expect(executed.result).toMatchObject({ outcome: 'exited', exitCode: 0, reason: null, failure: null });
+  expect(executed.result).toMatchObject({
+    outcome: 'exited',
+    exitCode: 0,
+    reason: null,
+    failure: null
+  });
   expect(executor.status(job).state).toBe('executed');
   expect(readFileSync(job.stdoutPath, 'utf8')).toContain('read 3');
   // The gateway counted what the job read, and is gone with the run.
@@ -95,17 +127,25 @@ test('a job goes prepare → execute → finalize → cleanup, and status() foll
   expect(finalized.state).toBe('finalized');
   expect(finalized.result?.outcome).toBe('exited');
   expect(finalized.collected).toEqual({ files: ['count.csv'], problems: [] });
-  expect(readFileSync(join(job.collectedDir, 'count.csv'), 'utf8')).toBe('records\n3\n');
+  expect(readFileSync(join(job.collectedDir, 'count.csv'), 'utf8')).toBe(
+    'records\n3\n'
+  );
 
   await executor.cleanup(job);
-  expect(executor.status(job)).toEqual({ state: 'unknown', result: null, collected: null });
+  expect(executor.status(job)).toEqual({
+    state: 'unknown',
+    result: null,
+    collected: null
+  });
   // Cleanup forgets the job; its files stay for the review and the release.
   expect(existsSync(join(job.collectedDir, 'count.csv'))).toBe(true);
 });
 
 test('execute needs prepare first', async () => {
   const job = definition('job_unprepared', 'print(1)\n');
-  await expect(executor.execute(job)).rejects.toThrow(/unknown here, not prepared/);
+  await expect(executor.execute(job)).rejects.toThrow(
+    /unknown here, not prepared/
+  );
 });
 
 test('terminate stops an executing job: its result is cancelled', async () => {
@@ -126,7 +166,11 @@ test('finalize reads only what is on disk: it finalizes a job another process ex
   mkdirSync(job.outputDir, { recursive: true });
   writeFileSync(join(job.outputDir, 'left.txt'), 'from before the restart');
   const finalized = await executor.finalize(job);
-  expect(finalized).toEqual({ state: 'finalized', result: null, collected: { files: ['left.txt'], problems: [] } });
+  expect(finalized).toEqual({
+    state: 'finalized',
+    result: null,
+    collected: { files: ['left.txt'], problems: [] }
+  });
   await executor.cleanup(job);
 });
 

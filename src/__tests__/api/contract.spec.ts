@@ -6,15 +6,25 @@
  * the values and the order against the document itself. server-mock and the
  * server extension check theirs against the same document.
  */
-import { MAX_ENTRY_BYTES, MAX_FILES, MAX_TOTAL_BYTES } from '../../jobs/submission';
-import { FINAL_STATUSES, JOB_STATUSES, JOB_STATUSES_COMPLETE } from '../../jobs/types';
+import {
+  MAX_ENTRY_BYTES,
+  MAX_FILES,
+  MAX_TOTAL_BYTES
+} from '../../jobs/submission';
+import {
+  FINAL_STATUSES,
+  JOB_STATUSES,
+  JOB_STATUSES_COMPLETE
+} from '../../jobs/types';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;
 const path = require('path');
 const SERVER_MOCK = path.join(__dirname, '../../../server-mock');
 const { parse } = require(path.join(SERVER_MOCK, 'node_modules/yaml'));
-const document = parse(require('fs').readFileSync(path.join(SERVER_MOCK, 'openapi.yaml'), 'utf8'));
+const document = parse(
+  require('fs').readFileSync(path.join(SERVER_MOCK, 'openapi.yaml'), 'utf8')
+);
 const schemas = document.components.schemas;
 
 describe('the constants of server-mock/openapi.yaml', () => {
@@ -35,16 +45,29 @@ describe('the constants of server-mock/openapi.yaml', () => {
       MAX_TOTAL_BYTES: limits.max_total_bytes.const,
       MAX_ENTRY_BYTES: limits.max_entry_bytes.const
     });
-    expect([MAX_FILES, MAX_TOTAL_BYTES, MAX_ENTRY_BYTES]).toEqual([200, 20 * 1024 * 1024, 2 * 1024 * 1024]);
+    expect([MAX_FILES, MAX_TOTAL_BYTES, MAX_ENTRY_BYTES]).toEqual([
+      200,
+      20 * 1024 * 1024,
+      2 * 1024 * 1024
+    ]);
   });
 
   it('names the payloads the frontend reads by their generated types', () => {
     expect(Object.keys(schemas)).toEqual(
-      expect.arrayContaining(['AttestationStatement', 'JobEvent', 'QuotaEvent', 'PlatformEvent', 'SubmissionLimits'])
+      expect.arrayContaining([
+        'AttestationStatement',
+        'JobEvent',
+        'QuotaEvent',
+        'PlatformEvent',
+        'SubmissionLimits'
+      ])
     );
     expect(schemas.PlatformEvent.discriminator).toEqual({
       propertyName: 'type',
-      mapping: { job: '#/components/schemas/JobEvent', quota: '#/components/schemas/QuotaEvent' }
+      mapping: {
+        job: '#/components/schemas/JobEvent',
+        quota: '#/components/schemas/QuotaEvent'
+      }
     });
   });
 });

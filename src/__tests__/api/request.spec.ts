@@ -10,7 +10,11 @@ describe('errorFromResponse', () => {
       response(
         401,
         JSON.stringify({
-          error: { code: 'invalid_client', message: 'Client key or secret is incorrect.', log_id: 'L1' }
+          error: {
+            code: 'invalid_client',
+            message: 'Client key or secret is incorrect.',
+            log_id: 'L1'
+          }
         })
       )
     );
@@ -22,13 +26,19 @@ describe('errorFromResponse', () => {
   });
 
   it('explains a missing server extension', async () => {
-    const error = await errorFromResponse(response(404, '<html>Not found</html>'));
+    const error = await errorFromResponse(
+      response(404, '<html>Not found</html>')
+    );
     expect(error.code).toBe('server_extension_missing');
-    expect(error.message).toMatch(/jupyter server extension enable jupyterlab_vce/);
+    expect(error.message).toMatch(
+      /jupyter server extension enable jupyterlab_vce/
+    );
   });
 
   it('names the status of anything else', async () => {
-    const error = await errorFromResponse(response(502, 'Bad gateway', 'Bad Gateway'));
+    const error = await errorFromResponse(
+      response(502, 'Bad gateway', 'Bad Gateway')
+    );
     expect(error.code).toBe('unexpected_response');
     expect(error.message).toBe('The Jupyter server answered 502 Bad Gateway.');
   });

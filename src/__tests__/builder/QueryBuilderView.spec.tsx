@@ -5,7 +5,10 @@
  */
 import { Widget } from '@lumino/widgets';
 import { QueryBuilderModel } from '../../builder/model';
-import { IBuilderActions, QueryBuilderView } from '../../builder/QueryBuilderView';
+import {
+  IBuilderActions,
+  QueryBuilderView
+} from '../../builder/QueryBuilderView';
 
 const actions = (): IBuilderActions & { calls: string[] } => {
   const calls: string[] = [];
@@ -23,10 +26,23 @@ const actions = (): IBuilderActions & { calls: string[] } => {
 };
 
 /** Set a form control's value as a person would (React listens to input/change). */
-function setValue(element: HTMLInputElement | HTMLSelectElement, value: string): void {
-  const prototype = element instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
-  Object.getOwnPropertyDescriptor(prototype, 'value')!.set!.call(element, value);
-  element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+function setValue(
+  element: HTMLInputElement | HTMLSelectElement,
+  value: string
+): void {
+  const prototype =
+    element instanceof HTMLSelectElement
+      ? HTMLSelectElement.prototype
+      : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value')!.set!.call(
+    element,
+    value
+  );
+  element.dispatchEvent(
+    new Event(element instanceof HTMLSelectElement ? 'change' : 'input', {
+      bubbles: true
+    })
+  );
 }
 
 async function render(model: QueryBuilderModel, acts = actions()) {
@@ -38,10 +54,14 @@ async function render(model: QueryBuilderModel, acts = actions()) {
     await new Promise(resolve => setTimeout(resolve, 0));
   };
   await flush();
-  const q = <T extends Element>(selector: string) => view.node.querySelector<T>(selector)!;
-  const byLabel = <T extends Element>(label: string) => q<T>(`[aria-label="${label}"]`);
+  const q = <T extends Element>(selector: string) =>
+    view.node.querySelector<T>(selector)!;
+  const byLabel = <T extends Element>(label: string) =>
+    q<T>(`[aria-label="${label}"]`);
   const button = (text: string) =>
-    [...view.node.querySelectorAll('button')].find(b => b.textContent === text) as HTMLButtonElement;
+    [...view.node.querySelectorAll('button')].find(
+      b => b.textContent === text
+    ) as HTMLButtonElement;
   return { view, flush, q, byLabel, button, acts };
 }
 
@@ -52,28 +72,42 @@ describe('QueryBuilderView', () => {
     const model = new QueryBuilderModel();
     model.addGroup();
     const { flush, byLabel, button, view } = await render(model);
-    setValue(byLabel<HTMLSelectElement>('Field of condition 1 of group 1'), 'like_count');
+    setValue(
+      byLabel<HTMLSelectElement>('Field of condition 1 of group 1'),
+      'like_count'
+    );
     await flush();
-    const options = [...byLabel<HTMLSelectElement>('Operation of condition 1 of group 1').options].map(o => o.value);
+    const options = [
+      ...byLabel<HTMLSelectElement>('Operation of condition 1 of group 1')
+        .options
+    ].map(o => o.value);
     expect(options).toEqual(['EQ', 'IN', 'GT', 'GTE', 'LT', 'LTE']);
     setValue(byLabel<HTMLInputElement>('Value of like_count'), 'ten');
     await flush();
     const input = byLabel<HTMLInputElement>('Value of like_count');
     expect(input.getAttribute('aria-invalid')).toBe('true');
-    const described = view.node.querySelector(`#${input.getAttribute('aria-describedby')}`)!;
+    const described = view.node.querySelector(
+      `#${input.getAttribute('aria-describedby')}`
+    )!;
     expect(described.textContent).toContain('like_count takes whole numbers');
     expect(button('Insert below').disabled).toBe(true);
     expect(button('Insert and run').disabled).toBe(true);
     // The disabled buttons say why; the summary leads to the problem.
     expect(button('Insert below').title).toBe('Fix the problem above first.');
-    expect(view.node.querySelector('.jp-vce-QB-summary')!.textContent).toContain('1 problem to fix before running.');
+    expect(
+      view.node.querySelector('.jp-vce-QB-summary')!.textContent
+    ).toContain('1 problem to fix before running.');
     button('Go to the first').click();
     expect(document.activeElement).toBe(input);
     setValue(byLabel<HTMLInputElement>('Value of like_count'), '10');
     await flush();
     expect(button('Insert below').disabled).toBe(false);
     button('Insert and run').click();
-    expect(model.query.groups[0].conditions[0]).toEqual({ field: 'like_count', operation: 'EQ', values: ['10'] });
+    expect(model.query.groups[0].conditions[0]).toEqual({
+      field: 'like_count',
+      operation: 'EQ',
+      values: ['10']
+    });
     view.dispose();
   });
 
@@ -95,7 +129,9 @@ describe('QueryBuilderView', () => {
     await flush();
     setValue(byLabel<HTMLInputElement>('Value of like_count'), '');
     await flush();
-    expect(q('.jp-vce-QB-condition').classList.contains('jp-mod-invalid')).toBe(true);
+    expect(q('.jp-vce-QB-condition').classList.contains('jp-mod-invalid')).toBe(
+      true
+    );
     expect(q('.jp-vce-QB-problem').className).toContain('jp-mod-error');
     // A problem that flags no control still leads to its condition's value.
     (document.activeElement as HTMLElement).blur();
@@ -110,9 +146,13 @@ describe('QueryBuilderView', () => {
     model.setField(0, 0, 'video_description');
     model.setOperation(0, 0, 'IN');
     const { flush, byLabel, view } = await render(model);
-    const box = byLabel<HTMLInputElement>('Add a value to video_description IN');
+    const box = byLabel<HTMLInputElement>(
+      'Add a value to video_description IN'
+    );
     setValue(box, 'cats, dogs');
-    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    box.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })
+    );
     await flush();
     expect(model.groups[0].conditions[0].values).toEqual(['cats, dogs']);
     const remove = byLabel<HTMLButtonElement>('Remove the value cats, dogs');
@@ -123,26 +163,50 @@ describe('QueryBuilderView', () => {
 
   it('shows the quota beside the limit and flags a limit over it', async () => {
     const model = new QueryBuilderModel();
-    model.setQuota({ day: '2026-11-25', daily_limit: 5000, used: 4995, remaining: 5, resets_at: '2026-11-26T00:00:00Z' });
+    model.setQuota({
+      day: '2026-11-25',
+      daily_limit: 5000,
+      used: 4995,
+      remaining: 5,
+      resets_at: '2026-11-26T00:00:00Z'
+    });
     const { q, button, view } = await render(model);
-    expect(q('#jp-vce-qb-quota').textContent).toBe('5 of 5,000 records left today');
+    expect(q('#jp-vce-qb-quota').textContent).toBe(
+      '5 of 5,000 records left today'
+    );
     expect(q('#jp-vce-qb-limit').getAttribute('aria-invalid')).toBe('true');
-    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('Only 5 records are left today');
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain(
+      'Only 5 records are left today'
+    );
     expect(button('Insert below').disabled).toBe(false);
     expect(button('Insert and run').disabled).toBe(true);
-    expect(button('Preview sample (uses up to 10 records of your quota)').disabled).toBe(true);
+    expect(
+      button('Preview sample (uses up to 10 records of your quota)').disabled
+    ).toBe(true);
     view.dispose();
   });
 
   it('an empty limit asks for one; the quota message gives the reset as a time, not a timestamp', async () => {
     const model = new QueryBuilderModel();
-    model.setQuota({ day: '2026-11-25', daily_limit: 5000, used: 4995, remaining: 5, resets_at: '2026-11-26T00:00:00Z' });
+    model.setQuota({
+      day: '2026-11-25',
+      daily_limit: 5000,
+      used: 4995,
+      remaining: 5,
+      resets_at: '2026-11-26T00:00:00Z'
+    });
     const { q, flush, view } = await render(model);
-    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('or wait for the reset at 00:00 UTC.');
-    expect(q('#jp-vce-qb-limit-problems').textContent).not.toContain('2026-11-26T00:00:00Z');
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain(
+      'or wait for the reset at 00:00 UTC.'
+    );
+    expect(q('#jp-vce-qb-limit-problems').textContent).not.toContain(
+      '2026-11-26T00:00:00Z'
+    );
     setValue(q<HTMLInputElement>('#jp-vce-qb-limit'), '');
     await flush();
-    expect(q('#jp-vce-qb-limit-problems').textContent).toContain('Enter a limit: a whole number from 1 to 5,000.');
+    expect(q('#jp-vce-qb-limit-problems').textContent).toContain(
+      'Enter a limit: a whole number from 1 to 5,000.'
+    );
     view.dispose();
   });
 });

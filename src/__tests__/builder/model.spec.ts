@@ -32,7 +32,9 @@ describe('QueryBuilderModel', () => {
       limit: 10
     });
     expect(model.output).toBe('display');
-    expect(model.problems.map(problem => problem.rule)).toEqual(['no-conditions']);
+    expect(model.problems.map(problem => problem.rule)).toEqual([
+      'no-conditions'
+    ]);
     expect(model.canInsert && model.canRun).toBe(true);
   });
 
@@ -49,7 +51,10 @@ describe('QueryBuilderModel', () => {
     expect(model.groups[0].conditions[0].operation).toBe('GTE');
     model.setField(0, 0, 'video_description');
     // GTE is not allowed on video_description: the first allowed operation, and no values of another type.
-    expect(model.groups[0].conditions[0]).toMatchObject({ operation: 'EQ', values: [] });
+    expect(model.groups[0].conditions[0]).toMatchObject({
+      operation: 'EQ',
+      values: []
+    });
     model.setOperation(0, 0, 'LIKE');
     expect(model.groups[0].conditions[0].operation).toBe('LIKE');
   });
@@ -59,7 +64,11 @@ describe('QueryBuilderModel', () => {
     model.setOperation(0, 0, 'IN');
     model.setValues(0, 0, ['1', '2']);
     model.setField(0, 0, 'view_count');
-    expect(model.groups[0].conditions[0]).toMatchObject({ field: 'view_count', operation: 'IN', values: ['1', '2'] });
+    expect(model.groups[0].conditions[0]).toMatchObject({
+      field: 'view_count',
+      operation: 'IN',
+      values: ['1', '2']
+    });
     model.setOperation(0, 0, 'GT');
     expect(model.groups[0].conditions[0].values).toEqual(['1']);
   });
@@ -71,9 +80,15 @@ describe('QueryBuilderModel', () => {
     model.addGroup('not');
     model.setField(1, 0, 'view_count');
     model.moveCondition(0, 0, -1); // already first of the first group: nothing
-    expect(model.groups[0].conditions.map(c => c.field)).toEqual(['like_count', 'region_code']);
+    expect(model.groups[0].conditions.map(c => c.field)).toEqual([
+      'like_count',
+      'region_code'
+    ]);
     model.moveCondition(0, 1, 1); // past the end: into the next group, first
-    expect(model.groups.map(g => g.conditions.map(c => c.field))).toEqual([['like_count'], ['region_code', 'view_count']]);
+    expect(model.groups.map(g => g.conditions.map(c => c.field))).toEqual([
+      ['like_count'],
+      ['region_code', 'view_count']
+    ]);
     model.moveGroup(1, -1);
     expect(model.groups.map(g => g.operator)).toEqual(['not', 'and']);
     const keys = model.groups.map(g => g.key);
@@ -90,9 +105,17 @@ describe('QueryBuilderModel', () => {
     model.setValues(1, 0, ['US']);
     model.setCategory('user');
     expect(model.query.groups).toEqual([
-      { operator: 'and', conditions: [{ field: 'region_code', operation: 'EQ', values: ['US'] }] }
+      {
+        operator: 'and',
+        conditions: [{ field: 'region_code', operation: 'EQ', values: ['US'] }]
+      }
     ]);
-    expect(model.fields).toEqual(['username', 'display_name', 'follower_count', 'video_count']);
+    expect(model.fields).toEqual([
+      'username',
+      'display_name',
+      'follower_count',
+      'video_count'
+    ]);
   });
 
   it('toggles return fields in the order they are chosen', () => {
@@ -100,7 +123,13 @@ describe('QueryBuilderModel', () => {
     model.toggleField('id', false);
     model.toggleField('like_count', true);
     model.toggleField('id', true);
-    expect(model.fields).toEqual(['display_name', 'video_description', 'create_time', 'like_count', 'id']);
+    expect(model.fields).toEqual([
+      'display_name',
+      'video_description',
+      'create_time',
+      'like_count',
+      'id'
+    ]);
   });
 
   it('flags a limit that is not a number, out of range, or over the quota', () => {
@@ -122,10 +151,21 @@ describe('QueryBuilderModel', () => {
   it('loads a cell back with its target, and forgets an old preview on change', () => {
     const model = new QueryBuilderModel();
     const source = SEED_CELL;
-    model.load(seedModel().query, 'print', { path: 'a.ipynb', cellId: 'c1', source });
+    model.load(seedModel().query, 'print', {
+      path: 'a.ipynb',
+      cellId: 'c1',
+      source
+    });
     expect(model.code).toBe(SEED_CELL);
     expect(model.target).toEqual({ path: 'a.ipynb', cellId: 'c1', source });
-    model.setPreview({ state: 'done', category: 'video', fields: [], records: [], count: 0, quota: null });
+    model.setPreview({
+      state: 'done',
+      category: 'video',
+      fields: [],
+      records: [],
+      count: 0,
+      quota: null
+    });
     model.setLimitText('5');
     expect(model.preview.state).toBe('idle');
     expect(model.code).toContain('limit = 5');

@@ -7,10 +7,16 @@ import { makeStatus, signedOut } from '../helpers/status-fixtures';
 /** A streaming Response whose body the test writes to. */
 function controllableResponse(status = 200) {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream({ start: (c: ReadableStreamDefaultController<Uint8Array>) => (controller = c) });
+  const body = new ReadableStream({
+    start: (c: ReadableStreamDefaultController<Uint8Array>) => (controller = c)
+  });
   const encoder = new TextEncoder();
   return {
-    response: { ok: status >= 200 && status < 300, status, body } as unknown as Response,
+    response: {
+      ok: status >= 200 && status < 300,
+      status,
+      body
+    } as unknown as Response,
     write: (text: string) => controller.enqueue(encoder.encode(text)),
     end: () => controller.close()
   };
@@ -27,24 +33,34 @@ const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 describe('ServerSentEventParser', () => {
   it('dispatches on a blank line, joins data lines, keeps ids and retry, skips comments', () => {
     const parser = new ServerSentEventParser();
-    expect(parser.feed('retry: 2000\n: a comment\n\nid: 4\nevent: job\ndata: {"a":')).toEqual([]);
+    expect(
+      parser.feed('retry: 2000\n: a comment\n\nid: 4\nevent: job\ndata: {"a":')
+    ).toEqual([]);
     expect(parser.retryMs).toBe(2000);
     const events = parser.feed('1}\ndata: second line\n\n');
-    expect(events).toEqual([{ type: 'job', data: '{"a":1}\nsecond line', lastEventId: '4' }]);
+    expect(events).toEqual([
+      { type: 'job', data: '{"a":1}\nsecond line', lastEventId: '4' }
+    ]);
     expect(parser.lastEventId).toBe('4');
   });
 
   it('accepts CRLF and CR line ends, even split across chunks', () => {
     const parser = new ServerSentEventParser();
     expect(parser.feed('data: one\r')).toEqual([]);
-    expect(parser.feed('\n\r\ndata: two\r\r')).toEqual([{ type: 'message', data: 'one', lastEventId: '' }]);
+    expect(parser.feed('\n\r\ndata: two\r\r')).toEqual([
+      { type: 'message', data: 'one', lastEventId: '' }
+    ]);
     // The trailing CR may be half of a CRLF: the event comes with the next chunk.
-    expect(parser.feed('\n')).toEqual([{ type: 'message', data: 'two', lastEventId: '' }]);
+    expect(parser.feed('\n')).toEqual([
+      { type: 'message', data: 'two', lastEventId: '' }
+    ]);
   });
 
   it('ignores unknown fields and a retry that is not a number', () => {
     const parser = new ServerSentEventParser();
-    expect(parser.feed('retry: soon\nfoo: bar\ndata\n\n')).toEqual([{ type: 'message', data: '', lastEventId: '' }]);
+    expect(parser.feed('retry: soon\nfoo: bar\ndata\n\n')).toEqual([
+      { type: 'message', data: '', lastEventId: '' }
+    ]);
     expect(parser.retryMs).toBeNull();
   });
 });
@@ -61,13 +77,31 @@ describe('PlatformEventStream', () => {
     stream.connect();
     await flush();
     expect(stream.state).toBe('open');
-    connection.write('event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n');
-    connection.write('id: 3\nevent: job\ndata: {"type":"job","job_id":"job_1","status":"running","at":"2026-11-25T10:00:00Z"}\n\n');
-    connection.write('event: other\ndata: {}\n\nevent: job\ndata: not json\n\n');
+    connection.write(
+      'event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n'
+    );
+    connection.write(
+      'id: 3\nevent: job\ndata: {"type":"job","job_id":"job_1","status":"running","at":"2026-11-25T10:00:00Z"}\n\n'
+    );
+    connection.write(
+      'event: other\ndata: {}\n\nevent: job\ndata: not json\n\n'
+    );
     await flush();
     expect(seen).toEqual([
-      { type: 'quota', day: '2026-11-25', daily_limit: 5000, used: 10, remaining: 4990, resets_at: '2026-11-26T00:00:00Z' },
-      { type: 'job', job_id: 'job_1', status: 'running', at: '2026-11-25T10:00:00Z' }
+      {
+        type: 'quota',
+        day: '2026-11-25',
+        daily_limit: 5000,
+        used: 10,
+        remaining: 4990,
+        resets_at: '2026-11-26T00:00:00Z'
+      },
+      {
+        type: 'job',
+        job_id: 'job_1',
+        status: 'running',
+        at: '2026-11-25T10:00:00Z'
+      }
     ]);
   });
 
@@ -76,11 +110,19 @@ describe('PlatformEventStream', () => {
     try {
       const first = controllableResponse();
       const second = controllableResponse();
-      const open = jest.fn().mockResolvedValueOnce(first.response).mockResolvedValueOnce(second.response);
-      stream = new PlatformEventStream({ open, retry: { initialMs: 1000, maxMs: 8000, jitter: 0 } });
+      const open = jest
+        .fn()
+        .mockResolvedValueOnce(first.response)
+        .mockResolvedValueOnce(second.response);
+      stream = new PlatformEventStream({
+        open,
+        retry: { initialMs: 1000, maxMs: 8000, jitter: 0 }
+      });
       stream.connect();
       await jest.advanceTimersByTimeAsync(0);
-      first.write('id: 41\nevent: job\ndata: {"job_id":"j","status":"queued","at":"x"}\n\n');
+      first.write(
+        'id: 41\nevent: job\ndata: {"job_id":"j","status":"queued","at":"x"}\n\n'
+      );
       first.end();
       await jest.advanceTimersByTimeAsync(0);
       expect(stream.state).toBe('waiting');
@@ -102,9 +144,16 @@ describe('PlatformEventStream', () => {
         .fn()
         .mockRejectedValueOnce(new TypeError('network'))
         .mockRejectedValueOnce(new TypeError('network'))
-        .mockResolvedValueOnce({ ok: false, status: 401, body: null } as unknown as Response)
+        .mockResolvedValueOnce({
+          ok: false,
+          status: 401,
+          body: null
+        } as unknown as Response)
         .mockResolvedValue(controllableResponse().response);
-      stream = new PlatformEventStream({ open, retry: { initialMs: 1000, maxMs: 8000, jitter: 0 } });
+      stream = new PlatformEventStream({
+        open,
+        retry: { initialMs: 1000, maxMs: 8000, jitter: 0 }
+      });
       stream.connect();
       await jest.advanceTimersByTimeAsync(0);
       expect(open).toHaveBeenCalledTimes(1);
@@ -143,7 +192,11 @@ describe('PlatformEventStream', () => {
 describe('bridgeEventsToStatus', () => {
   it('shows a quota event at once and opens the stream when signed in', async () => {
     const status = new PlatformStatusModel({
-      client: { getStatus: jest.fn(async () => makeStatus()), signIn: jest.fn(), signOut: jest.fn(async () => signedOut()) }
+      client: {
+        getStatus: jest.fn(async () => makeStatus()),
+        signIn: jest.fn(),
+        signOut: jest.fn(async () => signedOut())
+      }
     });
     const connection = controllableResponse();
     const open = jest.fn(async () => connection.response);
@@ -155,13 +208,25 @@ describe('bridgeEventsToStatus', () => {
     expect(open).toHaveBeenCalledTimes(1);
     const changes = jest.fn();
     status.changed.connect(changes);
-    connection.write('event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n');
+    connection.write(
+      'event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n'
+    );
     await flush();
-    expect(status.status!.quota).toEqual({ day: '2026-11-25', daily_limit: 5000, used: 10, remaining: 4990, resets_at: '2026-11-26T00:00:00Z' });
+    expect(status.status!.quota).toEqual({
+      day: '2026-11-25',
+      daily_limit: 5000,
+      used: 10,
+      remaining: 4990,
+      resets_at: '2026-11-26T00:00:00Z'
+    });
     expect(changes).toHaveBeenCalledTimes(1);
     // The same figures again change nothing; an older day is ignored.
-    connection.write('event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n');
-    connection.write('event: quota\ndata: {"type":"quota","day":"2026-11-24","daily_limit":5000,"used":99,"remaining":4901,"resets_at":"2026-11-25T00:00:00Z"}\n\n');
+    connection.write(
+      'event: quota\ndata: {"type":"quota","day":"2026-11-25","daily_limit":5000,"used":10,"remaining":4990,"resets_at":"2026-11-26T00:00:00Z"}\n\n'
+    );
+    connection.write(
+      'event: quota\ndata: {"type":"quota","day":"2026-11-24","daily_limit":5000,"used":99,"remaining":4901,"resets_at":"2026-11-25T00:00:00Z"}\n\n'
+    );
     await flush();
     expect(changes).toHaveBeenCalledTimes(1);
     expect(status.status!.quota!.used).toBe(10);
@@ -172,10 +237,20 @@ describe('bridgeEventsToStatus', () => {
 
   it('does not apply quota while signed out', async () => {
     const status = new PlatformStatusModel({
-      client: { getStatus: jest.fn(async () => signedOut()), signIn: jest.fn(), signOut: jest.fn() }
+      client: {
+        getStatus: jest.fn(async () => signedOut()),
+        signIn: jest.fn(),
+        signOut: jest.fn()
+      }
     });
     await status.refresh();
-    status.applyQuota({ day: '2026-11-25', daily_limit: 5000, used: 10, remaining: 4990, resets_at: '2026-11-26T00:00:00Z' });
+    status.applyQuota({
+      day: '2026-11-25',
+      daily_limit: 5000,
+      used: 10,
+      remaining: 4990,
+      resets_at: '2026-11-26T00:00:00Z'
+    });
     expect(status.status!.quota).toBeNull();
     status.dispose();
   });

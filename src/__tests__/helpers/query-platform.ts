@@ -33,7 +33,10 @@ export interface IPlatformCatalogue {
 }
 
 /** Load a server-mock TypeScript module and its relative imports. */
-export function loadPlatformModule(file: string, cache = new Map<string, unknown>()): any {
+export function loadPlatformModule(
+  file: string,
+  cache = new Map<string, unknown>()
+): any {
   const fs = require('fs');
   const path = require('path');
   const ts = require('typescript');
@@ -43,13 +46,22 @@ export function loadPlatformModule(file: string, cache = new Map<string, unknown
   }
   const source = fs.readFileSync(`${resolved}.ts`, 'utf8');
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022
+    }
   });
   const module = { exports: {} as Record<string, unknown> };
   cache.set(resolved, module.exports);
   const localRequire = (id: string) =>
-    id.startsWith('.') ? loadPlatformModule(path.join(path.dirname(resolved), id), cache) : require(id);
-  new Function('exports', 'require', 'module', outputText)(module.exports, localRequire, module);
+    id.startsWith('.')
+      ? loadPlatformModule(path.join(path.dirname(resolved), id), cache)
+      : require(id);
+  new Function('exports', 'require', 'module', outputText)(
+    module.exports,
+    localRequire,
+    module
+  );
   return module.exports;
 }
 
@@ -57,10 +69,15 @@ export interface IPlatformValidation {
   validateQuery(
     body: unknown,
     stage: 'test' | 'job'
-  ): { ok: true } | { ok: false; problems: { field: string; message: string }[] };
+  ):
+    | { ok: true }
+    | { ok: false; problems: { field: string; message: string }[] };
 }
 
-const QUERY_DIR = require('path').join(__dirname, '../../../server-mock/src/query');
+const QUERY_DIR = require('path').join(
+  __dirname,
+  '../../../server-mock/src/query'
+);
 
 /** server-mock/src/query/catalogue.ts */
 export const platformCatalogue = (): IPlatformCatalogue =>

@@ -32,7 +32,8 @@ export const unreachable = (): IVCEStatus =>
     quota: null,
     platform: {
       state: 'unreachable',
-      message: 'The platform at http://127.0.0.1:8910 is not answering; retrying.'
+      message:
+        'The platform at http://127.0.0.1:8910 is not answering; retrying.'
     }
   });
 

@@ -26,7 +26,8 @@ function setup() {
   const shell = new FakeShell();
   const contexts = new Map<Widget, FakeContext>();
   const documents = {
-    contextForWidget: (widget: Widget) => contexts.get(widget) as unknown as DocumentRegistry.Context | undefined
+    contextForWidget: (widget: Widget) =>
+      contexts.get(widget) as unknown as DocumentRegistry.Context | undefined
   };
   const seen: (string | null)[] = [];
   const editor = new Widget();
@@ -35,7 +36,9 @@ function setup() {
   contexts.set(editor, new FakeContext('untitled.py'));
   contexts.set(notebook, new FakeContext('analysis.ipynb'));
   shell.activate(editor);
-  const following = followActiveDocument(shell, documents, path => seen.push(path));
+  const following = followActiveDocument(shell, documents, path =>
+    seen.push(path)
+  );
   return { shell, contexts, seen, editor, notebook, launcher, following };
 }
 

@@ -22,7 +22,11 @@ const ids = (model: JobsModel) => model.jobs.map(job => job.job_id);
 
 describe('JobsModel', () => {
   it('is signed out until the connection says otherwise, then loads newest first', async () => {
-    const { model, api } = setup([makeJob('a', { minute: 1 }), makeJob('c', { minute: 3 }), makeJob('b', { minute: 2 })]);
+    const { model, api } = setup([
+      makeJob('a', { minute: 1 }),
+      makeJob('c', { minute: 3 }),
+      makeJob('b', { minute: 2 })
+    ]);
     expect(model.phase).toBe('signed-out');
     await model.refresh();
     expect(api.list).not.toHaveBeenCalled();
@@ -35,7 +39,9 @@ describe('JobsModel', () => {
   });
 
   it('pages through long histories and stops at the end', async () => {
-    const jobs = [1, 2, 3, 4, 5].map(minute => makeJob(`j${minute}`, { minute }));
+    const jobs = [1, 2, 3, 4, 5].map(minute =>
+      makeJob(`j${minute}`, { minute })
+    );
     const { model } = setup(jobs);
     model.setSignedIn(true);
     await flush();
@@ -47,11 +53,17 @@ describe('JobsModel', () => {
   });
 
   it('filters by status on the platform and re-reads the first page', async () => {
-    const { model, api } = setup([makeJob('a', { status: 'approved', minute: 1 }), makeJob('b', { status: 'running', minute: 2 })]);
+    const { model, api } = setup([
+      makeJob('a', { status: 'approved', minute: 1 }),
+      makeJob('b', { status: 'running', minute: 2 })
+    ]);
     model.setSignedIn(true);
     await flush();
     await model.setFilter(['approved']);
-    expect(api.listCalls.at(-1)).toEqual({ statuses: ['approved'], cursor: undefined });
+    expect(api.listCalls.at(-1)).toEqual({
+      statuses: ['approved'],
+      cursor: undefined
+    });
     expect(ids(model)).toEqual(['a']);
     await model.setFilter([]);
     expect(ids(model)).toEqual(['b', 'a']);
@@ -59,7 +71,10 @@ describe('JobsModel', () => {
 
   it('shows an error that the researcher can retry, and signed out on 401', async () => {
     const { model, api } = setup([makeJob('a')]);
-    api.failList = Object.assign(new Error('The platform at x is not answering.'), { status: 503 });
+    api.failList = Object.assign(
+      new Error('The platform at x is not answering.'),
+      { status: 503 }
+    );
     model.setSignedIn(true);
     await flush();
     expect(model.phase).toBe('error');
@@ -83,14 +98,22 @@ describe('JobsModel', () => {
   });
 
   it('merges a job event at once, then takes the detail from the platform', async () => {
-    const { model, api, finished } = setup([makeJob('a', { status: 'running', minute: 1 })]);
+    const { model, api, finished } = setup([
+      makeJob('a', { status: 'running', minute: 1 })
+    ]);
     model.setSignedIn(true);
     await flush();
     const at = new Date(Date.UTC(2026, 10, 25, 9, 5)).toISOString();
     api.update('a', {
       status: 'approved',
       updated_at: at,
-      verdict: { decision: 'approved', findings: [], decided_by: 'automatic', reviewer_reason: null, reviewed_at: at }
+      verdict: {
+        decision: 'approved',
+        findings: [],
+        decided_by: 'automatic',
+        reviewer_reason: null,
+        reviewed_at: at
+      }
     });
     model.applyEvent({ type: 'job', job_id: 'a', status: 'approved', at });
     expect(model.job('a')?.status).toBe('approved');
@@ -101,13 +124,30 @@ describe('JobsModel', () => {
   });
 
   it('ignores events older than what it knows and never leaves a final status', async () => {
-    const { model, finished } = setup([makeJob('a', { status: 'reviewing', minute: 10 })]);
+    const { model, finished } = setup([
+      makeJob('a', { status: 'reviewing', minute: 10 })
+    ]);
     model.setSignedIn(true);
     await flush();
-    model.applyEvent({ type: 'job', job_id: 'a', status: 'running', at: new Date(Date.UTC(2026, 10, 25, 9, 5)).toISOString() });
+    model.applyEvent({
+      type: 'job',
+      job_id: 'a',
+      status: 'running',
+      at: new Date(Date.UTC(2026, 10, 25, 9, 5)).toISOString()
+    });
     expect(model.job('a')?.status).toBe('reviewing');
-    model.applyEvent({ type: 'job', job_id: 'a', status: 'rejected', at: new Date(Date.UTC(2026, 10, 25, 9, 11)).toISOString() });
-    model.applyEvent({ type: 'job', job_id: 'a', status: 'running', at: new Date(Date.UTC(2026, 10, 25, 9, 12)).toISOString() });
+    model.applyEvent({
+      type: 'job',
+      job_id: 'a',
+      status: 'rejected',
+      at: new Date(Date.UTC(2026, 10, 25, 9, 11)).toISOString()
+    });
+    model.applyEvent({
+      type: 'job',
+      job_id: 'a',
+      status: 'running',
+      at: new Date(Date.UTC(2026, 10, 25, 9, 12)).toISOString()
+    });
     expect(model.job('a')?.status).toBe('rejected');
     model.upsert(makeJob('a', { status: 'reviewing', minute: 10 }));
     expect(model.job('a')?.status).toBe('rejected');
@@ -119,13 +159,20 @@ describe('JobsModel', () => {
     model.setSignedIn(true);
     await flush();
     api.jobs.push(makeJob('z', { minute: 40 }));
-    model.applyEvent({ type: 'job', job_id: 'z', status: 'queued', at: new Date().toISOString() });
+    model.applyEvent({
+      type: 'job',
+      job_id: 'z',
+      status: 'queued',
+      at: new Date().toISOString()
+    });
     await flush(5);
     expect(ids(model)[0]).toBe('z');
   });
 
   it('does not announce jobs that were already finished when listed', async () => {
-    const { model, finished } = setup([makeJob('done', { status: 'approved' })]);
+    const { model, finished } = setup([
+      makeJob('done', { status: 'approved' })
+    ]);
     model.setSignedIn(true);
     await flush();
     model.upsert(makeJob('done', { status: 'approved' }));
@@ -137,12 +184,19 @@ describe('JobsModel', () => {
     model.setSignedIn(true);
     await flush();
     await model.setFilter(['running']);
-    model.applyEvent({ type: 'job', job_id: 'a', status: 'reviewing', at: new Date(Date.UTC(2026, 10, 25, 9, 2)).toISOString() });
+    model.applyEvent({
+      type: 'job',
+      job_id: 'a',
+      status: 'reviewing',
+      at: new Date(Date.UTC(2026, 10, 25, 9, 2)).toISOString()
+    });
     expect(ids(model)).toEqual([]);
   });
 
   it('follows a stream: job events merge, a reconnect re-reads the first page', async () => {
-    const { model, api } = setup([makeJob('a', { status: 'queued', minute: 1 })]);
+    const { model, api } = setup([
+      makeJob('a', { status: 'queued', minute: 1 })
+    ]);
     const source = new FakeSource();
     model.follow(source);
     model.setSignedIn(true);
@@ -150,13 +204,21 @@ describe('JobsModel', () => {
     source.stateChanged.emit('open');
     const calls = api.list.mock.calls.length;
     source.received.emit({ type: 'quota' });
-    source.received.emit({ type: 'job', job_id: 'a', status: 'running', at: new Date(Date.UTC(2026, 10, 25, 9, 2)).toISOString() } as never);
+    source.received.emit({
+      type: 'job',
+      job_id: 'a',
+      status: 'running',
+      at: new Date(Date.UTC(2026, 10, 25, 9, 2)).toISOString()
+    } as never);
     expect(model.job('a')?.status).toBe('running');
     source.stateChanged.emit('waiting');
     source.stateChanged.emit('connecting');
     expect(api.list.mock.calls.length).toBe(calls);
     // Missed while away: the platform moved on.
-    api.update('a', { status: 'cancelled', updated_at: new Date(Date.UTC(2026, 10, 25, 9, 3)).toISOString() });
+    api.update('a', {
+      status: 'cancelled',
+      updated_at: new Date(Date.UTC(2026, 10, 25, 9, 3)).toISOString()
+    });
     source.stateChanged.emit('open');
     await flush();
     expect(api.list.mock.calls.length).toBe(calls + 1);
@@ -176,6 +238,10 @@ describe('JobsModel', () => {
     const a = makeJob('job_a', { minute: 1 });
     const b = makeJob('job_b', { minute: 1 });
     const c = makeJob('job_c', { minute: 2 });
-    expect([a, b, c].sort(compareJobs).map(job => job.job_id)).toEqual(['job_c', 'job_b', 'job_a']);
+    expect([a, b, c].sort(compareJobs).map(job => job.job_id)).toEqual([
+      'job_c',
+      'job_b',
+      'job_a'
+    ]);
   });
 });

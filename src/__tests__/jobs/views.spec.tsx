@@ -5,7 +5,12 @@ import { act } from 'react';
 import type { StreamState } from '../../events/stream';
 import { JobActions } from '../../jobs/actions';
 import { droppedPath } from '../../jobs/drop';
-import { groupFindings, readableSubmission, ruleTitle, runtimeSeconds } from '../../jobs/format';
+import {
+  groupFindings,
+  readableSubmission,
+  ruleTitle,
+  runtimeSeconds
+} from '../../jobs/format';
 import { JobsModel } from '../../jobs/model';
 import { PanelState } from '../../jobs/state';
 import type { Job } from '../../jobs/types';
@@ -15,9 +20,18 @@ import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 declare const require: (id: string) => any;
 declare const process: { cwd(): string };
 // jose ships ESM for browsers: the tests run its Node build.
-jest.mock('jose', () => jest.requireActual(require('path').join(process.cwd(), 'node_modules/jose/dist/node/cjs/index.js')));
+jest.mock('jose', () =>
+  jest.requireActual(
+    require('path').join(
+      process.cwd(),
+      'node_modules/jose/dist/node/cjs/index.js'
+    )
+  )
+);
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+(
+  globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+).IS_REACT_ACT_ENVIRONMENT = true;
 const trans = nullTranslator.load('jupyterlab_vce');
 
 const REJECTED: Job = makeJob('job_leak', {
@@ -38,7 +52,8 @@ const REJECTED: Job = makeJob('job_leak', {
         severity: 'fail',
         file: 'videos.csv',
         location: 'column id',
-        message: 'videos.csv has a column "id" that identifies single records. Aggregate over it instead.'
+        message:
+          'videos.csv has a column "id" that identifies single records. Aggregate over it instead.'
       },
       {
         rule: 'figure_check',
@@ -51,16 +66,31 @@ const REJECTED: Job = makeJob('job_leak', {
   }
 });
 
-async function render(jobs: Job[], options: { signedIn?: boolean; failList?: Error; stream?: StreamState } = {}) {
+async function render(
+  jobs: Job[],
+  options: { signedIn?: boolean; failList?: Error; stream?: StreamState } = {}
+) {
   const api = new FakeJobsApi();
   api.jobs = jobs;
   api.failList = options.failList ?? null;
   const model = new JobsModel({ api, detailDelayMs: 0 });
   const state = new PanelState();
-  const actions = new JobActions({ api, model, state, trans, contents: { get: jest.fn() }, email: () => 'pi@example.org' });
+  const actions = new JobActions({
+    api,
+    model,
+    state,
+    trans,
+    contents: { get: jest.fn() },
+    email: () => 'pi@example.org'
+  });
   const signIn = jest.fn();
   const streamChanged = new Signal<unknown, StreamState>({});
-  const context = { actions, trans, signIn, streamState: () => options.stream ?? 'open' };
+  const context = {
+    actions,
+    trans,
+    signIn,
+    streamState: () => options.stream ?? 'open'
+  };
   const submit = submitWidget(context);
   const list = jobsWidget(context, streamChanged);
   await act(async () => {
@@ -88,52 +118,104 @@ describe('the Data Clean Room panel', () => {
   it('signed out: says to sign in, with a button that does', async () => {
     const { list, submit, signIn } = await render([], { signedIn: false });
     expect(list.node.textContent).toContain('Not signed in');
-    expect(submit.node.textContent).toContain('Sign in to the Virtual Compute Environment to submit scripts');
-    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
-    await act(async () => (list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement).click());
+    expect(submit.node.textContent).toContain(
+      'Sign in to the Virtual Compute Environment to submit scripts'
+    );
+    expect(
+      (submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement)
+        .disabled
+    ).toBe(true);
+    await act(async () =>
+      (
+        list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement
+      ).click()
+    );
     expect(signIn).toHaveBeenCalled();
   });
 
   it('loading, then empty: says what to do', async () => {
     const { list, model, api } = await render([], { signedIn: false });
-    let answer!: (page: { jobs: Job[]; cursor: null; has_more: boolean }) => void;
-    api.list.mockImplementationOnce(() => new Promise(resolve => (answer = resolve)));
+    let answer!: (page: {
+      jobs: Job[];
+      cursor: null;
+      has_more: boolean;
+    }) => void;
+    api.list.mockImplementationOnce(
+      () => new Promise(resolve => (answer = resolve))
+    );
     await act(async () => {
       model.setSignedIn(true);
     });
-    expect(list.node.querySelector('[role="status"]')?.textContent).toContain('Loading your jobs');
+    expect(list.node.querySelector('[role="status"]')?.textContent).toContain(
+      'Loading your jobs'
+    );
     await act(async () => {
       answer({ jobs: [], cursor: null, has_more: false });
       await flush();
     });
-    expect(list.node.textContent).toContain('No jobs yet. Submit a script above');
+    expect(list.node.textContent).toContain(
+      'No jobs yet. Submit a script above'
+    );
   });
 
   it('error: the reason and a retry', async () => {
-    const { list, api } = await render([], { failList: Object.assign(new Error('The platform at http://x is not answering.'), { status: 503 }) });
-    expect(list.node.querySelector('[role="alert"]')?.textContent).toContain('not answering');
+    const { list, api } = await render([], {
+      failList: Object.assign(
+        new Error('The platform at http://x is not answering.'),
+        { status: 503 }
+      )
+    });
+    expect(list.node.querySelector('[role="alert"]')?.textContent).toContain(
+      'not answering'
+    );
     api.failList = null;
     api.jobs = [makeJob('job_1')];
     await act(async () => {
-      (list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement).click();
+      (
+        list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement
+      ).click();
       await flush();
     });
     expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(1);
   });
 
   it('lists jobs newest first with badges, labels and exact times on hover', async () => {
-    const { list } = await render([makeJob('job_a', { minute: 1, status: 'approved' }), makeJob('job_b', { minute: 2, status: 'running' })], { stream: 'waiting' });
+    const { list } = await render(
+      [
+        makeJob('job_a', { minute: 1, status: 'approved' }),
+        makeJob('job_b', { minute: 2, status: 'running' })
+      ],
+      { stream: 'waiting' }
+    );
     const items = [...list.node.querySelectorAll('.jp-vce-JobItem')];
-    expect(items.map(item => item.getAttribute('data-job-id'))).toEqual(['job_b', 'job_a']);
-    expect(items[0].querySelector('.jp-vce-Badge')?.textContent).toBe('Running');
-    expect(items[1].querySelector('.jp-vce-Badge')?.getAttribute('data-tone')).toBe('success');
-    expect(items[0].querySelector('button')?.getAttribute('aria-label')).toMatch(/^analysis\.py, Running, submitted /);
-    expect(items[0].querySelector('time')?.getAttribute('title')).toContain('2026-11-25T09:02:00.000Z');
-    expect(list.node.querySelector('.jp-vce-Live')?.textContent).toBe('Reconnecting…');
+    expect(items.map(item => item.getAttribute('data-job-id'))).toEqual([
+      'job_b',
+      'job_a'
+    ]);
+    expect(items[0].querySelector('.jp-vce-Badge')?.textContent).toBe(
+      'Running'
+    );
+    expect(
+      items[1].querySelector('.jp-vce-Badge')?.getAttribute('data-tone')
+    ).toBe('success');
+    expect(
+      items[0].querySelector('button')?.getAttribute('aria-label')
+    ).toMatch(/^analysis\.py, Running, submitted /);
+    expect(items[0].querySelector('time')?.getAttribute('title')).toContain(
+      '2026-11-25T09:02:00.000Z'
+    );
+    expect(list.node.querySelector('.jp-vce-Live')?.textContent).toBe(
+      'Reconnecting…'
+    );
   });
 
   it('filters by status and pages', async () => {
-    const jobs = Array.from({ length: 25 }, (_, index) => makeJob(`job_${String(index).padStart(2, '0')}`, { minute: index, status: index % 2 ? 'approved' : 'rejected' }));
+    const jobs = Array.from({ length: 25 }, (_, index) =>
+      makeJob(`job_${String(index).padStart(2, '0')}`, {
+        minute: index,
+        status: index % 2 ? 'approved' : 'rejected'
+      })
+    );
     const { list, model } = await render(jobs);
     expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(20);
     await act(async () => {
@@ -148,7 +230,9 @@ describe('the Data Clean Room panel', () => {
       await flush();
     });
     expect(model.filter).toEqual(['approved']);
-    expect(list.node.querySelectorAll('.jp-vce-JobItem[data-status="rejected"]')).toHaveLength(0);
+    expect(
+      list.node.querySelectorAll('.jp-vce-JobItem[data-status="rejected"]')
+    ).toHaveLength(0);
     expect(list.node.querySelectorAll('.jp-vce-JobItem')).toHaveLength(12);
   });
 
@@ -159,11 +243,17 @@ describe('the Data Clean Room panel', () => {
     });
     const verdict = list.node.querySelector('.jp-vce-Verdict')!;
     expect(verdict.getAttribute('data-decision')).toBe('rejected');
-    expect(verdict.textContent).toContain('Rejected: the review found 1 problem.');
+    expect(verdict.textContent).toContain(
+      'Rejected: the review found 1 problem.'
+    );
     const findings = [...verdict.querySelectorAll('.jp-vce-Finding')];
-    expect(findings.map(finding => finding.getAttribute('data-severity'))).toEqual(['fail', 'manual']);
+    expect(
+      findings.map(finding => finding.getAttribute('data-severity'))
+    ).toEqual(['fail', 'manual']);
     expect(findings[0].textContent).toContain('A column of identifiers');
-    expect(findings[0].closest('.jp-vce-FindingGroup')?.textContent).toContain('Where: videos.csv, column id');
+    expect(findings[0].closest('.jp-vce-FindingGroup')?.textContent).toContain(
+      'Where: videos.csv, column id'
+    );
     expect(findings[0].textContent).toContain('Aggregate over it instead.');
     expect(findings[1].textContent).toContain('Figure check');
     expect(list.node.querySelector('.jp-vce-SaveResults')).toBeNull();
@@ -173,11 +263,16 @@ describe('the Data Clean Room panel', () => {
   });
 
   it('an approved job offers both downloads; a running one offers cancel', async () => {
-    const approved = makeJob('job_ok', { status: 'approved', result_available: true });
+    const approved = makeJob('job_ok', {
+      status: 'approved',
+      result_available: true
+    });
     const running = makeJob('job_run', { status: 'running', minute: 3 });
     const { list, actions } = await render([approved, running]);
     await act(async () => actions.open('job_ok'));
-    expect(list.node.querySelector('.jp-vce-SaveResults')?.textContent).toBe('Download into workspace');
+    expect(list.node.querySelector('.jp-vce-SaveResults')?.textContent).toBe(
+      'Download into workspace'
+    );
     expect(list.node.querySelector('.jp-vce-DownloadResults')).not.toBeNull();
     expect(list.node.querySelector('.jp-vce-Verify')).not.toBeNull();
     await act(async () => actions.open('job_run'));
@@ -187,39 +282,76 @@ describe('the Data Clean Room panel', () => {
   });
 
   it('an approved job says where the download link was mailed', async () => {
-    const approved = makeJob('job_ok', { status: 'approved', result_available: true });
+    const approved = makeJob('job_ok', {
+      status: 'approved',
+      result_available: true
+    });
     const { list, actions, api } = await render([approved]);
     api.outbox.mockResolvedValueOnce({
       transport: 'outbox',
-      messages: [{ job_id: 'job_ok', kind: 'approved', to: 'pi@example.org', subject: 's', text: 't', created_at: approved.updated_at, sent_at: approved.updated_at, transport: 'outbox', file: 'outbox/job_ok.eml' }]
+      messages: [
+        {
+          job_id: 'job_ok',
+          kind: 'approved',
+          to: 'pi@example.org',
+          subject: 's',
+          text: 't',
+          created_at: approved.updated_at,
+          sent_at: approved.updated_at,
+          transport: 'outbox',
+          file: 'outbox/job_ok.eml'
+        }
+      ]
     } as never);
     await act(async () => {
       await actions.open('job_ok');
       await flush();
     });
-    expect(list.node.querySelector('.jp-vce-Mail')?.textContent).toContain('The download link was mailed to pi@example.org');
+    expect(list.node.querySelector('.jp-vce-Mail')?.textContent).toContain(
+      'The download link was mailed to pi@example.org'
+    );
   });
 
   it('a failed job says where the script broke', async () => {
-    const failed = makeJob('job_f', { status: 'failed', failure: { type: 'KeyError', line: 12, file: 'analysis.py' } });
+    const failed = makeJob('job_f', {
+      status: 'failed',
+      failure: { type: 'KeyError', line: 12, file: 'analysis.py' }
+    });
     const { list, actions } = await render([failed]);
     await act(async () => actions.open('job_f'));
-    expect(list.node.querySelector('.jp-vce-Detail-reason')?.textContent).toBe('The script raised KeyError in analysis.py, line 12.');
+    expect(list.node.querySelector('.jp-vce-Detail-reason')?.textContent).toBe(
+      'The script raised KeyError in analysis.py, line 12.'
+    );
   });
 
   it('Escape leaves the detail and the focus returns to the job in the list', async () => {
-    const { list, actions } = await render([makeJob('job_a', { minute: 1 }), makeJob('job_b', { minute: 2 })]);
+    const { list, actions } = await render([
+      makeJob('job_a', { minute: 1 }),
+      makeJob('job_b', { minute: 2 })
+    ]);
     await act(async () => {
-      (list.node.querySelector('[data-job-id="job_a"] button') as HTMLButtonElement).click();
+      (
+        list.node.querySelector(
+          '[data-job-id="job_a"] button'
+        ) as HTMLButtonElement
+      ).click();
       await flush();
     });
     expect(actions.state.selected).toBe('job_a');
-    expect(document.activeElement?.classList.contains('jp-vce-Back')).toBe(true);
+    expect(document.activeElement?.classList.contains('jp-vce-Back')).toBe(
+      true
+    );
     await act(async () => {
-      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      document.activeElement!.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })
+      );
     });
     expect(actions.state.selected).toBeNull();
-    expect(document.activeElement?.closest('[data-job-id]')?.getAttribute('data-job-id')).toBe('job_a');
+    expect(
+      document.activeElement
+        ?.closest('[data-job-id]')
+        ?.getAttribute('data-job-id')
+    ).toBe('job_a');
   });
 
   it('the banner is announced and can be dismissed', async () => {
@@ -227,8 +359,16 @@ describe('the Data Clean Room panel', () => {
     await act(async () => {
       state.banner = { kind: 'error', text: '"notes.txt" is not a script' };
     });
-    expect(submit.node.querySelector('[role="alert"]')?.textContent).toContain('is not a script');
-    await act(async () => (submit.node.querySelector('[aria-label="Dismiss message"]') as HTMLButtonElement).click());
+    expect(submit.node.querySelector('[role="alert"]')?.textContent).toContain(
+      'is not a script'
+    );
+    await act(async () =>
+      (
+        submit.node.querySelector(
+          '[aria-label="Dismiss message"]'
+        ) as HTMLButtonElement
+      ).click()
+    );
     expect(submit.node.querySelector('[role="alert"]')).toBeNull();
   });
 
@@ -237,18 +377,31 @@ describe('the Data Clean Room panel', () => {
     await act(async () => {
       state.currentPath = 'study/analysis.py';
     });
-    expect(submit.node.querySelector('.jp-vce-Submit-path')?.textContent).toBe('analysis.py');
-    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(false);
+    expect(submit.node.querySelector('.jp-vce-Submit-path')?.textContent).toBe(
+      'analysis.py'
+    );
+    expect(
+      (submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement)
+        .disabled
+    ).toBe(false);
     await act(async () => {
       state.busy = 'Submitting analysis.py…';
     });
-    expect(submit.node.querySelector('.jp-vce-Busy')?.textContent).toContain('Submitting analysis.py');
-    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
+    expect(submit.node.querySelector('.jp-vce-Busy')?.textContent).toContain(
+      'Submitting analysis.py'
+    );
+    expect(
+      (submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement)
+        .disabled
+    ).toBe(true);
     await act(async () => {
       state.busy = null;
       state.currentPath = 'data.csv';
     });
-    expect((submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (submit.node.querySelector('.jp-vce-SubmitButton') as HTMLButtonElement)
+        .disabled
+    ).toBe(true);
   });
 
   it('the submit section says where a job reads its data and where its results go', async () => {
@@ -256,24 +409,54 @@ describe('the Data Clean Room panel', () => {
     const how = submit.node.querySelector('details.jp-vce-HowItRuns');
     expect(how?.querySelector('summary')?.textContent).toBe('How a job runs');
     expect(how?.textContent).toContain('client.query_all(…)');
-    expect(how?.textContent).toContain('page by page (up to 100,000 a page with page_size);');
+    expect(how?.textContent).toContain(
+      'page by page (up to 100,000 a page with page_size);'
+    );
     expect(how?.textContent).toContain('client.query(…) reads one page.');
-    expect(how?.textContent).toContain('What it writes to output/ and what it prints are its results.');
+    expect(how?.textContent).toContain(
+      'What it writes to output/ and what it prints are its results.'
+    );
   });
 });
 
 describe('helpers', () => {
-  it('counts a running job\'s runtime up from its start; a stopped job keeps the platform\'s figure', () => {
+  it("counts a running job's runtime up from its start; a stopped job keeps the platform's figure", () => {
     const start = Date.UTC(2026, 10, 25, 9, 0);
     const startedAt = new Date(start).toISOString();
-    expect(runtimeSeconds({ status: 'running', started_at: startedAt, runtime_seconds: 0.2 }, start + 17_000)).toBe(17);
-    expect(runtimeSeconds({ status: 'cancelled', started_at: startedAt, runtime_seconds: 16.8 }, start + 60_000)).toBe(16.8);
-    expect(runtimeSeconds({ status: 'queued', started_at: null, runtime_seconds: null }, start)).toBeNull();
-    expect(runtimeSeconds({ status: 'running', started_at: startedAt, runtime_seconds: null }, start - 5_000)).toBe(0);
+    expect(
+      runtimeSeconds(
+        { status: 'running', started_at: startedAt, runtime_seconds: 0.2 },
+        start + 17_000
+      )
+    ).toBe(17);
+    expect(
+      runtimeSeconds(
+        { status: 'cancelled', started_at: startedAt, runtime_seconds: 16.8 },
+        start + 60_000
+      )
+    ).toBe(16.8);
+    expect(
+      runtimeSeconds(
+        { status: 'queued', started_at: null, runtime_seconds: null },
+        start
+      )
+    ).toBeNull();
+    expect(
+      runtimeSeconds(
+        { status: 'running', started_at: startedAt, runtime_seconds: null },
+        start - 5_000
+      )
+    ).toBe(0);
   });
 
   it('groups findings by place, in the order found, so one column breaking three rules is fixed once', () => {
-    const finding = (rule: string, file: string, location: string | null) => ({ rule, severity: 'fail' as const, file, location, message: rule });
+    const finding = (rule: string, file: string, location: string | null) => ({
+      rule,
+      severity: 'fail' as const,
+      file,
+      location,
+      message: rule
+    });
     const groups = groupFindings(
       [
         finding('identifier_column', 'rows.csv', 'column 1 (id)'),
@@ -284,9 +467,20 @@ describe('helpers', () => {
       ],
       trans
     );
-    expect(groups.map(group => [group.place, group.findings.map(f => f.finding.rule)])).toEqual([
-      ['rows.csv, column 1 (id)', ['identifier_column', 'identifiers_in_output']],
-      ['rows.csv, column 2 (username)', ['identifier_column', 'identifiers_in_output']],
+    expect(
+      groups.map(group => [
+        group.place,
+        group.findings.map(f => f.finding.rule)
+      ])
+    ).toEqual([
+      [
+        'rows.csv, column 1 (id)',
+        ['identifier_column', 'identifiers_in_output']
+      ],
+      [
+        'rows.csv, column 2 (username)',
+        ['identifier_column', 'identifiers_in_output']
+      ],
       ['rows.csv', ['row_level_data']]
     ]);
   });
@@ -300,12 +494,23 @@ describe('helpers', () => {
       column: 'column 1 (id)',
       message: 'ids of the data set'
     };
-    const groups = groupFindings([{ ...cells, rule: 'identifier_column', location: 'column 1 (id)' }, cells], trans);
+    const groups = groupFindings(
+      [
+        { ...cells, rule: 'identifier_column', location: 'column 1 (id)' },
+        cells
+      ],
+      trans
+    );
     expect(groups).toHaveLength(1);
     expect(groups[0].place).toBe('rows.csv, column 1 (id)');
-    expect(groups[0].findings.map(f => f.detail)).toEqual([null, 'column 1 (id), rows 1, 2, 3 and 99,997 more']);
+    expect(groups[0].findings.map(f => f.detail)).toEqual([
+      null,
+      'column 1 (id), rows 1, 2, 3 and 99,997 more'
+    ]);
     // Without a column from the platform, the location is the place.
-    expect(groupFindings([{ ...cells, column: null }], trans)[0].place).toBe('rows.csv, column 1 (id), rows 1, 2, 3 and 99,997 more');
+    expect(groupFindings([{ ...cells, column: null }], trans)[0].place).toBe(
+      'rows.csv, column 1 (id), rows 1, 2, 3 and 99,997 more'
+    );
   });
 
   it('names known rules and spells out unknown ones', () => {
@@ -314,16 +519,28 @@ describe('helpers', () => {
   });
 
   it('shows a submitted notebook cell by cell, other files as they are', () => {
-    const notebook = JSON.stringify({ cells: [{ cell_type: 'markdown', source: ['# Title'] }, { cell_type: 'code', source: 'print(1)' }] });
-    expect(readableSubmission('study.ipynb', notebook)).toBe('# ── cell 1 (markdown) ──\n# Title\n\n# ── cell 2 (code) ──\nprint(1)');
+    const notebook = JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', source: ['# Title'] },
+        { cell_type: 'code', source: 'print(1)' }
+      ]
+    });
+    expect(readableSubmission('study.ipynb', notebook)).toBe(
+      '# ── cell 1 (markdown) ──\n# Title\n\n# ── cell 2 (code) ──\nprint(1)'
+    );
     expect(readableSubmission('a.py', 'print(1)')).toBe('print(1)');
     expect(readableSubmission('broken.ipynb', '{')).toBe('{');
   });
 
   it('reads a dropped path', () => {
-    const data = { getData: (type: string) => (type === 'text/plain' ? '/study/analysis.py' : '') } as unknown as DataTransfer;
+    const data = {
+      getData: (type: string) =>
+        type === 'text/plain' ? '/study/analysis.py' : ''
+    } as unknown as DataTransfer;
     expect(droppedPath(data)).toBe('study/analysis.py');
-    const url = { getData: () => 'https://example.org/x.py' } as unknown as DataTransfer;
+    const url = {
+      getData: () => 'https://example.org/x.py'
+    } as unknown as DataTransfer;
     expect(droppedPath(url)).toBeNull();
   });
 });

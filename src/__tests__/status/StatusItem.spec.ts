@@ -6,7 +6,9 @@ import { VCEStatusItem } from '../../status/StatusItem';
 import type { IVCEStatus } from '../../api/types';
 import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+(
+  globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+).IS_REACT_ACT_ENVIRONMENT = true;
 const trans = nullTranslator.load('jupyterlab_vce');
 
 async function renderWith(status: IVCEStatus) {
@@ -15,7 +17,10 @@ async function renderWith(status: IVCEStatus) {
     signIn: jest.fn(),
     signOut: jest.fn()
   };
-  const model = new PlatformStatusModel({ client, retry: { initialMs: 1000, maxMs: 1000 } });
+  const model = new PlatformStatusModel({
+    client,
+    retry: { initialMs: 1000, maxMs: 1000 }
+  });
   const activate = jest.fn();
   const item = new VCEStatusItem(model, activate, trans);
   await act(async () => {

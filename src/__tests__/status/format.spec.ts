@@ -21,7 +21,10 @@ describe('phaseOf', () => {
     expect(phaseOf(signedOut(), null)).toBe('signed-out');
     expect(phaseOf(unreachable(), null)).toBe('unreachable');
     const rejected = makeStatus({
-      platform: { state: 'rejected', message: 'Client key or secret is incorrect.' }
+      platform: {
+        state: 'rejected',
+        message: 'Client key or secret is incorrect.'
+      }
     });
     expect(phaseOf(rejected, null)).toBe('rejected');
   });
@@ -50,39 +53,70 @@ describe('formatting', () => {
 
 describe('connectionLabel', () => {
   it('shows records used of the daily limit when connected', () => {
-    expect(connectionLabel('connected', makeStatus(), trans)).toBe('VCE 0 / 5,000');
+    expect(connectionLabel('connected', makeStatus(), trans)).toBe(
+      'VCE 0 / 5,000'
+    );
   });
   it('asks to sign in when signed out or rejected', () => {
-    expect(connectionLabel('signed-out', signedOut(), trans)).toBe('VCE: sign in');
+    expect(connectionLabel('signed-out', signedOut(), trans)).toBe(
+      'VCE: sign in'
+    );
     expect(connectionLabel('rejected', null, trans)).toBe('VCE: sign in again');
   });
   it('names the failure', () => {
-    expect(connectionLabel('unreachable', unreachable(), trans)).toBe('VCE unreachable');
+    expect(connectionLabel('unreachable', unreachable(), trans)).toBe(
+      'VCE unreachable'
+    );
     expect(connectionLabel('unavailable', null, trans)).toBe('VCE unavailable');
   });
 });
 
 describe('statusTooltip', () => {
   it('explains usage, reset and identity when connected', () => {
-    const text = statusTooltip('connected', makeStatus(), null, now, null, trans);
-    expect(text).toContain('Client vce-local-researcher; results go to researcher@vce.localhost.');
-    expect(text).toContain('0 of 5,000 (5,000 left); resets at 00:00 UTC (in 3 h 06 min)');
+    const text = statusTooltip(
+      'connected',
+      makeStatus(),
+      null,
+      now,
+      null,
+      trans
+    );
+    expect(text).toContain(
+      'Client vce-local-researcher; results go to researcher@vce.localhost.'
+    );
+    expect(text).toContain(
+      '0 of 5,000 (5,000 left); resets at 00:00 UTC (in 3 h 06 min)'
+    );
   });
   it('gives the platform message and the next attempt while unreachable', () => {
     const next = now.getTime() + 8_000;
-    const text = statusTooltip('unreachable', unreachable(), null, now, next, trans);
+    const text = statusTooltip(
+      'unreachable',
+      unreachable(),
+      null,
+      now,
+      next,
+      trans
+    );
     expect(text).toBe(
       'The platform at http://127.0.0.1:8910 is not answering; retrying. Next attempt in 8 s; click to retry now.'
     );
   });
   it('tells a signed-out researcher what to do', () => {
-    expect(statusTooltip('signed-out', signedOut(), null, now, null, trans)).toMatch(
-      /Click to sign in with your client key and secret/
-    );
+    expect(
+      statusTooltip('signed-out', signedOut(), null, now, null, trans)
+    ).toMatch(/Click to sign in with your client key and secret/);
   });
   it('reports why the server could not be asked', () => {
     expect(
-      statusTooltip('unavailable', null, 'The jupyterlab_vce server extension is not answering.', now, null, trans)
+      statusTooltip(
+        'unavailable',
+        null,
+        'The jupyterlab_vce server extension is not answering.',
+        now,
+        null,
+        trans
+      )
     ).toBe('The jupyterlab_vce server extension is not answering.');
   });
 });

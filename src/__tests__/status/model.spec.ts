@@ -42,7 +42,12 @@ describe('PlatformStatusModel', () => {
   });
 
   it('backs off while the platform is unreachable and recovers when it answers', async () => {
-    const client = scriptedClient([unreachable(), unreachable(), unreachable(), makeStatus()]);
+    const client = scriptedClient([
+      unreachable(),
+      unreachable(),
+      unreachable(),
+      makeStatus()
+    ]);
     const now = 1_000_000;
     model = new PlatformStatusModel({ client, retry, now: () => now });
     await model.refresh();
@@ -64,7 +69,11 @@ describe('PlatformStatusModel', () => {
     jest.useFakeTimers();
     try {
       const client = scriptedClient([unreachable(), makeStatus()]);
-      model = new PlatformStatusModel({ client, retry, refreshIntervalMs: 60_000 });
+      model = new PlatformStatusModel({
+        client,
+        retry,
+        refreshIntervalMs: 60_000
+      });
       const first = model.refresh();
       await jest.advanceTimersByTimeAsync(20); // an immediate tick waits for a frame
       await first;
@@ -83,12 +92,18 @@ describe('PlatformStatusModel', () => {
 
   it('reports an unavailable server extension without throwing', async () => {
     const client = scriptedClient([
-      new VCEApiError(404, 'server_extension_missing', 'The jupyterlab_vce server extension is not answering.')
+      new VCEApiError(
+        404,
+        'server_extension_missing',
+        'The jupyterlab_vce server extension is not answering.'
+      )
     ]);
     model = new PlatformStatusModel({ client, retry });
     await model.refresh();
     expect(model.phase).toBe('unavailable');
-    expect(model.requestError).toBe('The jupyterlab_vce server extension is not answering.');
+    expect(model.requestError).toBe(
+      'The jupyterlab_vce server extension is not answering.'
+    );
     expect(model.failures).toBe(1);
   });
 
@@ -98,7 +113,10 @@ describe('PlatformStatusModel', () => {
     await model.refresh();
     expect(model.phase).toBe('signed-out');
     await model.signIn({ client_key: 'k', client_secret: 's' });
-    expect(client.signIn).toHaveBeenCalledWith({ client_key: 'k', client_secret: 's' });
+    expect(client.signIn).toHaveBeenCalledWith({
+      client_key: 'k',
+      client_secret: 's'
+    });
     expect(model.phase).toBe('connected');
     await model.signOut();
     expect(model.phase).toBe('signed-out');
@@ -107,13 +125,17 @@ describe('PlatformStatusModel', () => {
   it('lets a refused sign-in reach the caller and keeps the state', async () => {
     const client = scriptedClient([signedOut()]);
     client.signIn.mockRejectedValueOnce(
-      new VCEApiError(401, 'invalid_client', 'Client key or secret is incorrect.')
+      new VCEApiError(
+        401,
+        'invalid_client',
+        'Client key or secret is incorrect.'
+      )
     );
     model = new PlatformStatusModel({ client, retry });
     await model.refresh();
-    await expect(model.signIn({ client_key: 'k', client_secret: 'bad' })).rejects.toThrow(
-      'Client key or secret is incorrect.'
-    );
+    await expect(
+      model.signIn({ client_key: 'k', client_secret: 'bad' })
+    ).rejects.toThrow('Client key or secret is incorrect.');
     expect(model.phase).toBe('signed-out');
   });
 });

@@ -9,17 +9,33 @@ export function HowAJobRuns(props: { trans: TranslationBundle }): JSX.Element {
     <details className="jp-vce-HowItRuns">
       <summary>{trans.__('How a job runs')}</summary>
       <ul>
-        <li>{trans.__('Your script runs in a folder of its own against all public data, with no network.')}</li>
         <li>
-          <code>client.query_all(…)</code> {trans.__('or')} <code>client.iter_query(…)</code>{' '}
-          {trans.__('reads every matching record, page by page (up to 100,000 a page with')} <code>page_size</code>
-          {trans.__(');')} <code>client.query(…)</code> {trans.__('reads one page.')}
+          {trans.__(
+            'Your script runs in a folder of its own against all public data, with no network.'
+          )}
         </li>
         <li>
-          {trans.__('What it writes to')} <code>output/</code> {trans.__('and what it prints are its results.')}{' '}
-          {trans.__('They are reviewed before they leave: aggregates only, no ids, usernames or verbatim texts, no small counts.')}
+          <code>client.query_all(…)</code> {trans.__('or')}{' '}
+          <code>client.iter_query(…)</code>{' '}
+          {trans.__(
+            'reads every matching record, page by page (up to 100,000 a page with'
+          )}{' '}
+          <code>page_size</code>
+          {trans.__(');')} <code>client.query(…)</code>{' '}
+          {trans.__('reads one page.')}
         </li>
-        <li>{trans.__('"Test run…" runs it on a test-stage sample and shows what the review would say, releasing nothing.')}</li>
+        <li>
+          {trans.__('What it writes to')} <code>output/</code>{' '}
+          {trans.__('and what it prints are its results.')}{' '}
+          {trans.__(
+            'They are reviewed before they leave: aggregates only, no ids, usernames or verbatim texts, no small counts.'
+          )}
+        </li>
+        <li>
+          {trans.__(
+            '"Test run…" runs it on a test-stage sample and shows what the review would say, releasing nothing.'
+          )}
+        </li>
       </ul>
     </details>
   );

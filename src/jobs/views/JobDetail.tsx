@@ -3,7 +3,13 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { formatDuration } from '../../common/format';
-import { bytes, endReason, jobStatusLabel, runtimeSeconds, statusExplanation } from '../format';
+import {
+  bytes,
+  endReason,
+  jobStatusLabel,
+  runtimeSeconds,
+  statusExplanation
+} from '../format';
 import { isFinal, type Job } from '../types';
 import { Attestation } from './Attestation';
 import type { IPanelContext } from './context';
@@ -23,11 +29,18 @@ function testRunExplanation(job: Job, trans: TranslationBundle): string {
         'Test run on the sample: the review would reject these outputs. Fix what it found below before submitting for real; on all public data, the rules on sizes and row counts may find more.'
       );
     default:
-      return trans.__('Test run on the test-stage sample: %1 Nothing is released.', statusExplanation(job.status, trans));
+      return trans.__(
+        'Test run on the test-stage sample: %1 Nothing is released.',
+        statusExplanation(job.status, trans)
+      );
   }
 }
 
-export function JobDetail(props: { job: Job; context: IPanelContext; now: number }): JSX.Element {
+export function JobDetail(props: {
+  job: Job;
+  context: IPanelContext;
+  now: number;
+}): JSX.Element {
   const { job, now } = props;
   // While the job runs, its runtime counts up every second.
   const tick = useClock(job.status === 'running' ? 1_000 : 3_600_000);
@@ -50,7 +63,11 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
       className="jp-vce-Detail"
       data-job-id={job.job_id}
       data-status={job.status}
-      aria-label={trans.__('Job %1: %2', job.job_id, jobStatusLabel(job.status, trans))}
+      aria-label={trans.__(
+        'Job %1: %2',
+        job.job_id,
+        jobStatusLabel(job.status, trans)
+      )}
       onKeyDown={event => {
         if (event.key === 'Escape' && !event.defaultPrevented) {
           event.preventDefault();
@@ -58,21 +75,34 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
         }
       }}
     >
-      <button ref={back} className="jp-mod-styled jp-vce-Back" onClick={() => (actions.state.selected = null)}>
+      <button
+        ref={back}
+        className="jp-mod-styled jp-vce-Back"
+        onClick={() => (actions.state.selected = null)}
+      >
         ← {trans.__('All jobs')}
       </button>
       <h3 className="jp-vce-Detail-title">
-        <span>{PathExt.basename(job.entry)}</span> <StatusBadge status={job.status} trans={trans} />
-        {job.stage === 'test' && <span className="jp-vce-Tag">{trans.__('Test run')}</span>}
+        <span>{PathExt.basename(job.entry)}</span>{' '}
+        <StatusBadge status={job.status} trans={trans} />
+        {job.stage === 'test' && (
+          <span className="jp-vce-Tag">{trans.__('Test run')}</span>
+        )}
       </h3>
       <p className="jp-vce-Detail-status" aria-live="polite">
-        {job.stage === 'test' ? testRunExplanation(job, trans) : statusExplanation(job.status, trans)}
+        {job.stage === 'test'
+          ? testRunExplanation(job, trans)
+          : statusExplanation(job.status, trans)}
       </p>
       {reason && (
         <p
           className="jp-vce-Detail-reason"
           data-tone={job.status === 'cancelled' ? 'neutral' : 'danger'}
-          role={job.status === 'failed' || job.status === 'timed_out' ? 'alert' : undefined}
+          role={
+            job.status === 'failed' || job.status === 'timed_out'
+              ? 'alert'
+              : undefined
+          }
         >
           {reason}
         </p>
@@ -82,23 +112,35 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
         <dt>{trans.__('Job')}</dt>
         <dd>{job.job_id}</dd>
         <dt>{trans.__('Submitted')}</dt>
-        <dd><Time iso={job.created_at} now={now} trans={trans} /></dd>
+        <dd>
+          <Time iso={job.created_at} now={now} trans={trans} />
+        </dd>
         {job.started_at && (
           <>
             <dt>{trans.__('Started')}</dt>
-            <dd><Time iso={job.started_at} now={now} trans={trans} /></dd>
+            <dd>
+              <Time iso={job.started_at} now={now} trans={trans} />
+            </dd>
           </>
         )}
         {job.finished_at && (
           <>
             <dt>{trans.__('Finished')}</dt>
-            <dd><Time iso={job.finished_at} now={now} trans={trans} /></dd>
+            <dd>
+              <Time iso={job.finished_at} now={now} trans={trans} />
+            </dd>
           </>
         )}
         {runtime !== null && (
           <>
             <dt>{trans.__('Runtime')}</dt>
-            <dd>{formatDuration(runtime === null ? null : runtime * 1000, trans, 'runtime')}</dd>
+            <dd>
+              {formatDuration(
+                runtime === null ? null : runtime * 1000,
+                trans,
+                'runtime'
+              )}
+            </dd>
           </>
         )}
         {job.records_read > 0 && (
@@ -111,7 +153,10 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
           <>
             <dt>{trans.__('Resubmitted from')}</dt>
             <dd>
-              <button className="jp-vce-LinkButton" onClick={() => void actions.open(job.resubmitted_from!)}>
+              <button
+                className="jp-vce-LinkButton"
+                onClick={() => void actions.open(job.resubmitted_from!)}
+              >
                 {job.resubmitted_from}
               </button>
             </dd>
@@ -121,25 +166,45 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
       <div className="jp-vce-Detail-actions">
         {job.status === 'approved' && job.result_available && (
           <>
-            <button className="jp-mod-styled jp-mod-accept jp-vce-SaveResults" disabled={busy} onClick={() => void actions.saveToWorkspace(job.job_id)}>
+            <button
+              className="jp-mod-styled jp-mod-accept jp-vce-SaveResults"
+              disabled={busy}
+              onClick={() => void actions.saveToWorkspace(job.job_id)}
+            >
               {trans.__('Download into workspace')}
             </button>
-            <button className="jp-mod-styled jp-vce-DownloadResults" disabled={busy} onClick={() => void actions.downloadToComputer(job.job_id)}>
+            <button
+              className="jp-mod-styled jp-vce-DownloadResults"
+              disabled={busy}
+              onClick={() => void actions.downloadToComputer(job.job_id)}
+            >
               {trans.__('Download to computer')}
             </button>
           </>
         )}
         {actions.canCancel(job) && (
-          <button className="jp-mod-styled jp-mod-warn jp-vce-Cancel" disabled={busy} onClick={() => void actions.cancel(job.job_id)}>
+          <button
+            className="jp-mod-styled jp-mod-warn jp-vce-Cancel"
+            disabled={busy}
+            onClick={() => void actions.cancel(job.job_id)}
+          >
             {trans.__('Cancel job')}
           </button>
         )}
         {isFinal(job.status) && job.stage !== 'test' && (
-          <button className="jp-mod-styled jp-vce-Resubmit" disabled={busy} onClick={() => void actions.resubmit(job.job_id)}>
+          <button
+            className="jp-mod-styled jp-vce-Resubmit"
+            disabled={busy}
+            onClick={() => void actions.resubmit(job.job_id)}
+          >
             {trans.__('Resubmit')}
           </button>
         )}
-        <button className="jp-mod-styled jp-vce-OpenSubmitted" disabled={busy} onClick={() => void actions.openSubmitted(job.job_id)}>
+        <button
+          className="jp-mod-styled jp-vce-OpenSubmitted"
+          disabled={busy}
+          onClick={() => void actions.openSubmitted(job.job_id)}
+        >
           {trans.__('View submitted script')}
         </button>
       </div>
@@ -147,9 +212,15 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
         <p className="jp-vce-Mail">
           {mail.kind === 'approved'
             ? trans.__('The download link was mailed to %1', mail.to)
-            : trans.__('The primary researcher (%1) was told by mail', mail.to)}{' '}
+            : trans.__(
+                'The primary researcher (%1) was told by mail',
+                mail.to
+              )}{' '}
           <Time iso={mail.sent_at ?? mail.created_at} now={now} trans={trans} />
-          {mail.transport === 'outbox' && mail.file ? trans.__(' (local outbox: %1)', mail.file) : ''}.
+          {mail.transport === 'outbox' && mail.file
+            ? trans.__(' (local outbox: %1)', mail.file)
+            : ''}
+          .
         </p>
       )}
       {saved && (
@@ -164,7 +235,8 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
           <ul className="jp-vce-Outputs">
             {job.outputs.map(output => (
               <li key={output.name}>
-                {output.name} <span className="jp-vce-Hint">({bytes(output.bytes)})</span>
+                {output.name}{' '}
+                <span className="jp-vce-Hint">({bytes(output.bytes)})</span>
               </li>
             ))}
           </ul>
@@ -175,8 +247,11 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
         <ol className="jp-vce-Timeline">
           {job.history.map((step, index) => (
             <li key={index} data-status={step.status}>
-              <StatusBadge status={step.status} trans={trans} /> <Time iso={step.at} now={now} trans={trans} />
-              {step.note && <div className="jp-vce-Timeline-note">{step.note}</div>}
+              <StatusBadge status={step.status} trans={trans} />{' '}
+              <Time iso={step.at} now={now} trans={trans} />
+              {step.note && (
+                <div className="jp-vce-Timeline-note">{step.note}</div>
+              )}
             </li>
           ))}
         </ol>
@@ -187,7 +262,12 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
           <ul className="jp-vce-Outputs">
             {job.files.map(file => (
               <li key={file.name}>
-                <button className="jp-vce-LinkButton" onClick={() => void actions.openSubmitted(job.job_id, file.name)}>
+                <button
+                  className="jp-vce-LinkButton"
+                  onClick={() =>
+                    void actions.openSubmitted(job.job_id, file.name)
+                  }
+                >
                   {file.name}
                 </button>{' '}
                 <span className="jp-vce-Hint">({bytes(file.bytes)})</span>
@@ -196,7 +276,13 @@ export function JobDetail(props: { job: Job; context: IPanelContext; now: number
           </ul>
         </section>
       )}
-      {isFinal(job.status) && <Attestation check={actions.state.attestation(job.job_id)} job={job} context={props.context} />}
+      {isFinal(job.status) && (
+        <Attestation
+          check={actions.state.attestation(job.job_id)}
+          job={job}
+          context={props.context}
+        />
+      )}
     </div>
   );
 }

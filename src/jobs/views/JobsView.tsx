@@ -24,9 +24,15 @@ function streamLabel(state: StreamState, trans: TranslationBundle): string {
   }
 }
 
-function emptyText(phase: JobsPhase, filtered: boolean, trans: TranslationBundle): string {
+function emptyText(
+  phase: JobsPhase,
+  filtered: boolean,
+  trans: TranslationBundle
+): string {
   if (filtered) {
-    return trans.__('No job has this status. Choose "All jobs" to see every job.');
+    return trans.__(
+      'No job has this status. Choose "All jobs" to see every job.'
+    );
   }
   return trans.__(
     'No jobs yet. Submit a script above: it runs against all public data, its results are reviewed, and only aggregated results come back.'
@@ -34,7 +40,13 @@ function emptyText(phase: JobsPhase, filtered: boolean, trans: TranslationBundle
 }
 
 /** The "Jobs" section: the list, or one job's detail. */
-export function JobsView(props: { context: IPanelContext; streamChanged: { connect: (fn: () => void) => unknown; disconnect: (fn: () => void) => unknown } }): JSX.Element {
+export function JobsView(props: {
+  context: IPanelContext;
+  streamChanged: {
+    connect: (fn: () => void) => unknown;
+    disconnect: (fn: () => void) => unknown;
+  };
+}): JSX.Element {
   const { actions, trans } = props.context;
   const { model, state } = actions;
   useChanges([model.changed, state.changed, props.streamChanged]);
@@ -45,7 +57,11 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
   React.useEffect(() => {
     // Back from a job's detail: the focus returns to that job in the list.
     if (state.selected === null && previous.current) {
-      list.current?.querySelector<HTMLButtonElement>(`[data-job-id="${previous.current}"] button`)?.focus();
+      list.current
+        ?.querySelector<HTMLButtonElement>(
+          `[data-job-id="${previous.current}"] button`
+        )
+        ?.focus();
     }
     previous.current = state.selected;
   }, [state.selected]);
@@ -54,14 +70,21 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
       <JobDetail job={selected} context={props.context} now={now} />
     ) : (
       <div className="jp-vce-Detail">
-        <button className="jp-mod-styled jp-vce-Back" onClick={() => (state.selected = null)}>
+        <button
+          className="jp-mod-styled jp-vce-Back"
+          onClick={() => (state.selected = null)}
+        >
           ← {trans.__('All jobs')}
         </button>
-        <p className="jp-vce-Hint">{trans.__('Loading job %1…', state.selected)}</p>
+        <p className="jp-vce-Hint">
+          {trans.__('Loading job %1…', state.selected)}
+        </p>
       </div>
     );
   }
-  const filterId = FILTERS.find(filter => filter.statuses.join(',') === model.filter.join(','))?.id ?? 'all';
+  const filterId =
+    FILTERS.find(filter => filter.statuses.join(',') === model.filter.join(','))
+      ?.id ?? 'all';
   const stream = props.context.streamState();
   const signedIn = model.phase !== 'signed-out';
   return (
@@ -74,7 +97,9 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
             aria-label={trans.__('Filter jobs by status')}
             value={filterId}
             onChange={event => {
-              const filter = FILTERS.find(item => item.id === event.currentTarget.value)!;
+              const filter = FILTERS.find(
+                item => item.id === event.currentTarget.value
+              )!;
               void model.setFilter(filter.statuses);
             }}
           >
@@ -85,7 +110,11 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
             ))}
           </select>
         </label>
-        <span className="jp-vce-Live" data-state={stream} title={trans.__('Job statuses update by themselves while live.')}>
+        <span
+          className="jp-vce-Live"
+          data-state={stream}
+          title={trans.__('Job statuses update by themselves while live.')}
+        >
           {streamLabel(stream, trans)}
         </span>
         <button
@@ -99,41 +128,77 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
       </div>
       {model.phase === 'signed-out' ? (
         <div className="jp-vce-Empty">
-          <p>{trans.__('Not signed in: your jobs show here once you sign in with your client key and secret.')}</p>
-          <button className="jp-mod-styled jp-mod-accept" onClick={props.context.signIn}>
+          <p>
+            {trans.__(
+              'Not signed in: your jobs show here once you sign in with your client key and secret.'
+            )}
+          </p>
+          <button
+            className="jp-mod-styled jp-mod-accept"
+            onClick={props.context.signIn}
+          >
             {trans.__('Sign in…')}
           </button>
         </div>
       ) : model.phase === 'loading' ? (
         <p className="jp-vce-Hint" role="status">
-          <span className="jp-vce-Spinner" aria-hidden="true" /> {trans.__('Loading your jobs…')}
+          <span className="jp-vce-Spinner" aria-hidden="true" />{' '}
+          {trans.__('Loading your jobs…')}
         </p>
       ) : model.phase === 'error' && model.jobs.length === 0 ? (
         <div className="jp-vce-Empty" role="alert">
-          <p>{trans.__('The jobs could not be loaded: %1', model.error?.message ?? '')}</p>
-          <button className="jp-mod-styled" onClick={() => void model.refresh()}>
+          <p>
+            {trans.__(
+              'The jobs could not be loaded: %1',
+              model.error?.message ?? ''
+            )}
+          </p>
+          <button
+            className="jp-mod-styled"
+            onClick={() => void model.refresh()}
+          >
             {trans.__('Try again')}
           </button>
         </div>
       ) : model.jobs.length === 0 ? (
-        <p className="jp-vce-Empty">{emptyText(model.phase, model.filter.length > 0, trans)}</p>
+        <p className="jp-vce-Empty">
+          {emptyText(model.phase, model.filter.length > 0, trans)}
+        </p>
       ) : (
         <>
-          <ul className="jp-vce-JobList" aria-label={trans.__('Jobs, newest first')}>
+          <ul
+            className="jp-vce-JobList"
+            aria-label={trans.__('Jobs, newest first')}
+          >
             {model.jobs.map(job => (
-              <li key={job.job_id} className="jp-vce-JobItem" data-job-id={job.job_id} data-status={job.status}>
+              <li
+                key={job.job_id}
+                className="jp-vce-JobItem"
+                data-job-id={job.job_id}
+                data-status={job.status}
+              >
                 <button
                   className="jp-vce-JobItem-button"
                   onClick={() => void actions.open(job.job_id)}
-                  aria-label={trans.__('%1, %2, submitted %3', job.entry, jobStatusLabel(job.status, trans), relativeTime(job.created_at, now, trans))}
+                  aria-label={trans.__(
+                    '%1, %2, submitted %3',
+                    job.entry,
+                    jobStatusLabel(job.status, trans),
+                    relativeTime(job.created_at, now, trans)
+                  )}
                 >
                   <span className="jp-vce-JobItem-main">
-                    <span className="jp-vce-JobItem-file">{PathExt.basename(job.entry)}</span>
-                    {job.stage === 'test' && <span className="jp-vce-Tag">{trans.__('Test run')}</span>}
+                    <span className="jp-vce-JobItem-file">
+                      {PathExt.basename(job.entry)}
+                    </span>
+                    {job.stage === 'test' && (
+                      <span className="jp-vce-Tag">{trans.__('Test run')}</span>
+                    )}
                     <StatusBadge status={job.status} trans={trans} />
                   </span>
                   <span className="jp-vce-JobItem-meta">
-                    <span className="jp-vce-JobItem-id">{job.job_id}</span> · <Time iso={job.created_at} now={now} trans={trans} />
+                    <span className="jp-vce-JobItem-id">{job.job_id}</span> ·{' '}
+                    <Time iso={job.created_at} now={now} trans={trans} />
                   </span>
                 </button>
               </li>
@@ -145,8 +210,14 @@ export function JobsView(props: { context: IPanelContext; streamChanged: { conne
             </p>
           )}
           {model.hasMore && (
-            <button className="jp-mod-styled jp-vce-More" disabled={model.loadingMore} onClick={() => void model.loadMore()}>
-              {model.loadingMore ? trans.__('Loading…') : trans.__('Show older jobs')}
+            <button
+              className="jp-mod-styled jp-vce-More"
+              disabled={model.loadingMore}
+              onClick={() => void model.loadMore()}
+            >
+              {model.loadingMore
+                ? trans.__('Loading…')
+                : trans.__('Show older jobs')}
             </button>
           )}
         </>

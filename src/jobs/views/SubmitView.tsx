@@ -26,9 +26,14 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
   const blocked = !signedIn
     ? trans.__('Sign in to the Virtual Compute Environment first.')
     : current === null
-      ? trans.__('Open a script or notebook, choose one from the workspace, or drop one here.')
+      ? trans.__(
+          'Open a script or notebook, choose one from the workspace, or drop one here.'
+        )
       : !submittable
-        ? trans.__('"%1" is not a Python script (.py) or notebook (.ipynb).', PathExt.basename(current))
+        ? trans.__(
+            '"%1" is not a Python script (.py) or notebook (.ipynb).',
+            PathExt.basename(current)
+          )
         : busy
           ? trans.__('Wait for "%1" to finish.', state.busy)
           : null;
@@ -38,7 +43,9 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
     setScripts(null);
     setScripts(await actions.listScripts());
   };
-  const shown = (scripts ?? []).filter(path => path.toLowerCase().includes(query.trim().toLowerCase()));
+  const shown = (scripts ?? []).filter(path =>
+    path.toLowerCase().includes(query.trim().toLowerCase())
+  );
 
   const onDrop = (event: React.DragEvent) => {
     event.preventDefault();
@@ -50,7 +57,9 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
     } else {
       state.banner = {
         kind: 'error',
-        text: trans.__('Drop a .py or .ipynb file from the file browser: files from the computer must be uploaded to the workspace first.')
+        text: trans.__(
+          'Drop a .py or .ipynb file from the file browser: files from the computer must be uploaded to the workspace first.'
+        )
       };
     }
   };
@@ -71,7 +80,9 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
       <Banner context={props.context} />
       {!signedIn && (
         <p className="jp-vce-Hint">
-          {trans.__('Sign in to the Virtual Compute Environment to submit scripts.')}{' '}
+          {trans.__(
+            'Sign in to the Virtual Compute Environment to submit scripts.'
+          )}{' '}
           <button className="jp-vce-LinkButton" onClick={props.context.signIn}>
             {trans.__('Sign in…')}
           </button>
@@ -80,15 +91,30 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
       <div className="jp-vce-Submit-current" aria-live="polite">
         <span className="jp-vce-Submit-label">{trans.__('Script')}</span>
         {current ? (
-          <span className="jp-vce-Submit-path" title={current} data-path={current}>
+          <span
+            className="jp-vce-Submit-path"
+            title={current}
+            data-path={current}
+          >
             {PathExt.basename(current)}
-            {!submittable && <span className="jp-vce-Hint jp-vce-Submit-notScript"> {trans.__('(not a .py or .ipynb file)')}</span>}
+            {!submittable && (
+              <span className="jp-vce-Hint jp-vce-Submit-notScript">
+                {' '}
+                {trans.__('(not a .py or .ipynb file)')}
+              </span>
+            )}
           </span>
         ) : (
-          <span className="jp-vce-Hint">{trans.__('Open a script or notebook, pick one, or drop one here.')}</span>
+          <span className="jp-vce-Hint">
+            {trans.__('Open a script or notebook, pick one, or drop one here.')}
+          </span>
         )}
         {chosen && (
-          <button className="jp-vce-LinkButton" onClick={() => (state.chosenPath = null)} title={trans.__('Use the active document again')}>
+          <button
+            className="jp-vce-LinkButton"
+            onClick={() => (state.chosenPath = null)}
+            title={trans.__('Use the active document again')}
+          >
             {trans.__('use active')}
           </button>
         )}
@@ -97,24 +123,38 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
         <input
           type="checkbox"
           checked={state.withCompanions}
-          onChange={event => (state.withCompanions = event.currentTarget.checked)}
+          onChange={event =>
+            (state.withCompanions = event.currentTarget.checked)
+          }
         />{' '}
-        {trans.__("Include the folder's companion files (modules, small inputs)")}
+        {trans.__(
+          "Include the folder's companion files (modules, small inputs)"
+        )}
       </label>
       <div className="jp-vce-Submit-buttons">
         <button
           className="jp-mod-styled jp-mod-accept jp-vce-SubmitButton"
           disabled={blocked !== null}
           onClick={() => current && void actions.submit(current)}
-          title={blocked ?? trans.__('Submit the script to run against all public data')}
+          title={
+            blocked ??
+            trans.__('Submit the script to run against all public data')
+          }
         >
           {trans.__('Submit…')}
         </button>
         <button
           className="jp-mod-styled jp-vce-TestRunButton"
           disabled={blocked !== null}
-          onClick={() => current && void actions.submit(current, { testRun: true })}
-          title={blocked ?? trans.__('Run on the test-stage sample and see what the review would say, without releasing anything')}
+          onClick={() =>
+            current && void actions.submit(current, { testRun: true })
+          }
+          title={
+            blocked ??
+            trans.__(
+              'Run on the test-stage sample and see what the review would say, without releasing anything'
+            )
+          }
         >
           {trans.__('Test run…')}
         </button>
@@ -123,7 +163,9 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
           aria-expanded={picking}
           onClick={() => (picking ? setPicking(false) : void openPicker())}
         >
-          {picking ? trans.__('Close list') : trans.__('Choose from workspace…')}
+          {picking
+            ? trans.__('Close list')
+            : trans.__('Choose from workspace…')}
         </button>
       </div>
       {busy && (
@@ -151,7 +193,10 @@ export function SubmitView(props: { context: IPanelContext }): JSX.Element {
                 : trans.__('No script matches "%1".', query)}
             </p>
           ) : (
-            <ul className="jp-vce-Picker-list" aria-label={trans.__('Scripts in the workspace')}>
+            <ul
+              className="jp-vce-Picker-list"
+              aria-label={trans.__('Scripts in the workspace')}
+            >
               {shown.map(path => (
                 <li key={path}>
                   <button

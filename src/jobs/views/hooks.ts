@@ -2,7 +2,12 @@
 import * as React from 'react';
 
 /** Re-render when a signal-like source changes. */
-export function useChanges(sources: { connect: (fn: () => void) => unknown; disconnect: (fn: () => void) => unknown }[]): number {
+export function useChanges(
+  sources: {
+    connect: (fn: () => void) => unknown;
+    disconnect: (fn: () => void) => unknown;
+  }[]
+): number {
   const [tick, setTick] = React.useState(0);
   React.useEffect(() => {
     const bump = () => setTick(value => value + 1);

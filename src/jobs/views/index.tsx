@@ -15,9 +15,14 @@ export function submitWidget(context: IPanelContext): ReactWidget {
 
 export function jobsWidget(
   context: IPanelContext,
-  streamChanged: { connect: (fn: () => void) => unknown; disconnect: (fn: () => void) => unknown }
+  streamChanged: {
+    connect: (fn: () => void) => unknown;
+    disconnect: (fn: () => void) => unknown;
+  }
 ): ReactWidget {
-  const widget = ReactWidget.create(<JobsView context={context} streamChanged={streamChanged} />);
+  const widget = ReactWidget.create(
+    <JobsView context={context} streamChanged={streamChanged} />
+  );
   widget.addClass('jp-vce-JobsSection');
   widget.title.label = context.trans.__('Jobs');
   return widget;

@@ -1,10 +1,19 @@
 /** Small pieces the views share: a status badge, a relative time, the message banner. */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import { exactTime, relativeTime, jobStatusLabel, statusExplanation, statusTone } from '../format';
+import {
+  exactTime,
+  relativeTime,
+  jobStatusLabel,
+  statusExplanation,
+  statusTone
+} from '../format';
 import type { IPanelContext } from './context';
 
-export function StatusBadge(props: { status: string; trans: TranslationBundle }): JSX.Element {
+export function StatusBadge(props: {
+  status: string;
+  trans: TranslationBundle;
+}): JSX.Element {
   return (
     <span
       className="jp-vce-Badge"
@@ -17,7 +26,11 @@ export function StatusBadge(props: { status: string; trans: TranslationBundle })
   );
 }
 
-export function Time(props: { iso: string | null | undefined; now: number; trans: TranslationBundle }): JSX.Element | null {
+export function Time(props: {
+  iso: string | null | undefined;
+  now: number;
+  trans: TranslationBundle;
+}): JSX.Element | null {
   if (!props.iso) {
     return null;
   }
@@ -42,7 +55,10 @@ export function Banner(props: { context: IPanelContext }): JSX.Element | null {
     >
       <span className="jp-vce-Banner-text">{banner.text}</span>
       {banner.jobId && actions.state.selected !== banner.jobId && (
-        <button className="jp-vce-LinkButton" onClick={() => void actions.open(banner.jobId!)}>
+        <button
+          className="jp-vce-LinkButton"
+          onClick={() => void actions.open(banner.jobId!)}
+        >
           {trans.__('Show job')}
         </button>
       )}

@@ -16,16 +16,30 @@ export type Node =
   | { type: 'list'; items: Node[]; tuple: boolean; line: number }
   | { type: 'dict'; entries: [Node, Node][]; line: number }
   | { type: 'attr'; object: Node; name: string; line: number }
-  | { type: 'call'; callee: Node; args: Node[]; kwargs: [string, Node][]; line: number };
+  | {
+      type: 'call';
+      callee: Node;
+      args: Node[];
+      kwargs: [string, Node][];
+      line: number;
+    };
 
 export type Statement =
-  | { type: 'import'; module: string; names: [string, string][] | null; alias: string; line: number }
+  | {
+      type: 'import';
+      module: string;
+      names: [string, string][] | null;
+      alias: string;
+      line: number;
+    }
   | { type: 'assign'; target: string; value: Node; line: number }
   | { type: 'expr'; value: Node; line: number };
 
 const KEYWORDS = new Set(
-  ('and as assert async await break class continue def del elif else except finally for global ' +
-    'if in is lambda nonlocal not or pass raise return try while with yield').split(' ')
+  (
+    'and as assert async await break class continue def del elif else except finally for global ' +
+    'if in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' ')
 );
 
 export class Parser {
@@ -54,7 +68,10 @@ export class Parser {
 
   private statement(): Statement {
     const first = this.peek();
-    if (first.type === 'name' && (first.text === 'from' || first.text === 'import')) {
+    if (
+      first.type === 'name' &&
+      (first.text === 'from' || first.text === 'import')
+    ) {
       return this.importStatement();
     }
     if (first.type === 'name' && KEYWORDS.has(first.text)) {
@@ -79,7 +96,10 @@ export class Parser {
       return { type: 'assign', target: first.text, value, line: first.line };
     }
     const value = this.expression();
-    if (this.peek().type === 'op' && /^([-+*/%&|^@]|\*\*|\/\/|<<|>>)?=$/.test(this.peek().text)) {
+    if (
+      this.peek().type === 'op' &&
+      /^([-+*/%&|^@]|\*\*|\/\/|<<|>>)?=$/.test(this.peek().text)
+    ) {
       throw new CellSyntaxError(
         this.trans.__('only assignments to a plain name (x = …) are read'),
         first.line
@@ -110,7 +130,10 @@ export class Parser {
     const names: [string, string][] = [];
     for (;;) {
       if (this.isOp('*')) {
-        throw new CellSyntaxError(this.trans.__('"import *" is not read: import rqs by name'), first.line);
+        throw new CellSyntaxError(
+          this.trans.__('"import *" is not read: import rqs by name'),
+          first.line
+        );
       }
       const name = this.expectName();
       let alias = name;
@@ -161,18 +184,51 @@ export class Parser {
       }
     }
     const after = this.peek();
-    if (after.type === 'op' && ['+', '-', '*', '/', '%', '**', '//', '|', '&', '^', '<', '>', '==', '!=', '<=', '>=', '@'].includes(after.text)) {
+    if (
+      after.type === 'op' &&
+      [
+        '+',
+        '-',
+        '*',
+        '/',
+        '%',
+        '**',
+        '//',
+        '|',
+        '&',
+        '^',
+        '<',
+        '>',
+        '==',
+        '!=',
+        '<=',
+        '>=',
+        '@'
+      ].includes(after.text)
+    ) {
       throw new CellSyntaxError(
-        this.trans.__('a computed value ("%1") is not read: write the value itself', after.text),
+        this.trans.__(
+          'a computed value ("%1") is not read: write the value itself',
+          after.text
+        ),
         after.line
       );
     }
     if (after.type === 'name' && after.text === 'for') {
-      throw new CellSyntaxError(this.trans.__('comprehensions are not read: list the values'), after.line);
-    }
-    if (after.type === 'name' && ['if', 'and', 'or', 'in', 'is', 'not'].includes(after.text)) {
       throw new CellSyntaxError(
-        this.trans.__('a computed value ("%1") is not read: write the value itself', after.text),
+        this.trans.__('comprehensions are not read: list the values'),
+        after.line
+      );
+    }
+    if (
+      after.type === 'name' &&
+      ['if', 'and', 'or', 'in', 'is', 'not'].includes(after.text)
+    ) {
+      throw new CellSyntaxError(
+        this.trans.__(
+          'a computed value ("%1") is not read: write the value itself',
+          after.text
+        ),
         after.line
       );
     }
@@ -193,7 +249,11 @@ export class Parser {
         return { type: 'num', text: token.text, line: token.line };
       case 'name':
         if (token.text === 'True' || token.text === 'False') {
-          return { type: 'const', value: token.text === 'True', line: token.line };
+          return {
+            type: 'const',
+            value: token.text === 'True',
+            line: token.line
+          };
         }
         if (token.text === 'None') {
           return { type: 'const', value: null, line: token.line };
@@ -215,12 +275,20 @@ export class Parser {
           }
         }
         if (token.text === '[') {
-          return { type: 'list', items: this.sequence(']'), tuple: false, line: token.line };
+          return {
+            type: 'list',
+            items: this.sequence(']'),
+            tuple: false,
+            line: token.line
+          };
         }
         if (token.text === '(') {
           const items = this.sequence(')');
-          const single = items.length === 1 && this.tokens[this.pos - 2]?.text !== ',';
-          return single ? items[0] : { type: 'list', items, tuple: true, line: token.line };
+          const single =
+            items.length === 1 && this.tokens[this.pos - 2]?.text !== ',';
+          return single
+            ? items[0]
+            : { type: 'list', items, tuple: true, line: token.line };
         }
         if (token.text === '{') {
           return this.dict(token);
@@ -235,7 +303,10 @@ export class Parser {
     const items: Node[] = [];
     while (!this.isOp(close)) {
       if (this.isOp('*')) {
-        throw new CellSyntaxError(this.trans.__('unpacking (*…) is not read'), this.peek().line);
+        throw new CellSyntaxError(
+          this.trans.__('unpacking (*…) is not read'),
+          this.peek().line
+        );
       }
       items.push(this.expression());
       if (this.isOp(',')) {
@@ -252,11 +323,17 @@ export class Parser {
     const entries: [Node, Node][] = [];
     while (!this.isOp('}')) {
       if (this.isOp('**')) {
-        throw new CellSyntaxError(this.trans.__('unpacking (**…) is not read'), this.peek().line);
+        throw new CellSyntaxError(
+          this.trans.__('unpacking (**…) is not read'),
+          this.peek().line
+        );
       }
       const key = this.expression();
       if (!this.isOp(':')) {
-        throw new CellSyntaxError(this.trans.__('sets ({…} without keys) are not read'), key.line);
+        throw new CellSyntaxError(
+          this.trans.__('sets ({…} without keys) are not read'),
+          key.line
+        );
       }
       this.pos++;
       entries.push([key, this.expression()]);
@@ -276,14 +353,20 @@ export class Parser {
     const kwargs: [string, Node][] = [];
     while (!this.isOp(')')) {
       if (this.isOp('*') || this.isOp('**')) {
-        throw new CellSyntaxError(this.trans.__('unpacking (*args, **kwargs) is not read'), this.peek().line);
+        throw new CellSyntaxError(
+          this.trans.__('unpacking (*args, **kwargs) is not read'),
+          this.peek().line
+        );
       }
       const token = this.peek();
       const next = this.tokens[this.pos + 1];
       if (token.type === 'name' && next?.type === 'op' && next.text === '=') {
         this.pos += 2;
         if (kwargs.some(([name]) => name === token.text)) {
-          throw new CellSyntaxError(this.trans.__('the argument %1 is given twice', token.text), token.line);
+          throw new CellSyntaxError(
+            this.trans.__('the argument %1 is given twice', token.text),
+            token.line
+          );
         }
         kwargs.push([token.text, this.expression()]);
       } else {
@@ -340,10 +423,15 @@ export class Parser {
 
   private unexpected(token: IToken): CellSyntaxError {
     const shown =
-      token.type === 'newline' ? this.trans.__('the end of the line') :
-      token.type === 'eof' ? this.trans.__('the end of the cell') :
-      `"${token.text.length > 20 ? token.text.slice(0, 17) + '...' : token.text}"`;
-    return new CellSyntaxError(this.trans.__('%1 is not expected here', shown), token.line);
+      token.type === 'newline'
+        ? this.trans.__('the end of the line')
+        : token.type === 'eof'
+          ? this.trans.__('the end of the cell')
+          : `"${token.text.length > 20 ? token.text.slice(0, 17) + '...' : token.text}"`;
+    return new CellSyntaxError(
+      this.trans.__('%1 is not expected here', shown),
+      token.line
+    );
   }
 
   private pos = 0;

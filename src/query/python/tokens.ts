@@ -83,18 +83,30 @@ function decodeEscapes(body: string, line: number, trans: Translate): string {
         const size = next === 'x' ? 2 : next === 'u' ? 4 : 8;
         const hex = body.slice(i + 1, i + 1 + size);
         if (!new RegExp(`^[0-9a-fA-F]{${size}}$`).test(hex)) {
-          throw new CellSyntaxError(trans.__('a \\%1 escape needs %2 hex digits', next, size), line);
+          throw new CellSyntaxError(
+            trans.__('a \\%1 escape needs %2 hex digits', next, size),
+            line
+          );
         }
         const code = parseInt(hex, 16);
         if (code > 0x10ffff) {
-          throw new CellSyntaxError(trans.__('\\U%1 is not a Unicode character', hex), line);
+          throw new CellSyntaxError(
+            trans.__('\\U%1 is not a Unicode character', hex),
+            line
+          );
         }
-        out += code <= 0xffff ? String.fromCharCode(code) : String.fromCodePoint(code);
+        out +=
+          code <= 0xffff
+            ? String.fromCharCode(code)
+            : String.fromCodePoint(code);
         i += size;
         break;
       }
       case 'N':
-        throw new CellSyntaxError(trans.__('\\N{…} escapes are not read: write the character itself'), line);
+        throw new CellSyntaxError(
+          trans.__('\\N{…} escapes are not read: write the character itself'),
+          line
+        );
       default: {
         const octal = /^[0-7]{1,3}/.exec(body.slice(i));
         if (octal) {
@@ -111,7 +123,10 @@ function decodeEscapes(body: string, line: number, trans: Translate): string {
 }
 
 /** The tokens of a cell. Throws CellSyntaxError naming the line. */
-export function tokenize(source: string, trans: Translate = plainTranslate): IToken[] {
+export function tokenize(
+  source: string,
+  trans: Translate = plainTranslate
+): IToken[] {
   const text = source.replace(/\r\n?/g, '\n');
   const tokens: IToken[] = [];
   const brackets: { char: string; line: number }[] = [];
@@ -119,8 +134,18 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
   let line = 1;
   let lineStart = true;
 
-  const push = (type: TokenType, tokenText: string, value?: string, at = line) =>
-    tokens.push({ type, text: tokenText, line: at, ...(value === undefined ? {} : { value }) });
+  const push = (
+    type: TokenType,
+    tokenText: string,
+    value?: string,
+    at = line
+  ) =>
+    tokens.push({
+      type,
+      text: tokenText,
+      line: at,
+      ...(value === undefined ? {} : { value })
+    });
 
   while (pos < text.length) {
     if (lineStart && brackets.length === 0) {
@@ -134,13 +159,19 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
         continue;
       }
       if (indent.length > 0) {
-        throw new CellSyntaxError(trans.__('an indented line: the builder reads top-level statements only'),
+        throw new CellSyntaxError(
+          trans.__(
+            'an indented line: the builder reads top-level statements only'
+          ),
           line
         );
       }
       if (after === '!' || after === '%') {
         throw new CellSyntaxError(
-          trans.__('IPython magics and shell commands (%1…) are not part of a query cell', after),
+          trans.__(
+            'IPython magics and shell commands (%1…) are not part of a query cell',
+            after
+          ),
           line
         );
       }
@@ -178,10 +209,16 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
       const prefix = (start[1] ?? '').toLowerCase();
       const quote = start[2];
       if (prefix.includes('b')) {
-        throw new CellSyntaxError(trans.__('byte strings (b"…") are not read: use a plain string'), line);
+        throw new CellSyntaxError(
+          trans.__('byte strings (b"…") are not read: use a plain string'),
+          line
+        );
       }
       if (prefix.includes('f')) {
-        throw new CellSyntaxError(trans.__('f-strings are not read: write the value itself'), line);
+        throw new CellSyntaxError(
+          trans.__('f-strings are not read: write the value itself'),
+          line
+        );
       }
       const raw = prefix.includes('r');
       const triple = quote.length === 3;
@@ -190,7 +227,10 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
       const startLine = line;
       for (;;) {
         if (i >= text.length) {
-          throw new CellSyntaxError(trans.__('a string that is never closed'), startLine);
+          throw new CellSyntaxError(
+            trans.__('a string that is never closed'),
+            startLine
+          );
         }
         if (text.startsWith(quote, i)) {
           i += quote.length;
@@ -199,7 +239,10 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
         const c = text[i];
         if (c === '\n') {
           if (!triple) {
-            throw new CellSyntaxError(trans.__('a string that is not closed on its line'), startLine);
+            throw new CellSyntaxError(
+              trans.__('a string that is not closed on its line'),
+              startLine
+            );
           }
           line++;
         }
@@ -239,18 +282,27 @@ export function tokenize(source: string, trans: Translate = plainTranslate): ITo
       } else if (symbol in CLOSE) {
         const open = brackets.pop();
         if (!open || open.char !== CLOSE[symbol]) {
-          throw new CellSyntaxError(trans.__('"%1" closes no bracket', symbol), line);
+          throw new CellSyntaxError(
+            trans.__('"%1" closes no bracket', symbol),
+            line
+          );
         }
       }
       push('op', symbol);
       pos += symbol.length;
       continue;
     }
-    throw new CellSyntaxError(trans.__('the character "%1" is not read here', char), line);
+    throw new CellSyntaxError(
+      trans.__('the character "%1" is not read here', char),
+      line
+    );
   }
   if (brackets.length > 0) {
     const open = brackets[brackets.length - 1];
-    throw new CellSyntaxError(trans.__('the "%1" opened here is never closed', open.char), open.line);
+    throw new CellSyntaxError(
+      trans.__('the "%1" opened here is never closed', open.char),
+      open.line
+    );
   }
   if (tokens.length > 0 && tokens[tokens.length - 1].type !== 'newline') {
     push('newline', '\n');

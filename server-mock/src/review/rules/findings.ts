@@ -27,7 +27,9 @@ const MAX_LOCATIONS = 3;
 
 export function places(locations: string[]): string {
   const shown = locations.slice(0, MAX_LOCATIONS).join('; ');
-  return locations.length > MAX_LOCATIONS ? `${shown}; and ${(locations.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : shown;
+  return locations.length > MAX_LOCATIONS
+    ? `${shown}; and ${(locations.length - MAX_LOCATIONS).toLocaleString('en-US')} more`
+    : shown;
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
@@ -50,11 +52,20 @@ export function tablePlace(table: Table): string {
  * Cells of one column, said once: "column 1 (id), rows 1, 2, 3 and 97 more"
  * (entries without a row, such as ids split over adjacent cells, as they are).
  */
-export function cellsPlace(column: string, cells: { location: string; row: number | null }[]): string {
+export function cellsPlace(
+  column: string,
+  cells: { location: string; row: number | null }[]
+): string {
   if (cells.some(cell => cell.row === null)) {
     return places(cells.map(cell => cell.location));
   }
-  const rows = cells.slice(0, MAX_LOCATIONS).map(cell => String(cell.row)).join(', ');
-  const more = cells.length > MAX_LOCATIONS ? ` and ${(cells.length - MAX_LOCATIONS).toLocaleString('en-US')} more` : '';
+  const rows = cells
+    .slice(0, MAX_LOCATIONS)
+    .map(cell => String(cell.row))
+    .join(', ');
+  const more =
+    cells.length > MAX_LOCATIONS
+      ? ` and ${(cells.length - MAX_LOCATIONS).toLocaleString('en-US')} more`
+      : '';
   return `${column}, ${cells.length === 1 ? 'row' : 'rows'} ${rows}${more}`;
 }

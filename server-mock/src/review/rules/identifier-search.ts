@@ -6,7 +6,14 @@
 
 import type { ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
-import { foldText, normalName, rot13, SHINGLE_WORDS, shingleHashes, words } from '../text';
+import {
+  foldText,
+  normalName,
+  rot13,
+  SHINGLE_WORDS,
+  shingleHashes,
+  words
+} from '../text';
 
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
@@ -42,13 +49,21 @@ export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
     }
     for (let start = 0; start < groups.length; start++) {
       let digits = '';
-      for (let end = start; end < groups.length && digits.length + groups[end].length <= MAX_ID_DIGITS; end++) {
+      for (
+        let end = start;
+        end < groups.length &&
+        digits.length + groups[end].length <= MAX_ID_DIGITS;
+        end++
+      ) {
         digits += groups[end];
         if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
           return true;
         }
       }
-      if (groups[start].length > MAX_ID_DIGITS && digitRunHasId(groups[start], index)) {
+      if (
+        groups[start].length > MAX_ID_DIGITS &&
+        digitRunHasId(groups[start], index)
+      ) {
         return true;
       }
     }
@@ -70,7 +85,11 @@ export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
   }
   if (/[0-9a-fA-F]{12}/.test(text)) {
     for (const match of text.match(BARE_HEX) ?? []) {
-      if (/[a-fA-F]/.test(match) && /\d/.test(match) && bigIdOf(BigInt(`0x${match}`), index)) {
+      if (
+        /[a-fA-F]/.test(match) &&
+        /\d/.test(match) &&
+        bigIdOf(BigInt(`0x${match}`), index)
+      ) {
         return true;
       }
     }
@@ -79,7 +98,9 @@ export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
 }
 
 function bigIdOf(value: bigint, index: DisclosureIndex): boolean {
-  return value >= BigInt(ID_MIN) && value < 1n << 64n && index.hasId(Number(value));
+  return (
+    value >= BigInt(ID_MIN) && value < 1n << 64n && index.hasId(Number(value))
+  );
 }
 
 /** A run of digits: it is an id when 15 to 19 long; longer runs are searched for one inside. */
@@ -91,7 +112,11 @@ export function digitRunHasId(digits: string, index: DisclosureIndex): boolean {
     return index.hasId(Number(digits));
   }
   for (let start = 0; start + MIN_ID_DIGITS <= digits.length; start++) {
-    for (let length = MIN_ID_DIGITS; length <= MAX_ID_DIGITS && start + length <= digits.length; length++) {
+    for (
+      let length = MIN_ID_DIGITS;
+      length <= MAX_ID_DIGITS && start + length <= digits.length;
+      length++
+    ) {
       if (index.hasId(Number(digits.slice(start, start + length)))) {
         return true;
       }
@@ -101,7 +126,10 @@ export function digitRunHasId(digits: string, index: DisclosureIndex): boolean {
 }
 
 /** Ids split over neighbouring cells of a row: every run of adjacent all-digit cells is joined. */
-export function rowHasSplitId(cells: string[], index: DisclosureIndex): boolean {
+export function rowHasSplitId(
+  cells: string[],
+  index: DisclosureIndex
+): boolean {
   for (let start = 0; start + 1 < cells.length; start++) {
     let digits = cells[start].trim();
     if (!/^\d+$/.test(digits)) {
@@ -128,17 +156,24 @@ function decoded(token: string): string[] {
   if (/^[0-9a-fA-F]+$/.test(token) && token.length % 2 === 0) {
     attempts.push(Buffer.from(token, 'hex'));
   }
-  attempts.push(Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  attempts.push(
+    Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+  );
   for (const bytes of attempts) {
     const text = bytes.toString('utf8');
-    if (text.length >= 4 && !text.includes('\ufffd') && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) {
+    if (
+      text.length >= 4 &&
+      !text.includes('\ufffd') &&
+      !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)
+    ) {
       found.push(text);
     }
   }
   return found;
 }
 
-export type IdentifierKind = 'id' | 'username' | 'display name' | 'encoded identifier';
+export type IdentifierKind =
+  'id' | 'username' | 'display name' | 'encoded identifier';
 
 /** First words of the data's display names: a run of words is only looked up when it starts with one. */
 const firstWordsOf = new WeakMap<DisclosureIndex, Set<string>>();
@@ -186,7 +221,12 @@ function hasUsernameInside(token: string, index: DisclosureIndex): boolean {
 }
 
 /** Ids, usernames and display names of the data set in a text, as written (no decoding). */
-function plainIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+function plainIdentifiers(
+  text: string,
+  whole: boolean,
+  index: DisclosureIndex,
+  kinds: Set<IdentifierKind>
+): void {
   if (hasIdNumber(text, index)) {
     kinds.add('id');
   }
@@ -194,7 +234,12 @@ function plainIdentifiers(text: string, whole: boolean, index: DisclosureIndex, 
 }
 
 /** Usernames and display names of the data set in a text. */
-function nameIdentifiers(text: string, whole: boolean, index: DisclosureIndex, kinds: Set<IdentifierKind>): void {
+function nameIdentifiers(
+  text: string,
+  whole: boolean,
+  index: DisclosureIndex,
+  kinds: Set<IdentifierKind>
+): void {
   const folded = foldText(text);
   if (whole) {
     const bare = folded.trim().replace(/^@/, '');
@@ -231,7 +276,10 @@ function nameIdentifiers(text: string, whole: boolean, index: DisclosureIndex, k
         continue;
       }
       const two = `${list[i]} ${list[i + 1]}`;
-      if (index.displayNames.has(two) || (i + 2 < list.length && index.displayNames.has(`${two} ${list[i + 2]}`))) {
+      if (
+        index.displayNames.has(two) ||
+        (i + 2 < list.length && index.displayNames.has(`${two} ${list[i + 2]}`))
+      ) {
         kinds.add('display name');
       }
     }
@@ -239,7 +287,11 @@ function nameIdentifiers(text: string, whole: boolean, index: DisclosureIndex, k
 }
 
 /** At least `verbatimWords` consecutive words of one text of the data set. */
-export function hasVerbatim(text: string, index: DisclosureIndex, config: ReviewConfig): boolean {
+export function hasVerbatim(
+  text: string,
+  index: DisclosureIndex,
+  config: ReviewConfig
+): boolean {
   if (text.length < config.verbatimWords * 2) {
     return false; // too short to hold that many words
   }
@@ -281,10 +333,20 @@ export interface ValueFindings {
 export const NOTHING: ValueFindings = { kinds: [], verbatim: null };
 
 /** The identifiers of the data set and verbatim texts in one value. */
-export function identifiersIn(value: { text: string; whole: boolean }, index: DisclosureIndex, config: ReviewConfig): ValueFindings {
+export function identifiersIn(
+  value: { text: string; whole: boolean },
+  index: DisclosureIndex,
+  config: ReviewConfig
+): ValueFindings {
   const kinds = new Set<IdentifierKind>();
   plainIdentifiers(value.text, value.whole, index, kinds);
-  let verbatim: ValueFindings['verbatim'] = hasVerbatim(value.text, index, config) ? 'plain' : null;
+  let verbatim: ValueFindings['verbatim'] = hasVerbatim(
+    value.text,
+    index,
+    config
+  )
+    ? 'plain'
+    : null;
   const hidden = new Set<IdentifierKind>();
   for (const form of decodedForms(value.text)) {
     plainIdentifiers(form, true, index, hidden);

@@ -5,11 +5,31 @@
 
 import type { ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
-import { columnLabel, type Document, type Labels, type Table, type TextValue } from '../documents';
+import {
+  columnLabel,
+  type Document,
+  type Labels,
+  type Table,
+  type TextValue
+} from '../documents';
 import type { Pacer } from '../pacer';
 import { foldText } from '../text';
-import { cellsPlace, columnKey, places, plural, tablePlace, type Finding } from './findings';
-import { digitRunHasId, identifiersIn, MAX_ID_DIGITS, rowHasSplitId, type IdentifierKind, type ValueFindings } from './identifier-search';
+import {
+  cellsPlace,
+  columnKey,
+  places,
+  plural,
+  tablePlace,
+  type Finding
+} from './findings';
+import {
+  digitRunHasId,
+  identifiersIn,
+  MAX_ID_DIGITS,
+  rowHasSplitId,
+  type IdentifierKind,
+  type ValueFindings
+} from './identifier-search';
 
 /** Column names that hold who someone is or which record it was (ids, usernames, display names). */
 const IDENTIFIER_COLUMNS = new Set([
@@ -44,7 +64,11 @@ const IDENTIFIER_COLUMNS = new Set([
   'comment_text'
 ]);
 
-export function identifierColumns(file: string, table: Table, labels: Labels): Finding[] {
+export function identifierColumns(
+  file: string,
+  table: Table,
+  labels: Labels
+): Finding[] {
   return table.header.flatMap((name, column) => {
     if (!IDENTIFIER_COLUMNS.has(columnKey(foldText(name)))) {
       return [];
@@ -67,7 +91,8 @@ export function identifierColumns(file: string, table: Table, labels: Labels): F
 const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
 
 /** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
-const PLAIN_NUMBER = /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+const PLAIN_NUMBER =
+  /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
 /** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
 const REMEMBERED_LENGTH = 200;
 
@@ -85,7 +110,8 @@ export function* pieces(text: string): Generator<string> {
     let end = Math.min(text.length, start + LONG_VALUE);
     if (end < text.length) {
       const space = text.slice(end, end + PIECE_STRETCH).search(/\s/);
-      end = space === -1 ? Math.min(text.length, end + PIECE_STRETCH) : end + space;
+      end =
+        space === -1 ? Math.min(text.length, end + PIECE_STRETCH) : end + space;
     }
     yield text.slice(start, end);
     if (end >= text.length) {
@@ -102,19 +128,38 @@ export function* pieces(text: string): Generator<string> {
  * Ids, usernames, display names, encoded identifiers and verbatim texts in
  * every value of a document (and ids split over adjacent cells or lines).
  */
-export async function identifierValues(file: string, document: Document, index: DisclosureIndex, config: ReviewConfig, pacer: Pacer): Promise<Finding[]> {
+export async function identifierValues(
+  file: string,
+  document: Document,
+  index: DisclosureIndex,
+  config: ReviewConfig,
+  pacer: Pacer
+): Promise<Finding[]> {
   // Locations by kind, then by table column ('' for lines, JSON paths and the like): one finding each.
-  const byKind = new Map<IdentifierKind, Map<string, { location: string; row: number | null }[]>>();
+  const byKind = new Map<
+    IdentifierKind,
+    Map<string, { location: string; row: number | null }[]>
+  >();
   const verbatim: string[] = [];
   const encodedVerbatim: string[] = [];
-  const add = (kind: IdentifierKind, location: string, cell?: { column: string; row: number }) => {
-    const columns = byKind.get(kind) ?? new Map<string, { location: string; row: number | null }[]>();
+  const add = (
+    kind: IdentifierKind,
+    location: string,
+    cell?: { column: string; row: number }
+  ) => {
+    const columns =
+      byKind.get(kind) ??
+      new Map<string, { location: string; row: number | null }[]>();
     const list = columns.get(cell?.column ?? '') ?? [];
     list.push({ location, row: cell?.row ?? null });
     columns.set(cell?.column ?? '', list);
     byKind.set(kind, columns);
   };
-  const record = (found: ValueFindings, location: string, cell?: { column: string; row: number }) => {
+  const record = (
+    found: ValueFindings,
+    location: string,
+    cell?: { column: string; row: number }
+  ) => {
     for (const kind of found.kinds) {
       add(kind, location, cell);
     }
@@ -129,7 +174,10 @@ export async function identifierValues(file: string, document: Document, index: 
   const wrapped = { text: '', lines: 0, location: '' };
   const flushWrapped = () => {
     if (wrapped.lines > 1) {
-      record(identifiersIn({ text: wrapped.text, whole: true }, index, config), wrapped.location);
+      record(
+        identifiersIn({ text: wrapped.text, whole: true }, index, config),
+        wrapped.location
+      );
     }
     wrapped.lines = 0;
     wrapped.text = '';
@@ -141,9 +189,17 @@ export async function identifierValues(file: string, document: Document, index: 
       await pacer.pause();
     }
     if (!value.whole) {
-      const tail = previousLine && /\d\s*$/.test(previousLine.text) ? /(\d{1,40})\s*$/.exec(previousLine.text.slice(-60)) : null;
+      const tail =
+        previousLine && /\d\s*$/.test(previousLine.text)
+          ? /(\d{1,40})\s*$/.exec(previousLine.text.slice(-60))
+          : null;
       const head = tail && /^\s*(\d+)/.exec(value.text);
-      if (tail && head && (tail[1] + head[1]).length <= 2 * MAX_ID_DIGITS && digitRunHasId(tail[1] + head[1], index)) {
+      if (
+        tail &&
+        head &&
+        (tail[1] + head[1]).length <= 2 * MAX_ID_DIGITS &&
+        digitRunHasId(tail[1] + head[1], index)
+      ) {
         add('id', `${previousLine!.location} and the next`);
       }
       previousLine = value;
@@ -163,11 +219,19 @@ export async function identifierValues(file: string, document: Document, index: 
       let quoted: ValueFindings['verbatim'] = null;
       for (const piece of pieces(value.text)) {
         await pacer.pause();
-        const found = identifiersIn({ text: piece, whole: false }, index, config);
+        const found = identifiersIn(
+          { text: piece, whole: false },
+          index,
+          config
+        );
         found.kinds.forEach(kind => merged.add(kind));
         quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
       }
-      record({ kinds: [...merged], verbatim: quoted }, value.location, value.cell);
+      record(
+        { kinds: [...merged], verbatim: quoted },
+        value.location,
+        value.cell
+      );
       continue;
     }
     if (PLAIN_NUMBER.test(value.text)) {
@@ -192,7 +256,9 @@ export async function identifierValues(file: string, document: Document, index: 
         await pacer.tick(5000);
       }
       if (rowHasSplitId(table.rows[row], index)) {
-        split.push(`${tablePlace(table)}${table.rowNames?.[row] ?? `row ${row + 1}`}`);
+        split.push(
+          `${tablePlace(table)}${table.rowNames?.[row] ?? `row ${row + 1}`}`
+        );
       }
     }
     for (const location of split) {
@@ -202,9 +268,14 @@ export async function identifierValues(file: string, document: Document, index: 
   // One finding per kind and column: the researcher fixes a column, and "and N more" stays within it.
   const findings: Finding[] = [...byKind].flatMap(([kind, columns]) =>
     [...columns].map(([column, found]) => {
-      const where = column ? cellsPlace(column, found) : places(found.map(entry => entry.location));
+      const where = column
+        ? cellsPlace(column, found)
+        : places(found.map(entry => entry.location));
       return {
-        rule: kind === 'encoded identifier' ? 'encoded_identifier' : 'identifier_value',
+        rule:
+          kind === 'encoded identifier'
+            ? 'encoded_identifier'
+            : 'identifier_value',
         severity: 'fail' as const,
         file,
         location: where,
@@ -234,7 +305,12 @@ export async function identifierValues(file: string, document: Document, index: 
  * with and without its extension, is checked like a whole cell. The finding
  * does not name the file (its `file` is "output file N").
  */
-export function fileNameFindings(file: string, relativeName: string, index: DisclosureIndex, config: ReviewConfig): Finding[] {
+export function fileNameFindings(
+  file: string,
+  relativeName: string,
+  index: DisclosureIndex,
+  config: ReviewConfig
+): Finding[] {
   const parts = relativeName.split('/').flatMap(part => {
     const stem = part.replace(/\.[^.]*$/, '');
     return stem && stem !== part ? [part, stem] : [part];
@@ -242,7 +318,15 @@ export function fileNameFindings(file: string, relativeName: string, index: Disc
   const kinds = new Set<string>();
   for (const part of parts) {
     const found = identifiersIn({ text: part, whole: true }, index, config);
-    found.kinds.forEach(kind => kinds.add(kind === 'encoded identifier' ? 'an encoded identifier' : kind === 'id' ? 'an id' : `a ${kind}`));
+    found.kinds.forEach(kind =>
+      kinds.add(
+        kind === 'encoded identifier'
+          ? 'an encoded identifier'
+          : kind === 'id'
+            ? 'an id'
+            : `a ${kind}`
+      )
+    );
     if (found.verbatim) {
       kinds.add('text of the data set');
     }

@@ -21,17 +21,30 @@ export interface ContentContext {
 }
 
 /** Every check that reads a document's content. `file` is the file as findings may show it. */
-export async function contentFindings(file: string, document: Document, isLog: boolean, context: ContentContext): Promise<Finding[]> {
+export async function contentFindings(
+  file: string,
+  document: Document,
+  isLog: boolean,
+  context: ContentContext
+): Promise<Finding[]> {
   const { recordsRead, index, config, labels, pacer } = context;
   const findings: Finding[] = [];
   for (const table of document.tables) {
-    findings.push(...identifierColumns(file, table, labels), ...tableSize(file, table, recordsRead, config), ...smallCounts(file, table, config, labels), ...minMaxColumns(file, table, labels));
+    findings.push(
+      ...identifierColumns(file, table, labels),
+      ...tableSize(file, table, recordsRead, config),
+      ...smallCounts(file, table, config, labels),
+      ...minMaxColumns(file, table, labels)
+    );
   }
   if (isLog || document.lines > 0) {
     if (!findings.some(finding => finding.rule === 'row_level_data')) {
       findings.push(...linesDump(file, document.lines, recordsRead, config));
     }
   }
-  findings.push(...(await identifierValues(file, document, index, config, pacer)), ...residualDof(file, document.values, config));
+  findings.push(
+    ...(await identifierValues(file, document, index, config, pacer)),
+    ...residualDof(file, document.values, config)
+  );
   return findings;
 }

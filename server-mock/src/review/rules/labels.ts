@@ -16,7 +16,10 @@ const LONG_DIGITS = /\d{5,}/;
  * show: at most 40 characters of [A-Za-z0-9_ .-], no run of 5 digits, and no
  * identifier or text of the data set in them, plain or encoded.
  */
-export function reviewLabels(index: DisclosureIndex, config: ReviewConfig): Labels {
+export function reviewLabels(
+  index: DisclosureIndex,
+  config: ReviewConfig
+): Labels {
   const memo = new Map<string, boolean>();
   return {
     safe(text: string): boolean {
@@ -37,6 +40,12 @@ export function reviewLabels(index: DisclosureIndex, config: ReviewConfig): Labe
 }
 
 /** A file as findings show it: its name when every part of it is safe, else "output file N". */
-export function fileLabel(name: string, position: number, labels: Labels): string {
-  return name.split('/').every(part => labels.safe(part)) ? name : `output file ${position}`;
+export function fileLabel(
+  name: string,
+  position: number,
+  labels: Labels
+): string {
+  return name.split('/').every(part => labels.safe(part))
+    ? name
+    : `output file ${position}`;
 }

@@ -7,10 +7,18 @@ import type { ReviewConfig } from '../config';
 import type { TextValue } from '../documents';
 import { places, type Finding } from './findings';
 
-const DOF_PATTERNS = [/Df Residuals:\s*(\d+(?:\.\d+)?)/g, /"?df_resid(?:ual)?"?\s*[:=]\s*(\d+(?:\.\d+)?)/gi, /residual degrees of freedom\D{0,5}(\d+(?:\.\d+)?)/gi];
+const DOF_PATTERNS = [
+  /Df Residuals:\s*(\d+(?:\.\d+)?)/g,
+  /"?df_resid(?:ual)?"?\s*[:=]\s*(\d+(?:\.\d+)?)/gi,
+  /residual degrees of freedom\D{0,5}(\d+(?:\.\d+)?)/gi
+];
 
 /** Models with too few residual degrees of freedom (ACRO `safe_dof_threshold`). */
-export function residualDof(file: string, values: Iterable<TextValue>, config: ReviewConfig): Finding[] {
+export function residualDof(
+  file: string,
+  values: Iterable<TextValue>,
+  config: ReviewConfig
+): Finding[] {
   const low: string[] = [];
   for (const value of values) {
     if (!/resid/i.test(value.text)) {

@@ -4,14 +4,27 @@
  */
 
 import type { ReviewConfig } from '../config';
-import { columnLabel, type Document, type Labels, type Table } from '../documents';
-import { columnKey, places, plural, tablePlace, type Finding } from './findings';
+import {
+  columnLabel,
+  type Document,
+  type Labels,
+  type Table
+} from '../documents';
+import {
+  columnKey,
+  places,
+  plural,
+  tablePlace,
+  type Finding
+} from './findings';
 
-const COUNT_COLUMN = /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
+const COUNT_COLUMN =
+  /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
 /** Integer columns that are not counts: flags, positions, calendar parts, codes, statistics. */
 const NOT_COUNT_COLUMN =
   /^(is|has)_|(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+)($|_)/;
-const MIN_MAX_COLUMN = /^(min|max|minimum|maximum|min_.+|max_.+|.+_min|.+_max)$/;
+const MIN_MAX_COLUMN =
+  /^(min|max|minimum|maximum|min_.+|max_.+|.+_min|.+_max)$/;
 const SUPPRESSED = /^(|na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
 
 /** A whole number, also written as a float ("3.0"). */
@@ -62,13 +75,22 @@ function findCountColumns(table: Table): number[] {
   }
   const columns = table.header.map((name, column) => column);
   const integer = (column: number) => present[column] && whole[column];
-  const named = columns.filter(column => COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column));
+  const named = columns.filter(
+    column =>
+      COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column)
+  );
   if (width < 2) {
     return named;
   }
-  const allNumeric = columns.every(column => present[column] && numeric[column]);
+  const allNumeric = columns.every(
+    column => present[column] && numeric[column]
+  );
   const inferred = columns.filter(
-    column => !named.includes(column) && !NOT_COUNT_COLUMN.test(columnKey(table.header[column])) && integer(column) && !(column === 0 && allNumeric)
+    column =>
+      !named.includes(column) &&
+      !NOT_COUNT_COLUMN.test(columnKey(table.header[column])) &&
+      integer(column) &&
+      !(column === 0 && allNumeric)
   );
   return [...named, ...inferred].sort((a, b) => a - b);
 }
@@ -78,7 +100,12 @@ function rowName(table: Table, row: number): string {
 }
 
 /** Frequency-table cells below the threshold (ACRO threshold; zeros as class disclosure). */
-export function smallCounts(file: string, table: Table, config: ReviewConfig, labels: Labels): Finding[] {
+export function smallCounts(
+  file: string,
+  table: Table,
+  config: ReviewConfig,
+  labels: Labels
+): Finding[] {
   const findings: Finding[] = [];
   const severity = table.inferred ? ('manual' as const) : ('fail' as const);
   for (const column of countColumns(table)) {
@@ -119,7 +146,12 @@ export function smallCounts(file: string, table: Table, config: ReviewConfig, la
   return findings;
 }
 
-export function tableSize(file: string, table: Table, recordsRead: number, config: ReviewConfig): Finding[] {
+export function tableSize(
+  file: string,
+  table: Table,
+  recordsRead: number,
+  config: ReviewConfig
+): Finding[] {
   const findings: Finding[] = [];
   const where = table.at ? ` (${table.at})` : '';
   if (table.rows.length > config.maxTableRows) {
@@ -131,7 +163,11 @@ export function tableSize(file: string, table: Table, recordsRead: number, confi
       message: `${file}${where} has ${plural(table.rows.length, 'row')}; tables may have at most ${config.maxTableRows.toLocaleString('en-US')}. Aggregate further (coarser groups).`
     });
   }
-  if (recordsRead >= config.threshold && table.rows.length >= config.rowDumpRatio * recordsRead && !table.inferred) {
+  if (
+    recordsRead >= config.threshold &&
+    table.rows.length >= config.rowDumpRatio * recordsRead &&
+    !table.inferred
+  ) {
     findings.push({
       rule: 'row_level_data',
       severity: 'fail',
@@ -143,7 +179,11 @@ export function tableSize(file: string, table: Table, recordsRead: number, confi
   return findings;
 }
 
-export function minMaxColumns(file: string, table: Table, labels: Labels): Finding[] {
+export function minMaxColumns(
+  file: string,
+  table: Table,
+  labels: Labels
+): Finding[] {
   return table.header.flatMap((name, column) => {
     if (!MIN_MAX_COLUMN.test(columnKey(name))) {
       return [];
@@ -161,8 +201,16 @@ export function minMaxColumns(file: string, table: Table, labels: Labels): Findi
   });
 }
 
-export function linesDump(file: string, lines: number, recordsRead: number, config: ReviewConfig): Finding[] {
-  if (recordsRead < config.threshold || lines < config.rowDumpRatio * recordsRead) {
+export function linesDump(
+  file: string,
+  lines: number,
+  recordsRead: number,
+  config: ReviewConfig
+): Finding[] {
+  if (
+    recordsRead < config.threshold ||
+    lines < config.rowDumpRatio * recordsRead
+  ) {
     return [];
   }
   return [
@@ -178,6 +226,8 @@ export function linesDump(file: string, lines: number, recordsRead: number, conf
 
 /** Rows a document contributes to the row-dump check across files: its lines, or its tables' rows. */
 export function documentRows(document: Document): number {
-  const tableRows = document.tables.filter(table => !table.inferred).reduce((sum, table) => sum + table.rows.length, 0);
+  const tableRows = document.tables
+    .filter(table => !table.inferred)
+    .reduce((sum, table) => sum + table.rows.length, 0);
   return Math.max(document.lines, tableRows);
 }
