@@ -17,6 +17,7 @@ export default defineConfig([
       '.venv',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
       '**/*.d.ts',
       '**/*.generated.ts',
       '**/__tests__',
@@ -27,7 +28,7 @@ export default defineConfig([
   tseslint.configs.recommended,
   jupyterPlugin.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.tsx'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     plugins: { jupyter: jupyterPlugin },
     languageOptions: {
       globals: { ...globals.browser, ...globals.es2015, ...globals.node },
@@ -42,7 +43,10 @@ export default defineConfig([
           custom: { regex: '^I[A-Z]', match: true }
         }
       ],
-      '@typescript-eslint/no-unused-vars': ['warn', { args: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'warn',
+        { args: 'none', ignoreRestSiblings: true }
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-namespace': 'off',
       '@typescript-eslint/no-use-before-define': 'off',
@@ -50,6 +54,12 @@ export default defineConfig([
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error'
     }
+  },
+  {
+    // Build scripts run under Node, outside the extension's tsconfig.
+    files: ['scripts/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-explicit-any': 'off' }
   },
   prettierRecommended
 ]);

@@ -102,7 +102,8 @@ def _run_notebook(entry: str, work_dir: str) -> int:
         except BaseException as error:  # noqa: BLE001
             traceback.print_exc()
             own = _own_frame(
-                error.__traceback__, lambda name: name == cell_name or _work_file(work_dir)(name)
+                error.__traceback__,
+                lambda name, cell=cell_name: name == cell or _work_file(work_dir)(name),
             )
             if own and own[0] != cell_name:
                 _report(type(error).__name__, own[1], os.path.relpath(own[0], work_dir))

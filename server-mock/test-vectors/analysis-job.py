@@ -1,7 +1,9 @@
 """Videos per region over all public data; only regions with at least 10 videos."""
 
-import csv, os
+import csv
+import os
 from collections import Counter
+
 from pyrqs import rqs
 
 client = rqs.RQSClient()

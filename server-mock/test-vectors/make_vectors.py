@@ -321,7 +321,11 @@ def invalid(name, request, code="invalid_params", contains=None, status=400):
 
 
 AND, OR, NOT = "and", "or", "not"
-g = lambda op, *conds: {"operator": op, "conditions": list(conds)}
+
+
+def g(op, *conds):
+    return {"operator": op, "conditions": list(conds)}
+
 
 valid(
     "seed example: like_count gte 10",
@@ -475,13 +479,17 @@ cases.append(
     }
 )
 
-base = lambda groups, **kw: {
-    "category": "video",
-    "condition_groups": groups,
-    "fields": "id",
-    "limit": 10,
-    **kw,
-}
+
+def base(groups, **kw):
+    return {
+        "category": "video",
+        "condition_groups": groups,
+        "fields": "id",
+        "limit": 10,
+        **kw,
+    }
+
+
 invalid("unknown category", {"category": "playlist", "fields": "id"}, contains="category")
 invalid("unknown field", base([g(AND, c("likes", "GTE", "1"))]), contains="likes")
 invalid("unknown operation", base([g(AND, c("like_count", "BETWEEN", "1"))]), contains="BETWEEN")

@@ -127,12 +127,10 @@ test.describe('query builder and kernel bridge', () => {
         timeout: 1_000
       }
     );
-    test
-      .info()
-      .annotations.push({
-        type: 'status bar moved after the table',
-        description: `${Date.now() - shownAt} ms`
-      });
+    test.info().annotations.push({
+      type: 'status bar moved after the table',
+      description: `${Date.now() - shownAt} ms`
+    });
     await page.screenshot({
       path: test.info().outputPath('seed-example-run.png')
     });

@@ -158,6 +158,7 @@ const FORMAT_CHARS_AND_MARKS = /[\p{Cf}\p{Mn}]/gu;
  * no format character, no mark, no look-alike) fold to their lower case; the
  * index's descriptions are mostly such, so building it stays quick.
  */
+// eslint-disable-next-line no-control-regex -- every ASCII character, NUL included, is plain
 const PLAIN = /^[\x00-\x7f\u2600-\u27bf\u{1f300}-\u{1faff}]*$/u;
 
 /**

@@ -15,6 +15,7 @@ import {
   type JobRecord
 } from '../../src/jobs/model';
 import { approvedMail, rejectedMail } from '../../src/jobs/messages';
+import { JobPaths, MAX_SOCKET_PATH } from '../../src/jobs/paths';
 import { EventBus } from '../../src/events';
 import { linkDigest, linkUrl, newLinkToken } from '../../src/release/links';
 
@@ -317,7 +318,6 @@ describe('result links', () => {
 
 describe('JobPaths.socketPath', () => {
   it('stays beside the job when short, and moves to a private temporary folder when the data dir is deep', () => {
-    const { JobPaths, MAX_SOCKET_PATH } = require('../../src/jobs/paths');
     expect(new JobPaths('/tmp/d').socketPath('job_1')).toBe(
       '/tmp/d/jobs/job_1/data.sock'
     );

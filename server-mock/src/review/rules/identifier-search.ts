@@ -164,6 +164,8 @@ function decoded(token: string): string[] {
     if (
       text.length >= 4 &&
       !text.includes('\ufffd') &&
+      // Control characters mark binary, not text a reader would see.
+      // eslint-disable-next-line no-control-regex
       !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)
     ) {
       found.push(text);
