@@ -1,5 +1,5 @@
 /**
- * Galata in Debian's Chromium (never a downloaded browser; NOTES.md).
+ * Galata in Debian's Chromium (never a downloaded browser).
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 

@@ -9,7 +9,7 @@
  *   server (token check, one SQLite read). Every figure is also given as a
  *   ratio to it, measured in the same run at the same level, so a slower or
  *   busier machine shows up in both.
- * - repeat: six typical test-stage queries in turn (the seed's example among
+ * - repeat: six typical test-stage queries in turn (the guide's example among
  *   them), as a researcher re-running and refining the same queries does.
  * - fresh: the same shapes with values drawn at random for every request
  *   (thresholds, regions, dates, hashtags, keywords), so most are new to the
@@ -55,7 +55,7 @@ const c = (field: string, operator: string, ...field_values: string[]) => ({
   field_values
 });
 
-/** The repeat mix: the seed's example and typical test-stage queries (limit as a researcher would). */
+/** The repeat mix: the guide's example and typical test-stage queries (limit as a researcher would). */
 export const QUERIES: { name: string; body: object }[] = [
   {
     name: 'seed: like_count gte 10, limit 10',

@@ -4,7 +4,7 @@ import { ApiError } from './http/errors';
 import { newAccessToken } from './secrets';
 import { JOB_SCOPE } from './store';
 
-/** Default token lifetime: 2 h, as the platform's (research-api.md §1). */
+/** Default token lifetime: 2 h, as the platform's (docs/research/research-api.md §1). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 7200;
 
 export const TOKEN_PATH = '/v2/oauth/token/';

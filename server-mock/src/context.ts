@@ -8,9 +8,12 @@ import type { Store } from './store';
 export interface PlatformContext {
   store: Store;
   now: () => Date;
-  /** Lifetime of an access token, in seconds (7200: research-api.md §1). */
+  /** Lifetime of an access token, in seconds (7200: docs/research/research-api.md §1). */
   tokenTtlSeconds: number;
-  /** Test-stage records a client may receive a UTC day (5,000: the seed). */
+  /**
+   * Test-stage records a client may receive a UTC day (5,000: the platform's
+   * guide, docs/research/vce-getting-started.txt).
+   */
   dailyLimit: number;
   /** The public data set the query routes read; absent → they answer 503. */
   publicData?: PublicData;

@@ -1,7 +1,7 @@
 /**
  * The platform's event bus: job status changes and quota changes, per
  * client, for the event stream (`GET /v2/vce/events/`), so the UI never has
- * to poll fast (issue 4 § Events).
+ * to poll fast (docs/contracts.md § Jobs API).
  */
 
 import type { JobStatus } from './jobs/model';

@@ -1,7 +1,7 @@
 /**
  * The test stage's daily record quota: 5,000 records a client a UTC day
- * (seed: "limited to 5,000 records per day"; research-api.md §6: quotas reset
- * at 12 AM UTC).
+ * (docs/research/vce-getting-started.txt: "limited to 5,000 records per day";
+ * docs/research/research-api.md §6: quotas reset at 12 AM UTC).
  */
 export const DEFAULT_DAILY_LIMIT = 5000;
 

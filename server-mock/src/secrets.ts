@@ -25,7 +25,7 @@ export function secretMatches(
   return candidate.length === hash.length && timingSafeEqual(candidate, hash);
 }
 
-/** A new opaque bearer token, shaped like the platform's ("clt.…", research-api.md §1). */
+/** A new opaque bearer token, shaped like the platform's ("clt.…", docs/research/research-api.md §1). */
 export function newAccessToken(): string {
   return `clt.${randomBytes(32).toString('base64url')}`;
 }

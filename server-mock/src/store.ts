@@ -63,7 +63,7 @@ export const MIGRATIONS: readonly string[] = [
      action     TEXT NOT NULL,
      detail     TEXT NOT NULL DEFAULT ''
    );`,
-  // Test stage (issue 3): a token's scope: research.vce (a researcher's) or
+  // Test stage: a token's scope: research.vce (a researcher's) or
   // research.vce.job (an execution-stage job's, all matches, paged, not charged).
   `ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'research.vce';`,
   `CREATE TABLE query_tasks (
@@ -80,7 +80,7 @@ export const MIGRATIONS: readonly string[] = [
      result_ids    TEXT
    );
    CREATE INDEX query_tasks_client ON query_tasks(client_key, created_at);`,
-  // Execution stage (issue 4): jobs, their files, history, outputs, releases, mail, attestations.
+  // Execution stage: jobs, their files, history, outputs, releases, mail, attestations.
   `CREATE TABLE jobs (
      job_id          TEXT PRIMARY KEY,
      client_key      TEXT NOT NULL REFERENCES clients(client_key) ON DELETE CASCADE,

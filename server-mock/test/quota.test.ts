@@ -7,7 +7,7 @@ describe('the UTC quota day', () => {
     ['2026-11-30T12:00:00.000Z', '2026-11-30', '2026-12-01T00:00:00Z'],
     ['2026-12-31T23:59:59.999Z', '2026-12-31', '2027-01-01T00:00:00Z'],
     ['2028-02-28T08:00:00.000Z', '2028-02-28', '2028-02-29T00:00:00Z'],
-    // 01:30 in UTC+2 is still the previous UTC day (research-api.md §6: reset 12 AM UTC).
+    // 01:30 in UTC+2 is still the previous UTC day (docs/research/research-api.md §6: reset 12 AM UTC).
     ['2026-11-25T01:30:00+02:00', '2026-11-24', '2026-11-25T00:00:00Z']
   ])('at %s the day is %s and it resets at %s', (moment, day, resetsAt) => {
     expect(utcDay(new Date(moment))).toBe(day);

@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-/** The error envelope every VCE route answers with (DESIGN.md, contracts.md). */
+/** The error envelope every VCE route answers with (docs/contracts.md). */
 export interface IErrorEnvelope {
   error: { code: string; message: string; log_id?: string };
 }

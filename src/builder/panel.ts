@@ -13,7 +13,7 @@ export interface IBuilderPanel {
 
 /**
  * The query builder's sidebar. Its React view is loaded when the panel is
- * first shown, so JupyterLab's start-up does not pay for it (NOTES.md).
+ * first shown, so JupyterLab's start-up does not pay for it.
  */
 export function createBuilderPanel(
   model: QueryBuilderModel,

@@ -3,8 +3,8 @@ import type { components } from '../api/platform';
 import type { IJwks, Job } from './types';
 
 /**
- * What the platform signs for every finished job (DESIGN.md § Attestation):
- * the contract's `AttestationStatement` (server-mock/openapi.yaml).
+ * What the platform signs for every finished job (docs/contracts.md §
+ * Jobs API): the contract's `AttestationStatement` (server-mock/openapi.yaml).
  */
 export type IAttestationStatement =
   components['schemas']['AttestationStatement'];

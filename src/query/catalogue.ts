@@ -66,7 +66,7 @@ export const VIDEO_LENGTHS: readonly string[] = generated.VIDEO_LENGTHS;
 /** duration_type: the same buckets in lower case. */
 export const DURATION_TYPES: readonly string[] = generated.DURATION_TYPES;
 
-/** Every region code the platform accepts, in the platform's order (research-api.md §2). */
+/** Every region code the platform accepts, in the platform's order (docs/research/research-api.md §2). */
 export const REGION_CODES: readonly string[] = generated.REGION_CODES;
 
 /** Typed here: the generated data must fit the frontend's types (a drift fails to compile). */
@@ -77,8 +77,9 @@ export const CATALOGUE: Readonly<Record<Category, ICategorySpec>> =
 export const QUERY_LIMITS = generated.QUERY_LIMITS;
 
 /**
- * The fields a new query returns, in order. The video default is the seed's
- * example (`display_name,video_description,create_time,id`).
+ * The fields a new query returns, in order. The video default is the fields
+ * of the platform's guide's example (`display_name,video_description,create_time,id`;
+ * docs/research/vce-getting-started.txt).
  */
 export const DEFAULT_FIELDS: Readonly<Record<Category, readonly string[]>> = {
   video: ['display_name', 'video_description', 'create_time', 'id'],

@@ -1,6 +1,6 @@
 /**
  * The SDK cell of a query, in the style of the platform's guide
- * (vce-getting-started, "Example code"): built from the seed's example, the
+ * (docs/research/vce-getting-started.txt, "Example code"): built from its example, the
  * builder writes that example back character for character. Pure.
  */
 import type { IQuery } from './model';

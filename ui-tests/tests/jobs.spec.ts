@@ -6,7 +6,8 @@ import { CLIENT_KEY, CLIENT_SECRET, signInTestClient } from './credentials';
 import * as path from 'path';
 
 /**
- * The seed's execution stage from the shield icon: submit through the dialog,
+ * The execution stage of the platform's guide (docs/research/vce-getting-started.txt)
+ * from the shield icon: submit through the dialog,
  * follow the job live, read the verdict, download and verify the results.
  * Against the embedded platform (server-mock) that the test server starts.
  */

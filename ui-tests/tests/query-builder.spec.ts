@@ -1,5 +1,5 @@
 /**
- * The Query Builder and the kernel bridge in a real JupyterLab (issue 6):
+ * The Query Builder and the kernel bridge in a real JupyterLab:
  * build the guide's example without typing code, insert it, run it, see the
  * table of 10 records and the status bar go up by 10; open the cell back,
  * change the limit, update. Bad input: operations a field does not allow,

@@ -76,7 +76,7 @@ class QuotaExceededError(RQSError):
     """The day's record quota cannot cover the query (429 ``daily_quota_limit_exceeded``).
 
     ``remaining`` records are left today; the quota resets at ``resets_at``
-    (ISO-8601, midnight UTC: research-api.md §6). ``quota`` is the platform's
+    (ISO-8601, midnight UTC: docs/research/research-api.md §6). ``quota`` is the platform's
     whole quota object when it sent one.
     """
 

@@ -15,7 +15,7 @@ replaces it shortly before it expires or once after the platform answers 401.
 Only the standard library is used (urllib), so it runs in sandboxed job
 scripts too.
 
-Stages (vce-sdk.md):
+Stages (docs/research/vce-sdk.md):
 
 - Test stage (a researcher's credentials): :meth:`RQSClient.query` returns a
   random sample of at most ``limit`` matching records (default 100, maximum
@@ -78,11 +78,11 @@ QUOTA_PATH = "/v2/vce/quota/"
 QUERY_PATH = "/v2/vce/query/"
 TASKS_PATH = "/v2/vce/query_tasks/"
 
-#: vce-sdk.md: test-stage default limit 100 (maximum 5,000 records a day).
+#: docs/research/vce-sdk.md: test-stage default limit 100 (maximum 5,000 records a day).
 DEFAULT_LIMIT = 100
-#: vce-sdk.md: execution stage pages of up to 100,000 records.
+#: docs/research/vce-sdk.md: execution stage pages of up to 100,000 records.
 MAX_PAGE_SIZE = 100_000
-#: vce-sdk.md: task statuses (not confirmed as exhaustive).
+#: docs/research/vce-sdk.md: task statuses (not confirmed as exhaustive).
 TASK_STATUSES = ("Created", "Validating", "Processing", "Completed", "AnalysisFailed", "Cancelled")
 FINAL_TASK_STATUSES = ("Completed", "AnalysisFailed", "Cancelled")
 #: Replace the token this many seconds before it expires (at most half its lifetime),
@@ -189,7 +189,7 @@ class RQSClient:
           ``None`` or ``[]`` matches everything
         - ``fields``: the fields to return, a comma-separated string
           (``"id,create_time"``) or a list of names; required by the platform
-        - ``limit``: the most records to return (vce-sdk.md: test stage default 100,
+        - ``limit``: the most records to return (docs/research/vce-sdk.md: test stage default 100,
           maximum 5,000 a day)
         - ``start_date`` / ``end_date``: optional ``"YYYYMMDD"`` (UTC) bounds on create_time
 
@@ -228,7 +228,7 @@ class RQSClient:
         """Yield every matching record, paging ``POST /v2/vce/query/`` with its cursor.
 
         Execution stage (a job's token): all matches in id order, ``page_size`` records
-        a request (vce-sdk.md: default 1,000, at most 100,000), not charged. In the test
+        a request (docs/research/vce-sdk.md: default 1,000, at most 100,000), not charged. In the test
         stage (a researcher's token) the platform answers one random sample of at most
         ``page_size`` records (charged); the iterator yields it and stops, so one
         script runs in both stages.
@@ -317,7 +317,7 @@ class RQSClient:
 
     def check_query_task_status(self, task_id: str) -> str:
         """The task's status, one of ``TASK_STATUSES``: Created, Validating, Processing,
-        Completed, AnalysisFailed, Cancelled (vce-sdk.md)."""
+        Completed, AnalysisFailed, Cancelled (docs/research/vce-sdk.md)."""
         return str(self.get_query_task(task_id)["status"])
 
     def wait_for_query_task(
@@ -356,7 +356,7 @@ class RQSClient:
 
         Returns ``{"task_id", "category", "records": QueryResult, "count", "cursor":
         str | None, "has_more": bool}``; pass ``cursor`` back for the next page.
-        ``page_size``: records a page (platform default 1,000; vce-sdk.md: at most
+        ``page_size``: records a page (platform default 1,000; docs/research/vce-sdk.md: at most
         100,000). A task that is not Completed yet raises :class:`RQSError` with code
         ``task_not_finished``.
         """
@@ -448,7 +448,7 @@ class RQSClient:
             return token.value
 
     def _sign_in(self) -> _Token:
-        """The client-credentials grant (research-api.md §1): form-urlencoded key, secret, grant_type."""
+        """The client-credentials grant (docs/research/research-api.md §1): form-urlencoded key, secret, grant_type."""
         form = urllib.parse.urlencode(
             {
                 "client_key": self.client_key,

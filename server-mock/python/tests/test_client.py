@@ -261,7 +261,7 @@ def test_query_defaults_and_a_list_of_fields(fake: FakePlatform, client: rqs.RQS
         "category": "video",
         "condition_groups": [],
         "fields": ["id", "like_count"],
-        "limit": 100,  # vce-sdk.md: test-stage default limit 100
+        "limit": 100,  # docs/research/vce-sdk.md: test-stage default limit 100
         "start_date": "20240601",
         "end_date": "20240630",
     }

@@ -42,7 +42,7 @@ class Mock:
         return rqs.RQSClient(self.url, KEY, SECRET, timeout=20, **kw)
 
     def issue_job_token(self) -> str:
-        """A job-scoped token (research.vce.job) issued through the mock's own store, as issue 4's runner will."""
+        """A job-scoped token (research.vce.job) issued through the mock's own store, as the job runner does."""
         script = (
             "const { Store } = require(process.argv[1]);"
             "const store = new Store(process.argv[2]);"
@@ -255,7 +255,7 @@ def test_a_task_over_quota_fails(tight_mock: Mock) -> None:
 def test_query_task_lifecycle(mock_client: rqs.RQSClient) -> None:
     groups = VECTORS["cases"][0]["request"][
         "condition_groups"
-    ]  # the seed's like_count gte 10: 20 matches
+    ]  # the guide's like_count gte 10: 20 matches
     expected = VECTORS["cases"][0]["expect"]
     task_id = mock_client.create_query_task("video", groups, "id,like_count", limit=100)
     assert isinstance(task_id, str) and task_id

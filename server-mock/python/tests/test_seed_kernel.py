@@ -1,4 +1,7 @@
-"""The seed's example code (vce-getting-started.txt), verbatim, in a real ipykernel against vce-mock."""
+"""The platform guide's example code, verbatim, in a real ipykernel against vce-mock.
+
+The guide: docs/research/vce-getting-started.txt.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ SEED_FIELDS = {"display_name", "video_description", "create_time", "id"}
 
 
 def seed_example() -> str:
-    """The lines of the seed's 'Example code', from `from pyrqs import rqs` to `print(data)`, unchanged."""
+    """The lines of the guide's 'Example code', from `from pyrqs import rqs` to `print(data)`, unchanged."""
     lines = SEED.read_text(encoding="utf-8").splitlines()
     start = lines.index("from pyrqs import rqs")
     end = lines.index("print(data)", start)

@@ -35,10 +35,10 @@ export const FIRST_CREATE_TIME = Date.UTC(2020, 0, 1) / 1000;
 export const LAST_CREATE_TIME = Date.UTC(2026, 10, 1) / 1000 - 1;
 
 /**
- * Ids look like the platform's large int64 ids (research-api.md §3: id int64)
+ * Ids look like the platform's large int64 ids (docs/research/research-api.md §3: id int64)
  * but stay below 2^53, so they are exact as JavaScript numbers and in JSON.
  * Each kind has its own range, so a comment id never equals a video id
- * (a top-level comment's parent_comment_id is its video's id, research-api.md §4).
+ * (a top-level comment's parent_comment_id is its video's id, docs/research/research-api.md §4).
  * Video ids grow with create_time (as the platform's do): ordering by id is
  * ordering by time. Within a stride, a random offset.
  */
@@ -53,7 +53,7 @@ export const COMMENT_ID_STRIDE = 10_000;
 export const PLAYLIST_ID_BASE = 7_400_000_000_000_000;
 export const PLAYLIST_ID_STRIDE = 10;
 
-/** The most comments kept a video: the API lists only the top 1,000 (research-api.md §4). */
+/** The most comments kept a video: the API lists only the top 1,000 (docs/research/research-api.md §4). */
 export const MAX_COMMENTS_PER_VIDEO = 1000;
 /** Users per video: one creator for every 20 videos on average. */
 export const VIDEOS_PER_USER = 20;
@@ -65,7 +65,7 @@ export type VideoLength = 'SHORT' | 'MID' | 'LONG' | 'EXTRA_LONG';
 export type DurationType = 'short' | 'mid' | 'long' | 'extra_long';
 
 /**
- * A duration's bucket, research-api.md §2: SHORT <15 s, MID 15–60 s, LONG 1–5 min,
+ * A duration's bucket, docs/research/research-api.md §2: SHORT <15 s, MID 15–60 s, LONG 1–5 min,
  * EXTRA_LONG >5 min; boundaries: 15 s is MID, 60 s is MID, 300 s is LONG.
  * `video_length` holds the API's upper-case value; `duration_type` (a VCE field
  * whose values the docs do not give) holds the same bucket in lower case, so
@@ -130,7 +130,7 @@ function clampInt(value: number, min: number, max: number): number {
 /**
  * Follower counts: log-normal, median ≈ 1,800, about one creator in eight at
  * 25,000 or more. The data are not restricted to creators with ≥ 25,000
- * followers (the test stage's rule, research-api.md §7): that is the query
+ * followers (the test stage's rule, docs/research/research-api.md §7): that is the query
  * engine's filter to apply, the execution stage sees everyone.
  */
 function makeCreators(
@@ -414,7 +414,7 @@ interface PendingComment {
 
 /**
  * A video's kept comments: top-level ones (parent_comment_id = the video's id,
- * research-api.md §4) and replies to them (parent = the comment; its
+ * docs/research/research-api.md §4) and replies to them (parent = the comment; its
  * reply_count counts them). Ids follow on from `firstId`. Returns how many.
  */
 function writeComments(

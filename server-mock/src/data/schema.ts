@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 /**
  * The public data set's tables: the platform's objects with the field names of
- * its public Research API (research-api.md §3 videos, §4 comments, §5 users).
+ * its public Research API (docs/research/research-api.md §3 videos, §4 comments, §5 users).
  * Written once by the generator, then read-only for the query engine.
  */
 export const PUBLIC_DATA_SCHEMA = `
@@ -75,7 +75,7 @@ CREATE INDEX videos_create_time ON videos(create_time);
 CREATE INDEX videos_username ON videos(username);
 CREATE INDEX videos_display_name ON videos(display_name);
 -- Region and time together: the platform's most common query shape (region_code
--- IN … with a create_time range, research-api.md §3), answered from this index
+-- IN … with a create_time range, docs/research/research-api.md §3), answered from this index
 -- alone instead of a row lookup per video of the region.
 CREATE INDEX videos_region_time ON videos(region_code, create_time);
 CREATE INDEX videos_music_id ON videos(music_id);
@@ -103,8 +103,8 @@ export interface PublicData {
   /**
    * Opt-in: the test stage samples only creators with at least this many
    * followers (their videos, the comments on them, the users themselves), as
-   * one version of the platform's guide says (25,000: research-api.md §7,
-   * vce-sdk.md). Undefined, the default: everyone. The execution stage always
+   * one version of the platform's guide says (25,000: docs/research/research-api.md §7,
+   * docs/research/vce-sdk.md). Undefined, the default: everyone. The execution stage always
    * sees everyone.
    */
   testStageMinFollowers?: number;
@@ -115,7 +115,7 @@ export function createPublicDataSchema(db: Database.Database): void {
 }
 
 /**
- * Keyword search over descriptions and hashtags (the seed: `keyword`), an
+ * Keyword search over descriptions and hashtags (the platform's guide: `keyword`), an
  * FTS5 index whose rowid is the video id. Contentless: it only answers
  * "which videos match", the videos table holds the text.
  */

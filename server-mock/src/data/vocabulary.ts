@@ -6,7 +6,7 @@ import { Random, WeightedPicker, zipfWeights } from './random';
  * constants; the draws take a Random, so the output depends only on the seed.
  */
 
-/** Every region code the video query accepts, in the page's order (research-api.md §2). */
+/** Every region code the video query accepts, in the page's order (docs/research/research-api.md §2). */
 export const REGION_CODES: readonly string[] = (
   'FR TH MM BD IT NP IQ BR US KW VN AR KZ GB UA TR ID PK NG KH PH EG QA MY ES JO MA SA TW AF EC MX BW JP ' +
   'LT TN RO LY IL DZ CG GH DE BJ SN SK BY NL LA BE DO TZ LK NI LB IE RS HU PT GP CM HN FI GA BN SG BO GM ' +

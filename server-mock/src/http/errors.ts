@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The platform's error codes (research-api.md §6 and §1), and ours. */
+/** The platform's error codes (docs/research/research-api.md §6 and §1), and ours. */
 export type ErrorCode =
   | 'invalid_request'
   | 'invalid_params'
@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'review_not_pending'
   | 'internal_error';
 
-/** `{"error": {"code", "message", "log_id"}}` (DESIGN.md: errors everywhere). */
+/** `{"error": {"code", "message", "log_id"}}` (docs/contracts.md: errors everywhere). */
 export interface ErrorEnvelope {
   error: { code: ErrorCode; message: string; log_id: string };
 }
@@ -47,7 +47,7 @@ export class ApiError extends Error {
 
 /**
  * A log id as the platform writes them: UTC `YYYYMMDDHHMMSS` and 12 hex
- * characters (research-api.md §1 shows "2022…" ids).
+ * characters (docs/research/research-api.md §1 shows "2022…" ids).
  */
 export function newLogId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);

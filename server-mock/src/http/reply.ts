@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeProblems, type Problem } from '../query/validate';
 import { ApiError, errorHandler } from './errors';
 
-/** The success envelope of the platform's research routes (research-api.md §2). */
+/** The success envelope of the platform's research routes (docs/research/research-api.md §2). */
 export function ok<T>(
   data: T,
   logId: string

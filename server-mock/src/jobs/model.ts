@@ -1,6 +1,6 @@
 /**
  * A clean-room job's life, as pure data: its statuses, which moves are
- * allowed, and what the API shows of it (DESIGN.md § The backend job API).
+ * allowed, and what the API shows of it (docs/contracts.md § Jobs API).
  *
  *   submitted → queued → running → reviewing → approved | rejected
  *                  └──────┴──────→ cancelled | failed | timed_out

@@ -197,7 +197,7 @@ export class JobsService {
       },
       now.toISOString()
     );
-    // The answer is the job as submitted (the issue: "Answer: the job with status `submitted`");
+    // The answer is the job as submitted (status `submitted`);
     // it is queued at once, and the event stream tells the rest.
     const submitted = this.store.get(jobId)!;
     this.platform.events.publish(clientKey, {

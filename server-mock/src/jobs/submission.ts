@@ -5,8 +5,7 @@ import { posix } from 'node:path';
  * What a job submission may hold, checked before anything is stored: an entry
  * script (`.py`, or `.ipynb` run top to bottom) and, optionally, the companion
  * files of its folder (local modules, small inputs), as the platform's
- * open-source base submits the working folder with hidden files left out
- * (DESIGN.md § The closest relative).
+ * open-source base submits the working folder with hidden files left out.
  */
 
 /** Largest entry script (bytes): a script, not a data set. */

@@ -5,10 +5,10 @@ import { REGION_CODES } from '../data/vocabulary';
  * the operations allowed on them) and the fields a record may return.
  * Plain data, so the frontend's query builder can mirror it.
  *
- * Sources: the seed (vce-getting-started: the video field names, the
+ * Sources: the platform's guide (docs/research/vce-getting-started.txt: the video field names, the
  * operations, LIKE only on video_description, CONTAINS only on effect_ids and
- * hashtag_names), vce-sdk.md (per-field operators of the newer
- * vce-query-videos page), research-api.md §3–§5 (objects and their types).
+ * hashtag_names), docs/research/vce-sdk.md (per-field operators of the newer
+ * vce-query-videos page), docs/research/research-api.md §3–§5 (objects and their types).
  */
 
 export type Category = 'video' | 'comment' | 'user';
@@ -34,7 +34,7 @@ export const GROUP_OPERATORS: readonly GroupOperator[] = ['and', 'or', 'not'];
  * How a condition value is read:
  * - `int`: a decimal integer (ids, counts);
  * - `time`: epoch seconds (UTC), or `YYYYMMDD` (8 digits: a whole UTC day);
- * - `region`: a two-letter region code of research-api.md §2's list (any case);
+ * - `region`: a two-letter region code of docs/research/research-api.md §2's list (any case);
  * - `enum`: one of `values` (any case);
  * - `bool`: "true" or "false";
  * - `string`: exact text (LIKE: substring, ASCII case-insensitive);
@@ -90,7 +90,7 @@ const column = (name: string): FieldSource => ({
   column: name
 });
 
-/** Video length buckets (research-api.md §2: SHORT <15 s, MID 15–60 s, LONG 1–5 min, EXTRA_LONG >5 min). */
+/** Video length buckets (docs/research/research-api.md §2: SHORT <15 s, MID 15–60 s, LONG 1–5 min, EXTRA_LONG >5 min). */
 export const VIDEO_LENGTHS = ['SHORT', 'MID', 'LONG', 'EXTRA_LONG'] as const;
 /** duration_type: the same buckets in lower case (src/data/generate.ts). */
 export const DURATION_TYPES = ['short', 'mid', 'long', 'extra_long'] as const;
@@ -229,7 +229,7 @@ export const CATALOGUE: Readonly<Record<Category, CategorySpec>> = {
           'SHORT <15 s, MID 15–60 s, LONG 1–5 min, EXTRA_LONG >5 min.'
       }
     },
-    // research-api.md §3 and vce-sdk.md's returnable list.
+    // docs/research/research-api.md §3 and docs/research/vce-sdk.md's returnable list.
     returnable: {
       id: 'number',
       create_time: 'number',
@@ -256,7 +256,7 @@ export const CATALOGUE: Readonly<Record<Category, CategorySpec>> = {
   comment: {
     table: 'comments',
     timeColumn: 'create_time',
-    // research-api.md §4: id, video_id, text, like_count, reply_count, parent_comment_id, create_time.
+    // docs/research/research-api.md §4: id, video_id, text, like_count, reply_count, parent_comment_id, create_time.
     conditions: {
       id: {
         type: 'int',
@@ -315,7 +315,7 @@ export const CATALOGUE: Readonly<Record<Category, CategorySpec>> = {
   user: {
     table: 'users',
     timeColumn: null,
-    // research-api.md §5: the user info fields; the request key is username.
+    // docs/research/research-api.md §5: the user info fields; the request key is username.
     conditions: {
       username: {
         type: 'string',
@@ -387,9 +387,9 @@ export const QUERY_LIMITS = {
   maxConditions: 100,
   maxFieldValues: 1000,
   maxValueLength: 1000,
-  // vce-sdk.md: test-stage limit default 100, maximum 5,000.
+  // docs/research/vce-sdk.md: test-stage limit default 100, maximum 5,000.
   test: { defaultLimit: 100, maxLimit: 5000 },
-  // vce-sdk.md: execution-stage limit default 1,000, maximum 100,000 in one query.
+  // docs/research/vce-sdk.md: execution-stage limit default 1,000, maximum 100,000 in one query.
   job: { defaultLimit: 1000, maxLimit: 100_000 }
 } as const;
 

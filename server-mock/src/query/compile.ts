@@ -37,7 +37,10 @@ export interface CompiledWhere {
  */
 export type CompileMode = 'scan' | 'probe';
 
-/** The follower floor of one version of the guide's test stage (research-api.md §7, vce-sdk.md). */
+/**
+ * The follower floor of one version of the guide's test stage
+ * (docs/research/research-api.md §7, docs/research/vce-sdk.md).
+ */
 export const GUIDE_TEST_STAGE_MIN_FOLLOWERS = 25_000;
 
 /** Rules a stage adds to every query (none by default). */
@@ -46,7 +49,7 @@ export interface StageRules {
    * Only records of creators with at least this many followers: videos by
    * them, comments on their videos, the users themselves. One version of the
    * platform's guide limits the test stage to creators with ≥ 25,000
-   * followers (research-api.md §7, vce-sdk.md "The two stages").
+   * followers (docs/research/research-api.md §7, docs/research/vce-sdk.md "The two stages").
    */
   minCreatorFollowers?: number;
 }

@@ -132,7 +132,7 @@ function toRecord(
   for (const field of fields) {
     const value = row[field];
     if (value === null || value === undefined) {
-      continue; // research-api.md §2: absent values are omitted
+      continue; // docs/research/research-api.md §2: absent values are omitted
     }
     switch (returnable[field]) {
       case 'bool':
@@ -141,7 +141,7 @@ function toRecord(
       case 'json_list': {
         const list =
           typeof value === 'string' ? (JSON.parse(value) as unknown[]) : [];
-        // research-api.md §2 (captures): effect_ids present only when non-empty.
+        // docs/research/research-api.md §2 (captures): effect_ids present only when non-empty.
         if (list.length > 0) {
           record[field] = list;
         }

@@ -19,7 +19,7 @@ export type TaskPlatform = Pick<
   'store' | 'now' | 'publicData' | 'random' | 'dailyLimit'
 >;
 
-/** vce-sdk.md: results paged, up to 100,000 records a page (execution stage); default 1,000. */
+/** docs/research/vce-sdk.md: results paged, up to 100,000 records a page (execution stage); default 1,000. */
 export const TASK_PAGE_DEFAULT = 1000;
 export const TASK_PAGE_MAX = 100_000;
 

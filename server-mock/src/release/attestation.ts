@@ -21,7 +21,7 @@ import { sha256Hex } from '../jobs/submission';
  * Signed attestations: every finished job gets a statement signed with the
  * platform's key (a compact JWS, ES256) naming the job, the SHA-256 of each
  * submitted file, the runtime, the SHA-256 of each output and the verdict
- * (DESIGN.md § Contracts: Attestation). The public key is served as a JWKS.
+ * (docs/contracts.md § Jobs API). The public key is served as a JWKS.
  */
 
 export const ATTESTATION_ALG = 'ES256';

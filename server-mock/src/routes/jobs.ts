@@ -152,7 +152,7 @@ export function registerJobRoutes(
         .send(ok(viewOf(service, job, context.now()), request.id));
     });
   submitRoute(JOBS_PATH, 'execution');
-  // A rehearsal on the test-stage sample: reviewed, never released (issue 5, "Test run").
+  // A rehearsal on the test-stage sample: reviewed, never released.
   submitRoute(TEST_RUNS_PATH, 'test');
 
   app.get<{ Querystring: Record<string, string | undefined> }>(

@@ -10,7 +10,7 @@ import { chargeQuota, type QuotaView } from '../quota';
 
 export const QUERY_PATH = '/v2/vce/query/';
 
-/** 429: the day's quota cannot cover the records, whole refusal (research-api.md §6: data beside error). */
+/** 429: the day's quota cannot cover the records, whole refusal (docs/research/research-api.md §6: data beside error). */
 function quotaRefusal(wanted: number, quota: QuotaView): ApiError {
   const message =
     `The API daily quota limit exceeded: this query would return ${wanted} records but ${quota.remaining} of today's ` +

@@ -21,7 +21,7 @@ export const TASK_PATH = '/v2/vce/query_tasks/:task_id/';
 export const TASK_RESULT_PATH = '/v2/vce/query_tasks/:task_id/result/';
 export const TASK_CANCEL_PATH = '/v2/vce/query_tasks/:task_id/cancel/';
 
-/** The task routes (vce-sdk.md: create, check status, get result, cancel). */
+/** The task routes (docs/research/vce-sdk.md: create, check status, get result, cancel). */
 export function registerTaskRoutes(
   app: FastifyInstance,
   context: PlatformContext

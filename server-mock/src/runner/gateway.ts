@@ -57,7 +57,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
 }
 
 const TASK_ID = '[A-Za-z0-9_-]{1,64}';
-/** The only routes a job reaches: the query and the SDK's query task routes (vce-sdk.md), exactly. */
+/** The only routes a job reaches: the query and the SDK's query task routes (docs/research/vce-sdk.md), exactly. */
 const ALLOWED_ROUTES: { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/v2\/vce\/query\/$/ },
   { method: 'POST', path: /^\/v2\/vce\/query_tasks\/$/ },

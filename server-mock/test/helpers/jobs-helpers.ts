@@ -169,7 +169,7 @@ export async function startJobsPlatform(
 }
 
 /**
- * The honest aggregate of the issue: videos counted by region over all data, small groups left out.
+ * The honest aggregate job: videos counted by region over all data, small groups left out.
  * One text for every suite: server-mock/test-vectors/analysis-job.py (also read by pytest and Galata).
  */
 export const HONEST_SCRIPT = readFileSync(

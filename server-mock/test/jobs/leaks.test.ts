@@ -6,7 +6,7 @@ import {
 } from '../helpers/jobs-helpers';
 
 /**
- * The issue's leaking scripts: each must end rejected, failed or killed,
+ * Scripts that try to leak the data: each must end rejected, failed or killed,
  * with the right reason, and the platform must stay up. Scripts read the
  * data the way a researcher's would (pyrqs over the job's data socket).
  */

@@ -16,7 +16,7 @@ import { validateQuery, type TypedQuery } from '../../src/query/validate';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { call } from '../helpers/openapi-conformance';
 
-/** The opt-in test-stage rule: only creators with ≥ 25,000 followers (research-api.md §7). */
+/** The opt-in test-stage rule: only creators with ≥ 25,000 followers (docs/research/research-api.md §7). */
 
 function typed(body: object, stage: 'test' | 'job' = 'test'): TypedQuery {
   const validation = validateQuery(body, stage);
