@@ -2,7 +2,7 @@ import {
   IEditorLanguageRegistry,
   jupyterHighlightStyle
 } from '@jupyterlab/codemirror';
-import type { IBuilderActions } from './QueryBuilderView';
+import type { IBuilderActions } from './actions';
 
 /** Python highlighting with CodeMirror's highlighter, or null without a Python language. */
 export function pythonHighlighter(

@@ -3,7 +3,8 @@ import { SidePanel } from '@jupyterlab/ui-components';
 import { queryIcon } from '../icons';
 import { LazySection } from './lazy-section';
 import type { QueryBuilderModel } from './model';
-import type { IBuilderActions, QueryBuilderView } from './QueryBuilderView';
+import type { IBuilderActions } from './actions';
+import type { QueryBuilderView } from './QueryBuilderView';
 
 export interface IBuilderPanel {
   panel: SidePanel;

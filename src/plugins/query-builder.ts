@@ -22,7 +22,7 @@ import {
 } from '../builder/model';
 import { createBuilderPanel } from '../builder/panel';
 import { previewQuery } from '../builder/preview';
-import type { IBuilderActions } from '../builder/QueryBuilderView';
+import type { IBuilderActions } from '../builder/actions';
 import { BuilderCommandIDs } from '../commands';
 import { PluginSettings } from '../common/settings';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';

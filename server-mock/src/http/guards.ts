@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context';
 import type { PublicData } from '../data/schema';
 import type { JobsService } from '../jobs/service';
-import type { QueryStage } from '../query/validate';
+import type { QueryStage } from '../query/typed-query';
 import { JOB_SCOPE, type TokenScope } from '../store';
 import { ApiError } from './errors';
 

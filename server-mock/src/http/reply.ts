@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { describeProblems, type Problem } from '../query/validate';
+import type { Problem } from '../query/typed-query';
+import { describeProblems } from '../query/validate';
 import { ApiError, errorHandler } from './errors';
 
 /** The success envelope of the platform's research routes (docs/research/research-api.md §2). */

@@ -1,5 +1,10 @@
 import { CATALOGUE } from './catalogue';
-import type { TimeRange, TypedCondition, TypedQuery, Value } from './validate';
+import type {
+  TimeRange,
+  TypedCondition,
+  TypedQuery,
+  Value
+} from './typed-query';
 
 /**
  * A typed query → a parameterised WHERE clause over its category's table

@@ -5,7 +5,7 @@ import { CATALOGUE, type Category } from './catalogue';
 import { compileWhere, type CompiledWhere, type StageRules } from './compile';
 import { MatchCache, matchKey } from './match-cache';
 import { firstMatches, pickUniform, type RandomInt } from './sample';
-import type { TypedQuery } from './validate';
+import type { TypedQuery } from './typed-query';
 
 /**
  * Running a typed query on the public data: a uniformly random sample (test

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { pageRecords } from './engine';
-import type { Problem, TypedQuery } from './validate';
+import type { Problem, TypedQuery } from './typed-query';
 
 /** Records in a data answer, for the job's data gateway (it counts what a job reads). */
 export const RECORD_COUNT_HEADER = 'x-vce-record-count';

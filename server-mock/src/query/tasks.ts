@@ -5,7 +5,8 @@ import { chargeQuota } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
 import { countMatches, fetchRecords, pageRecords, sampleIds } from './engine';
 import { encodeCursor, queryFingerprint } from './paging';
-import { validateQuery, type TypedQuery } from './validate';
+import type { TypedQuery } from './typed-query';
+import { validateQuery } from './validate';
 
 /**
  * The query tasks of the SDK (docs/research/vce-sdk.md: create, check status,

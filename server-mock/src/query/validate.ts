@@ -4,12 +4,21 @@ import {
   GROUP_OPERATORS,
   OPERATIONS,
   QUERY_LIMITS,
-  REGION_CODES,
   type Category,
   type ConditionField,
   type GroupOperator,
   type Operation
 } from './catalogue';
+import { parseDay, parseValue, show } from './condition-values';
+import type {
+  Problem,
+  QueryStage,
+  TimeRange,
+  TypedCondition,
+  TypedGroup,
+  Validation,
+  Value
+} from './typed-query';
 
 /**
  * A query request body → a typed query, or every problem found in it.
@@ -17,55 +26,8 @@ import {
  * operation and value concerned, and what is allowed.
  */
 
-/**
- * Who is asking, by the token's scope: a researcher in the test stage (a
- * sample, charged to the quota) or a clean-room job (all records, paged). Not
- * a job's own stage (`JobStage` in jobs/model.ts: an execution or a test run).
- */
-export type QueryStage = 'test' | 'job';
-
-/** A time value as a half-open range of epoch seconds [from, to). */
-export interface TimeRange {
-  from: number;
-  to: number;
-}
-
-export type Value = number | bigint | string | TimeRange;
-
-export interface TypedCondition {
-  field: string;
-  spec: ConditionField;
-  operation: Operation;
-  values: Value[];
-}
-
-export interface TypedGroup {
-  operator: GroupOperator;
-  conditions: TypedCondition[];
-}
-
-export interface TypedQuery {
-  category: Category;
-  groups: TypedGroup[];
-  fields: string[];
-  limit: number;
-  /** start_date/end_date as a create_time range, if given. */
-  timeRange: TimeRange | null;
-  /** Job stage paging: the opaque cursor as sent. */
-  cursor: string | null;
-}
-
-export interface Problem {
-  /** Where: a body key or a path such as `condition_groups[0].conditions[1].field_values[0]`. */
-  field: string;
-  operation?: string;
-  value?: unknown;
-  /** What is wrong and what is allowed. */
-  message: string;
-}
-
-export type Validation =
-  { ok: true; query: TypedQuery } | { ok: false; problems: Problem[] };
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const BODY_KEYS = [
   'category',
@@ -76,139 +38,6 @@ const BODY_KEYS = [
   'end_date',
   'cursor'
 ];
-const DAY_SECONDS = 86_400;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const REGIONS = new Set(REGION_CODES);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const show = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  return text === undefined
-    ? String(value)
-    : text.length > 60
-      ? `${text.slice(0, 57)}...`
-      : text;
-};
-
-/** `YYYYMMDD` → the UTC day as [00:00, next 00:00), or null for an impossible date. */
-export function parseDay(text: string): TimeRange | null {
-  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!match) {
-    return null;
-  }
-  const [year, month, day] = [
-    Number(match[1]),
-    Number(match[2]),
-    Number(match[3])
-  ];
-  const ms = Date.UTC(year, month - 1, day);
-  const date = new Date(ms);
-  if (
-    year < 1970 ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
-    return null;
-  }
-  return { from: ms / 1000, to: ms / 1000 + DAY_SECONDS };
-}
-
-/** A decimal integer within int64, as a number when exact, else a bigint. */
-function parseInt64(text: string): number | bigint | null {
-  if (!/^-?\d{1,19}$/.test(text)) {
-    return null;
-  }
-  const big = BigInt(text);
-  if (big < INT64_MIN || big > INT64_MAX) {
-    return null;
-  }
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) &&
-    big <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(big)
-    : big;
-}
-
-/** One condition value, read per the field's type, or a message saying what was expected. */
-function parseValue(
-  name: string,
-  spec: ConditionField,
-  operation: Operation,
-  raw: string
-): Value | string[] {
-  const text = raw.trim();
-  switch (spec.type) {
-    case 'int': {
-      const value = parseInt64(text);
-      return value === null
-        ? [`${name} takes integers written as strings, e.g. "10"`]
-        : value;
-    }
-    case 'time': {
-      if (/^\d{8}$/.test(text)) {
-        const day = parseDay(text);
-        return (
-          day ?? [
-            `${name} ${show(raw)} is not a real date: use YYYYMMDD (UTC) or epoch seconds`
-          ]
-        );
-      }
-      const value = parseInt64(text);
-      if (value === null || typeof value === 'bigint' || value < 0) {
-        return [
-          `${name} takes epoch seconds (UTC) or a YYYYMMDD date, e.g. "20240601"`
-        ];
-      }
-      return { from: value, to: value + 1 };
-    }
-    case 'region': {
-      const code = text.toUpperCase();
-      return REGIONS.has(code)
-        ? code
-        : [
-            `${name} takes a two-letter region code such as US, GB or ID (research-api.md §2's list)`
-          ];
-    }
-    case 'enum': {
-      const found = spec.values!.find(
-        allowed => allowed.toLowerCase() === text.toLowerCase()
-      );
-      return found ?? [`${name} takes one of ${spec.values!.join(', ')}`];
-    }
-    case 'bool': {
-      const lower = text.toLowerCase();
-      return lower === 'true'
-        ? 1
-        : lower === 'false'
-          ? 0
-          : [`${name} takes "true" or "false"`];
-    }
-    case 'hashtag': {
-      const tag = text.replace(/^#/, '').toLowerCase();
-      return tag ? tag : [`${name} takes a non-empty hashtag name`];
-    }
-    case 'list': {
-      const item =
-        spec.source.kind === 'side' && spec.source.column === 'hashtag_name'
-          ? text.replace(/^#/, '').toLowerCase()
-          : text;
-      return item ? item : [`${name} takes non-empty values`];
-    }
-    case 'keyword':
-      return /[\p{L}\p{N}]/u.test(text)
-        ? text
-        : [`${name} takes a word or phrase with at least one letter or digit`];
-    case 'string':
-      if (operation === 'LIKE' && raw.length === 0) {
-        return [`LIKE on ${name} takes a non-empty text`];
-      }
-      return raw;
-  }
-}
-
 function validateCondition(
   raw: unknown,
   where: string,

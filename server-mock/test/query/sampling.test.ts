@@ -17,7 +17,8 @@ import {
 } from '../../src/query/engine';
 import { MatchCache, matchKey } from '../../src/query/match-cache';
 import { firstMatches, pickUniform } from '../../src/query/sample';
-import { validateQuery, type TypedQuery } from '../../src/query/validate';
+import type { TypedQuery } from '../../src/query/typed-query';
+import { validateQuery } from '../../src/query/validate';
 
 const FIXTURE = join(
   __dirname,

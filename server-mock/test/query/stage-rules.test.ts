@@ -12,7 +12,8 @@ import {
   sampleIds,
   seededRandomInt
 } from '../../src/query/engine';
-import { validateQuery, type TypedQuery } from '../../src/query/validate';
+import type { TypedQuery } from '../../src/query/typed-query';
+import { validateQuery } from '../../src/query/validate';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { call } from '../helpers/openapi-conformance';
 

@@ -5,10 +5,8 @@
  */
 import { Widget } from '@lumino/widgets';
 import { QueryBuilderModel } from '../../builder/model';
-import {
-  IBuilderActions,
-  QueryBuilderView
-} from '../../builder/QueryBuilderView';
+import type { IBuilderActions } from '../../builder/actions';
+import { QueryBuilderView } from '../../builder/QueryBuilderView';
 
 const actions = (): IBuilderActions & { calls: string[] } => {
   const calls: string[] = [];
