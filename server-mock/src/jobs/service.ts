@@ -15,7 +15,12 @@ import {
   DEFAULT_REVIEW_CONFIG,
   type ReviewConfig
 } from '../review';
-import { hiddenPathsOf, LocalSandboxExecutor } from '../runner/local-executor';
+import type { Executor } from '../runner/executor';
+import {
+  hiddenPathsOf,
+  LocalSandboxExecutor,
+  type LocalExecutorOptions
+} from '../runner/local-executor';
 import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
 import type { Store } from '../store';
 import { JobStore } from './job-store';
@@ -45,6 +50,14 @@ export interface JobsOptions {
   smtpUrl?: string | null;
   /** The platform's public base URL for links; by default the address it listens on. */
   publicUrl?: string;
+  /**
+   * Builds the executor jobs run on, from what the platform gives every
+   * executor (the app its data gateway forwards to, the paths jobs must not
+   * see, a callback for the records each job read). By default the local
+   * namespace sandbox; a Kubernetes or Slurm executor plugs in here, and the
+   * lifecycle sees only the Executor interface (src/runner/executor.ts).
+   */
+  executor?: (context: LocalExecutorOptions) => Executor;
 }
 
 export const DEFAULT_WORKERS = 2;
@@ -116,11 +129,13 @@ export class JobsService {
       return; // no data: submissions are refused with 503 data_unavailable
     }
     const publicData = this.platform.publicData;
-    const executor = new LocalSandboxExecutor({
+    const context: LocalExecutorOptions = {
       app,
       hiddenPaths: hiddenPathsOf(this.paths.dataDir, publicData),
       onRecords: (jobId, count) => this.store.addRecordsRead(jobId, count)
-    });
+    };
+    const executor =
+      this.options.executor?.(context) ?? new LocalSandboxExecutor(context);
     this.jobLifecycle = new JobLifecycle(
       {
         store: this.platform.store,
