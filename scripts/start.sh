@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# README's first command: install everything, then start JupyterLab with the
+# README's first command: install what running needs (each step skipped when its
+# inputs did not change, see scripts/setup.sh), then start JupyterLab with the
 # extension and the embedded local platform (server-mock) wired together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export PATH="$(pwd)/.venv/bin:$PATH"
+bash scripts/setup.sh --start
+PATH="$(pwd)/.venv/bin:$PATH"
+export PATH
 args=()
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
 # The researcher's files (notebooks, scripts, downloaded results) live in a
