@@ -13,7 +13,12 @@
 # files, sources, Node and Python versions) are hashed into a stamp under
 # .venv/.vce-stamps/; the step runs when its stamp is missing or differs, or its
 # output is missing, and writes the stamp only after it succeeded.
-# VCE_SETUP_PARALLEL=0 runs the three installs one after the other (default: at once).
+# The work runs as three chains at once (the Python packages then the SDK, the
+# labextension and jupyterlab_vce; the stand-in's packages then its build; the
+# extension's node packages, which the labextension and the stand-in's build wait
+# for): on 2 cores they wait on the network and the disk as much as on the CPU.
+# Their commands' output goes to .venv/.vce-logs/, with a progress line every 5 s.
+# VCE_SETUP_PARALLEL=0 runs one step after the other, npm's own output on the terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -39,18 +44,20 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1   # Chromium comes from Debian, never a download
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# node-gyp (better-sqlite3 is compiled when no prebuilt binary can be downloaded): all cores.
+export JOBS=${JOBS:-max}
 
 SETUP_T0=$(now)
 STAMPS="$ROOT/.venv/.vce-stamps"
 LOGS="$ROOT/.venv/.vce-logs"
-CHANGED=0
+VERSIONS="node $(node --version) python $("$PYTHON" --version 2>&1)"
 
 # --- stamps ---------------------------------------------------------------
 # hash_inputs PATH...: one hash of the files' contents (folders: every file
 # under them but generated or installed ones) and of the tools' versions.
 hash_inputs() {
   {
-    printf 'node %s python %s\n' "$(node --version)" "$("$PYTHON" --version 2>&1)"
+    printf '%s\n' "$VERSIONS"
     find "$@" \( -name node_modules -o -name __pycache__ -o -name '*.egg-info' -o -name dist \
       -o -name build -o -name lib -o -name .pytest_cache -o -name '*.tsbuildinfo' \) -prune \
       -o -type f -print 2>/dev/null | LC_ALL=C sort | xargs -r -d '\n' sha256sum
@@ -63,193 +70,194 @@ up_to_date() {
   for out in "$@"; do [ -e "$out" ] || return 1; done
   [ -f "$STAMPS/$name" ] && [ "$(cat "$STAMPS/$name")" = "$key" ]
 }
-stamp() { mkdir -p "$STAMPS" && printf '%s\n' "$2" >"$STAMPS/$1"; }
-skipped() { printf '==> %s: up to date\n' "$1"; }
-# step TITLE NAME KEY COMMAND...: run COMMAND, time it, stamp NAME with KEY.
-step() {
-  local title=$1 name=$2 key=$3 t0
-  shift 3
-  printf '\n==> %s\n' "$title"
-  t0=$(now)
-  "$@"
-  stamp "$name" "$key"
-  CHANGED=1
-  printf '==> %s (%s s)\n' "$title" "$(since "$t0")"
-}
 
-# --- the three installs: Python packages, the stand-in's and the extension's node packages
 [ -x .venv/bin/python ] || {
   printf '\n==> Python virtual environment (.venv)\n'
   "$PYTHON" -m venv .venv
 }
 export PATH="$ROOT/.venv/bin:$PATH"
-mkdir -p "$LOGS"
+PARALLEL=${VCE_SETUP_PARALLEL:-1}
+rm -rf "$LOGS" && mkdir -p "$LOGS" "$STAMPS"
 
-PIP_KEY=$(hash_inputs requirements-dev.txt)
-# The stand-in's packages: production ones to run it, all of them for its tests
-# and its type-checked build. A full install serves a start as well.
-MOCK_LOCK=$(hash_inputs server-mock/package-lock.json server-mock/package.json)
-if [ "$MODE" = start ]; then MOCK_KEY="$MOCK_LOCK production"; else MOCK_KEY="$MOCK_LOCK full"; fi
-ROOT_KEY=$(hash_inputs package-lock.json package.json)
-MOCK_OUT=server-mock/node_modules/.package-lock.json
-ROOT_OUT=node_modules/.package-lock.json
-
-pip_install() { python -m pip install --quiet -r requirements-dev.txt; }
-mock_npm_ci() {
-  if [ "$MODE" = start ]; then (cd server-mock && npm ci --omit=dev "$@"); else (cd server-mock && npm ci "$@"); fi
-}
-root_npm_ci() { npm ci "$@"; }
-
-jobs_names=()
-jobs_titles=()
-jobs_keys=()
-need_install() { # NAME TITLE KEY OUTPUT...
-  local name=$1 title=$2 key=$3
+# run_step NAME TITLE KEY COMMAND...: run COMMAND (its output into the step's log
+# when the chains run at once), say how long it took, then stamp NAME with KEY.
+run_step() {
+  local name=$1 title=$2 key=$3 t0
   shift 3
-  if up_to_date "$name" "$key" "$@"; then skipped "$title"; return; fi
-  if [ "$name" = mock-npm ] && [ "$MODE" = start ] && up_to_date "$name" "$MOCK_LOCK full" "$@"; then
-    skipped "$title"; return
+  printf '==> %s ...\n' "$title"
+  t0=$(now)
+  touch "$LOGS/$name.running"
+  # A new Python environment or a new registration: check the result below.
+  case $name in pip | jupyterlab-vce) touch "$LOGS/changed" ;; esac
+  if [ "$PARALLEL" = 0 ]; then
+    "$@" || { rm -f "$LOGS/$name.running"; printf '!! %s failed\n' "$title" >&2; return 1; }
+  elif ! "$@" >"$LOGS/$name.log" 2>&1; then
+    rm -f "$LOGS/$name.running"
+    printf '!! %s failed; the end of its output (.venv/.vce-logs/%s.log):\n' "$title" "$name" >&2
+    tail -n 40 "$LOGS/$name.log" >&2
+    return 1
   fi
-  jobs_names+=("$name"); jobs_titles+=("$title"); jobs_keys+=("$key")
+  rm -f "$LOGS/$name.running"
+  printf '%s\n' "$key" >"$STAMPS/$name"
+  printf '==> %s (%s s)\n' "$title" "$(since "$t0")"
 }
-need_install pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" .venv/bin/jupyter-lab
-if [ "$MODE" = start ]; then
-  need_install mock-npm "Platform stand-in's production packages (server-mock: npm ci --omit=dev)" "$MOCK_KEY" "$MOCK_OUT"
-else
-  need_install mock-npm "Platform stand-in's packages (server-mock: npm ci)" "$MOCK_KEY" "$MOCK_OUT"
-fi
-need_install root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" "$ROOT_OUT"
-
-run_install() { # NAME [npm args...]
-  local name=$1
-  shift
-  case $name in
-    pip) pip_install ;;
-    mock-npm) mock_npm_ci "$@" ;;
-    root-npm) root_npm_ci "$@" ;;
-  esac
+skipped() { printf '==> %s: up to date\n' "$1"; }
+npm_progress() { if [ "$PARALLEL" = 0 ] && [ -t 1 ]; then echo --progress; else echo --no-progress; fi; }
+# wait_root_npm: the extension's node packages are installed (the other chains wait for them).
+wait_root_npm() {
+  until [ -f "$LOGS/root-npm.status" ]; do sleep 0.5; done
+  [ "$(cat "$LOGS/root-npm.status")" = 0 ]
 }
 
-# npm_count DIR: packages unpacked so far under DIR/node_modules (for the progress lines).
-npm_count() {
+# --- chain: the extension's node packages -----------------------------------
+ROOT_KEY=$(hash_inputs package-lock.json package.json)
+chain_root_npm() {
+  local rc=0
+  if up_to_date root-npm "$ROOT_KEY" node_modules/.package-lock.json; then
+    skipped "Extension's node packages"
+  else
+    run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" npm ci "$(npm_progress)" || rc=1
+  fi
+  echo "$rc" >"$LOGS/root-npm.status"
+  return "$rc"
+}
+
+# --- chain: the stand-in's packages, then its build --------------------------
+# Its production packages to run it, all of them for its tests and its
+# type-checked build; a full install serves a start as well. For a start without
+# its development packages, the extension's tsc (the same version) emits the same
+# JavaScript with --noCheck (types are checked by the full setup and the tests).
+MOCK_LOCK=$(hash_inputs server-mock/package-lock.json server-mock/package.json)
+BUILD_SRC=$(hash_inputs server-mock/src server-mock/python server-mock/tsconfig.json \
+  server-mock/tsconfig.build.json server-mock/package.json server-mock/package-lock.json)
+mock_npm_ci() { (cd server-mock && npm ci "$@"); }
+build_mock_checked() { (cd server-mock && npm run --silent build); }
+build_mock_unchecked() { (cd server-mock && "$ROOT/node_modules/.bin/tsc" -p tsconfig.build.json --noCheck); }
+chain_mock() {
+  local out=server-mock/node_modules/.package-lock.json
+  if up_to_date mock-npm "$MOCK_LOCK full" "$out" \
+    || { [ "$MODE" = start ] && up_to_date mock-npm "$MOCK_LOCK production" "$out"; }; then
+    skipped "Platform stand-in's packages"
+  elif [ "$MODE" = start ]; then
+    run_step mock-npm "Platform stand-in's production packages (server-mock: npm ci --omit=dev)" \
+      "$MOCK_LOCK production" mock_npm_ci --omit=dev "$(npm_progress)" || return 1
+  else
+    run_step mock-npm "Platform stand-in's packages (server-mock: npm ci)" "$MOCK_LOCK full" \
+      mock_npm_ci "$(npm_progress)" || return 1
+  fi
+  if up_to_date mock-build "$BUILD_SRC checked" server-mock/dist/cli.js \
+    || { [ "$MODE" = start ] && up_to_date mock-build "$BUILD_SRC unchecked" server-mock/dist/cli.js; }; then
+    skipped "Platform stand-in: build"
+  elif [ "$MODE" = start ] && [ ! -x server-mock/node_modules/.bin/tsc ]; then
+    wait_root_npm || return 1
+    run_step mock-build "Platform stand-in: build (tsc --noCheck)" "$BUILD_SRC unchecked" build_mock_unchecked
+  else
+    run_step mock-build "Platform stand-in: build (npm run build)" "$BUILD_SRC checked" build_mock_checked
+  fi
+}
+
+# --- chain: Python packages, the SDK, the labextension, jupyterlab_vce --------
+PIP_KEY=$(hash_inputs requirements-dev.txt)
+SDK_KEY=$(hash_inputs server-mock/python/pyproject.toml)
+LAB_KEY=$(hash_inputs src style schema package.json package-lock.json tsconfig.json)
+PKG_KEY=$(hash_inputs pyproject.toml package.json install.json jupyter-config)
+importable() { # MODULE: .venv's Python finds it (without importing it)
+  python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' "$1"
+}
+register() {
+  python -m pip install --quiet --no-build-isolation -e . \
+    && jupyter-builder develop --overwrite . >/dev/null \
+    && jupyter server extension enable --sys-prefix jupyterlab_vce >/dev/null
+}
+chain_python() {
+  if up_to_date pip "$PIP_KEY" .venv/bin/jupyter-lab; then
+    skipped "Python packages"
+  else
+    run_step pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" \
+      python -m pip install --quiet -r requirements-dev.txt || return 1
+  fi
+  if up_to_date pyrqs "$SDK_KEY" && importable pyrqs; then
+    skipped "SDK stand-in (pyrqs)"
+  else
+    run_step pyrqs "SDK stand-in (pyrqs): editable install into .venv, where kernels find it" "$SDK_KEY" \
+      python -m pip install --quiet --no-build-isolation -e server-mock/python || return 1
+  fi
+  if up_to_date labextension "$LAB_KEY" jupyterlab_vce/labextension/static/style.js \
+    jupyterlab_vce/labextension/package.json; then
+    skipped "Labextension build"
+  else
+    wait_root_npm || return 1
+    run_step labextension "Labextension build (npm run build: tsc, jupyter-builder)" "$LAB_KEY" \
+      npm run --silent build || return 1
+  fi
+  if up_to_date jupyterlab-vce "$PKG_KEY" .venv/share/jupyter/labextensions/jupyterlab-vce/package.json \
+    .venv/etc/jupyter/jupyter_server_config.d/jupyterlab_vce.json \
+    && importable jupyterlab_vce; then
+    skipped "jupyterlab_vce"
+  else
+    run_step jupyterlab-vce "jupyterlab_vce: editable install, labextension linked, server extension enabled" \
+      "$PKG_KEY" register
+  fi
+}
+
+# --- progress: a line every 5 s while an install runs -------------------------
+npm_count() { # DIR: packages unpacked so far under DIR/node_modules
   find "$1/node_modules" -mindepth 2 -maxdepth 3 -name package.json \
     \( -path "$1/node_modules/@*/*/package.json" -o -not -path "$1/node_modules/*/*/package.json" \) \
     2>/dev/null | wc -l
 }
-lock_count() { node -e 'const l=require(process.argv[1]);const o=process.argv[2]==="production";
-  console.log(Object.entries(l.packages).filter(([k,v])=>k&&!(o&&v.dev)).length)' "$1" "$2"; }
-progress_of() { # NAME: one progress word for the line printed every few seconds
-  case $1 in
-    pip) printf '%s of %s packages' \
-      "$(find .venv/lib -maxdepth 3 -name '*.dist-info' 2>/dev/null | wc -l)" \
-      "$(grep -c '==' requirements-dev.txt)" ;;
-    mock-npm) printf '%s of %s packages' "$(npm_count server-mock)" "$MOCK_TOTAL" ;;
-    root-npm) printf '%s of %s packages' "$(npm_count .)" "$ROOT_TOTAL" ;;
-  esac
+lock_count() { # LOCKFILE [production]
+  node -e 'const l = require(process.argv[1]); const prod = process.argv[2] === "production";
+    console.log(Object.entries(l.packages).filter(([k, v]) => k && !(prod && v.dev)).length)' "$@"
 }
-MOCK_TOTAL=$(lock_count "$ROOT/server-mock/package-lock.json" "$([ "$MODE" = start ] && echo production)")
-ROOT_TOTAL=$(lock_count "$ROOT/package-lock.json" "")
-
-if [ "${#jobs_names[@]}" -gt 1 ] && [ "${VCE_SETUP_PARALLEL:-1}" != 0 ]; then
-  # At once: they wait on the network and the disk more than on the 2 cores.
-  # Their output goes to .venv/.vce-logs/; a progress line every 5 s.
-  printf '\n==> At once (logs in .venv/.vce-logs/):\n'
-  declare -A pid_of t0_of
-  for i in "${!jobs_names[@]}"; do
-    printf '    %s\n' "${jobs_titles[$i]}"
-    run_install "${jobs_names[$i]}" --no-progress >"$LOGS/${jobs_names[$i]}.log" 2>&1 &
-    pid_of[$i]=$!
-    t0_of[$i]=$(now)
+progress_line() {
+  local line="" name
+  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce; do
+    [ -f "$LOGS/$name.running" ] || continue
+    case $name in
+      pip) line+="; pip: $(find .venv/lib -maxdepth 3 -name '*.dist-info' | wc -l) of $(grep -c '==' requirements-dev.txt) packages" ;;
+      root-npm) line+="; npm ci: $(npm_count .) of $ROOT_TOTAL packages" ;;
+      mock-npm)
+        line+="; server-mock npm ci: $(npm_count server-mock) of $MOCK_TOTAL packages"
+        [ ! -f server-mock/node_modules/better-sqlite3/build/Makefile ] \
+          || [ -f server-mock/node_modules/better-sqlite3/build/Release/better_sqlite3.node ] \
+          || line+=" (compiling better-sqlite3)" ;;
+      *) line+="; $name" ;;
+    esac
   done
-  T0=$(now)
-  failed=0
-  while [ "${#pid_of[@]}" -gt 0 ]; do
-    for i in "${!pid_of[@]}"; do
-      kill -0 "${pid_of[$i]}" 2>/dev/null && continue
-      if wait "${pid_of[$i]}"; then
-        stamp "${jobs_names[$i]}" "${jobs_keys[$i]}"
-        printf '==> %s (%s s)\n' "${jobs_titles[$i]}" "$(since "${t0_of[$i]}")"
-      else
-        failed=1
-        printf '!! %s failed; its output:\n' "${jobs_titles[$i]}" >&2
-        tail -n 40 "$LOGS/${jobs_names[$i]}.log" >&2
-      fi
-      unset "pid_of[$i]"
-      CHANGED=1
-    done
-    [ "${#pid_of[@]}" -gt 0 ] || break
+  [ -z "$line" ] || printf '    ... %s s%s\n' "$(since "$SETUP_T0" | cut -d. -f1)" "$line"
+}
+
+if [ "$PARALLEL" = 0 ]; then
+  chain_root_npm
+  chain_python
+  chain_mock
+else
+  ROOT_TOTAL=$(lock_count "$ROOT/package-lock.json")
+  MOCK_TOTAL=$(lock_count "$ROOT/server-mock/package-lock.json" "$([ "$MODE" = start ] && echo production)")
+  chain_root_npm & root_pid=$!
+  chain_mock & mock_pid=$!
+  chain_python & python_pid=$!
+  ticks=0
+  while kill -0 "$root_pid" 2>/dev/null || kill -0 "$mock_pid" 2>/dev/null \
+    || kill -0 "$python_pid" 2>/dev/null; do
     sleep 1
-    if [ $((SECONDS % 5)) = 0 ]; then
-      line=""
-      for i in "${!pid_of[@]}"; do line+="${line:+; }${jobs_names[$i]} $(progress_of "${jobs_names[$i]}")"; done
-      printf '    ... %s s: %s\n' "$(since "$T0" | cut -d. -f1)" "$line"
-    fi
+    ticks=$((ticks + 1))
+    [ $((ticks % 5)) != 0 ] || progress_line
   done
-  [ "$failed" = 0 ] || fail "an install failed (logs in .venv/.vce-logs/)"
-else
-  for i in "${!jobs_names[@]}"; do
-    progress=()
-    case ${jobs_names[$i]} in *npm) [ -t 1 ] && progress=(--progress) || progress=(--no-progress) ;; esac
-    step "${jobs_titles[$i]}" "${jobs_names[$i]}" "${jobs_keys[$i]}" \
-      run_install "${jobs_names[$i]}" "${progress[@]}"
-  done
+  failed=0
+  for pid in "$root_pid" "$mock_pid" "$python_pid"; do wait "$pid" || failed=1; done
+  [ "$failed" = 0 ] || fail "a step failed (logs in .venv/.vce-logs/)"
 fi
 
-# --- builds and registrations ---------------------------------------------
-# The stand-in's build: in a full setup its own type-checked `npm run build`;
-# for a start, without its development packages, the same tsc (the extension's
-# typescript, the same version) emits the same JavaScript with --noCheck
-# (types are checked by the full setup and the tests).
-BUILD_SRC=$(hash_inputs server-mock/src server-mock/python server-mock/tsconfig.json server-mock/tsconfig.build.json \
-  server-mock/package.json server-mock/package-lock.json)
-build_mock_checked() { (cd server-mock && npm run --silent build); }
-build_mock_unchecked() {
-  (cd server-mock && "$ROOT/node_modules/.bin/tsc" -p tsconfig.build.json --noCheck)
-}
-if up_to_date mock-build "$BUILD_SRC checked" server-mock/dist/cli.js \
-  || { [ "$MODE" = start ] && up_to_date mock-build "$BUILD_SRC unchecked" server-mock/dist/cli.js; }; then
-  skipped "Platform stand-in: build"
-elif [ "$MODE" = start ] && [ ! -x server-mock/node_modules/.bin/tsc ]; then
-  step "Platform stand-in: build (tsc --noCheck)" mock-build "$BUILD_SRC unchecked" build_mock_unchecked
-else
-  step "Platform stand-in: build (npm run build)" mock-build "$BUILD_SRC checked" build_mock_checked
+if [ -f "$LOGS/changed" ]; then
+  printf '==> Installed? (jupyter labextension list, jupyter server extension list)\n'
+  t0=$(now)
+  jupyter labextension list >"$LOGS/labextension-list.log" 2>&1 &
+  jupyter server extension list >"$LOGS/server-extension-list.log" 2>&1 || true
+  wait $! || true
+  grep -E 'jupyterlab-vce' "$LOGS/labextension-list.log" || fail "the labextension is not installed"
+  grep -E 'jupyterlab_vce.*OK' "$LOGS/server-extension-list.log" || fail "the server extension does not load"
+  printf '==> Installed (%s s)\n' "$(since "$t0")"
 fi
-
-SDK_KEY=$(hash_inputs server-mock/python/pyproject.toml)
-if up_to_date pyrqs "$SDK_KEY" .venv/bin/python && python -c 'import pyrqs' 2>/dev/null; then
-  skipped "SDK stand-in (pyrqs)"
-else
-  step "SDK stand-in (pyrqs): editable install into .venv, where kernels find it" pyrqs "$SDK_KEY" \
-    python -m pip install --quiet --no-build-isolation -e server-mock/python
-fi
-
-LAB_KEY=$(hash_inputs src style schema package.json package-lock.json tsconfig.json)
-if up_to_date labextension "$LAB_KEY" jupyterlab_vce/labextension/static/style.js \
-  jupyterlab_vce/labextension/package.json; then
-  skipped "Labextension build"
-else
-  step "Labextension build (npm run build: tsc, jupyter-builder)" labextension "$LAB_KEY" \
-    npm run --silent build
-fi
-
-PKG_KEY=$(hash_inputs pyproject.toml package.json install.json jupyter-config)
-register() {
-  python -m pip install --quiet --no-build-isolation -e .
-  jupyter-builder develop --overwrite . >/dev/null
-  jupyter server extension enable --sys-prefix jupyterlab_vce >/dev/null
-}
-if up_to_date jupyterlab-vce "$PKG_KEY" .venv/share/jupyter/labextensions/jupyterlab-vce/package.json \
-  .venv/etc/jupyter/jupyter_server_config.d/jupyterlab_vce.json \
-  && python -c 'import jupyterlab_vce' 2>/dev/null; then
-  skipped "jupyterlab_vce"
-else
-  step "jupyterlab_vce: editable install, labextension linked, server extension enabled" \
-    jupyterlab-vce "$PKG_KEY" register
-fi
-
-if [ "$CHANGED" = 1 ]; then
-  printf '\n==> Installed\n'
-  jupyter labextension list 2>&1 | grep -E 'jupyterlab-vce' || fail "the labextension is not installed"
-  jupyter server extension list 2>&1 | grep -E 'jupyterlab_vce.*OK' || fail "the server extension does not load"
-fi
-printf '\n==> Setup done (%s s)\n' "$(since "$SETUP_T0")"
+printf '==> Setup done (%s s)\n' "$(since "$SETUP_T0")"
