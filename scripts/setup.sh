@@ -204,7 +204,7 @@ chain_python() {
 npm_count() { # DIR: packages unpacked so far under DIR/node_modules
   find "$1/node_modules" -mindepth 2 -maxdepth 3 -name package.json \
     \( -path "$1/node_modules/@*/*/package.json" -o -not -path "$1/node_modules/*/*/package.json" \) \
-    2>/dev/null | wc -l
+    2>/dev/null | wc -l || true
 }
 lock_count() { # LOCKFILE [production]
   node -e 'const l = require(process.argv[1]); const prod = process.argv[2] === "production";
@@ -215,7 +215,7 @@ progress_line() {
   for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce; do
     [ -f "$LOGS/$name.running" ] || continue
     case $name in
-      pip) line+="; pip: $(find .venv/lib -maxdepth 3 -name '*.dist-info' | wc -l) of $(grep -c '==' requirements-dev.txt) packages" ;;
+      pip) line+="; pip: $(find .venv/lib -maxdepth 3 -name '*.dist-info' 2>/dev/null | wc -l || true) of $(grep -c '==' requirements-dev.txt) packages" ;;
       root-npm) line+="; npm ci: $(npm_count .) of $ROOT_TOTAL packages" ;;
       mock-npm)
         line+="; server-mock npm ci: $(npm_count server-mock) of $MOCK_TOTAL packages"
@@ -243,7 +243,7 @@ else
     || kill -0 "$python_pid" 2>/dev/null; do
     sleep 1
     ticks=$((ticks + 1))
-    [ $((ticks % 5)) != 0 ] || progress_line
+    [ $((ticks % 5)) != 0 ] || progress_line || true
   done
   failed=0
   for pid in "$root_pid" "$mock_pid" "$python_pid"; do wait "$pid" || failed=1; done
