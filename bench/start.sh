@@ -51,6 +51,7 @@ fi
 timed_start() {
   local var=$1 log=$2 t0 deadline
   shift 2
+  : >"$log"
   t0=$(now)
   setsid "$@" >"$log" 2>&1 </dev/null &
   SERVER_PID=$!

@@ -101,6 +101,10 @@ run_step() {
   printf '%s\n' "$key" >"$STAMPS/$name"
   printf '==> %s (%s s)\n' "$title" "$(since "$t0")"
 }
+# At once, the stand-in's packages are the longest chain (better-sqlite3 is compiled
+# where no prebuilt binary can be downloaded): the other two installs yield the CPU to it.
+LOW=()
+[ "$PARALLEL" = 0 ] || LOW=(nice -n 10)
 skipped() { printf '==> %s: up to date\n' "$1"; }
 npm_progress() { if [ "$PARALLEL" = 0 ] && [ -t 1 ]; then echo --progress; else echo --no-progress; fi; }
 # wait_root_npm: the extension's node packages are installed (the other chains wait for them).
@@ -116,7 +120,7 @@ chain_root_npm() {
   if up_to_date root-npm "$ROOT_KEY" node_modules/.package-lock.json; then
     skipped "Extension's node packages"
   else
-    run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" npm ci "$(npm_progress)" || rc=1
+    run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" "${LOW[@]}" npm ci "$(npm_progress)" || rc=1
   fi
   echo "$rc" >"$LOGS/root-npm.status"
   return "$rc"
@@ -174,7 +178,7 @@ chain_python() {
     skipped "Python packages"
   else
     run_step pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" \
-      python -m pip install --quiet -r requirements-dev.txt || return 1
+      "${LOW[@]}" python -m pip install --quiet -r requirements-dev.txt || return 1
   fi
   if up_to_date pyrqs "$SDK_KEY" && importable pyrqs; then
     skipped "SDK stand-in (pyrqs)"
