@@ -101,8 +101,9 @@ run_step() {
   printf '%s\n' "$key" >"$STAMPS/$name"
   printf '==> %s (%s s)\n' "$title" "$(since "$t0")"
 }
-# At once, the stand-in's packages are the longest chain (better-sqlite3 is compiled
-# where no prebuilt binary can be downloaded): the other two installs yield the CPU to it.
+# At once, the Python packages are the one install no build waits for: they
+# yield the CPU (nice) to the node packages (better-sqlite3 is compiled where no
+# prebuilt binary can be downloaded) and the builds that wait for them.
 LOW=()
 [ "$PARALLEL" = 0 ] || LOW=(nice -n 10)
 skipped() { printf '==> %s: up to date\n' "$1"; }
@@ -120,7 +121,7 @@ chain_root_npm() {
   if up_to_date root-npm "$ROOT_KEY" node_modules/.package-lock.json; then
     skipped "Extension's node packages"
   else
-    run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" "${LOW[@]}" npm ci "$(npm_progress)" || rc=1
+    run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" npm ci "$(npm_progress)" || rc=1
   fi
   echo "$rc" >"$LOGS/root-npm.status"
   return "$rc"
