@@ -101,11 +101,6 @@ run_step() {
   printf '%s\n' "$key" >"$STAMPS/$name"
   printf '==> %s (%s s)\n' "$title" "$(since "$t0")"
 }
-# At once, the Python packages are the one install no build waits for: they
-# yield the CPU (nice) to the node packages (better-sqlite3 is compiled where no
-# prebuilt binary can be downloaded) and the builds that wait for them.
-LOW=()
-[ "$PARALLEL" = 0 ] || LOW=(nice -n 10)
 skipped() { printf '==> %s: up to date\n' "$1"; }
 npm_progress() { if [ "$PARALLEL" = 0 ] && [ -t 1 ]; then echo --progress; else echo --no-progress; fi; }
 # wait_root_npm: the extension's node packages are installed (the other chains wait for them).
@@ -179,7 +174,7 @@ chain_python() {
     skipped "Python packages"
   else
     run_step pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" \
-      "${LOW[@]}" python -m pip install --quiet -r requirements-dev.txt || return 1
+      python -m pip install --quiet -r requirements-dev.txt || return 1
   fi
   if up_to_date pyrqs "$SDK_KEY" && importable pyrqs; then
     skipped "SDK stand-in (pyrqs)"
