@@ -206,9 +206,9 @@ npm_count() { # DIR: packages unpacked so far under DIR/node_modules
     \( -path "$1/node_modules/@*/*/package.json" -o -not -path "$1/node_modules/*/*/package.json" \) \
     2>/dev/null | wc -l || true
 }
-lock_count() { # LOCKFILE [production]
+lock_count() { # LOCKFILE [production]: the packages at node_modules' top level
   node -e 'const l = require(process.argv[1]); const prod = process.argv[2] === "production";
-    console.log(Object.entries(l.packages).filter(([k, v]) => k && !(prod && v.dev)).length)' "$@"
+    console.log(Object.entries(l.packages).filter(([k, v]) => k.split("node_modules/").length === 2 && !(prod && v.dev)).length)' "$@"
 }
 progress_line() {
   local line="" name
