@@ -86,6 +86,7 @@ run_step() {
   shift 3
   printf '==> %s ...\n' "$title"
   t0=$(now)
+  rm -f "$STAMPS/$name"   # a step that fails half-way is never up to date
   touch "$LOGS/$name.running"
   # A new Python environment or a new registration: check the result below.
   case $name in pip | jupyterlab-vce) touch "$LOGS/changed" ;; esac
