@@ -242,9 +242,9 @@ else
   ticks=0
   while kill -0 "$root_pid" 2>/dev/null || kill -0 "$mock_pid" 2>/dev/null \
     || kill -0 "$python_pid" 2>/dev/null; do
-    sleep 1
+    sleep 0.2
     ticks=$((ticks + 1))
-    [ $((ticks % 5)) != 0 ] || progress_line || true
+    [ $((ticks % 25)) != 0 ] || progress_line || true
   done
   failed=0
   for pid in "$root_pid" "$mock_pid" "$python_pid"; do wait "$pid" || failed=1; done
