@@ -10,7 +10,8 @@ import {
   runtimeSeconds,
   statusExplanation
 } from '../format';
-import { isFinal, type Job } from '../types';
+import type { Job } from '../../api/types';
+import { isFinal } from '../statuses';
 import { Attestation } from './Attestation';
 import type { IPanelContext } from './context';
 import { useClock } from './hooks';
@@ -134,13 +135,7 @@ export function JobDetail(props: {
         {runtime !== null && (
           <>
             <dt>{trans.__('Runtime')}</dt>
-            <dd>
-              {formatDuration(
-                runtime === null ? null : runtime * 1000,
-                trans,
-                'runtime'
-              )}
-            </dd>
+            <dd>{formatDuration(runtime * 1000, trans, 'runtime')}</dd>
           </>
         )}
         {job.records_read > 0 && (
