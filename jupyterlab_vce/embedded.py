@@ -34,6 +34,8 @@ EMBEDDED_CLIENT_EMAIL = "researcher@vce.localhost"
 SECRET_FILE_NAME = "embedded-client-secret"
 READY_PATTERN = re.compile(r"^vce-mock listening on\s+(https?://\S+)$")
 REDACTED = "[secret]"
+#: The platform's package index (PEP 503), for the guide's `pip install --index-url … pyrqs`.
+ENV_PIP_INDEX_URL = "RQS_PIP_INDEX_URL"
 #: Lines of the child's stderr kept to explain a failed start.
 STDERR_TAIL_LINES = 20
 STOP_GRACE_SECONDS = 5.0
@@ -122,6 +124,7 @@ def export_environment(
     environ[ENV_API_URL] = url
     environ[ENV_CLIENT_KEY] = credentials.client_key
     environ[ENV_CLIENT_SECRET] = credentials.client_secret
+    environ[ENV_PIP_INDEX_URL] = f"{url.rstrip('/')}/simple/"
 
 
 def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:

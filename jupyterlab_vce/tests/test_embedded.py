@@ -63,6 +63,8 @@ class TestStandIn:
         assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
         assert os.environ["RQS_CLIENT_KEY"] == EMBEDDED_CLIENT_KEY
         assert os.environ["RQS_CLIENT_SECRET"] == secret_in(data_dir)
+        # The guide's `pip install --index-url … pyrqs` gets the stand-in's package index.
+        assert os.environ["RQS_PIP_INDEX_URL"] == f"{os.environ['RQS_API_URL']}/simple/"
         assert is_running(platform.pid)
 
     async def test_child_is_gone_after_the_extension_stops(self, jp_serverapp: Any) -> None:
@@ -78,6 +80,26 @@ class TestStandIn:
         log = captured_log.getvalue()
         assert f"registered client {EMBEDDED_CLIENT_KEY}:[secret]:" in log
         assert secret_in(data_dir) not in log
+
+
+class TestConfiguredPlatform:
+    """A real platform (RQS_API_URL set by the user): its package index is the user's to set."""
+
+    @pytest.fixture(params=[None, "https://pypi.example.org/simple/"])
+    def vce_config(
+        self, request: pytest.FixtureRequest, fake_platform: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> dict[str, Any]:
+        monkeypatch.setenv("RQS_API_URL", fake_platform.url)
+        if request.param is not None:
+            monkeypatch.setenv("RQS_PIP_INDEX_URL", request.param)
+        return {}
+
+    async def test_pip_index_url_is_left_as_the_user_set_it(
+        self, jp_serverapp: Any, request: pytest.FixtureRequest
+    ) -> None:
+        assert vce_app(jp_serverapp).embedded_platform is None
+        expected = request.node.callspec.params["vce_config"]
+        assert os.environ.get("RQS_PIP_INDEX_URL") == expected
 
 
 class TestEmbeddedStartFailures:

@@ -157,6 +157,7 @@ class TestMockProcessHelpers:
             "RQS_API_URL": "http://127.0.0.1:1",
             "RQS_CLIENT_KEY": "k",
             "RQS_CLIENT_SECRET": "s",
+            "RQS_PIP_INDEX_URL": "http://127.0.0.1:1/simple/",
         }
 
 
