@@ -119,7 +119,8 @@ class PlatformClient:
 
     ``unavailable_message`` marks a platform that cannot be reached at all (the
     embedded stand-in failed to start): every request then raises
-    :class:`PlatformUnreachable` with that message.
+    :class:`PlatformUnreachable` with that message. ``not_configured`` says
+    there is no platform at all (no URL and no stand-in found).
     """
 
     def __init__(
@@ -129,12 +130,14 @@ class PlatformClient:
         *,
         timeout: float = 20.0,
         unavailable_message: str | None = None,
+        not_configured: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/") if base_url else None
         self._credentials = credentials
         self._timeout = timeout
         self.unavailable_message = unavailable_message
+        self.not_configured = not_configured
         self._clock = clock
         self._token: AccessToken | None = None
         self._token_lock = asyncio.Lock()
