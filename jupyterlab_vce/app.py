@@ -9,7 +9,13 @@ from jupyter_server.extension.application import ExtensionApp
 
 from .config import VCEConfig
 from .credentials import Credentials, CredentialsSource, configured_credentials
-from .embedded import EmbeddedPlatform, MockStartError, embedded_credentials, export_environment
+from .embedded import (
+    EmbeddedPlatform,
+    MockNotFound,
+    MockStartError,
+    embedded_credentials,
+    export_environment,
+)
 from .handlers import EMBEDDED_SETTING, PLATFORM_SETTING
 from .platform_client import PlatformClient
 from .routes import ROUTES
@@ -51,16 +57,22 @@ class VCEApp(ExtensionApp, VCEConfig):
     def _start_embedded_platform(self, configured: Credentials | None) -> PlatformClient:
         """Start the stand-in and export the SDK's environment; never raises.
 
-        When it cannot start, the client reports why on every request (and in
-        ``/vce/api/status``) instead of Jupyter failing to start.
+        When it is not found or cannot start, one line in the log says why, and
+        the client reports it on every request (and in ``/vce/api/status``)
+        instead of Jupyter failing to start.
         """
         data_dir = Path(self.mock_data_dir)
         try:
             credentials, email = embedded_credentials(configured, data_dir)
             self.embedded_platform = EmbeddedPlatform(
-                self.mock_command, data_dir, credentials, email, self.log
+                self.mock_command, data_dir, credentials, email, self.log, self.mock_port
             )
             url = self.embedded_platform.start(self.mock_startup_timeout)
+        except MockNotFound as error:
+            self.log.warning("jupyterlab_vce: %s", error)
+            return PlatformClient(
+                None, configured, unavailable_message=str(error), not_configured=True
+            )
         except (MockStartError, OSError) as error:
             message = f"The embedded platform stand-in could not start: {error}"
             self.log.error("jupyterlab_vce: %s", message)

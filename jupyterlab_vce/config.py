@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Float, List, Unicode, default
+from traitlets import Float, Int, List, Unicode, default
 from traitlets.config import Configurable
 
 #: Environment variables the SDK (``pyrqs``) reads in kernels.
@@ -32,13 +32,17 @@ CHECKOUT_MOCK_CLI = Path(__file__).resolve().parent.parent / "server-mock" / "di
 def detect_mock_command(
     environ: Mapping[str, str],
     which: Callable[[str], str | None] = shutil.which,
-    checkout_cli: Path = CHECKOUT_MOCK_CLI,
+    checkout_cli: Path | None = None,
 ) -> list[str]:
     """How to run the platform stand-in, or ``[]`` when it cannot be found.
 
-    Looks, in order, at ``VCE_MOCK_BIN``, at ``vce-mock`` on PATH, and at the
-    built ``server-mock/dist/cli.js`` of a source checkout (run with node).
+    Looks, in order, at ``VCE_MOCK_BIN``, at ``vce-mock`` on PATH (the npm
+    package installed with ``npm install -g``), and at the built
+    ``server-mock/dist/cli.js`` of a source checkout (run with node).
+    ``c.VCEApp.mock_command``, when set, replaces this lookup.
     """
+    if checkout_cli is None:
+        checkout_cli = CHECKOUT_MOCK_CLI
     explicit = environ.get(ENV_MOCK_BIN, "").strip()
     if explicit:
         return node_command(explicit, which) if explicit.endswith(".js") else [explicit]
@@ -92,6 +96,13 @@ class VCEConfig(Configurable):
             "Command running the platform stand-in (server-mock). Defaults to $VCE_MOCK_BIN, "
             "then vce-mock on PATH, then node server-mock/dist/cli.js of a source checkout."
         ),
+    ).tag(config=True)
+
+    mock_port = Int(
+        0,
+        min=0,
+        max=65535,
+        help="Port of the embedded platform stand-in on 127.0.0.1; 0 picks a free port.",
     ).tag(config=True)
 
     mock_data_dir = Unicode(

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import IO
 
+from ._version import __version__
 from .config import ENV_API_URL, ENV_CLIENT_KEY, ENV_CLIENT_SECRET
 from .credentials import Credentials, CredentialsSource
 
@@ -34,19 +35,46 @@ EMBEDDED_CLIENT_EMAIL = "researcher@vce.localhost"
 SECRET_FILE_NAME = "embedded-client-secret"
 READY_PATTERN = re.compile(r"^vce-mock listening on\s+(https?://\S+)$")
 REDACTED = "[secret]"
+#: The platform's package index (PEP 503), for the guide's `pip install --index-url … pyrqs`.
+ENV_PIP_INDEX_URL = "RQS_PIP_INDEX_URL"
 #: Lines of the child's stderr kept to explain a failed start.
 STDERR_TAIL_LINES = 20
 STOP_GRACE_SECONDS = 5.0
-BUILD_HINT = (
-    "Build it with `npm ci && npm run build` in server-mock/, or point "
-    "c.VCEApp.mock_command / $VCE_MOCK_BIN at a vce-mock executable, or set RQS_API_URL "
-    "to a running platform; then restart JupyterLab."
+#: The npm package of the stand-in released with this extension (``npm pack`` in server-mock/).
+MOCK_PACKAGE = f"vce-mock-{__version__}.tgz"
+#: The two ways to a platform: the stand-in installed, or a running platform's address.
+WAYS_OUT = (
+    f"Install the platform stand-in with `npm install -g {MOCK_PACKAGE}` (or build it in a "
+    "checkout: `npm ci && npm run build` in server-mock/), or set RQS_API_URL (with "
+    "RQS_CLIENT_KEY and RQS_CLIENT_SECRET) to use a running platform; then restart JupyterLab."
 )
+NOT_FOUND_MESSAGE = (
+    "No platform is configured: RQS_API_URL is not set and the platform stand-in (vce-mock) "
+    "was not found (c.VCEApp.mock_command, $VCE_MOCK_BIN, vce-mock on PATH, "
+    f"server-mock/dist/cli.js of a checkout). {WAYS_OUT}"
+)
+BUILD_HINT = (
+    f"{WAYS_OUT} To run another build, point c.VCEApp.mock_command or $VCE_MOCK_BIN at its "
+    "vce-mock executable."
+)
+PORT_IN_USE_HINT = (
+    "Another program is listening on that port: stop it, or set c.VCEApp.mock_port to 0 (a free "
+    "port) or another port; then restart JupyterLab."
+)
+#: How the stand-in's command line says why it could not start (server-mock/src/cli.ts).
+CLI_ERROR_PREFIX = "vce-mock:"
 _PR_SET_PDEATHSIG = 1
 
 
 class MockStartError(Exception):
     """The stand-in could not be started; the message says what to do."""
+
+
+class MockNotFound(MockStartError):
+    """No stand-in was found: no platform is configured at all."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_FOUND_MESSAGE)
 
 
 def load_or_create_secret(data_dir: Path) -> str:
@@ -87,12 +115,12 @@ def embedded_credentials(configured: Credentials | None, data_dir: Path) -> tupl
 MOCK_CLIENT_ENV = "VCE_MOCK_CLIENT"
 
 
-def mock_arguments(command: list[str], data_dir: Path) -> list[str]:
-    """The stand-in's command line: loopback, a free port, our data dir."""
+def mock_arguments(command: list[str], data_dir: Path, port: int = 0) -> list[str]:
+    """The stand-in's command line: loopback, the port (0: a free one), our data dir."""
     return [
         *command,
         "--host", "127.0.0.1",
-        "--port", "0",
+        "--port", str(port),
         "--data-dir", str(data_dir),
     ]  # fmt: skip
 
@@ -111,6 +139,26 @@ def parse_ready_line(line: str) -> str | None:
     return match.group(1) if match else None
 
 
+def failure_reason(lines: list[str]) -> str:
+    """The one line of a stand-in's output that says why it stopped.
+
+    The command line's own ``vce-mock: ...`` line when there is one, else the
+    last line that is not a JSON log record, else the last line.
+    """
+    lines = [line.strip() for line in lines if line.strip()]
+    for line in reversed(lines):
+        if line.startswith(CLI_ERROR_PREFIX):
+            return line
+    for line in reversed(lines):
+        if not line.startswith("{"):
+            return line
+    return lines[-1] if lines else ""
+
+
+def is_port_in_use(reason: str) -> bool:
+    return "EADDRINUSE" in reason or "address already in use" in reason.lower()
+
+
 def redact(text: str, secret: str) -> str:
     return text.replace(secret, REDACTED) if secret else text
 
@@ -122,6 +170,7 @@ def export_environment(
     environ[ENV_API_URL] = url
     environ[ENV_CLIENT_KEY] = credentials.client_key
     environ[ENV_CLIENT_SECRET] = credentials.client_secret
+    environ[ENV_PIP_INDEX_URL] = f"{url.rstrip('/')}/simple/"
 
 
 def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
@@ -151,9 +200,11 @@ class EmbeddedPlatform:
         credentials: Credentials,
         email: str,
         log: logging.Logger,
+        port: int = 0,
     ) -> None:
         self.credentials = credentials
         self._command = command
+        self._port = port
         self._data_dir = data_dir
         self._email = email
         self._log = log
@@ -172,8 +223,8 @@ class EmbeddedPlatform:
         before the server accepts its first request (and starts a kernel).
         """
         if not self._command:
-            raise MockStartError(f"The platform stand-in (server-mock) was not found. {BUILD_HINT}")
-        arguments = mock_arguments(self._command, self._data_dir)
+            raise MockNotFound()
+        arguments = mock_arguments(self._command, self._data_dir, self._port)
         self._log.info(
             "Starting the embedded platform stand-in: %s",
             redact(" ".join(arguments), self.credentials.client_secret),
@@ -230,15 +281,17 @@ class EmbeddedPlatform:
             self._process.kill()
             self._process.wait()
             raise MockStartError(
-                f"The platform stand-in did not report it was listening within {timeout:.0f} s."
-                f"{self._stderr_summary()} Raise c.VCEApp.mock_startup_timeout if the machine "
+                f"The platform stand-in did not report it was listening within {timeout:.0f} s"
+                f"{self._stderr_summary()}. Raise c.VCEApp.mock_startup_timeout if the machine "
                 "is slow."
             ) from None
         if url is None:
             code = self._process.wait()
+            summary = self._stderr_summary()
+            hint = PORT_IN_USE_HINT if is_port_in_use(summary) else BUILD_HINT
             raise MockStartError(
-                f"The platform stand-in exited with code {code} before it was listening."
-                f"{self._stderr_summary()} {BUILD_HINT}"
+                f"The platform stand-in exited with code {code} before it was listening"
+                f"{summary}. {hint}"
             )
         return url
 
@@ -262,12 +315,11 @@ class EmbeddedPlatform:
         self._log.info("[vce-mock] %s", line)
 
     def _stderr_summary(self) -> str:
-        """The end of the child's stderr, once it has all been read."""
+        """``: <why>``, the line of the child's stderr that says why it stopped, once read."""
         if self._stderr_reader is not None:
             self._stderr_reader.join(timeout=1.0)
-        if not self._stderr_tail:
-            return ""
-        return " Its last output: " + " | ".join(self._stderr_tail)
+        reason = failure_reason(list(self._stderr_tail)).rstrip(".")
+        return f": {reason}" if reason else ""
 
     def _drain(
         self,

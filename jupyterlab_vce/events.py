@@ -17,8 +17,7 @@ from tornado.simple_httpclient import HTTPStreamClosedError
 from tornado.web import authenticated
 
 from .handlers import VCEHandler
-
-EVENTS_PATH = "/v2/vce/events/"
+from .platform_client import EVENTS_PATH
 
 
 class _BrowserGone(HTTPInputError):

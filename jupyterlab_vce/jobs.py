@@ -33,7 +33,7 @@ from tornado.web import authenticated
 
 from .errors import InvalidRequest, VCEError, ok_envelope
 from .handlers import VCEHandler
-from .platform_client import PlatformError, platform_error_of
+from .platform_client import JOBS_PATH, JWKS_PATH, PlatformError, platform_error_of
 from .request_body import check_submission, parse_json_object
 from .result_archive import (
     DEFAULT_RESULTS_FOLDER,
@@ -44,10 +44,6 @@ from .result_archive import (
     save_members,
     zip_members,
 )
-
-JOBS_PATH = "/v2/vce/jobs/"
-TEST_RUNS_PATH = "/v2/vce/test-runs/"
-JWKS_PATH = "/.well-known/jwks.json"
 
 #: Seconds allowed for a results download (large zips over a slow link).
 RESULT_TIMEOUT = 600.0

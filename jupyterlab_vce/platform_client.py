@@ -20,11 +20,20 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HT
 from .credentials import Credentials
 from .errors import VCEError
 
+# The platform routes this server calls (server-mock/openapi.yaml).
 TOKEN_PATH = "/v2/oauth/token/"
 IDENTITY_PATH = "/v2/vce/me/"
 QUOTA_PATH = "/v2/vce/quota/"
+QUERY_PATH = "/v2/vce/query/"
+JOBS_PATH = "/v2/vce/jobs/"
+#: Rehearsals of a script on the test-stage sample: reviewed, never released.
+TEST_RUNS_PATH = "/v2/vce/test-runs/"
+#: The server-sent events of job status and quota changes.
+EVENTS_PATH = "/v2/vce/events/"
 #: The mails sent to the primary researcher (result links).
 OUTBOX_PATH = "/v2/vce/outbox/"
+#: The platform's public keys for attestations (no token needed).
+JWKS_PATH = "/.well-known/jwks.json"
 #: Refresh this many seconds before the token expires (at most half its lifetime).
 REFRESH_MARGIN_SECONDS = 60.0
 SIGN_IN_HINT = "Sign in with your client key and secret."
@@ -110,7 +119,8 @@ class PlatformClient:
 
     ``unavailable_message`` marks a platform that cannot be reached at all (the
     embedded stand-in failed to start): every request then raises
-    :class:`PlatformUnreachable` with that message.
+    :class:`PlatformUnreachable` with that message. ``not_configured`` says
+    there is no platform at all (no URL and no stand-in found).
     """
 
     def __init__(
@@ -120,12 +130,14 @@ class PlatformClient:
         *,
         timeout: float = 20.0,
         unavailable_message: str | None = None,
+        not_configured: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/") if base_url else None
         self._credentials = credentials
         self._timeout = timeout
         self.unavailable_message = unavailable_message
+        self.not_configured = not_configured
         self._clock = clock
         self._token: AccessToken | None = None
         self._token_lock = asyncio.Lock()

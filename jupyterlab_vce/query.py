@@ -22,10 +22,8 @@ from tornado.httpclient import HTTPResponse
 from tornado.web import authenticated
 
 from .handlers import VCEHandler
-from .platform_client import PlatformClient, platform_error_of
+from .platform_client import QUERY_PATH, PlatformClient, platform_error_of
 from .request_body import parse_query_body
-
-QUERY_PATH = "/v2/vce/query/"
 
 
 async def post_query(client: PlatformClient, query: dict[str, Any]) -> HTTPResponse:

@@ -13,8 +13,6 @@ from tornado.web import RequestHandler
 from .events import EventsHandler
 from .handlers import ForwardHandler, SessionHandler, StatusHandler
 from .jobs import (
-    JOBS_PATH,
-    TEST_RUNS_PATH,
     JobActionHandler,
     JobHandler,
     JobsHandler,
@@ -22,7 +20,7 @@ from .jobs import (
     ResultDownloadHandler,
     ResultSaveHandler,
 )
-from .platform_client import IDENTITY_PATH, OUTBOX_PATH, QUOTA_PATH
+from .platform_client import IDENTITY_PATH, JOBS_PATH, OUTBOX_PATH, QUOTA_PATH, TEST_RUNS_PATH
 from .query import QueryHandler
 
 API_PREFIX = "/vce/api"

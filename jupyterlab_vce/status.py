@@ -23,6 +23,8 @@ CONNECTED = "connected"
 UNREACHABLE = "unreachable"
 NOT_SIGNED_IN = "not_signed_in"
 REJECTED = "rejected"
+#: No platform URL and no stand-in: nothing to retry until the server restarts.
+NOT_CONFIGURED = "not_configured"
 
 
 async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, Any]:
@@ -33,7 +35,8 @@ async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, An
     credentials = client.credentials
     identity = quota = None
     if client.base_url is None:
-        state, message = UNREACHABLE, client.unavailable_message or NO_PLATFORM
+        state = NOT_CONFIGURED if client.not_configured else UNREACHABLE
+        message = client.unavailable_message or NO_PLATFORM
     elif credentials is None:
         state, message = NOT_SIGNED_IN, SIGN_IN_HINT
     else:

@@ -7,7 +7,7 @@
  * Run with the tsx of server-mock's node_modules (scripts/setup.sh installs
  * it), so it reads server-mock's TypeScript source as it is, built or not.
  * scripts/test.sh fails when the committed file differs from a fresh
- * generation; src/__tests__/query-catalogue.spec.ts checks the same in jest
+ * generation; src/__tests__/query/catalogue.spec.ts checks the same in jest
  * (it imports this module: `renderCatalogue()` writes nothing).
  */
 import { publicCatalogue } from '../server-mock/src/query/catalogue';

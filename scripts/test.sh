@@ -40,6 +40,8 @@ run "Import rules (dependency-cruiser): server-mock/src/" bash -c "cd server-moc
 run "Lint and format (eslint, prettier): the extension" npm run --silent lint:check
 run "Lint and format (eslint, prettier): server-mock" bash -c "cd server-mock && npm run --silent lint:check"
 run "Lint and format (ruff): the Python code (config in pyproject.toml)" bash -c "ruff check . && ruff format --check ."
+run "Install test: the wheel and the stand-in's npm tarball in a fresh venv and npm prefix, jupyter server from there" \
+  bash scripts/install-test.sh
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
 run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"

@@ -16,12 +16,19 @@ from tornado.testing import bind_unused_port
 from traitlets.config import Config
 
 from jupyterlab_vce.config import ENV_API_URL, ENV_CLIENT_KEY, ENV_CLIENT_SECRET, ENV_MOCK_BIN
+from jupyterlab_vce.embedded import ENV_PIP_INDEX_URL
 
 from .fake_platform import FakePlatform
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
-SDK_ENVIRONMENT = (ENV_API_URL, ENV_CLIENT_KEY, ENV_CLIENT_SECRET, ENV_MOCK_BIN)
+SDK_ENVIRONMENT = (
+    ENV_API_URL,
+    ENV_CLIENT_KEY,
+    ENV_CLIENT_SECRET,
+    ENV_MOCK_BIN,
+    ENV_PIP_INDEX_URL,
+)
 
 
 @pytest.fixture(autouse=True)

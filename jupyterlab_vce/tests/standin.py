@@ -8,6 +8,7 @@ log redacts it) and exits on SIGTERM.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -28,7 +29,13 @@ def main() -> None:
     parser.add_argument("--port", type=int)
     parser.add_argument("--data-dir")
     options = parser.parse_args()
-    server = HTTPServer((options.host, options.port), Answer)
+    try:
+        server = HTTPServer((options.host, options.port), Answer)
+    except OSError as error:  # as vce-mock says it (server-mock/src/cli.ts)
+        code = "EADDRINUSE: address already in use" if error.errno == errno.EADDRINUSE else error
+        print(f"vce-mock: could not start: listen {code} {options.host}:{options.port}",
+              file=sys.stderr)  # fmt: skip
+        sys.exit(1)
     client = os.environ.get("VCE_MOCK_CLIENT", "")
     print(f"registered client {client}", file=sys.stderr, flush=True)
     print(f"vce-mock listening on http://{options.host}:{server.server_port}", flush=True)

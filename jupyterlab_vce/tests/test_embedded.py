@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jupyterlab_vce import config
 from jupyterlab_vce.embedded import EMBEDDED_CLIENT_KEY, SECRET_FILE_NAME
 
 from .conftest import Api
@@ -63,6 +67,8 @@ class TestStandIn:
         assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
         assert os.environ["RQS_CLIENT_KEY"] == EMBEDDED_CLIENT_KEY
         assert os.environ["RQS_CLIENT_SECRET"] == secret_in(data_dir)
+        # The guide's `pip install --index-url … pyrqs` gets the stand-in's package index.
+        assert os.environ["RQS_PIP_INDEX_URL"] == f"{os.environ['RQS_API_URL']}/simple/"
         assert is_running(platform.pid)
 
     async def test_child_is_gone_after_the_extension_stops(self, jp_serverapp: Any) -> None:
@@ -78,6 +84,26 @@ class TestStandIn:
         log = captured_log.getvalue()
         assert f"registered client {EMBEDDED_CLIENT_KEY}:[secret]:" in log
         assert secret_in(data_dir) not in log
+
+
+class TestConfiguredPlatform:
+    """A real platform (RQS_API_URL set by the user): its package index is the user's to set."""
+
+    @pytest.fixture(params=[None, "https://pypi.example.org/simple/"])
+    def vce_config(
+        self, request: pytest.FixtureRequest, fake_platform: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> dict[str, Any]:
+        monkeypatch.setenv("RQS_API_URL", fake_platform.url)
+        if request.param is not None:
+            monkeypatch.setenv("RQS_PIP_INDEX_URL", request.param)
+        return {}
+
+    async def test_pip_index_url_is_left_as_the_user_set_it(
+        self, jp_serverapp: Any, request: pytest.FixtureRequest
+    ) -> None:
+        assert vce_app(jp_serverapp).embedded_platform is None
+        expected = request.node.callspec.params["vce_config"]
+        assert os.environ.get("RQS_PIP_INDEX_URL") == expected
 
 
 class TestEmbeddedStartFailures:
@@ -100,9 +126,9 @@ class TestEmbeddedStartFailures:
         assert code == 200
         assert status["embedded"] is True
         assert status["platform_url"] is None
-        assert status["platform"]["state"] == "unreachable"
+        assert status["platform"]["state"] == "not_configured"
         assert "was not found" in status["platform"]["message"]
-        assert "npm ci && npm run build` in server-mock/" in status["platform"]["message"]
+        assert "npm install -g vce-mock-" in status["platform"]["message"]
         code, body = await api.get("quota")
         assert code == 503
         assert body["error"]["message"] == status["platform"]["message"]
@@ -124,8 +150,9 @@ class TestEmbeddedStartFailures:
         code, status = await api.get("status")
         assert (code, status["platform"]["state"]) == (200, "unreachable")
         message = status["platform"]["message"]
-        assert "exited with code 3 before it was listening" in message
-        assert "Cannot find module dist/cli.js" in message
+        assert (
+            "exited with code 3 before it was listening: Cannot find module dist/cli.js" in message
+        )
         assert secret_in(data_dir) not in captured_log.getvalue()
 
     @pytest.mark.parametrize(
@@ -145,10 +172,200 @@ class TestEmbeddedStartFailures:
         assert "Install Node.js" in status["platform"]["message"]
 
 
+def fake_executable(path: Path, body: str) -> Path:
+    """A ``#!/bin/sh`` script at ``path``, executable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+    return path
+
+
+def standin_executable(path: Path) -> Path:
+    """An executable that runs the Python stand-in with its arguments."""
+    return fake_executable(path, f'exec "{sys.executable}" "{STANDIN[1]}" "$@"')
+
+
+#: A stand-in in JavaScript that prints the ready line and serves nothing but 200s.
+FAKE_CLI_JS = """
+const http = require('node:http');
+const port = Number(process.argv[process.argv.indexOf('--port') + 1]);
+const server = http.createServer((request, response) => response.end());
+server.listen(port, '127.0.0.1', () => {
+  console.log(`vce-mock listening on http://127.0.0.1:${server.address().port}`);
+});
+"""
+
+
+def only_errors(log: str) -> list[str]:
+    return [
+        line
+        for line in log.splitlines()
+        if line.startswith("jupyterlab_vce: ") and "could not" in line
+    ]
+
+
+class TestLookup:
+    """The default command: $VCE_MOCK_BIN, then vce-mock on PATH, then the checkout's cli.js."""
+
+    @pytest.fixture
+    def bin_dir(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        """PATH is this directory (with node) only: no vce-mock installed on the machine counts."""
+        directory = tmp_path / "bin"
+        directory.mkdir()
+        node = shutil.which("node")
+        if node:
+            (directory / "node").symlink_to(node)
+        monkeypatch.setenv("PATH", str(directory))
+        return directory
+
+    @pytest.fixture
+    def checkout_cli(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        """Where the source tree's stand-in would be; absent unless a test writes it."""
+        cli = tmp_path / "checkout" / "server-mock" / "dist" / "cli.js"
+        monkeypatch.setattr(config, "CHECKOUT_MOCK_CLI", cli)
+        return cli
+
+    @pytest.fixture
+    def vce_config(self, data_dir: Path, bin_dir: Path, checkout_cli: Path) -> dict[str, Any]:
+        """Tests name the fixture that puts stand-ins in place before the server."""
+        return {"mock_data_dir": str(data_dir), "mock_startup_timeout": 10.0}
+
+    @pytest.fixture
+    def with_all_three(
+        self, tmp_path: Path, bin_dir: Path, checkout_cli: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> Path:
+        """A configured stand-in, one on PATH that fails, and a checkout one that fails."""
+        configured = standin_executable(tmp_path / "configured" / "my-vce-mock")
+        monkeypatch.setenv("VCE_MOCK_BIN", str(configured))
+        fake_executable(bin_dir / "vce-mock", "exit 1")
+        checkout_cli.parent.mkdir(parents=True)
+        checkout_cli.write_text("process.exit(1);\n")
+        return configured
+
+    async def test_the_configured_command_comes_first(
+        self, with_all_three: Path, jp_serverapp: Any
+    ) -> None:
+        app = vce_app(jp_serverapp)
+        assert app.mock_command == [str(with_all_three)]
+        assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
+        assert is_running(app.embedded_platform.pid)
+
+    @pytest.fixture
+    def on_path(self, bin_dir: Path, checkout_cli: Path) -> Path:
+        checkout_cli.parent.mkdir(parents=True)
+        checkout_cli.write_text("process.exit(1);\n")
+        return standin_executable(bin_dir / "vce-mock")
+
+    async def test_vce_mock_on_path_comes_next(self, on_path: Path, jp_serverapp: Any) -> None:
+        app = vce_app(jp_serverapp)
+        assert app.mock_command == [str(on_path)]
+        assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
+
+    @pytest.fixture
+    def in_checkout(self, bin_dir: Path, checkout_cli: Path) -> Path:
+        if not (bin_dir / "node").exists():
+            pytest.skip("node is not installed")
+        checkout_cli.parent.mkdir(parents=True)
+        checkout_cli.write_text(FAKE_CLI_JS)
+        return checkout_cli
+
+    async def test_the_source_tree_runs_with_node_last(
+        self, in_checkout: Path, bin_dir: Path, jp_serverapp: Any
+    ) -> None:
+        app = vce_app(jp_serverapp)
+        assert app.mock_command == [str(bin_dir / "node"), str(in_checkout)]
+        assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
+        assert is_running(app.embedded_platform.pid)
+
+    async def test_nothing_found_leaves_the_lab_usable_and_says_the_two_ways_out(
+        self, api: Api, jp_serverapp: Any, jp_fetch: Any, captured_log: io.StringIO
+    ) -> None:
+        code, status = await api.get("status")
+        assert code == 200
+        assert status["platform"]["state"] == "not_configured"
+        message = status["platform"]["message"]
+        assert "\n" not in message
+        assert "No platform is configured" in message
+        assert "`npm install -g vce-mock-" in message
+        assert "set RQS_API_URL (with RQS_CLIENT_KEY and RQS_CLIENT_SECRET)" in message
+        code, body = await api.get("jobs")
+        assert (code, body["error"]["message"]) == (503, message)
+        assert (await jp_fetch("api", "contents")).code == 200  # the rest of the lab works
+        log = captured_log.getvalue()
+        assert [
+            line for line in log.splitlines() if line.startswith("jupyterlab_vce: No platform")
+        ] == [f"jupyterlab_vce: {message}"]
+        assert "Traceback" not in log
+
+
+class TestExitsAtStart:
+    """A stand-in that exits at start: one line, in the log and in the status."""
+
+    @pytest.fixture
+    def vce_config(self, data_dir: Path, tmp_path: Path) -> dict[str, Any]:
+        exits = fake_executable(
+            tmp_path / "vce-mock",
+            """echo '{"level":30,"msg":"Server starting"}' >&2
+echo "vce-mock: could not start: Cannot find module 'better-sqlite3'" >&2
+echo '{"level":30,"msg":"bye"}' >&2
+exit 1""",
+        )
+        return {"mock_command": [str(exits)], "mock_data_dir": str(data_dir)}
+
+    async def test_a_stand_in_that_exits_at_start(
+        self, api: Api, captured_log: io.StringIO
+    ) -> None:
+        code, status = await api.get("status")
+        assert (code, status["platform"]["state"]) == (200, "unreachable")
+        message = status["platform"]["message"]
+        assert message.startswith(
+            "The embedded platform stand-in could not start: The platform stand-in exited with "
+            "code 1 before it was listening: vce-mock: could not start: Cannot find module "
+            "'better-sqlite3'. Install the platform stand-in with `npm install -g vce-mock-"
+        )
+        assert "level" not in message and "\n" not in message
+        log = captured_log.getvalue()
+        assert only_errors(log) == [f"jupyterlab_vce: {message}"]
+        assert "Traceback" not in log
+
+
+class TestPortInUse:
+    """The configured port is taken: one line, in the log and in the status."""
+
+    @pytest.fixture
+    def busy_port(self) -> Iterator[int]:
+        with socket.socket() as held:
+            held.bind(("127.0.0.1", 0))
+            held.listen()
+            yield held.getsockname()[1]
+
+    @pytest.fixture
+    def vce_config(self, data_dir: Path, tmp_path: Path, busy_port: int) -> dict[str, Any]:
+        return {
+            "mock_command": [str(standin_executable(tmp_path / "vce-mock"))],
+            "mock_port": busy_port,
+            "mock_data_dir": str(data_dir),
+        }
+
+    async def test_a_port_in_use(self, api: Api, busy_port: int, captured_log: io.StringIO) -> None:
+        code, status = await api.get("status")
+        assert (code, status["platform"]["state"]) == (200, "unreachable")
+        message = status["platform"]["message"]
+        assert (
+            f"before it was listening: vce-mock: could not start: listen EADDRINUSE: address "
+            f"already in use 127.0.0.1:{busy_port}. Another program is listening on that port"
+        ) in message
+        assert "c.VCEApp.mock_port" in message and "npm install" not in message
+        log = captured_log.getvalue()
+        assert only_errors(log) == [f"jupyterlab_vce: {message}"]
+        assert "Traceback" not in log
+
+
 def test_child_dies_with_a_crashed_server(tmp_path: Path) -> None:
     """PR_SET_PDEATHSIG: SIGKILL the process that started the stand-in; the stand-in goes too."""
     script = f"""
 import logging, pathlib, sys, time
+from jupyterlab_vce import config
 from jupyterlab_vce.embedded import EmbeddedPlatform
 from jupyterlab_vce.credentials import Credentials, CredentialsSource
 credentials = Credentials("k", "a-long-random-secret", CredentialsSource.EMBEDDED)

@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_vce.contract import FINAL_STATUSES
-
 from .conftest import Api
+from .openapi_contract import final_job_statuses
 from .test_mock_integration import require_built_mock
 
 #: The honest aggregate, one text for every suite (server-mock/test-vectors/README.md).
@@ -44,7 +43,7 @@ with open('output/rows.csv', 'w', newline='') as out:
         w.writerow([r['id'], r['username']])
 """
 
-FINAL = set(FINAL_STATUSES)
+FINAL = final_job_statuses()
 
 
 @pytest.fixture

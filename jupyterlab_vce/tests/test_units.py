@@ -24,6 +24,8 @@ from jupyterlab_vce.embedded import (
     SECRET_FILE_NAME,
     embedded_credentials,
     export_environment,
+    failure_reason,
+    is_port_in_use,
     load_or_create_secret,
     mock_arguments,
     mock_environment,
@@ -68,6 +70,26 @@ class TestDetectMockCommand:
 
     def test_nothing_found_is_empty(self, tmp_path: Path) -> None:
         assert detect_mock_command({}, which_from({}), tmp_path / "cli.js") == []
+
+
+class TestFailureReason:
+    def test_the_command_line_s_own_line_wins(self) -> None:
+        lines = [
+            '{"level":30,"msg":"starting"}',
+            "vce-mock: could not start: listen EADDRINUSE: address already in use 127.0.0.1:8910",
+            '{"level":30,"msg":"closing"}',
+        ]
+        reason = failure_reason(lines)
+        assert reason.startswith("vce-mock: could not start: listen EADDRINUSE")
+        assert is_port_in_use(reason)
+
+    def test_else_the_last_line_that_is_not_a_log_record(self) -> None:
+        lines = ["Error: Cannot find module 'fastify'", "  at Module._resolve", '{"level":50}', ""]
+        assert failure_reason(lines) == "at Module._resolve"
+
+    def test_nothing_said_is_empty(self) -> None:
+        assert failure_reason(["", "  "]) == ""
+        assert not is_port_in_use("")
 
 
 class TestSignInBody:
@@ -128,6 +150,10 @@ class TestMockProcessHelpers:
             "--data-dir", str(tmp_path),
         ]  # fmt: skip
 
+    def test_a_configured_port_is_passed_on(self, tmp_path: Path) -> None:
+        arguments = mock_arguments(["vce-mock"], tmp_path, 8910)
+        assert arguments[arguments.index("--port") + 1] == "8910"
+
     def test_the_client_travels_in_the_environment_not_the_command_line(self) -> None:
         credentials = Credentials("key", "secret", CredentialsSource.EMBEDDED)
         environment = mock_environment({"PATH": "/bin"}, credentials, "a@b.c")
@@ -157,6 +183,7 @@ class TestMockProcessHelpers:
             "RQS_API_URL": "http://127.0.0.1:1",
             "RQS_CLIENT_KEY": "k",
             "RQS_CLIENT_SECRET": "s",
+            "RQS_PIP_INDEX_URL": "http://127.0.0.1:1/simple/",
         }
 
 

@@ -20,6 +20,8 @@ import { registerEventRoutes } from './routes/events';
 import { registerJobRoutes } from './routes/jobs';
 import { registerReleaseRoutes } from './routes/release';
 import { registerReviewRoutes } from './routes/review';
+import { registerSimpleIndexRoutes } from './routes/simple-index';
+import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
 import { quotaView } from './quota';
 import { Store, type ClientSpec } from './store';
@@ -46,6 +48,8 @@ export interface AppOptions {
   random?: RandomInt;
   /** The execution stage (jobs under a data dir); without it the job routes answer 503. */
   jobs?: JobsOptions;
+  /** The package index served at /simple/ (src/packages/); empty without it. */
+  packageIndex?: PackageIndex;
 }
 
 /** One registered route: what the OpenAPI conformance test compares. */
@@ -184,5 +188,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerReleaseRoutes(app, context);
   registerReviewRoutes(app, context);
   registerEventRoutes(app, context);
+  registerSimpleIndexRoutes(app, options.packageIndex ?? emptyPackageIndex());
   return app;
 }

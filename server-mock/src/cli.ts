@@ -9,6 +9,7 @@ import { warmUp } from './query/engine';
 import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
 import { reviewThresholdConfig } from './review';
+import { defaultPackagesDir, loadPackageIndex } from './packages/index';
 
 export const DATABASE_FILE = 'vce-mock.sqlite';
 
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
   const publicData = loadPublicData(config);
   // Load the tables' ids now, not at the first query of each table.
   warmUp(publicData);
+  const packageIndex = loadPackageIndex(
+    config.packagesDir ?? defaultPackagesDir()
+  );
   const app = buildApp({
     store: join(config.dataDir, DATABASE_FILE),
     clients: [...clients, ...config.reviewers],
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
       publicUrl: config.jobs.publicUrl ?? undefined
     },
     publicData,
+    packageIndex,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
     logger: {
@@ -106,6 +111,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
 
+  if (packageIndex.problem) {
+    app.log.warn(`package index /simple/ is empty: ${packageIndex.problem}`);
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port =

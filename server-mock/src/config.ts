@@ -27,6 +27,8 @@ export interface CliConfig {
   reviewers: ClientSpec[];
   /** The execution stage's settings. */
   jobs: JobsCliConfig;
+  /** Where the package index's wheels and sdists are (`--packages-dir`), or null for the stand-in's own. */
+  packagesDir: string | null;
   help: boolean;
 }
 
@@ -90,6 +92,8 @@ Execution stage (clean-room jobs):
   --smtp URL               send mail by SMTP (smtp://user:pass@host:587); without it mails
                            are written as .eml files to DIR/outbox and listed by GET /v2/vce/outbox/
   --public-url URL         base URL of result links in mails (default: the listening address)
+  --packages-dir DIR       the wheels and sdists the package index /simple/ serves
+                           (default: the stand-in's own dist/python, pyrqs built by npm run build)
   --help                   show this help
 
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
@@ -223,6 +227,7 @@ export function parseCli(
         'link-ttl': { type: 'string' },
         smtp: { type: 'string' },
         'public-url': { type: 'string' },
+        'packages-dir': { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -237,6 +242,7 @@ export function parseCli(
     host,
     port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
+    packagesDir: values['packages-dir'] ?? null,
     clients: [
       ...(values.client ?? []),
       ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])

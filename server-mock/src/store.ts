@@ -155,7 +155,7 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL
    );
    ALTER TABLE tokens ADD COLUMN job_id TEXT;`,
-  // Issue 5 (test runs): a job's stage: a real submission over all data, or a
+  // Test runs: a job's stage: a real submission over all data, or a
   // rehearsal on the test-stage sample whose verdict is shown and never released.
   `ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'execution';`,
   // Review fix: a task belongs to the token that created it (a job's task is that job's alone).

@@ -11,7 +11,7 @@ import { assertEventStream, assertSchema } from './helpers/openapi-conformance';
 
 /**
  * The stand-in's constants are the contract's (openapi.yaml): the job status
- * list and the submission limits. The frontend (src/__tests__/contract.spec.ts)
+ * list and the submission limits. The frontend (src/__tests__/api/contract.spec.ts)
  * and the server extension (jupyterlab_vce/tests/test_contract.py) check
  * theirs against the same document.
  */

@@ -443,6 +443,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simple/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's package index (PEP 503 simple repository), public and read-only
+         * @description Where the guide's `pip install -U --index-url <platform>/simple/ pyrqs` installs the
+         *     query SDK from. An HTML page with one anchor per project (`pyrqs`). No bearer token;
+         *     only GET and HEAD (other methods: 405). `/simple` redirects here.
+         */
+        get: operations["getPackageIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simple/{project}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One project's files (the SDK's wheel and sdist), each with its SHA-256
+         * @description One anchor per file: `href="<file>#sha256=<hex>"` (the file's real digest, which pip
+         *     checks) and `data-requires-python` (the project's `Requires-Python`, HTML-escaped).
+         *     A name that is not PEP 503 normalised (`PyRQS`), or the path without its trailing
+         *     slash, redirects to `/simple/<normalised>/`.
+         */
+        get: operations["getPackageProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simple/{project}/{filename}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file the project page lists (only those; any other name is a 404) */
+        get: operations["downloadPackageFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1841,6 +1903,90 @@ export interface operations {
                 };
             };
             503: components["responses"]["DataUnavailable"];
+        };
+    };
+    getPackageIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `/simple` without the slash: `Location: /simple/`. */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    getPackageProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The normalised name, with the slash: `Location: /simple/pyrqs/`. */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    downloadPackageFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                filename: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The wheel or sdist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
         };
     };
 }

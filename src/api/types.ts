@@ -36,7 +36,7 @@ export type OutboxMail = Outbox['messages'][number];
 
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
-  'connected' | 'unreachable' | 'not_signed_in' | 'rejected';
+  'connected' | 'unreachable' | 'not_signed_in' | 'rejected' | 'not_configured';
 
 /** Where the server extension's credentials came from. */
 export type CredentialsSource = 'environment' | 'sign_in' | 'embedded';

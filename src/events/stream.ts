@@ -1,6 +1,5 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import { VCEClient } from '../api/client';
 import { backoffDelay, IBackoffOptions } from '../common/backoff';
 import type { components } from '../api/platform';
 import { ServerSentEventParser } from './sse';
@@ -17,19 +16,12 @@ export type PlatformEvent = components['schemas']['PlatformEvent'];
 export type StreamState = 'idle' | 'connecting' | 'open' | 'waiting';
 
 export interface IEventStreamOptions {
-  /** Opens the stream: by default `GET /vce/api/events` through the Jupyter server. */
-  open?: (signal: AbortSignal, lastEventId: string) => Promise<Response>;
+  /** Opens the stream: `VCEClient.openEvents` (`GET /vce/api/events` through the Jupyter server). */
+  open: (signal: AbortSignal, lastEventId: string) => Promise<Response>;
   retry?: IBackoffOptions;
 }
 
 const DEFAULT_RETRY: IBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
-
-function openThroughServer(
-  signal: AbortSignal,
-  lastEventId: string
-): Promise<Response> {
-  return new VCEClient().openEvents(signal, lastEventId);
-}
 
 /**
  * The platform's event stream (job status and quota changes), read through
@@ -39,8 +31,8 @@ function openThroughServer(
  * the last event it saw; while signed out (401) it waits the longest step.
  */
 export class PlatformEventStream implements IDisposable {
-  constructor(options: IEventStreamOptions = {}) {
-    this._open = options.open ?? openThroughServer;
+  constructor(options: IEventStreamOptions) {
+    this._open = options.open;
     this._retry = options.retry ?? DEFAULT_RETRY;
   }
 

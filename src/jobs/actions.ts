@@ -16,7 +16,8 @@ import {
   SubmissionError,
   submissionBody
 } from './submission';
-import { CANCELLABLE_STATUSES, type Job } from './types';
+import type { Job } from '../api/types';
+import { CANCELLABLE_STATUSES } from './statuses';
 
 /** An open document's state, as far as submitting needs it. */
 export interface IOpenDocument {

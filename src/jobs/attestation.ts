@@ -1,6 +1,6 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import type { components } from '../api/platform';
-import type { IJwks, Job } from './types';
+import type { IJwks, Job } from '../api/types';
 
 /**
  * What the platform signs for every finished job (docs/contracts.md §

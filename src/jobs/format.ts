@@ -1,5 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { Job, JobStatus, VerdictFinding } from './types';
+import type { Job, JobStatus, VerdictFinding } from '../api/types';
 
 /** A status as the researcher reads it (a badge's text). */
 export function jobStatusLabel(

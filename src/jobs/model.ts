@@ -2,7 +2,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IJobEvent, StreamState } from '../events/stream';
 import type { IJobsApi } from '../api/client';
-import { isFinal, isJobStatus, type Job, type JobStatus } from './types';
+import type { Job, JobStatus } from '../api/types';
+import { isFinal, isJobStatus } from './statuses';
 
 /** What the jobs list shows. */
 export type JobsPhase = 'signed-out' | 'loading' | 'ready' | 'error';

@@ -19,7 +19,7 @@ export interface IFinishedNotificationOptions {
   download: (jobId: string) => void;
 }
 
-/** A toast each time a job ends: approved (with Download), or why it ended. */
+/** A toast each time a job ends: approved (with Download; a test run's says nothing is released), or why it ended. */
 export function notifyWhenFinished(
   options: IFinishedNotificationOptions
 ): void {
@@ -34,8 +34,21 @@ export function notifyWhenFinished(
         : job.status === 'cancelled'
           ? 'info'
           : 'error';
-    const message =
-      job.status === 'approved'
+    const testRun = job.stage === 'test';
+    const message = testRun
+      ? job.status === 'approved'
+        ? trans.__(
+            'Data Clean Room: the test run of %1 (%2) passed: the review would approve its outputs. Nothing is released from a test run.',
+            PathExt.basename(job.entry),
+            job.job_id
+          )
+        : trans.__(
+            'Data Clean Room: the test run of %1 (%2) ended: %3.',
+            PathExt.basename(job.entry),
+            job.job_id,
+            jobStatusLabel(job.status, trans)
+          )
+      : job.status === 'approved'
         ? trans.__(
             'Data Clean Room: %1 (%2) was approved. The results can be downloaded.',
             PathExt.basename(job.entry),
@@ -56,7 +69,8 @@ export function notifyWhenFinished(
         callback: () => options.openJob(job.job_id)
       }
     ];
-    if (job.status === 'approved') {
+    // A test run releases nothing: there is nothing to download.
+    if (job.status === 'approved' && !testRun) {
       buttons.push({
         label: trans.__('Download'),
         caption: trans.__(

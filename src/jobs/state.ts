@@ -1,6 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import type { AttestationCheck } from './attestation';
-import type { ISavedResults, OutboxMail } from './types';
+import type { ISavedResults, OutboxMail } from '../api/types';
 
 export interface IBanner {
   kind: 'error' | 'info' | 'success';

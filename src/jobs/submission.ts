@@ -1,7 +1,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import { base64ToBytes, bytesToBase64, sha256Hex } from './digest';
-import type { JobSubmission, SubmissionLimits } from './types';
+import type { JobSubmission, SubmissionLimits } from '../api/types';
 
 /** The platform's limits: typed by the contract's constants (server-mock/openapi.yaml, SubmissionLimits). */
 export const MAX_ENTRY_BYTES: SubmissionLimits['max_entry_bytes'] = 2_097_152; // 2 MiB

@@ -18,7 +18,11 @@ export async function showConnection(
   if (phase === 'signed-out' || phase === 'rejected') {
     return signIn();
   }
-  if (phase === 'unreachable' || phase === 'unavailable') {
+  if (
+    phase === 'unreachable' ||
+    phase === 'not-configured' ||
+    phase === 'unavailable'
+  ) {
     return;
   }
   const result = await showDialog({

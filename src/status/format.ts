@@ -17,6 +17,7 @@ export type ConnectionPhase =
   | 'signed-out'
   | 'rejected'
   | 'unreachable'
+  | 'not-configured'
   | 'unavailable';
 
 /** Map the server extension's answer (or its absence) to a phase. */
@@ -39,6 +40,8 @@ export function phaseOf(
       return 'rejected';
     case 'unreachable':
       return 'unreachable';
+    case 'not_configured':
+      return 'not-configured';
   }
 }
 
@@ -80,6 +83,8 @@ export function connectionLabel(
       return trans.__('VCE: sign in again');
     case 'unreachable':
       return trans.__('VCE unreachable');
+    case 'not-configured':
+      return trans.__('VCE not configured');
     case 'unavailable':
       return trans.__('VCE unavailable');
   }
@@ -147,6 +152,8 @@ export function statusTooltip(
         (status?.platform.message ??
           trans.__('The platform is not answering.')) + retry
       );
+    case 'not-configured':
+      return status?.platform.message ?? trans.__('No platform is configured.');
     case 'unavailable':
       return (
         (requestError ?? trans.__('The Jupyter server is not answering.')) +

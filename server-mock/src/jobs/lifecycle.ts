@@ -15,6 +15,16 @@ import { StatusMoves } from './status-moves';
  * restart finds each job where it was (src/jobs/recovery.ts).
  */
 
+/** What a job cancelled, or stopped with the platform, before it executed "did". */
+const NOT_RUN: ExecutionResult = {
+  outcome: 'cancelled',
+  exitCode: null,
+  signal: null,
+  reason: null,
+  failure: null,
+  durationMs: 0
+};
+
 interface ActiveRun {
   definition: JobDefinition;
   cancelRequested: boolean;
@@ -128,11 +138,15 @@ export class JobLifecycle {
         this.settings.limits,
         token
       );
-      await executor.prepare(definition);
+      // Active from here: a cancel or a stop while the executor prepares the job is seen.
       run = { definition, cancelRequested: false };
       this.active.set(id, run);
       this.starting--;
-      result = (await executor.execute(definition)).result!;
+      await executor.prepare(definition);
+      result =
+        run.cancelRequested || this.stopping
+          ? NOT_RUN
+          : (await executor.execute(definition)).result!;
     } catch (error) {
       if (!run) {
         this.starting--;

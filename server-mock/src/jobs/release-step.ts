@@ -1,3 +1,4 @@
+import type { CollectedOutputs } from '../runner/executor';
 import { writeReleaseArchive } from '../release/archive';
 import { signStatement } from '../release/attestation';
 import { linkDigest, linkUrl, newLinkToken } from '../release/links';
@@ -86,10 +87,14 @@ export class ReleaseStep {
     let outputs: OutputFile[];
     try {
       // Review and release only a copy the job never had access to.
+      // Its data token was revoked when it exited: finalize reads only files.
       const definition = jobDefinition(paths, job, this.settings.limits, '');
-      const collected = (await this.deps.executor.finalize(definition))
-        .collected!;
-      await this.deps.executor.cleanup(definition);
+      let collected: CollectedOutputs;
+      try {
+        collected = (await this.deps.executor.finalize(definition)).collected!;
+      } finally {
+        await this.deps.executor.cleanup(definition);
+      }
       const outputDir = paths.collectedDir(jobId);
       const reviewed = await reviewOutputs({
         outputDir,

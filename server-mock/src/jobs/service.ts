@@ -15,13 +15,9 @@ import {
   DEFAULT_REVIEW_CONFIG,
   type ReviewConfig
 } from '../review';
-import type { Executor } from '../runner/executor';
-import {
-  hiddenPathsOf,
-  LocalSandboxExecutor,
-  type LocalExecutorOptions
-} from '../runner/local-executor';
-import { DEFAULT_LIMITS, type SandboxLimits } from '../runner/sandbox';
+import type { Executor, ExecutorContext, JobLimits } from '../runner/executor';
+import { hiddenPathsOf, LocalSandboxExecutor } from '../runner/local-executor';
+import { DEFAULT_LIMITS } from '../runner/sandbox';
 import type { Store } from '../store';
 import { JobStore } from './job-store';
 import { JobLifecycle } from './lifecycle';
@@ -41,7 +37,7 @@ export interface JobsOptions {
   dataDir: string;
   /** Jobs run at once (default 2: the machines this runs on have 2 cores). */
   workers?: number;
-  limits?: Partial<SandboxLimits>;
+  limits?: Partial<JobLimits>;
   review?: Partial<ReviewConfig>;
   linkTtlSeconds?: number;
   /** Runs a job gets when the platform stops during them (default 2). */
@@ -57,7 +53,7 @@ export interface JobsOptions {
    * namespace sandbox; a Kubernetes or Slurm executor plugs in here, and the
    * lifecycle sees only the Executor interface (src/runner/executor.ts).
    */
-  executor?: (context: LocalExecutorOptions) => Executor;
+  executor?: (context: ExecutorContext) => Executor;
 }
 
 export const DEFAULT_WORKERS = 2;
@@ -94,7 +90,7 @@ export class JobsService {
   readonly paths: JobPaths;
   readonly settings: {
     workers: number;
-    limits: SandboxLimits;
+    limits: JobLimits;
     review: ReviewConfig;
     linkTtlSeconds: number;
     maxAttempts: number;
@@ -129,7 +125,7 @@ export class JobsService {
       return; // no data: submissions are refused with 503 data_unavailable
     }
     const publicData = this.platform.publicData;
-    const context: LocalExecutorOptions = {
+    const context: ExecutorContext = {
       app,
       hiddenPaths: hiddenPathsOf(this.paths.dataDir, publicData),
       onRecords: (jobId, count) => this.store.addRecordsRead(jobId, count)
@@ -181,7 +177,7 @@ export class JobsService {
     return this.mailer.mode;
   }
 
-  /** Store a submission's files and queue the job (the runner is told at once). */
+  /** Store a submission's files and queue the job (the lifecycle is told at once). */
   submit(
     clientKey: string,
     entry: string,
@@ -248,7 +244,7 @@ export class JobsService {
 
   /**
    * Cancel a job that has not finished running: a queued one at once, a
-   * running one by killing its processes (the runner records the cancel).
+   * running one by killing its processes (the lifecycle records the cancel).
    * Returns null when the job cannot be cancelled.
    */
   async cancel(job: JobRecord): Promise<JobRecord | null> {

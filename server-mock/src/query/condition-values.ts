@@ -98,7 +98,7 @@ export function parseValue(
       return REGIONS.has(code)
         ? code
         : [
-            `${name} takes a two-letter region code the platform lists, such as US, GB or ID`
+            `${name} takes a two-letter region code such as US, GB or ID (research-api.md §2's list)`
           ];
     }
     case 'enum': {

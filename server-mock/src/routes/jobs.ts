@@ -4,13 +4,8 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireData, requireJobs } from '../http/guards';
 import { ok, sendSubmissionProblems } from '../http/reply';
-import {
-  isFinal,
-  isJobStatus,
-  type JobRecord,
-  type JobStage,
-  type JobStatus
-} from '../jobs/model';
+import { isFinal, type JobRecord, type JobStage } from '../jobs/model';
+import { encodeJobCursor, parseJobListQuery } from '../jobs/list-query';
 import { viewOf, type JobsService } from '../jobs/service';
 import {
   checkSubmission,
@@ -24,8 +19,6 @@ export const JOB_PATH = '/v2/vce/jobs/:job_id/';
 /** Largest submission body: the files' limit, base64-encoded, plus room for the JSON around them. */
 export const JOBS_BODY_LIMIT =
   Math.ceil((MAX_TOTAL_BYTES * 4) / 3) + 1024 * 1024;
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 type JobParams = { Params: { job_id: string } };
 
@@ -46,80 +39,7 @@ function ownJob(
   return { service, job };
 }
 
-/** The cursor of a job list page: the last job's (created_at, job_id). */
-function encodeJobCursor(job: JobRecord): string {
-  return Buffer.from(JSON.stringify([job.createdAt, job.jobId])).toString(
-    'base64url'
-  );
-}
-
-function decodeJobCursor(cursor: string): { createdAt: string; jobId: string } {
-  try {
-    const [createdAt, jobId] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8')
-    ) as unknown[];
-    if (typeof createdAt === 'string' && typeof jobId === 'string') {
-      return { createdAt, jobId };
-    }
-  } catch {
-    // fall through
-  }
-  throw new ApiError(
-    400,
-    'invalid_params',
-    'cursor is not one this platform returned: send the cursor of the previous page, or none to start.'
-  );
-}
-
-function parseStatuses(value: string | undefined): JobStatus[] | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const statuses = value
-    .split(',')
-    .map(status => status.trim().toLowerCase())
-    .filter(Boolean);
-  const unknown = statuses.filter(status => !isJobStatus(status));
-  if (unknown.length > 0) {
-    throw new ApiError(
-      400,
-      'invalid_params',
-      `status "${unknown.join(', ')}" is not a job status: use any of submitted, queued, running, reviewing, approved, rejected, failed, cancelled, timed_out (comma-separated).`
-    );
-  }
-  return statuses as JobStatus[];
-}
-
-function parsePageSize(value: string | undefined): number {
-  if (value === undefined || value === '') {
-    return DEFAULT_PAGE_SIZE;
-  }
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new ApiError(
-      400,
-      'invalid_params',
-      `page_size must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${value}".`
-    );
-  }
-  return size;
-}
-
 export const TEST_RUNS_PATH = '/v2/vce/test-runs/';
-
-function parseStage(value: string | undefined): JobStage | undefined {
-  if (value === undefined || value === '') {
-    return undefined;
-  }
-  if (value !== 'execution' && value !== 'test') {
-    throw new ApiError(
-      400,
-      'invalid_params',
-      `stage must be "execution" (real submissions) or "test" (test runs), not "${value}".`
-    );
-  }
-  return value;
-}
 
 /** The execution stage's researcher routes: submit, list, detail, cancel, resubmit, files, attestation, result. */
 export function registerJobRoutes(
@@ -159,28 +79,23 @@ export function registerJobRoutes(
     JOBS_PATH,
     async request => {
       const service = requireJobs(context);
-      const statuses = parseStatuses(request.query.status);
-      const pageSize = parsePageSize(request.query.page_size);
-      const before = request.query.cursor
-        ? decodeJobCursor(request.query.cursor)
-        : undefined;
-      const stage = parseStage(request.query.stage);
+      const query = parseJobListQuery(request.query);
       const found = service.store.list(request.clientKey, {
-        statuses,
-        stage,
-        before,
-        limit: pageSize + 1
+        statuses: query.statuses,
+        stage: query.stage,
+        before: query.before,
+        limit: query.pageSize + 1
       });
-      const page = found.slice(0, pageSize);
+      const page = found.slice(0, query.pageSize);
       const now = context.now();
       return ok(
         {
           jobs: page.map(job => viewOf(service, job, now)),
           cursor:
-            found.length > pageSize
+            found.length > query.pageSize
               ? encodeJobCursor(page[page.length - 1])
               : null,
-          has_more: found.length > pageSize
+          has_more: found.length > query.pageSize
         },
         request.id
       );

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 /**
  * What runs a job, seen from the job lifecycle (src/jobs/lifecycle.ts): the
  * lifecycle hands an Executor a JobDefinition and moves it through
@@ -6,6 +7,18 @@
  * Linux-namespace sandbox (src/runner/local-executor.ts) is one Executor; a
  * cluster's (Kubernetes, Slurm) would be another, with the lifecycle unchanged.
  */
+
+/**
+ * What the platform gives every executor when it builds one: the app a job's
+ * data requests are answered by (in process; a remote executor would expose it
+ * to its jobs), the platform paths jobs must not see, and a callback for the
+ * records each data answer carried to a job (the job's `records_read`).
+ */
+export interface ExecutorContext {
+  app: FastifyInstance;
+  hiddenPaths: string[];
+  onRecords: (jobId: string, count: number) => void;
+}
 
 /** A job's resource limits (README.md § What the sandbox enforces). */
 export interface JobLimits {

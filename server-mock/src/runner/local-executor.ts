@@ -1,10 +1,10 @@
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { PublicData } from '../data/schema';
 import { collectOutputs } from './collect';
 import type {
   Executor,
+  ExecutorContext,
   ExecutorStatus,
   JobDefinition,
   RuntimeDescription
@@ -24,15 +24,6 @@ export function hiddenPathsOf(
     : [dataDir];
 }
 
-export interface LocalExecutorOptions {
-  /** The platform the job's data gateway forwards its queries to (in process). */
-  app: FastifyInstance;
-  /** Paths the job must not see (see `hiddenPathsOf`). */
-  hiddenPaths: string[];
-  /** Called with the records each data answer carried to a job. */
-  onRecords: (jobId: string, count: number) => void;
-}
-
 interface LocalJob {
   status: ExecutorStatus;
   controller: AbortController;
@@ -45,7 +36,7 @@ interface LocalJob {
  * access to (src/runner/collect.ts).
  */
 export class LocalSandboxExecutor implements Executor {
-  constructor(private readonly options: LocalExecutorOptions) {}
+  constructor(private readonly options: ExecutorContext) {}
 
   async prepare(job: JobDefinition): Promise<ExecutorStatus> {
     // A fresh copy of what was submitted, every attempt.

@@ -34,10 +34,8 @@ import type { ExecutionResult, JobLimits, ScriptFailure } from './executor';
  * (parent-death signal, then the namespace's PID 1).
  */
 
-export type SandboxLimits = JobLimits;
-
 /** Defaults for a rehearsal platform on a 2-core machine (README § execution-stage defaults). */
-export const DEFAULT_LIMITS: SandboxLimits = {
+export const DEFAULT_LIMITS: JobLimits = {
   wallSeconds: 30 * 60,
   cpuSeconds: 20 * 60,
   memoryBytes: 2 * 1024 ** 3,
@@ -55,7 +53,7 @@ export interface SandboxRequest {
   dataSocket: string;
   accessToken: string;
   hiddenPaths: string[];
-  limits: SandboxLimits;
+  limits: JobLimits;
   signal?: AbortSignal;
 }
 
@@ -165,7 +163,7 @@ export function describeRuntime(): RuntimeDescription {
 }
 
 /** `prlimit` options for the limits (soft = hard: the job cannot raise them). */
-export function prlimitOptions(limits: SandboxLimits): string[] {
+export function prlimitOptions(limits: JobLimits): string[] {
   return [
     `--as=${limits.memoryBytes}`,
     // Soft CPU limit sends SIGXCPU (reported as "CPU time limit"); the hard one, 5 s later, SIGKILL.
@@ -211,7 +209,7 @@ const SIGNALS: Record<number, string> = {
 export function explainEnd(
   exitCode: number | null,
   signal: string | null,
-  limits: SandboxLimits
+  limits: JobLimits
 ): string | null {
   const viaShell =
     exitCode !== null && exitCode > 128 && exitCode < 160

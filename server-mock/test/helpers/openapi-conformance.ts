@@ -68,6 +68,21 @@ export function assertConforms(
   const contentType = String(response.headers['content-type'] ?? '')
     .split(';')[0]
     .trim();
+  if (
+    !contentType &&
+    response.statusCode >= 300 &&
+    response.statusCode < 400 &&
+    template
+  ) {
+    // A redirect without a body (the package index's): its status must be documented.
+    const operation = openapi.paths[template]?.[method.toLowerCase()];
+    if (!operation?.responses[String(response.statusCode)]) {
+      throw new Error(
+        `${method} ${path}: redirect ${response.statusCode} is not documented`
+      );
+    }
+    return;
+  }
   if (contentType && contentType !== 'application/json') {
     // A zip or an event stream: the documented response must have that content type.
     const documented = template

@@ -155,3 +155,59 @@ describe('the job lifecycle with another executor (JobsOptions.executor)', () =>
     }
   });
 });
+
+/** Prepares only when the test says so: a cluster's executor may take a while to. */
+class SlowPrepareExecutor extends RecordingExecutor {
+  private release: () => void = () => undefined;
+  // Set before `preparing` below, which replaces it.
+  private started: () => void = () => undefined;
+  readonly preparing = new Promise<void>(resolve => (this.started = resolve));
+
+  async prepare(job: JobDefinition): Promise<ExecutorStatus> {
+    this.started();
+    await new Promise<void>(resolve => (this.release = resolve));
+    return super.prepare(job);
+  }
+
+  finishPreparing(): void {
+    this.release();
+  }
+}
+
+describe('a cancel while the executor prepares the job', () => {
+  let platform: JobsPlatform;
+  const executor = new SlowPrepareExecutor();
+
+  beforeAll(async () => {
+    platform = await startJobsPlatform({ jobs: { executor: () => executor } });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('is accepted, and the job never executes', async () => {
+    const token = await platform.signIn();
+    const created = (
+      await platform.submit(token, 'analysis.py', {
+        'analysis.py': 'print("never run")\n'
+      })
+    ).json().data;
+    await executor.preparing;
+    const cancel = await platform.call(
+      'POST',
+      `/v2/vce/jobs/${created.job_id}/cancel/`,
+      { token }
+    );
+    expect(cancel.status).toBe(200);
+    executor.finishPreparing();
+    const job = await platform.waitFor(token, created.job_id, [
+      'cancelled',
+      'approved',
+      'failed'
+    ]);
+    expect(job.status).toBe('cancelled');
+    expect(executor.calls).not.toContain('execute');
+    expect(executor.calls).toContain('cleanup');
+  });
+});

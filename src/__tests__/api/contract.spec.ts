@@ -15,7 +15,7 @@ import {
   FINAL_STATUSES,
   JOB_STATUSES,
   JOB_STATUSES_COMPLETE
-} from '../../jobs/types';
+} from '../../jobs/statuses';
 
 declare const require: (id: string) => any;
 declare const __dirname: string;

@@ -3,6 +3,7 @@
  * offered, bad values are marked for screen readers and block the buttons,
  * chips add and remove values, the limit shows the quota.
  */
+import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { QueryBuilderModel } from '../../builder/model';
 import type { IBuilderActions } from '../../builder/actions';
@@ -48,6 +49,9 @@ async function render(model: QueryBuilderModel, acts = actions()) {
   Widget.attach(view, document.body);
   const flush = async () => {
     view.update();
+    // Deliver the update request now, so that renderPromise is this render's
+    // (the message loop's own turn may come late on a busy machine).
+    MessageLoop.flush();
     await view.renderPromise;
     await new Promise(resolve => setTimeout(resolve, 0));
   };

@@ -1,5 +1,5 @@
 import type { IJobsApi } from '../../api/client';
-import type { Job, JobPage, JobStatus } from '../../jobs/types';
+import type { Job, JobPage, JobStatus } from '../../api/types';
 
 /** A job as the platform answers it; times are minutes after a fixed start. */
 export function makeJob(

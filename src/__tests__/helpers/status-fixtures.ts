@@ -48,3 +48,17 @@ export const signedOut = (): IVCEStatus =>
       message: 'Sign in with your client key and secret.'
     }
   });
+
+export const notConfigured = (): IVCEStatus =>
+  makeStatus({
+    signed_in: false,
+    credentials_source: null,
+    platform_url: null,
+    identity: null,
+    quota: null,
+    platform: {
+      state: 'not_configured',
+      message:
+        'No platform is configured: RQS_API_URL is not set and the platform stand-in (vce-mock) was not found. Install the platform stand-in with `npm install -g vce-mock-0.1.0.tgz`, or set RQS_API_URL (with RQS_CLIENT_KEY and RQS_CLIENT_SECRET) to use a running platform; then restart JupyterLab.'
+    }
+  });

@@ -1,7 +1,7 @@
 import { Signal } from '@lumino/signaling';
 import type { StreamState } from '../../events/stream';
 import { compareJobs, JobsModel } from '../../jobs/model';
-import type { Job } from '../../jobs/types';
+import type { Job } from '../../api/types';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
 function setup(jobs: Job[] = []) {

@@ -13,7 +13,7 @@ import {
 } from '../../jobs/format';
 import { JobsModel } from '../../jobs/model';
 import { PanelState } from '../../jobs/state';
-import type { Job } from '../../jobs/types';
+import type { Job } from '../../api/types';
 import { jobsWidget, submitWidget } from '../../jobs/views';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 

@@ -7,7 +7,12 @@ import {
   phaseOf,
   statusTooltip
 } from '../../status/format';
-import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
+import {
+  makeStatus,
+  notConfigured,
+  signedOut,
+  unreachable
+} from '../helpers/status-fixtures';
 
 const trans = nullTranslator.load('jupyterlab_vce');
 const now = new Date('2026-11-25T20:54:00Z');
@@ -27,6 +32,7 @@ describe('phaseOf', () => {
       }
     });
     expect(phaseOf(rejected, null)).toBe('rejected');
+    expect(phaseOf(notConfigured(), null)).toBe('not-configured');
   });
   it('is unavailable when the server extension itself did not answer, whatever came before', () => {
     expect(phaseOf(makeStatus(), 'Jupyter is down')).toBe('unavailable');
@@ -101,6 +107,22 @@ describe('statusTooltip', () => {
     expect(text).toBe(
       'The platform at http://127.0.0.1:8910 is not answering; retrying. Next attempt in 8 s; click to retry now.'
     );
+  });
+  it('says the platform is not configured and the two ways out, with no retry', () => {
+    expect(connectionLabel('not-configured', notConfigured(), trans)).toBe(
+      'VCE not configured'
+    );
+    const text = statusTooltip(
+      'not-configured',
+      notConfigured(),
+      null,
+      now,
+      null,
+      trans
+    );
+    expect(text).toContain('npm install -g vce-mock-0.1.0.tgz');
+    expect(text).toContain('set RQS_API_URL');
+    expect(text).not.toContain('Next attempt');
   });
   it('tells a signed-out researcher what to do', () => {
     expect(

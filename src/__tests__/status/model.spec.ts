@@ -1,7 +1,12 @@
 import { PlatformStatusModel } from '../../status/model';
 import type { IVCEStatus } from '../../api/types';
 import { VCEApiError } from '../../api/request';
-import { makeStatus, signedOut, unreachable } from '../helpers/status-fixtures';
+import {
+  makeStatus,
+  notConfigured,
+  signedOut,
+  unreachable
+} from '../helpers/status-fixtures';
 
 /** A client whose answers the test queues up. */
 function scriptedClient(answers: Array<IVCEStatus | Error>) {
@@ -61,6 +66,15 @@ describe('PlatformStatusModel', () => {
     expect(model.nextAttemptAt).toBe(now + 4000);
     await model.refresh();
     expect(model.phase).toBe('connected');
+    expect(model.failures).toBe(0);
+    expect(model.nextAttemptAt).toBeNull();
+  });
+
+  it('does not back off when no platform is configured: nothing changes until a restart', async () => {
+    const client = scriptedClient([notConfigured()]);
+    model = new PlatformStatusModel({ client, retry, now: () => 1_000_000 });
+    await model.refresh();
+    expect(model.phase).toBe('not-configured');
     expect(model.failures).toBe(0);
     expect(model.nextAttemptAt).toBeNull();
   });

@@ -1,7 +1,7 @@
 /** A finished job's attestation: verify the platform's signature and the outputs' hashes. */
 import * as React from 'react';
 import type { AttestationCheck } from '../attestation';
-import type { Job } from '../types';
+import type { Job } from '../../api/types';
 import type { IPanelContext } from './context';
 
 export function Attestation(props: {

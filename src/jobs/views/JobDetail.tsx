@@ -10,7 +10,8 @@ import {
   runtimeSeconds,
   statusExplanation
 } from '../format';
-import { isFinal, type Job } from '../types';
+import type { Job } from '../../api/types';
+import { isFinal } from '../statuses';
 import { Attestation } from './Attestation';
 import type { IPanelContext } from './context';
 import { useClock } from './hooks';
@@ -28,9 +29,25 @@ function testRunExplanation(job: Job, trans: TranslationBundle): string {
       return trans.__(
         'Test run on the sample: the review would reject these outputs. Fix what it found below before submitting for real; on all public data, the rules on sizes and row counts may find more.'
       );
+    case 'running':
+      return trans.__(
+        "Test run: the script runs on the test-stage sample; what it reads counts toward today's quota. Nothing is released from a test run."
+      );
+    case 'failed':
+      return trans.__(
+        'Test run: the script stopped with an error. Nothing is released from a test run.'
+      );
+    case 'timed_out':
+      return trans.__(
+        'Test run: the script ran past the time limit. Nothing is released from a test run.'
+      );
+    case 'cancelled':
+      return trans.__(
+        'Test run cancelled. Nothing is released from a test run.'
+      );
     default:
       return trans.__(
-        'Test run on the test-stage sample: %1 Nothing is released.',
+        'Test run on the test-stage sample: %1 Nothing is released from a test run.',
         statusExplanation(job.status, trans)
       );
   }
@@ -134,13 +151,7 @@ export function JobDetail(props: {
         {runtime !== null && (
           <>
             <dt>{trans.__('Runtime')}</dt>
-            <dd>
-              {formatDuration(
-                runtime === null ? null : runtime * 1000,
-                trans,
-                'runtime'
-              )}
-            </dd>
+            <dd>{formatDuration(runtime * 1000, trans, 'runtime')}</dd>
           </>
         )}
         {job.records_read > 0 && (

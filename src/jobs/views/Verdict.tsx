@@ -2,7 +2,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { groupFindings, ruleTitle } from '../format';
-import type { JobVerdict } from '../types';
+import type { JobVerdict } from '../../api/types';
 
 export function Verdict(props: {
   verdict: JobVerdict;

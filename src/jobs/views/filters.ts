@@ -1,6 +1,6 @@
 /** The status filters of the jobs list, and what the list calls them. */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { JobStatus } from '../types';
+import type { JobStatus } from '../../api/types';
 
 export const FILTERS: { id: string; statuses: JobStatus[] }[] = [
   { id: 'all', statuses: [] },

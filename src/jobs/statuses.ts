@@ -1,25 +1,9 @@
 /**
- * The jobs' wire types live with the API client (../api/types.ts, from the
- * platform's OpenAPI document); re-exported here with the jobs' status lists.
+ * The job statuses as lists: every status in order, the final ones, the ones a
+ * researcher may cancel from. The `JobStatus` type is the contract's
+ * (src/api/types.ts, generated from server-mock/openapi.yaml).
  */
 import type { JobStatus } from '../api/types';
-
-export type {
-  IJwks,
-  ISavedResults,
-  Job,
-  JobAttestation,
-  JobFile,
-  JobPage,
-  JobStage,
-  JobStatus,
-  JobSubmission,
-  JobVerdict,
-  SubmissionLimits,
-  Outbox,
-  OutboxMail,
-  VerdictFinding
-} from '../api/types';
 
 /**
  * Every status, in the order a job goes through them: the contract's
