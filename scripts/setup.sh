@@ -16,7 +16,8 @@
 # The work runs as three chains at once (the Python packages then the SDK, the
 # labextension and jupyterlab_vce; the stand-in's packages then its build; the
 # extension's node packages, which the labextension and the stand-in's build wait
-# for): on 2 cores they wait on the network and the disk as much as on the CPU.
+# for, as the stand-in's build waits for the Python packages): on 2 cores they
+# wait on the network and the disk as much as on the CPU.
 # Their commands' output goes to .venv/.vce-logs/, with a progress line every 5 s.
 # VCE_SETUP_PARALLEL=0 runs one step after the other, npm's own output on the terminal.
 set -euo pipefail
@@ -104,11 +105,12 @@ run_step() {
 }
 skipped() { printf '==> %s: up to date\n' "$1"; }
 npm_progress() { if [ "$PARALLEL" = 0 ] && [ -t 1 ]; then echo --progress; else echo --no-progress; fi; }
-# wait_root_npm: the extension's node packages are installed (the other chains wait for them).
-wait_root_npm() {
-  until [ -f "$LOGS/root-npm.status" ]; do sleep 0.5; done
-  [ "$(cat "$LOGS/root-npm.status")" = 0 ]
+# wait_status NAME: the install NAME (root-npm, pip) is done (other chains wait for it).
+wait_status() {
+  until [ -f "$LOGS/$1.status" ]; do sleep 0.2; done
+  [ "$(cat "$LOGS/$1.status")" = 0 ]
 }
+wait_root_npm() { wait_status root-npm; }
 
 # --- chain: the extension's node packages -----------------------------------
 ROOT_KEY=$(hash_inputs package-lock.json package.json)
@@ -129,11 +131,18 @@ chain_root_npm() {
 # its development packages, the extension's tsc (the same version) emits the same
 # JavaScript with --noCheck (types are checked by the full setup and the tests).
 MOCK_LOCK=$(hash_inputs server-mock/package-lock.json server-mock/package.json)
-BUILD_SRC=$(hash_inputs server-mock/src server-mock/python server-mock/tsconfig.json \
+BUILD_SRC=$(hash_inputs server-mock/src server-mock/python server-mock/scripts server-mock/tsconfig.json \
   server-mock/tsconfig.build.json server-mock/package.json server-mock/package-lock.json)
 mock_npm_ci() { (cd server-mock && npm ci "$@"); }
-build_mock_checked() { (cd server-mock && npm run --silent build); }
-build_mock_unchecked() { (cd server-mock && "$ROOT/node_modules/.bin/tsc" -p tsconfig.build.json --noCheck); }
+# The build also builds pyrqs' wheel and sdist for the stand-in's package index
+# (scripts/build-pyrqs.mjs), with .venv's hatchling: it waits for the Python packages.
+build_mock_checked() { (cd server-mock && PYTHON="$ROOT/.venv/bin/python" npm run --silent build); }
+build_mock_unchecked() {
+  (
+    cd server-mock && "$ROOT/node_modules/.bin/tsc" -p tsconfig.build.json --noCheck \
+      && if [ -f scripts/build-pyrqs.mjs ]; then PYTHON="$ROOT/.venv/bin/python" node scripts/build-pyrqs.mjs; fi
+  )
+}
 chain_mock() {
   local out=server-mock/node_modules/.package-lock.json
   if up_to_date mock-npm "$MOCK_LOCK full" "$out" \
@@ -150,9 +159,10 @@ chain_mock() {
     || { [ "$MODE" = start ] && up_to_date mock-build "$BUILD_SRC unchecked" server-mock/dist/cli.js; }; then
     skipped "Platform stand-in: build"
   elif [ "$MODE" = start ] && [ ! -x server-mock/node_modules/.bin/tsc ]; then
-    wait_root_npm || return 1
+    wait_root_npm && wait_status pip || return 1
     run_step mock-build "Platform stand-in: build (tsc --noCheck)" "$BUILD_SRC unchecked" build_mock_unchecked
   else
+    wait_status pip || return 1
     run_step mock-build "Platform stand-in: build (npm run build)" "$BUILD_SRC checked" build_mock_checked
   fi
 }
@@ -173,10 +183,12 @@ register() {
 chain_python() {
   if up_to_date pip "$PIP_KEY" .venv/bin/jupyter-lab; then
     skipped "Python packages"
-  else
-    run_step pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" \
-      python -m pip install --quiet -r requirements-dev.txt || return 1
+  elif ! run_step pip "Python packages (requirements-dev.txt) into .venv" "$PIP_KEY" \
+    python -m pip install --quiet -r requirements-dev.txt; then
+    echo 1 >"$LOGS/pip.status"
+    return 1
   fi
+  echo 0 >"$LOGS/pip.status"
   if up_to_date pyrqs "$SDK_KEY" && importable pyrqs; then
     skipped "SDK stand-in (pyrqs)"
   else
