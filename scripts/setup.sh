@@ -228,7 +228,8 @@ progress_line() {
   for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce; do
     [ -f "$LOGS/$name.running" ] || continue
     case $name in
-      pip) line+="; pip: $(find .venv/lib -maxdepth 3 -name '*.dist-info' 2>/dev/null | wc -l || true) of $(grep -c '==' requirements-dev.txt) packages" ;;
+      # The venv's own pip and setuptools count too: a number, not a fraction of the pins.
+      pip) line+="; pip: $(find .venv/lib -maxdepth 3 -name '*.dist-info' 2>/dev/null | wc -l || true) packages in .venv" ;;
       root-npm) line+="; npm ci: $(npm_count .) of $ROOT_TOTAL packages" ;;
       mock-npm)
         line+="; server-mock npm ci: $(npm_count server-mock) of $MOCK_TOTAL packages"
