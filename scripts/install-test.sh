@@ -7,7 +7,7 @@
 # Run by scripts/test.sh after scripts/setup.sh (it needs .venv's build tools and the node
 # packages); alone: PATH="$PWD/.venv/bin:$PATH" bash scripts/install-test.sh
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
@@ -77,6 +77,8 @@ TARBALL="$DIST/vce-mock-$VERSION.tgz"
 pass "npm tarball built in $((SECONDS - t0)) s: $(basename "$TARBALL"), $(size "$TARBALL")"
 check "the tarball holds the built stand-in (package/dist/cli.js)" \
   bash -c "tar -tzf '$TARBALL' | grep -qx 'package/dist/cli.js'"
+check "the tarball holds pyrqs' wheel for the package index (package/dist/python/)" \
+  bash -c "tar -tzf '$TARBALL' | grep -qE '^package/dist/python/pyrqs-$VERSION-py3-none-any\.whl$'"
 
 # 3. A fresh virtual environment with the wheel (dependencies at the versions the project
 #    pins), and a fresh npm prefix with the tarball.
@@ -135,7 +137,7 @@ SERVER_PID=$!
 LOAD=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["jupyterlab"]["_build"]["load"])' \
   "$LABEXT/package.json" 2>/dev/null || echo "static/remoteEntry.missing.js")
 "$VENV/bin/python" - "http://127.0.0.1:$PORT" "$TOKEN" "$SERVER_PID" "$LOAD" <<'PY'
-import json, os, sys, time, urllib.error, urllib.request
+import json, os, re, sys, time, urllib.error, urllib.request
 
 base, token, pid, load = sys.argv[1:5]
 failed = 0
@@ -197,6 +199,15 @@ line(
     "GET /vce/api/status: signed_in true, embedded true, platform connected "
     f"({platform.get('state')}: {platform.get('message')})",
 )
+# The installed stand-in's package index serves pyrqs with its hash (the guide's pip step).
+index = f"{body.get('platform_url')}/simple/pyrqs/"
+try:
+    with urllib.request.urlopen(index, timeout=10) as answer:
+        page = answer.read().decode()
+    served = re.search(r'href="[^"]*pyrqs-[^"]*\.whl#sha256=[0-9a-f]{64}"', page) is not None
+except OSError as error:
+    served, page = False, str(error)
+line(served, f"GET {index}: the package index lists pyrqs' wheel with its sha256")
 code, raw = get(f"/lab/extensions/jupyterlab-vce/{load}", auth=False)
 line(code == 200 and len(raw) > 0, f"GET /lab/extensions/jupyterlab-vce/{load}: {code}")
 code, _ = get("/vce/api/status", auth=False)

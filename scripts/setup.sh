@@ -57,9 +57,12 @@ VERSIONS="node $(node --version) python $("$PYTHON" --version 2>&1)"
 # hash_inputs PATH...: one hash of the files' contents (folders: every file
 # under them but generated or installed ones) and of the tools' versions.
 hash_inputs() {
+  local path existing=()
+  # A path that does not exist (yet) changes the hash by its name, and stops nothing.
+  for path in "$@"; do [ ! -e "$path" ] || existing+=("$path"); done
   {
-    printf '%s\n' "$VERSIONS"
-    find "$@" \( -name node_modules -o -name __pycache__ -o -name '*.egg-info' -o -name dist \
+    printf '%s\n' "$VERSIONS" "$*" "${existing[*]-}"
+    [ "${#existing[@]}" = 0 ] || find "${existing[@]}" \( -name node_modules -o -name __pycache__ -o -name '*.egg-info' -o -name dist \
       -o -name build -o -name lib -o -name .pytest_cache -o -name '*.tsbuildinfo' \) -prune \
       -o -type f -print 2>/dev/null | LC_ALL=C sort | xargs -r -d '\n' sha256sum
   } | sha256sum | cut -c1-64
@@ -78,6 +81,9 @@ up_to_date() {
 }
 export PATH="$ROOT/.venv/bin:$PATH"
 PARALLEL=${VCE_SETUP_PARALLEL:-1}
+# One setup at a time in a checkout: a second one waits (they share the stamps and the logs).
+exec 9>"$ROOT/.venv/.vce-setup.lock"
+flock -n 9 || { printf '==> Another setup is running in this checkout; waiting for it\n'; flock 9; }
 rm -rf "$LOGS" && mkdir -p "$LOGS" "$STAMPS"
 
 # run_step NAME TITLE KEY COMMAND...: run COMMAND (its output into the step's log
@@ -136,11 +142,11 @@ BUILD_SRC=$(hash_inputs server-mock/src server-mock/python server-mock/scripts s
 mock_npm_ci() { (cd server-mock && npm ci "$@"); }
 # The build also builds pyrqs' wheel and sdist for the stand-in's package index
 # (scripts/build-pyrqs.mjs), with .venv's hatchling: it waits for the Python packages.
-build_mock_checked() { (cd server-mock && PYTHON="$ROOT/.venv/bin/python" npm run --silent build); }
+build_mock_checked() { (cd server-mock && PYTHON="$ROOT/.venv/bin/python" VCE_REQUIRE_PYRQS=1 npm run --silent build); }
 build_mock_unchecked() {
   (
     cd server-mock && "$ROOT/node_modules/.bin/tsc" -p tsconfig.build.json --noCheck \
-      && if [ -f scripts/build-pyrqs.mjs ]; then PYTHON="$ROOT/.venv/bin/python" node scripts/build-pyrqs.mjs; fi
+      && PYTHON="$ROOT/.venv/bin/python" VCE_REQUIRE_PYRQS=1 node scripts/build-pyrqs.mjs
   )
 }
 chain_mock() {
@@ -155,8 +161,10 @@ chain_mock() {
     run_step mock-npm "Platform stand-in's packages (server-mock: npm ci)" "$MOCK_LOCK full" \
       mock_npm_ci "$(npm_progress)" || return 1
   fi
-  if up_to_date mock-build "$BUILD_SRC checked" server-mock/dist/cli.js \
-    || { [ "$MODE" = start ] && up_to_date mock-build "$BUILD_SRC unchecked" server-mock/dist/cli.js; }; then
+  # The build's outputs: the stand-in, and pyrqs' wheel for its package index.
+  local built=(server-mock/dist/cli.js server-mock/dist/python/pyrqs-*.whl)
+  if up_to_date mock-build "$BUILD_SRC checked" "${built[@]}" \
+    || { [ "$MODE" = start ] && up_to_date mock-build "$BUILD_SRC unchecked" "${built[@]}"; }; then
     skipped "Platform stand-in: build"
   elif [ "$MODE" = start ] && [ ! -x server-mock/node_modules/.bin/tsc ]; then
     wait_root_npm && wait_status pip || return 1
@@ -252,6 +260,13 @@ else
   chain_root_npm & root_pid=$!
   chain_mock & mock_pid=$!
   chain_python & python_pid=$!
+  # Ctrl-C or a kill stops the three chains and everything they started (npm, pip, node-gyp).
+  kill_tree() { # PID: the process and its descendants, children first
+    local child
+    for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
+    kill -TERM "$1" 2>/dev/null || true
+  }
+  trap 'for pid in "$root_pid" "$mock_pid" "$python_pid"; do kill_tree "$pid"; done; fail "stopped"' INT TERM
   ticks=0
   while kill -0 "$root_pid" 2>/dev/null || kill -0 "$mock_pid" 2>/dev/null \
     || kill -0 "$python_pid" 2>/dev/null; do
@@ -261,6 +276,7 @@ else
   done
   failed=0
   for pid in "$root_pid" "$mock_pid" "$python_pid"; do wait "$pid" || failed=1; done
+  trap - INT TERM
   [ "$failed" = 0 ] || fail "a step failed (logs in .venv/.vce-logs/)"
 fi
 
@@ -270,7 +286,8 @@ if [ -f "$LOGS/changed" ]; then
   jupyter labextension list >"$LOGS/labextension-list.log" 2>&1 &
   jupyter server extension list >"$LOGS/server-extension-list.log" 2>&1 || true
   wait $! || true
-  grep -E 'jupyterlab-vce' "$LOGS/labextension-list.log" || fail "the labextension is not installed"
+  grep -E 'jupyterlab-vce v.* enabled .*OK' "$LOGS/labextension-list.log" \
+    || fail "the labextension is not installed, enabled and OK (.venv/.vce-logs/labextension-list.log)"
   grep -E 'jupyterlab_vce.*OK' "$LOGS/server-extension-list.log" || fail "the server extension does not load"
   printf '==> Installed (%s s)\n' "$(since "$t0")"
 fi

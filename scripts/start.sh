@@ -21,5 +21,8 @@ case " $* " in
     printf '\n==> Workspace: %s\n' "$workspace"
     ;;
 esac
+# The stand-in this checkout just built, even where a vce-mock package is installed
+# globally (the embedded default would take the one on PATH first).
+export VCE_MOCK_BIN=${VCE_MOCK_BIN:-$(pwd)/server-mock/dist/cli.js}
 printf '\n==> Starting JupyterLab (Ctrl+C to stop); the status bar shows the VCE connection.\n'
 exec jupyter lab "${args[@]}" "$@"

@@ -18,12 +18,18 @@ export async function showConnection(
   if (phase === 'signed-out' || phase === 'rejected') {
     return signIn();
   }
-  if (
-    phase === 'unreachable' ||
-    phase === 'not-configured' ||
-    phase === 'unavailable'
-  ) {
-    return;
+  if (phase === 'not-configured') {
+    // Nothing to retry: say the two ways out (install the stand-in, or name a platform).
+    return showDialog({
+      title: trans.__('No platform is configured'),
+      body:
+        status.status?.platform.message ??
+        trans.__('No platform is configured.'),
+      buttons: [Dialog.okButton({ label: trans.__('Close') })]
+    });
+  }
+  if (phase === 'unreachable' || phase === 'unavailable') {
+    return; // the click was the retry (the refresh above); the tooltip says when the next one is
   }
   const result = await showDialog({
     title: trans.__('Virtual Compute Environment'),

@@ -32,6 +32,20 @@ test.describe("the guide's SDK install step", () => {
     expect(pip).toContain('/simple/');
     expect(pip).not.toMatch(/WARNING|Retrying|ERROR|Could not/i);
 
+    // Where pyrqs is installed already, pip answers from the environment: check that the
+    // index itself serves the package (downloaded, its hash checked by pip).
+    await page.notebook.setCell(
+      0,
+      'code',
+      '!pip download --no-deps --index-url "$RQS_PIP_INDEX_URL" -d "$(mktemp -d)" pyrqs'
+    );
+    await page.notebook.runCell(0);
+    const download =
+      (await page.notebook.getCellTextOutput(0))?.join('\n') ?? '';
+    expect(download).toMatch(/\/simple\/pyrqs\/pyrqs-[\d.]+-py3-none-any\.whl/);
+    expect(download).toContain('Successfully downloaded pyrqs');
+    expect(download).not.toMatch(/WARNING|Retrying|ERROR|Could not/i);
+
     // The example goes in as text (typed into the editor, its lines would be auto-indented).
     await page.evaluate(source => {
       const notebook = (window.jupyterapp.shell.currentWidget as any).content;

@@ -9,7 +9,7 @@
  * names up in that map; request text never becomes part of a path.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
@@ -119,7 +119,8 @@ export function loadPackageIndex(dir: string): PackageIndex {
   for (const filename of names) {
     const parsed = parseDistributionName(filename);
     const path = join(dir, filename);
-    if (!parsed || !statSync(path).isFile()) {
+    // Regular files only: a link could point anywhere on the machine.
+    if (!parsed || !lstatSync(path).isFile()) {
       continue;
     }
     const content = readFileSync(path);
