@@ -286,7 +286,8 @@ if [ -f "$LOGS/changed" ]; then
   jupyter labextension list >"$LOGS/labextension-list.log" 2>&1 &
   jupyter server extension list >"$LOGS/server-extension-list.log" 2>&1 || true
   wait $! || true
-  grep -E 'jupyterlab-vce v.* enabled .*OK' "$LOGS/labextension-list.log" \
+  # The list colours its words (ANSI codes between them): match on the words alone.
+  sed 's/\x1b\[[0-9;]*m//g' "$LOGS/labextension-list.log" | grep -E 'jupyterlab-vce v.* enabled +OK' \
     || fail "the labextension is not installed, enabled and OK (.venv/.vce-logs/labextension-list.log)"
   grep -E 'jupyterlab_vce.*OK' "$LOGS/server-extension-list.log" || fail "the server extension does not load"
   printf '==> Installed (%s s)\n' "$(since "$t0")"
