@@ -21,8 +21,6 @@ export type QueryResult = Schemas['QueryEnvelope']['data'];
 /** Jobs (`/vce/api/jobs...`, `/vce/api/test-runs`, `/vce/api/outbox`), unwrapped from their envelopes. */
 export type Job = Schemas['Job'];
 export type JobStatus = Schemas['JobStatus'];
-/** A real submission over all data (`execution`) or a test run on the sample (`test`). */
-export type JobStage = Job['stage'];
 export type JobVerdict = Schemas['JobVerdict'];
 export type VerdictFinding = Schemas['VerdictFinding'];
 export type JobSubmission = Schemas['JobSubmission'];

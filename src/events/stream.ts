@@ -7,9 +7,6 @@ import { ServerSentEventParser } from './sse';
 /** A job's status changed on the platform (the contract's `JobEvent`). */
 export type IJobEvent = components['schemas']['JobEvent'];
 
-/** The day's quota changed (a query in any kernel, the builder's preview...): `QuotaEvent`. */
-export type IQuotaEvent = components['schemas']['QuotaEvent'];
-
 /** One event of the stream (server-mock/openapi.yaml `PlatformEvent`). */
 export type PlatformEvent = components['schemas']['PlatformEvent'];
 
