@@ -16,7 +16,7 @@ from .page import TEMPLATES_DIR, install_template_dir
 from .pair_check import Outcome, PairCheck, check_pair
 from .spawn_env import ENV_API_URL, auth_state_for, spawner_environment, stored_pair
 from .startup import startup_problems
-from .usernames import normalize
+from .usernames import is_hub_name, normalize
 
 
 class VCEAuthenticator(Authenticator):
@@ -189,7 +189,7 @@ class VCEAuthenticator(Authenticator):
 
     def validate_username(self, username: str) -> bool:
         """Only names the client-key rule produces (and JupyterHub's own checks)."""
-        return normalize(username) == username and super().validate_username(username)
+        return is_hub_name(username) and super().validate_username(username)
 
     # Sign-in
 
