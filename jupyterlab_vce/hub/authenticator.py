@@ -172,7 +172,7 @@ class VCEAuthenticator(Authenticator):
         if problems:
             for problem in problems:
                 self.log.critical(problem)
-            raise SystemExit("VCEAuthenticator: " + " ".join(problems))
+            raise SystemExit(1)  # as JupyterHub stops for its own configuration errors
         super().check_allow_config()
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:

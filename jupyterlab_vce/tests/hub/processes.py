@@ -165,28 +165,41 @@ class Hub:
             ]
         )
 
-    def start(self) -> Hub:
+    def environment(self) -> dict[str, str]:
+        """The hub's environment: the checkout importable, the test's crypt key (or none)."""
+        checkout_first = filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")])
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(checkout_first)}
+        environment.pop("RQS_API_URL", None)
+        environment.pop("JUPYTERHUB_CRYPT_KEY", None)
+        if self.crypt_key:
+            environment["JUPYTERHUB_CRYPT_KEY"] = self.crypt_key
+        return environment
+
+    def launch(self) -> subprocess.Popen[bytes]:
         self.root.mkdir(parents=True, exist_ok=True)
         config = self.root / "jupyterhub_config.py"
         config.write_text(self.config())
-        environment = {
-            **os.environ,
-            "JUPYTERHUB_CRYPT_KEY": self.crypt_key,
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")])
-            ),
-        }
-        environment.pop("RQS_API_URL", None)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "jupyterhub", "-f", str(config)],
                 cwd=self.root,
-                env=environment,
+                env=self.environment(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        _wait_for(self.log, self.process, HUB_READY)
+        return self.process
+
+    def start(self) -> Hub:
+        _wait_for(self.log, self.launch(), HUB_READY)
         return self
+
+    def run_until_exit(self, timeout: float = START_TIMEOUT) -> int:
+        """Start the hub expecting it to refuse to start: its exit status (its log says why)."""
+        process = self.launch()
+        try:
+            return process.wait(timeout=timeout)
+        finally:
+            stop(process)
 
     def stop(self) -> None:
         stop(self.process)

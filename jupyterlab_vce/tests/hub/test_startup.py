@@ -8,7 +8,7 @@ import pytest
 from jupyterhub.crypto import CryptKeeper
 
 from jupyterlab_vce.hub import VCEAuthenticator
-from jupyterlab_vce.hub.startup import startup_problems
+from jupyterlab_vce.hub.startup import NO_PLATFORM, startup_problems
 
 URLS = {"platform_url": "http://127.0.0.1:8911"}
 
@@ -35,33 +35,48 @@ def test_no_encryption_is_refused_with_why() -> None:
     assert "(no key)" in problem and "openssl rand -hex 32" in problem
 
 
-def test_a_missing_or_bad_url_is_refused() -> None:
+def test_a_missing_platform_url_is_refused() -> None:
     problems = startup_problems(
         enable_auth_state=True,
         encryption_error=None,
-        urls={"platform_url": "", "lab_platform_url": "ftp://x", "pip_index_url": "x"},
+        urls={"platform_url": "", "lab_platform_url": "", "pip_index_url": "/simple/"},
+    )
+    assert problems == [NO_PLATFORM]  # not the URLs made from it
+    assert "RQS_API_URL" in NO_PLATFORM
+
+
+def test_bad_urls_are_refused() -> None:
+    problems = startup_problems(
+        enable_auth_state=True,
+        encryption_error=None,
+        urls={"platform_url": "127.0.0.1:8911", "lab_platform_url": "ftp://x", "pip_index_url": ""},
     )
     assert len(problems) == 3
-    assert "RQS_API_URL" in problems[0]
+    assert "platform_url is '127.0.0.1:8911'" in problems[0]
     assert "lab_platform_url is 'ftp://x'" in problems[1]
 
 
 def test_the_hub_stops_without_a_crypt_key(
-    crypt_key: None, monkeypatch: pytest.MonkeyPatch
+    crypt_key: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.delenv("JUPYTERHUB_CRYPT_KEY", raising=False)
     authenticator = VCEAuthenticator(platform_url="http://127.0.0.1:8911")
-    with pytest.raises(SystemExit, match="JUPYTERHUB_CRYPT_KEY"):
+    with pytest.raises(SystemExit) as stopped:
         authenticator.check_allow_config()
+    assert stopped.value.code == 1
+    assert "encryption is not available" in caplog.text
+    assert "export JUPYTERHUB_CRYPT_KEY=$(openssl rand -hex 32)" in caplog.text
 
 
 def test_the_hub_stops_with_auth_state_turned_off(
-    crypt_key: None, monkeypatch: pytest.MonkeyPatch
+    crypt_key: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("JUPYTERHUB_CRYPT_KEY", "ab" * 32)
     authenticator = VCEAuthenticator(platform_url="http://x:1", enable_auth_state=False)
-    with pytest.raises(SystemExit, match="enable_auth_state"):
+    with pytest.raises(SystemExit):
         authenticator.check_allow_config()
+    assert [r.levelname for r in caplog.records] == ["CRITICAL"]
+    assert "c.Authenticator.enable_auth_state = True" in caplog.text
 
 
 def test_the_hub_starts_with_a_key_and_a_url(
