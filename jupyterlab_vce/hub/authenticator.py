@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyterhub.auth import Authenticator
 from tornado import web
-from traitlets import Bool, Float, Instance, Integer, Unicode, default
+from traitlets import Bool, Float, Instance, Integer, Unicode, default, validate
 
 from . import messages
 from .backoff import FailureTracker
@@ -159,6 +159,12 @@ class VCEAuthenticator(Authenticator):
         # authenticate(). A hub that lists allowed_users narrows it to those.
         return not self.allowed_users
 
+    @validate("blocked_users")
+    def _normalize_blocked_users(self, proposal: Any) -> set[str]:
+        # JupyterHub normalizes allowed_users and admin_users at start, not blocked_users:
+        # a client key listed there blocks its hub user too.
+        return {self.normalize_username(name) for name in proposal["value"]}
+
     # Start-up
 
     def check_allow_config(self) -> None:
@@ -190,6 +196,20 @@ class VCEAuthenticator(Authenticator):
     def validate_username(self, username: str) -> bool:
         """Only names the client-key rule produces (and JupyterHub's own checks)."""
         return is_hub_name(username) and super().validate_username(username)
+
+    def check_allowed(self, username: str, authentication: Any = None) -> bool:
+        """``allowed_users`` (when set): anyone else is told why on the page."""
+        if super().check_allowed(username, authentication):
+            return True
+        self.log.warning("VCE sign-in: hub user %r is not in allowed_users", username)
+        raise web.HTTPError(403, messages.NOT_ALLOWED)
+
+    def check_blocked_users(self, username: str, authentication: Any = None) -> bool:
+        """``blocked_users``: told why on the page."""
+        if super().check_blocked_users(username, authentication):
+            return True
+        self.log.warning("VCE sign-in: hub user %r is in blocked_users", username)
+        raise web.HTTPError(403, messages.NOT_ALLOWED)
 
     # Sign-in
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tornado import web
 
-from jupyterlab_vce.hub import VCEAuthenticator
+from jupyterlab_vce.hub import VCEAuthenticator, messages
 from jupyterlab_vce.hub.usernames import (
     KEY_FORMAT_MESSAGE,
     hub_name,
@@ -76,3 +77,20 @@ def test_allowed_users_take_client_keys() -> None:
     authenticator = VCEAuthenticator(platform_url="http://127.0.0.1:1", allowed_users={"ABC"})
     assert authenticator.allow_all is False
     assert VCEAuthenticator(platform_url="http://127.0.0.1:1").allow_all is True
+
+
+def test_blocked_users_take_client_keys() -> None:
+    authenticator = VCEAuthenticator(platform_url="http://127.0.0.1:1", blocked_users={"ABC", "d"})
+    assert authenticator.blocked_users == {hub_name("ABC"), "d"}
+    assert authenticator.check_blocked_users("abc") is True
+    with pytest.raises(web.HTTPError) as raised:
+        authenticator.check_blocked_users(hub_name("ABC"))
+    assert (raised.value.status_code, raised.value.log_message) == (403, messages.NOT_ALLOWED)
+
+
+def test_a_user_outside_allowed_users_is_told_why() -> None:
+    authenticator = VCEAuthenticator(platform_url="http://127.0.0.1:1", allowed_users={"a"})
+    assert authenticator.check_allowed("a") is True
+    with pytest.raises(web.HTTPError) as raised:
+        authenticator.check_allowed("b")
+    assert raised.value.log_message == messages.NOT_ALLOWED
