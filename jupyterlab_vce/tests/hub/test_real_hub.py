@@ -35,6 +35,8 @@ from .conftest import KEY, KEY_B, SECRET, SECRET_B
 from .processes import Hub, StandIn
 
 SPAWNED_SERVER = Path(__file__).with_name("spawned_server.py")
+REFRESH_AGE = 1
+NEW_SECRET = "hub-test-new-secret-" + secrets.token_hex(8)
 
 
 @dataclass
@@ -138,6 +140,8 @@ def hub(
                 f"c.Spawner.environment = {{'VCE_TEST_ENV_RECORD': {str(root / 'env.json')!r}}}",
                 "c.VCEAuthenticator.lab_platform_url = 'http://vce-platform.test:8911'",
                 "c.VCEAuthenticator.backoff_base_seconds = 30.0",
+                # Re-check the pair on any request older than 1 s (the revoked-secret test).
+                f"c.VCEAuthenticator.auth_refresh_age = {REFRESH_AGE}",
             ]
         ),
     ).start()
@@ -223,6 +227,33 @@ def test_the_researchers_server_gets_the_platform_and_the_pair(hub: Hub) -> None
         "JUPYTERHUB_USER": name,
         "RQS_CLIENT_SECRET_sha256": sha256(SECRET.encode()).hexdigest(),
     }
+    # The proxy routes the user's URL (with its "~") to the server.
+    deadline = time.monotonic() + 30
+    while (page := browser.request(f"/user/{urllib.parse.quote(name)}/")).status != 200:
+        assert time.monotonic() < deadline, (page.status, page.text[-500:])
+        time.sleep(0.2)
+    assert page.text == "spawned"
+
+
+def test_a_secret_revoked_on_the_platform_sends_back_to_the_login_page(
+    hub: Hub, shared_standin: StandIn
+) -> None:
+    browser = Browser(hub)
+    assert browser.sign_in(KEY, SECRET).status == 302
+    shared_standin.restart({KEY: NEW_SECRET, KEY_B: SECRET_B})  # the secret was reset
+    try:
+        time.sleep(REFRESH_AGE + 0.5)
+        home = browser.request("/hub/home")
+        assert home.status == 302
+        assert "/hub/login" in home.headers.get("Location", "")
+        login = browser.request("/hub/login")  # the form, not a redirect: signed out
+        assert login.status == 200 and 'name="password"' in login.text
+        # The new secret signs in.
+        assert browser.sign_in(KEY, NEW_SECRET).status == 302
+        assert browser.request("/hub/home").status == 200
+    finally:
+        shared_standin.restart({KEY: SECRET, KEY_B: SECRET_B})
+    assert f"no longer accepts client key {KEY!r}" in hub.log.read_text()
 
 
 def test_the_platform_down_is_said_on_the_page(hub: Hub, shared_standin: StandIn) -> None:
@@ -245,16 +276,17 @@ def test_no_secret_in_clear_in_the_log_the_database_or_the_cookies(
     assert f"client key {KEY!r}".encode() in log
     database_files = [p for p in hub.root.iterdir() if p.name.startswith("jupyterhub.sqlite")]
     assert database_files
-    for secret in (SECRET, SECRET_B):
+    for secret in (SECRET, SECRET_B, NEW_SECRET):
         for encoded in {secret, urllib.parse.quote(secret), urllib.parse.quote_plus(secret)}:
             assert encoded.encode() not in log
             for path in database_files:
                 assert encoded.encode() not in path.read_bytes(), path
-    # The auth_state is there, encrypted with the hub's key.
+    # The auth_state is there, encrypted with the hub's key: the pair of the last sign-in
+    # (after the secret was reset on the platform).
     with sqlite3.connect(hub.database) as db:
         rows = dict(db.execute("SELECT name, encrypted_auth_state FROM users").fetchall())
     fernet = Fernet(base64.urlsafe_b64encode(bytes.fromhex(crypt_key)))
     assert json.loads(fernet.decrypt(rows[hub_name(KEY)])) == {
         "client_key": KEY,
-        "client_secret": SECRET,
+        "client_secret": NEW_SECRET,
     }
