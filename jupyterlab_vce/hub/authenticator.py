@@ -172,9 +172,12 @@ class VCEAuthenticator(Authenticator):
         problems = startup_problems(
             enable_auth_state=self.enable_auth_state,
             encryption_error=_encryption_error() if self.enable_auth_state else None,
-            urls={"platform_url": self.platform_url, "lab_platform_url": self.lab_platform_url,
-                  "pip_index_url": self.pip_index_url},
-        )  # fmt: skip
+            urls={
+                "platform_url": self.platform_url,
+                "lab_platform_url": self.lab_platform_url,
+                "pip_index_url": self.pip_index_url,
+            },
+        )
         if problems:
             for problem in problems:
                 self.log.critical(problem)
@@ -228,21 +231,27 @@ class VCEAuthenticator(Authenticator):
         if wait:
             self.log.warning(
                 "VCE sign-in for client key %r refused: %d wrong pairs in a row, %d s left to wait",
-                key, tracker.failures(key), wait,
-            )  # fmt: skip
+                key,
+                tracker.failures(key),
+                wait,
+            )
             raise web.HTTPError(429, messages.locked(wait))
         check = await self._check(key, sign_in.client_secret)
         if check.outcome is Outcome.ACCEPTED:
             tracker.record_success(key)
-            self.log.info("VCE sign-in: the platform accepted client key %r (hub user %r)",
-                          key, sign_in.name)  # fmt: skip
+            self.log.info(
+                "VCE sign-in: the platform accepted client key %r (hub user %r)", key, sign_in.name
+            )
             return {"name": sign_in.name, "auth_state": auth_state_for(key, sign_in.client_secret)}
         if check.outcome is Outcome.REJECTED:
             locked_for = tracker.record_failure(key)
             self.log.warning(
                 "VCE sign-in for client key %r: wrong pair (%s); %d in a row, next try in %d s",
-                key, check.describe(), tracker.failures(key), locked_for,
-            )  # fmt: skip
+                key,
+                check.describe(),
+                tracker.failures(key),
+                locked_for,
+            )
             message = messages.WRONG_PAIR
             if locked_for:
                 message = f"{message} {messages.locked(locked_for)}"
@@ -250,8 +259,10 @@ class VCEAuthenticator(Authenticator):
         self.log.warning(
             "VCE sign-in for client key %r: the platform at %s could not check the pair (%s); "
             "not counted as a wrong pair",
-            key, self.platform_url, check.describe(),
-        )  # fmt: skip
+            key,
+            self.platform_url,
+            check.describe(),
+        )
         raise web.HTTPError(503, messages.UNREACHABLE)
 
     async def _check(self, client_key: str, client_secret: str) -> PairCheck:
@@ -278,14 +289,19 @@ class VCEAuthenticator(Authenticator):
             self.log.warning(
                 "VCE user %r: the platform no longer accepts client key %r (%s); they must sign in "
                 "again",
-                user.name, pair[0], check.describe(),
-            )  # fmt: skip
+                user.name,
+                pair[0],
+                check.describe(),
+            )
             return False
         self.log.warning(
             "VCE user %r: the platform at %s could not re-check client key %r (%s); the session "
             "is kept",
-            user.name, self.platform_url, pair[0], check.describe(),
-        )  # fmt: skip
+            user.name,
+            self.platform_url,
+            pair[0],
+            check.describe(),
+        )
         return True
 
     async def pre_spawn_start(self, user: Any, spawner: Any) -> None:

@@ -50,7 +50,7 @@ def test_a_token_is_accepted() -> None:
                     "log_id": "20261206X",
                 }
             },
-        ),  # fmt: skip
+        ),
         # The real platform's flat body; its status is not documented (research-api.md §1).
         (
             400,
