@@ -58,8 +58,6 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
   const jobs = jobsWidget(context, events.stateChanged);
   panel.header.addWidget(submit);
   panel.addWidget(jobs);
-  options.review.hide();
-  panel.addWidget(options.review);
   let reviewer = false;
   installDropTarget(panel.node, path => {
     if (reviewer) {
@@ -83,14 +81,21 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
       };
     }
   });
+  // Sections of a SidePanel are accordion items (a hidden one reads as collapsed):
+  // a role's sections are taken out of it and put back instead.
   const showReviewer = (value: boolean) => {
+    if (value === reviewer) {
+      return;
+    }
     reviewer = value;
     submit.setHidden(value);
-    jobs.setHidden(value);
-    options.review.setHidden(!value);
-    heading.node.textContent = value
-      ? trans.__('Data Clean Room: manual review')
-      : trans.__('Data Clean Room');
+    if (value) {
+      jobs.parent = null;
+      panel.addWidget(options.review);
+    } else {
+      options.review.parent = null;
+      panel.insertWidget(0, jobs);
+    }
   };
   return { panel, showReviewer };
 }
