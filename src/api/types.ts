@@ -3,7 +3,7 @@
  * from the platform's OpenAPI document (server-mock/openapi.yaml), generated
  * into ./platform.d.ts by `npm run gen:api`: never copied by hand.
  */
-import type { components } from './platform';
+import type { components, operations } from './platform';
 
 type Schemas = components['schemas'];
 
@@ -32,6 +32,14 @@ export type JobPage = Schemas['JobListEnvelope']['data'];
 export type Outbox = Schemas['OutboxEnvelope']['data'];
 export type OutboxMail = Outbox['messages'][number];
 
+/** Reviewers (`/vce/api/review/jobs...`): a job in manual review, with its client and verdict. */
+export type ReviewItem = Schemas['ReviewListEnvelope']['data']['jobs'][number];
+/** The body of a decision: approve or reject, and why (the researcher reads it). */
+export type ReviewDecision =
+  operations['decideReview']['requestBody']['content']['application/json'];
+/** The decided job, unwrapped from its envelope. */
+export type DecidedReview = Schemas['ReviewJobEnvelope']['data'];
+
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
   'connected' | 'unreachable' | 'not_signed_in' | 'rejected' | 'not_configured';
@@ -45,6 +53,8 @@ export interface IVCEStatus {
   credentials_source: CredentialsSource | null;
   platform_url: string | null;
   embedded: boolean;
+  /** JupyterHub gave the server these credentials: its login page signs in and out. */
+  hub_managed: boolean;
   platform: { state: PlatformState; message: string };
   identity: Identity | null;
   quota: Quota | null;
