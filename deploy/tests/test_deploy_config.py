@@ -16,7 +16,7 @@ from jupyterhub.services.service import Service
 from jupyterhub.spawner import SimpleLocalProcessSpawner, Spawner
 from traitlets.config.loader import PyFileConfigLoader
 
-from jupyterlab_vce.hub import TEMPLATES_DIR
+from jupyterlab_vce.hub import TEMPLATES_DIR, VCEAuthenticator
 
 CONFIG = Path(__file__).resolve().parent.parent / "jupyterhub_config.py"
 VARIABLES = (
@@ -71,6 +71,7 @@ def test_every_setting_is_one_jupyterhub_6_1_1_knows(env):
         ("ConfigurableHTTPProxy", ConfigurableHTTPProxy),
         ("Spawner", Spawner),
         ("SimpleLocalProcessSpawner", SimpleLocalProcessSpawner),
+        ("VCEAuthenticator", VCEAuthenticator),
     ]:
         assert set(config[section]) <= set(cls.class_trait_names()), section
     assert set(config) == {
