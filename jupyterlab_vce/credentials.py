@@ -6,6 +6,7 @@ The secret is never part of a repr, a log line, an exception or a response.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -39,6 +40,25 @@ def configured_credentials(
     if client_key and client_secret:
         return Credentials(client_key, client_secret, source)
     return None
+
+
+#: Set by JupyterHub in the environment of every server it spawns (jupyterhub
+#: ``jupyterhub/spawner.py`` ``get_env``): this server runs under a hub.
+ENV_HUB_API_URL = "JUPYTERHUB_API_URL"
+
+
+def managed_by_hub(credentials: Credentials | None, environ: Mapping[str, str]) -> bool:
+    """True when JupyterHub started this server with the researcher's credentials.
+
+    The VCE authenticator (``jupyterlab_vce.hub``) hands the pair typed on the
+    hub's login page to the spawned server as ``RQS_CLIENT_KEY`` /
+    ``RQS_CLIENT_SECRET``: the hub, not the browser, owns them then.
+    """
+    return (
+        credentials is not None
+        and credentials.source is CredentialsSource.ENVIRONMENT
+        and bool(environ.get(ENV_HUB_API_URL, "").strip())
+    )
 
 
 def parse_sign_in_body(body: bytes) -> Credentials:

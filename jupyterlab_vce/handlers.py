@@ -9,6 +9,7 @@ Every route needs Jupyter's auth (and XSRF for writes) and answers errors with
 from __future__ import annotations
 
 import json
+import os
 from http.client import responses
 from types import TracebackType
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError, authenticated
 
-from .credentials import parse_sign_in_body
+from .credentials import managed_by_hub, parse_sign_in_body
 from .errors import VCEError
 from .platform_client import PlatformClient
 from .status import read_status
@@ -123,11 +124,33 @@ class StatusHandler(VCEHandler):
         await self.write_status()
 
 
+#: Why a server started by JupyterHub takes no sign-in or sign-out from the browser.
+HUB_SESSION_MESSAGE = (
+    "JupyterHub started this Jupyter server with the client key and secret you signed in "
+    "with on the hub's login page; the hub holds them, so the lab cannot {what}. To "
+    "{remedy}, log out of the hub (File > Log Out) and sign in on its login page."
+)
+
+
 class SessionHandler(VCEHandler):
-    """``POST`` signs in with a client key and secret, ``DELETE`` signs out."""
+    """``POST`` signs in with a client key and secret, ``DELETE`` signs out.
+
+    Under JupyterHub (credentials from the spawn environment) both are refused
+    with 409 ``hub_managed_credentials``: the browser must not replace or drop
+    what the hub's login checked.
+    """
+
+    def _refuse_under_hub(self, what: str, remedy: str) -> None:
+        if managed_by_hub(self.platform.credentials, os.environ):
+            raise VCEError(
+                409,
+                "hub_managed_credentials",
+                HUB_SESSION_MESSAGE.format(what=what, remedy=remedy),
+            )
 
     @authenticated
     async def post(self) -> None:
+        self._refuse_under_hub("take other credentials", "use another client key")
         credentials = parse_sign_in_body(self.request.body)
         await self.platform.sign_in(credentials)
         self.log.info("Signed in to the platform with client key %r.", credentials.client_key)
@@ -135,6 +158,7 @@ class SessionHandler(VCEHandler):
 
     @authenticated
     async def delete(self) -> None:
+        self._refuse_under_hub("sign out by itself", "sign out")
         self.platform.sign_out()
         self.log.info("Signed out of the platform.")
         await self.write_status()

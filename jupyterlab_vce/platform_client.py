@@ -32,6 +32,8 @@ TEST_RUNS_PATH = "/v2/vce/test-runs/"
 EVENTS_PATH = "/v2/vce/events/"
 #: The mails sent to the primary researcher (result links).
 OUTBOX_PATH = "/v2/vce/outbox/"
+#: Reviewers only: the jobs in manual review; ``{job_id}/decision/`` decides one.
+REVIEW_JOBS_PATH = "/v2/vce/review/jobs/"
 #: The platform's public keys for attestations (no token needed).
 JWKS_PATH = "/.well-known/jwks.json"
 #: Refresh this many seconds before the token expires (at most half its lifetime).

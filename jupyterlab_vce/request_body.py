@@ -100,3 +100,47 @@ def parse_query_body(body: bytes) -> dict[str, Any]:
             f"it takes {', '.join(QUERY_KEYS)}."
         )
     return query
+
+
+#: A reviewer's decision (``decideReview`` in server-mock/openapi.yaml): approve or reject,
+#: with a reason of 1 to 2,000 characters that the researcher reads.
+REVIEW_DECISIONS = {"approve": "approved", "reject": "rejected"}
+MAX_REVIEW_REASON = 2000
+#: Room for the longest reason, escaped, and the JSON around it.
+MAX_DECISION_BODY = 64 * 1024
+DECISION_SHAPE = '{"decision": "approve" or "reject", "reason": "why, for the researcher"}'
+
+
+def check_decision(body: bytes) -> dict[str, str]:
+    """The reviewer's decision to forward (the reason trimmed), or a 4xx that says what to change."""
+    if len(body) > MAX_DECISION_BODY:
+        raise VCEError(
+            413,
+            "payload_too_large",
+            f"The decision is larger than {MAX_DECISION_BODY // 1024} KiB: the reason may "
+            f"have at most {MAX_REVIEW_REASON:,} characters.",
+        )
+    decision = parse_json_object(body, f"decision ({DECISION_SHAPE})")
+    unknown = sorted(set(decision) - {"decision", "reason"})
+    if unknown:
+        raise InvalidRequest(
+            f"The decision has keys it does not take: {', '.join(unknown)}; send {DECISION_SHAPE}."
+        )
+    verb = decision.get("decision")
+    if verb not in REVIEW_DECISIONS:
+        raise InvalidRequest(
+            f'"decision" must be "approve" or "reject", not {json.dumps(verb)}; '
+            f"send {DECISION_SHAPE}."
+        )
+    reason = decision.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidRequest(
+            f'"reason" must say why the job is {REVIEW_DECISIONS[verb]}, in plain words: the researcher '
+            "reads it with the result."
+        )
+    reason = reason.strip()
+    if len(reason) > MAX_REVIEW_REASON:
+        raise InvalidRequest(
+            f'"reason" has {len(reason):,} characters: at most {MAX_REVIEW_REASON:,} are taken.'
+        )
+    return {"decision": verb, "reason": reason}

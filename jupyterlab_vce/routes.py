@@ -22,6 +22,7 @@ from .jobs import (
 )
 from .platform_client import IDENTITY_PATH, JOBS_PATH, OUTBOX_PATH, QUOTA_PATH, TEST_RUNS_PATH
 from .query import QueryHandler
+from .review import ReviewDecisionHandler, ReviewJobsHandler
 
 API_PREFIX = "/vce/api"
 #: A job id in a route (captured and passed to the handler's method).
@@ -60,4 +61,7 @@ ROUTES: list[Route] = [
     (f"{_JOB}/result", ResultDownloadHandler, {}),
     (f"{_JOB}/result/save", ResultSaveHandler, {}),
     (f"{API_PREFIX}/query", QueryHandler, {}),
+    # Reviewers: the manual-review queue and the decision on one job.
+    (f"{API_PREFIX}/review/jobs", ReviewJobsHandler, {}),
+    (f"{API_PREFIX}/review/jobs/({JOB_ID})/decision", ReviewDecisionHandler, {}),
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
+import os
 from datetime import UTC, datetime
 from typing import Any
 
 from .config import ENV_CLIENT_KEY, ENV_CLIENT_SECRET
-from .credentials import Credentials, CredentialsSource
+from .credentials import Credentials, CredentialsSource, managed_by_hub
 from .platform_client import (
     NO_PLATFORM,
     QUOTA_PATH,
@@ -25,6 +25,8 @@ NOT_SIGNED_IN = "not_signed_in"
 REJECTED = "rejected"
 #: No platform URL and no stand-in: nothing to retry until the server restarts.
 NOT_CONFIGURED = "not_configured"
+#: The platform's role of clients that decide jobs in manual review (no quota, no jobs).
+REVIEWER = "reviewer"
 
 
 async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, Any]:
@@ -62,20 +64,28 @@ async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, An
 
 
 async def _identity_and_quota(client: PlatformClient) -> tuple[Any, Any]:
-    """Both at once; the first failure is raised after both have finished."""
-    results: tuple[Any, Any] = await asyncio.gather(
-        client.identity(), client.get_data(QUOTA_PATH), return_exceptions=True
-    )
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results[0], results[1]
+    """Who the client is, and its quota: none for a reviewer, who runs no queries.
+
+    The identity is asked once per credentials (the client caches it), so
+    asking it first costs one round trip per sign-in.
+    """
+    identity = await client.identity()
+    if isinstance(identity, dict) and identity.get("role") == REVIEWER:
+        return identity, None
+    return identity, await client.get_data(QUOTA_PATH)
 
 
 def rejected_message(
     base_url: str | None, credentials: Credentials, error: CredentialsRejected
 ) -> str:
     """Why the platform refused the credentials and how to fix it, for their source."""
+    if managed_by_hub(credentials, os.environ):
+        return (
+            f'The platform at {base_url} no longer accepts the client secret of "'
+            f'{credentials.client_key}" you signed in with on the login page (it may have '
+            f"been revoked or replaced): {error.message} Sign in again on the login page "
+            "with your client key and current secret."
+        )
     if credentials.source is CredentialsSource.ENVIRONMENT:
         hint = (
             f"Check {ENV_CLIENT_KEY} and {ENV_CLIENT_SECRET} in the Jupyter server's "
@@ -98,12 +108,17 @@ def status_payload(
     identity: Any,
     quota: Any,
 ) -> dict[str, Any]:
-    """The status body; ``signed_in`` means the server holds credentials."""
+    """The status body; ``signed_in`` means the server holds credentials.
+
+    ``hub_managed``: JupyterHub gave this server the credentials (its login page
+    signs in and out; ``POST``/``DELETE /vce/api/session`` answer 409).
+    """
     return {
         "signed_in": credentials is not None,
         "credentials_source": credentials.source.value if credentials else None,
         "platform_url": client.base_url,
         "embedded": embedded,
+        "hub_managed": managed_by_hub(credentials, os.environ),
         "platform": {"state": state, "message": message},
         "identity": identity,
         "quota": quota,

@@ -26,4 +26,5 @@ def test_the_table_names_each_route() -> None:
         "jwks",
         "outbox",
         "query",
+        "review/jobs",
     } <= names

@@ -45,6 +45,8 @@ export interface IVCEStatus {
   credentials_source: CredentialsSource | null;
   platform_url: string | null;
   embedded: boolean;
+  /** JupyterHub gave the server these credentials: its login page signs in and out. */
+  hub_managed: boolean;
   platform: { state: PlatformState; message: string };
   identity: Identity | null;
   quota: Quota | null;

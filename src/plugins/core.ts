@@ -3,6 +3,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
@@ -10,6 +11,7 @@ import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { PluginSettings } from '../common/settings';
 import { promptOnceWhenSignedOut, showConnection } from '../signin/connection';
 import { signInWithDialog } from '../signin/dialog';
+import { hubLogoutUrl, signInMode, signOutOfHub } from '../signin/mode';
 import { PlatformStatusModel } from '../status/model';
 import { bridgeEventsToStatus } from '../events/bridge';
 import { PlatformEventStream } from '../events/stream';
@@ -59,15 +61,39 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     });
 
     const { commands } = app;
+    // Under JupyterHub the hub's login page signs in and out (docs/architecture.md).
+    const option = (name: string) => PageConfig.getOption(name);
+    const mode = signInMode(option);
+    const hubSignOut = () =>
+      signOutOfHub({
+        hasCommand: id => commands.hasCommand(id),
+        execute: id => commands.execute(id),
+        navigate: url => window.location.assign(url),
+        logoutUrl: hubLogoutUrl(option) ?? ''
+      });
     commands.addCommand(CommandIDs.signIn, {
-      label: trans.__('Sign In to the Virtual Compute Environment…'),
-      execute: () => signInWithDialog(status, trans)
+      label:
+        mode === 'hub'
+          ? trans.__('Sign In Again on the Login Page')
+          : trans.__('Sign In to the Virtual Compute Environment…'),
+      // A lab the hub gave no credentials can only sign in with the dialog.
+      execute: () =>
+        mode === 'hub' && status.phase !== 'signed-out'
+          ? hubSignOut()
+          : signInWithDialog(status, trans)
     });
     commands.addCommand(CommandIDs.signOut, {
-      label: trans.__('Sign Out of the Virtual Compute Environment'),
-      isEnabled: () => status.status?.signed_in === true,
+      label:
+        mode === 'hub'
+          ? trans.__('Sign Out (Log Out of the Hub)')
+          : trans.__('Sign Out of the Virtual Compute Environment'),
+      isEnabled: () => mode === 'hub' || status.status?.signed_in === true,
       execute: async () => {
-        await status.signOut();
+        if (mode === 'hub') {
+          await hubSignOut();
+        } else {
+          await status.signOut();
+        }
       }
     });
     commands.addCommand(CommandIDs.refreshStatus, {
@@ -77,7 +103,11 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     commands.addCommand(CommandIDs.showConnection, {
       label: trans.__('Show Virtual Compute Environment Connection'),
       execute: () =>
-        showConnection(status, trans, () => commands.execute(CommandIDs.signIn))
+        showConnection(status, trans, {
+          mode,
+          signIn: () => commands.execute(CommandIDs.signIn),
+          signOut: () => commands.execute(CommandIDs.signOut)
+        })
     });
     for (const command of [
       CommandIDs.signIn,
@@ -88,7 +118,7 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
     }
 
-    if (settings.current.promptSignInOnStart) {
+    if (mode === 'in-lab' && settings.current.promptSignInOnStart) {
       promptOnceWhenSignedOut(status, () =>
         app.restored.then(() => commands.execute(CommandIDs.signIn))
       );

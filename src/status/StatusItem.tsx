@@ -121,7 +121,9 @@ export function ConnectionDetails(props: {
     ]);
     rows.push([
       trans.__('Credentials from'),
-      sourceLabel(status.credentials_source, trans)
+      status.hub_managed
+        ? trans.__("the hub's login page")
+        : sourceLabel(status.credentials_source, trans)
     ]);
     rows.push([trans.__('State'), status.platform.message]);
   }

@@ -7,6 +7,7 @@ export function makeStatus(overrides: Partial<IVCEStatus> = {}): IVCEStatus {
     credentials_source: 'embedded',
     platform_url: 'http://127.0.0.1:8910',
     embedded: true,
+    hub_managed: false,
     platform: { state: 'connected', message: 'Connected.' },
     identity: {
       client_key: 'vce-local-researcher',

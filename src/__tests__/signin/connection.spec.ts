@@ -30,7 +30,11 @@ describe('showConnection', () => {
     const signIn = jest.fn();
     const message =
       'No platform is configured: install the stand-in (npm install -g vce-mock-0.1.0.tgz) or set RQS_API_URL.';
-    await showConnection(statusIn('not-configured', message), trans, signIn);
+    await showConnection(statusIn('not-configured', message), trans, {
+      mode: 'in-lab',
+      signIn,
+      signOut: jest.fn()
+    });
     expect(dialog).toHaveBeenCalledTimes(1);
     expect(dialog.mock.calls[0][0]).toMatchObject({
       title: 'No platform is configured',
@@ -41,8 +45,79 @@ describe('showConnection', () => {
 
   it('asks to sign in when signed out', async () => {
     const signIn = jest.fn(async () => undefined);
-    await showConnection(statusIn('signed-out', ''), trans, signIn);
+    await showConnection(statusIn('signed-out', ''), trans, {
+      mode: 'in-lab',
+      signIn,
+      signOut: jest.fn()
+    });
     expect(signIn).toHaveBeenCalledTimes(1);
     expect(dialog).not.toHaveBeenCalled();
+  });
+
+  it('under a hub, a refused secret says so and "Sign in again" goes to the login page', async () => {
+    const message =
+      'The platform at http://127.0.0.1:8911 refused the client key "alice": Client key or secret is incorrect. Sign in again on the login page.';
+    dialog.mockResolvedValueOnce({
+      button: { accept: true, displayType: 'default' }
+    } as never);
+    const signIn = jest.fn(async () => undefined);
+    const signOut = jest.fn(async () => undefined);
+    await showConnection(statusIn('rejected', message), trans, {
+      mode: 'hub',
+      signIn,
+      signOut
+    });
+    expect(dialog).toHaveBeenCalledTimes(1);
+    const options = dialog.mock.calls[0][0]!;
+    expect(options).toMatchObject({
+      title: 'The client secret was not accepted',
+      body: message
+    });
+    expect(options.buttons?.map(button => button.label)).toEqual([
+      'Close',
+      'Sign in again'
+    ]);
+    expect(signIn).toHaveBeenCalledTimes(1);
+    expect(signOut).not.toHaveBeenCalled();
+  });
+
+  it('under a hub, closing the refusal does not leave the lab', async () => {
+    dialog.mockResolvedValueOnce({
+      button: { accept: false, displayType: 'default' }
+    } as never);
+    const signIn = jest.fn(async () => undefined);
+    await showConnection(statusIn('rejected', 'refused'), trans, {
+      mode: 'hub',
+      signIn,
+      signOut: jest.fn()
+    });
+    expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it('in the lab, a refused secret opens the sign-in dialog again', async () => {
+    const signIn = jest.fn(async () => undefined);
+    await showConnection(statusIn('rejected', 'refused'), trans, {
+      mode: 'in-lab',
+      signIn,
+      signOut: jest.fn()
+    });
+    expect(signIn).toHaveBeenCalledTimes(1);
+    expect(dialog).not.toHaveBeenCalled();
+  });
+
+  it("when connected, the details' Sign out runs the mode's sign-out", async () => {
+    dialog.mockResolvedValueOnce({
+      button: { accept: false, displayType: 'warn' }
+    } as never);
+    const signIn = jest.fn();
+    const signOut = jest.fn(async () => undefined);
+    await showConnection(statusIn('connected', 'Connected.'), trans, {
+      mode: 'hub',
+      signIn,
+      signOut
+    });
+    expect(dialog.mock.calls[0][0]!.title).toBe('Virtual Compute Environment');
+    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(signIn).not.toHaveBeenCalled();
   });
 });
