@@ -32,6 +32,7 @@ READERS = {
     "pytest.xml": ("pytest server extension", pytest_counts),
     "pytest-pyrqs.xml": ("pytest pyrqs", pytest_counts),
     "galata.json": ("galata", playwright_counts),
+    "galata-hub.json": ("galata hub", playwright_counts),
 }
 
 
