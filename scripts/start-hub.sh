@@ -105,7 +105,15 @@ wheel_sources() {
     | grep -zv -e '^node_modules' -e '^server-mock/' -e '^ui-tests/' -e '^deploy/' -e '^docs/' -e '^bench/'
 }
 WHEEL=$HUB/dist/jupyterlab_vce-$VERSION-py3-none-any.whl
-WHEEL_KEY=$( { printf '%s\n' "$VERSIONS"; wheel_sources | xargs -0 -r sha256sum 2>/dev/null; } | sha256sum | cut -c1-64)
+# The key: what goes into the wheel (pyproject.toml's sdist list) and how it is built, not the
+# rest of the checkout (a changed script or test rebuilds nothing).
+WHEEL_INPUTS=(pyproject.toml jupyterlab_vce src style schema jupyter-config install.json package.json
+  package-lock.json tsconfig.json README.md)
+WHEEL_KEY=$( {
+  printf '%s\n' "$VERSIONS"
+  git ls-files -z --cached --others --exclude-standard -- "${WHEEL_INPUTS[@]}" \
+    | grep -zv -e '/tests/' -e '/__tests__/' | xargs -0 -r sha256sum 2>/dev/null
+} | sha256sum | cut -c1-64)
 build_wheel() {
   local src
   src=$(mktemp -d "${TMPDIR:-/tmp}/vce-hub-wheel.XXXXXX")

@@ -145,6 +145,10 @@ test.describe('the team hub', () => {
     await dismissNews(pageA);
     const cell = pageA.locator('.jp-Notebook .jp-Cell').first();
     await expect(cell).toContainText('client = rqs.RQSClient()');
+    // A cell run before the notebook has its kernel is not queued: wait for it.
+    await expect(
+      pageA.getByRole('button', { name: /^Python 3 \(ipykernel\) \| Idle$/ })
+    ).toBeVisible({ timeout: 60_000 });
     await cell.locator('.jp-InputArea-editor').click();
     await pageA.keyboard.press('Shift+Enter');
     const output = cell.locator('.jp-OutputArea-output');
