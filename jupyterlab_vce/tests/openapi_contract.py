@@ -12,10 +12,17 @@ OPENAPI = Path(__file__).parents[2] / "server-mock" / "openapi.yaml"
 
 
 @cache
+def document() -> dict[str, Any]:
+    """The whole document."""
+    with OPENAPI.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+        return loaded
+
+
 def schemas() -> dict[str, Any]:
     """The document's ``components.schemas``."""
-    with OPENAPI.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["components"]["schemas"]
+    found: dict[str, Any] = document()["components"]["schemas"]
+    return found
 
 
 def final_job_statuses() -> frozenset[str]:

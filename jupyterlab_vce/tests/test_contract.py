@@ -13,6 +13,7 @@ import pytest
 
 from jupyterlab_vce import request_body
 
+from .openapi_contract import document
 from .openapi_contract import schemas as contract_schemas
 
 
@@ -28,3 +29,11 @@ def test_submission_limits_are_submission_limits(schemas: dict[str, Any]) -> Non
     assert schemas["JobSubmission"]["properties"]["files"]["maxItems"] == request_body.MAX_FILES
     # The body the server accepts leaves room for base64 (4/3) of the largest submission.
     assert request_body.MAX_SUBMISSION_BODY > limits["max_total_bytes"]["const"] * 4 // 3
+
+
+def test_a_decision_is_decide_reviews_body() -> None:
+    operation = document()["paths"]["/v2/vce/review/jobs/{job_id}/decision/"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["required"]) == {"decision", "reason"}
+    assert tuple(body["properties"]["decision"]["enum"]) == tuple(request_body.REVIEW_DECISIONS)
+    assert body["properties"]["reason"]["maxLength"] == request_body.MAX_REVIEW_REASON

@@ -2,6 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { API_NAMESPACE, errorFromResponse, requestAPI } from './request';
 import type {
+  DecidedReview,
   ICredentials,
   IJwks,
   ISavedResults,
@@ -13,7 +14,9 @@ import type {
   JobSubmission,
   Outbox,
   QueryRequest,
-  QueryResult
+  QueryResult,
+  ReviewDecision,
+  ReviewItem
 } from './types';
 
 /** The platform's answers come wrapped: `{data: ...}` (the server extension forwards them). */
@@ -43,12 +46,18 @@ export interface IJobsApi {
   downloadResults(jobId: string): Promise<Blob>;
 }
 
+/** What the review queue needs of the server (replaced by a fake in tests). */
+export interface IReviewApi {
+  reviewQueue(): Promise<ReviewItem[]>;
+  decideReview(jobId: string, decision: ReviewDecision): Promise<DecidedReview>;
+}
+
 /**
  * The one typed client for the jupyterlab_vce server extension: a method per
  * route, over `requestAPI` (./request.ts). The browser never sees the client
  * secret after sign-in and never talks to the platform directly.
  */
-export class VCEClient implements IJobsApi {
+export class VCEClient implements IJobsApi, IReviewApi {
   constructor(
     private readonly _settings: ServerConnection.ISettings = ServerConnection.makeSettings()
   ) {}
@@ -186,6 +195,25 @@ export class VCEClient implements IJobsApi {
       throw await errorFromResponse(response);
     }
     return response.blob();
+  }
+
+  // Reviewers: `/vce/api/review/jobs...`.
+
+  /** The jobs the automatic review sent to a person, oldest first. */
+  async reviewQueue(): Promise<ReviewItem[]> {
+    const page = await this._data<{ jobs: ReviewItem[] }>('review/jobs');
+    return page.jobs;
+  }
+
+  /** Approve or reject a job in manual review, with the reason the researcher reads. */
+  decideReview(
+    jobId: string,
+    decision: ReviewDecision
+  ): Promise<DecidedReview> {
+    return this._data<DecidedReview>(
+      `review/jobs/${encodeURIComponent(jobId)}/decision`,
+      { method: 'POST', body: JSON.stringify(decision) }
+    );
   }
 
   // Events: `/vce/api/events`.

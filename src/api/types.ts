@@ -3,7 +3,7 @@
  * from the platform's OpenAPI document (server-mock/openapi.yaml), generated
  * into ./platform.d.ts by `npm run gen:api`: never copied by hand.
  */
-import type { components } from './platform';
+import type { components, operations } from './platform';
 
 type Schemas = components['schemas'];
 
@@ -31,6 +31,14 @@ export type JobAttestation = Schemas['AttestationEnvelope']['data'];
 export type JobPage = Schemas['JobListEnvelope']['data'];
 export type Outbox = Schemas['OutboxEnvelope']['data'];
 export type OutboxMail = Outbox['messages'][number];
+
+/** Reviewers (`/vce/api/review/jobs...`): a job in manual review, with its client and verdict. */
+export type ReviewItem = Schemas['ReviewListEnvelope']['data']['jobs'][number];
+/** The body of a decision: approve or reject, and why (the researcher reads it). */
+export type ReviewDecision =
+  operations['decideReview']['requestBody']['content']['application/json'];
+/** The decided job, unwrapped from its envelope. */
+export type DecidedReview = Schemas['ReviewJobEnvelope']['data'];
 
 /** What the server extension knows about the platform connection. */
 export type PlatformState =

@@ -14,6 +14,8 @@ export interface IJobCommandsOptions {
   openPanel: () => void;
   /** The file selected in the file browser, if any. */
   selectedPath: () => string | null;
+  /** False for a reviewer client: the submit and test-run commands hide (the platform takes no jobs from reviewers). */
+  canSubmit: () => boolean;
 }
 
 /**
@@ -42,7 +44,9 @@ export function addJobCommands(
     label: trans.__('Submit Active Script to Data Clean Room…'),
     icon: shieldIcon,
     isEnabled: () =>
-      state.currentPath !== null && isScriptPath(state.currentPath),
+      options.canSubmit() &&
+      state.currentPath !== null &&
+      isScriptPath(state.currentPath),
     execute: async () => {
       openPanel();
       if (state.currentPath) {
@@ -56,7 +60,7 @@ export function addJobCommands(
     icon: shieldIcon,
     isVisible: args => {
       const path = pathArg(args);
-      return path !== null && isScriptPath(path);
+      return options.canSubmit() && path !== null && isScriptPath(path);
     },
     execute: async args => {
       const path = pathArg(args);
@@ -78,7 +82,7 @@ export function addJobCommands(
     ),
     isVisible: args => {
       const path = pathArg(args);
-      return path !== null && isScriptPath(path);
+      return options.canSubmit() && path !== null && isScriptPath(path);
     },
     execute: async args => {
       const path = pathArg(args) ?? state.currentPath;

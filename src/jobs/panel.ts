@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
@@ -13,17 +14,27 @@ export const SHIELD_PANEL_ID = 'jp-vce-shield-panel';
 
 export interface IShieldPanelOptions {
   actions: JobActions;
+  /** The reviewer's section (the manual-review queue), hidden until `showReviewer(true)`. */
+  review: Widget;
   events: PlatformEventStream;
   trans: TranslationBundle;
   translator: ITranslator;
   signIn: () => void;
 }
 
+/** The shield sidebar and the switch between a researcher's sections and a reviewer's. */
+export interface IShieldPanel {
+  panel: SidePanel;
+  /** A reviewer sees the manual-review queue only: no Submit, no jobs of their own. */
+  showReviewer(reviewer: boolean): void;
+}
+
 /**
  * The shield sidebar: a title, submitting at the top (its natural height),
- * the jobs below; a script dropped on it is submitted.
+ * the jobs below; a script dropped on it is submitted. For a reviewer
+ * client, the manual-review queue instead.
  */
-export function createShieldPanel(options: IShieldPanelOptions): SidePanel {
+export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
   const { actions, events, trans } = options;
   const panel = new SidePanel({ translator: options.translator });
   panel.id = SHIELD_PANEL_ID;
@@ -43,9 +54,21 @@ export function createShieldPanel(options: IShieldPanelOptions): SidePanel {
     streamState: () => events.state
   };
   // Submitting takes a few lines at the top (its natural height); the jobs get the rest.
-  panel.header.addWidget(submitWidget(context));
-  panel.addWidget(jobsWidget(context, events.stateChanged));
+  const submit = submitWidget(context);
+  const jobs = jobsWidget(context, events.stateChanged);
+  panel.header.addWidget(submit);
+  panel.addWidget(jobs);
+  let reviewer = false;
   installDropTarget(panel.node, path => {
+    if (reviewer) {
+      Notification.warning(
+        trans.__(
+          'This is a reviewer client: it decides jobs in manual review and submits none (the platform takes jobs from researchers only).'
+        ),
+        { autoClose: 6000 }
+      );
+      return;
+    }
     if (isScriptPath(path)) {
       void actions.submit(path);
     } else {
@@ -58,5 +81,21 @@ export function createShieldPanel(options: IShieldPanelOptions): SidePanel {
       };
     }
   });
-  return panel;
+  // Sections of a SidePanel are accordion items (a hidden one reads as collapsed):
+  // a role's sections are taken out of it and put back instead.
+  const showReviewer = (value: boolean) => {
+    if (value === reviewer) {
+      return;
+    }
+    reviewer = value;
+    submit.setHidden(value);
+    if (value) {
+      jobs.parent = null;
+      panel.addWidget(options.review);
+    } else {
+      options.review.parent = null;
+      panel.insertWidget(0, jobs);
+    }
+  };
+  return { panel, showReviewer };
 }

@@ -19,6 +19,8 @@ import { notifyWhenFinished } from '../jobs/notify';
 import { createShieldPanel } from '../jobs/panel';
 import { submittedScriptWidget } from '../jobs/script-view';
 import { PanelState } from '../jobs/state';
+import { isReviewer, ReviewModel } from '../review/model';
+import { ReviewSection } from '../review/panel';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The settings of this plugin (schema/jobs.json). */
@@ -108,20 +110,35 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       resultsFolder: () => settings.resultsFolder
     });
 
-    // Signed in or not follows the connection; job events come from the shared stream.
-    const syncSignedIn = () =>
-      model.setSignedIn(connection.status.status?.signed_in === true);
-    connection.status.changed.connect(syncSignedIn);
-    syncSignedIn();
-    model.follow(connection.events);
-
-    const panel = createShieldPanel({
+    // A reviewer client (role of GET /v2/vce/me/) sees the manual-review queue instead.
+    const review = new ReviewModel({ api });
+    const shield = createShieldPanel({
       actions,
+      review: new ReviewSection(review, trans),
       events: connection.events,
       trans,
       translator: translator ?? nullTranslator,
       signIn: () => void commands.execute(CommandIDs.signIn)
     });
+    const panel = shield.panel;
+    // Signed in or not, and the role, follow the connection; job events come from the shared stream.
+    const syncConnection = () => {
+      const status = connection.status.status;
+      const reviewer = isReviewer(status);
+      model.setSignedIn(status?.signed_in === true && !reviewer);
+      review.setActive(reviewer && connection.status.phase === 'connected');
+      shield.showReviewer(reviewer);
+    };
+    connection.status.changed.connect(syncConnection);
+    syncConnection();
+    model.follow(connection.events);
+    // No review events on the platform: the queue is read again when it shows, and on focus.
+    window.addEventListener('focus', () => {
+      if (panel.isVisible) {
+        void review.refresh();
+      }
+    });
+
     const openPanel = () => app.shell.activateById(panel.id);
     notifyWhenFinished({
       model,
@@ -153,6 +170,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     addJobCommands(app, {
       actions,
+      canSubmit: () => !isReviewer(connection.status.status),
       trans,
       palette,
       openPanel,

@@ -11,6 +11,7 @@ import {
   MAX_FILES,
   MAX_TOTAL_BYTES
 } from '../../jobs/submission';
+import { MAX_REASON } from '../../review/model';
 import {
   FINAL_STATUSES,
   JOB_STATUSES,
@@ -50,6 +51,14 @@ describe('the constants of server-mock/openapi.yaml', () => {
       20 * 1024 * 1024,
       2 * 1024 * 1024
     ]);
+  });
+
+  it('MAX_REASON is the longest reason decideReview takes', () => {
+    const body =
+      document.paths['/v2/vce/review/jobs/{job_id}/decision/'].post.requestBody
+        .content['application/json'].schema;
+    expect(body.properties.reason.maxLength).toBe(MAX_REASON);
+    expect(body.properties.decision.enum).toEqual(['approve', 'reject']);
   });
 
   it('names the payloads the frontend reads by their generated types', () => {

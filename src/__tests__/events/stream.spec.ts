@@ -172,6 +172,33 @@ describe('PlatformEventStream', () => {
     }
   });
 
+  it("waits the longest step when the stream is refused (403: a reviewer client's token)", async () => {
+    jest.useFakeTimers();
+    try {
+      const open = jest
+        .fn()
+        .mockResolvedValueOnce({
+          ok: false,
+          status: 403,
+          body: null
+        } as unknown as Response)
+        .mockResolvedValue(controllableResponse().response);
+      stream = new PlatformEventStream({
+        open,
+        retry: { initialMs: 1000, maxMs: 8000, jitter: 0 }
+      });
+      stream.connect();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(open).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(7999);
+      expect(open).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(open).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('stops for good when disposed', async () => {
     const connection = controllableResponse();
     let signal: AbortSignal | null = null;

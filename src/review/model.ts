@@ -1,0 +1,219 @@
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+import type { IDisposable } from '@lumino/disposable';
+import type { IReviewApi } from '../api/client';
+import type {
+  DecidedReview,
+  IVCEStatus,
+  ReviewDecision,
+  ReviewItem
+} from '../api/types';
+import type { Translate } from '../common/translate';
+
+/** The longest reason the platform takes (`decideReview` in server-mock/openapi.yaml). */
+export const MAX_REASON = 2000;
+
+/** 'inactive': not a reviewer (or not connected); the others describe the queue. */
+export type ReviewPhase = 'inactive' | 'loading' | 'ready' | 'error';
+
+/** The platform's reviewers decide jobs in manual review (`role` of `GET /v2/vce/me/`). */
+export function isReviewer(status: IVCEStatus | null): boolean {
+  return status?.identity?.role === 'reviewer';
+}
+
+/**
+ * Why a decision cannot be sent yet, or null when it can. A rejection needs
+ * its reason (the researcher reads it and fixes the script); an approval may
+ * go without one (the default below is sent).
+ */
+export function reasonProblem(
+  decision: ReviewDecision['decision'],
+  reason: string,
+  trans: Translate
+): string | null {
+  const text = reason.trim();
+  if (!text && decision === 'reject') {
+    return trans.__(
+      'Say why the job is rejected: the researcher reads it to fix the script.'
+    );
+  }
+  if (text.length > MAX_REASON) {
+    return trans.__(
+      'The reason has %1 characters: at most %2 are taken.',
+      text.length.toLocaleString('en-US'),
+      MAX_REASON.toLocaleString('en-US')
+    );
+  }
+  return null;
+}
+
+/** The body to send: the reason trimmed, or the default of an approval without one. */
+export function decisionBody(
+  decision: ReviewDecision['decision'],
+  reason: string,
+  trans: Translate
+): ReviewDecision {
+  const text = reason.trim();
+  return {
+    decision,
+    reason:
+      text ||
+      trans.__(
+        'A reviewer checked what the automatic review flagged: the results may be released.'
+      )
+  };
+}
+
+export interface IReviewModelOptions {
+  api: IReviewApi;
+  /** How often to ask again while the page is visible, in ms; 0: only when asked. */
+  refreshIntervalMs?: number;
+}
+
+/**
+ * A reviewer's manual-review queue: the jobs the automatic review sent to a
+ * person, and the decisions in flight. The platform has no review events, so
+ * it refreshes on a slow poll (standby while the page is hidden), when the
+ * panel shows, and when asked; a decided job leaves the queue at once.
+ */
+export class ReviewModel implements IDisposable {
+  constructor(options: IReviewModelOptions) {
+    this._api = options.api;
+    const interval = options.refreshIntervalMs ?? 30_000;
+    this._poll =
+      interval > 0
+        ? new Poll({
+            auto: false,
+            factory: () => this.refresh(),
+            frequency: { interval, backoff: false, max: interval },
+            name: 'jupyterlab-vce:review-queue',
+            standby: 'when-hidden'
+          })
+        : null;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get phase(): ReviewPhase {
+    return this._phase;
+  }
+
+  /** The jobs waiting for a decision, oldest first. */
+  get jobs(): readonly ReviewItem[] {
+    return this._jobs;
+  }
+
+  /** Why the last refresh failed, else null. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** When the queue was last read (ms since epoch), or null. */
+  get refreshedAt(): number | null {
+    return this._refreshedAt;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** True while a decision on this job is being sent. */
+  isDeciding(jobId: string): boolean {
+    return this._deciding.has(jobId);
+  }
+
+  /** Show the queue (a reviewer, connected) or forget it. */
+  setActive(active: boolean): void {
+    if (active === (this._phase !== 'inactive')) {
+      return;
+    }
+    if (active) {
+      this._phase = 'loading';
+      this._changed.emit();
+      void this.refresh();
+      void this._poll?.start();
+    } else {
+      void this._poll?.stop();
+      this._phase = 'inactive';
+      this._jobs = [];
+      this._error = null;
+      this._refreshedAt = null;
+      this._changed.emit();
+    }
+  }
+
+  /** Read the queue now (one request for concurrent callers); never rejects. */
+  refresh(): Promise<void> {
+    if (this._phase === 'inactive' || this._disposed) {
+      return Promise.resolve();
+    }
+    this._pending ??= this._load().finally(() => (this._pending = null));
+    return this._pending;
+  }
+
+  /**
+   * Send a decision. The job leaves the queue once the platform took it;
+   * a refusal (already decided, not found, a bad reason) rejects with the
+   * platform's message and leaves the queue as it was.
+   */
+  async decide(
+    jobId: string,
+    decision: ReviewDecision
+  ): Promise<DecidedReview> {
+    if (this._deciding.has(jobId)) {
+      throw new Error(`A decision on ${jobId} is already being sent.`);
+    }
+    this._deciding.add(jobId);
+    this._changed.emit();
+    try {
+      const decided = await this._api.decideReview(jobId, decision);
+      this._jobs = this._jobs.filter(job => job.job_id !== jobId);
+      return decided;
+    } finally {
+      this._deciding.delete(jobId);
+      this._changed.emit();
+    }
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._poll?.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _load(): Promise<void> {
+    try {
+      const jobs = await this._api.reviewQueue();
+      if (this._phase === 'inactive') {
+        return; // signed out meanwhile
+      }
+      this._jobs = jobs;
+      this._error = null;
+      this._phase = 'ready';
+      this._refreshedAt = Date.now();
+    } catch (error) {
+      if (this._phase === 'inactive') {
+        return;
+      }
+      this._error = error instanceof Error ? error.message : String(error);
+      this._phase = 'error';
+    }
+    this._changed.emit();
+  }
+
+  private readonly _api: IReviewApi;
+  private readonly _poll: Poll | null;
+  private readonly _changed = new Signal<this, void>(this);
+  private readonly _deciding = new Set<string>();
+  private _phase: ReviewPhase = 'inactive';
+  private _jobs: ReviewItem[] = [];
+  private _error: string | null = null;
+  private _refreshedAt: number | null = null;
+  private _pending: Promise<void> | null = null;
+  private _disposed = false;
+}
