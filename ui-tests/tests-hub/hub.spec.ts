@@ -68,6 +68,57 @@ async function recordsUsed(page: Page): Promise<number> {
   return Number(/^VCE ([\d,]+)/.exec(text)![1].replace(/,/g, ''));
 }
 
+/** A chart: an image output, which the automatic review sends to a person. */
+const CHART = `"""A chart of the sample: images go to manual review."""
+import os
+
+os.makedirs('output', exist_ok=True)
+with open('output/chart.svg', 'w') as out:
+    out.write('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>')
+`;
+
+/**
+ * Open the shield sidebar (right) by its tab, unless the restored layout has it open
+ * already (a click on the tab of an open panel closes it).
+ */
+async function openShield(page: Page): Promise<void> {
+  await dismissNews(page);
+  const panel = page.locator(PANEL);
+  await expect(async () => {
+    if (!(await panel.isVisible())) {
+      await page
+        .locator('.lm-TabBar-tab[data-id="jp-vce-shield-panel"]')
+        .click();
+    }
+    await expect(panel).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
+/** Write a script into the lab, open it, submit it from the shield sidebar: its job id. */
+async function submitFromShield(
+  page: Page,
+  user: string,
+  email: string,
+  name: string,
+  script: string
+): Promise<string> {
+  await putFile(page, user, name, script);
+  await page.goto(`/user/${user}/lab/tree/${name}`);
+  await expectLab(page, user);
+  await openShield(page);
+  await expect(page.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(name);
+  await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Submit a job to Data Clean Room?');
+  await expect(dialog).toContainText(email);
+  await dialog.getByRole('button', { name: 'Ok' }).click();
+  const detail = page.locator(`${PANEL} .jp-vce-Detail`);
+  await expect(detail).toBeVisible();
+  const jobId = (await detail.getAttribute('data-job-id'))!;
+  expect(jobId).toMatch(/^job_/);
+  return jobId;
+}
+
 /** No sign-in dialog, now or once the lab has settled. */
 async function expectNoSignInDialog(page: Page): Promise<void> {
   await expect(
@@ -161,29 +212,18 @@ test.describe('the team hub', () => {
       .toBe(usedByA + 10);
 
     // A submits a job from the shield sidebar; it is approved and mailed.
-    await putFile(pageA, userA, 'regions.py', HONEST);
-    await pageA.goto(`/user/${userA}/lab/tree/regions.py`);
-    await expectLab(pageA, userA);
-    await dismissNews(pageA);
-    await pageA
-      .locator('.lm-TabBar-tab[data-id="jp-vce-shield-panel"]')
-      .click();
-    await expect(pageA.locator(PANEL)).toBeVisible();
-    await expect(pageA.locator(`${PANEL} .jp-vce-Submit-path`)).toHaveText(
-      'regions.py'
+    const jobId = await submitFromShield(
+      pageA,
+      userA,
+      a.email,
+      'regions.py',
+      HONEST
     );
-    await pageA.locator(`${PANEL} .jp-vce-SubmitButton`).click();
-    const dialog = pageA.locator('.jp-Dialog');
-    await expect(dialog).toContainText('Submit a job to Data Clean Room?');
-    await expect(dialog).toContainText(a.email);
-    await dialog.getByRole('button', { name: 'Ok' }).click();
-    const detail = pageA.locator(`${PANEL} .jp-vce-Detail`);
-    await expect(detail).toBeVisible();
-    const jobId = (await detail.getAttribute('data-job-id'))!;
-    expect(jobId).toMatch(/^job_/);
-    await expect(detail).toHaveAttribute('data-status', 'approved', {
-      timeout: JOB_TIMEOUT
-    });
+    await expect(pageA.locator(`${PANEL} .jp-vce-Detail`)).toHaveAttribute(
+      'data-status',
+      'approved',
+      { timeout: JOB_TIMEOUT }
+    );
     const mailA = await getJson(pageA, `/user/${userA}/vce/api/outbox`);
     expect(mailA.status).toBe(200);
     expect(
@@ -194,16 +234,20 @@ test.describe('the team hub', () => {
     await pageB.reload();
     await expectLab(pageB, userB);
     expect(await recordsUsed(pageB)).toBe(usedByB);
-    await dismissNews(pageB);
-    await pageB
-      .locator('.lm-TabBar-tab[data-id="jp-vce-shield-panel"]')
-      .click();
-    await expect(pageB.locator(PANEL)).toBeVisible();
-    await expect(pageB.locator(PANEL)).toContainText('No jobs yet.');
-    await expect(pageB.locator(`${PANEL} .jp-vce-JobItem`)).toHaveCount(0);
     const jobsB = await getJson(pageB, `/user/${userB}/vce/api/jobs`);
     expect(jobsB.status).toBe(200);
     expect(JSON.stringify(jobsB.body)).not.toContain(jobId);
+    // The shield sidebar lists B's own jobs (none on a fresh hub), never A's.
+    await openShield(pageB);
+    const listed = pageB.locator(`${PANEL} .jp-vce-JobItem`);
+    if (jobsB.body.data.jobs.length === 0) {
+      await expect(pageB.locator(PANEL)).toContainText('No jobs yet.');
+    } else {
+      await expect(listed.first()).toBeVisible();
+    }
+    await expect(
+      pageB.locator(`${PANEL} .jp-vce-JobItem[data-job-id="${jobId}"]`)
+    ).toHaveCount(0);
     const mailB = await getJson(pageB, `/user/${userB}/vce/api/outbox`);
     expect(mailB.status).toBe(200);
     expect(JSON.stringify(mailB.body)).not.toContain(jobId);
@@ -226,23 +270,47 @@ test.describe('the team hub', () => {
     await contextB.close();
   });
 
-  test('the reviewer signs in the same way and reaches the manual-review queue', async ({
-    page
+  test('the reviewer signs in the same way and sees the manual-review queue in the lab', async ({
+    browser
   }) => {
+    const [, b] = clients().researchers;
     const [reviewer] = clients().reviewers;
+    // B submits a chart: images go to a person.
+    const researcher = await (await browser.newContext()).newPage();
+    await submitLogin(researcher, b.client_key, b.client_secret);
+    await expectLab(researcher, b.client_key);
+    const jobId = await submitFromShield(
+      researcher,
+      b.client_key,
+      b.email,
+      'chart.py',
+      CHART
+    );
+    await expect(researcher.locator(`${PANEL} .jp-vce-Detail`)).toHaveAttribute(
+      'data-status',
+      'reviewing',
+      { timeout: JOB_TIMEOUT }
+    );
+
+    const page = await (await browser.newContext()).newPage();
     await submitLogin(page, reviewer.client_key, reviewer.client_secret);
-    await expect(page).toHaveURL(
-      new RegExp(`/user/${reviewer.client_key}/lab`),
-      {
-        timeout: 120_000
-      }
-    );
+    await expectLab(page, reviewer.client_key);
     await expectNoSignInDialog(page);
-    const queue = await getJson(
-      page,
-      `/user/${reviewer.client_key}/vce/api/review/jobs`
+    await openShield(page);
+    // The review runs after the job: refresh until B's job is in the queue.
+    const item = page.locator(
+      `${PANEL} .jp-vce-ReviewItem[data-job-id="${jobId}"]`
     );
-    expect(queue.status).toBe(200);
-    expect(Array.isArray(queue.body.data.jobs)).toBe(true);
+    await expect(async () => {
+      await page
+        .getByRole('button', { name: 'Refresh the review queue' })
+        .click();
+      await expect(item).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: JOB_TIMEOUT });
+    await expect(item).toContainText('chart.svg');
+    // A reviewer submits nothing.
+    await expect(page.locator(`${PANEL} .jp-vce-SubmitButton`)).toBeHidden();
+    await page.context().close();
+    await researcher.context().close();
   });
 });
