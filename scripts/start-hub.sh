@@ -58,6 +58,10 @@ done
 [ -z "$CLIENTS" ] || [ -f "$CLIENTS" ] || fail "--clients-file $CLIENTS does not exist (deploy/clients.example.json shows the form)."
 [ -z "$CLIENTS" ] || CLIENTS=$(realpath "$CLIENTS")
 mkdir -p "$STATE" && STATE=$(realpath "$STATE")
+# --fresh empties only a folder start-hub made (its marker), or an empty one.
+if [ "$FRESH" = 1 ] && [ -n "$(ls -A "$STATE")" ] && [ ! -f "$STATE/.vce-hub-state" ]; then
+  fail "--fresh would empty $STATE, which is not a state folder start-hub made; pick another."
+fi
 
 # --- 1. the toolchain: README's first command's setup (shared, stamped the same way) --------
 bash scripts/setup.sh --start
@@ -173,8 +177,6 @@ flock -u 8
 
 # --- 6. the hub's state: a fresh folder for tests, the crypt key, the clients ---------------
 if [ "$FRESH" = 1 ]; then
-  [ ! -e "$STATE/jupyterhub.sqlite" ] || [ -f "$STATE/.vce-hub-state" ] \
-    || fail "--fresh would empty $STATE, which is not a state folder start-hub made; pick another."
   rm -rf "$STATE" && mkdir -p "$STATE"
 fi
 chmod 700 "$STATE" && touch "$STATE/.vce-hub-state"
