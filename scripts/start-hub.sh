@@ -207,6 +207,7 @@ unset VIRTUAL_ENV PYTHONPATH RQS_CLIENT_KEY RQS_CLIENT_SECRET RQS_PIP_INDEX_URL
 URL="http://${VCE_HUB_IP:-127.0.0.1}:$PORT/hub/login"
 LOG=$STATE/jupyterhub.log
 printf '==> Starting JupyterHub on %s (log: %s)\n' "${URL%/hub/login}" "$LOG"
+LOG_FROM=$(($( [ -f "$LOG" ] && wc -l <"$LOG" || echo 0) + 1))   # this start's first line
 (cd "$STATE" && exec jupyterhub -f "$ROOT/deploy/jupyterhub_config.py") >>"$LOG" 2>&1 &
 HUB_PID=$!
 
@@ -222,14 +223,21 @@ stop_hub() {
   exit 0
 }
 trap stop_hub INT TERM
+# The hub exited by itself: what it (or the stand-in, or the config) said went wrong, not the
+# proxy's chatter around it; the whole log when nothing says.
+hub_stopped() {
+  local said
+  said=$(tail -n "+$LOG_FROM" "$LOG" | grep -E '^\[[CE] |^vce-mock|^jupyterhub_config' | tail -n 15 || true)
+  printf '!! The hub stopped. %s (whole log: %s)\n' "${said:+What it said:}" "$LOG" >&2
+  if [ -n "$said" ]; then printf '%s\n' "$said" >&2; else tail -n "+$LOG_FROM" "$LOG" | tail -n 40 >&2; fi
+  exit 1
+}
 
 # The login page answers once the proxy, the hub and the stand-in are up.
 until python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$URL" 2>/dev/null; do
   if ! kill -0 "$HUB_PID" 2>/dev/null; then
     wait "$HUB_PID" || true
-    printf '!! The hub stopped; the end of its log (%s):\n' "$LOG" >&2
-    tail -n 40 "$LOG" >&2
-    exit 1
+    hub_stopped
   fi
   sleep 0.3
 done
@@ -239,8 +247,4 @@ else
   printf '\n  The VCE login page: %s\n\n' "$URL"
 fi
 printf '==> Login page up %s s after the command. Ctrl+C stops the hub.\n' "$(since "$T0")"
-wait "$HUB_PID" || {
-  printf '!! The hub stopped; the end of its log (%s):\n' "$LOG" >&2
-  tail -n 40 "$LOG" >&2
-  exit 1
-}
+wait "$HUB_PID" || hub_stopped
