@@ -38,6 +38,8 @@ c = get_config()  # noqa: F821 (JupyterHub passes get_config to its config file)
 def _env_port(name: str, default: int) -> int:
     """A port from the environment, or a message saying which variable is wrong."""
     raw = os.environ.get(name, "").strip()
+    if not raw and default > 65535:
+        sys.exit(f"jupyterhub_config: set {name}: its default ({default}) is past 65535.")
     if not raw:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 65536:

@@ -152,6 +152,7 @@ def test_one_home_per_researcher_in_jupyterlab(env):
         ({"VCE_MOCK_BIN": None, "PATH": "/nonexistent"}, "`vce-mock` is not on PATH"),
         ({"VCE_HUB_CLIENTS_FILE": "/nonexistent/c.json"}, "no clients file at /nonexistent/c.json"),
         ({"VCE_HUB_PORT": "eighty"}, "VCE_HUB_PORT='eighty' is not a port"),
+        ({"VCE_HUB_PORT": "65500"}, "set VCE_HUB_API_PORT: its default (65581) is past 65535"),
     ],
 )
 def test_a_missing_or_wrong_setting_says_what_to_do(env, monkeypatch, change, message):
