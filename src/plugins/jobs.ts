@@ -19,7 +19,7 @@ import { notifyWhenFinished } from '../jobs/notify';
 import { createShieldPanel } from '../jobs/panel';
 import { submittedScriptWidget } from '../jobs/script-view';
 import { PanelState } from '../jobs/state';
-import { isReviewer, ReviewModel } from '../review/model';
+import { ReviewModel, reviewerRole } from '../review/model';
 import { ReviewSection } from '../review/panel';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
@@ -122,9 +122,10 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     });
     const panel = shield.panel;
     // Signed in or not, and the role, follow the connection; job events come from the shared stream.
+    let reviewer = false;
     const syncConnection = () => {
       const status = connection.status.status;
-      const reviewer = isReviewer(status);
+      reviewer = reviewerRole(reviewer, status);
       model.setSignedIn(status?.signed_in === true && !reviewer);
       review.setActive(reviewer && connection.status.phase === 'connected');
       shield.showReviewer(reviewer);
@@ -170,7 +171,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     addJobCommands(app, {
       actions,
-      canSubmit: () => !isReviewer(connection.status.status),
+      canSubmit: () => !reviewer,
       trans,
       palette,
       openPanel,

@@ -74,6 +74,9 @@ export function connectionLabel(
     case 'loading':
       return trans.__('VCE …');
     case 'connected':
+      if (status?.identity?.role === 'reviewer') {
+        return trans.__('VCE reviewer'); // a reviewer runs no queries: no quota
+      }
       return status?.quota
         ? trans.__('VCE %1', formatUsage(status.quota))
         : trans.__('VCE connected');

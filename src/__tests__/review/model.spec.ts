@@ -3,8 +3,8 @@ import { VCEApiError } from '../../api/request';
 import { plainTranslate } from '../../common/translate';
 import {
   decisionBody,
-  isReviewer,
   MAX_REASON,
+  reviewerRole,
   reasonProblem,
   ReviewModel
 } from '../../review/model';
@@ -14,17 +14,19 @@ import { makeStatus, signedOut } from '../helpers/status-fixtures';
 
 const trans = plainTranslate;
 
-describe('isReviewer', () => {
-  it("follows the identity's role", () => {
+describe('reviewerRole', () => {
+  it('keeps the last answer while the platform is unreachable, and drops it when signed out', () => {
     const status = makeStatus();
-    expect(isReviewer(status)).toBe(false);
-    expect(
-      isReviewer(
-        makeStatus({ identity: { ...status.identity!, role: 'reviewer' } })
-      )
-    ).toBe(true);
-    expect(isReviewer(signedOut())).toBe(false);
-    expect(isReviewer(null)).toBe(false);
+    const reviewer = makeStatus({
+      identity: { ...status.identity!, role: 'reviewer' }
+    });
+    const unreachable = makeStatus({ identity: null, quota: null });
+    expect(reviewerRole(false, reviewer)).toBe(true);
+    expect(reviewerRole(true, unreachable)).toBe(true);
+    expect(reviewerRole(false, unreachable)).toBe(false);
+    expect(reviewerRole(true, status)).toBe(false);
+    expect(reviewerRole(true, signedOut())).toBe(false);
+    expect(reviewerRole(true, null)).toBe(true);
   });
 });
 

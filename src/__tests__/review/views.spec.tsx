@@ -112,6 +112,15 @@ describe('the review queue', () => {
     expect(api.queueCalls).toBe(before + 1);
   });
 
+  it('says so while not connected (the queue inactive)', async () => {
+    const api = new FakeReviewApi();
+    const { model, section } = await renderQueue(api);
+    await act(async () => model.setActive(false));
+    expect(section.node.textContent).toContain(
+      'Not connected to the platform: the queue shows again once the connection is back'
+    );
+  });
+
   it('says why the queue could not be read, with a way to try again', async () => {
     const api = new FakeReviewApi();
     api.failQueue = new VCEApiError(

@@ -63,6 +63,14 @@ describe('connectionLabel', () => {
       'VCE 0 / 5,000'
     );
   });
+  it('says a reviewer client is one (it has no quota)', () => {
+    const status = makeStatus();
+    const reviewer = makeStatus({
+      identity: { ...status.identity!, role: 'reviewer' },
+      quota: null
+    });
+    expect(connectionLabel('connected', reviewer, trans)).toBe('VCE reviewer');
+  });
   it('asks to sign in when signed out or rejected', () => {
     expect(connectionLabel('signed-out', signedOut(), trans)).toBe(
       'VCE: sign in'

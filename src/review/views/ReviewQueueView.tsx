@@ -93,13 +93,15 @@ export function ReviewQueueView(props: IReviewQueueProps): JSX.Element {
     <div className="jp-vce-Jobs jp-vce-Review">
       <div className="jp-vce-Jobs-toolbar">
         <span className="jp-vce-Review-count" role="status">
-          {model.phase === 'loading'
-            ? trans.__('Loading the queue…')
-            : trans._n(
-                '%1 job waiting for a decision',
-                '%1 jobs waiting for a decision',
-                jobs.length
-              )}
+          {model.phase === 'inactive'
+            ? trans.__('Not connected')
+            : model.phase === 'loading'
+              ? trans.__('Loading the queue…')
+              : trans._n(
+                  '%1 job waiting for a decision',
+                  '%1 jobs waiting for a decision',
+                  jobs.length
+                )}
         </span>
         <button
           className="jp-mod-styled jp-vce-Refresh"
@@ -128,7 +130,13 @@ export function ReviewQueueView(props: IReviewQueueProps): JSX.Element {
           </button>
         </div>
       )}
-      {model.phase === 'loading' ? (
+      {model.phase === 'inactive' ? (
+        <p className="jp-vce-Empty">
+          {trans.__(
+            'Not connected to the platform: the queue shows again once the connection is back (the status bar says when the next attempt is).'
+          )}
+        </p>
+      ) : model.phase === 'loading' ? (
         <p className="jp-vce-Hint" role="status">
           <span className="jp-vce-Spinner" aria-hidden="true" />{' '}
           {trans.__('Loading the jobs waiting for a reviewer…')}
