@@ -15,6 +15,7 @@ export default defineConfig([
       'server-mock', // its own package, with its own eslint.config.mjs
       'jupyterlab_vce/labextension',
       '.venv',
+      '.hub', // scripts/start-hub.sh's installs and state
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

@@ -129,8 +129,19 @@ chain_root_npm() {
     run_step root-npm "Extension's node packages (npm ci)" "$ROOT_KEY" npm ci "$(npm_progress)" || rc=1
   fi
   echo "$rc" >"$LOGS/root-npm.status"
+  if [ "$rc" = 0 ] && [ "$MODE" = full ]; then
+    # The tests only: the hub tests' configurable-http-proxy (deploy/package-lock.json);
+    # scripts/start-hub.sh installs its own into .hub/proxy.
+    if up_to_date deploy-npm "$DEPLOY_KEY" deploy/node_modules/.bin/configurable-http-proxy; then
+      skipped "The hub tests' proxy (deploy/)"
+    else
+      run_step deploy-npm "The hub tests' proxy (deploy: npm ci)" "$DEPLOY_KEY" deploy_npm_ci || rc=1
+    fi
+  fi
   return "$rc"
 }
+DEPLOY_KEY=$(hash_inputs deploy/package-lock.json deploy/package.json)
+deploy_npm_ci() { (cd deploy && npm ci --no-progress); }
 
 # --- chain: the stand-in's packages, then its build --------------------------
 # Its production packages to run it, all of them for its tests and its

@@ -33,6 +33,7 @@ READERS = {
     "pytest-hub55.xml": ("pytest hub (JupyterHub 5.5)", pytest_counts),
     "pytest-pyrqs.xml": ("pytest pyrqs", pytest_counts),
     "galata.json": ("galata", playwright_counts),
+    "galata-hub.json": ("galata hub", playwright_counts),
 }
 
 

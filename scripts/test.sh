@@ -55,6 +55,8 @@ run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" ba
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"
 run "Galata: JupyterLab in Chromium" bash -c \
   "cd ui-tests && npm ci --no-progress && PLAYWRIGHT_JSON_OUTPUT_NAME='$REPORTS/galata.json' npx playwright test --reporter=line,json"
+run "Galata: the team hub (scripts/start-hub.sh: JupyterHub, the proxy, two researchers) in Chromium" bash -c \
+  "cd ui-tests && PLAYWRIGHT_JSON_OUTPUT_NAME='$REPORTS/galata-hub.json' npx playwright test -c playwright.hub.config.ts --reporter=line,json"
 
 python scripts/summarize_tests.py "$REPORTS"
 exit $status

@@ -5,6 +5,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 module.exports = {
   ...baseConfig,
+  // The hub's tests (tests-hub/) have their own config: playwright.hub.config.ts.
+  testDir: './tests',
   reporter: [[process.env.CI ? 'line' : 'list'], ['html', { open: 'never' }]],
   retries: process.env.CI ? 1 : 0,
   workers: 1,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app';
 import { parseCli, USAGE, UsageError, type CliConfig } from './config';
+import { mergeClients, readClientsFile } from './clients-file';
 import { loadFixtureData } from './data/fixture';
 import { openPublicData } from './data/open';
 import { warmUp } from './query/engine';
@@ -13,9 +14,17 @@ import { defaultPackagesDir, loadPackageIndex } from './packages/index';
 
 export const DATABASE_FILE = 'vce-mock.sqlite';
 
+/** The flags, with the clients of --clients-file added; a usage error exits with 2. */
 function readConfig(): CliConfig {
   try {
-    return parseCli(process.argv.slice(2));
+    const config = parseCli(process.argv.slice(2));
+    if (config.clientsFile === null || config.help) {
+      return config;
+    }
+    const file = readClientsFile(config.clientsFile, message =>
+      process.stderr.write(`vce-mock: warning: ${message}\n`)
+    );
+    return { ...config, ...mergeClients(config, file, config.clientsFile) };
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(

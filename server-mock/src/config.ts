@@ -27,6 +27,11 @@ export interface CliConfig {
   reviewers: ClientSpec[];
   /** The execution stage's settings. */
   jobs: JobsCliConfig;
+  /**
+   * A JSON file of researchers and reviewers (`--clients-file`), read by the CLI after
+   * the flags (src/clients-file.ts), or null.
+   */
+  clientsFile: string | null;
   /** Where the package index's wheels and sdists are (`--packages-dir`), or null for the stand-in's own. */
   packagesDir: string | null;
   help: boolean;
@@ -68,6 +73,11 @@ Options:
                            client is generated once and its credentials printed.
                            The environment variable VCE_MOCK_CLIENT takes one more
                            client the same way, and keeps its secret off \`ps\`
+  --clients-file FILE      research clients and reviewers from a JSON file (for a team):
+                           {"researchers": [{"client_key": "…", "client_secret": "…",
+                             "email": "…", "project_name": "…" (optional)}, …],
+                            "reviewers": [ the same ]}
+                           added to --client / --reviewer; keep it mode 0600
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --daily-limit N          test-stage records a client may receive a UTC day (default ${DEFAULT_DAILY_LIMIT})
   --videos N               size of the synthetic public data: N videos, about N/20 users
@@ -99,7 +109,29 @@ Execution stage (clean-room jobs):
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
 
 const CLIENT_KEY_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-const EMAIL_PATTERN = /^[^\s@:]+@[^\s@:]+$/;
+export const EMAIL_PATTERN = /^[^\s@:]+@[^\s@:]+$/;
+
+/**
+ * The rules every configured client keeps, however it was given (a flag, the
+ * environment, a clients file); `where` names the source in the message, which
+ * never holds the secret.
+ */
+export function checkClient(spec: ClientSpec, where: string): ClientSpec {
+  if (!CLIENT_KEY_PATTERN.test(spec.clientKey)) {
+    throw new UsageError(
+      `${where} key "${spec.clientKey}" may only hold letters, digits, ".", "_" and "-" (at most 128).`
+    );
+  }
+  if (!spec.clientSecret) {
+    throw new UsageError(`${where} "${spec.clientKey}:…" has an empty secret.`);
+  }
+  if (!EMAIL_PATTERN.test(spec.email)) {
+    throw new UsageError(
+      `${where} "${spec.clientKey}" has the email "${spec.email}": write it as name@domain.`
+    );
+  }
+  return spec;
+}
 
 /** `KEY:SECRET[:EMAIL]`; the secret may itself contain colons. */
 export function parseClientSpec(spec: string, flag = '--client'): ClientSpec {
@@ -117,15 +149,7 @@ export function parseClientSpec(spec: string, flag = '--client'): ClientSpec {
     email = clientSecret.slice(last + 1);
     clientSecret = clientSecret.slice(0, last);
   }
-  if (!CLIENT_KEY_PATTERN.test(clientKey)) {
-    throw new UsageError(
-      `${flag} key "${clientKey}" may only hold letters, digits, ".", "_" and "-" (at most 128).`
-    );
-  }
-  if (!clientSecret) {
-    throw new UsageError(`${flag} "${clientKey}:…" has an empty secret.`);
-  }
-  return { clientKey, clientSecret, email };
+  return checkClient({ clientKey, clientSecret, email }, flag);
 }
 
 /** Show a client spec without its secret. */
@@ -185,9 +209,9 @@ function urlFlag(
   return value;
 }
 
-function fixtureFlag(value: string | undefined): string | null {
+function fileFlag(name: string, value: string | undefined): string | null {
   if (value !== undefined && !value.trim()) {
-    throw new UsageError('--fixture-data must name a file.');
+    throw new UsageError(`--${name} must name a file.`);
   }
   return value ?? null;
 }
@@ -228,6 +252,7 @@ export function parseCli(
         smtp: { type: 'string' },
         'public-url': { type: 'string' },
         'packages-dir': { type: 'string' },
+        'clients-file': { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -243,6 +268,7 @@ export function parseCli(
     port: integerFlag('port', values.port, DEFAULT_PORT, 0, 65535),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     packagesDir: values['packages-dir'] ?? null,
+    clientsFile: fileFlag('clients-file', values['clients-file']),
     clients: [
       ...(values.client ?? []),
       ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])
@@ -263,7 +289,7 @@ export function parseCli(
     ),
     videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
     seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
-    fixtureData: fixtureFlag(values['fixture-data']),
+    fixtureData: fileFlag('fixture-data', values['fixture-data']),
     testStageMinFollowers: optionalInteger(
       'test-stage-min-followers',
       values['test-stage-min-followers'],

@@ -14,6 +14,8 @@ export interface ClientSpec {
   email: string;
   /** researcher (the default) or reviewer (`--reviewer KEY:SECRET`: decides manual reviews). */
   role?: ClientRole;
+  /** The research project's name (`project_name` in a `--clients-file`); default DEFAULT_PROJECT_NAME. */
+  projectName?: string;
 }
 
 export type ClientRole = 'researcher' | 'reviewer';
@@ -254,21 +256,22 @@ export class Store {
     this.db.close();
   }
 
-  /** Register a client, or update its secret and email. */
+  /** Register a client, or update its secret, email, role and project name. */
   upsertClient(spec: ClientSpec, now: Date): void {
     const { salt, hash } = hashSecret(spec.clientSecret);
     this.statement(
       `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at, role)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_key) DO UPDATE SET
-           secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email, role = excluded.role`
+           secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email, role = excluded.role,
+           project_name = excluded.project_name`
     ).run(
       spec.clientKey,
       salt,
       hash,
       spec.email,
       projectIdFor(spec.clientKey),
-      DEFAULT_PROJECT_NAME,
+      spec.projectName ?? DEFAULT_PROJECT_NAME,
       now.toISOString(),
       spec.role ?? 'researcher'
     );

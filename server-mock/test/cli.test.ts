@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
-  statSync
+  statSync,
+  writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,11 +158,103 @@ describe('vce-mock CLI', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('registers the researchers and reviewers of --clients-file, each with its project, secrets unprinted', async () => {
+    const file = join(dir, 'team.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        researchers: [
+          {
+            client_key: 'lab-a',
+            client_secret: 'file-Secret-A',
+            email: 'a@uni.example',
+            project_name: 'Hashtags in 2024'
+          }
+        ],
+        reviewers: [
+          {
+            client_key: 'rev-1',
+            client_secret: 'file-Secret-R',
+            email: 'rev@uni.example'
+          }
+        ]
+      }),
+      { mode: 0o600 }
+    );
+    const cli = startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir, 'data'),
+      '--videos',
+      '2000',
+      '--clients-file',
+      file
+    ]);
+    const base = await cli.address;
+    const bearer = async (key: string, secret: string) => {
+      const token = await fetch(`${base}/v2/oauth/token/`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_key: key,
+          client_secret: secret,
+          grant_type: 'client_credentials'
+        })
+      }).then(response => response.json() as Promise<{ access_token: string }>);
+      return { authorization: `Bearer ${token.access_token}` };
+    };
+    const me = await fetch(`${base}/v2/vce/me/`, {
+      headers: await bearer('lab-a', 'file-Secret-A')
+    }).then(
+      response =>
+        response.json() as Promise<{
+          data: { primary_researcher_email: string; project: { name: string } };
+        }>
+    );
+    expect(me.data.primary_researcher_email).toBe('a@uni.example');
+    expect(me.data.project.name).toBe('Hashtags in 2024');
+    const queue = await fetch(`${base}/v2/vce/review/jobs/`, {
+      headers: await bearer('rev-1', 'file-Secret-R')
+    });
+    expect(queue.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    // A clients file replaces the demo client; no secret reaches the logs.
+    expect(cli.stderr()).not.toContain('demo research client');
+    expect(cli.stderr()).not.toMatch(/file-Secret|warning/);
+  });
+
+  it('exits with 2 on a bad --clients-file, naming the file and the entry', () => {
+    const file = join(dir, 'team.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        researchers: [{ client_key: 'lab-a', client_secret: 'hidden-1' }]
+      })
+    );
+    chmodSync(file, 0o644);
+    const result = spawnSync(
+      process.execPath,
+      [CLI, '--clients-file', file, '--data-dir', dir],
+      { encoding: 'utf8' }
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `vce-mock: warning: --clients-file ${file}`
+    );
+    expect(result.stderr).toContain(
+      `vce-mock: --clients-file ${file}: researchers[0] needs "email" (a string).`
+    );
+    expect(result.stderr).not.toContain('hidden-1');
+    expect(result.stdout).toBe('');
+  });
+
   it('prints its usage with --help', () => {
     const result = spawnSync(process.execPath, [CLI, '--help'], {
       encoding: 'utf8'
     });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--client KEY:SECRET[:EMAIL]');
+    expect(result.stdout).toContain('--clients-file FILE');
   });
 });
