@@ -1,0 +1,46 @@
+"""The researcher's server environment: the variables the server extension and pyrqs read.
+
+The names are the ones the lab reads today (jupyterlab_vce/config.py, embedded.py): with
+``RQS_API_URL`` set the server extension starts no embedded stand-in and signs in with
+``RQS_CLIENT_KEY`` / ``RQS_CLIENT_SECRET``, and every kernel inherits them for pyrqs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+ENV_API_URL = "RQS_API_URL"
+ENV_CLIENT_KEY = "RQS_CLIENT_KEY"
+ENV_CLIENT_SECRET = "RQS_CLIENT_SECRET"
+ENV_PIP_INDEX_URL = "RQS_PIP_INDEX_URL"
+
+#: auth_state's keys (the exact client key and its secret; encrypted by the hub).
+STATE_KEY = "client_key"
+STATE_SECRET = "client_secret"
+
+
+def stored_pair(auth_state: Mapping[str, object] | None) -> tuple[str, str] | None:
+    """(client key, secret) from a user's auth_state, or None if it does not hold both."""
+    if not auth_state:
+        return None
+    key = auth_state.get(STATE_KEY)
+    secret = auth_state.get(STATE_SECRET)
+    if isinstance(key, str) and key and isinstance(secret, str) and secret:
+        return key, secret
+    return None
+
+
+def auth_state_for(client_key: str, client_secret: str) -> dict[str, str]:
+    return {STATE_KEY: client_key, STATE_SECRET: client_secret}
+
+
+def spawner_environment(
+    *, platform_url: str, pip_index_url: str, client_key: str, client_secret: str
+) -> dict[str, str]:
+    """The variables a researcher's server starts with."""
+    return {
+        ENV_API_URL: platform_url,
+        ENV_CLIENT_KEY: client_key,
+        ENV_CLIENT_SECRET: client_secret,
+        ENV_PIP_INDEX_URL: pip_index_url,
+    }
