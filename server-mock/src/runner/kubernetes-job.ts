@@ -19,10 +19,10 @@ import { explainEnd, parseFailure } from './sandbox';
  *
  * The numbers are the job's own limits (JobDefinition.limits, the same the
  * local sandbox enforces: ./sandbox.ts DEFAULT_LIMITS and the CLI flags).
- * The Kubernetes fields and their meaning: docs/research/hub-scaleout.md
- * (clients-hub-scaleout.md §4: activeDeadlineSeconds → DeadlineExceeded,
- * backoffLimit default 6, ttlSecondsAfterFinished, runtimeClassName: gvisor
- * because "containers are not a sandbox").
+ * The Kubernetes fields and their meaning: docs/research/hub-scaleout.md §6
+ * (activeDeadlineSeconds → DeadlineExceeded, backoffLimit default 6,
+ * ttlSecondsAfterFinished, runtimeClassName: gvisor because "containers are
+ * not a sandbox"); the choices made here: docs/scaling.md.
  */
 
 /** The data gateway as jobs reach it: a Service in front of the platform's gateway pods. */

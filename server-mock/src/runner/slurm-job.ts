@@ -22,8 +22,8 @@ import { explainEnd, parseFailure } from './sandbox';
  * in cgroup.conf), cores → `--cpus-per-task` (`ConstrainCores=yes`), wall
  * time → `--time`, and the per-process rlimits (CPU seconds, file size,
  * processes, open files, address space) by the same `prlimit` as the local
- * sandbox (docs/research/hub-scaleout.md: clients-hub-scaleout.md §4, Slurm
- * per-job cgroups, https://slurm.schedmd.com/cgroup.conf.html).
+ * sandbox (Slurm's per-job cgroups: docs/research/hub-scaleout.md §6,
+ * https://slurm.schedmd.com/cgroup.conf.html; the choices: docs/scaling.md).
  *
  * The data token is not in the script (Slurm keeps a job's script and shows
  * it to its owner and admins): `--export` names the variables, whose values
