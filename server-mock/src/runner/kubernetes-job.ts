@@ -260,7 +260,6 @@ export interface KubernetesJobOutcome {
   /** The job container's `state.terminated`, when the pod ran. */
   terminated: {
     exitCode: number;
-    signal?: number;
     reason?: string;
     startedAt?: string;
     finishedAt?: string;
