@@ -23,7 +23,7 @@ from jupyterhub.crypto import CryptKeeper
 from jupyterhub.objects import Hub, Server
 from kubernetes_asyncio.config import kube_config
 from kubespawner import KubeSpawner
-from z2jh_render import hub_config, offline_kubeconfig
+from z2jh_render import chart_values, helm_merge, hub_config, offline_kubeconfig, schema_errors
 
 from jupyterlab_vce.hub.spawn_env import auth_state_for
 
@@ -107,6 +107,16 @@ def notebook(pod: dict[str, Any]) -> dict[str, Any]:
 
 def env_of(container: dict[str, Any]) -> dict[str, Any]:
     return {entry["name"]: entry.get("value", entry.get("valueFrom")) for entry in container["env"]}
+
+
+def test_the_values_pass_the_charts_schema() -> None:
+    values = chart_values(VALUES, "vce", "vce")
+    assert schema_errors(values) == []
+    # The check has teeth: a misspelt key is refused, as helm install would refuse it.
+    misspelt = helm_merge(values, {"singleuser": {"netwrkPolicy": {"enabled": True}}})
+    assert schema_errors(misspelt) == [
+        "singleuser: Additional properties are not allowed ('netwrkPolicy' was unexpected)"
+    ]
 
 
 def test_the_hub_runs_the_vce_authenticator_with_encrypted_auth_state(config: Any) -> None:

@@ -8,18 +8,25 @@ config loader, beside a ``z2jh`` module (z2jh_4_4_0/z2jh.py) that serves it the 
 the names and the Secret's keys: the configuration is the chart's own mapping, not a copy of it.
 deploy/tests/test_z2jh_pod.py builds KubeSpawner from it as KubeSpawner's tests do
 (``KubeSpawner(_mock=True, user=…, hub=Hub(), config=…)`` then ``get_pod_manifest()``).
+
+Helm refuses values its chart's values.schema.json rejects: z2jh_4_4_0/values.schema.json is the
+chart's jupyterhub/values.schema.yaml of tag 4.4.0 as the chart's tools/generate-json-schema.py
+packages it (the descriptions dropped), and :func:`schema_errors` checks the merged values
+against it.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import jsonschema
 import yaml
 from tornado.httpclient import AsyncHTTPClient
 from traitlets.config import Config, PyFileConfigLoader
@@ -65,6 +72,17 @@ def chart_values(values_file: Path, release: str, namespace: str) -> dict[str, A
     merged["Chart"] = dict(CHART)
     merged["Release"] = {"Name": release, "Namespace": namespace, "Service": "Helm"}
     return merged
+
+
+def schema_errors(values: Mapping[str, Any]) -> list[str]:
+    """What the chart's schema finds wrong in merged values (Helm checks them at install)."""
+    schema = json.loads((CHART_DIR / "values.schema.json").read_text())
+    chart_only = {k: v for k, v in values.items() if k not in ("Chart", "Release")}
+    validator = jsonschema.Draft7Validator(schema)
+    return [
+        f"{'.'.join(str(part) for part in error.path) or '(top)'}: {error.message}"
+        for error in validator.iter_errors(chart_only)
+    ]
 
 
 def resource_names(values: Mapping[str, Any], release: str) -> dict[str, str]:
