@@ -115,10 +115,11 @@ export function kubernetesJobManifest(
   }
   const name = clusterJobName(job);
   const labels = labelsOf(job);
+  // Each object gets its own copy of the labels (no shared references: YAML would alias them).
   const metadata = (suffix: string) => ({
     name: `${name}${suffix}`.slice(0, 63),
     namespace,
-    labels
+    labels: { ...labels }
   });
   const runtime = settings.runtime ?? DEFAULT_JOB_RUNTIME;
   const uid = settings.uid ?? 61000;
@@ -183,7 +184,7 @@ export function kubernetesJobManifest(
       activeDeadlineSeconds: job.limits.wallSeconds,
       ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished ?? 600,
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           runtimeClassName: settings.runtimeClassName ?? 'gvisor',
           restartPolicy: 'Never',

@@ -46,6 +46,8 @@ describe('kubernetesJobManifest', () => {
     const documents = parseAllDocuments(text);
     expect(documents.map(document => document.errors)).toEqual([[], [], []]);
     expect(documents.map(document => document.toJS())).toEqual(objects);
+    // Plain YAML, no anchors or aliases.
+    expect(text).not.toMatch(/[&*]a\d/);
     expect(JSON.parse(JSON.stringify(objects))).toEqual(objects);
   });
 
