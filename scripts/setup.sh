@@ -4,7 +4,8 @@
 # (editable, labextension built), the platform stand-in built, and the node
 # packages of every part from their lock files.
 #
-#   bash scripts/setup.sh           everything, development tools included (scripts/test.sh)
+#   bash scripts/setup.sh           everything, development tools included (scripts/test.sh),
+#                                   and .venv-hub55 (JupyterHub 5.5, for the hub tests)
 #   bash scripts/setup.sh --start   what running needs (scripts/start.sh): the stand-in's
 #                                   production dependencies only, built with the
 #                                   extension's TypeScript
@@ -180,8 +181,12 @@ PIP_KEY=$(hash_inputs requirements-dev.txt)
 SDK_KEY=$(hash_inputs server-mock/python/pyproject.toml)
 LAB_KEY=$(hash_inputs src style schema package.json package-lock.json tsconfig.json)
 PKG_KEY=$(hash_inputs pyproject.toml package.json install.json jupyter-config)
+HUB55_KEY=$(hash_inputs requirements-hub55.txt)
 importable() { # MODULE: .venv's Python finds it (without importing it)
   python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' "$1"
+}
+make_hub55() {
+  "$PYTHON" -m venv --clear .venv-hub55 && .venv-hub55/bin/python -m pip install --quiet -r requirements-hub55.txt
 }
 register() {
   python -m pip install --quiet --no-build-isolation -e . \
@@ -219,6 +224,16 @@ chain_python() {
     run_step jupyterlab-vce "jupyterlab_vce: editable install, labextension linked, server extension enabled" \
       "$PKG_KEY" register
   fi
+  [ "$MODE" = full ] || return 0
+  # The tests only (scripts/test.sh): the hub authenticator's tests also run on JupyterHub 5.5 (what
+  # Zero to JupyterHub's chart ships), in a venv of its own with JupyterHub and pytest only; they
+  # import jupyterlab_vce from the checkout (PYTHONPATH), so nothing else is installed there.
+  if up_to_date hub55 "$HUB55_KEY" .venv-hub55/bin/jupyterhub; then
+    skipped "JupyterHub 5.5 test environment (.venv-hub55)"
+  else
+    run_step hub55 "JupyterHub 5.5 test environment (requirements-hub55.txt) into .venv-hub55" "$HUB55_KEY" \
+      make_hub55 || return 1
+  fi
 }
 
 # --- progress: a line every 5 s while an install runs -------------------------
@@ -233,7 +248,7 @@ lock_count() { # LOCKFILE [production]: the packages at node_modules' top level
 }
 progress_line() {
   local line="" name
-  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce; do
+  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce hub55; do
     [ -f "$LOGS/$name.running" ] || continue
     case $name in
       # The venv's own pip and setuptools count too: a number, not a fraction of the pins.

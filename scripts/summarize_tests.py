@@ -29,7 +29,8 @@ def playwright_counts(path: Path) -> tuple[int, int]:
 READERS = {
     "jest-server-mock.json": ("jest server-mock", jest_counts),
     "jest-frontend.json": ("jest frontend", jest_counts),
-    "pytest.xml": ("pytest server extension", pytest_counts),
+    "pytest.xml": ("pytest server extension and hub (JupyterHub 6)", pytest_counts),
+    "pytest-hub55.xml": ("pytest hub (JupyterHub 5.5)", pytest_counts),
     "pytest-pyrqs.xml": ("pytest pyrqs", pytest_counts),
     "galata.json": ("galata", playwright_counts),
 }

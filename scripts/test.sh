@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README's second command (and CI's): install everything, then run every test:
-# jest (server-mock, frontend), pytest (server extension, pyrqs SDK), Galata in Debian's Chromium.
+# jest (server-mock, frontend), pytest (server extension and hub authenticator on JupyterHub 6,
+# the hub authenticator on JupyterHub 5.5, pyrqs SDK), Galata in Debian's Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -44,7 +45,12 @@ run "Install test: the wheel and the stand-in's npm tarball in a fresh venv and 
   bash scripts/install-test.sh
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
-run "pytest: server extension" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+run "pytest: server extension, hub authenticator on JupyterHub 6" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
+# The hub tests again on JupyterHub 5.5 (.venv-hub55: JupyterHub and pytest, the checkout on
+# PYTHONPATH); --confcutdir keeps the server extension's fixtures (jupyter_server) out of it.
+run "pytest: hub authenticator on JupyterHub 5.5" env PYTHONPATH="$ROOT" .venv-hub55/bin/python -m pytest -q \
+  -p no:cacheprovider --confcutdir=jupyterlab_vce/tests/hub --junitxml="$REPORTS/pytest-hub55.xml" \
+  jupyterlab_vce/tests/hub
 run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"
 run "Galata: JupyterLab in Chromium" bash -c \

@@ -7,7 +7,7 @@ from typing import Any
 
 from jupyterhub.auth import Authenticator
 from tornado import web
-from traitlets import Bool, Float, Instance, Integer, Unicode, default
+from traitlets import Bool, Float, Instance, Integer, Unicode, default, validate
 
 from . import messages
 from .backoff import FailureTracker
@@ -16,7 +16,7 @@ from .page import TEMPLATES_DIR, install_template_dir
 from .pair_check import Outcome, PairCheck, check_pair
 from .spawn_env import ENV_API_URL, auth_state_for, spawner_environment, stored_pair
 from .startup import startup_problems
-from .usernames import normalize
+from .usernames import is_hub_name, normalize
 
 
 class VCEAuthenticator(Authenticator):
@@ -159,6 +159,12 @@ class VCEAuthenticator(Authenticator):
         # authenticate(). A hub that lists allowed_users narrows it to those.
         return not self.allowed_users
 
+    @validate("blocked_users")
+    def _normalize_blocked_users(self, proposal: Any) -> set[str]:
+        # JupyterHub normalizes allowed_users and admin_users at start, not blocked_users:
+        # a client key listed there blocks its hub user too.
+        return {self.normalize_username(name) for name in proposal["value"]}
+
     # Start-up
 
     def check_allow_config(self) -> None:
@@ -166,13 +172,16 @@ class VCEAuthenticator(Authenticator):
         problems = startup_problems(
             enable_auth_state=self.enable_auth_state,
             encryption_error=_encryption_error() if self.enable_auth_state else None,
-            urls={"platform_url": self.platform_url, "lab_platform_url": self.lab_platform_url,
-                  "pip_index_url": self.pip_index_url},
-        )  # fmt: skip
+            urls={
+                "platform_url": self.platform_url,
+                "lab_platform_url": self.lab_platform_url,
+                "pip_index_url": self.pip_index_url,
+            },
+        )
         if problems:
             for problem in problems:
                 self.log.critical(problem)
-            raise SystemExit("VCEAuthenticator: " + " ".join(problems))
+            raise SystemExit(1)  # as JupyterHub stops for its own configuration errors
         super().check_allow_config()
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
@@ -189,7 +198,21 @@ class VCEAuthenticator(Authenticator):
 
     def validate_username(self, username: str) -> bool:
         """Only names the client-key rule produces (and JupyterHub's own checks)."""
-        return normalize(username) == username and super().validate_username(username)
+        return is_hub_name(username) and super().validate_username(username)
+
+    def check_allowed(self, username: str, authentication: Any = None) -> bool:
+        """``allowed_users`` (when set): anyone else is told why on the page."""
+        if super().check_allowed(username, authentication):
+            return True
+        self.log.warning("VCE sign-in: hub user %r is not in allowed_users", username)
+        raise web.HTTPError(403, messages.NOT_ALLOWED)
+
+    def check_blocked_users(self, username: str, authentication: Any = None) -> bool:
+        """``blocked_users``: told why on the page."""
+        if super().check_blocked_users(username, authentication):
+            return True
+        self.log.warning("VCE sign-in: hub user %r is in blocked_users", username)
+        raise web.HTTPError(403, messages.NOT_ALLOWED)
 
     # Sign-in
 
@@ -208,21 +231,27 @@ class VCEAuthenticator(Authenticator):
         if wait:
             self.log.warning(
                 "VCE sign-in for client key %r refused: %d wrong pairs in a row, %d s left to wait",
-                key, tracker.failures(key), wait,
-            )  # fmt: skip
+                key,
+                tracker.failures(key),
+                wait,
+            )
             raise web.HTTPError(429, messages.locked(wait))
         check = await self._check(key, sign_in.client_secret)
         if check.outcome is Outcome.ACCEPTED:
             tracker.record_success(key)
-            self.log.info("VCE sign-in: the platform accepted client key %r (hub user %r)",
-                          key, sign_in.name)  # fmt: skip
+            self.log.info(
+                "VCE sign-in: the platform accepted client key %r (hub user %r)", key, sign_in.name
+            )
             return {"name": sign_in.name, "auth_state": auth_state_for(key, sign_in.client_secret)}
         if check.outcome is Outcome.REJECTED:
             locked_for = tracker.record_failure(key)
             self.log.warning(
                 "VCE sign-in for client key %r: wrong pair (%s); %d in a row, next try in %d s",
-                key, check.describe(), tracker.failures(key), locked_for,
-            )  # fmt: skip
+                key,
+                check.describe(),
+                tracker.failures(key),
+                locked_for,
+            )
             message = messages.WRONG_PAIR
             if locked_for:
                 message = f"{message} {messages.locked(locked_for)}"
@@ -230,8 +259,10 @@ class VCEAuthenticator(Authenticator):
         self.log.warning(
             "VCE sign-in for client key %r: the platform at %s could not check the pair (%s); "
             "not counted as a wrong pair",
-            key, self.platform_url, check.describe(),
-        )  # fmt: skip
+            key,
+            self.platform_url,
+            check.describe(),
+        )
         raise web.HTTPError(503, messages.UNREACHABLE)
 
     async def _check(self, client_key: str, client_secret: str) -> PairCheck:
@@ -258,14 +289,19 @@ class VCEAuthenticator(Authenticator):
             self.log.warning(
                 "VCE user %r: the platform no longer accepts client key %r (%s); they must sign in "
                 "again",
-                user.name, pair[0], check.describe(),
-            )  # fmt: skip
+                user.name,
+                pair[0],
+                check.describe(),
+            )
             return False
         self.log.warning(
             "VCE user %r: the platform at %s could not re-check client key %r (%s); the session "
             "is kept",
-            user.name, self.platform_url, pair[0], check.describe(),
-        )  # fmt: skip
+            user.name,
+            self.platform_url,
+            pair[0],
+            check.describe(),
+        )
         return True
 
     async def pre_spawn_start(self, user: Any, spawner: Any) -> None:

@@ -46,8 +46,9 @@ def read_form(data: dict[str, object]) -> SignIn:
     if not key:
         raise FormProblem(messages.BLANK_KEY, "no client key")
     if not secret:
-        raise FormProblem(messages.BLANK_SECRET, f"no client secret for key {key!r}"
-                          if is_client_key(key) else "no client secret")  # fmt: skip
+        # The key is named in the log only when it has the key format (it is not a secret then).
+        shown = f" for key {key!r}" if is_client_key(key) else ""
+        raise FormProblem(messages.BLANK_SECRET, f"no client secret{shown}")
     if not is_client_key(key):
         raise FormProblem(
             KEY_FORMAT_MESSAGE, f"a client key in the wrong format ({len(key)} characters)"

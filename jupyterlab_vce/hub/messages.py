@@ -22,6 +22,10 @@ UNREACHABLE = (
     "The platform is unreachable; try again in a minute. If it stays unreachable, tell the "
     "administrator of this hub."
 )
+NOT_ALLOWED = (
+    "The platform accepted this client key, but this hub does not let it sign in: ask the hub's "
+    "administrator to allow it."
+)
 NO_STORED_PAIR = (
     "This sign-in holds no client key and secret any more (the hub's encryption key may have "
     "changed): sign out, then sign in again with your Client key and Client secret."

@@ -47,9 +47,10 @@ def startup_problems(
         problems.append(NO_AUTH_STATE)
     elif encryption_error is not None:
         problems.append(NO_ENCRYPTION.format(reason=encryption_error))
+    if not urls.get("platform_url"):
+        # The other URLs default to ones made from it: only the missing one is worth saying.
+        return [*problems, NO_PLATFORM]
     for name, value in urls.items():
-        if not value and name == "platform_url":
-            problems.append(NO_PLATFORM)
-        elif value and not is_http_url(value):
+        if not is_http_url(value):
             problems.append(BAD_URL.format(name=name, value=value))
     return problems
