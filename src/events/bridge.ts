@@ -5,7 +5,7 @@ import type { PlatformEventStream } from './stream';
  * Keep the connection model live from the event stream: a quota event (a
  * query in any kernel, the builder's preview) shows at once, without fast
  * polling. The stream opens once the server holds credentials and reopens
- * after a new sign-in. Returns the function that undoes the wiring.
+ * after a new sign-in; a reviewer client's never opens. Returns the function that undoes the wiring.
  */
 export function bridgeEventsToStatus(
   events: PlatformEventStream,
@@ -30,7 +30,8 @@ export function bridgeEventsToStatus(
       : null;
     if (who !== signedInAs) {
       signedInAs = who;
-      if (who !== null) {
+      // A reviewer client has no stream (the platform refuses it: no quota, no jobs of its own).
+      if (who !== null && current?.identity?.role !== 'reviewer') {
         events.connect();
       }
     }

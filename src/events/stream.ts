@@ -25,8 +25,8 @@ const DEFAULT_RETRY: IBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
  * the server extension with fetch (so Jupyter's auth headers apply), parsed
  * as server-sent events and emitted as typed events. It reconnects with
  * exponential backoff and jitter when the stream ends or fails, resuming after
- * the last event it saw; while signed out (401) or refused (403: a reviewer
- * client) it waits the longest step.
+ * the last event it saw; while signed out (401) it waits the longest step, and
+ * once refused (403: a reviewer client) it stops until `connect()` is called again.
  */
 export class PlatformEventStream implements IDisposable {
   constructor(options: IEventStreamOptions) {
@@ -81,13 +81,16 @@ export class PlatformEventStream implements IDisposable {
         controller.signal,
         this._parser.lastEventId
       );
+      if (response.status === 403) {
+        // The platform refuses this client its stream (a reviewer client): retrying
+        // changes nothing; the next sign-in connects again.
+        this._setState('idle');
+        return;
+      }
       if (!response.ok || !response.body) {
-        // Signed out (401), or a reviewer client, whose token the stream refuses (403):
-        // nothing changes by retrying soon.
+        // Signed out (401): nothing changes by retrying soon.
         this._failures =
-          response.status === 401 || response.status === 403
-            ? Number.MAX_SAFE_INTEGER
-            : this._failures;
+          response.status === 401 ? Number.MAX_SAFE_INTEGER : this._failures;
         throw new Error(`events: HTTP ${response.status}`);
       }
       opened = true;
