@@ -11,10 +11,18 @@ from traitlets import Bool, Float, Instance, Integer, Unicode, default, validate
 
 from . import messages
 from .backoff import FailureTracker
-from .form import FormProblem, read_form
+from .form import FormProblem, SignIn, read_form
+from .key_locks import KeyLocks
 from .page import TEMPLATES_DIR, install_template_dir
 from .pair_check import Outcome, PairCheck, check_pair
-from .spawn_env import ENV_API_URL, auth_state_for, spawner_environment, stored_pair
+from .spawn_env import (
+    ENV_API_URL,
+    STATE_SECRET,
+    auth_state_for,
+    secret_changed,
+    spawner_environment,
+    stored_pair,
+)
 from .startup import startup_problems
 from .usernames import is_hub_name, normalize
 
@@ -31,14 +39,20 @@ class VCEAuthenticator(Authenticator):
       (a key with capitals gets ``~`` and a short hash of the exact key, so two keys never
       share a user); the exact key and the secret are kept in ``auth_state``, encrypted;
     - a wrong pair, a blank field or a malformed key is refused with a message on the page;
-      repeated wrong pairs for one key are slowed down (``backoff_*``); an unreachable
-      platform is said as such and never counts as a failure;
+      repeated wrong pairs for one key (in any case: ``Key`` and ``KEY`` count together) are
+      slowed down (``backoff_*``), one attempt at a time per key; an unreachable platform,
+      a busy one (429) and one that refuses the request are each said as such and never count
+      as a wrong pair;
+    - a sign-in with another secret than the stored one (the secret was reset on the
+      platform) stops the researcher's running servers: their environment holds the old one,
+      and the next start gets the new pair;
     - every server the researcher starts gets ``RQS_API_URL`` (``lab_platform_url``),
       ``RQS_CLIENT_KEY``, ``RQS_CLIENT_SECRET`` and ``RQS_PIP_INDEX_URL``: the
       jupyterlab-vce server extension and pyrqs in every kernel are signed in;
     - the pair is checked again every ``auth_refresh_age`` seconds and before every spawn:
       a secret revoked on the platform sends the researcher back to the login page (an
-      unreachable platform keeps the session).
+      unreachable platform keeps the session), and, as ``auth_refresh_strict`` is on, the
+      researcher's server's token requests to the hub are refused too.
 
     Who may sign in: the platform decides. A pair it accepts is an approved research
     project's client, so ``allow_all`` defaults to True for this authenticator (JupyterHub 5
@@ -107,7 +121,11 @@ class VCEAuthenticator(Authenticator):
     # tries for typos, then 2 s doubling to 5 min, which makes guessing a secret
     # impractically slow while a researcher who mistyped waits seconds.
     backoff_free_failures = Integer(
-        3, help="Wrong pairs in a row a client key may send before it has to wait."
+        3,
+        help="""Wrong pairs in a row that cost a client key no wait.
+
+        The next wrong pair starts the wait (backoff_base_seconds).
+        """,
     ).tag(config=True)
     backoff_base_seconds = Float(
         2.0, help="The first wait after the free tries; it doubles with each further wrong pair."
@@ -137,7 +155,24 @@ class VCEAuthenticator(Authenticator):
             max_seconds=self.backoff_max_seconds,
         )
 
+    sign_in_locks = Instance(
+        KeyLocks,
+        args=(),
+        help="One sign-in at a time per client key (so parallel tries cannot pass the backoff).",
+    )
+
     # JupyterHub's own traits, with this authenticator's defaults.
+
+    if "auth_refresh_strict" in Authenticator.class_traits():  # JupyterHub 6.1+
+
+        @default("auth_refresh_strict")
+        def _default_auth_refresh_strict(self) -> bool:
+            # JupyterHub 6.1 added auth_refresh_strict (default False): when refresh_user says
+            # the pair is no longer good, a token-authenticated request (the researcher's
+            # server calling the hub, the API) kept working with the stale auth. A secret
+            # revoked on the platform must not keep a lab: True refuses those requests until
+            # the researcher signs in again, as JupyterHub 5.5 always did.
+            return True
 
     @default("enable_auth_state")
     def _default_enable_auth_state(self) -> bool:
@@ -225,31 +260,51 @@ class VCEAuthenticator(Authenticator):
                 "VCE sign-in refused before asking the platform: %s", problem.log_reason
             )
             raise web.HTTPError(403, problem.message) from None
+        # The platform's case sensitivity for keys is not documented: "Key" and "KEY" share
+        # one backoff, so a case variant gets no fresh tries.
+        backoff_key = sign_in.client_key.lower()
+        # One attempt at a time per key, from the backoff's check to its record: parallel
+        # attempts wait here and then see the lock the earlier ones set.
+        async with self.sign_in_locks.hold(backoff_key):
+            return await self._authenticate_one(sign_in, backoff_key)
+
+    async def _authenticate_one(self, sign_in: SignIn, backoff_key: str) -> dict[str, Any]:
         key = sign_in.client_key
         tracker = self.failure_tracker
-        wait = tracker.retry_after(key)
+        wait = tracker.retry_after(backoff_key)
         if wait:
             self.log.warning(
                 "VCE sign-in for client key %r refused: %d wrong pairs in a row, %d s left to wait",
                 key,
-                tracker.failures(key),
+                tracker.failures(backoff_key),
                 wait,
             )
             raise web.HTTPError(429, messages.locked(wait))
-        check = await self._check(key, sign_in.client_secret)
+        full_wait = tracker.table_full_wait(backoff_key)
+        if full_wait:
+            self.log.warning(
+                "VCE sign-in for client key %r refused: the backoff table is full of locked keys "
+                "(%d; many wrong pairs on many keys), %d s until the first lock ends",
+                key,
+                tracker.max_keys,
+                full_wait,
+            )
+            raise web.HTTPError(429, messages.hub_busy(full_wait))
+        secret = sign_in.client_secret
+        check = await self._check(key, secret)
         if check.outcome is Outcome.ACCEPTED:
-            tracker.record_success(key)
+            tracker.record_success(backoff_key)
             self.log.info(
                 "VCE sign-in: the platform accepted client key %r (hub user %r)", key, sign_in.name
             )
-            return {"name": sign_in.name, "auth_state": auth_state_for(key, sign_in.client_secret)}
+            return {"name": sign_in.name, "auth_state": auth_state_for(key, secret)}
         if check.outcome is Outcome.REJECTED:
-            locked_for = tracker.record_failure(key)
+            locked_for = tracker.record_failure(backoff_key)
             self.log.warning(
                 "VCE sign-in for client key %r: wrong pair (%s); %d in a row, next try in %d s",
                 key,
                 check.describe(),
-                tracker.failures(key),
+                tracker.failures(backoff_key),
                 locked_for,
             )
             message = messages.WRONG_PAIR
@@ -263,12 +318,64 @@ class VCEAuthenticator(Authenticator):
             self.platform_url,
             check.describe(),
         )
-        raise web.HTTPError(503, messages.UNREACHABLE)
+        raise web.HTTPError(*_page_error(check, secret))
 
     async def _check(self, client_key: str, client_secret: str) -> PairCheck:
         return await check_pair(
             self.platform_url, client_key, client_secret, timeout=self.request_timeout
         )
+
+    async def get_authenticated_user(self, handler: Any, data: dict[str, Any]) -> Any:
+        """JupyterHub's sign-in and checks; then a new secret stops the servers with the old one."""
+        authenticated = await super().get_authenticated_user(handler, data)
+        if authenticated and handler is not None:
+            new_secret = (authenticated.get("auth_state") or {}).get(STATE_SECRET, "")
+            await self._stop_servers_with_an_old_secret(handler, authenticated["name"], new_secret)
+        return authenticated
+
+    async def _stop_servers_with_an_old_secret(self, handler: Any, name: str, secret: str) -> None:
+        """Stop ``name``'s running servers when they were started with another secret.
+
+        A server's environment is fixed at spawn: after the secret was reset on the platform,
+        a lab still running with the old RQS_CLIENT_SECRET fails every call. Stopped here, the
+        hub's redirect after sign-in starts it again with the new pair. Uses what JupyterHub's
+        own logout does (``stop_single_user`` for each active, not pending server).
+        """
+        user = handler.find_user(name)
+        if user is None or not secret_changed(await user.get_auth_state(), secret):
+            return
+        running = [n for n, spawner in user.spawners.items() if spawner.active]
+        if not running:
+            return
+        self.log.info(
+            "VCE user %r: the client secret changed; stopping %s's server so it starts with the "
+            "new one",
+            name,
+            name,
+        )
+        for server_name in running:
+            spawner = user.spawners[server_name]
+            if spawner.pending == "stop":
+                continue  # stopping already
+            if spawner.pending:
+                self.log.warning(
+                    "VCE user %r: server %r is still pending (%s) with the old secret; it cannot "
+                    "be stopped now: stop it from the hub's home page",
+                    name,
+                    server_name,
+                    spawner.pending,
+                )
+                continue
+            try:
+                await handler.stop_single_user(user, server_name)
+            except (KeyError, RuntimeError) as error:  # gone, or started pending meanwhile
+                self.log.warning(
+                    "VCE user %r: server %r could not be stopped (%s): stop it from the hub's "
+                    "home page",
+                    name,
+                    server_name,
+                    error,
+                )
 
     # After sign-in
 
@@ -317,6 +424,17 @@ class VCEAuthenticator(Authenticator):
         )
         # A new dict: the spawner's configured environment may be shared between spawners.
         spawner.environment = {**spawner.environment, **environment}
+
+
+def _page_error(check: PairCheck, secret: str) -> tuple[int, str]:
+    """The status and page message for a check that is neither accepted nor rejected."""
+    if check.outcome is Outcome.UNREACHABLE:
+        return 503, messages.UNREACHABLE
+    if check.outcome is Outcome.RATE_LIMITED:
+        return 429, messages.rate_limited(check.retry_after)
+    return 502, messages.platform_refused(
+        check.status, messages.safe_platform_message(check.message, secret)
+    )
 
 
 def _encryption_error() -> str | None:

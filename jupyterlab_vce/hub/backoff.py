@@ -9,6 +9,15 @@ waiting.
 
 The tracker lives in the hub's memory: it slows down guessing through this hub's login page
 (the platform keeps its own limits on its token route). A hub restart forgets it.
+
+Memory is bounded by ``max_keys``: when the table is full, entries that are not locked are
+dropped (forgotten ones first, then the oldest); a locked entry is never dropped, so failures
+on other keys cannot clear a key's lock. When every entry is locked, a key not in the table
+must wait until the first lock ends (:meth:`FailureTracker.table_full_wait`).
+
+What this does not limit: spraying guesses across many client keys (a few tries on each).
+That is a job for the platform's own limits and for the hub's front (a reverse proxy's rate
+limit per address, fail2ban on the hub's log lines "wrong pair").
 """
 
 from __future__ import annotations
@@ -73,6 +82,20 @@ class FailureTracker:
         entry = self._current(key)
         return entry.count if entry else 0
 
+    def table_full_wait(self, key: str) -> int:
+        """Whole seconds a key the table does not hold must wait because every entry is locked.
+
+        0 when ``key`` is in the table or there is room (unlocked entries can be dropped).
+        """
+        if self._current(key) is not None:
+            return 0
+        now = self._clock()
+        self._prune(now, room_for=1)
+        if len(self._failures) < self.max_keys:
+            return 0
+        first_unlock = min(entry.locked_until for entry in self._failures.values())
+        return max(math.ceil(first_unlock - now), 1)
+
     def record_failure(self, key: str) -> int:
         """Count a rejected pair for ``key``; return the seconds it is now locked for."""
         now = self._clock()
@@ -94,18 +117,23 @@ class FailureTracker:
             return None
         return entry
 
-    def _prune(self, now: float) -> None:
-        """Keep memory bounded: drop forgotten keys, then unlocked keys, oldest first."""
-        if len(self._failures) <= self.max_keys:
+    def _prune(self, now: float, room_for: int = 0) -> None:
+        """Keep memory bounded: drop forgotten, then unlocked entries, oldest first; never a lock.
+
+        ``room_for``: make room for that many new keys too. Locked entries stay even over the
+        cap (the table exceeds it by at most the sign-ins in flight when it filled up).
+        """
+        limit = self.max_keys - room_for
+        if len(self._failures) <= limit:
             return
-        for key in [
-            k for k, e in self._failures.items() if now - e.last_failure > self.forget_seconds
-        ]:
-            del self._failures[key]
-        if len(self._failures) > self.max_keys:
-            entries = self._failures
-            oldest = sorted(
-                entries, key=lambda k: (entries[k].locked_until > now, entries[k].last_failure)
-            )
-            for key in oldest[: len(self._failures) - self.max_keys]:
-                del self._failures[key]
+        entries = self._failures
+        for key in [k for k, e in entries.items() if now - e.last_failure > self.forget_seconds]:
+            del entries[key]
+        if len(entries) <= limit:
+            return
+        unlocked = sorted(
+            (k for k, e in entries.items() if e.locked_until <= now),
+            key=lambda k: entries[k].last_failure,
+        )
+        for key in unlocked[: len(entries) - limit]:
+            del entries[key]

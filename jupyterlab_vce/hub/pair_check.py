@@ -11,8 +11,10 @@ The answer is classified, in :func:`classify` (pure), into:
   undocumented status, research-api.md §1; the stand-in the envelope
   ``{"error": {"code": "invalid_client", …}}`` with 401), or a bare 401 / 403;
 - ``UNREACHABLE``: no answer (connection refused, DNS, TLS, timeout);
-- ``PLATFORM_ERROR``: an answer that is none of those (5xx, 429, a 4xx about the request,
-  a body that is not the token route's).
+- ``RATE_LIMITED``: the platform answered 429 (too many requests), with the seconds its
+  ``Retry-After`` header asks for when it gave one;
+- ``PLATFORM_ERROR``: an answer that is none of those (5xx, a 4xx about the request such as
+  ``invalid_request``, a body that is not the token route's).
 
 The secret goes into the request body only: never into a URL, a log line or a result.
 """
@@ -20,7 +22,10 @@ The secret goes into the request body only: never into a URL, a log line or a re
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import Enum
 from urllib.parse import urlencode
 
@@ -35,6 +40,7 @@ class Outcome(Enum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     UNREACHABLE = "unreachable"
+    RATE_LIMITED = "rate limited"
     PLATFORM_ERROR = "platform error"
 
 
@@ -49,6 +55,10 @@ class PairCheck:
     detail: str = ""
     #: The platform's ``log_id`` for a support request, when it gave one.
     log_id: str = ""
+    #: The platform's own error message (from its JSON error, not a raw body), or "".
+    message: str = ""
+    #: RATE_LIMITED: the seconds the platform's ``Retry-After`` asks for; None if it gave none.
+    retry_after: int | None = None
 
     def describe(self) -> str:
         """One line for the hub's log."""
@@ -59,6 +69,8 @@ class PairCheck:
             parts.append(self.detail)
         if self.log_id:
             parts.append(f"log_id {self.log_id}")
+        if self.retry_after is not None:
+            parts.append(f"Retry-After {self.retry_after} s")
         return ", ".join(parts)
 
 
@@ -92,8 +104,35 @@ def _error_fields(body: object) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def classify(status: int, body: bytes) -> PairCheck:
-    """Classify the token route's answer (see the module's doc)."""
+#: The longest Retry-After honoured (a platform asking for more is told as an hour).
+MAX_RETRY_AFTER = 3600
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> int | None:
+    """``Retry-After`` (seconds, or an HTTP date) as whole seconds from ``now``; None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = int(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = math.ceil((when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(seconds, 1), MAX_RETRY_AFTER)
+
+
+def classify(
+    status: int, body: bytes, retry_after: str | None = None, now: datetime | None = None
+) -> PairCheck:
+    """Classify the token route's answer (see the module's doc).
+
+    ``retry_after``: the answer's ``Retry-After`` header; ``now``: the clock for a date in it.
+    """
     try:
         parsed = json.loads(body) if body else None
     except (ValueError, UnicodeDecodeError):
@@ -110,7 +149,18 @@ def classify(status: int, body: bytes) -> PairCheck:
         return PairCheck(Outcome.REJECTED, status, detail, log_id)
     if status in (401, 403):
         return PairCheck(Outcome.REJECTED, status, detail, log_id)
-    return PairCheck(Outcome.PLATFORM_ERROR, status, detail or "unexpected answer", log_id)
+    if status == 429:
+        return PairCheck(
+            Outcome.RATE_LIMITED,
+            status,
+            detail,
+            log_id,
+            message or code,
+            parse_retry_after(retry_after, now),
+        )
+    return PairCheck(
+        Outcome.PLATFORM_ERROR, status, detail or "unexpected answer", log_id, message or code
+    )
 
 
 async def check_pair(
@@ -139,4 +189,4 @@ async def check_pair(
     if response.code == 599:  # tornado's "no HTTP answer": refused, reset, timed out
         reason = response.error or response.reason
         return PairCheck(Outcome.UNREACHABLE, None, str(reason))
-    return classify(response.code, response.body or b"")
+    return classify(response.code, response.body or b"", response.headers.get("Retry-After"))

@@ -7,6 +7,7 @@ The names are the ones the lab reads today (jupyterlab_vce/config.py, embedded.p
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping
 
 ENV_API_URL = "RQS_API_URL"
@@ -28,6 +29,18 @@ def stored_pair(auth_state: Mapping[str, object] | None) -> tuple[str, str] | No
     if isinstance(key, str) and key and isinstance(secret, str) and secret:
         return key, secret
     return None
+
+
+def secret_changed(auth_state: Mapping[str, object] | None, new_secret: str) -> bool:
+    """True when a stored pair holds another secret than ``new_secret`` (constant time).
+
+    A running server was started with the stored secret (its environment is fixed at spawn):
+    after a sign-in with a new one it must be restarted. No stored pair: nothing to compare.
+    """
+    pair = stored_pair(auth_state)
+    if pair is None:
+        return False
+    return not hmac.compare_digest(pair[1].encode(), new_secret.encode())
 
 
 def auth_state_for(client_key: str, client_secret: str) -> dict[str, str]:

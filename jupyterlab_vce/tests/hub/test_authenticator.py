@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import asyncio
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import Spawner
 from tornado import web
 from tornado.httpserver import HTTPServer
@@ -15,6 +18,7 @@ from tornado.testing import bind_unused_port
 
 from jupyterlab_vce.hub import VCEAuthenticator, messages
 from jupyterlab_vce.hub.backoff import FailureTracker
+from jupyterlab_vce.hub.pair_check import Outcome, PairCheck
 from jupyterlab_vce.hub.spawn_env import (
     ENV_API_URL,
     ENV_CLIENT_KEY,
@@ -128,28 +132,96 @@ def test_an_unreachable_platform_says_so_and_counts_nothing(
     assert "not counted as a wrong pair" in log.text
 
 
-def test_a_platform_error_is_shown_as_unreachable(log: pytest.LogCaptureFixture) -> None:
-    class Broken(web.RequestHandler):
-        def post(self) -> None:
-            self.set_status(502)
-            self.finish("<html>Bad gateway</html>")
+def platform_answering(
+    status: int, body: str, headers: dict[str, str] | None = None
+) -> Callable[[], Awaitable[tuple[web.HTTPError, VCEAuthenticator]]]:
+    """A scenario: a platform whose token route answers this, and a sign-in against it."""
 
-    async def scenario() -> web.HTTPError:
+    class Answer(web.RequestHandler):
+        def post(self) -> None:
+            self.set_status(status)
+            for name, value in (headers or {}).items():
+                self.set_header(name, value)
+            self.finish(body)
+
+    async def scenario() -> tuple[web.HTTPError, VCEAuthenticator]:
         sock, port = bind_unused_port()
-        server = HTTPServer(web.Application([(r"/v2/oauth/token/", Broken)]))
+        server = HTTPServer(web.Application([(r"/v2/oauth/token/", Answer)]))
         server.add_sockets([sock])
-        authenticator = VCEAuthenticator(platform_url=f"http://127.0.0.1:{port}")
+        authenticator = VCEAuthenticator(
+            platform_url=f"http://127.0.0.1:{port}",
+            failure_tracker=FailureTracker(free_failures=0),
+        )
         try:
             await authenticator.authenticate(None, {"username": KEY, "password": SECRET})
         except web.HTTPError as error:
-            return error
+            return error, authenticator
         finally:
             server.stop()
-        raise AssertionError("a 502 signed in")
+        raise AssertionError(f"a {status} signed in")
 
-    error = run(scenario())
-    assert (error.status_code, error.log_message) == (503, messages.UNREACHABLE)
-    assert "platform error, HTTP 502" in log.text
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "page_status", "message"),
+    [
+        # Answered 429: busy, for as long as Retry-After says, or a minute.
+        (
+            429,
+            '{"error": {"code": "rate_limit_exceeded", "message": "Slow down."}}',
+            {"Retry-After": "17"},
+            429,
+            "The platform is busy (it limits sign-in requests); try again in 17 seconds.",
+        ),
+        (
+            429,
+            "",
+            {},
+            429,
+            "The platform is busy (it limits sign-in requests); try again in a minute.",
+        ),
+        # Answered another error: its status, and its message when it is fit for the page.
+        (
+            400,
+            '{"error": "invalid_request", "error_description": "Grant type is missed."}',
+            {},
+            502,
+            "The platform refused the sign-in request (HTTP 400: Grant type is missed.). "
+            "Try again later; if it persists, tell the administrator of this hub.",
+        ),
+        (
+            502,
+            "<html>Bad gateway</html>",
+            {},
+            502,
+            "The platform refused the sign-in request (HTTP 502). "
+            "Try again later; if it persists, tell the administrator of this hub.",
+        ),
+        # A message that echoes the secret is left out.
+        (
+            500,
+            json.dumps({"error": {"code": "internal_error", "message": f"bad secret {SECRET}"}}),
+            {},
+            502,
+            "The platform refused the sign-in request (HTTP 500). "
+            "Try again later; if it persists, tell the administrator of this hub.",
+        ),
+    ],
+)
+def test_a_platform_that_answers_an_error_says_what_it_answered(
+    log: pytest.LogCaptureFixture,
+    status: int,
+    body: str,
+    headers: dict[str, str],
+    page_status: int,
+    message: str,
+) -> None:
+    error, authenticator = run(platform_answering(status, body, headers)())
+    assert (error.status_code, error.log_message) == (page_status, message)
+    assert messages.UNREACHABLE not in error.log_message
+    assert authenticator.failure_tracker.failures(KEY.lower()) == 0  # not a wrong pair
+    assert f"HTTP {status}" in log.text and "not counted as a wrong pair" in log.text
 
 
 # Backoff
@@ -191,7 +263,78 @@ def test_the_backoff_is_configurable() -> None:
     assert [tracker.delay_after(n) for n in (1, 2, 3, 4)] == [0, 30, 60, 60]
 
 
+class CountingPlatform(VCEAuthenticator):
+    """An authenticator whose platform call awaits (as a real one does) and rejects every pair."""
+
+    calls = 0
+
+    async def _check(self, client_key: str, client_secret: str) -> PairCheck:
+        self.calls += 1
+        await asyncio.sleep(0.01)
+        return PairCheck(Outcome.REJECTED, 401, "invalid_client")
+
+
+def test_parallel_wrong_pairs_do_not_pass_the_backoff(clock: FakeClock) -> None:
+    authenticator = CountingPlatform(
+        platform_url="http://127.0.0.1:1",
+        failure_tracker=FailureTracker(clock=clock, free_failures=3),
+    )
+
+    async def ten_at_once() -> list[BaseException | dict]:
+        attempts = [
+            authenticator.authenticate(None, {"username": KEY, "password": f"wrong-{n}"})
+            for n in range(10)
+        ]
+        return await asyncio.gather(*attempts, return_exceptions=True)
+
+    results = run(ten_at_once())
+    statuses = sorted(r.status_code for r in results if isinstance(r, web.HTTPError))
+    # The free tries and the one that starts the wait reach the platform, one after another,
+    # as ten attempts in a row would; the other six are refused without a call.
+    assert authenticator.calls == 4
+    assert statuses == [403] * 4 + [429] * 6
+    assert len(authenticator.sign_in_locks) == 0  # no lock left behind
+
+
+def test_case_variants_of_a_key_share_one_backoff(
+    authenticator: VCEAuthenticator, log: pytest.LogCaptureFixture
+) -> None:
+    for variant in (KEY, KEY.lower(), KEY.upper(), KEY.swapcase()):
+        assert refused(authenticator, variant, "wrong").status_code == 403
+    for variant in (KEY, KEY.lower(), KEY.upper()):
+        locked = refused(authenticator, variant, SECRET)
+        assert (locked.status_code, locked.log_message) == (429, messages.locked(2))
+    assert f"client key {KEY.upper()!r} refused: 4 wrong pairs in a row" in log.text
+
+
+def test_a_table_full_of_locked_keys_refuses_new_keys(clock: FakeClock) -> None:
+    authenticator = CountingPlatform(
+        platform_url="http://127.0.0.1:1",
+        failure_tracker=FailureTracker(
+            clock=clock, free_failures=0, base_seconds=60, max_seconds=60, max_keys=2
+        ),
+    )
+    for key in ("spray-1", "spray-2"):
+        assert refused(authenticator, key, "wrong").status_code == 403
+    new = refused(authenticator, KEY, SECRET)
+    assert (new.status_code, new.log_message) == (429, messages.hub_busy(60))
+    assert authenticator.calls == 2  # the new key did not reach the platform
+    clock.advance(60)  # the locks ended: their entries may go
+    assert refused(authenticator, KEY, "wrong").status_code == 403
+    assert authenticator.calls == 3
+
+
 # Refresh
+
+
+def test_a_stale_pair_is_refused_on_token_requests_too() -> None:
+    """auth_refresh_strict (JupyterHub 6.1+) defaults to True; 5.5 has no such trait."""
+    authenticator = VCEAuthenticator(platform_url="http://127.0.0.1:1")
+    if "auth_refresh_strict" in Authenticator.class_traits():
+        assert authenticator.auth_refresh_strict is True
+        assert Authenticator().auth_refresh_strict is False  # JupyterHub's own default
+    else:
+        assert not authenticator.has_trait("auth_refresh_strict")
 
 
 def test_refresh_keeps_an_accepted_pair(authenticator: VCEAuthenticator) -> None:
@@ -271,3 +414,57 @@ def test_the_variables_are_the_ones_the_lab_reads() -> None:
     assert constants["ENV_CLIENT_KEY"] == ENV_CLIENT_KEY
     assert constants["ENV_CLIENT_SECRET"] == ENV_CLIENT_SECRET
     assert constants["ENV_PIP_INDEX_URL"] == ENV_PIP_INDEX_URL
+
+
+class FakeSpawner:
+    def __init__(self, active: bool, pending: str | None = None) -> None:
+        self.active = active
+        self.pending = pending
+
+
+class FakeHandler:
+    """What the authenticator uses of JupyterHub's login handler after a sign-in."""
+
+    def __init__(self, user: FakeUser | None) -> None:
+        self.user = user
+        self.stopped: list[tuple[str, str]] = []
+
+    def find_user(self, name: str) -> FakeUser | None:
+        return self.user if self.user and self.user.name == name else None
+
+    async def stop_single_user(self, user: FakeUser, server_name: str = "") -> None:
+        self.stopped.append((user.name, server_name))
+
+
+def signed_in_user(secret: str) -> FakeUser:
+    user = FakeUser(hub_name(KEY), {"client_key": KEY, "client_secret": secret})
+    user.spawners = {  # type: ignore[attr-defined]
+        "": FakeSpawner(active=True),
+        "gpu": FakeSpawner(active=True),
+        "idle": FakeSpawner(active=False),
+        "starting": FakeSpawner(active=True, pending="spawn"),
+    }
+    return user
+
+
+def test_a_new_secret_stops_the_servers_started_with_the_old_one(
+    authenticator: VCEAuthenticator, log: pytest.LogCaptureFixture
+) -> None:
+    handler = FakeHandler(signed_in_user("the-old-secret"))
+    data = {"username": KEY, "password": SECRET}
+    assert run(authenticator.get_authenticated_user(handler, data))["name"] == hub_name(KEY)
+    assert handler.stopped == [(hub_name(KEY), ""), (hub_name(KEY), "gpu")]
+    name = hub_name(KEY)
+    assert f"the client secret changed; stopping {name}'s server so it starts" in log.text
+    assert "is still pending (spawn) with the old secret" in log.text
+    assert "the-old-secret" not in log.text
+
+
+@pytest.mark.parametrize("stored", [SECRET, None])
+def test_the_same_secret_or_a_first_sign_in_stops_nothing(
+    authenticator: VCEAuthenticator, stored: str | None
+) -> None:
+    handler = FakeHandler(signed_in_user(stored) if stored else None)
+    data = {"username": KEY, "password": SECRET}
+    assert run(authenticator.get_authenticated_user(handler, data))["name"] == hub_name(KEY)
+    assert handler.stopped == []

@@ -39,7 +39,7 @@ def test_keys_are_counted_apart(clock: FakeClock) -> None:
     backoff.record_failure("a")
     assert backoff.retry_after("a") == 5
     assert backoff.retry_after("b") == 0
-    assert backoff.retry_after("A") == 0  # keys are case-sensitive, as on the platform
+    assert backoff.retry_after("A") == 0  # exact keys: the authenticator lowercases them
 
 
 def test_a_success_starts_the_key_over(clock: FakeClock) -> None:
@@ -61,14 +61,39 @@ def test_an_old_streak_is_forgotten(clock: FakeClock) -> None:
     assert backoff.record_failure("k") == 0
 
 
-def test_memory_stays_bounded_and_locked_keys_are_kept_longest(clock: FakeClock) -> None:
-    backoff = tracker(clock, free_failures=0, base_seconds=100, max_seconds=100, max_keys=3)
+def test_memory_stays_bounded_by_dropping_unlocked_keys_oldest_first(clock: FakeClock) -> None:
+    backoff = tracker(clock, free_failures=1, base_seconds=100, max_seconds=100, max_keys=3)
+    backoff.record_failure("old")  # a free failure: counted, not locked
+    clock.advance(1)
+    backoff.record_failure("newer")
     backoff.record_failure("locked")
-    clock.advance(200)  # "locked" is free again; lock three new keys
-    for key in ("a", "b", "c"):
-        backoff.record_failure(key)
-    assert backoff.failures("locked") == 0  # the unlocked entry went first
-    assert [backoff.retry_after(key) for key in ("a", "b", "c")] == [100, 100, 100]
+    backoff.record_failure("locked")
+    backoff.record_failure("fourth")
+    assert backoff.failures("old") == 0  # the oldest unlocked entry went
+    assert [backoff.failures(key) for key in ("newer", "locked", "fourth")] == [1, 2, 1]
+
+
+def test_failures_on_other_keys_never_clear_a_lock(clock: FakeClock) -> None:
+    backoff = tracker(clock, free_failures=0, base_seconds=100, max_seconds=100, max_keys=3)
+    backoff.record_failure("target")
+    for n in range(50):  # a spray of wrong pairs on other keys
+        if not backoff.table_full_wait(f"other-{n}"):
+            backoff.record_failure(f"other-{n}")
+    assert backoff.retry_after("target") == 100
+    assert len(backoff._failures) == 3
+
+
+def test_a_table_full_of_locked_keys_makes_new_keys_wait(clock: FakeClock) -> None:
+    backoff = tracker(clock, free_failures=0, base_seconds=100, max_seconds=100, max_keys=2)
+    backoff.record_failure("a")
+    clock.advance(30)
+    backoff.record_failure("b")
+    assert backoff.table_full_wait("new") == 70  # until "a"'s lock ends
+    assert backoff.table_full_wait("a") == 0  # a key in the table has its own wait
+    clock.advance(70)
+    assert backoff.table_full_wait("new") == 0  # "a" is unlocked: it may go
+    backoff.record_failure("new")
+    assert backoff.failures("a") == 0 and backoff.retry_after("b") == 30
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 import pytest
@@ -11,6 +12,7 @@ from jupyterlab_vce.hub.pair_check import (
     Outcome,
     check_pair,
     classify,
+    parse_retry_after,
     token_request_body,
     token_url,
 )
@@ -77,7 +79,6 @@ def test_the_platforms_words_and_log_id_are_kept_for_the_log() -> None:
     [
         (500, b'{"error": {"code": "internal_error", "message": "boom"}}'),
         (502, b"<html>Bad gateway</html>"),
-        (429, b'{"error": {"code": "rate_limit_exceeded", "message": "slow down"}}'),
         (400, b'{"error": "invalid_request", "error_description": "Grant type is missed."}'),
         (200, b'{"no": "token"}'),
         (200, b"not json"),
@@ -86,6 +87,36 @@ def test_the_platforms_words_and_log_id_are_kept_for_the_log() -> None:
 )
 def test_other_answers_are_platform_errors(status: int, answer: bytes) -> None:
     assert classify(status, answer).outcome is Outcome.PLATFORM_ERROR
+
+
+def test_an_answered_error_keeps_the_platforms_message_for_the_page() -> None:
+    answer = b'{"error": "invalid_request", "error_description": "Grant type is missed."}'
+    check = classify(400, answer)
+    assert (check.status, check.message) == (400, "Grant type is missed.")
+    assert classify(502, b"<html>Bad gateway</html>").message == ""  # never a raw body
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("17", 17),
+        (None, None),
+        ("soon", None),
+        ("0", 1),
+        ("999999", 3600),  # capped at an hour
+        ("Sun, 06 Dec 2026 12:00:30 GMT", 30),  # an HTTP date, from "now"
+        ("Sun, 06 Dec 2026 11:00:00 GMT", 1),  # a date past: try now (1 s)
+    ],
+)
+def test_429_is_rate_limited_for_as_long_as_retry_after_says(
+    header: str | None, seconds: int | None
+) -> None:
+    now = datetime(2026, 12, 6, 12, 0, 0, tzinfo=UTC)
+    answer = b'{"error": {"code": "rate_limit_exceeded", "message": "slow down"}}'
+    check = classify(429, answer, header, now)
+    assert check.outcome is Outcome.RATE_LIMITED
+    assert (check.retry_after, check.message) == (seconds, "slow down")
+    assert parse_retry_after(header, now) == seconds
 
 
 def test_the_right_pair_on_the_stand_in(shared_standin: StandIn) -> None:

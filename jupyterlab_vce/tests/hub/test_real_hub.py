@@ -1,8 +1,9 @@
 """A real JupyterHub process (with configurable-http-proxy) and the VCE authenticator.
 
-One hub, one stand-in and one sqlite database for the module, in the order a deployment
-sees them: the login page, failed and good sign-ins, backoff, a spawn, the platform down;
-last, the log, the database and the cookies are searched for the secrets.
+One hub and one platform stand-in for the module (starting them is the slow part); each test
+signs in with a research client of its own (the ``client`` fixture), so no test depends on
+another's sign-ins, backoff or spawned server, and they pass in any order. Waits poll with a
+deadline. The secret scan runs on a hub of its own, stopped at the end of its scenario.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from hashlib import sha256
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from cryptography.fernet import Fernet
@@ -31,12 +33,38 @@ from cryptography.fernet import Fernet
 from jupyterlab_vce.hub import messages
 from jupyterlab_vce.hub.usernames import hub_name
 
-from .conftest import KEY, KEY_B, SECRET, SECRET_B
 from .processes import Hub, StandIn
 
+T = TypeVar("T")
+
 SPAWNED_SERVER = Path(__file__).with_name("spawned_server.py")
+#: The hub re-checks a pair on any request older than this (seconds).
 REFRESH_AGE = 1
-NEW_SECRET = "hub-test-new-secret-" + secrets.token_hex(8)
+#: How long a poll waits for the hub (a spawn, a refresh) before the test fails.
+DEADLINE = 30.0
+#: Research clients the stand-in knows: one per test, with capitals (hub names get "~hash").
+POOL = {f"Hub-Test.{n}": f"hub-test-secret-{n}-{secrets.token_hex(8)}" for n in range(16)}
+
+
+@dataclass(frozen=True)
+class Client:
+    key: str
+    secret: str
+
+    @property
+    def name(self) -> str:
+        return hub_name(self.key)
+
+
+def poll(check: Callable[[], T | None], what: str, deadline: float = DEADLINE) -> T:
+    """``check()``'s first truthy value, polled every 0.2 s; fail saying ``what`` if none came."""
+    end = time.monotonic() + deadline
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < end, f"waited {deadline} s for {what}"
+        time.sleep(0.2)
 
 
 @dataclass
@@ -57,6 +85,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _open_without_cookies(request: urllib.request.Request) -> Page:
+    try:
+        with urllib.request.build_opener(NoRedirect()).open(request, timeout=30) as response:
+            return Page(response.status, response.headers, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Page(error.code, error.headers, error.read().decode())
+
+
 class Browser:
     """A cookie jar and the hub's login form, as a browser submits it."""
 
@@ -69,8 +105,18 @@ class Browser:
 
     def request(self, path: str, data: dict[str, str] | None = None) -> Page:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        return self._open(urllib.request.Request(self.hub.url + path, data=body))
+
+    def request_with_token(self, path: str, token: str) -> Page:
+        """A request as the researcher's server makes it: its API token, no cookies."""
+        request = urllib.request.Request(
+            self.hub.url + path, headers={"Authorization": f"token {token}"}
+        )
+        return _open_without_cookies(request)
+
+    def _open(self, request: urllib.request.Request) -> Page:
         try:
-            with self.opener.open(self.hub.url + path, data=body, timeout=30) as response:
+            with self.opener.open(request, timeout=30) as response:
                 return Page(response.status, response.headers, response.read().decode())
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
             return Page(error.code, error.headers, error.read().decode())
@@ -121,32 +167,75 @@ class LoginPage(HTMLParser):
 
 
 @pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StandIn]:
+    """The stand-in with the pool of research clients."""
+    directory = tmp_path_factory.mktemp("platform")
+    process = StandIn(data_dir=directory, clients=dict(POOL)).start()
+    yield process
+    process.stop()
+
+
+_unused_clients = iter(POOL.items())
+
+
+@pytest.fixture
+def client() -> Client:
+    """A research client no other test signs in with."""
+    key, secret = next(_unused_clients)
+    return Client(key, secret)
+
+
+def reset_secret(platform: StandIn, client: Client) -> Client:
+    """The researcher resets their secret on the platform: the old one is refused from now."""
+    new = Client(client.key, "hub-test-new-secret-" + secrets.token_hex(8))
+    platform.restart({**platform.clients, client.key: new.secret})
+    return new
+
+
+@pytest.fixture(scope="module")
 def crypt_key() -> str:
     return secrets.token_hex(32)
 
 
-@pytest.fixture(scope="module")
-def hub(
-    shared_standin: StandIn, crypt_key: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Hub]:
-    root = tmp_path_factory.mktemp("jupyterhub")
-    process = Hub(
+def start_hub(root: Path, platform: StandIn, crypt_key: str) -> Hub:
+    (root / "env").mkdir(parents=True)
+    return Hub(
         root=root,
-        platform_url=shared_standin.url,
+        platform_url=platform.url,
         crypt_key=crypt_key,
         extra_config="\n".join(
             [
                 f"c.Spawner.cmd = [{sys.executable!r}, {str(SPAWNED_SERVER)!r}]",
-                f"c.Spawner.environment = {{'VCE_TEST_ENV_RECORD': {str(root / 'env.json')!r}}}",
+                f"c.Spawner.environment = {{'VCE_TEST_ENV_RECORD_DIR': {str(root / 'env')!r}}}",
                 "c.VCEAuthenticator.lab_platform_url = 'http://vce-platform.test:8911'",
                 "c.VCEAuthenticator.backoff_base_seconds = 30.0",
-                # Re-check the pair on any request older than 1 s (the revoked-secret test).
                 f"c.VCEAuthenticator.auth_refresh_age = {REFRESH_AGE}",
             ]
         ),
     ).start()
+
+
+@pytest.fixture(scope="module")
+def hub(
+    platform: StandIn, crypt_key: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hub]:
+    process = start_hub(tmp_path_factory.mktemp("jupyterhub"), platform, crypt_key)
     yield process
     process.stop()
+
+
+def env_record(hub: Hub, client: Client) -> Path:
+    return hub.root / "env" / f"{client.name}.json"
+
+
+def spawn(hub: Hub, browser: Browser, client: Client) -> dict[str, str]:
+    """Start the signed-in researcher's server: the environment it recorded."""
+    record = env_record(hub, client)
+    record.unlink(missing_ok=True)
+    started = browser.request(f"/hub/spawn/{urllib.parse.quote(client.name)}")
+    assert started.status in (200, 302), started.text[-2000:]
+    poll(record.exists, f"{client.name}'s server to start (hub log: {hub.log})")
+    return json.loads(record.read_text())
 
 
 def test_the_login_page_is_the_vces(hub: Hub) -> None:
@@ -169,124 +258,158 @@ def test_the_login_page_is_the_vces(hub: Hub) -> None:
     assert login.inputs.get("login_submit", {}).get("value") == "Sign in"
 
 
-def test_a_wrong_secret_shows_the_error_on_the_page(hub: Hub) -> None:
-    page = Browser(hub).sign_in(KEY, SECRET + "-wrong")
+def test_a_wrong_secret_shows_the_error_on_the_page(hub: Hub, client: Client) -> None:
+    page = Browser(hub).sign_in(client.key, client.secret + "-wrong")
     assert page.status == 403
     assert page.login_error() == messages.WRONG_PAIR
-    assert LoginPage(page.text).inputs["username_input"]["value"] == KEY  # kept for a retry
+    assert LoginPage(page.text).inputs["username_input"]["value"] == client.key  # for a retry
     assert "Traceback" not in page.text
 
 
-def test_blank_fields_show_what_is_missing(hub: Hub) -> None:
+def test_blank_fields_show_what_is_missing(hub: Hub, client: Client) -> None:
     browser = Browser(hub)
-    assert browser.sign_in("", SECRET).login_error() == messages.BLANK_KEY
-    page = browser.sign_in(KEY, "")
+    assert browser.sign_in("", client.secret).login_error() == messages.BLANK_KEY
+    page = browser.sign_in(client.key, "")
     assert (page.status, page.login_error()) == (403, messages.BLANK_SECRET)
 
 
-def test_the_right_pair_signs_in(hub: Hub) -> None:
+def test_the_right_pair_signs_in(hub: Hub, client: Client) -> None:
     browser = Browser(hub)
-    page = browser.sign_in(KEY, SECRET)
+    page = browser.sign_in(client.key, client.secret)
     assert page.status == 302
     assert page.headers.get("Location", "").endswith("/hub/spawn")
     assert {cookie.name for cookie in browser.cookies} >= {"jupyterhub-hub-login"}
     home = browser.request("/hub/home")
     assert home.status == 200
-    assert hub_name(KEY) in home.text
+    assert client.name in home.text
 
 
-def test_repeated_wrong_pairs_are_slowed_down(hub: Hub) -> None:
+def test_repeated_wrong_pairs_are_slowed_down(hub: Hub, client: Client) -> None:
     browser = Browser(hub)
     for _ in range(3):
-        assert browser.sign_in(KEY_B, "wrong").login_error() == messages.WRONG_PAIR
-    fourth = browser.sign_in(KEY_B, "wrong")
+        assert browser.sign_in(client.key, "wrong").login_error() == messages.WRONG_PAIR
+    # A case variant of the key is the same key to the backoff.
+    fourth = browser.sign_in(client.key.upper(), "wrong")
     assert fourth.status == 403
     assert fourth.login_error().startswith(messages.WRONG_PAIR + " Too many failed sign-ins")
-    locked = browser.sign_in(KEY_B, SECRET_B)
+    locked = browser.sign_in(client.key, client.secret)
     assert locked.status == 429
     assert locked.login_error().startswith(
         "Too many failed sign-ins for this client key; try again in 30 seconds"
     )
 
 
-def test_the_researchers_server_gets_the_platform_and_the_pair(hub: Hub) -> None:
+def test_the_researchers_server_gets_the_platform_and_the_pair(hub: Hub, client: Client) -> None:
     browser = Browser(hub)
-    assert browser.sign_in(KEY, SECRET).status == 302
-    name = hub_name(KEY)
-    started = browser.request(f"/hub/spawn/{urllib.parse.quote(name)}")
-    assert started.status in (200, 302), started.text[-2000:]
-    record = hub.root / "env.json"
-    deadline = time.monotonic() + 30
-    while not record.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert record.exists(), hub.log.read_text()[-3000:]
-    assert json.loads(record.read_text()) == {
+    assert browser.sign_in(client.key, client.secret).status == 302
+    record = spawn(hub, browser, client)
+    assert record.pop("JUPYTERHUB_API_TOKEN")  # the hub's token for the server
+    assert record == {
         "RQS_API_URL": "http://vce-platform.test:8911",
-        "RQS_CLIENT_KEY": KEY,
+        "RQS_CLIENT_KEY": client.key,
         "RQS_PIP_INDEX_URL": "http://vce-platform.test:8911/simple/",
-        "JUPYTERHUB_USER": name,
-        "RQS_CLIENT_SECRET_sha256": sha256(SECRET.encode()).hexdigest(),
+        "JUPYTERHUB_USER": client.name,
+        "RQS_CLIENT_SECRET_sha256": sha256(client.secret.encode()).hexdigest(),
     }
     # The proxy routes the user's URL (with its "~") to the server.
-    deadline = time.monotonic() + 30
-    while (page := browser.request(f"/user/{urllib.parse.quote(name)}/")).status != 200:
-        assert time.monotonic() < deadline, (page.status, page.text[-500:])
-        time.sleep(0.2)
+    path = f"/user/{urllib.parse.quote(client.name)}/"
+    page = poll(lambda: (p := browser.request(path)).status == 200 and p, f"{path} to answer")
     assert page.text == "spawned"
 
 
-def test_a_secret_revoked_on_the_platform_sends_back_to_the_login_page(
-    hub: Hub, shared_standin: StandIn
+def test_a_secret_reset_on_the_platform_sends_back_to_the_login_page_and_restarts_the_lab(
+    hub: Hub, platform: StandIn, client: Client
 ) -> None:
     browser = Browser(hub)
-    assert browser.sign_in(KEY, SECRET).status == 302
-    shared_standin.restart({KEY: NEW_SECRET, KEY_B: SECRET_B})  # the secret was reset
-    try:
-        time.sleep(REFRESH_AGE + 0.5)
+    assert browser.sign_in(client.key, client.secret).status == 302
+    old = spawn(hub, browser, client)
+    assert old["RQS_CLIENT_SECRET_sha256"] == sha256(client.secret.encode()).hexdigest()
+    new = reset_secret(platform, client)
+
+    def sent_to_login() -> bool:
         home = browser.request("/hub/home")
-        assert home.status == 302
-        assert "/hub/login" in home.headers.get("Location", "")
-        login = browser.request("/hub/login")  # the form, not a redirect: signed out
-        assert login.status == 200 and 'name="password"' in login.text
-        # The new secret signs in.
-        assert browser.sign_in(KEY, NEW_SECRET).status == 302
-        assert browser.request("/hub/home").status == 200
-    finally:
-        shared_standin.restart({KEY: SECRET, KEY_B: SECRET_B})
-    assert f"no longer accepts client key {KEY!r}" in hub.log.read_text()
+        return home.status == 302 and "/hub/login" in home.headers.get("Location", "")
+
+    poll(sent_to_login, "the hub to send the researcher back to the login page")
+    login = browser.request("/hub/login")  # the form, not a redirect: signed out
+    assert login.status == 200 and 'name="password"' in login.text
+    assert f"no longer accepts client key {client.key!r}" in hub.log.read_text()
+    # The new secret signs in, and stops the lab that still holds the old one ...
+    assert browser.sign_in(client.key, new.secret).status == 302
+    assert browser.request("/hub/home").status == 200
+    assert (
+        f"the client secret changed; stopping {client.name}'s server so it starts with the "
+        "new one" in hub.log.read_text()
+    )
+    # ... so the next start gets the new pair.
+    restarted = spawn(hub, browser, client)
+    assert restarted["RQS_CLIENT_SECRET_sha256"] == sha256(new.secret.encode()).hexdigest()
+    assert restarted["JUPYTERHUB_API_TOKEN"] != old["JUPYTERHUB_API_TOKEN"]
 
 
-def test_the_platform_down_is_said_on_the_page(hub: Hub, shared_standin: StandIn) -> None:
-    shared_standin.stop()
+def test_a_revoked_secret_refuses_the_servers_token_requests(
+    hub: Hub, platform: StandIn, client: Client
+) -> None:
+    """JupyterHub 6.1's auth_refresh_strict is on: a lab's token does not outlive its secret."""
+    browser = Browser(hub)
+    assert browser.sign_in(client.key, client.secret).status == 302
+    token = spawn(hub, browser, client)["JUPYTERHUB_API_TOKEN"]
+
+    def as_the_server() -> Page:
+        return browser.request_with_token("/hub/api/user", token)
+
+    before = as_the_server()
+    assert before.status == 200 and json.loads(before.text)["name"] == client.name
+    reset_secret(platform, client)
+    refused = poll(
+        lambda: (page := as_the_server()).status != 200 and page,
+        "the hub to refuse the server's token after the secret was reset",
+    )
+    assert refused.status == 403, refused.text[-500:]
+
+
+def test_the_platform_down_is_said_on_the_page(hub: Hub, platform: StandIn, client: Client) -> None:
+    platform.stop()
     try:
-        page = Browser(hub).sign_in(KEY, SECRET)
+        page = Browser(hub).sign_in(client.key, client.secret)
     finally:
-        shared_standin.start()
+        platform.start()
     assert page.status == 503
     assert page.login_error() == messages.UNREACHABLE
     assert "Traceback" not in page.text
 
 
 def test_no_secret_in_clear_in_the_log_the_database_or_the_cookies(
-    hub: Hub, crypt_key: str
+    platform: StandIn, crypt_key: str, client: Client, tmp_path: Path
 ) -> None:
-    hub.stop()  # everything written and flushed
+    hub = start_hub(tmp_path / "jupyterhub", platform, crypt_key)
+    try:
+        browser = Browser(hub)
+        assert browser.sign_in(client.key, "a-wrong-secret").status == 403
+        assert browser.sign_in(client.key, client.secret).status == 302
+        spawn(hub, browser, client)
+        new = reset_secret(platform, client)
+        assert browser.sign_in(client.key, new.secret).status == 302  # stops the old lab
+        spawn(hub, browser, client)
+        cookies = [f"{cookie.name}={cookie.value}" for cookie in browser.cookies]
+    finally:
+        hub.stop()  # everything written and flushed
     log = hub.log.read_bytes()
     assert b"wrong pair (rejected, HTTP 401" in log
-    assert f"client key {KEY!r}".encode() in log
+    assert b"the client secret changed" in log
     database_files = [p for p in hub.root.iterdir() if p.name.startswith("jupyterhub.sqlite")]
     assert database_files
-    for secret in (SECRET, SECRET_B, NEW_SECRET):
+    for secret in (client.secret, new.secret):
         for encoded in {secret, urllib.parse.quote(secret), urllib.parse.quote_plus(secret)}:
             assert encoded.encode() not in log
+            assert not any(encoded in cookie for cookie in cookies)
             for path in database_files:
                 assert encoded.encode() not in path.read_bytes(), path
-    # The auth_state is there, encrypted with the hub's key: the pair of the last sign-in
-    # (after the secret was reset on the platform).
+    # The auth_state is there, encrypted with the hub's key: the pair of the last sign-in.
     with sqlite3.connect(hub.database) as db:
         rows = dict(db.execute("SELECT name, encrypted_auth_state FROM users").fetchall())
     fernet = Fernet(base64.urlsafe_b64encode(bytes.fromhex(crypt_key)))
-    assert json.loads(fernet.decrypt(rows[hub_name(KEY)])) == {
-        "client_key": KEY,
-        "client_secret": NEW_SECRET,
+    assert json.loads(fernet.decrypt(rows[client.name])) == {
+        "client_key": client.key,
+        "client_secret": new.secret,
     }
