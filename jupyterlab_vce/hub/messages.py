@@ -7,16 +7,13 @@ hub formats the message with ``%``).
 
 from __future__ import annotations
 
-WHERE_TO_FIND = (
-    "You find your Client key and Client secret on the platform's Research projects page: "
-    "select your project to see its research client."
-)
-BLANK_KEY = f"Enter your Client key. {WHERE_TO_FIND}"
-BLANK_SECRET = f"Enter your Client secret. {WHERE_TO_FIND}"
+# The page shows where to find the pair right under the fields, so the messages do not repeat it:
+# each is one or two short sentences (what went wrong, what to do).
+BLANK_KEY = "Enter your Client key."
+BLANK_SECRET = "Enter your Client secret."
 WRONG_PAIR = (
-    "Client key or secret is incorrect. Copy both again from your project on the platform's "
-    "Research projects page (the eye icon displays them) and sign in again; if the secret was "
-    "reset there, only the new one works."
+    "Client key or secret is incorrect. Copy both again from the Research projects page; "
+    "if the secret was reset, only the new one works."
 )
 UNREACHABLE = (
     "The platform is unreachable; try again in a minute. If it stays unreachable, tell the "
@@ -36,10 +33,7 @@ NO_STORED_PAIR = (
 
 def locked(seconds: int) -> str:
     unit = "second" if seconds == 1 else "seconds"
-    return (
-        "Too many failed sign-ins for this client key; try again in "
-        f"{seconds} {unit}. {WHERE_TO_FIND}"
-    )
+    return f"Too many failed sign-ins for this client key; try again in {seconds} {unit}."
 
 
 def hub_busy(seconds: int) -> str:

@@ -136,6 +136,14 @@ test.describe('the team hub', () => {
     await expect(page.getByLabel('Client key')).toBeVisible();
     const secret = page.getByLabel('Client secret', { exact: true });
     await expect(secret).toHaveAttribute('type', 'password');
+    const toggle = page.getByRole('button', { name: 'Show client secret' });
+    await toggle.click();
+    await expect(secret).toHaveAttribute('type', 'text');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(toggle).toHaveText('Hide');
+    await toggle.click();
+    await expect(secret).toHaveAttribute('type', 'password');
+    await expect(toggle).toHaveText('Show');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       const file = test.info().outputPath(`hub-login-${scheme}.png`);
