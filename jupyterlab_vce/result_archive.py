@@ -30,17 +30,29 @@ DEFAULT_RESULTS_FOLDER = "dcr-results"
 _SAFE_FOLDER = re.compile(r"^[^\\\x00]*$")
 
 
-def archive_digest(archive: bytes, announced: str | None) -> str:
-    """The archive's SHA-256 (hex), or a 502 when the platform announced another one."""
+def archive_digest(archive: bytes, announced: str | None, what: str = "The results") -> str:
+    """The bytes' SHA-256 (hex), or a 502 when the platform announced another one."""
     digest = hashlib.sha256(archive).hexdigest()
     if announced and announced.lower() != digest:
         raise PlatformError(
             502,
             "platform_error",
-            "The results arrived damaged (their SHA-256 differs from the platform's): "
+            f"{what} arrived damaged (the SHA-256 differs from the platform's): "
             "nothing was saved. Try again.",
         )
     return digest
+
+
+def is_safe_relative_path(name: str) -> bool:
+    """Whether ``name`` is a relative POSIX path that stays in its folder (no ``..``, no root)."""
+    parts = name.split("/")
+    return (
+        bool(name)
+        and not name.startswith("/")
+        and "\\" not in name
+        and "\x00" not in name
+        and not any(part in ("", ".", "..") for part in parts)
+    )
 
 
 def safe_folder(folder: str) -> str:
@@ -65,12 +77,7 @@ def zip_members(archive: bytes) -> list[tuple[str, bytes]]:
                 if info.is_dir():
                     continue
                 name = info.filename
-                parts = name.split("/")
-                if (
-                    name.startswith("/")
-                    or "\\" in name
-                    or any(part in ("", ".", "..") for part in parts)
-                ):
+                if not is_safe_relative_path(name):
                     raise PlatformError(
                         502,
                         "platform_error",

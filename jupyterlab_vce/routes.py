@@ -22,7 +22,12 @@ from .jobs import (
 )
 from .platform_client import IDENTITY_PATH, JOBS_PATH, OUTBOX_PATH, QUOTA_PATH, TEST_RUNS_PATH
 from .query import QueryHandler
-from .review import ReviewDecisionHandler, ReviewJobsHandler
+from .review import (
+    ReviewDecisionHandler,
+    ReviewJobsHandler,
+    ReviewOutputSaveHandler,
+    ReviewOutputsHandler,
+)
 
 API_PREFIX = "/vce/api"
 #: A job id in a route (captured and passed to the handler's method).
@@ -61,7 +66,10 @@ ROUTES: list[Route] = [
     (f"{_JOB}/result", ResultDownloadHandler, {}),
     (f"{_JOB}/result/save", ResultSaveHandler, {}),
     (f"{API_PREFIX}/query", QueryHandler, {}),
-    # Reviewers: the manual-review queue and the decision on one job.
+    # Reviewers: the manual-review queue, a job's outputs (listed, one saved to open), the decision.
     (f"{API_PREFIX}/review/jobs", ReviewJobsHandler, {}),
+    (f"{API_PREFIX}/review/jobs/({JOB_ID})/outputs", ReviewOutputsHandler, {}),
+    # The name is one URL-encoded path segment ("logs%2Fstdout.txt"); Tornado decodes it.
+    (f"{API_PREFIX}/review/jobs/({JOB_ID})/outputs/([^/]+)", ReviewOutputSaveHandler, {}),
     (f"{API_PREFIX}/review/jobs/({JOB_ID})/decision", ReviewDecisionHandler, {}),
 ]

@@ -14,15 +14,18 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from tornado.httpclient import AsyncHTTPClient
 
 from jupyterlab_vce.config import CHECKOUT_MOCK_CLI
+from jupyterlab_vce.errors import InvalidRequest
 from jupyterlab_vce.request_body import MAX_REVIEW_REASON
+from jupyterlab_vce.review import REVIEW_FOLDER, review_output_path
 
 from .conftest import Api
 from .test_mock_integration import require_built_mock
@@ -39,6 +42,13 @@ os.makedirs('output', exist_ok=True)
 with open('output/summary.csv', 'w') as out:
     out.write('region,videos,max_views\\nUS,120,900\\nGB,140,800\\n')
 """
+
+#: A chart (images go to a person) beside the table, and a line on stdout.
+CHART_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect/></svg>\n'
+WITH_A_CHART = (
+    FOR_A_REVIEWER
+    + (f"open('output/chart.svg', 'w').write({CHART_SVG!r})\nprint('chart written')\n").encode()
+)
 
 
 @pytest.fixture(scope="module")
@@ -241,12 +251,120 @@ async def test_an_unknown_job_is_the_platforms_404(api: Api) -> None:
     assert_error(body, "not_found")
 
 
+SaveOutput = Callable[..., Awaitable[tuple[int, Any]]]
+
+
+@pytest.fixture
+def save_output(
+    http_server_client: Any, jp_base_url: str, jp_auth_header: dict[str, str]
+) -> SaveOutput:
+    """POST the save route with the name URL-encoded as one path segment, as the lab sends it.
+
+    (jp_fetch would encode the ``%`` once more.)
+    """
+
+    async def post(job_id: str, name: str, *, segment: str | None = None) -> tuple[int, Any]:
+        path = f"{jp_base_url}vce/api/review/jobs/{job_id}/outputs/"
+        response = await http_server_client.fetch(
+            path + (segment if segment is not None else quote(name, safe="")),
+            method="POST",
+            body=b"",
+            headers=dict(jp_auth_header),
+            raise_error=False,
+        )
+        return response.code, json.loads(response.body)
+
+    return post
+
+
+def test_an_output_is_saved_under_vce_review_job_name_and_nowhere_else() -> None:
+    assert review_output_path("job_1", "logs/stdout.txt") == (
+        f"{REVIEW_FOLDER}/job_1",
+        f"{REVIEW_FOLDER}/job_1/logs/stdout.txt",
+    )
+    for name in ["../x.csv", "a/../../x", "/etc/passwd", "a\\b", "", "a//b", "./a", "a\x00"]:
+        with pytest.raises(InvalidRequest, match="is not one of the job's outputs"):
+            review_output_path("job_1", name)
+
+
+async def test_a_reviewer_lists_the_files_the_review_read_and_saves_one_to_open(
+    api: Api, platform_url: str, save_output: SaveOutput, jp_root_dir: Path
+) -> None:
+    job_id = await researcher_job(platform_url, WITH_A_CHART)
+    await queued_for_review(api, job_id)
+    code, body = await api.get(f"review/jobs/{job_id}/outputs")
+    assert code == 200, body
+    outputs = {output["name"]: output for output in body["data"]["outputs"]}
+    assert sorted(outputs) == ["chart.svg", "logs/stdout.txt", "summary.csv"]
+    assert outputs["chart.svg"]["media_type"] == "image/svg+xml"
+    assert outputs["summary.csv"]["media_type"] == "text/csv"
+    assert [f["rule"] for f in outputs["summary.csv"]["findings"]] == ["extreme_values"]
+    assert outputs["logs/stdout.txt"]["kind"] == "log"
+
+    code, body = await save_output(job_id, "chart.svg")
+    assert code == 200, body
+    saved = body["data"]
+    assert saved["path"] == f"vce-review/{job_id}/chart.svg"
+    assert saved["media_type"] == "image/svg+xml"
+    assert saved["sha256"] == outputs["chart.svg"]["sha256"]
+    assert (jp_root_dir / saved["path"]).read_text() == CHART_SVG
+
+    code, body = await save_output(job_id, "logs/stdout.txt")
+    assert code == 200, body
+    assert body["data"]["path"] == f"vce-review/{job_id}/logs/stdout.txt"
+    assert (jp_root_dir / body["data"]["path"]).read_text() == "chart written\n"
+    # Opened again: the same file, replaced with the same bytes.
+    code, body = await save_output(job_id, "chart.svg")
+    assert (code, body["data"]["path"]) == (200, f"vce-review/{job_id}/chart.svg")
+
+
+@pytest.mark.parametrize(
+    "segment", ["..%2F..%2Fescape.txt", "%2Fetc%2Fpasswd", "a%5Cb", "..", "logs%2F%2Fx"]
+)
+async def test_an_unsafe_output_name_is_400_and_nothing_is_written(
+    api: Api, save_output: SaveOutput, jp_root_dir: Path, segment: str
+) -> None:
+    code, body = await save_output("job_x", "", segment=segment)
+    assert code == 400, body
+    assert_error(body, "invalid_request")
+    assert "is not one of the job's outputs" in body["error"]["message"]
+    assert not (jp_root_dir / REVIEW_FOLDER).exists()
+    assert not (jp_root_dir.parent / "escape.txt").exists()
+
+
+async def test_an_unknown_output_or_job_is_the_platforms_404(
+    api: Api, platform_url: str, save_output: SaveOutput, jp_root_dir: Path
+) -> None:
+    code, body = await api.get("review/jobs/job_nothing/outputs")
+    assert code == 404
+    assert_error(body, "not_found")
+    code, body = await save_output("job_nothing", "chart.svg")
+    assert code == 404
+    assert "is not waiting for a reviewer" in body["error"]["message"]
+    job_id = await researcher_job(platform_url, WITH_A_CHART)
+    await queued_for_review(api, job_id)
+    code, body = await save_output(job_id, "other.csv")
+    assert code == 404
+    assert 'has no output "other.csv"' in body["error"]["message"]
+    assert not (jp_root_dir / REVIEW_FOLDER).exists()
+
+
 class TestResearcherLab:
     """A researcher's lab reaches the routes, and the platform says they are for reviewers."""
 
     @pytest.fixture
     def vce_config(self, platform_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         return lab_credentials(monkeypatch, platform_url, RESEARCHER)
+
+    async def test_the_outputs_are_the_platforms_403(
+        self, api: Api, save_output: SaveOutput, jp_root_dir: Path
+    ) -> None:
+        code, body = await api.get("review/jobs/job_x/outputs")
+        assert code == 403
+        assert_error(body, "forbidden")
+        code, body = await save_output("job_x", "chart.svg")
+        assert code == 403
+        assert not (jp_root_dir / REVIEW_FOLDER).exists()
 
     async def test_the_queue_is_the_platforms_403(self, api: Api) -> None:
         code, body = await api.get("review/jobs")

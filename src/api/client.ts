@@ -6,6 +6,7 @@ import type {
   ICredentials,
   IJwks,
   ISavedResults,
+  ISavedReviewOutput,
   IVCEStatus,
   Job,
   JobAttestation,
@@ -16,7 +17,8 @@ import type {
   QueryRequest,
   QueryResult,
   ReviewDecision,
-  ReviewItem
+  ReviewItem,
+  ReviewOutput
 } from './types';
 
 /** The platform's answers come wrapped: `{data: ...}` (the server extension forwards them). */
@@ -50,6 +52,8 @@ export interface IJobsApi {
 export interface IReviewApi {
   reviewQueue(): Promise<ReviewItem[]>;
   decideReview(jobId: string, decision: ReviewDecision): Promise<DecidedReview>;
+  reviewOutputs(jobId: string): Promise<ReviewOutput[]>;
+  saveReviewOutput(jobId: string, name: string): Promise<ISavedReviewOutput>;
 }
 
 /**
@@ -213,6 +217,25 @@ export class VCEClient implements IJobsApi, IReviewApi {
     return this._data<DecidedReview>(
       `review/jobs/${encodeURIComponent(jobId)}/decision`,
       { method: 'POST', body: JSON.stringify(decision) }
+    );
+  }
+
+  /** The files the review read of a job in manual review (outputs and logs), with its findings. */
+  async reviewOutputs(jobId: string): Promise<ReviewOutput[]> {
+    const listed = await this._data<{ outputs: ReviewOutput[] }>(
+      `review/jobs/${encodeURIComponent(jobId)}/outputs`
+    );
+    return listed.outputs;
+  }
+
+  /**
+   * Save one output into the workspace (`vce-review/<job_id>/<name>`) to open it;
+   * the name is one path segment (`logs/stdout.txt` → `logs%2Fstdout.txt`).
+   */
+  saveReviewOutput(jobId: string, name: string): Promise<ISavedReviewOutput> {
+    return this._data<ISavedReviewOutput>(
+      `review/jobs/${encodeURIComponent(jobId)}/outputs/${encodeURIComponent(name)}`,
+      { method: 'POST' }
     );
   }
 

@@ -426,6 +426,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/vce/review/jobs/{job_id}/outputs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * (Reviewers) the outputs and logs the automatic review read of a job in manual review
+         * @description Each file the review read (the collected outputs and the non-empty logs, under `logs/`),
+         *     with its size, SHA-256, media type and the review's findings that name it. Findings about
+         *     several files, or about a file whose name was not safe to show, are only in the job's
+         *     verdict. A job that is not waiting for a reviewer's decision is 404.
+         */
+        get: operations["listReviewOutputs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/vce/review/jobs/{job_id}/outputs/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * (Reviewers) one output's bytes, as the review read them
+         * @description `name` is one of the names `listReviewOutputs` gives, URL-encoded as one path segment
+         *     (`logs%2Fstdout.txt`); no other file can be named. The answer is an attachment
+         *     (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`) with the file's
+         *     media type and `X-Content-SHA256`. A job not in manual review or an unknown name is 404.
+         */
+        get: operations["getReviewOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -887,6 +933,25 @@ export interface components {
                 status: components["schemas"]["JobStatus"];
                 client_key: string;
                 verdict: null | components["schemas"]["JobVerdict"];
+            };
+            error: components["schemas"]["OkStatus"];
+        };
+        ReviewOutput: {
+            /** @description Path under the output folder (POSIX separators); the logs are `logs/stdout.txt` and `logs/stderr.txt`. */
+            name: string;
+            bytes: number;
+            sha256: string;
+            /** @description The file type by extension (csv, png, ...), `log` for the logs. */
+            kind: string;
+            /** @description The Content-Type its bytes are sent with, e.g. text/csv, image/svg+xml. */
+            media_type: string;
+            /** @description The review's findings that name this file. */
+            findings: components["schemas"]["VerdictFinding"][];
+        };
+        ReviewOutputsEnvelope: {
+            data: {
+                job_id: string;
+                outputs: components["schemas"]["ReviewOutput"][];
             };
             error: components["schemas"]["OkStatus"];
         };
@@ -1868,6 +1933,71 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["JobConflict"];
+        };
+    };
+    listReviewOutputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's outputs, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewOutputsEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getReviewOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: components["parameters"]["JobId"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    /** @description SHA-256 of the file, hex (the output list's `sha256`). */
+                    "X-Content-SHA256"?: string;
+                    /** @description Always `attachment`. */
+                    "Content-Disposition"?: string;
+                    /** @description Always `nosniff`. */
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "text/plain": string;
+                    "text/markdown": string;
+                    "text/html": string;
+                    "application/json": unknown;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/svg+xml": string;
+                    "application/octet-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     getAttestationKeys: {

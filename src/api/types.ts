@@ -39,6 +39,18 @@ export type ReviewDecision =
   operations['decideReview']['requestBody']['content']['application/json'];
 /** The decided job, unwrapped from its envelope. */
 export type DecidedReview = Schemas['ReviewJobEnvelope']['data'];
+/** A file the review read of a job in manual review: size, media type, the findings on it. */
+export type ReviewOutput = Schemas['ReviewOutput'];
+/** `POST /vce/api/review/jobs/{id}/outputs/{name}`: where the server saved one output. */
+export interface ISavedReviewOutput {
+  job_id: string;
+  name: string;
+  /** Relative to the server's root: `vce-review/<job_id>/<name>`. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  media_type: string;
+}
 
 /** What the server extension knows about the platform connection. */
 export type PlatformState =

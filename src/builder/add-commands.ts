@@ -1,18 +1,19 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Clipboard, ICommandPalette, Notification } from '@jupyterlab/apputils';
-import type { ILauncher } from '@jupyterlab/launcher';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { BuilderCommandIDs, CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { queryIcon } from '../icons';
+import type { BuilderAvailability } from './availability';
 import type { QueryCellFlows } from './cell-flows';
 import type { QueryBuilderModel } from './model';
 
 export interface IBuilderCommandsOptions {
   model: QueryBuilderModel;
+  /** Whether this client may use the builder (not a reviewer). */
+  availability: BuilderAvailability;
   flows: QueryCellFlows;
   trans: TranslationBundle;
   palette: ICommandPalette | null;
-  launcher: ILauncher | null;
   /** Show the query builder's panel. */
   openPanel: () => void;
   /** Preview a sample of the query (the builder's Preview). */
@@ -21,14 +22,17 @@ export interface IBuilderCommandsOptions {
 
 /**
  * The query builder's commands (open, insert, insert and run, copy, update,
- * edit a cell, preview, new), in the palette, the launcher and the cell menu.
+ * edit a cell, preview, new), in the palette and the cell menu (the launcher
+ * item is the availability's: none for a reviewer).
  */
 export function addBuilderCommands(
   app: JupyterFrontEnd,
   options: IBuilderCommandsOptions
 ): void {
-  const { model, flows, trans, palette, launcher } = options;
+  const { model, flows, trans, palette, availability } = options;
   const { commands } = app;
+  // A reviewer's queries are refused by the platform: every builder command is off for them.
+  const usable = () => availability.available;
 
   commands.addCommand(CommandIDs.openQueryBuilder, {
     label: args =>
@@ -37,6 +41,8 @@ export function addBuilderCommands(
         : trans.__('Query Builder'),
     caption: trans.__('Build a test-stage query and insert it as an SDK cell'),
     icon: queryIcon,
+    isEnabled: usable,
+    isVisible: usable,
     execute: options.openPanel
   });
   commands.addCommand(BuilderCommandIDs.insert, {
@@ -44,16 +50,17 @@ export function addBuilderCommands(
     caption: trans.__(
       'Insert the Query Builder cell below the active cell (a new notebook when none is open)'
     ),
-    isEnabled: () => model.canInsert,
+    isEnabled: () => usable() && model.canInsert,
     execute: () => flows.insert(false)
   });
   commands.addCommand(BuilderCommandIDs.insertAndRun, {
     label: trans.__('Insert Query and Run'),
-    isEnabled: () => model.canRun,
+    isEnabled: () => usable() && model.canRun,
     execute: () => flows.insert(true)
   });
   commands.addCommand(BuilderCommandIDs.copy, {
     label: trans.__('Copy Query Cell'),
+    isEnabled: usable,
     execute: () => {
       Clipboard.copyToSystem(model.code);
       Notification.success(trans.__('The query cell was copied.'), {
@@ -63,22 +70,24 @@ export function addBuilderCommands(
   });
   commands.addCommand(BuilderCommandIDs.updateCell, {
     label: trans.__('Update Cell from the Query Builder'),
-    isEnabled: () => model.target !== null && model.canInsert,
+    isEnabled: () => usable() && model.target !== null && model.canInsert,
     execute: () => flows.update()
   });
   commands.addCommand(BuilderCommandIDs.editCell, {
     label: trans.__('Edit in Query Builder'),
     icon: queryIcon,
-    isVisible: args => flows.canEdit(args.fromContextMenu === true),
+    isVisible: args => usable() && flows.canEdit(args.fromContextMenu === true),
     execute: args => flows.edit(args.fromContextMenu === true)
   });
   commands.addCommand(BuilderCommandIDs.preview, {
     label: trans.__('Preview Query Sample (uses quota)'),
-    isEnabled: () => model.canRun && model.preview.state !== 'running',
+    isEnabled: () =>
+      usable() && model.canRun && model.preview.state !== 'running',
     execute: options.preview
   });
   commands.addCommand(BuilderCommandIDs.newQuery, {
     label: trans.__('New Query in the Query Builder'),
+    isEnabled: usable,
     execute: () => model.reset()
   });
 
@@ -98,11 +107,7 @@ export function addBuilderCommands(
   ]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
-  launcher?.add({
-    command: CommandIDs.openQueryBuilder,
-    category: trans.__('Virtual Compute Environment'),
-    rank: 1
-  });
+  availability.changed.connect(() => commands.notifyCommandChanged());
   app.contextMenu.addItem({
     command: BuilderCommandIDs.editCell,
     args: { fromContextMenu: true },

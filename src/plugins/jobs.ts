@@ -112,9 +112,12 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     // A reviewer client (role of GET /v2/vce/me/) sees the manual-review queue instead.
     const review = new ReviewModel({ api });
+    // A file the review read opens in the lab's own viewer (CSV table, image, editor).
+    const openInLab = (path: string, factory: string) =>
+      docManager?.openOrReveal(path, factory) !== undefined;
     const shield = createShieldPanel({
       actions,
-      review: new ReviewSection(review, trans),
+      review: new ReviewSection(review, trans, openInLab),
       events: connection.events,
       trans,
       translator: translator ?? nullTranslator,

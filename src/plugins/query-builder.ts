@@ -12,6 +12,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
 import { addBuilderCommands } from '../builder/add-commands';
+import { BuilderAvailability } from '../builder/availability';
 import { currentNotebook } from '../builder/cells';
 import { QueryCellFlows } from '../builder/cell-flows';
 import { pythonHighlighter } from '../builder/highlight';
@@ -23,7 +24,7 @@ import {
 import { createBuilderPanel } from '../builder/panel';
 import { previewQuery } from '../builder/preview';
 import type { IBuilderActions } from '../builder/actions';
-import { BuilderCommandIDs } from '../commands';
+import { BuilderCommandIDs, CommandIDs } from '../commands';
 import { PluginSettings } from '../common/settings';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
@@ -143,12 +144,22 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       cwd: () => fileBrowser?.model.path ?? '',
       revealBuilder: openPanel
     });
+    // Not for a reviewer (the platform refuses their queries): the jobs panel's decision.
+    const availability = new BuilderAvailability({
+      status: connection?.status ?? null,
+      launcher,
+      launcherItem: {
+        command: CommandIDs.openQueryBuilder,
+        category: trans.__('Virtual Compute Environment'),
+        rank: 1
+      }
+    });
     addBuilderCommands(app, {
       model,
+      availability,
       flows,
       trans,
       palette,
-      launcher,
       openPanel,
       preview: async () => {
         if (!flows.blocked(true)) {

@@ -1,7 +1,13 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { DecidedReview, ReviewDecision, ReviewItem } from '../api/types';
+import type {
+  DecidedReview,
+  ReviewDecision,
+  ReviewItem,
+  ReviewOutput
+} from '../api/types';
 import { decisionBody, reasonProblem, type ReviewModel } from './model';
+import { viewerFor } from './viewer';
 import { REASON_FIELD_ID, ReasonBody } from './views/ReasonBody';
 
 /**
@@ -67,4 +73,54 @@ export async function decideWithDialog(
       void model.refresh();
     }
   }
+}
+
+/** Open a saved file with a document factory; false when the lab could not (no such factory). */
+export type OpenInLab = (path: string, factory: string) => boolean;
+
+/**
+ * Open one file the review read: the server extension saves it into the
+ * workspace (`vce-review/<job_id>/<name>`), then the lab shows it in its
+ * viewer (CSV table, image, editor). A failure is kept beside the file in the
+ * queue. Resolves the saved path, or null when nothing could be shown.
+ */
+export async function openOutput(
+  model: ReviewModel,
+  jobId: string,
+  output: ReviewOutput,
+  open: OpenInLab,
+  trans: TranslationBundle
+): Promise<string | null> {
+  let path: string;
+  try {
+    path = (await model.saveOutput(jobId, output.name)).path;
+  } catch {
+    return null; // the model keeps the reason beside the file
+  }
+  const factory = viewerFor(output);
+  if (factory === null) {
+    model.setOpenError(
+      jobId,
+      output.name,
+      trans.__(
+        'Saved to %1, but JupyterLab has no viewer for %2 files: open it from the file browser with an extension that reads them.',
+        path,
+        output.media_type
+      )
+    );
+    return null;
+  }
+  if (!open(path, factory)) {
+    model.setOpenError(
+      jobId,
+      output.name,
+      trans.__(
+        'Saved to %1, but the "%2" viewer is not available in this JupyterLab: open the file from the file browser.',
+        path,
+        factory
+      )
+    );
+    return null;
+  }
+  return path;
 }

@@ -4,9 +4,11 @@ import type { IDisposable } from '@lumino/disposable';
 import type { IReviewApi } from '../api/client';
 import type {
   DecidedReview,
+  ISavedReviewOutput,
   IVCEStatus,
   ReviewDecision,
-  ReviewItem
+  ReviewItem,
+  ReviewOutput
 } from '../api/types';
 import type { Translate } from '../common/translate';
 
@@ -76,6 +78,22 @@ export function decisionBody(
   };
 }
 
+/** The files the review read of one job, as the queue shows them. */
+export interface IJobOutputs {
+  state: 'loading' | 'ready' | 'error';
+  files: readonly ReviewOutput[];
+  /** Why they could not be listed, else null. */
+  error: string | null;
+}
+
+function fileKey(jobId: string, name: string): string {
+  return `${jobId}\u0000${name}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export interface IReviewModelOptions {
   api: IReviewApi;
   /** How often to ask again while the page is visible, in ms; 0: only when asked. */
@@ -136,6 +154,86 @@ export class ReviewModel implements IDisposable {
     return this._deciding.has(jobId);
   }
 
+  /** The files the review read of a job in the queue, or null before they are asked for. */
+  outputsOf(jobId: string): IJobOutputs | null {
+    return this._outputs.get(jobId) ?? null;
+  }
+
+  /** True while this file is being saved into the workspace to open. */
+  isOpening(jobId: string, name: string): boolean {
+    return this._opening.has(fileKey(jobId, name));
+  }
+
+  /** Why this file could not be opened the last time, else null. */
+  openError(jobId: string, name: string): string | null {
+    return this._openErrors.get(fileKey(jobId, name)) ?? null;
+  }
+
+  /**
+   * List a job's files (again). They do not change while the job waits, so
+   * each job's are read once, and again only when asked (after a failure).
+   * Never rejects: a failure is the job's `error`.
+   */
+  async loadOutputs(jobId: string): Promise<void> {
+    const current = this._outputs.get(jobId);
+    this._outputs.set(jobId, {
+      state: 'loading',
+      files: current?.files ?? [],
+      error: null
+    });
+    this._changed.emit();
+    let next: IJobOutputs;
+    try {
+      next = {
+        state: 'ready',
+        files: await this._api.reviewOutputs(jobId),
+        error: null
+      };
+    } catch (error) {
+      next = { state: 'error', files: [], error: messageOf(error) };
+    }
+    // Decided or signed out meanwhile: the job is no longer shown.
+    if (this._jobs.some(job => job.job_id === jobId)) {
+      this._outputs.set(jobId, next);
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Save one file into the workspace (the server extension puts it under
+   * `vce-review/<job_id>/`) to open it; rejects with the reason, which is also
+   * kept as the file's `openError` until the next attempt.
+   */
+  async saveOutput(jobId: string, name: string): Promise<ISavedReviewOutput> {
+    const key = fileKey(jobId, name);
+    if (this._opening.has(key)) {
+      throw new Error(`${name} is already being opened.`);
+    }
+    this._opening.add(key);
+    this._openErrors.delete(key);
+    this._changed.emit();
+    try {
+      return await this._api.saveReviewOutput(jobId, name);
+    } catch (error) {
+      this._openErrors.set(key, messageOf(error));
+      throw error;
+    } finally {
+      this._opening.delete(key);
+      this._changed.emit();
+    }
+  }
+
+  /** Keep why a saved file could not be shown (no viewer, say) beside it. */
+  setOpenError(jobId: string, name: string, message: string | null): void {
+    const key = fileKey(jobId, name);
+    if (message) {
+      this._openErrors.set(key, message);
+    } else {
+      this._openErrors.delete(key);
+    }
+    this._changed.emit();
+  }
+
   /** Show the queue (a reviewer, connected) or forget it. */
   setActive(active: boolean): void {
     if (active === (this._phase !== 'inactive')) {
@@ -150,6 +248,8 @@ export class ReviewModel implements IDisposable {
       void this._poll?.stop();
       this._phase = 'inactive';
       this._jobs = [];
+      this._outputs.clear();
+      this._openErrors.clear();
       this._error = null;
       this._refreshedAt = null;
       this._changed.emit();
@@ -182,6 +282,7 @@ export class ReviewModel implements IDisposable {
     try {
       const decided = await this._api.decideReview(jobId, decision);
       this._jobs = this._jobs.filter(job => job.job_id !== jobId);
+      this._outputs.delete(jobId);
       return decided;
     } finally {
       this._deciding.delete(jobId);
@@ -208,6 +309,7 @@ export class ReviewModel implements IDisposable {
       this._error = null;
       this._phase = 'ready';
       this._refreshedAt = Date.now();
+      this._syncOutputs();
     } catch (error) {
       if (this._phase === 'inactive') {
         return;
@@ -218,7 +320,26 @@ export class ReviewModel implements IDisposable {
     this._changed.emit();
   }
 
+  /** Forget the files of jobs that left the queue; list those of new ones (and failed lists). */
+  private _syncOutputs(): void {
+    const shown = new Set(this._jobs.map(job => job.job_id));
+    for (const jobId of [...this._outputs.keys()]) {
+      if (!shown.has(jobId)) {
+        this._outputs.delete(jobId);
+      }
+    }
+    for (const jobId of shown) {
+      const outputs = this._outputs.get(jobId);
+      if (!outputs || outputs.state === 'error') {
+        void this.loadOutputs(jobId);
+      }
+    }
+  }
+
   private readonly _api: IReviewApi;
+  private readonly _outputs = new Map<string, IJobOutputs>();
+  private readonly _opening = new Set<string>();
+  private readonly _openErrors = new Map<string, string>();
   private readonly _poll: Poll | null;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _deciding = new Set<string>();

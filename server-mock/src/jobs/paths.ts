@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOGS_FOLDER } from '../review';
 import type { JobDefinition, JobLimits } from '../runner/executor';
 
 /** sun_path holds 108 bytes with its terminating NUL. */
@@ -64,6 +65,22 @@ export class JobPaths {
     );
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     return join(folder, `${jobId}.sock`);
+  }
+  /**
+   * Where an output the review read lives: `logs/stdout.txt` and `logs/stderr.txt`
+   * in the logs folder, anything else in the collected copy. `name` must come
+   * from the job's own output list (the review's names), never from a caller.
+   */
+  outputSource(jobId: string, name: string): string {
+    return name.startsWith(LOGS_FOLDER)
+      ? join(this.logsDir(jobId), name.slice(LOGS_FOLDER.length))
+      : join(this.collectedDir(jobId), name);
+  }
+  /** The folder `outputSource` resolves `name` under (logs or collected outputs). */
+  outputRoot(jobId: string, name: string): string {
+    return name.startsWith(LOGS_FOLDER)
+      ? this.logsDir(jobId)
+      : this.collectedDir(jobId);
   }
   archivePath(jobId: string): string {
     return join(this.releasesDir, `${jobId}.zip`);

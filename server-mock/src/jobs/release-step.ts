@@ -2,7 +2,7 @@ import type { CollectedOutputs } from '../runner/executor';
 import { writeReleaseArchive } from '../release/archive';
 import { signStatement } from '../release/attestation';
 import { linkDigest, linkUrl, newLinkToken } from '../release/links';
-import { buildDisclosureIndex, LOGS_FOLDER, reviewOutputs } from '../review';
+import { buildDisclosureIndex, reviewOutputs } from '../review';
 import type { LifecycleDeps, LifecycleSettings } from './lifecycle-deps';
 import { approvedMail, rejectedMail } from './messages';
 import type { JobRecord, JobStatus, JobVerdict, OutputFile } from './model';
@@ -174,11 +174,7 @@ export class ReleaseStep {
     const archive = paths.archivePath(id);
     const written = await writeReleaseArchive(
       archive,
-      {
-        outputDir: paths.collectedDir(id),
-        logsDir: paths.logsDir(id),
-        logsFolder: LOGS_FOLDER
-      },
+      name => paths.outputSource(id, name),
       outputs,
       {
         job_id: id,

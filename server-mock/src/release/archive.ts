@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ZipFile } from 'yazl';
 import type { OutputFile } from '../jobs/model';
 
@@ -27,7 +27,8 @@ export interface ReleaseManifest {
  */
 export async function writeReleaseArchive(
   target: string,
-  sources: { outputDir: string; logsDir: string; logsFolder: string },
+  /** Where each output's bytes are (JobPaths.outputSource). */
+  sourceOf: (name: string) => string,
   outputs: OutputFile[],
   manifest: ReleaseManifest,
   attestation: string
@@ -36,10 +37,7 @@ export async function writeReleaseArchive(
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   const zip = new ZipFile();
   for (const output of outputs) {
-    const source = output.name.startsWith(sources.logsFolder)
-      ? join(sources.logsDir, output.name.slice(sources.logsFolder.length))
-      : join(sources.outputDir, output.name);
-    zip.addFile(source, `${RESULTS_FOLDER}/${output.name}`);
+    zip.addFile(sourceOf(output.name), `${RESULTS_FOLDER}/${output.name}`);
   }
   zip.addBuffer(
     Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),

@@ -9,7 +9,12 @@ import {
   ReviewModel
 } from '../../review/model';
 import { flush } from '../helpers/jobs-fixtures';
-import { FakeReviewApi, makeReviewItem } from '../helpers/review-fixtures';
+import { viewerFor } from '../../review/viewer';
+import {
+  FakeReviewApi,
+  makeReviewItem,
+  makeReviewOutput
+} from '../helpers/review-fixtures';
 import { makeStatus, signedOut } from '../helpers/status-fixtures';
 
 const trans = plainTranslate;
@@ -154,5 +159,100 @@ describe('ReviewModel', () => {
     ).rejects.toThrow('not waiting for a reviewer');
     expect(model.jobs).toHaveLength(2);
     expect(model.isDeciding('job_a')).toBe(false);
+  });
+});
+
+describe("ReviewModel: a job's files", () => {
+  function setup() {
+    const api = new FakeReviewApi();
+    api.queue = [makeReviewItem('job_a'), makeReviewItem('job_b')];
+    api.outputs.set('job_a', [makeReviewOutput('chart.svg')]);
+    api.outputs.set('job_b', [makeReviewOutput('summary.csv')]);
+    const model = new ReviewModel({ api, refreshIntervalMs: 0 });
+    return { api, model };
+  }
+
+  it("lists each job's files once with the queue, and forgets a decided job's", async () => {
+    const { api, model } = setup();
+    model.setActive(true);
+    await flush();
+    expect(model.outputsOf('job_a')).toEqual({
+      state: 'ready',
+      files: [makeReviewOutput('chart.svg')],
+      error: null
+    });
+    expect(model.outputsOf('job_b')!.files.map(file => file.name)).toEqual([
+      'summary.csv'
+    ]);
+    await model.refresh();
+    expect(api.outputCalls.sort()).toEqual(['job_a', 'job_b']); // not again
+    await model.decide('job_a', { decision: 'approve', reason: 'fine' });
+    expect(model.outputsOf('job_a')).toBeNull();
+    api.queue = [makeReviewItem('job_c')];
+    await model.refresh();
+    expect(model.outputsOf('job_b')).toBeNull();
+    expect(model.outputsOf('job_c')).toEqual({
+      state: 'ready',
+      files: [],
+      error: null
+    });
+  });
+
+  it('keeps why the files could not be listed, and lists them again on the next refresh', async () => {
+    const { api, model } = setup();
+    api.failOutputs = new Error('The platform is not answering.');
+    model.setActive(true);
+    await flush();
+    expect(model.outputsOf('job_a')).toEqual({
+      state: 'error',
+      files: [],
+      error: 'The platform is not answering.'
+    });
+    api.failOutputs = null;
+    await model.refresh();
+    await flush();
+    expect(model.outputsOf('job_a')!.state).toBe('ready');
+  });
+
+  it('saves a file, busy while it does, and keeps the reason of a failure beside it', async () => {
+    const { api, model } = setup();
+    model.setActive(true);
+    await flush();
+    const saving = model.saveOutput('job_a', 'chart.svg');
+    expect(model.isOpening('job_a', 'chart.svg')).toBe(true);
+    await expect(model.saveOutput('job_a', 'chart.svg')).rejects.toThrow(
+      'chart.svg is already being opened.'
+    );
+    expect((await saving).path).toBe('vce-review/job_a/chart.svg');
+    expect(model.isOpening('job_a', 'chart.svg')).toBe(false);
+    await expect(model.saveOutput('job_a', 'gone.csv')).rejects.toThrow(
+      'Job job_a has no output "gone.csv".'
+    );
+    expect(model.openError('job_a', 'gone.csv')).toBe(
+      'Job job_a has no output "gone.csv".'
+    );
+    expect(model.openError('job_a', 'chart.svg')).toBeNull();
+    expect(api.saved).toEqual([{ jobId: 'job_a', name: 'chart.svg' }]);
+    model.setActive(false);
+    expect(model.openError('job_a', 'gone.csv')).toBeNull();
+    expect(model.outputsOf('job_a')).toBeNull();
+  });
+});
+
+// The factory names of JupyterLab 4's csvviewer, imageviewer and fileeditor extensions.
+describe('viewerFor', () => {
+  it.each([
+    ['text/csv', 'csv', 'CSVTable'],
+    ['image/png', 'png', 'Image'],
+    ['image/jpeg', 'jpg', 'Image'],
+    ['image/svg+xml', 'svg', 'Image (Text)'],
+    ['text/plain', 'log', 'Editor'],
+    ['text/plain; charset=utf-8', 'txt', 'Editor'],
+    ['text/markdown', 'md', 'Editor'],
+    ['text/html', 'html', 'Editor'],
+    ['application/json', 'json', 'Editor'],
+    ['application/octet-stream', 'parquet', null]
+  ])('%s (%s) opens in %s', (media_type, kind, factory) => {
+    expect(viewerFor({ media_type, kind })).toBe(factory);
   });
 });

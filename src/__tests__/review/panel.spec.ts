@@ -46,7 +46,8 @@ it('a reviewer sees the review queue instead of Submit and Jobs, and back', asyn
   });
   const review = new ReviewSection(
     new ReviewModel({ api: new FakeReviewApi(), refreshIntervalMs: 0 }),
-    trans
+    trans,
+    jest.fn(() => true)
   );
   const events = new PlatformEventStream({
     open: () => new Promise<Response>(() => undefined)

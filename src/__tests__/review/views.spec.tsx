@@ -13,7 +13,11 @@ import { ReviewModel } from '../../review/model';
 import { ReviewSection } from '../../review/panel';
 import { ReasonBody } from '../../review/views/ReasonBody';
 import { flush } from '../helpers/jobs-fixtures';
-import { FakeReviewApi, makeReviewItem } from '../helpers/review-fixtures';
+import {
+  FakeReviewApi,
+  makeReviewItem,
+  makeReviewOutput
+} from '../helpers/review-fixtures';
 
 jest.mock('@jupyterlab/apputils', () => ({
   ...jest.requireActual('@jupyterlab/apputils'),
@@ -42,9 +46,14 @@ afterEach(async () => {
   await act(async () => cleanups.splice(0).forEach(cleanup => cleanup()));
 });
 
-async function renderQueue(api: FakeReviewApi) {
+async function renderQueue(
+  api: FakeReviewApi,
+  openInLab: jest.Mock<boolean, [string, string]> = jest.fn(
+    (_path: string, _factory: string) => true
+  )
+) {
   const model = new ReviewModel({ api, refreshIntervalMs: 0 });
-  const section = new ReviewSection(model, trans);
+  const section = new ReviewSection(model, trans, openInLab);
   await act(async () => {
     Widget.attach(section, document.body);
     model.setActive(true);
@@ -54,7 +63,7 @@ async function renderQueue(api: FakeReviewApi) {
     section.dispose();
     model.dispose();
   });
-  return { model, section };
+  return { model, section, openInLab };
 }
 
 describe('the review queue', () => {
@@ -254,5 +263,154 @@ describe('decideWithDialog', () => {
       'Cancel',
       'Approve and release'
     ]);
+  });
+});
+
+describe("a job's files in the queue", () => {
+  const FINDING = {
+    rule: 'extreme_values',
+    severity: 'manual' as const,
+    file: 'summary.csv',
+    location: 'column 3 (max_views)',
+    message: "summary.csv, column 3 (max_views): a single record's value."
+  };
+
+  function withFiles() {
+    const api = new FakeReviewApi();
+    api.queue = [makeReviewItem('job_a')];
+    api.outputs.set('job_a', [
+      makeReviewOutput('chart.svg', { bytes: 512 }),
+      makeReviewOutput('logs/stdout.txt', { bytes: 14 }),
+      makeReviewOutput('summary.csv', { bytes: 3 * 1024, findings: [FINDING] })
+    ]);
+    return api;
+  }
+
+  const rows = (section: ReviewSection) =>
+    [...section.node.querySelectorAll('.jp-vce-ReviewFile')] as HTMLElement[];
+  const openButton = (row: Element) =>
+    row.querySelector('.jp-vce-ReviewFile-open') as HTMLButtonElement;
+
+  it('lists each file with its size and the finding on it, and an Open button named for it', async () => {
+    const { section } = await renderQueue(withFiles());
+    const files = rows(section);
+    expect(files.map(row => row.dataset.name)).toEqual([
+      'chart.svg',
+      'logs/stdout.txt',
+      'summary.csv'
+    ]);
+    expect(files[0].textContent).toContain('512 B');
+    expect(files[0].textContent).toContain('No finding on this file.');
+    expect(files[2].textContent).toContain('3.0 KiB');
+    const finding = files[2].querySelector('.jp-vce-ReviewFile-finding')!;
+    expect(finding.getAttribute('data-rule')).toBe('extreme_values');
+    expect(finding.textContent).toBe(FINDING.message);
+    // A real <button> (Tab, Enter, Space) with a name that says which file of which job.
+    expect(openButton(files[2]).tagName).toBe('BUTTON');
+    expect(openButton(files[2]).getAttribute('aria-label')).toBe(
+      'Open summary.csv of job job_a'
+    );
+  });
+
+  it('Open saves the file through the server extension and shows it in the viewer for its type', async () => {
+    const api = withFiles();
+    const { section, openInLab } = await renderQueue(api);
+    for (const [index, factory] of [
+      [0, 'Image (Text)'],
+      [1, 'Editor'],
+      [2, 'CSVTable']
+    ] as const) {
+      await act(async () => {
+        openButton(rows(section)[index]).click();
+        await flush();
+      });
+      expect(openInLab).toHaveBeenLastCalledWith(
+        `vce-review/job_a/${rows(section)[index].dataset.name}`,
+        factory
+      );
+    }
+    expect(api.saved.map(saved => saved.name)).toEqual([
+      'chart.svg',
+      'logs/stdout.txt',
+      'summary.csv'
+    ]);
+    expect(section.node.querySelector('.jp-vce-ReviewFile-error')).toBeNull();
+  });
+
+  it('says beside the file why it could not be opened, and clears it on the next try', async () => {
+    const api = withFiles();
+    api.failSave = new VCEApiError(
+      404,
+      'not_found',
+      'Job job_a is not waiting for a reviewer: the jobs in manual review are listed at GET /v2/vce/review/jobs/.'
+    );
+    const { section, openInLab } = await renderQueue(api);
+    await act(async () => {
+      openButton(rows(section)[2]).click();
+      await flush();
+    });
+    const error = rows(section)[2].querySelector('[role="alert"]')!;
+    expect(error.textContent).toBe(
+      'summary.csv could not be opened: Job job_a is not waiting for a reviewer: the jobs in manual review are listed at GET /v2/vce/review/jobs/.'
+    );
+    expect(openButton(rows(section)[2]).getAttribute('aria-describedby')).toBe(
+      error.id
+    );
+    expect(openInLab).not.toHaveBeenCalled();
+    api.failSave = null;
+    await act(async () => {
+      openButton(rows(section)[2]).click();
+      await flush();
+    });
+    expect(rows(section)[2].querySelector('[role="alert"]')).toBeNull();
+    expect(openInLab).toHaveBeenCalledTimes(1);
+  });
+
+  it('says where a file was saved when the lab has no viewer for it', async () => {
+    const api = withFiles();
+    api.outputs.set('job_a', [makeReviewOutput('table.parquet')]);
+    const { section, openInLab } = await renderQueue(api);
+    await act(async () => {
+      openButton(rows(section)[0]).click();
+      await flush();
+    });
+    expect(openInLab).not.toHaveBeenCalled();
+    expect(rows(section)[0].textContent).toContain(
+      'Saved to vce-review/job_a/table.parquet, but JupyterLab has no viewer for application/octet-stream files'
+    );
+  });
+
+  it('says when the viewer is missing from this lab', async () => {
+    const { section } = await renderQueue(
+      withFiles(),
+      jest.fn((_path: string, _factory: string) => false)
+    );
+    await act(async () => {
+      openButton(rows(section)[2]).click();
+      await flush();
+    });
+    expect(rows(section)[2].textContent).toContain(
+      'Saved to vce-review/job_a/summary.csv, but the "CSVTable" viewer is not available'
+    );
+  });
+
+  it('says why the files could not be listed, with a way to list them again', async () => {
+    const api = withFiles();
+    api.failOutputs = new VCEApiError(
+      503,
+      'platform_unreachable',
+      'The platform is not answering.'
+    );
+    const { section } = await renderQueue(api);
+    const files = section.node.querySelector('.jp-vce-ReviewFiles')!;
+    expect(files.querySelector('[role="alert"]')!.textContent).toContain(
+      'The files could not be listed: The platform is not answering.'
+    );
+    api.failOutputs = null;
+    await act(async () => {
+      (files.querySelector('button') as HTMLButtonElement).click();
+      await flush();
+    });
+    expect(rows(section)).toHaveLength(3);
   });
 });

@@ -2,27 +2,32 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
-import type { ReviewDecision, ReviewItem } from '../../api/types';
+import type { ReviewDecision, ReviewItem, ReviewOutput } from '../../api/types';
 import { formatCount } from '../../common/format';
 import { useChanges, useClock } from '../../jobs/views/hooks';
 import { Time } from '../../jobs/views/parts';
 import { Verdict } from '../../jobs/views/Verdict';
 import type { ReviewModel } from '../model';
+import { OutputList } from './OutputList';
 
 export interface IReviewQueueProps {
   model: ReviewModel;
   trans: TranslationBundle;
   /** Open the decision dialog for one job. */
   decide: (job: ReviewItem, decision: ReviewDecision['decision']) => void;
+  /** Save one of a job's files into the workspace and open it in the lab. */
+  open: (jobId: string, output: ReviewOutput) => void;
 }
 
 /** One job waiting for a decision. */
 function ReviewCard(props: {
   job: ReviewItem;
+  model: ReviewModel;
   busy: boolean;
   now: number;
   trans: TranslationBundle;
   decide: IReviewQueueProps['decide'];
+  open: IReviewQueueProps['open'];
 }): JSX.Element {
   const { job, trans, busy } = props;
   const name = PathExt.basename(job.entry ?? job.job_id);
@@ -55,6 +60,12 @@ function ReviewCard(props: {
         )}
       </dl>
       <Verdict verdict={job.verdict} trans={trans} />
+      <OutputList
+        model={props.model}
+        jobId={job.job_id}
+        trans={trans}
+        open={props.open}
+      />
       <div className="jp-vce-Detail-actions">
         <button
           className="jp-mod-styled jp-mod-accept"
@@ -114,7 +125,7 @@ export function ReviewQueueView(props: IReviewQueueProps): JSX.Element {
       </div>
       <p className="jp-vce-Hint">
         {trans.__(
-          'Jobs the automatic review could not decide, oldest first. Read what it found, then approve (the results go to the primary researcher) or reject (with the reason they read).'
+          'Jobs the automatic review could not decide, oldest first. Read what it found, open the files it read, then approve (the results go to the primary researcher) or reject (with the reason they read).'
         )}
       </p>
       {model.error && (
@@ -156,10 +167,12 @@ export function ReviewQueueView(props: IReviewQueueProps): JSX.Element {
             <ReviewCard
               key={job.job_id}
               job={job}
+              model={model}
               busy={model.isDeciding(job.job_id)}
               now={now}
               trans={trans}
               decide={props.decide}
+              open={props.open}
             />
           ))}
         </ul>
