@@ -1,9 +1,10 @@
 """The researcher's pod that Zero to JupyterHub 4.4.0 starts from deploy/z2jh/values.yaml.
 
-No cluster: the chart's own hub configuration is loaded from the values (z2jh_render.py), the
-authenticator is built from it and gives the spawner the researcher's environment from their
-auth state (``pre_spawn_start``), and KubeSpawner 7.1.0 renders the pod it would create, as
-KubeSpawner's own tests do (``KubeSpawner(_mock=True, …)``, ``get_pod_manifest()``).
+No cluster: the hub configuration the chart would derive from the values is built by our own
+mapping of the chart's keys to traits (z2jh_render.py), the authenticator is built from it
+and gives the spawner the researcher's environment from their auth state (``pre_spawn_start``),
+and KubeSpawner 7.1.0 renders the pod it would create, as KubeSpawner's own tests do
+(``KubeSpawner(_mock=True, …)``, ``get_pod_manifest()``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from jupyterhub.crypto import CryptKeeper
 from jupyterhub.objects import Hub, Server
 from kubernetes_asyncio.config import kube_config
 from kubespawner import KubeSpawner
-from z2jh_render import chart_values, helm_merge, hub_config, offline_kubeconfig, schema_errors
+from z2jh_render import (
+    MAPPED,
+    OUTSIDE_THE_HUB_CONFIG,
+    RenderError,
+    hub_config,
+    leaf_keys,
+    load_values,
+    offline_kubeconfig,
+    unmapped_keys,
+)
 
 from jupyterlab_vce.hub.spawn_env import auth_state_for
 
@@ -109,14 +119,43 @@ def env_of(container: dict[str, Any]) -> dict[str, Any]:
     return {entry["name"]: entry.get("value", entry.get("valueFrom")) for entry in container["env"]}
 
 
-def test_the_values_pass_the_charts_schema() -> None:
-    values = chart_values(VALUES, "vce", "vce")
-    assert schema_errors(values) == []
-    # The check has teeth: a misspelt key is refused, as helm install would refuse it.
-    misspelt = helm_merge(values, {"singleuser": {"netwrkPolicy": {"enabled": True}}})
-    assert schema_errors(misspelt) == [
-        "singleuser: Additional properties are not allowed ('netwrkPolicy' was unexpected)"
+def test_every_key_of_the_values_is_mapped_or_known_to_act_outside_the_pod() -> None:
+    values = load_values(VALUES)
+    assert unmapped_keys(values) == []
+    keys = leaf_keys(values)
+    # Each mapping is used by the values file (no stale entry), and the keys that act outside
+    # the hub's configuration each have a reason.
+    for known in MAPPED:
+        assert any(k == known or k.startswith(f"{known}.") for k in keys), known
+    # hub.config is passed through whole, as the chart does.
+    assert "hub.config.VCEAuthenticator.lab_platform_url" in keys
+    assert all(reason.strip() for reason in OUTSIDE_THE_HUB_CONFIG.values())
+
+
+def test_a_key_without_a_mapping_is_refused(tmp_path: Path) -> None:
+    values = load_values(VALUES)
+    values["singleuser"]["nodeSelector"] = {"disk": "ssd"}
+    values["singleuser"]["netwrkPolicy"] = {"enabled": True}
+    assert unmapped_keys(values) == [
+        "singleuser.nodeSelector.disk",
+        "singleuser.netwrkPolicy.enabled",
     ]
+    changed = tmp_path / "values.yaml"
+    changed.write_text(yaml.safe_dump(values))
+    with pytest.raises(
+        RenderError, match=r"no mapping for .*singleuser\.nodeSelector\.disk"
+    ) as raised:
+        hub_config(changed, SECRETS)
+    assert "singleuser.netwrkPolicy.enabled" in str(raised.value)
+
+
+def test_a_hub_config_section_must_be_a_class_name(tmp_path: Path) -> None:
+    values = load_values(VALUES)
+    values["hub"]["config"]["loadRoles"] = {"reviewer": {}}
+    changed = tmp_path / "values.yaml"
+    changed.write_text(yaml.safe_dump(values))
+    with pytest.raises(RenderError, match="hub.config.loadRoles: a hub.config section is a class"):
+        hub_config(changed, SECRETS)
 
 
 def test_the_hub_runs_the_vce_authenticator_with_encrypted_auth_state(config: Any) -> None:
@@ -157,6 +196,26 @@ def test_the_pod_runs_the_lab_image(rendered: dict[str, Any]) -> None:
     # jupyterhub-singleuser, opening JupyterLab.
     assert notebook(pod)["args"][0] == "jupyterhub-singleuser"
     assert env_of(notebook(pod))["JUPYTERHUB_DEFAULT_URL"] == "/lab"
+
+
+def test_the_pod_is_placed_and_labelled_as_the_charts_pods_are(rendered: dict[str, Any]) -> None:
+    pod = rendered["pod"]
+    labels = pod["metadata"]["labels"]
+    # The labels the chart's NetworkPolicies select: the release, the user-pod component, and
+    # the one the hub's policy admits (z2jh_render.CHART_DEFAULTS, singleuser.extraLabels).
+    assert labels["app.kubernetes.io/instance"] == labels["release"] == "vce"
+    assert labels["component"] == "singleuser-server"
+    assert labels["hub.jupyter.org/network-access-hub"] == "true"
+    # The chart's user scheduler, its user-node tolerations and preference.
+    assert pod["spec"]["schedulerName"] == "vce-user-scheduler"
+    assert {t["key"] for t in pod["spec"]["tolerations"]} == {
+        "hub.jupyter.org/dedicated",
+        "hub.jupyter.org_dedicated",
+    }
+    (preferred,) = pod["spec"]["affinity"]["nodeAffinity"][
+        "preferredDuringSchedulingIgnoredDuringExecution"
+    ]
+    assert preferred["preference"]["matchExpressions"][0]["key"] == "hub.jupyter.org/node-purpose"
 
 
 def test_the_lab_gets_the_platform_and_the_researchers_pair(rendered: dict[str, Any]) -> None:
@@ -221,6 +280,7 @@ def test_the_home_is_a_volume_of_its_own(rendered: dict[str, Any]) -> None:
     # The claim KubeSpawner makes for it: 10Gi, one node at a time.
     assert rendered["spawner"].storage_capacity == "10Gi"
     assert rendered["spawner"].storage_pvc_ensure is True
+    assert rendered["spawner"].storage_access_modes == ["ReadWriteOnce"]
 
 
 def test_the_labs_network_reaches_the_platform_only() -> None:
