@@ -8,6 +8,9 @@
     python deploy/hub_state.py banner FILE URL [--show-secrets]
         the lines that tell people where to sign in and with what (secrets only when asked:
         for the demo file start-hub.sh made, never for a file an admin gave)
+    python deploy/hub_state.py ports --port P --platform-port Q [--no-platform]
+        check that the ports the hub will bind (deploy/jupyterhub_config.py) are free; if one
+        is not, say which, what uses it, and a free choice (exit 1)
 
 Standard library only: it runs before anything is installed.
 """
@@ -18,7 +21,9 @@ import argparse
 import json
 import os
 import secrets
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 #: The demo team: two researchers (to show that each sees only their own work) and a
@@ -29,6 +34,72 @@ DEMO_RESEARCHERS = (
 )
 DEMO_REVIEWERS = (("reviewer", "reviewer@vce.localhost"),)
 CRYPT_KEY_BYTES = 32  # JupyterHub's CryptKeeper: a 32-byte Fernet key, given in hex
+#: deploy/jupyterhub_config.py's defaults: the proxy's API one above the public port, the
+#: hub's API 81 above it (8001 and 8081 for 8000, JupyterHub's own defaults).
+PROXY_API_OFFSET, HUB_API_OFFSET = 1, 81
+
+
+def hub_ports(port: int, platform_port: int | None, env: dict) -> list[tuple[int, str, str]]:
+    """The ports the hub binds for `--port`: (port, what, how to choose another)."""
+    ports = [(port, "the hub's public port", "--port")]
+    for offset, variable, what in (
+        (PROXY_API_OFFSET, "VCE_HUB_PROXY_API_PORT", "configurable-http-proxy's API"),
+        (HUB_API_OFFSET, "VCE_HUB_API_PORT", "the hub's internal API"),
+    ):
+        if env.get(variable, "").strip():
+            ports.append((int(env[variable]), f"{what}, {variable}", variable))
+        else:
+            ports.append((port + offset, f"{what}, --port + {offset}", "--port"))
+    if platform_port is not None:
+        ports.append((platform_port, "the platform stand-in", "--platform-port"))
+    return ports
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on host:port now (a bind, as the hub's will)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def busy_port_message(
+    port: int,
+    platform_port: int | None,
+    env: dict,
+    free: Callable[[int], bool] = port_free,
+) -> str | None:
+    """None when every port the hub binds is free; else which is not, and a free choice."""
+    wanted = hub_ports(port, platform_port, env)
+    for number, what, choice in wanted:
+        if free(number):
+            continue
+        taken = {n for n, _, _ in wanted}
+        if choice == "--port":
+            # A public port whose derived ports are free too, clear of the other ports.
+            others = {n for n, _, c in wanted if c != "--port"}
+            candidates = (port + step for step in range(10, 2000, 10))
+            fits = (
+                m
+                for m in candidates
+                if m + HUB_API_OFFSET < 65536
+                and all(
+                    free(n) and n not in others
+                    for n, _, c in hub_ports(m, None, env)
+                    if c == "--port"
+                )
+            )
+        else:
+            fits = (m for m in range(number + 1, 65536) if m not in taken and free(m))
+        suggestion = next(fits, None)
+        advice = f"; choose another with {choice} {suggestion}" if suggestion else ""
+        if choice.startswith("VCE_"):
+            advice = f"; choose another with {choice}={suggestion}" if suggestion else ""
+        return f"start-hub: port {number} is in use ({what}){advice}."
+    return None
 
 
 def demo_clients(token=secrets.token_urlsafe) -> dict:
@@ -97,9 +168,24 @@ def main(argv: list[str]) -> int:
     show.add_argument("file", type=Path)
     show.add_argument("url")
     show.add_argument("--show-secrets", action="store_true")
+    ports = commands.add_parser("ports")
+    ports.add_argument("--port", type=int, required=True)
+    ports.add_argument("--platform-port", type=int, required=True)
+    ports.add_argument("--no-platform", action="store_true", help="RQS_API_URL: no stand-in")
     args = parser.parse_args(argv)
     if args.command == "crypt-key":
         print(crypt_key(args.file))
+    elif args.command == "ports":
+        platform = None if args.no_platform else args.platform_port
+        try:
+            message = busy_port_message(args.port, platform, dict(os.environ))
+        except ValueError:
+            raise SystemExit(
+                "start-hub: VCE_HUB_API_PORT and VCE_HUB_PROXY_API_PORT must be port numbers."
+            ) from None
+        if message:
+            print(message, file=sys.stderr)
+            return 1
     elif args.command == "demo-clients":
         created = write_private(args.file, json.dumps(demo_clients(), indent=2) + "\n")
         print("created" if created else "kept")

@@ -17,6 +17,7 @@ Every setting a deployment changes comes from the environment (README, "Deployin
   VCE_HUB_PLATFORM_PORT    the stand-in's port on 127.0.0.1 (default 8911)
   VCE_MOCK_BIN             the stand-in's command (default: `vce-mock` on PATH)
   VCE_HUB_PROXY_BIN        configurable-http-proxy (default: on PATH)
+  VCE_HUB_TEAM_ADMINS      hub user names (comma-separated) with the vce-team-admin role
   RQS_API_URL              a real platform: no stand-in is started, sign-ins are checked there
   JUPYTERHUB_CRYPT_KEY     encrypts the researchers' secrets in the hub database (required)
 
@@ -53,6 +54,16 @@ STATE_DIR = Path(
     os.environ.get("VCE_HUB_STATE_DIR") or Path(__file__).resolve().parent.parent / ".hub" / "state"
 ).resolve()
 STATE_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+# It holds the hub's database and cookie secret (and, from start-hub.sh, the crypt key and the
+# clients file): only the hub's user may enter it. mkdir's mode does not change a folder that
+# was there already, so a looser one is tightened here (and said).
+if STATE_DIR.stat().st_mode & 0o077:
+    print(
+        f"jupyterhub_config: {STATE_DIR} was open to other users "
+        f"(mode {STATE_DIR.stat().st_mode & 0o777:03o}); set to 0700.",
+        file=sys.stderr,
+    )
+    STATE_DIR.chmod(0o700)
 # The hub's database (users, servers, the encrypted auth_state): SQLite in the state folder.
 c.JupyterHub.db_url = f"sqlite:///{STATE_DIR / 'jupyterhub.sqlite'}"
 # The key that signs the hub's cookies, created by the hub (mode 0600) on first start.
@@ -95,6 +106,39 @@ if not os.environ.get("JUPYTERHUB_CRYPT_KEY"):
         "encrypted with it. Set it (export JUPYTERHUB_CRYPT_KEY=$(openssl rand -hex 32), and keep "
         "it: a new key signs everyone out) or start with `bash scripts/start-hub.sh`."
     )
+
+# Signing out stops the researcher's lab (JupyterHub: "Shuts down all user servers on logout").
+# A lab then never outlives the sign-in that gave it its client secret: the next sign-in
+# checks the pair against the platform and spawns a lab with the pair just checked, so a
+# researcher whose secret changed never keeps a lab that holds the old one.
+c.JupyterHub.shutdown_on_logout = True
+# Admins: none by default, and do not list researchers in admin_users. JupyterHub's built-in
+# `admin` role holds `admin:users`, which includes `admin:auth_state`: an admin reads every
+# researcher's client secret through the REST API (GET /hub/api/users/NAME, auth_state). The
+# role cannot be narrowed: JupyterHub 5.5 and 6.x refuse any other scopes for `admin`
+# (jupyterhub/roles.py create_role: "Cannot override admin role"). For people who look after
+# the hub, VCE_HUB_TEAM_ADMINS (comma-separated hub user names) grants the role below instead:
+# the admin page, the users list, start and stop the labs; no auth_state, no tokens, no
+# access to the labs (a lab's environment holds its researcher's secret).
+TEAM_ADMIN_SCOPES = [
+    "admin-ui",
+    "users",
+    "delete:users",
+    "read:roles",
+    "servers",
+    "read:hub",
+    "list:services",
+    "read:services",
+]
+TEAM_ADMINS = [name.strip() for name in os.environ.get("VCE_HUB_TEAM_ADMINS", "").split(",")]
+c.JupyterHub.load_roles = [
+    {
+        "name": "vce-team-admin",
+        "description": "Look after the hub without reading researchers' secrets",
+        "scopes": TEAM_ADMIN_SCOPES,
+        "users": [name for name in TEAM_ADMINS if name],
+    }
+]
 
 # --- the platform: a real one (RQS_API_URL), or the stand-in as a managed service -----------
 PLATFORM_URL = os.environ.get("RQS_API_URL", "").strip().rstrip("/")

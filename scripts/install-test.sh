@@ -4,6 +4,9 @@
 # prefix), start `jupyter server` from there with no RQS_API_URL, and check that it works:
 # both extensions listed as OK, /vce/api/status connected to the embedded stand-in, the
 # labextension's static files served. One line per check; exits non-zero if any fails.
+# When every check passes it hands the wheel and the tarball, and the npm prefix it installed
+# the tarball into, to scripts/start-hub.sh (.hub/, under the keys of scripts/hub-artefacts.sh),
+# so the browser tests' hub that scripts/test.sh starts next builds neither again.
 # Run by scripts/test.sh after scripts/setup.sh (it needs .venv's build tools and the node
 # packages); alone: PATH="$PWD/.venv/bin:$PATH" bash scripts/install-test.sh
 set -uo pipefail
@@ -11,18 +14,24 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
-VERSION=$(node -p 'require("./package.json").version')
+# shellcheck source=scripts/hub-artefacts.sh
+. scripts/hub-artefacts.sh   # VERSION, where start-hub.sh looks (HUB_*), the keys
+# The wheel's key from the sources as they are when the build copies them.
+WHEEL_KEY=$(wheel_key)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vce-install-test.XXXXXX")
 SERVER_PID=
 failures=0
 
-cleanup() {
+stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$SERVER_PID" 2>/dev/null
     wait "$SERVER_PID" 2>/dev/null
   fi
+}
+cleanup() {
+  stop_server
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -35,9 +44,27 @@ check() { # description, command...: one line, ok or FAIL
   if "$@"; then pass "$what"; else fail "$what"; fi
 }
 size() { printf '%s (%s bytes)' "$(du -h "$1" | cut -f1)" "$(stat -c %s "$1")"; }
+# The checked artefacts to where start-hub.sh finds them, stamped with its keys (its install
+# lock held: a start-hub may be installing from the same folder).
+hand_on() {
+  mkdir -p "$HUB_DIST" "$HUB_STAMPS" && exec 8>"$HUB/.install.lock" && flock 8 || return 1
+  rm -f "$HUB_STAMPS/wheel" "$HUB_STAMPS/vce-mock"
+  cp "$WHEEL" "$HUB_WHEEL" && printf '%s\n' "$WHEEL_KEY" >"$HUB_STAMPS/wheel" \
+    && cp "$TARBALL" "$HUB_TARBALL" && rm -rf "$HUB/npm" && mv "$PREFIX" "$HUB/npm" \
+    && printf '%s\n' "$MOCK_KEY" >"$HUB_STAMPS/vce-mock"
+  local status=$?
+  exec 8>&-
+  return "$status"
+}
 finish() {
   if [ "$failures" -eq 0 ]; then
     echo "install test: all checks passed"
+    stop_server
+    if [ -n "${MOCK_KEY:-}" ] && hand_on; then
+      echo "install test: the wheel and the stand-in's package handed on to scripts/start-hub.sh ($HUB)"
+    else
+      echo "install test: could not hand the artefacts on to $HUB (scripts/start-hub.sh builds them)"
+    fi
     exit 0
   fi
   echo "install test: $failures check(s) failed"
@@ -75,6 +102,7 @@ t0=$SECONDS
 TARBALL="$DIST/vce-mock-$VERSION.tgz"
 [ -f "$TARBALL" ] || abort "the tarball is named $(basename "$TARBALL") (found: $(ls "$DIST"))"
 pass "npm tarball built in $((SECONDS - t0)) s: $(basename "$TARBALL"), $(size "$TARBALL")"
+MOCK_KEY=$(mock_key)   # of the build npm pack's prepack just made (start-hub.sh packs the same)
 check "the tarball holds the built stand-in (package/dist/cli.js)" \
   bash -c "tar -tzf '$TARBALL' | grep -qx 'package/dist/cli.js'"
 check "the tarball holds pyrqs' wheel for the package index (package/dist/python/)" \

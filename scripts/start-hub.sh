@@ -18,6 +18,10 @@
 # a hash of its inputs (.hub/stamps/) and skipped when they did not change: a second start
 # only starts. The hub's state (database, cookie secret, crypt key, clients, homes, the
 # stand-in's data) is in --state-dir (default .hub/state, VCE_HUB_STATE_DIR).
+# scripts/install-test.sh leaves the wheel and the stand-in's package it checked in .hub/ under
+# the same keys (scripts/hub-artefacts.sh): after it, a start builds neither again.
+# Before installing anything it checks that the ports the hub will bind are free, and it holds
+# a lock on STATE/.lock while the hub runs: one hub per state folder.
 # Ctrl+C stops the hub, and with it the proxy, the stand-in and every lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,29 +62,49 @@ done
 [ -z "$CLIENTS" ] || [ -f "$CLIENTS" ] || fail "--clients-file $CLIENTS does not exist (deploy/clients.example.json shows the form)."
 [ -z "$CLIENTS" ] || CLIENTS=$(realpath "$CLIENTS")
 mkdir -p "$STATE" && STATE=$(realpath "$STATE")
-# --fresh empties only a folder start-hub made (its marker), or an empty one.
-if [ "$FRESH" = 1 ] && [ -n "$(ls -A "$STATE")" ] && [ ! -f "$STATE/.vce-hub-state" ]; then
+# --fresh empties only a folder start-hub made (its marker), or an empty one (but its lock).
+if [ "$FRESH" = 1 ] && [ ! -f "$STATE/.vce-hub-state" ] \
+  && [ -n "$(find "$STATE" -mindepth 1 -maxdepth 1 ! -name .lock -print -quit)" ]; then
   fail "--fresh would empty $STATE, which is not a state folder start-hub made; pick another."
 fi
+if [ "$FRESH" = 1 ] && [ -n "$CLIENTS" ] && [[ $CLIENTS == "$STATE"/* ]]; then
+  fail "--fresh would delete --clients-file $CLIENTS: it is inside the state folder $STATE. Move it out, or start without --fresh."
+fi
+
+# One hub per state folder, for the hub's whole run: the lock is held on this file, open in
+# this script and in the hub it starts, and the file says whose it is.
+exec 7<>"$STATE/.lock"
+if ! flock -n 7; then
+  fail "a hub already runs from this state folder $STATE (pid $(head -n 1 "$STATE/.lock" 2>/dev/null || echo unknown)); stop it, or pick another --state-dir."
+fi
+printf '%s\n' "$$" >"$STATE/.lock"
+
+# The ports the hub binds (deploy/jupyterhub_config.py: the public port, the proxy's API one
+# above it, the hub's API 81 above it, the stand-in's), free before anything is installed.
+PORT_CHECK=(--port "$PORT" --platform-port "$PLATFORM_PORT")
+[ -z "${RQS_API_URL:-}" ] || PORT_CHECK+=(--no-platform)
+"$(command -v python3 || command -v python)" deploy/hub_state.py ports "${PORT_CHECK[@]}" >&2 || exit 1
+
+# Temporary folders of the installs (the wheel's clean copy of the sources) go with the script,
+# however it ends.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vce-start-hub.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
 
 # --- 1. the toolchain: README's first command's setup (shared, stamped the same way) --------
 bash scripts/setup.sh --start
 export PATH="$ROOT/.venv/bin:$PATH"
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
-HUB=${VCE_HUB_HOME:-$ROOT/.hub}
-STAMPS=$HUB/stamps LOGS=$HUB/logs
-mkdir -p "$STAMPS" "$LOGS" "$HUB/dist"
+# shellcheck source=scripts/hub-artefacts.sh
+. scripts/hub-artefacts.sh   # HUB, VERSION, HUB_WHEEL, HUB_TARBALL, the keys
+WHEEL=$HUB_WHEEL TARBALL=$HUB_TARBALL
+STAMPS=$HUB_STAMPS LOGS=$HUB/logs
+mkdir -p "$STAMPS" "$LOGS" "$HUB_DIST"
 # One install at a time (a second start-hub, the browser tests' hub): they share .hub/.
 exec 8>"$HUB/.install.lock"
 flock -n 8 || { printf '==> Another start-hub is installing; waiting for it\n'; flock 8; }
 
-VERSION=$(node -p 'require("./package.json").version')
-VERSIONS="node $(node --version) $(python --version 2>&1)"
-hash_files() { # PATH...: one hash of the files' contents and of the tools' versions
-  { printf '%s\n' "$VERSIONS" "$*"; find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } \
-    | sha256sum | cut -c1-64
-}
 # step NAME TITLE KEY COMMAND...: run COMMAND (output in .hub/logs/NAME.log) unless the stamp
 # NAME holds KEY; say how long it took.
 step() {
@@ -108,23 +132,14 @@ wheel_sources() {
   git ls-files -z --cached --others --exclude-standard \
     | grep -zv -e '^node_modules' -e '^server-mock/' -e '^ui-tests/' -e '^deploy/' -e '^docs/' -e '^bench/'
 }
-WHEEL=$HUB/dist/jupyterlab_vce-$VERSION-py3-none-any.whl
-# The key: what goes into the wheel (pyproject.toml's sdist list) and how it is built, not the
-# rest of the checkout (a changed script or test rebuilds nothing).
-WHEEL_INPUTS=(pyproject.toml jupyterlab_vce src style schema jupyter-config install.json package.json
-  package-lock.json tsconfig.json README.md)
-WHEEL_KEY=$( {
-  printf '%s\n' "$VERSIONS"
-  git ls-files -z --cached --others --exclude-standard -- "${WHEEL_INPUTS[@]}" \
-    | grep -zv -e '/tests/' -e '/__tests__/' | xargs -0 -r sha256sum 2>/dev/null
-} | sha256sum | cut -c1-64)
+WHEEL_KEY=$(wheel_key)
 build_wheel() {
   local src
-  src=$(mktemp -d "${TMPDIR:-/tmp}/vce-hub-wheel.XXXXXX")
+  src=$(mktemp -d "$WORK/wheel.XXXXXX")
   wheel_sources | tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$src"
   ln -s "$ROOT/node_modules" "$src/node_modules"
   rm -f "$WHEEL"
-  (cd "$src" && python -m build --wheel --no-isolation --outdir "$HUB/dist" .) || { rm -rf "$src"; return 1; }
+  (cd "$src" && python -m build --wheel --no-isolation --outdir "$HUB_DIST" .) || return 1
   rm -rf "$src"
   [ -f "$WHEEL" ]
 }
@@ -135,12 +150,11 @@ step wheel "The wheel (python -m build: the production labextension, the hub's a
 # --- 3. the stand-in's npm tarball, and its install into .hub/npm ----------------------------
 # setup.sh built server-mock/dist from the current sources (its stamp says so): pack that build
 # (prepack would rebuild it with the development packages a start does not install).
-TARBALL=$HUB/dist/vce-mock-$VERSION.tgz
-MOCK_KEY=$(hash_files server-mock/dist server-mock/package.json server-mock/package-lock.json server-mock/sandbox server-mock/python/pyrqs)
+MOCK_KEY=$(mock_key)
 pack_mock() {
   chmod 755 server-mock/dist/cli.js
   rm -f "$TARBALL"
-  (cd server-mock && npm pack --ignore-scripts --pack-destination "$HUB/dist") && [ -f "$TARBALL" ] \
+  (cd server-mock && npm pack --ignore-scripts --pack-destination "$HUB_DIST") && [ -f "$TARBALL" ] \
     && npm install -g --no-progress --prefix "$HUB/npm" --allow-scripts=better-sqlite3 "$TARBALL" \
     && [ -x "$HUB/npm/bin/vce-mock" ]
 }
@@ -173,11 +187,11 @@ install_proxy() {
 }
 [ -x "$HUB/proxy/node_modules/.bin/configurable-http-proxy" ] || rm -f "$STAMPS/proxy"
 step proxy "configurable-http-proxy (npm ci into .hub/proxy)" "$PROXY_KEY" install_proxy
-flock -u 8
+flock -u 8 && exec 8>&-
 
 # --- 6. the hub's state: a fresh folder for tests, the crypt key, the clients ---------------
-if [ "$FRESH" = 1 ]; then
-  rm -rf "$STATE" && mkdir -p "$STATE"
+if [ "$FRESH" = 1 ]; then   # everything but the lock this script holds
+  find "$STATE" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
 fi
 chmod 700 "$STATE" && touch "$STATE/.vce-hub-state"
 export JUPYTERHUB_CRYPT_KEY
@@ -217,7 +231,13 @@ stop_hub() {
     printf '\n==> Stopping the hub (the proxy, the stand-in and every lab with it)\n'
     kill -TERM "$HUB_PID" 2>/dev/null || true
     for _ in $(seq 150); do kill -0 "$HUB_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$HUB_PID" 2>/dev/null || true
+    if kill -0 "$HUB_PID" 2>/dev/null; then
+      kill -KILL "$HUB_PID" 2>/dev/null || true
+      # The proxy, the stand-in and the labs run in sessions of their own: the hub stops them
+      # on SIGTERM, and a killed hub cannot.
+      printf '!! The hub did not stop within 30 s of SIGTERM and was killed (pid %s). Its proxy (pid in %s), the stand-in (port %s) and the labs may still be running: check with ps and stop them before the next start.\n' \
+        "$HUB_PID" "$STATE/proxy.pid" "$PLATFORM_PORT" >&2
+    fi
   fi
   wait "$HUB_PID" 2>/dev/null || true
   exit 0

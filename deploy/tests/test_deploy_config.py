@@ -12,6 +12,8 @@ import pytest
 from jupyterhub.app import JupyterHub
 from jupyterhub.auth import Authenticator
 from jupyterhub.proxy import ConfigurableHTTPProxy
+from jupyterhub.roles import get_default_roles
+from jupyterhub.scopes import _check_scopes_exist, _expand_scope
 from jupyterhub.services.service import Service
 from jupyterhub.spawner import SimpleLocalProcessSpawner, Spawner
 from traitlets.config.loader import PyFileConfigLoader
@@ -29,6 +31,7 @@ VARIABLES = (
     "VCE_HUB_PLATFORM_PORT",
     "VCE_MOCK_BIN",
     "VCE_HUB_PROXY_BIN",
+    "VCE_HUB_TEAM_ADMINS",
     "RQS_API_URL",
     "JUPYTERHUB_CRYPT_KEY",
 )
@@ -91,6 +94,46 @@ def test_the_vce_login_with_encrypted_auth_state_and_everyone_the_platform_accep
     assert Path(TEMPLATES_DIR, "login.html").is_file()
     assert config.Authenticator.enable_auth_state is True
     assert config.Authenticator.allow_all is True
+
+
+def test_signing_out_stops_the_lab(env):
+    """A lab never outlives the sign-in that gave it its secret: the next one respawns it."""
+    assert load().JupyterHub.shutdown_on_logout is True
+
+
+def expanded(scopes: list[str]) -> set[str]:
+    return set().union(*(_expand_scope(scope) for scope in scopes))
+
+
+def test_no_admin_by_default_and_the_team_admin_role_reads_no_secret(env, monkeypatch):
+    monkeypatch.setenv("VCE_HUB_TEAM_ADMINS", "alice, bob,")
+    config = load()
+    assert "admin_users" not in config.Authenticator
+    assert "admin_users" not in config.JupyterHub
+    [role] = config.JupyterHub.load_roles
+    assert role["name"] == "vce-team-admin"
+    assert role["users"] == ["alice", "bob"]
+    _check_scopes_exist(role["scopes"], who_for="vce-team-admin")
+    granted = expanded(role["scopes"])
+    assert {"admin-ui", "list:users", "servers", "delete:servers"} <= granted
+    # Not the auth_state (the secret), not tokens, not the labs (their environment holds it).
+    assert not granted & {"admin:auth_state", "admin:users", "tokens", "access:servers"}
+    # Why a role of its own: JupyterHub's admin role carries the secret.
+    [admin] = [spec for spec in get_default_roles() if spec["name"] == "admin"]
+    assert "admin:auth_state" in expanded(admin["scopes"])
+
+
+def test_without_team_admins_the_role_has_no_members(env):
+    [role] = load().JupyterHub.load_roles
+    assert role["users"] == []
+
+
+def test_a_state_folder_open_to_others_is_made_private(env):
+    state = Path(env["VCE_HUB_STATE_DIR"])
+    state.mkdir(mode=0o755)
+    state.chmod(0o755)
+    load()
+    assert (state.stat().st_mode & 0o777) == 0o700
 
 
 def test_the_stand_in_is_a_managed_service_with_the_clients_file(env):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import stat
 import sys
 from pathlib import Path
@@ -80,3 +81,61 @@ def test_an_unreadable_clients_file_says_so(tmp_path):
     with pytest.raises(SystemExit) as stopped:
         hub_state.main(["banner", str(tmp_path / "none.json"), "http://x/hub/login"])
     assert "cannot read the clients file" in str(stopped.value.code)
+
+
+def test_the_hub_ports_follow_the_config_defaults_and_overrides():
+    assert hub_state.hub_ports(8000, 8911, {}) == [
+        (8000, "the hub's public port", "--port"),
+        (8001, "configurable-http-proxy's API, --port + 1", "--port"),
+        (8081, "the hub's internal API, --port + 81", "--port"),
+        (8911, "the platform stand-in", "--platform-port"),
+    ]
+    env = {"VCE_HUB_API_PORT": "9100"}
+    assert (9100, "the hub's internal API, VCE_HUB_API_PORT", "VCE_HUB_API_PORT") in (
+        hub_state.hub_ports(8000, None, env)
+    )
+
+
+def test_a_busy_port_is_named_with_a_free_choice():
+    busy = {8081}
+    free = lambda port: port not in busy  # noqa: E731
+    assert hub_state.busy_port_message(8000, 8911, {}, free) == (
+        "start-hub: port 8081 is in use (the hub's internal API, --port + 81); "
+        "choose another with --port 8010."
+    )
+    busy = {8911, 8912}
+    assert hub_state.busy_port_message(8000, 8911, {}, free) == (
+        "start-hub: port 8911 is in use (the platform stand-in); "
+        "choose another with --platform-port 8913."
+    )
+    # The suggested public port keeps its derived ports off the stand-in's.
+    busy = {8000}
+    assert hub_state.busy_port_message(8000, 8011, {}, free).endswith("--port 8020.")
+    assert hub_state.busy_port_message(8000, None, {"VCE_HUB_API_PORT": "8081"}, free) == (
+        "start-hub: port 8000 is in use (the hub's public port); choose another with --port 8010."
+    )
+    busy = {9100}
+    assert hub_state.busy_port_message(8000, None, {"VCE_HUB_API_PORT": "9100"}, free) == (
+        "start-hub: port 9100 is in use (the hub's internal API, VCE_HUB_API_PORT); "
+        "choose another with VCE_HUB_API_PORT=9101."
+    )
+    busy = set()
+    assert hub_state.busy_port_message(8000, 8911, {}, free) is None
+
+
+def test_the_ports_command_sees_a_real_listener(capsys):
+    hub = next(
+        port
+        for port in range(20000, 30000, 100)
+        if all(hub_state.port_free(port + offset) for offset in (0, 1, 81))
+    )
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        taken = listener.getsockname()[1]
+        assert not hub_state.port_free(taken)
+        code = hub_state.main(["ports", "--port", str(hub), "--platform-port", str(taken)])
+        assert code == 1
+        assert f"port {taken} is in use (the platform stand-in)" in capsys.readouterr().err
+        no_platform = ["ports", "--port", str(hub), "--platform-port", str(taken), "--no-platform"]
+        assert hub_state.main(no_platform) == 0

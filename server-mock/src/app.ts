@@ -34,6 +34,12 @@ export interface AppOptions {
   store: Store | string;
   /** Research clients to register (or update) before serving. */
   clients?: ClientSpec[];
+  /**
+   * `clients` are the whole team (vce-mock --clients-file): every other client
+   * in the store is removed (Store.removeClientsExcept) and the removal logged,
+   * keys only. Without it, clients registered earlier stay.
+   */
+  removeOtherClients?: boolean;
   /** Clock; injectable so tests can move time. */
   now?: () => Date;
   tokenTtlSeconds?: number;
@@ -79,6 +85,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   for (const client of options.clients ?? []) {
     store.upsertClient(client, now());
   }
+  const removed = options.removeOtherClients
+    ? store.removeClientsExcept(
+        (options.clients ?? []).map(client => client.clientKey),
+        now()
+      )
+    : [];
   const context: PlatformContext = {
     store,
     now,
@@ -109,6 +121,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Bad percent-encoding or an overlong path parameter: the envelope too.
     frameworkErrors: errorHandler
   });
+  if (removed.length > 0) {
+    app.log.info(
+      { removedClients: removed },
+      `removed ${removed.length} client(s) no longer in the clients file: ${removed.join(', ')} ` +
+        '(they can no longer sign in; their jobs and results are kept)'
+    );
+  }
   if (context.jobs) {
     const jobs = context.jobs;
     app.addHook('onReady', async () => jobs.start(app));

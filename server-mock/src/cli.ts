@@ -75,6 +75,9 @@ async function main(): Promise<void> {
   const app = buildApp({
     store: join(config.dataDir, DATABASE_FILE),
     clients: [...clients, ...config.reviewers],
+    // With a clients file, the file and the flags are the whole team: a client taken
+    // out of the file stops working at the next start.
+    removeOtherClients: config.clientsFile !== null,
     jobs: {
       dataDir: config.dataDir,
       workers: config.jobs.workers,

@@ -161,7 +161,12 @@ export const MIGRATIONS: readonly string[] = [
   // rehearsal on the test-stage sample whose verdict is shown and never released.
   `ALTER TABLE jobs ADD COLUMN stage TEXT NOT NULL DEFAULT 'execution';`,
   // Review fix: a task belongs to the token that created it (a job's task is that job's alone).
-  `ALTER TABLE query_tasks ADD COLUMN job_id TEXT;`
+  `ALTER TABLE query_tasks ADD COLUMN job_id TEXT;`,
+  // A team's clients file is the whole team: a client taken out of it is removed
+  // (Store.removeClientsExcept). The row stays, marked, because jobs (and with
+  // them their files, outputs, releases, mail, attestations) reference it
+  // ON DELETE CASCADE and are kept for audit.
+  `ALTER TABLE clients ADD COLUMN removed_at TEXT;`
 ];
 
 /** A token's scope: a researcher's (test stage) or a job's (execution stage). */
@@ -264,7 +269,7 @@ export class Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(client_key) DO UPDATE SET
            secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash, email = excluded.email, role = excluded.role,
-           project_name = excluded.project_name`
+           project_name = excluded.project_name, removed_at = NULL`
     ).run(
       spec.clientKey,
       salt,
@@ -277,6 +282,36 @@ export class Store {
     );
   }
 
+  /**
+   * Remove every client whose key is not in `keep` (a team's clients file and
+   * flags are the whole team): it can no longer sign in, its tokens and query
+   * tasks are deleted (what ON DELETE CASCADE would delete), and the removal is
+   * audited. Its row stays, marked removed: its jobs, their results and mail are
+   * kept for audit and their reviews still name it. Registering the key again
+   * (upsertClient) brings it back. Returns the keys removed now, sorted.
+   */
+  removeClientsExcept(keep: Iterable<string>, now: Date): string[] {
+    const kept = new Set(keep);
+    return this.db.transaction(() => {
+      const active = this.statement(
+        'SELECT client_key FROM clients WHERE removed_at IS NULL ORDER BY client_key'
+      ).all() as { client_key: string }[];
+      const removed = active
+        .map(row => row.client_key)
+        .filter(key => !kept.has(key));
+      for (const key of removed) {
+        this.statement(
+          'UPDATE clients SET removed_at = ? WHERE client_key = ?'
+        ).run(now.toISOString(), key);
+        this.statement('DELETE FROM tokens WHERE client_key = ?').run(key);
+        this.statement('DELETE FROM query_tasks WHERE client_key = ?').run(key);
+        this.audit(now, key, 'client_removed', 'not in the clients file');
+      }
+      return removed;
+    })();
+  }
+
+  /** The client (a removed one too: its jobs still name it), or null. */
   getClient(clientKey: string): ClientRecord | null {
     const row = this.statement(
       'SELECT client_key, email, project_id, project_name, role FROM clients WHERE client_key = ?'
@@ -306,7 +341,7 @@ export class Store {
    */
   verifyClient(clientKey: string, clientSecret: string): boolean {
     const row = this.statement(
-      'SELECT secret_salt, secret_hash FROM clients WHERE client_key = ?'
+      'SELECT secret_salt, secret_hash FROM clients WHERE client_key = ? AND removed_at IS NULL'
     ).get(clientKey) as
       { secret_salt: Buffer; secret_hash: Buffer } | undefined;
     if (!row) {

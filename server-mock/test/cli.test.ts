@@ -222,6 +222,46 @@ describe('vce-mock CLI', () => {
     // A clients file replaces the demo client; no secret reaches the logs.
     expect(cli.stderr()).not.toContain('demo research client');
     expect(cli.stderr()).not.toMatch(/file-Secret|warning/);
+
+    // The reviewer taken out of the file: at the next start it can no longer sign in.
+    writeFileSync(
+      file,
+      JSON.stringify({
+        researchers: [
+          {
+            client_key: 'lab-a',
+            client_secret: 'file-Secret-A',
+            email: 'a@uni.example'
+          }
+        ]
+      })
+    );
+    const again = startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir, 'data'),
+      '--videos',
+      '2000',
+      '--clients-file',
+      file
+    ]);
+    const restarted = await again.address;
+    const refused = await fetch(`${restarted}/v2/oauth/token/`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_key: 'rev-1',
+        client_secret: 'file-Secret-R',
+        grant_type: 'client_credentials'
+      })
+    });
+    expect(refused.status).toBe(401);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    expect(again.stderr()).toContain(
+      'removed 1 client(s) no longer in the clients file: rev-1'
+    );
+    expect(again.stderr()).not.toMatch(/file-Secret/);
   });
 
   it('exits with 2 on a bad --clients-file, naming the file and the entry', () => {

@@ -167,7 +167,7 @@ test.describe('the team hub', () => {
     expect(await page.content()).not.toContain(wrong);
   });
 
-  test('two researchers at once: each in their own lab, the guide run, a job submitted, nothing of A seen by B; sign out', async ({
+  test('two researchers at once: each in their own lab, the guide run, a job submitted, nothing of A seen by B; sign out stops the lab, signing in again gives a usable one', async ({
     browser
   }) => {
     const [a, b] = clients().researchers;
@@ -264,6 +264,8 @@ test.describe('the team hub', () => {
     expect(identityB.body.data.primary_researcher_email).toBe(b.email);
 
     // A signs out from the lab: back on the hub's login page, and the lab is closed to them.
+    const startedBefore = await getJson(pageA, `/user/${userA}/api/status`);
+    expect(startedBefore.status).toBe(200);
     await pageA.locator(STATUS_ITEM).click();
     await pageA.getByRole('button', { name: 'Sign out of the hub' }).click();
     await expect(pageA).toHaveURL(/\/hub\/login/);
@@ -273,6 +275,19 @@ test.describe('the team hub', () => {
     // B's lab is untouched by A's sign-out.
     await pageB.reload();
     await expectLab(pageB, userB);
+
+    // Signing out stopped A's lab (shutdown_on_logout): A signs in again and gets a new
+    // lab, spawned with the pair just checked, usable at once, with A's own job in it.
+    await submitLogin(pageA, a.client_key, a.client_secret);
+    await expectLab(pageA, userA);
+    await expectNoSignInDialog(pageA);
+    const startedAfter = await getJson(pageA, `/user/${userA}/api/status`);
+    expect(Date.parse(startedAfter.body.started)).toBeGreaterThan(
+      Date.parse(startedBefore.body.started)
+    );
+    const jobsAgain = await getJson(pageA, `/user/${userA}/vce/api/jobs`);
+    expect(jobsAgain.status).toBe(200);
+    expect(JSON.stringify(jobsAgain.body)).toContain(jobId);
 
     await contextA.close();
     await contextB.close();
