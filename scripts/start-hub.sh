@@ -163,7 +163,7 @@ step vce-mock "The platform stand-in's package (npm pack, npm install -g into .h
   "$MOCK_KEY" pack_mock
 
 # --- 4. the hub's virtual environment: the wheel with [hub], pyrqs for the kernels ------------
-VENV_KEY=$( { cat "$STAMPS/wheel" "$STAMPS/vce-mock"; sha256sum requirements-dev.txt; } | sha256sum | cut -c1-64)
+VENV_KEY=$( { cat "$STAMPS/wheel" "$STAMPS/vce-mock"; sha256sum requirements-dev.txt deploy/lab-settings/overrides.json; } | sha256sum | cut -c1-64)
 install_venv() {
   local base pyrqs
   base=$(python -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
@@ -174,6 +174,7 @@ install_venv() {
   "$HUB/venv/bin/python" -m pip install --disable-pip-version-check -c requirements-dev.txt "${WHEEL}[hub]" "$pyrqs" \
     && "$HUB/venv/bin/python" -m pip install --disable-pip-version-check --no-deps --force-reinstall "$WHEEL" "$pyrqs" \
     && "$HUB/venv/bin/python" -c 'import jupyterlab_vce.hub, pyrqs' \
+    && install -D -m 0644 deploy/lab-settings/overrides.json "$HUB/venv/share/jupyter/lab/settings/overrides.json" \
     && [ -x "$HUB/venv/bin/jupyterhub" ] && [ -x "$HUB/venv/bin/jupyterhub-singleuser" ]
 }
 [ -x "$HUB/venv/bin/jupyterhub" ] || rm -f "$STAMPS/venv"
