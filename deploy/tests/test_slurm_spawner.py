@@ -14,46 +14,20 @@ import json
 import logging
 import pwd
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyterhub.objects import Hub, Server
+from hub_fakes import CLIENT_KEY, CLIENT_SECRET, ROOT, Researcher, authenticator_class
+from jupyterhub.objects import Hub
 from tornado import web
 from traitlets.config import Config, PyFileConfigLoader
 
 from jupyterlab_vce.hub.spawn_env import auth_state_for
 
-ROOT = Path(__file__).resolve().parents[2]
 SLURM = ROOT / "deploy" / "slurm"
-CLIENT_KEY = "AwZ3kQ9TeSt4Project"
-CLIENT_SECRET = "s3cr3t-of-the-researcher-0123456789"
 # A cluster account every Linux machine has (the test's stand-in for the researcher's).
 ACCOUNT = "nobody"
-
-
-class Researcher:
-    """A hub user as a spawner and the authenticator see it: a name, a URL, an auth state."""
-
-    def __init__(self, name: str, auth_state: dict[str, str]) -> None:
-        self.name = name
-        self.escaped_name = name
-        self.id = 7
-        self.url = f"/user/{name}/"
-        self.server = Server(base_url=f"/user/{name}/")
-        self._auth_state = auth_state
-
-    async def get_auth_state(self) -> dict[str, str]:
-        return dict(self._auth_state)
-
-
-def authenticator_class() -> type:
-    """The class the hub loads for ``authenticator_class = "vce"``: the wheel's entry point."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    target = project["project"]["entry-points"]["jupyterhub.authenticators"]["vce"]
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def load_config(accounts_file: Path, monkeypatch: pytest.MonkeyPatch) -> Config:

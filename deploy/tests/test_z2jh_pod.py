@@ -10,18 +10,17 @@ and KubeSpawner 7.1.0 renders the pod it would create, as KubeSpawner's own test
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from hub_fakes import CLIENT_KEY, CLIENT_SECRET, ROOT, Researcher, authenticator_class
 from jupyterhub.crypto import CryptKeeper
-from jupyterhub.objects import Hub, Server
+from jupyterhub.objects import Hub
 from kubernetes_asyncio.config import kube_config
 from kubespawner import KubeSpawner
 from z2jh_render import (
@@ -37,39 +36,12 @@ from z2jh_render import (
 
 from jupyterlab_vce.hub.spawn_env import auth_state_for
 
-ROOT = Path(__file__).resolve().parents[2]
 VALUES = ROOT / "deploy" / "z2jh" / "values.yaml"
 CRYPT_KEY = "3" * 64
 SECRETS = {
     "hub.config.CryptKeeper.keys": CRYPT_KEY,
     "hub.config.JupyterHub.cookie_secret": "c" * 64,
 }
-# A researcher's pair, as the platform issues them (the key keeps its case in auth state).
-CLIENT_KEY = "AwZ3kQ9TeSt4Project"
-CLIENT_SECRET = "s3cr3t-of-the-researcher-0123456789"
-
-
-class Researcher:
-    """A hub user as a spawner and the authenticator see it: a name, a URL, an auth state."""
-
-    def __init__(self, name: str, auth_state: dict[str, str]) -> None:
-        self.name = name
-        self.escaped_name = name
-        self.id = 7
-        self.url = f"/user/{name}/"
-        self.server = Server()
-        self._auth_state = auth_state
-
-    async def get_auth_state(self) -> dict[str, str]:
-        return dict(self._auth_state)
-
-
-def authenticator_class() -> type:
-    """The class the hub loads for ``authenticator_class: vce``: the wheel's entry point."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    target = project["project"]["entry-points"]["jupyterhub.authenticators"]["vce"]
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 @pytest.fixture
