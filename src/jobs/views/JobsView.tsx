@@ -10,6 +10,7 @@ import { filterLabel, FILTERS } from './filters';
 import { useChanges, useClock } from './hooks';
 import { JobDetail } from './JobDetail';
 import { StatusBadge, Time } from './parts';
+import { RefreshButton } from '../../common/RefreshButton';
 
 function streamLabel(state: StreamState, trans: TranslationBundle): string {
   switch (state) {
@@ -117,14 +118,10 @@ export function JobsView(props: {
         >
           {streamLabel(stream, trans)}
         </span>
-        <button
-          className="jp-mod-styled jp-vce-Refresh"
-          onClick={() => void model.refresh()}
-          aria-label={trans.__('Refresh the jobs')}
-          title={trans.__('Refresh the jobs')}
-        >
-          ⟳
-        </button>
+        <RefreshButton
+          label={trans.__('Refresh the jobs')}
+          onRefresh={() => void model.refresh()}
+        />
       </div>
       {model.phase === 'signed-out' ? (
         <div className="jp-vce-Empty">

@@ -9,6 +9,7 @@ import { Time } from '../../jobs/views/parts';
 import { Verdict } from '../../jobs/views/Verdict';
 import type { ReviewModel } from '../model';
 import { OutputList } from './OutputList';
+import { RefreshButton } from '../../common/RefreshButton';
 
 export interface IReviewQueueProps {
   model: ReviewModel;
@@ -114,14 +115,10 @@ export function ReviewQueueView(props: IReviewQueueProps): JSX.Element {
                   jobs.length
                 )}
         </span>
-        <button
-          className="jp-mod-styled jp-vce-Refresh"
-          onClick={() => void model.refresh()}
-          aria-label={trans.__('Refresh the review queue')}
-          title={trans.__('Refresh the review queue')}
-        >
-          ⟳
-        </button>
+        <RefreshButton
+          label={trans.__('Refresh the review queue')}
+          onRefresh={() => void model.refresh()}
+        />
       </div>
       <p className="jp-vce-Hint">
         {trans.__(
