@@ -160,7 +160,7 @@ test.describe('the team hub', () => {
     const wrong = 'not-the-Secret-9d2b';
     await submitLogin(page, researcher.client_key, wrong);
     await expect(page).toHaveURL(/\/hub\/login/);
-    await expect(page.locator('body')).toContainText(INCORRECT);
+    await expect(page.getByRole('alert')).toContainText(INCORRECT);
     await expect(page.getByLabel('Client key')).toHaveValue(
       researcher.client_key
     );
