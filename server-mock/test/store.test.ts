@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildApp } from '../src/app';
-import { MIGRATIONS, Store } from '../src/store';
+import { MIGRATIONS } from '../src/migrations';
+import { Store } from '../src/store';
 import { ALICE, bearer, signIn } from './helpers/helpers';
 import { call } from './helpers/openapi-conformance';
 
