@@ -2,6 +2,7 @@
  * Galata in Debian's Chromium (never a downloaded browser).
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const { launchOptions } = require('./chromium');
 
 module.exports = {
   ...baseConfig,
@@ -14,18 +15,7 @@ module.exports = {
     ...baseConfig.use,
     video: 'off', // video needs a downloaded ffmpeg
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    launchOptions
   },
   webServer: {
     command: 'npm start',

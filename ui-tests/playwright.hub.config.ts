@@ -7,6 +7,7 @@
  *   npx playwright test -c playwright.hub.config.ts
  */
 import { defineConfig } from '@playwright/test';
+import { launchOptions } from './chromium';
 import { HUB_PORT, HUB_URL, PLATFORM_PORT, STATE_DIR } from './tests-hub/hub';
 
 export default defineConfig({
@@ -24,18 +25,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     video: 'off', // video needs a downloaded ffmpeg
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    launchOptions
   },
   webServer: {
     command: [
