@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
+import { collectionFindings } from './collection';
 import type { ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import {
@@ -392,6 +393,16 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     }
     await yieldToEventLoop();
   }
+  // Folders of same-shaped files (one small file per record) as one table each.
+  findings.push(
+    ...(await collectionFindings(entries, {
+      recordsRead: input.recordsRead,
+      index: input.index,
+      config,
+      labels: state.labels,
+      pacer: state.pacer
+    }))
+  );
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
   if (
     rowFiles > 1 &&

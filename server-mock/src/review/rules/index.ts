@@ -9,6 +9,7 @@ import type { Document, Labels } from '../documents';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { identifierColumns, identifierValues } from './identifiers';
+import { keyValueFindings } from './key-values';
 import { residualDof } from './models';
 import { linesDump, minMaxColumns, smallCounts, tableSize } from './tables';
 
@@ -44,7 +45,8 @@ export async function contentFindings(
   }
   findings.push(
     ...(await identifierValues(file, document, index, config, pacer)),
-    ...residualDof(file, document.values, config)
+    ...residualDof(file, document.values, config),
+    ...(await keyValueFindings(file, document, context))
   );
   return findings;
 }
