@@ -29,6 +29,8 @@ export interface KeyContext {
 
 /** Rows (or lines) of one table read by the rule; a longer table is judged by its first rows. */
 const SAMPLE_ROWS = 20_000;
+/** Lines of a text grouped by template (a file at the size limit has about 400,000); records printed after them are not seen. */
+const MAX_LINES = 100_000;
 /** Distinct values of a column whose categories are checked (evenly spread); the share is estimated from them. */
 const SAMPLE_DISTINCT = 1_000;
 /** Cells that hold nothing: suppressed, missing. */
@@ -409,10 +411,14 @@ export async function keyLineFindings(
   const groups = new Map<string, { lines: number[]; rows: string[][] }>();
   let read = 0;
   for (const value of document.values) {
-    if (value.whole || !value.location.startsWith('line ')) {
+    // Lines are a text's values; a table's or JSON's values are whole cells (and many).
+    if (value.whole) {
+      break;
+    }
+    if (!value.location.startsWith('line ')) {
       continue;
     }
-    if (++read > SAMPLE_ROWS) {
+    if (++read > MAX_LINES) {
       break;
     }
     const text = value.text;
