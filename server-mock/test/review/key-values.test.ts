@@ -168,6 +168,22 @@ describe('key columns: row-level data by its shape', () => {
     });
   });
 
+  it('rejects texts of several fields whose fields are a key (a region and an exact time in one cell)', async () => {
+    const verdict = await review({
+      'joined.csv': csv(
+        'what,videos',
+        videos.map(video => [
+          `${video.region_code} ${iso(video.create_time)}`,
+          11
+        ])
+      )
+    });
+    expect(verdict.decision).toBe('rejected');
+    expect(keyRules(verdict).map(finding => finding.location)).toEqual([
+      'column 1 (what)'
+    ]);
+  });
+
   it('rejects a JSON object keyed by per-record tokens and a list of them', async () => {
     const verdict = await review({
       'keyed.json': JSON.stringify({
@@ -346,6 +362,27 @@ describe('honest aggregates are not keys', () => {
         }))
       )
     }));
+
+  it('sentences in a JSON list, and means by region and duration bin edge', () => {
+    const sentences = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `Finding ${i + 1}: videos in group ${String.fromCharCode(65 + (i % 26))} drew ${10 + i}% more comments than ${['the average', 'shorter ones', 'last year'][i % 3]}.`
+    );
+    return approved({
+      'notes.json': JSON.stringify({ findings: sentences }),
+      'means.csv': csv(
+        'region_code,duration_bin,mean_views',
+        REGION_CODES.slice(0, 20).flatMap((code, i) =>
+          [0, 15, 60, 300].map((from, j) => [
+            code,
+            from,
+            (1000 + i * 31.7 + j * 3.3).toFixed(2)
+          ])
+        )
+      )
+    });
+  });
 
   it('a text bar chart per region, a prose report, and a time-stamped log', () => {
     const chart = REGION_CODES.slice(0, 70)

@@ -80,7 +80,8 @@ function clockOfDay(values: string[]): boolean {
 function classify(
   table: Table,
   rows: string[][],
-  context: KeyContext
+  context: KeyContext,
+  depth: number
 ): Column[] {
   const { config, categories } = context;
   const nearly = config.keyDistinctShare;
@@ -130,10 +131,58 @@ function classify(
         return column;
       }
     }
-    const category = categories.share(sampled) >= nearly;
-    column.role = category ? 'label' : numeric ? 'measure' : 'key';
+    if (categories.share(sampled) >= nearly) {
+      column.role = 'label';
+    } else if (numeric) {
+      // Numbers with many repeats and few values (bin edges, years, levels) group rows; others are measures.
+      column.role =
+        distinct.size < config.keyFloor && distinct.size <= values.length / 2
+          ? 'label'
+          : 'measure';
+    } else {
+      column.role = textKey(values, context, depth) ? 'key' : 'label';
+    }
     return column;
   });
+}
+
+/**
+ * Whether distinct texts are a key: single tokens (hashes, codes) are; texts
+ * of several fields (sentences, `US 2024-01-03 13:47:12`) are when the fields
+ * of one template are a key in their turn, and varied prose is not.
+ */
+function textKey(
+  values: string[],
+  context: KeyContext,
+  depth: number
+): boolean {
+  const groups = new Map<string, string[][]>();
+  let tokens = 0;
+  for (const value of values) {
+    const { template, fields } = templateOf(value);
+    if (fields.length <= 1) {
+      tokens++;
+    }
+    const rows = groups.get(template) ?? [];
+    rows.push(fields);
+    groups.set(template, rows);
+  }
+  if (tokens >= context.config.keyDistinctShare * values.length || depth > 0) {
+    return true;
+  }
+  return [...groups.values()].some(
+    rows =>
+      rows.length >= context.config.keyFloor &&
+      keyColumns(
+        {
+          at: '',
+          header: rows[0].map((_, i) => `field ${i + 1}`),
+          rows
+        },
+        context,
+        depth + 1
+      ).length > 0
+  );
 }
 
 function distinctTuples(rows: string[][], columns: number[]): number {
@@ -158,13 +207,17 @@ export interface KeyFinding {
  * column, two or more measures that together are distinct per row when the
  * labels do not (`combination`: exact counts side by side, no label).
  */
-export function keyColumns(table: Table, context: KeyContext): KeyFinding[] {
+export function keyColumns(
+  table: Table,
+  context: KeyContext,
+  depth = 0
+): KeyFinding[] {
   const { config } = context;
   const rows = table.rows.slice(0, SAMPLE_ROWS);
   if (rows.length < config.keyFloor) {
     return [];
   }
-  const columns = classify(table, rows, context);
+  const columns = classify(table, rows, context, depth);
   const found: KeyFinding[] = columns
     .filter(column => column.role === 'key' || column.role === 'times')
     .filter(column => column.highCard)
