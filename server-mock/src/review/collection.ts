@@ -25,6 +25,14 @@ export interface CollectionEntry {
 
 /** Files larger than this are not one record's file: they are reviewed on their own only. */
 const MAX_MEMBER_BYTES = 64 * 1024;
+/** Rows of a CSV that is one record's file. */
+const MAX_CSV_MEMBER_ROWS = 3;
+/**
+ * Rules about single cells, already applied to each file on its own (CSV) or
+ * meaningless on fields without names (text): left out for the folder's
+ * table. A JSON file's fields are checked as counts only here.
+ */
+const CELL_RULES = new Set(['small_count', 'zero_count', 'extreme_values']);
 /** Fields of one text file read into its row. */
 const MAX_TEXT_FIELDS = 200;
 /** Headers of the names' column: a code (tables.ts does not take it for a count column). */
@@ -121,7 +129,12 @@ function textMember(content: string): Omit<Member, 'name'> {
 async function csvMember(bytes: Buffer): Promise<Omit<Member, 'name'> | null> {
   const document = await readCsv(bytes);
   const table = document.tables[0];
-  if (document.unreadable || !table) {
+  // A CSV of more rows is a table in its own right, reviewed as such.
+  if (
+    document.unreadable ||
+    !table ||
+    table.rows.length > MAX_CSV_MEMBER_ROWS
+  ) {
     return null;
   }
   return {
@@ -286,7 +299,12 @@ export async function collectionFindings(
       lines: 0,
       unreadable: null
     };
-    findings.push(...(await contentFindings(shown, document, false, context)));
+    const found = await contentFindings(shown, document, false, context);
+    findings.push(
+      ...(group.extension === '.json'
+        ? found
+        : found.filter(finding => !CELL_RULES.has(finding.rule)))
+    );
   }
   return findings;
 }

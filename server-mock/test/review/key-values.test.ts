@@ -253,6 +253,37 @@ describe('key lines and folders of same-shaped files', () => {
     );
   });
 
+  it('rejects one single-row CSV per record', async () => {
+    const files = Object.fromEntries(
+      videos
+        .slice(0, 100)
+        .map((video, i) => [
+          `rows/${token(i, 6)}.csv`,
+          csv('region_code,posted', [[video.region_code, video.create_time]])
+        ])
+    );
+    const verdict = await review(files);
+    expect(verdict.decision).toBe('rejected');
+    expect(keyRules(verdict).map(finding => finding.file)).toEqual([
+      'rows/ (100 files as one table)',
+      'rows/ (100 files as one table)'
+    ]);
+  });
+
+  it('approves a folder of per-region text reports with small statistics', async () => {
+    const files = Object.fromEntries(
+      REGION_CODES.slice(0, 8).map((region, i) => [
+        `reports/${region}.txt`,
+        `Region ${region}\nvideos: ${1000 + i * 17}\nmedian hashtags per video: 2\n`
+      ])
+    );
+    const verdict = await review(files);
+    expect(keyRules(verdict)).toEqual([]);
+    expect(
+      verdict.findings.filter(finding => finding.file.startsWith('reports/ ('))
+    ).toEqual([]);
+  });
+
   it('approves a folder of a few per-region summaries', async () => {
     const files = Object.fromEntries(
       ['US', 'GB', 'DE', 'FR', 'BR', 'MX'].map((region, i) => [
