@@ -75,9 +75,7 @@ export const TIME_OF_DAY = /^(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:[.,]\d+)?$/;
 
 /** Seconds since 1970 (or milliseconds) in the years 2001–2039: a posting time. */
 function epochSeconds(value: number): number | null {
-  if (!Number.isInteger(value)) {
-    return null;
-  }
+  // Fractions too: `time.time()` prints 1704067211.123456.
   if (value >= 1e9 && value < 2.2e9) {
     return value;
   }

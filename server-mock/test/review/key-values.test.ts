@@ -9,7 +9,12 @@ import {
   type ReviewConfig,
   type Verdict
 } from '../../src/review';
-import { Categories, numericGrid, shapeOf } from '../../src/review/categories';
+import {
+  Categories,
+  exactTime,
+  numericGrid,
+  shapeOf
+} from '../../src/review/categories';
 import { templateOf } from '../../src/review/templates';
 import { REGION_CODES } from '../../src/data/vocabulary';
 import { jobTestData } from '../helpers/jobs-helpers';
@@ -475,6 +480,8 @@ describe('categories and templates', () => {
     expect(category('topic 12')).toBe('enumerated');
     expect(category('2024-01-03 13:47:12')).toBe('other');
     expect(category('1704067211')).toBe('number');
+    expect(exactTime('1704067211.25')).toBe(1704067211.25);
+    expect(exactTime('1704067200')).toBeNull();
     expect(category('k3j9x0a1qz')).toBe('other');
   });
 
