@@ -582,6 +582,8 @@ def _t_two_sided(t: float, df: float) -> float:
     """P(|T| > |t|) for Student's t with df degrees of freedom (regularised incomplete beta)."""
     if not math.isfinite(t):
         return 0.0
+    if t == 0:
+        return 1.0
     x = df / (df + t * t)
     a, b = df / 2, 0.5
     front = math.exp(
