@@ -508,9 +508,14 @@ def _design(
     """Rows with every variable numeric (complete cases), with a constant first."""
     rows: list[list[float]] = []
     ys: list[float] = []
+
+    def number(value: Any) -> float | None:
+        # Flags are 0/1 in a model (e.g. is_stem_verified as the outcome of a logit).
+        return float(value) if isinstance(value, bool) else _number(value)
+
     for record in records:
-        target = _number(record.get(y))
-        values = [_number(record.get(name)) for name in x]
+        target = number(record.get(y))
+        values = [number(record.get(name)) for name in x]
         if target is None or any(value is None for value in values):
             continue
         rows.append([1.0] + [float(value) for value in values])  # type: ignore[arg-type]
