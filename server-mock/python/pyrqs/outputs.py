@@ -305,6 +305,9 @@ def _stat_cell(
     elif stat == "median":
         cell["text"] = _fmt(_percentile(ordered, 50), digits)
     elif stat == "sd":
+        if count < 2:
+            cell["text"] = ""
+            return cell
         mean = math.fsum(values) / count
         variance = math.fsum((value - mean) ** 2 for value in values) / (count - 1)
         cell["text"] = _fmt(math.sqrt(variance), digits)

@@ -210,3 +210,9 @@ def test_write_refuses_unknown_types_and_hidden_names(tmp_path: Path) -> None:
 def test_csv_quotes_labels_that_need_it() -> None:
     rows = [{"g": 'a, "b"'} for _ in range(10)]
     assert outputs.render_csv(outputs.crosstab(rows, "g")) == 'g,count\n"a, ""b""",10\n'
+
+
+def test_a_lone_value_never_shows_as_a_mean_even_under_a_low_threshold() -> None:
+    # One record is its own total: the mean is dominated, suppressed with its sd.
+    result = outputs.describe_by([{"g": "a", "x": 3}], "g", "x", threshold=1)
+    assert texts(result)[1] == ["a", "1", "<1", "<1", "3.00", "3.00", "3.00"]

@@ -116,6 +116,20 @@ outputs.write(outputs.crosstab(records, "hour", values="like_count", aggfunc="me
     expect(rules(heuristic)).toContain('manual:dominance');
   });
 
+  it('renders awkward labels the same in Python and in the review (CSV quoting, markdown pipes, JSON escapes, XML)', async () => {
+    python(`${RECORDS}
+labels = ['Zürich, "old" town', " lead", "a|b", "x\\ny", "<&>'", "日本"]
+rows = [dict(r, place=labels[i % len(labels)]) for i, r in enumerate(records)]
+for name in ("places.csv", "places.md", "places.json"):
+    outputs.write(outputs.crosstab(rows, "place", "duration_type"), "output/" + name)
+outputs.write(outputs.bar_chart_svg(outputs.crosstab(rows, "place"), 'Places & "labels"'), "output/places.svg")
+`);
+    expect(await review()).toMatchObject({
+      decision: 'approved',
+      findings: []
+    });
+  });
+
   it('rejects a file that differs from its record', async () => {
     python(`${RECORDS}
 outputs.write(outputs.crosstab(records, "region_code"), "output/by_region.csv")
