@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { ReviewConfig } from './config';
-import type { Document, TextValue } from './documents';
+import type { Document, Table, TextValue } from './documents';
 import { contentFindings, type ContentContext } from './rules';
 import { places, plural, type Finding } from './rules/findings';
 
@@ -551,6 +551,24 @@ export function recordFindings(
     });
   }
   return findings;
+}
+
+/**
+ * The record's label columns as a table (the group labels of each row). Not
+ * run through the table rules here (numeric labels would read as counts);
+ * meant for the linkage rule: an honest row's labels match at least its
+ * count of records, so a row that links to exactly one record is a forged
+ * record (server-mock/README.md § The provenance lane, "the limit").
+ */
+export function labelTable(record: ProvenanceRecord): Table {
+  const columns = record.header
+    .map((name, column) => column)
+    .filter(column => record.rows.every(row => isLabel(row[column])));
+  return {
+    at: '',
+    header: columns.map(column => record.header[column]),
+    rows: record.rows.map(row => columns.map(column => cellText(row[column])))
+  };
 }
 
 /** The record's texts as a document of values only: every value rule runs on them, no table rule. */

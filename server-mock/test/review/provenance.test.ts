@@ -15,7 +15,11 @@ import {
   reviewOutputs,
   type Verdict
 } from '../../src/review';
-import { parseRecord, renderSvg } from '../../src/review/provenance';
+import {
+  labelTable,
+  parseRecord,
+  renderSvg
+} from '../../src/review/provenance';
 import { jobTestData } from '../helpers/jobs-helpers';
 
 /**
@@ -92,6 +96,15 @@ outputs.write(outputs.regression(records, "like_count", ["hour"]), "output/ols.c
     const verdict = await review();
     expect(verdict.findings).toEqual([]);
     expect(verdict.decision).toBe('approved');
+    // The label columns, for the linkage rule: the groups of a two-way crosstab.
+    const crosstab = parseRecord(
+      readFileSync(path('by_region.csv.provenance.json'), 'utf8')
+    ) as Exclude<ReturnType<typeof parseRecord>, string>;
+    expect(labelTable(crosstab)).toEqual({
+      at: '',
+      header: ['region_code'],
+      rows: [['FR'], ['MX'], ['US']]
+    });
     expect(verdict.files.map(file => file.name)).toEqual([
       'by_region.csv',
       'chart.svg',
