@@ -12,6 +12,12 @@ import {
 } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
+import {
+  PROVENANCE_SUFFIX,
+  provenanceFindings,
+  provenanceRecords,
+  strayRecord
+} from './provenance';
 import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
@@ -142,6 +148,8 @@ interface ReviewState {
   labels: Labels;
   pacer: Pacer;
   dominance: DominanceCache;
+  /** Outputs written by pyrqs.outputs: their provenance records (read by the review, not released). */
+  provenance: Set<string>;
 }
 
 interface FileReview {
@@ -229,6 +237,18 @@ async function reviewFile(
     });
     return done();
   }
+  // The provenance lane: checked exactly against its record, without the heuristics.
+  if (!isLog && state.provenance.has(`${name}${PROVENANCE_SUFFIX}`)) {
+    const record = readFileSync(`${entry.path}${PROVENANCE_SUFFIX}`);
+    findings.push(
+      ...(await provenanceFindings(shown, name, asText(bytes), record, {
+        ...input,
+        labels,
+        pacer: state.pacer
+      }))
+    );
+    return done();
+  }
   if (!isLog && config.manualTypes.includes(extension)) {
     findings.push({
       rule: 'figure',
@@ -310,7 +330,8 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     input,
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
-    dominance: new DominanceCache(input.index.data)
+    dominance: new DominanceCache(input.index.data),
+    provenance: new Set()
   };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
@@ -323,6 +344,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     );
   }
   const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
+  state.provenance = provenanceRecords(
+    entries.filter(entry => entry.regular).map(entry => entry.name)
+  );
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);
@@ -362,6 +386,13 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
         location: null,
         message: `${shown}: the folder "${LOGS_FOLDER}" of the results holds what the script printed; write your file under another name.`
       });
+      continue;
+    }
+    if (entry.name.endsWith(PROVENANCE_SUFFIX)) {
+      // A record is read with its file and withheld; one without its file is refused (its shares are disclosive).
+      if (!state.provenance.has(entry.name)) {
+        findings.push(strayRecord(shown));
+      }
       continue;
     }
     const reviewed = await reviewFile(entry, shown, state, false);
