@@ -160,6 +160,7 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     file_type: trans.__('A file type that cannot leave'),
     manual_type: trans.__('A file that a person must check'),
     unreadable: trans.__('A file the review cannot read'),
+    provenance: trans.__('A pyrqs.outputs file that does not match its record'),
     reviewer: trans.__("The reviewer's decision")
   };
   if (titles[rule]) {

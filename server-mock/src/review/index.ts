@@ -13,6 +13,12 @@ import {
 } from './documents';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
+import {
+  PROVENANCE_SUFFIX,
+  provenanceFindings,
+  provenanceRecords,
+  strayRecord
+} from './provenance';
 import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
@@ -143,6 +149,8 @@ interface ReviewState {
   labels: Labels;
   pacer: Pacer;
   dominance: DominanceCache;
+  /** Outputs written by pyrqs.outputs: their provenance records (read by the review, not released). */
+  provenance: Set<string>;
 }
 
 interface FileReview {
@@ -230,6 +238,18 @@ async function reviewFile(
     });
     return done();
   }
+  // The provenance lane: checked exactly against its record, without the heuristics.
+  if (!isLog && state.provenance.has(`${name}${PROVENANCE_SUFFIX}`)) {
+    const record = readFileSync(`${entry.path}${PROVENANCE_SUFFIX}`);
+    findings.push(
+      ...(await provenanceFindings(shown, name, asText(bytes), record, {
+        ...input,
+        labels,
+        pacer: state.pacer
+      }))
+    );
+    return done();
+  }
   if (!isLog && config.manualTypes.includes(extension)) {
     findings.push({
       rule: 'figure',
@@ -311,7 +331,8 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     input,
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
-    dominance: new DominanceCache(input.index.data)
+    dominance: new DominanceCache(input.index.data),
+    provenance: new Set()
   };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
@@ -324,6 +345,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     );
   }
   const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
+  state.provenance = provenanceRecords(
+    entries.filter(entry => entry.regular).map(entry => entry.name)
+  );
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);
@@ -365,6 +389,13 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       });
       continue;
     }
+    if (entry.name.endsWith(PROVENANCE_SUFFIX)) {
+      // A record is read with its file and withheld; one without its file is refused (its shares are disclosive).
+      if (!state.provenance.has(entry.name)) {
+        findings.push(strayRecord(shown));
+      }
+      continue;
+    }
     const reviewed = await reviewFile(entry, shown, state, false);
     if (reviewed.file) {
       files.push(reviewed.file);
@@ -393,15 +424,23 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     }
     await yieldToEventLoop();
   }
-  // Folders of same-shaped files (one small file per record) as one table each.
+  // Folders of same-shaped files (one small file per record) as one table each; the provenance lane's files and records are checked exactly instead.
   findings.push(
-    ...(await collectionFindings(entries, {
-      recordsRead: input.recordsRead,
-      index: input.index,
-      config,
-      labels: state.labels,
-      pacer: state.pacer
-    }))
+    ...(await collectionFindings(
+      entries.filter(
+        entry =>
+          !entry.name.startsWith(LOGS_FOLDER) &&
+          !entry.name.endsWith(PROVENANCE_SUFFIX) &&
+          !state.provenance.has(`${entry.name}${PROVENANCE_SUFFIX}`)
+      ),
+      {
+        recordsRead: input.recordsRead,
+        index: input.index,
+        config,
+        labels: state.labels,
+        pacer: state.pacer
+      }
+    ))
   );
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
   if (
