@@ -3,6 +3,7 @@ import { basename, dirname, extname } from 'node:path';
 import { readCsv, type Document, type Table } from './documents';
 import { contentFindings, type ContentContext } from './rules';
 import type { Finding } from './rules/findings';
+import { enabled } from './rules/key-values';
 import { MAX_TEMPLATE_LINE, templateOf } from './templates';
 
 /**
@@ -282,6 +283,10 @@ export async function collectionFindings(
 ): Promise<Finding[]> {
   const { config, labels } = context;
   const findings: Finding[] = [];
+  // The folder's table serves the key-column and linkage rules: off when both are.
+  if (!enabled(config, 'key_column') && !enabled(config, 'linkage')) {
+    return findings;
+  }
   let unnamed = 0;
   for (const group of groupsOf(entries, config.collectionMinFiles)) {
     const read = await groupTable(group, config.collectionMinFiles);

@@ -289,6 +289,23 @@ describe('key lines and folders of same-shaped files', () => {
     ).toEqual([]);
   });
 
+  it("runs neither rule nor the folders' tables when they are turned off (disabledRules)", async () => {
+    const stdout = videos.map((video, i) => `rec ${token(i)}`).join('\n');
+    const files = Object.fromEntries(
+      videos.map((video, i) => [
+        `per_video/v${i}.json`,
+        JSON.stringify({ key: token(i) })
+      ])
+    );
+    const verdict = await review(files, {
+      stdout,
+      config: {
+        disabledRules: ['key_column', 'key_lines', 'linkage']
+      } as Partial<ReviewConfig>
+    });
+    expect(verdict.findings).toEqual([]);
+  });
+
   it('approves a folder of a few per-region summaries', async () => {
     const files = Object.fromEntries(
       ['US', 'GB', 'DE', 'FR', 'BR', 'MX'].map((region, i) => [

@@ -537,7 +537,22 @@ export async function keyValueFindings(
   const { index, ...rest } = context;
   const keys: KeyContext = { ...rest, categories: new Categories(index.data) };
   return [
-    ...(await keyColumnFindings(file, document, keys)),
-    ...(await keyLineFindings(file, document, keys))
+    ...(enabled(context.config, 'key_column')
+      ? await keyColumnFindings(file, document, keys)
+      : []),
+    ...(enabled(context.config, 'key_lines')
+      ? await keyLineFindings(file, document, keys)
+      : [])
   ];
+}
+
+/**
+ * Whether a rule runs: `disabledRules` turns rule families off (bench:jobs
+ * measures the review without them). Read structurally so this module does
+ * not depend on the field's owner; `ruleEnabled` in config.ts once merged.
+ */
+export function enabled(config: ReviewConfig, rule: string): boolean {
+  return !(config as { disabledRules?: string[] }).disabledRules?.includes(
+    rule
+  );
 }
