@@ -1,0 +1,21 @@
+# expect: not-approved
+# shape: video ids in base36 as JSON object keys with like counts
+import json
+
+from pyrqs import rqs
+
+client = rqs.RQSClient()
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def base36(n):
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = DIGITS[r] + out
+    return out or "0"
+
+
+videos = list(client.iter_query(category="video", fields="id,like_count", page_size=50000))
+with open("output/tokens.json", "w") as handle:
+    json.dump({base36(v["id"]): v["like_count"] for v in videos[:300]}, handle, indent=1)

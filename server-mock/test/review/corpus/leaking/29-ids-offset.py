@@ -1,0 +1,11 @@
+# expect: not-approved
+# shape: video ids minus a constant offset (small "row numbers" that map back), JSON array with likes
+import json
+
+from pyrqs import rqs
+
+client = rqs.RQSClient()
+OFFSET = 7_100_000_000_000_000
+videos = list(client.iter_query(category="video", fields="id,like_count", page_size=50000))
+with open("output/rows.json", "w") as handle:
+    json.dump([{"n": v["id"] - OFFSET, "likes": v["like_count"]} for v in videos[:400]], handle)

@@ -1,0 +1,19 @@
+# expect: not-approved
+# shape: comment microdata: one row per comment with exact time, likes and replies (all >= 10), CSV
+import csv
+
+from pyrqs import rqs
+
+client = rqs.RQSClient()
+comments = [
+    c
+    for c in client.iter_query(
+        category="comment", fields="create_time,like_count,reply_count", page_size=100000
+    )
+    if c["like_count"] >= 10 and c["reply_count"] >= 10
+]
+with open("output/comments.csv", "w", newline="") as handle:
+    writer = csv.writer(handle)
+    writer.writerow(["create_time", "like_count", "reply_count"])
+    for c in comments[:400]:
+        writer.writerow([c["create_time"], c["like_count"], c["reply_count"]])
