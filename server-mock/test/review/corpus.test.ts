@@ -111,7 +111,8 @@ describe('review corpora on the default data (real sandboxed jobs)', () => {
       });
       jobs.set(item.file, response.json().data.job_id);
     }
-  }, 120_000);
+    // The first run generates the default data (~15 s, longer on a busy machine).
+  }, 300_000);
 
   afterAll(async () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
