@@ -1,6 +1,7 @@
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -51,9 +52,13 @@ export function stagePyrqs(source: string, parent: string): void {
 
 let staged: string | null = null;
 
-/** The folder whose only entry is `pyrqs/`, staged on first use and removed when the process exits. */
+/**
+ * The folder whose only entry is `pyrqs/`, staged on first use and removed
+ * when the process exits; staged again if it went away (a long-running
+ * platform's temporary folder may be cleaned under it).
+ */
 export function stagedPyrqsParent(): string {
-  if (staged) {
+  if (staged && existsSync(join(staged, 'pyrqs', '__init__.py'))) {
     return staged;
   }
   const parent = mkdtempSync(join(tmpdir(), 'vce-pyrqs-'));
