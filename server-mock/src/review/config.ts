@@ -44,6 +44,14 @@ export interface ReviewConfig {
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
   manualTypes: string[];
+  /**
+   * Rule families the review skips, by rule id (or family name for a part of a
+   * rule, e.g. `decodes`). A platform choice for measuring only: `bench:jobs`
+   * reviews with the families issue 16 added turned off as its baseline.
+   * Empty by default: every rule runs. A rule's hook checks `ruleEnabled`
+   * before it runs; findings of a disabled rule are dropped in any case.
+   */
+  disabledRules?: string[];
 }
 
 export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
@@ -61,8 +69,14 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   rowDumpRatio: 0.5,
   verbatimWords: 8,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
-  manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
+  manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html'],
+  disabledRules: []
 };
+
+/** Whether a rule family runs under this configuration (`disabledRules`). */
+export function ruleEnabled(config: ReviewConfig, family: string): boolean {
+  return !config.disabledRules?.includes(family);
+}
 
 /** `--review-threshold N`: the frequency threshold; the other rules keep their defaults. */
 export function reviewThresholdConfig(

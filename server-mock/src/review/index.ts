@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { ReviewConfig } from './config';
+import { ruleEnabled, type ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import {
   readCsv,
@@ -27,6 +27,7 @@ import { documentRows } from './rules/tables';
 export {
   DEFAULT_REVIEW_CONFIG,
   reviewThresholdConfig,
+  ruleEnabled,
   type ReviewConfig
 } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
@@ -437,10 +438,12 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
     });
   }
-  const decision = findings.some(finding => finding.severity === 'fail')
+  // A disabled rule (config.disabledRules, for measuring) decides nothing, hooked or not.
+  const kept = findings.filter(finding => ruleEnabled(config, finding.rule));
+  const decision = kept.some(finding => finding.severity === 'fail')
     ? 'rejected'
-    : findings.length
+    : kept.length
       ? 'manual_review'
       : 'approved';
-  return { decision, findings, files };
+  return { decision, findings: kept, files };
 }
