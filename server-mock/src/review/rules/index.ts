@@ -6,6 +6,7 @@
 import type { ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
+import { linkageFindings } from '../linkage';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { identifierColumns, identifierValues } from './identifiers';
@@ -34,7 +35,8 @@ export async function contentFindings(
       ...identifierColumns(file, table, labels),
       ...tableSize(file, table, recordsRead, config),
       ...smallCounts(file, table, config, labels),
-      ...minMaxColumns(file, table, labels)
+      ...minMaxColumns(file, table, labels),
+      ...(await linkageFindings(file, table, index.data, config, labels, pacer))
     );
   }
   if (isLog || document.lines > 0) {
