@@ -45,7 +45,7 @@ export interface ReviewConfig {
    * its checked rows each match exactly one record of the data set on their
    * quasi-identifiers (exact times, counts); tables with fewer rows are not
    * checked. SDC practice: record linkage / re-identification by key
-   * variables (docs/research/sdc-rules.md § Record linkage); the number is a
+   * variables (docs/research/sdc-rules.md § 6 Record linkage); the number is a
    * platform choice (a handful of records is already a disclosure).
    */
   linkageMinRows: number;

@@ -18,7 +18,7 @@ import { plural, tablePlace, type Finding } from './rules/findings';
  * values are written. SDC practice calls the fields that do this
  * quasi-identifiers (key variables): exact times and counts identify a video
  * as well as its id does, so a table of them is microdata even without ids
- * (docs/research/sdc-rules.md § Record linkage).
+ * (docs/research/sdc-rules.md § 6 Record linkage).
  *
  * For a spread sample of a table's rows (`config.linkageSampleRows`):
  * 1. each column is read as exact times, whole numbers, region codes,
@@ -354,7 +354,15 @@ export async function linkageFindings(
     index => table.rows[index]
   );
   const lookups = linkageData(data);
-  const columns: ColumnReading[] = table.header.flatMap((_, column) =>
+  // Printed tables have no header: as many columns as the widest row.
+  const width = rows.reduce(
+    (widest, row) => Math.max(widest, row.length),
+    table.header.length
+  );
+  const columns: ColumnReading[] = Array.from(
+    { length: width },
+    (_, column) => column
+  ).flatMap(column =>
     columnReadings(
       rows.map(row => row[column] ?? ''),
       lookups.timeRange

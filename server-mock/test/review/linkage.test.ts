@@ -49,15 +49,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function review(files: Record<string, string>): Promise<Verdict> {
+async function review(
+  files: Record<string, string>,
+  stdout?: string
+): Promise<Verdict> {
   const outputDir = join(dir, 'output');
   mkdirSync(outputDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(outputDir, name), content);
   }
+  const stdoutPath = join(dir, 'stdout.txt');
+  writeFileSync(stdoutPath, stdout ?? '');
   return reviewOutputs({
     outputDir,
-    logs: [],
+    logs: [{ name: 'stdout.txt', path: stdoutPath }],
     recordsRead: 3000,
     index,
     config: DEFAULT_REVIEW_CONFIG
@@ -204,6 +209,83 @@ describe('linkage: row-level data without identifiers is refused', () => {
     expect(found[1].message).toMatch(
       /exactly one user .*\[follower_count, following_count, likes_count\]/
     );
+  });
+
+  it('refuses records printed as lines: print(posted, likes, views) in the log, tab-separated text in a file', async () => {
+    const rows = videos(data, 120);
+    const printed = [
+      'Videos of the sample:',
+      ...rows.map(
+        row =>
+          `${new Date(row.create_time * 1000).toISOString().replace('T', ' ').replace('.000Z', '')} ${row.like_count} ${row.view_count}`
+      ),
+      'done'
+    ].join('\n');
+    const tabbed = rows
+      .map(row => `${row.view_count}\t${row.share_count}\t${row.region_code}`)
+      .join('\n');
+    const verdict = await review({ 'notes.txt': tabbed }, printed);
+    expect(verdict.decision).toBe('rejected');
+    expect(
+      linkage(verdict).map(finding => [finding.file, finding.location])
+    ).toEqual([
+      [
+        'notes.txt',
+        'lines of 3 tab-separated fields (line 1 on), column 1, column 2, column 3'
+      ],
+      [
+        'stdout.txt',
+        'lines of 3 blank-separated fields (line 2 on), column 1, column 2, column 3'
+      ]
+    ]);
+  });
+
+  it('refuses records written as sentences, key=value log lines and one JSON object per line', async () => {
+    const rows = videos(data, 100);
+    const when = (seconds: number) =>
+      new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const sentences = rows
+      .map(
+        row =>
+          `A video from ${row.region_code} posted ${when(row.create_time)} had ${row.view_count} views, ${row.like_count} likes and ${row.share_count} shares.`
+      )
+      .join('\n');
+    const jsonLines = rows
+      .map(row =>
+        JSON.stringify({
+          region_code: row.region_code,
+          like_count: row.like_count,
+          view_count: row.view_count
+        })
+      )
+      .join('\n');
+    const printed = rows
+      .map(
+        (row, position) =>
+          `[${position}] processed region=${row.region_code} t=${row.create_time} likes=${row.like_count}`
+      )
+      .join('\n');
+    const verdict = await review(
+      { 'notes.txt': sentences, 'records.txt': jsonLines },
+      printed
+    );
+    expect(verdict.decision).toBe('rejected');
+    expect(
+      linkage(verdict).map(finding => [finding.file, finding.location])
+    ).toEqual([
+      [
+        'notes.txt',
+        'the values of lines of one form (line 1 on), column 1, column 2, column 3, column 4, column 5'
+      ],
+      [
+        'records.txt',
+        'the values of lines of one form (line 1 on), column 1, column 2, column 3'
+      ],
+      [
+        'stdout.txt',
+        'the values of lines of one form (line 1 on), column 2, column 3, column 4'
+      ]
+    ]);
   });
 
   it('refuses a table where only a share of the rows are records, and a top-10 of videos', async () => {
