@@ -163,6 +163,24 @@ export class LinkageData {
   }
 
   /**
+   * Those of `rowids` whose indexed field `target` equals `value`: one seek
+   * of (value, rowid) in the field's index per rowid, no table row read
+   * (much cheaper than the field's whole rowid list when the value is common).
+   */
+  narrow(
+    entity: Entity,
+    target: Field,
+    value: number,
+    rowids: number[]
+  ): number[] {
+    const rows = this.statement(
+      `SELECT rowid FROM ${entity.table} INDEXED BY ${entity.table}_${target.sql}
+       WHERE ${target.sql} = ? AND rowid IN (SELECT value FROM json_each(?))`
+    ).all(value, JSON.stringify(rowids)) as [number][];
+    return rows.map(row => row[0]);
+  }
+
+  /**
    * The records of `rowids`, each as [rowid, ...the values of `fields` in
    * order]. Only the fields asked for are read (a text's length reads the
    * text).

@@ -49,7 +49,7 @@ const PROBE_CANDIDATES = 50;
 const FEW_CANDIDATES = 10;
 /** Records a checked row reads without narrowing them by its next indexed value (reading a few is cheaper than a long rowid list). */
 const READ_DIRECTLY = 30;
-/** Rowids a checked row takes from one indexed value (more: the value is not used). */
+/** Rowids a checked row takes from its most selective indexed value (more: the next value is tried). */
 const ROW_CANDIDATES = 1_000;
 /** Records a checked row reads after intersecting (more: the row is skipped). */
 const ROW_RECORDS = 100;
@@ -218,19 +218,18 @@ function assign(
   return [...chosen.values()].sort((a, b) => a - b).map(index => pairs[index]);
 }
 
-function intersect(a: number[], b: number[]): number[] {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  const members = new Set(long);
-  return short.filter(rowid => members.has(rowid));
-}
-
-/** Step 3: how many of `rows` link to exactly one record through the assigned pairs. */
+/**
+ * Step 3: how many of `rows` link to exactly one record through the assigned
+ * pairs. With `decide`, it stops as soon as the count is known to be over
+ * `decide` or known to stay at or under it (the chance links only need that).
+ */
 async function countLinks(
   entity: Entity,
   lookups: LinkageData,
   rows: string[][],
   assigned: Pair[],
-  pacer: Pacer
+  pacer: Pacer,
+  decide = Infinity
 ): Promise<number> {
   const { fields, slots } = recordLayout(assigned);
   const anchors = assigned
@@ -243,7 +242,13 @@ async function countLinks(
     );
   const all = assigned.map((_, index) => index);
   let linked = 0;
-  for (const row of rows) {
+  for (const [position, row] of rows.entries()) {
+    if (
+      decide !== Infinity &&
+      (linked > decide || linked + rows.length - position <= decide)
+    ) {
+      break;
+    }
     const values = rowValues(row, assigned);
     if (
       !links(
@@ -254,8 +259,8 @@ async function countLinks(
     ) {
       continue;
     }
-    // The rowids of the most selective indexed value (the index alone), narrowed by the
-    // next ones while more than a few are left; then those records, read.
+    // The rowids of the most selective indexed value (the index alone), narrowed through
+    // the next values' indexes while more than a few are left; then those records, read.
     let rowids: number[] | null = null;
     let lists = 0;
     for (const { pair, index } of anchors) {
@@ -263,13 +268,12 @@ async function countLinks(
       if (typeof value !== 'number') {
         continue;
       }
-      const found = lookups.rowids(entity, pair.field, value, ROW_CANDIDATES);
       lists++;
-      if (found) {
-        rowids = rowids ? intersect(rowids, found) : found;
-        if (rowids.length <= READ_DIRECTLY) {
-          break;
-        }
+      rowids = rowids
+        ? lookups.narrow(entity, pair.field, value, rowids)
+        : lookups.rowids(entity, pair.field, value, ROW_CANDIDATES);
+      if (rowids && rowids.length <= READ_DIRECTLY) {
+        break;
       }
     }
     if (!rowids || rowids.length > ROW_RECORDS) {
@@ -380,9 +384,11 @@ export async function linkageFindings(
   ) {
     return [];
   }
-  const enough = (linked: number) =>
-    linked >= config.linkageMinRows &&
-    linked >= config.linkageShare * rows.length;
+  const required = Math.max(
+    config.linkageMinRows,
+    config.linkageShare * rows.length
+  );
+  const enough = (linked: number) => linked >= required;
   let worst: EntityResult | null = null;
   for (const entity of ENTITIES) {
     const pairs = pairsOf(entity, columns);
@@ -401,7 +407,8 @@ export async function linkageFindings(
       lookups,
       shuffledRows(rows, assigned),
       assigned,
-      pacer
+      pacer,
+      Math.floor(linked - required)
     );
     if (enough(linked - chance)) {
       worst = { entity, pairs: assigned, linked };
