@@ -22,23 +22,29 @@ import { plural, tablePlace, type Finding } from './rules/findings';
  *
  * For a spread sample of a table's rows (`config.linkageSampleRows`):
  * 1. each column is read as exact times, whole numbers, region codes,
- *    duration classes or flags (linkage-values.ts) — the values, not the
+ *    duration classes or flags (linkage-values.ts): the values, not the
  *    header, say what a column is;
  * 2. a probe of a few rows finds which column matches which field of videos,
- *    comments or users: each row's candidate records come from an index
- *    (`field = value`, at most `PROBE_CANDIDATES`), the candidate matching
- *    the most columns votes for its column → field pairs;
- * 3. every sampled row is looked up through its most selective assigned
- *    indexed field (at most `ROW_CANDIDATES` candidates, else the next one,
- *    else the row is skipped), candidates filtered in JavaScript on every
- *    assigned column. A row links when exactly one record matches, on at
- *    least two columns that are not categories, or on one exact time.
- * When at least `config.linkageMinRows` rows and `config.linkageShare` of
- * the rows checked link, the table is refused.
+ *    comments or users: each row's candidates come from the indexes
+ *    (`field = value`, rowids only, at most `PROBE_CANDIDATES`), and the
+ *    candidate matching the most columns votes for its column → field pairs;
+ * 3. every sampled row takes the rowids of its most selective assigned
+ *    indexed value, narrows them through the next values' indexes while
+ *    more than a few are left, reads those records and compares every
+ *    assigned column in JavaScript. A row links when exactly one record
+ *    matches, on at least two identifying columns (exact times; counts of
+ *    10 or more that are not categories), or on one exact time;
+ * 4. the same is done with the assigned columns shifted against each other
+ *    (row combinations broken, the values kept): what links then links by
+ *    chance, and is subtracted.
+ * When the links beyond chance reach `config.linkageMinRows` and
+ * `config.linkageShare` of the rows checked, the table is refused.
  *
  * An aggregate does not link: a group's count or sum that equals one video's
- * like count is one column; two statistics of one row equal to two fields of
- * one record by chance happens for a row here and there, far from the share.
+ * like count is one column, and two statistics of a row that equal two
+ * fields of one record by chance do so as often with the rows shuffled. A
+ * group of one record, or a maximum of two correlated fields, does link: it
+ * is that record.
  */
 
 /** Rows of the sample that vote for the column → field assignment. */
@@ -51,7 +57,7 @@ const FEW_CANDIDATES = 10;
 const READ_DIRECTLY = 30;
 /** Rowids a checked row takes from its most selective indexed value (more: the next value is tried). */
 const ROW_CANDIDATES = 1_000;
-/** Records a checked row reads after intersecting (more: the row is skipped). */
+/** Records a checked row reads after narrowing (more: the row is skipped). */
 const ROW_RECORDS = 100;
 /**
  * Counts under this tell records apart no better than a category: many
