@@ -103,15 +103,21 @@ export class LinkageData {
   private readonly rowsPerKey = new Map<string, number>();
 
   constructor(private readonly data: PublicData) {
-    const range = data.db
-      .prepare(
-        `SELECT min(low), max(high) FROM (
-           SELECT min(create_time) AS low, max(create_time) AS high FROM videos
-           UNION ALL SELECT min(create_time), max(create_time) FROM comments)`
-      )
-      .raw()
-      .get() as [number | null, number | null];
-    this.timeRange = [(range[0] ?? 0) - 86_400, (range[1] ?? 0) + 86_400];
+    // min() and max() in queries of their own: each is one step down its index (together they scan).
+    const bound = (sql: string) =>
+      (data.db.prepare(sql).raw().get() as [number | null])[0];
+    const lows = [
+      bound('SELECT min(create_time) FROM videos'),
+      bound('SELECT min(create_time) FROM comments')
+    ].filter((value): value is number => value !== null);
+    const highs = [
+      bound('SELECT max(create_time) FROM videos'),
+      bound('SELECT max(create_time) FROM comments')
+    ].filter((value): value is number => value !== null);
+    this.timeRange = [
+      (lows.length ? Math.min(...lows) : 0) - 86_400,
+      (highs.length ? Math.max(...highs) : 0) + 86_400
+    ];
     // ANALYZE's average rows per key of each index (sqlite_stat1): the most selective field is looked up first.
     try {
       const stats = data.db

@@ -26,7 +26,7 @@ const LINE_LOCATION = /^line (\d+)$/;
 const DATE_BLANK_CLOCK = /(\d{4}-\d{2}-\d{2}) (?=\d{2}:\d{2})/g;
 
 /** Lines read per document, spread over it (a table of records keeps its share of them). */
-const MAX_LINES = 20_000;
+const MAX_LINES = 5_000;
 /** The values a template line carries: date-times, whole or decimal numbers (1,234 too), two-letter codes. */
 const LINE_VALUE =
   /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?|(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w,])|(?<![\w.])\d+(?:\.\d+)?(?![\w.])|\b[A-Z]{2}\b/g;
