@@ -150,6 +150,7 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     dominance: trans.__('One or two records dominate a total'),
     p_ratio: trans.__('A total that reveals its largest contributor'),
     residual_dof: trans.__('A model with too few degrees of freedom'),
+    linkage: trans.__('Rows that link back to single records'),
     row_level: trans.__('Row-level records instead of aggregates'),
     row_level_dump: trans.__('Row-level records instead of aggregates'),
     row_level_data: trans.__('Row-level records instead of aggregates'),

@@ -40,6 +40,23 @@ export interface ReviewConfig {
   rowDumpRatio: number;
   /** Text copied from the data set: this many consecutive words of one description, transcript, comment or bio. */
   verbatimWords: number;
+  /**
+   * Linkage (rule `linkage`): a table is microdata when at least this many of
+   * its checked rows each match exactly one record of the data set on their
+   * quasi-identifiers (exact times, counts); tables with fewer rows are not
+   * checked. SDC practice: record linkage / re-identification by key
+   * variables (docs/research/sdc-rules.md § 6 Record linkage); the number is a
+   * platform choice (a handful of records is already a disclosure).
+   */
+  linkageMinRows: number;
+  /** Rows of a table the linkage rule checks, spread over it (platform choice: bounds the lookups one table costs). */
+  linkageSampleRows: number;
+  /**
+   * Share of the checked rows that must link for the table to be refused
+   * (platform choice: an aggregate's row matches one record only by chance,
+   * well under this; a table of records links nearly row for row).
+   */
+  linkageShare: number;
   /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
@@ -68,6 +85,9 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   maxTableRows: 5000,
   rowDumpRatio: 0.5,
   verbatimWords: 8,
+  linkageMinRows: 5,
+  linkageSampleRows: 200,
+  linkageShare: 0.1,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html'],
   disabledRules: []

@@ -6,6 +6,8 @@
 import type { ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
+import { linkageFindings } from '../linkage';
+import { lineTables } from '../linkage-lines';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { identifierColumns, identifierValues } from './identifiers';
@@ -34,8 +36,25 @@ export async function contentFindings(
       ...identifierColumns(file, table, labels),
       ...tableSize(file, table, recordsRead, config),
       ...smallCounts(file, table, config, labels),
-      ...minMaxColumns(file, table, labels)
+      ...minMaxColumns(file, table, labels),
+      ...(await linkageFindings(file, table, index.data, config, labels, pacer))
     );
+  }
+  // Tables printed as lines (print(a, b, c), tab- or comma-separated text) are joined to the data too.
+  // (One finding is enough: the same lines can be read both as delimited and by their form.)
+  for (const table of lineTables(document.values, config.linkageMinRows)) {
+    const linked = await linkageFindings(
+      file,
+      table,
+      index.data,
+      config,
+      labels,
+      pacer
+    );
+    findings.push(...linked);
+    if (linked.length) {
+      break;
+    }
   }
   if (isLog || document.lines > 0) {
     if (!findings.some(finding => finding.rule === 'row_level_data')) {
