@@ -10,6 +10,13 @@ import {
   type Document,
   type Labels
 } from './documents';
+import {
+  differencingFindings,
+  fingerprint,
+  type TableFingerprint,
+  type TableHistory
+} from './differencing';
+import { guarded, ruleError } from './guard';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
 import { contentFindings } from './rules';
@@ -17,6 +24,7 @@ import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
 import { documentRows } from './rules/tables';
+import { unclassifiedFindings } from './unclassified';
 
 export {
   DEFAULT_REVIEW_CONFIG,
@@ -25,6 +33,11 @@ export {
 } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
 export type { Finding } from './rules/findings';
+export type {
+  PreviousTable,
+  TableFingerprint,
+  TableHistory
+} from './differencing';
 
 /**
  * The automatic output review (docs/contracts.md § Review): every file of the
@@ -41,6 +54,8 @@ export interface ReviewInput {
   recordsRead: number;
   index: DisclosureIndex;
   config: ReviewConfig;
+  /** The client's earlier tables, for `differencing` across jobs (none: only within this job). */
+  history?: TableHistory | null;
 }
 
 export interface ReviewedFile {
@@ -54,6 +69,8 @@ export interface Verdict {
   decision: 'approved' | 'rejected' | 'manual_review';
   findings: Finding[];
   files: ReviewedFile[];
+  /** Fingerprints of the tables reviewed, for the store to keep (differencing.ts); not part of the API's verdict. */
+  tables: TableFingerprint[];
 }
 
 interface Entry {
@@ -142,6 +159,7 @@ interface ReviewState {
   labels: Labels;
   pacer: Pacer;
   dominance: DominanceCache;
+  tables: TableFingerprint[];
 }
 
 interface FileReview {
@@ -250,12 +268,18 @@ async function reviewFile(
     });
     return done();
   }
-  const document = await readDocument(
-    isLog ? '.txt' : extension,
-    bytes,
-    text,
-    labels
-  );
+  let document: Document;
+  try {
+    document = await readDocument(
+      isLog ? '.txt' : extension,
+      bytes,
+      text,
+      labels
+    );
+  } catch {
+    findings.push(ruleError('reading', shown, 'failed with an error'));
+    return done();
+  }
   if (document.unreadable) {
     findings.push({
       rule: 'file_type',
@@ -275,15 +299,56 @@ async function reviewFile(
       pacer: state.pacer
     }))
   );
+  findings.push(
+    ...(await guarded('unclassified', shown, config, state.pacer, () =>
+      unclassifiedFindings(
+        shown,
+        isLog ? '.txt' : extension,
+        text,
+        document,
+        config
+      )
+    ))
+  );
   // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
-  for (const table of document.tables.filter(
+  const tables = document.tables.filter(
     table => table.rows.length <= config.maxTableRows
-  )) {
-    findings.push(
-      ...magnitudeFindings(shown, table, state.dominance, config, labels)
-    );
+  );
+  findings.push(
+    ...(await guarded('dominance', shown, config, state.pacer, () =>
+      tables.flatMap(table =>
+        magnitudeFindings(shown, table, state.dominance, config, labels)
+      )
+    ))
+  );
+  for (const table of tables) {
+    if (state.tables.length >= config.maxDifferencingTables) {
+      break;
+    }
+    const print = fingerprint(shown, table);
+    if (print) {
+      state.tables.push(print);
+    }
   }
   return { file, findings, rows: documentRows(document) };
+}
+
+/** A file whose review failed outside the guarded rules (reading it, say) goes to a reviewer; the review goes on. */
+async function reviewGuarded(
+  entry: Entry,
+  shown: string,
+  state: ReviewState,
+  isLog: boolean
+): Promise<FileReview> {
+  try {
+    return await reviewFile(entry, shown, state, isLog);
+  } catch {
+    return {
+      file: null,
+      findings: [ruleError('review', shown, 'failed with an error')],
+      rows: 0
+    };
+  }
 }
 
 function rejectedUnread(message: string): Verdict {
@@ -298,7 +363,8 @@ function rejectedUnread(message: string): Verdict {
         message
       }
     ],
-    files: []
+    files: [],
+    tables: []
   };
 }
 
@@ -310,7 +376,8 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     input,
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
-    dominance: new DominanceCache(input.index.data)
+    dominance: new DominanceCache(input.index.data),
+    tables: []
   };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
@@ -364,7 +431,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       });
       continue;
     }
-    const reviewed = await reviewFile(entry, shown, state, false);
+    const reviewed = await reviewGuarded(entry, shown, state, false);
     if (reviewed.file) {
       files.push(reviewed.file);
     }
@@ -373,7 +440,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     await yieldToEventLoop();
   }
   for (const log of logs) {
-    const reviewed = await reviewFile(
+    const reviewed = await reviewGuarded(
       {
         name: log.name,
         path: log.path,
@@ -406,10 +473,15 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
     });
   }
+  findings.push(
+    ...(await guarded('differencing', '(all outputs)', config, state.pacer, () =>
+      differencingFindings(state.tables, input.history ?? null, config)
+    ))
+  );
   const decision = findings.some(finding => finding.severity === 'fail')
     ? 'rejected'
     : findings.length
       ? 'manual_review'
       : 'approved';
-  return { decision, findings, files };
+  return { decision, findings, files, tables: state.tables };
 }

@@ -6,6 +6,7 @@
 import type { ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
+import { guarded } from '../guard';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { identifierColumns, identifierValues } from './identifiers';
@@ -28,23 +29,36 @@ export async function contentFindings(
   context: ContentContext
 ): Promise<Finding[]> {
   const { recordsRead, index, config, labels, pacer } = context;
+  // Each rule family runs guarded (guard.ts): one that throws or overruns is a rule_error, never an approval.
+  const guard = (rule: string, run: () => Finding[] | Promise<Finding[]>) =>
+    guarded(rule, file, config, pacer, run);
   const findings: Finding[] = [];
-  for (const table of document.tables) {
-    findings.push(
-      ...identifierColumns(file, table, labels),
-      ...tableSize(file, table, recordsRead, config),
-      ...smallCounts(file, table, config, labels),
-      ...minMaxColumns(file, table, labels)
-    );
-  }
+  findings.push(
+    ...(await guard('tables', () =>
+      document.tables.flatMap(table => [
+        ...identifierColumns(file, table, labels),
+        ...tableSize(file, table, recordsRead, config),
+        ...smallCounts(file, table, config, labels),
+        ...minMaxColumns(file, table, labels)
+      ])
+    ))
+  );
   if (isLog || document.lines > 0) {
     if (!findings.some(finding => finding.rule === 'row_level_data')) {
-      findings.push(...linesDump(file, document.lines, recordsRead, config));
+      findings.push(
+        ...(await guard('row_level_data', () =>
+          linesDump(file, document.lines, recordsRead, config)
+        ))
+      );
     }
   }
   findings.push(
-    ...(await identifierValues(file, document, index, config, pacer)),
-    ...residualDof(file, document.values, config)
+    ...(await guard('identifiers', () =>
+      identifierValues(file, document, index, config, pacer)
+    )),
+    ...(await guard('residual_dof', () =>
+      residualDof(file, document.values, config)
+    ))
   );
   return findings;
 }
