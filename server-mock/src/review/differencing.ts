@@ -48,7 +48,10 @@ const hash = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 
 /** A table's fingerprint, or null when it has no count column. */
-export function fingerprint(file: string, table: Table): TableFingerprint | null {
+export function fingerprint(
+  file: string,
+  table: Table
+): TableFingerprint | null {
   const counts = countColumns(table);
   if (!counts.length || !table.rows.length) {
     return null;

@@ -474,8 +474,12 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     });
   }
   findings.push(
-    ...(await guarded('differencing', '(all outputs)', config, state.pacer, () =>
-      differencingFindings(state.tables, input.history ?? null, config)
+    ...(await guarded(
+      'differencing',
+      '(all outputs)',
+      config,
+      state.pacer,
+      () => differencingFindings(state.tables, input.history ?? null, config)
     ))
   );
   const decision = findings.some(finding => finding.severity === 'fail')

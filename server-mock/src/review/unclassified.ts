@@ -31,7 +31,8 @@ const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]/;
 /** Characters a bar, a rule or a table border is drawn with. */
 const DRAWING = /^[-=_|:+*#.~\u2500-\u259f\u25a0-\u25ff]+$/u;
 const SYMBOL = /[\p{S}\p{Co}\p{Cf}\p{Cn}]/gu;
-const TEXT_CHART = /[\u2500-\u259f\u25a0-\u25ff\u00b0\u00b1\u00d7\u00f7\u2190-\u2193\u2713\u2714\u2605\u2606]/gu;
+const TEXT_CHART =
+  /[\u2500-\u259f\u25a0-\u25ff\u00b0\u00b1\u00d7\u00f7\u2190-\u2193\u2713\u2714\u2605\u2606]/gu;
 const VISIBLE = /\S/gu;
 
 function longToken(text: string, config: ReviewConfig): boolean {

@@ -106,21 +106,27 @@ describe('fail closed', () => {
     expect(findings[0].message).toMatch(/ran out of its 20 ms/);
     expect(pacer.deadline).toBeNull();
     // A rule that does not pause but overruns keeps its findings, plus a rule_error.
-    const slow = await guarded('models', 'b.txt', { ruleBudgetMs: 5 }, pacer, () => {
-      const until = Date.now() + 15;
-      while (Date.now() < until) {
-        // busy
-      }
-      return [
-        {
-          rule: 'residual_dof',
-          severity: 'fail',
-          file: 'b.txt',
-          location: null,
-          message: 'x'
+    const slow = await guarded(
+      'models',
+      'b.txt',
+      { ruleBudgetMs: 5 },
+      pacer,
+      () => {
+        const until = Date.now() + 15;
+        while (Date.now() < until) {
+          // busy
         }
-      ];
-    });
+        return [
+          {
+            rule: 'residual_dof',
+            severity: 'fail',
+            file: 'b.txt',
+            location: null,
+            message: 'x'
+          }
+        ];
+      }
+    );
     expect(slow.map(finding => finding.rule)).toEqual([
       'residual_dof',
       'rule_error'
@@ -172,14 +178,20 @@ describe('fail closed', () => {
         ].join('\n'),
         'summary.json': JSON.stringify(
           {
-            by_region: { AR: { videos: 40, mean_likes: 3.5 }, BR: { videos: 55, mean_likes: 2.1 } },
+            by_region: {
+              AR: { videos: 40, mean_likes: 3.5 },
+              BR: { videos: 55, mean_likes: 2.1 }
+            },
             note: 'means by region, ±0.1 °C × 2 → ok ✓'
           },
           null,
           2
         )
       },
-      { stdout: '\x1b[32mdone\x1b[0m 100% \u2588\u2588\u2588\u2588\u2588\u2588 3000/3000\r\n' }
+      {
+        stdout:
+          '\x1b[32mdone\x1b[0m 100% \u2588\u2588\u2588\u2588\u2588\u2588 3000/3000\r\n'
+      }
     );
     expect(verdict.findings).toEqual([]);
     expect(verdict.decision).toBe('approved');
@@ -217,7 +229,14 @@ describe('statistics are not counts', () => {
     ]) {
       expect([label, namesStatistic(label)]).toEqual([label, true]);
     }
-    for (const label of ['AR', 'videos', 'regions written', 'shares', 'share_count', 'US videos']) {
+    for (const label of [
+      'AR',
+      'videos',
+      'regions written',
+      'shares',
+      'share_count',
+      'US videos'
+    ]) {
       expect([label, namesStatistic(label)]).toEqual([label, false]);
     }
   });
@@ -231,32 +250,50 @@ describe('statistics are not counts', () => {
       'std of comments: 4',
       'videos read: 3000'
     ].join('\n');
-    expect(readText(statistics).tables[0].rows).toEqual([['videos read', '3000']]);
-    const verdict = await review({ 'stats.txt': statistics }, { stdout: statistics });
+    expect(readText(statistics).tables[0].rows).toEqual([
+      ['videos read', '3000']
+    ]);
+    const verdict = await review(
+      { 'stats.txt': statistics },
+      { stdout: statistics }
+    );
     expect(verdict.findings).toEqual([]);
     const json = await review({
-      'stats.json': JSON.stringify({ median_likes: 2, mean_views: 3, videos: 3000, regions: 25 })
+      'stats.json': JSON.stringify({
+        median_likes: 2,
+        mean_views: 3,
+        videos: 3000,
+        regions: 25
+      })
     });
     expect(json.findings).toEqual([]);
     const csv = await review({
-      'stats.csv': 'region,videos,median_hashtags,likes_per_video\nAR,40,2,3\nBR,55,1,4\n'
+      'stats.csv':
+        'region,videos,median_hashtags,likes_per_video\nAR,40,2,3\nBR,55,1,4\n'
     });
     expect(csv.findings).toEqual([]);
-    const small = await review({ 'counts.txt': 'AR videos: 3\nBR videos: 40\n' });
+    const small = await review({
+      'counts.txt': 'AR videos: 3\nBR videos: 40\n'
+    });
     expect(rules(small)).toEqual(['manual:small_count:counts.txt']);
   });
 });
 
 describe('differencing', () => {
   const table = (rows: [string, number][]) =>
-    ['region,videos', ...rows.map(([region, n]) => `${region},${n}`)].join('\n') + '\n';
+    ['region,videos', ...rows.map(([region, n]) => `${region},${n}`)].join(
+      '\n'
+    ) + '\n';
   const all: [string, number][] = [
     ['AR', 40],
     ['BR', 55],
     ['CA', 61],
     ['DE', 33]
   ];
-  const minusOne: [string, number][] = all.map(([region, n]) => [region, region === 'BR' ? n - 1 : n]);
+  const minusOne: [string, number][] = all.map(([region, n]) => [
+    region,
+    region === 'BR' ? n - 1 : n
+  ]);
 
   it('sends two outputs of one table that differ by a few records to a reviewer', async () => {
     const verdict = await review({
@@ -268,18 +305,33 @@ describe('differencing', () => {
       /all\.csv and without_one\.csv: two outputs of this job hold the same table differing by less than 10 in 1 group/
     );
     // Equal tables, tables differing widely, or in many groups are not differencing.
-    expect((await review({ 'a.csv': table(all), 'b.csv': table(all) })).findings).toEqual([]);
     expect(
-      (await review({ 'a.csv': table(all), 'b.csv': table(all.map(([r, n]) => [r, n + 20])) }))
-        .findings
+      (await review({ 'a.csv': table(all), 'b.csv': table(all) })).findings
     ).toEqual([]);
     expect(
-      (await review({ 'a.csv': table(all), 'b.csv': table(all.map(([r, n]) => [r, n + 1])) }))
-        .findings
+      (
+        await review({
+          'a.csv': table(all),
+          'b.csv': table(all.map(([r, n]) => [r, n + 20]))
+        })
+      ).findings
+    ).toEqual([]);
+    expect(
+      (
+        await review({
+          'a.csv': table(all),
+          'b.csv': table(all.map(([r, n]) => [r, n + 1]))
+        })
+      ).findings
     ).toEqual([]);
     // Other groups: another structure.
     expect(
-      (await review({ 'a.csv': table(all), 'b.csv': table([...minusOne, ['FR', 12]]) })).findings
+      (
+        await review({
+          'a.csv': table(all),
+          'b.csv': table([...minusOne, ['FR', 12]])
+        })
+      ).findings
     ).toEqual([]);
   });
 
@@ -297,7 +349,10 @@ describe('differencing', () => {
           .map(print => ({ ...print, jobId: 'job_first', released: true }));
       }
     };
-    const second = await review({ 'by_region.csv': table(minusOne) }, { history });
+    const second = await review(
+      { 'by_region.csv': table(minusOne) },
+      { history }
+    );
     expect(asked).toEqual([[first.tables[0].structure]]);
     expect(second.decision).toBe('manual_review');
     expect(rules(second)).toEqual(['manual:differencing:by_region.csv']);
@@ -305,7 +360,9 @@ describe('differencing', () => {
       'by_region.csv: the table of job job_second differs from the one released in job job_first (by_region.csv) by less than 10 in 1 group: the difference singles out records. Release one version of a table, or make the groups that differ larger (merge or suppress them). A reviewer checks it.'
     );
     // The same table again is no differencing.
-    expect((await review({ 'by_region.csv': table(all) }, { history })).decision).toBe('approved');
+    expect(
+      (await review({ 'by_region.csv': table(all) }, { history })).decision
+    ).toBe('approved');
     // A fingerprint keeps no label of the output.
     expect(JSON.stringify(first.tables)).not.toMatch(/AR|BR/);
   });
