@@ -314,11 +314,29 @@ async function reviewFile(
   const tables = document.tables.filter(
     table => table.rows.length <= config.maxTableRows
   );
+  const scanned = state.dominance.scanMs;
   findings.push(
-    ...(await guarded('dominance', shown, config, state.pacer, () =>
-      tables.flatMap(table =>
-        magnitudeFindings(shown, table, state.dominance, config, labels)
-      )
+    ...(await guarded(
+      'dominance',
+      shown,
+      config,
+      state.pacer,
+      async () => {
+        const found: Finding[] = [];
+        for (const table of tables) {
+          found.push(
+            ...(await magnitudeFindings(
+              shown,
+              table,
+              state.dominance,
+              config,
+              labels
+            ))
+          );
+        }
+        return found;
+      },
+      () => state.dominance.scanMs - scanned
     ))
   );
   for (const table of tables) {

@@ -3,6 +3,7 @@ import type { PublicData } from '../data/schema';
 import type { ReviewConfig } from './config';
 import { columnLabel, type Labels, type Table } from './documents';
 import { columnKey, places, type Finding } from './rules/findings';
+import { yieldToEventLoop } from './pacer';
 import { countColumns } from './rules/tables';
 
 /**
@@ -242,22 +243,47 @@ function groupKey(
   }
 }
 
+/** A day's calendar keys (days since 1970-01-01): date, year-month and month, year. */
+const DAY_KEYS = new Map<
+  number,
+  { date: string; months: string[]; year: string }
+>();
+
+function dayKeys(day: number): {
+  date: string;
+  months: string[];
+  year: string;
+} {
+  let keys = DAY_KEYS.get(day);
+  if (!keys) {
+    const iso = new Date(day * 86400_000).toISOString();
+    keys = {
+      date: `d${iso.slice(0, 10)}`,
+      months: [`ym${iso.slice(0, 7)}`, `m${Number(iso.slice(5, 7))}`],
+      year: `y${iso.slice(0, 4)}`
+    };
+    if (DAY_KEYS.size < 200_000) {
+      DAY_KEYS.set(day, keys);
+    }
+  }
+  return keys;
+}
+
 /** The keys of a record's create_time under a bucket (a month is both its month of year and its year-month). */
 function bucketKeys(bucket: Bucket, seconds: number): string[] {
+  const day = Math.floor(seconds / 86400);
   switch (bucket) {
     case 'hour':
-      return [`h${Math.floor((((seconds % 86400) + 86400) % 86400) / 3600)}`];
+      return [`h${Math.floor((seconds - day * 86400) / 3600)}`];
     case 'weekday':
       // 1970-01-01 was a Thursday (Monday 0 → 3).
-      return [`w${(((Math.floor(seconds / 86400) + 3) % 7) + 7) % 7}`];
-    default: {
-      const iso = new Date(seconds * 1000).toISOString();
-      return bucket === 'year'
-        ? [`y${iso.slice(0, 4)}`]
-        : bucket === 'date'
-          ? [`d${iso.slice(0, 10)}`]
-          : [`ym${iso.slice(0, 7)}`, `m${Number(iso.slice(5, 7))}`];
-    }
+      return [`w${(((day + 3) % 7) + 7) % 7}`];
+    case 'year':
+      return [dayKeys(day).year];
+    case 'date':
+      return [dayKeys(day).date];
+    case 'month':
+      return dayKeys(day).months;
   }
 }
 
@@ -300,7 +326,12 @@ interface Contributions {
 }
 
 /** Scans of the read-only data sets, kept for the platform's life: (table, field, grouping) → group → contributions. */
-const SCANS = new WeakMap<object, Map<string, Map<string, Contributions>>>();
+const SCANS = new WeakMap<
+  object,
+  Map<string, Promise<Map<string, Contributions>>>
+>();
+/** Records a scan reads between two turns of the event loop. */
+const SCAN_CHUNK = 20_000;
 
 /** A review's memory of contributions by field and group, and its prepared statements. */
 export class DominanceCache {
@@ -374,65 +405,100 @@ export class DominanceCache {
    * review's new scans are used up. Table, field and grouping names come from
    * the fixed sets above, never from the output.
    */
-  scan(
+  async scan(
     entity: Entity,
     field: string,
     groupings: Grouping[],
     n: number,
     limit: number
-  ): Map<string, Contributions> | null {
+  ): Promise<Map<string, Contributions> | null> {
     let scans = SCANS.get(this.data.db);
     if (!scans) {
       scans = new Map();
       SCANS.set(this.data.db, scans);
     }
     const key = JSON.stringify([entity, field, groupings, n]);
-    const known = scans.get(key);
-    if (known) {
-      return known;
+    let scan = scans.get(key);
+    if (!scan) {
+      if (this.scans >= limit) {
+        return null;
+      }
+      this.scans++;
+      scan = this.read(entity, field, groupings, n);
+      scans.set(key, scan);
     }
-    if (this.scans >= limit) {
-      return null;
+    const started = Date.now();
+    try {
+      return await scan;
+    } catch (error) {
+      scans.delete(key);
+      throw error;
+    } finally {
+      this.scanMs += Date.now() - started;
     }
-    this.scans++;
+  }
+
+  /** Time spent in this review waiting for scans (a one-time cost of the data set, not of the output). */
+  scanMs = 0;
+
+  /** One pass over the table, a chunk of records at a time (the event loop runs between them). */
+  private async read(
+    entity: Entity,
+    field: string,
+    groupings: Grouping[],
+    n: number
+  ): Promise<Map<string, Contributions>> {
     const columns = groupings.map(grouping =>
       grouping.kind === 'field' ? grouping.field : 'create_time'
     );
     const statement = this.data.db
-      .prepare(`SELECT ${[...columns, field].join(', ')} FROM ${entity}`)
+      .prepare(
+        `SELECT id, ${[...columns, field].join(', ')} FROM ${entity} WHERE id > ? ORDER BY id LIMIT ${SCAN_CHUNK}`
+      )
       .raw(true);
     const groups = new Map<string, Contributions>();
-    for (const row of statement.iterate() as Iterable<unknown[]>) {
-      const value = Number(row[columns.length]);
-      // Every combination of the record's keys (a month is a month of year and a year-month).
-      let keys = [''];
-      groupings.forEach((grouping, index) => {
-        const cell = row[index];
-        const own =
-          grouping.kind === 'field'
-            ? [cell === null || cell === undefined ? '' : String(cell)]
-            : bucketKeys(grouping.bucket, Number(cell));
-        keys = keys.flatMap(prefix =>
-          own.map(part => `${prefix}\u0000${part}`)
-        );
-      });
-      for (const groupKey of keys) {
-        let group = groups.get(groupKey);
-        if (!group) {
-          group = { count: 0, total: 0, top: [] };
-          groups.set(groupKey, group);
+    let after = -Infinity;
+    for (;;) {
+      const rows = statement.all(after) as unknown[][];
+      for (const row of rows) {
+        const value = Number(row[columns.length + 1]);
+        // Every combination of the record's keys (a month is a month of year and a year-month).
+        let keys = [''];
+        for (let index = 0; index < groupings.length; index++) {
+          const grouping = groupings[index];
+          const cell = row[index + 1];
+          const own =
+            grouping.kind === 'field'
+              ? [cell === null || cell === undefined ? '' : String(cell)]
+              : bucketKeys(grouping.bucket, Number(cell));
+          keys =
+            keys.length === 1 && own.length === 1
+              ? [`${keys[0]}\u0000${own[0]}`]
+              : keys.flatMap(prefix =>
+                  own.map(part => `${prefix}\u0000${part}`)
+                );
         }
-        group.count++;
-        group.total += value;
-        if (group.top.length < n || value > group.top[group.top.length - 1]) {
-          group.top.push(value);
-          group.top.sort((a, b) => b - a);
-          group.top.length = Math.min(group.top.length, n);
+        for (const groupKey of keys) {
+          let group = groups.get(groupKey);
+          if (!group) {
+            group = { count: 0, total: 0, top: [] };
+            groups.set(groupKey, group);
+          }
+          group.count++;
+          group.total += value;
+          if (group.top.length < n || value > group.top[group.top.length - 1]) {
+            group.top.push(value);
+            group.top.sort((a, b) => b - a);
+            group.top.length = Math.min(group.top.length, n);
+          }
         }
       }
+      if (rows.length < SCAN_CHUNK) {
+        return groups;
+      }
+      after = Number(rows[rows.length - 1][0]);
+      await yieldToEventLoop();
     }
-    scans.set(key, groups);
-    return groups;
   }
 }
 
@@ -457,14 +523,14 @@ interface Reading {
 }
 
 /** Each candidate reading of a magnitude column against the data, best (most rows matching) first. */
-function readings(
+async function readings(
   table: Table,
   magnitude: MagnitudeColumn,
   groupColumns: number[],
   counts: number[],
   cache: DominanceCache,
   config: ReviewConfig
-): Reading[] {
+): Promise<Reading[]> {
   const n = Math.max(2, config.dominanceN);
   const found: Reading[] = [];
   const fields: [Entity, string][] = magnitude.fields.length
@@ -492,7 +558,7 @@ function readings(
         : ['monday0'];
     const scanned = lookup
       ? null
-      : cache.scan(entity, field, known, n, config.maxDominanceScans);
+      : await cache.scan(entity, field, known, n, config.maxDominanceScans);
     for (const numbering of weekdays) {
       let matches = 0;
       const cells = table.rows.map(row => {
@@ -540,13 +606,13 @@ function readings(
   return found.sort((a, b) => b.matches - a.matches);
 }
 
-export function magnitudeFindings(
+export async function magnitudeFindings(
   file: string,
   table: Table,
   cache: DominanceCache,
   config: ReviewConfig,
   labels: Labels
-): Finding[] {
+): Promise<Finding[]> {
   const magnitudes = magnitudeColumns(table);
   if (!magnitudes.length) {
     return [];
@@ -564,7 +630,7 @@ export function magnitudeFindings(
   const findings: Finding[] = [];
   for (const magnitude of magnitudes) {
     const at = `${where}${columnLabel(table.header, magnitude.column, labels)}`;
-    const [best] = readings(
+    const [best] = await readings(
       table,
       magnitude,
       groupColumns,
