@@ -132,7 +132,8 @@ const BUCKET_COLUMNS: [RegExp, Bucket][] = [
 ];
 
 function groupingOf(name: string, entity: Entity): Grouping | null {
-  const key = columnKey(name);
+  // Times are UTC: `hour_utc` is the hour.
+  const key = columnKey(name).replace(/_(?:utc|gmt)$/, '');
   if (entity !== 'users') {
     for (const [pattern, bucket] of BUCKET_COLUMNS) {
       if (pattern.test(key)) {

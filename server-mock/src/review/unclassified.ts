@@ -20,11 +20,13 @@ import { plural, type Finding } from './rules/findings';
  *   the box-drawing and block characters of text charts;
  * - JSON nested deeper than `unclassifiedJsonDepth` levels (an aggregate's
  *   summary is a few levels deep; a trie or a packed record is not);
- * - CSV rows with another number of cells than the header.
+ * - CSV rows with more cells than the header, or more than 3 (and 10%) with
+ *   fewer (a note or a total row under a table is fine).
  * Prose, markdown, JSON summaries and text bar charts have none of these.
  */
 
 /** ANSI CSI sequences (colours, cursor moves) that honest progress output prints. */
+// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]/;
@@ -102,10 +104,15 @@ export function unclassifiedFindings(
   if (extension === '.csv') {
     const table = document.tables[0];
     const width = table?.header.length ?? 0;
-    const uneven = table?.rows.filter(row => row.length !== width).length ?? 0;
-    if (uneven) {
+    // A note or a total under a table is narrower; cells beyond the header, or many short rows, are not a table.
+    const wider = table?.rows.filter(row => row.length > width).length ?? 0;
+    const narrower = table?.rows.filter(row => row.length < width).length ?? 0;
+    if (wider) {
+      reasons.push(`${plural(wider, 'row')} with more cells than the header`);
+    }
+    if (narrower > Math.max(3, 0.1 * (table?.rows.length ?? 0))) {
       reasons.push(
-        `${plural(uneven, 'row')} with another number of cells than the header`
+        `${plural(narrower, 'row')} with fewer cells than the header`
       );
     }
     if (

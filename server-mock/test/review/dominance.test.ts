@@ -116,7 +116,7 @@ describe('dominance of comment and user measures and of time buckets', () => {
     expect(hours).toHaveLength(24);
     expect(failing(hours)).toEqual({ nk: [], p: [] });
     const table = [
-      'hour,comments,mean_comment_likes',
+      'hour_utc,comments,mean_likes',
       ...hours.map(h => `${h.g},${h.n},${(h.total / h.n).toFixed(2)}`)
     ].join('\n');
     const verdict = await review({ 'comment_likes_by_hour.csv': `${table}\n` });
@@ -134,7 +134,7 @@ describe('dominance of comment and user measures and of time buckets', () => {
       expect.objectContaining({
         rule: 'dominance',
         severity: 'manual',
-        location: 'column 3 (mean_comment_likes): row 4'
+        location: 'column 3 (mean_likes): row 4'
       })
     ]);
   });

@@ -142,6 +142,7 @@ describe('fail closed', () => {
       'zw.txt': `a${'\u200b\u200c'.repeat(80)} b\n`,
       'deep.json': `${'{"a":'.repeat(14)}1${'}'.repeat(14)}`,
       'ragged.csv': 'region,videos\nAR,40\nBR,50,extra\n',
+      'short.csv': `a,b,c\n${'1,2\n'.repeat(5)}`,
       'cell.csv': `region,note\nAR,${token}\n`
     };
     for (const [name, content] of Object.entries(cases)) {
@@ -176,6 +177,8 @@ describe('fail closed', () => {
           `BR | ${'\u2588'.repeat(230)} 3900`,
           `CA | ${'\u2588'.repeat(100)}\u258c 1500`
         ].join('\n'),
+        'correlations.csv':
+          'variable,r_likes,r_views\nlikes,1.0,0.5\nviews,0.5,1.0\nn = 3000 videos\n',
         'summary.json': JSON.stringify(
           {
             by_region: {
