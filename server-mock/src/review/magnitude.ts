@@ -4,6 +4,7 @@ import type { ReviewConfig } from './config';
 import { columnLabel, type Labels, type Table } from './documents';
 import { columnKey, places, type Finding } from './rules/findings';
 import { yieldToEventLoop } from './pacer';
+import { namesStatistic } from './rules/statistic-labels';
 import { countColumns } from './rules/tables';
 
 /**
@@ -622,11 +623,17 @@ export async function magnitudeFindings(
   const counts = countColumns(table).filter(
     column => !magnitudes.some(magnitude => magnitude.column === column)
   );
+  // Other statistics of the same groups (median_likes, sd_views, max_likes) are not groups.
   const groupColumns = table.header
     .map((name, column) => column)
     .filter(
       column =>
-        !magnitudes.some(m => m.column === column) && !counts.includes(column)
+        !magnitudes.some(m => m.column === column) &&
+        !counts.includes(column) &&
+        !namesStatistic(table.header[column]) &&
+        !/^(?:min|max|minimum|maximum)(?:_|$)|_(?:min|max)$/.test(
+          columnKey(table.header[column])
+        )
     );
   const findings: Finding[] = [];
   for (const magnitude of magnitudes) {

@@ -116,8 +116,8 @@ describe('dominance of comment and user measures and of time buckets', () => {
     expect(hours).toHaveLength(24);
     expect(failing(hours)).toEqual({ nk: [], p: [] });
     const table = [
-      'hour_utc,comments,mean_likes',
-      ...hours.map(h => `${h.g},${h.n},${(h.total / h.n).toFixed(2)}`)
+      'hour_utc,comments,mean_likes,median_likes',
+      ...hours.map(h => `${h.g},${h.n},${(h.total / h.n).toFixed(2)},2.5`)
     ].join('\n');
     const verdict = await review({ 'comment_likes_by_hour.csv': `${table}\n` });
     expect(verdict.findings).toEqual([]);
