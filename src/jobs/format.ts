@@ -161,6 +161,7 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     differencing: trans.__('Tables that differ by a few records'),
     unclassified: trans.__('An output the review cannot classify'),
     rule_error: trans.__('A check that could not finish'),
+    provenance: trans.__('A pyrqs.outputs file that does not match its record'),
     reviewer: trans.__("The reviewer's decision")
   };
   if (titles[rule]) {

@@ -19,6 +19,12 @@ import {
 import { guarded, ruleError } from './guard';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
+import {
+  PROVENANCE_SUFFIX,
+  provenanceFindings,
+  provenanceRecords,
+  strayRecord
+} from './provenance';
 import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
@@ -160,6 +166,8 @@ interface ReviewState {
   pacer: Pacer;
   dominance: DominanceCache;
   tables: TableFingerprint[];
+  /** Outputs written by pyrqs.outputs: their provenance records (read by the review, not released). */
+  provenance: Set<string>;
 }
 
 interface FileReview {
@@ -245,6 +253,35 @@ async function reviewFile(
       location: null,
       message: `${shown} is ${(bytes.length / 1024 / 1024).toFixed(1)} MiB; outputs may be at most ${(config.maxFileBytes / 1024 / 1024).toFixed(0)} MiB. Aggregate further.`
     });
+    return done();
+  }
+  // The provenance lane: checked exactly against its record, without the heuristics.
+  if (!isLog && state.provenance.has(`${name}${PROVENANCE_SUFFIX}`)) {
+    const record = readFileSync(`${entry.path}${PROVENANCE_SUFFIX}`);
+    findings.push(
+      ...(await provenanceFindings(shown, name, asText(bytes), record, {
+        ...input,
+        labels,
+        pacer: state.pacer
+      }))
+    );
+    // Differencing covers this lane too: its tables are fingerprinted like any other's.
+    const content = asText(bytes);
+    if (content !== null && config.checkedTypes.includes(extension)) {
+      findings.push(
+        ...(await guarded(
+          'differencing',
+          shown,
+          config,
+          state.pacer,
+          async () => {
+            const read = await readDocument(extension, bytes, content, labels);
+            keepFingerprints(shown, read.tables, state);
+            return [];
+          }
+        ))
+      );
+    }
     return done();
   }
   if (!isLog && config.manualTypes.includes(extension)) {
@@ -339,16 +376,28 @@ async function reviewFile(
       () => state.dominance.scanMs - scanned
     ))
   );
+  keepFingerprints(shown, tables, state);
+  return { file, findings, rows: documentRows(document) };
+}
+
+/** Fingerprints of a file's tables, for differencing (at most `maxDifferencingTables` a job). */
+function keepFingerprints(
+  shown: string,
+  tables: Document['tables'],
+  state: ReviewState
+): void {
   for (const table of tables) {
-    if (state.tables.length >= config.maxDifferencingTables) {
-      break;
+    if (state.tables.length >= state.input.config.maxDifferencingTables) {
+      return;
     }
-    const print = fingerprint(shown, table);
+    const print =
+      table.rows.length <= state.input.config.maxTableRows
+        ? fingerprint(shown, table)
+        : null;
     if (print) {
       state.tables.push(print);
     }
   }
-  return { file, findings, rows: documentRows(document) };
 }
 
 /** A file whose review failed outside the guarded rules (reading it, say) goes to a reviewer; the review goes on. */
@@ -395,7 +444,8 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
     dominance: new DominanceCache(input.index.data),
-    tables: []
+    tables: [],
+    provenance: new Set()
   };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
@@ -408,6 +458,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     );
   }
   const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
+  state.provenance = provenanceRecords(
+    entries.filter(entry => entry.regular).map(entry => entry.name)
+  );
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);
@@ -447,6 +500,13 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
         location: null,
         message: `${shown}: the folder "${LOGS_FOLDER}" of the results holds what the script printed; write your file under another name.`
       });
+      continue;
+    }
+    if (entry.name.endsWith(PROVENANCE_SUFFIX)) {
+      // A record is read with its file and withheld; one without its file is refused (its shares are disclosive).
+      if (!state.provenance.has(entry.name)) {
+        findings.push(strayRecord(shown));
+      }
       continue;
     }
     const reviewed = await reviewGuarded(entry, shown, state, false);

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   buildDisclosureIndex,
   DEFAULT_REVIEW_CONFIG,
@@ -336,6 +337,42 @@ describe('differencing', () => {
         })
       ).findings
     ).toEqual([]);
+  });
+
+  it('covers pyrqs.outputs files too (the provenance lane)', async () => {
+    const outputDir = join(dir, 'output');
+    mkdirSync(outputDir, { recursive: true });
+    const result = spawnSync(
+      process.env.PYTHON || 'python3',
+      [
+        '-c',
+        `from pyrqs import outputs
+records = [{"region_code": r, "duration_type": d} for r in ("US", "MX", "FR") for d in ("short", "long") for _ in range(15)]
+outputs.write(outputs.crosstab(records, "region_code", "duration_type"), "output/all.csv")
+outputs.write(outputs.crosstab(records[1:], "region_code", "duration_type"), "output/all_but_one.csv")
+`
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PYTHONPATH: resolve(__dirname, '../../python'),
+          PYTHONDONTWRITEBYTECODE: '1'
+        }
+      }
+    );
+    expect(result.stderr).toBe('');
+    const stdoutPath = join(dir, 'stdout.txt');
+    writeFileSync(stdoutPath, '');
+    const verdict = await reviewOutputs({
+      outputDir,
+      logs: [{ name: 'stdout.txt', path: stdoutPath }],
+      recordsRead: 3000,
+      index,
+      config: DEFAULT_REVIEW_CONFIG
+    });
+    expect(rules(verdict)).toEqual(['manual:differencing:all_but_one.csv']);
   });
 
   it('compares with the tables of the client earlier jobs, naming both jobs', async () => {
