@@ -159,6 +159,9 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     file_type: trans.__('A file type that cannot leave'),
     manual_type: trans.__('A file that a person must check'),
     unreadable: trans.__('A file the review cannot read'),
+    differencing: trans.__('Tables that differ by a few records'),
+    unclassified: trans.__('An output the review cannot classify'),
+    rule_error: trans.__('A check that could not finish'),
     provenance: trans.__('A pyrqs.outputs file that does not match its record'),
     reviewer: trans.__("The reviewer's decision")
   };

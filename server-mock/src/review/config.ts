@@ -69,6 +69,40 @@ export interface ReviewConfig {
    * before it runs; findings of a disabled rule are dropped in any case.
    */
   disabledRules?: string[];
+  /**
+   * Time one rule family may take on one file (ms); past it the rule stops
+   * at its next pause and the file goes to a reviewer (`rule_error`). A
+   * platform choice: far above what a rule takes on the largest allowed file.
+   */
+  ruleBudgetMs: number;
+  /**
+   * `unclassified`: a run of this many characters without a space (in a
+   * line, CSV cell or JSON string) is no word, number or label an aggregate
+   * has; bars drawn with one character excepted. A platform choice.
+   */
+  unclassifiedTokenChars: number;
+  /** `unclassified`: share of visible characters that are non-ASCII symbols, private-use or zero-width characters (at least 100). A platform choice. */
+  unclassifiedSymbolShare: number;
+  /** `unclassified`: JSON nested deeper than this. A platform choice: summaries by two or three groups are 4–6 levels deep. */
+  unclassifiedJsonDepth: number;
+  /**
+   * `differencing`: two releases of the same table (same header and groups)
+   * whose counts differ by less than this in a few groups single those
+   * records out (ABS DataLab: "differences of less than ten should not be
+   * able to be calculated through combining the tables"; ACRO lists
+   * Differencing among the risks of frequency and magnitude tables).
+   */
+  differencingGap: number;
+  /** `differencing`: most groups that may differ (by less than the gap) while the rest are equal. A platform choice ("one group, or a few"). */
+  differencingMaxCells: number;
+  /** `differencing`: most tables of a job fingerprinted and compared. A platform choice that bounds the work and the store. */
+  maxDifferencingTables: number;
+  /**
+   * Most scans of a data table (one GROUP BY a time bucket, a comment or
+   * user group) the dominance check makes per job; cells beyond go to a
+   * reviewer. A platform choice: each scan reads the table once.
+   */
+  maxDominanceScans: number;
 }
 
 export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
@@ -90,7 +124,15 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   linkageShare: 0.1,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html'],
-  disabledRules: []
+  disabledRules: [],
+  ruleBudgetMs: 5000,
+  unclassifiedTokenChars: 200,
+  unclassifiedSymbolShare: 0.3,
+  unclassifiedJsonDepth: 10,
+  differencingGap: 10,
+  differencingMaxCells: 3,
+  maxDifferencingTables: 100,
+  maxDominanceScans: 8
 };
 
 /** Whether a rule family runs under this configuration (`disabledRules`). */
