@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
+import { ruleEnabled } from './config';
 import { readCsv, type Document, type Table } from './documents';
 import { contentFindings, type ContentContext } from './rules';
 import type { Finding } from './rules/findings';
-import { enabled } from './rules/key-values';
 import { MAX_TEMPLATE_LINE, templateOf } from './templates';
 
 /**
@@ -284,7 +284,7 @@ export async function collectionFindings(
   const { config, labels } = context;
   const findings: Finding[] = [];
   // The folder's table serves the key-column and linkage rules: off when both are.
-  if (!enabled(config, 'key_column') && !enabled(config, 'linkage')) {
+  if (!ruleEnabled(config, 'key_column') && !ruleEnabled(config, 'linkage')) {
     return findings;
   }
   let unnamed = 0;

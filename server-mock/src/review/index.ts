@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { collectionFindings } from './collection';
-import type { ReviewConfig } from './config';
+import { ruleEnabled, type ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import {
   readCsv,
@@ -11,6 +11,13 @@ import {
   type Document,
   type Labels
 } from './documents';
+import {
+  differencingFindings,
+  fingerprint,
+  type TableFingerprint,
+  type TableHistory
+} from './differencing';
+import { guarded, ruleError } from './guard';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
 import {
@@ -24,14 +31,21 @@ import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
 import { documentRows } from './rules/tables';
+import { unclassifiedFindings } from './unclassified';
 
 export {
   DEFAULT_REVIEW_CONFIG,
   reviewThresholdConfig,
+  ruleEnabled,
   type ReviewConfig
 } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
 export type { Finding } from './rules/findings';
+export type {
+  PreviousTable,
+  TableFingerprint,
+  TableHistory
+} from './differencing';
 
 /**
  * The automatic output review (docs/contracts.md § Review): every file of the
@@ -48,6 +62,8 @@ export interface ReviewInput {
   recordsRead: number;
   index: DisclosureIndex;
   config: ReviewConfig;
+  /** The client's earlier tables, for `differencing` across jobs (none: only within this job). */
+  history?: TableHistory | null;
 }
 
 export interface ReviewedFile {
@@ -61,6 +77,8 @@ export interface Verdict {
   decision: 'approved' | 'rejected' | 'manual_review';
   findings: Finding[];
   files: ReviewedFile[];
+  /** Fingerprints of the tables reviewed, for the store to keep (differencing.ts); not part of the API's verdict. */
+  tables: TableFingerprint[];
 }
 
 interface Entry {
@@ -149,6 +167,7 @@ interface ReviewState {
   labels: Labels;
   pacer: Pacer;
   dominance: DominanceCache;
+  tables: TableFingerprint[];
   /** Outputs written by pyrqs.outputs: their provenance records (read by the review, not released). */
   provenance: Set<string>;
 }
@@ -248,6 +267,23 @@ async function reviewFile(
         pacer: state.pacer
       }))
     );
+    // Differencing covers this lane too: its tables are fingerprinted like any other's.
+    const content = asText(bytes);
+    if (content !== null && config.checkedTypes.includes(extension)) {
+      findings.push(
+        ...(await guarded(
+          'differencing',
+          shown,
+          config,
+          state.pacer,
+          async () => {
+            const read = await readDocument(extension, bytes, content, labels);
+            keepFingerprints(shown, read.tables, state);
+            return [];
+          }
+        ))
+      );
+    }
     return done();
   }
   if (!isLog && config.manualTypes.includes(extension)) {
@@ -271,12 +307,18 @@ async function reviewFile(
     });
     return done();
   }
-  const document = await readDocument(
-    isLog ? '.txt' : extension,
-    bytes,
-    text,
-    labels
-  );
+  let document: Document;
+  try {
+    document = await readDocument(
+      isLog ? '.txt' : extension,
+      bytes,
+      text,
+      labels
+    );
+  } catch {
+    findings.push(ruleError('reading', shown, 'failed with an error'));
+    return done();
+  }
   if (document.unreadable) {
     findings.push({
       rule: 'file_type',
@@ -296,15 +338,86 @@ async function reviewFile(
       pacer: state.pacer
     }))
   );
+  findings.push(
+    ...(await guarded('unclassified', shown, config, state.pacer, () =>
+      unclassifiedFindings(
+        shown,
+        isLog ? '.txt' : extension,
+        text,
+        document,
+        config
+      )
+    ))
+  );
   // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
-  for (const table of document.tables.filter(
+  const tables = document.tables.filter(
     table => table.rows.length <= config.maxTableRows
-  )) {
-    findings.push(
-      ...magnitudeFindings(shown, table, state.dominance, config, labels)
-    );
-  }
+  );
+  const scanned = state.dominance.scanMs;
+  findings.push(
+    ...(await guarded(
+      'dominance',
+      shown,
+      config,
+      state.pacer,
+      async () => {
+        const found: Finding[] = [];
+        for (const table of tables) {
+          found.push(
+            ...(await magnitudeFindings(
+              shown,
+              table,
+              state.dominance,
+              config,
+              labels
+            ))
+          );
+        }
+        return found;
+      },
+      () => state.dominance.scanMs - scanned
+    ))
+  );
+  keepFingerprints(shown, tables, state);
   return { file, findings, rows: documentRows(document) };
+}
+
+/** Fingerprints of a file's tables, for differencing (at most `maxDifferencingTables` a job). */
+function keepFingerprints(
+  shown: string,
+  tables: Document['tables'],
+  state: ReviewState
+): void {
+  for (const table of tables) {
+    if (state.tables.length >= state.input.config.maxDifferencingTables) {
+      return;
+    }
+    const print =
+      table.rows.length <= state.input.config.maxTableRows
+        ? fingerprint(shown, table)
+        : null;
+    if (print) {
+      state.tables.push(print);
+    }
+  }
+}
+
+/** A file whose review failed outside the guarded rules (reading it, say) goes to a reviewer; the review goes on. */
+async function reviewGuarded(
+  entry: Entry,
+  shown: string,
+  state: ReviewState,
+  isLog: boolean
+): Promise<FileReview> {
+  try {
+    return await reviewFile(entry, shown, state, isLog);
+  } catch {
+    return {
+      file: null,
+      findings: [ruleError('review', shown, 'failed with an error')],
+      rows: 0
+    };
+  }
 }
 
 function rejectedUnread(message: string): Verdict {
@@ -319,7 +432,8 @@ function rejectedUnread(message: string): Verdict {
         message
       }
     ],
-    files: []
+    files: [],
+    tables: []
   };
 }
 
@@ -332,6 +446,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
     dominance: new DominanceCache(input.index.data),
+    tables: [],
     provenance: new Set()
   };
   // Limits first: nothing is read of a job over them.
@@ -396,7 +511,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       }
       continue;
     }
-    const reviewed = await reviewFile(entry, shown, state, false);
+    const reviewed = await reviewGuarded(entry, shown, state, false);
     if (reviewed.file) {
       files.push(reviewed.file);
     }
@@ -405,7 +520,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     await yieldToEventLoop();
   }
   for (const log of logs) {
-    const reviewed = await reviewFile(
+    const reviewed = await reviewGuarded(
       {
         name: log.name,
         path: log.path,
@@ -456,10 +571,23 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
     });
   }
-  const decision = findings.some(finding => finding.severity === 'fail')
+  if (ruleEnabled(config, 'differencing')) {
+    findings.push(
+      ...(await guarded(
+        'differencing',
+        '(all outputs)',
+        config,
+        state.pacer,
+        () => differencingFindings(state.tables, input.history ?? null, config)
+      ))
+    );
+  }
+  // A disabled rule (config.disabledRules, for measuring) decides nothing, hooked or not.
+  const kept = findings.filter(finding => ruleEnabled(config, finding.rule));
+  const decision = kept.some(finding => finding.severity === 'fail')
     ? 'rejected'
-    : findings.length
+    : kept.length
       ? 'manual_review'
       : 'approved';
-  return { decision, findings, files };
+  return { decision, findings: kept, files, tables: state.tables };
 }

@@ -4,12 +4,12 @@
  * loop) whose values are nearly all distinct, numerous and not categories of
  * the data set holds a value per record, whatever the values look like
  * (hashes, tokens, floats, exact times). SDC practice: a cell per individual
- * is microdata, not an aggregate (docs/research/sdc-rules.md §6).
+ * is microdata, not an aggregate (docs/research/sdc-rules.md §7).
  */
 
 import { Categories, TIME_OF_DAY, exactTime, numberOf } from '../categories';
 import type { DisclosureIndex } from '../disclosure-index';
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import {
   columnLabel,
   type Document,
@@ -523,7 +523,7 @@ export async function keyLineFindings(
   return findings;
 }
 
-/** Both rules on one document (rules/index.ts contentFindings). */
+/** One of the two rules on one document (rules/index.ts contentFindings; off when `disabledRules` says so). */
 export async function keyValueFindings(
   file: string,
   document: Document,
@@ -532,27 +532,15 @@ export async function keyValueFindings(
     config: ReviewConfig;
     labels: Labels;
     pacer: Pacer;
-  }
+  },
+  rule: 'key_column' | 'key_lines'
 ): Promise<Finding[]> {
+  if (!ruleEnabled(context.config, rule)) {
+    return [];
+  }
   const { index, ...rest } = context;
   const keys: KeyContext = { ...rest, categories: new Categories(index.data) };
-  return [
-    ...(enabled(context.config, 'key_column')
-      ? await keyColumnFindings(file, document, keys)
-      : []),
-    ...(enabled(context.config, 'key_lines')
-      ? await keyLineFindings(file, document, keys)
-      : [])
-  ];
-}
-
-/**
- * Whether a rule runs: `disabledRules` turns rule families off (bench:jobs
- * measures the review without them). Read structurally so this module does
- * not depend on the field's owner; `ruleEnabled` in config.ts once merged.
- */
-export function enabled(config: ReviewConfig, rule: string): boolean {
-  return !(config as { disabledRules?: string[] }).disabledRules?.includes(
-    rule
-  );
+  return rule === 'key_column'
+    ? keyColumnFindings(file, document, keys)
+    : keyLineFindings(file, document, keys);
 }
