@@ -154,6 +154,8 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     row_level: trans.__('Row-level records instead of aggregates'),
     row_level_dump: trans.__('Row-level records instead of aggregates'),
     row_level_data: trans.__('Row-level records instead of aggregates'),
+    key_column: trans.__('A column with a value per record'),
+    key_lines: trans.__('Lines with a value per record'),
     file_too_large: trans.__('An output file that is too large'),
     too_many_rows: trans.__('A table with too many rows'),
     file_type: trans.__('A file type that cannot leave'),

@@ -41,6 +41,19 @@ export interface ReviewConfig {
   /** Text copied from the data set: this many consecutive words of one description, transcript, comment or bio. */
   verbatimWords: number;
   /**
+   * Key columns and key lines: a column, JSON field or field of lines with at
+   * least this many distinct values (nearly all distinct, not categories of the
+   * data set) holds a value per record. SDC practice: a cell per individual is
+   * microdata, not an aggregate (ESSnet/DwB output-checking guidelines, SACRO
+   * guide; docs/research/sdc-rules.md §7); the number is a platform choice,
+   * far above the rule-of-10 groups an aggregate's labels make.
+   */
+  keyFloor: number;
+  /** Share of a column's non-empty values that must be distinct for it to be a key (platform choice: "nearly all"); also the share of values that must be categories for a column to be one. */
+  keyDistinctShare: number;
+  /** A folder holding at least this many files of one shape (same JSON keys, same line template) is also read as one table, a row per file (platform choice: a handful of per-record files). */
+  collectionMinFiles: number;
+  /**
    * Linkage (rule `linkage`): a table is microdata when at least this many of
    * its checked rows each match exactly one record of the data set on their
    * quasi-identifiers (exact times, counts); tables with fewer rows are not
@@ -119,6 +132,9 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   maxTableRows: 5000,
   rowDumpRatio: 0.5,
   verbatimWords: 8,
+  keyFloor: 50,
+  keyDistinctShare: 0.9,
+  collectionMinFiles: 5,
   linkageMinRows: 5,
   linkageSampleRows: 200,
   linkageShare: 0.1,

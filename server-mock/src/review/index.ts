@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
+import { collectionFindings } from './collection';
 import { ruleEnabled, type ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import {
@@ -538,6 +539,24 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     }
     await yieldToEventLoop();
   }
+  // Folders of same-shaped files (one small file per record) as one table each; the provenance lane's files and records are checked exactly instead.
+  findings.push(
+    ...(await collectionFindings(
+      entries.filter(
+        entry =>
+          !entry.name.startsWith(LOGS_FOLDER) &&
+          !entry.name.endsWith(PROVENANCE_SUFFIX) &&
+          !state.provenance.has(`${entry.name}${PROVENANCE_SUFFIX}`)
+      ),
+      {
+        recordsRead: input.recordsRead,
+        index: input.index,
+        config,
+        labels: state.labels,
+        pacer: state.pacer
+      }
+    ))
+  );
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
   if (
     rowFiles > 1 &&

@@ -895,7 +895,8 @@ describe('the output review against disguised identifiers and leaks', () => {
   it('lets the event loop run while it reads a large output', async () => {
     const lines = Array.from(
       { length: 120_000 },
-      (_, i) => `w${(i * 7919) % 100003} x${i} some words here`
+      // Words that repeat: a token distinct per line would be a key (key_lines).
+      (_, i) => `w${(i * 7919) % 1009} x${i % 997} some words here`
     ).join('\n');
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);

@@ -12,6 +12,7 @@ import { guarded } from '../guard';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { identifierColumns, identifierValues } from './identifiers';
+import { keyValueFindings } from './key-values';
 import { residualDof } from './models';
 import { linesDump, minMaxColumns, smallCounts, tableSize } from './tables';
 
@@ -99,6 +100,12 @@ export async function contentFindings(
     )),
     ...(await guard('residual_dof', () =>
       residualDof(file, document.values, config)
+    )),
+    ...(await guard('key_column', () =>
+      keyValueFindings(file, document, context, 'key_column')
+    )),
+    ...(await guard('key_lines', () =>
+      keyValueFindings(file, document, context, 'key_lines')
     ))
   );
   return findings;
