@@ -213,6 +213,17 @@ describe('the output review', () => {
     );
   });
 
+  it('reads "ID" among region headers as Indonesia, and alone as an id column', async () => {
+    const byRegion = await review({
+      'by_year.csv':
+        'year,US,ID,BR,other\n2024,120,45,60,300\n2025,130,50,70,310\n'
+    });
+    expect(byRegion.decision).toBe('approved');
+    expect(rules(byRegion)).toEqual([]);
+    const ids = await review({ 'ids.csv': 'ID,videos\nx,40\n' });
+    expect(rules(ids)).toContain('fail:identifier_column:ids.csv');
+  });
+
   it('finds ids, usernames and display names of the data set anywhere, logs included', async () => {
     const verdict = await review(
       {

@@ -12,6 +12,7 @@ import {
   type Table,
   type TextValue
 } from '../documents';
+import { REGION_CODES } from '../../data/vocabulary';
 import type { Pacer } from '../pacer';
 import { foldText } from '../text';
 import {
@@ -64,13 +65,21 @@ const IDENTIFIER_COLUMNS = new Set([
   'comment_text'
 ]);
 
+/** Region codes as the data writes them (upper case). */
+const REGIONS = new Set<string>(REGION_CODES);
+
 export function identifierColumns(
   file: string,
   table: Table,
   labels: Labels
 ): Finding[] {
+  // A header row of region codes is a cross-tab by region: "ID" there is Indonesia, not an id.
+  const regionHeaders = table.header.filter(name => REGIONS.has(name)).length;
   return table.header.flatMap((name, column) => {
     if (!IDENTIFIER_COLUMNS.has(columnKey(foldText(name)))) {
+      return [];
+    }
+    if (REGIONS.has(name) && regionHeaders >= 3) {
       return [];
     }
     const label = columnLabel(table.header, column, labels);
