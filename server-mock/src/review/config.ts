@@ -40,6 +40,13 @@ export interface ReviewConfig {
   rowDumpRatio: number;
   /** Text copied from the data set: this many consecutive words of one description, transcript, comment or bio. */
   verbatimWords: number;
+  /**
+   * Shuffled text: a value or line with at least this many words (words with
+   * a letter) whose words, in any order, are those of one text of the data
+   * set (one word more allowed). A platform choice, equal to `verbatimWords`;
+   * the index holds texts of 8 or more words (disclosure-index BAG_MIN_WORDS).
+   */
+  shuffledWords: number;
   /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
@@ -60,6 +67,7 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   maxTableRows: 5000,
   rowDumpRatio: 0.5,
   verbatimWords: 8,
+  shuffledWords: 8,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
 };

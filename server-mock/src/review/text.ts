@@ -54,6 +54,57 @@ export function shingleHashes(list: string[]): number[] {
   return hashes;
 }
 
+/** A second, independent 32-bit hash of a word (murmur3's finaliser over its FNV-1a). */
+function wordHash2(hash: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  return (mixed ^ (mixed >>> 16)) >>> 0;
+}
+
+const HAS_LETTER = /\p{L}/u;
+
+/**
+ * Keys of the bag (multiset) of a text's words with a letter, order left
+ * out: two 32-bit sums of the words' hashes (a sum does not see the order)
+ * packed in 53 bits, so a key of one of millions of texts is not met by
+ * chance. `keys[0]` is the whole bag's; with `dropOne`, the bags with one
+ * word left out follow (a label before a shuffled text). Fewer than
+ * `minWords` words: no key.
+ */
+export function wordBagKeys(
+  list: string[],
+  minWords: number,
+  dropOneUpTo = 0
+): number[] {
+  const hashes1: number[] = [];
+  const hashes2: number[] = [];
+  let sum1 = 0;
+  let sum2 = 0;
+  for (const word of list) {
+    if (!HAS_LETTER.test(word)) {
+      continue;
+    }
+    const hash = fnv1a(word);
+    const hash2 = wordHash2(hash);
+    hashes1.push(hash);
+    hashes2.push(hash2);
+    sum1 = (sum1 + hash) >>> 0;
+    sum2 = (sum2 + hash2) >>> 0;
+  }
+  if (hashes1.length < minWords) {
+    return [];
+  }
+  const key = (a: number, b: number) =>
+    (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+  const keys = [key(sum1, sum2)];
+  if (hashes1.length > minWords && hashes1.length <= dropOneUpTo) {
+    for (let i = 0; i < hashes1.length; i++) {
+      keys.push(key(sum1 - hashes1[i], sum2 - hashes2[i]));
+    }
+  }
+  return keys;
+}
+
 /** Binary search in a sorted typed array. */
 export function sortedHas(
   sorted: Float64Array | Uint32Array,

@@ -30,6 +30,7 @@ import {
   type IdentifierKind,
   type ValueFindings
 } from './identifier-search';
+import { CodeRuns } from './decodes';
 
 /** Column names that hold who someone is or which record it was (ids, usernames, display names). */
 const IDENTIFIER_COLUMNS = new Set([
@@ -90,9 +91,12 @@ export function identifierColumns(
 /** A line that is all base64: wrapped base64 (76 characters a line) is joined across such lines. */
 const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
 
-/** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
+/**
+ * Short numbers, dates and decimals cannot hold an id (15+ digits), a name or
+ * an encoding; date-times with microseconds can (rules/decodes.ts).
+ */
 const PLAIN_NUMBER =
-  /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+  /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z?)?$/;
 /** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
 const REMEMBERED_LENGTH = 200;
 
@@ -142,6 +146,10 @@ export async function identifierValues(
   >();
   const verbatim: string[] = [];
   const encodedVerbatim: string[] = [];
+  const shuffled: string[] = [];
+  // How encoded identifiers were written, by column ('' for lines and paths), and encoded texts.
+  const idNotations = new Map<string, Set<string>>();
+  const textNotations = new Set<string>();
   const add = (
     kind: IdentifierKind,
     location: string,
@@ -163,10 +171,20 @@ export async function identifierValues(
     for (const kind of found.kinds) {
       add(kind, location, cell);
     }
+    if (found.kinds.includes('encoded identifier')) {
+      const column = cell?.column ?? '';
+      const set = idNotations.get(column) ?? new Set<string>();
+      found.notations.forEach(notation => set.add(notation));
+      idNotations.set(column, set);
+    }
     if (found.verbatim === 'plain') {
       verbatim.push(location);
     } else if (found.verbatim === 'encoded') {
       encodedVerbatim.push(location);
+      found.notations.forEach(notation => textNotations.add(notation));
+    }
+    if (found.shuffled) {
+      shuffled.push(location);
     }
   };
   // Text lines: ids split over the end of one line and the start of the next, base64 wrapped over lines.
@@ -182,12 +200,29 @@ export async function identifierValues(
     wrapped.lines = 0;
     wrapped.text = '';
   };
+  // Character codes over consecutive values: a JSON array of numbers, cells of a row.
+  const codeRuns = new CodeRuns<TextValue>((text, first, count) => {
+    const found = identifiersIn({ text, whole: true }, index, config);
+    if (found.kinds.length || found.verbatim) {
+      record(
+        {
+          kinds: ['encoded identifier'],
+          verbatim: found.verbatim ? 'encoded' : null,
+          notations: ['character codes'],
+          shuffled: false
+        },
+        `${first.location} and the next ${count - 1} values`,
+        first.cell
+      );
+    }
+  });
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
   for (const value of document.values) {
     if (pacer.due()) {
       await pacer.pause();
     }
+    codeRuns.push(value.text, value, codeGroup(value));
     if (!value.whole) {
       const tail =
         previousLine && /\d\s*$/.test(previousLine.text)
@@ -216,6 +251,8 @@ export async function identifierValues(
     if (value.text.length > LONG_VALUE) {
       // A long line or string is read in pieces, the event loop running between them.
       const merged = new Set<IdentifierKind>();
+      const notations: string[] = [];
+      let mixed = false;
       let quoted: ValueFindings['verbatim'] = null;
       for (const piece of pieces(value.text)) {
         await pacer.pause();
@@ -225,10 +262,12 @@ export async function identifierValues(
           config
         );
         found.kinds.forEach(kind => merged.add(kind));
+        notations.push(...found.notations);
+        mixed ||= found.shuffled;
         quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
       }
       record(
-        { kinds: [...merged], verbatim: quoted },
+        { kinds: [...merged], verbatim: quoted, notations, shuffled: mixed },
         value.location,
         value.cell
       );
@@ -249,6 +288,7 @@ export async function identifierValues(
     record(found, value.location, value.cell);
   }
   flushWrapped();
+  codeRuns.end();
   for (const table of document.tables) {
     const split: string[] = [];
     for (let row = 0; row < table.rows.length; row++) {
@@ -282,7 +322,7 @@ export async function identifierValues(
         column: column || null,
         message:
           kind === 'encoded identifier'
-            ? `${file} contains ${plural(found.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${where}). Encoding does not anonymise: leave identifiers out.`
+            ? `${file} contains ${plural(found.length, 'value')} that decode to identifiers of the data set (${where}; written as ${notationList(idNotations.get(column))}). Encoding, reversing or spelling out does not anonymise: leave identifiers out.`
             : `${file} contains ${plural(found.length, kind === 'id' ? 'id' : kind)} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
       };
     })
@@ -294,10 +334,32 @@ export async function identifierValues(
       severity: 'fail',
       file,
       location: places(quoted),
-      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ' (some encoded as base64, hex or rot13)' : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ` (some written as ${notationList(textNotations)})` : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+    });
+  }
+  if (shuffled.length) {
+    findings.push({
+      rule: 'shuffled_text',
+      severity: 'fail',
+      file,
+      location: places(shuffled),
+      message: `${file} holds texts of the data set with their words in another order (${config.shuffledWords} or more words, all those of one description, transcript, comment or bio; ${places(shuffled)}). The words of a text identify its author in any order: report topics, word counts or other aggregates instead.`
     });
   }
   return findings;
+}
+
+/** Values whose codes may spell one text: the cells of one row, the items of one JSON array, one line. */
+function codeGroup(value: TextValue): string {
+  if (value.cell) {
+    return `row ${value.cell.row}`;
+  }
+  return value.location.replace(/\[\d+\]$/, '[]');
+}
+
+/** Notations as a finding says them: "base36, number words". */
+function notationList(notations: Set<string> | undefined): string {
+  return notations?.size ? [...notations].sort().join(', ') : 'an encoding';
 }
 
 /**
