@@ -47,6 +47,17 @@ export interface ReviewConfig {
    * the index holds texts of 8 or more words (disclosure-index BAG_MIN_WORDS).
    */
   shuffledWords: number;
+  /**
+   * High-entropy tokens (rules/entropy.ts): random-looking tokens of at least
+   * `highEntropyLength` characters (hashes: MD5 has 32 hex digits, a 64-bit
+   * value 16) are counted per file; `highEntropyFloor` of them, or
+   * `highEntropyShare` of the records read when fewer were read (never under
+   * `threshold`), are per-record and go to a reviewer. Platform choices: one
+   * checksum or job id is fine, one per record is microdata (SDC practice).
+   */
+  highEntropyLength: number;
+  highEntropyFloor: number;
+  highEntropyShare: number;
   /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
@@ -68,6 +79,9 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   rowDumpRatio: 0.5,
   verbatimWords: 8,
   shuffledWords: 8,
+  highEntropyLength: 16,
+  highEntropyFloor: 50,
+  highEntropyShare: 0.5,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
 };

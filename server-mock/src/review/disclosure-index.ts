@@ -1,6 +1,7 @@
 import type { PublicData } from '../data/schema';
 import { yieldToEventLoop } from './pacer';
 import {
+  fnv1a,
   foldText,
   normalName,
   shingleHashesOfWords,
@@ -119,9 +120,10 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
   const addText = (text: unknown) => {
     if (typeof text === 'string' && text) {
       const list = words(text);
-      shingleHashesOfWords(list, hash => shingles.push(hash));
+      const hashes = list.map(fnv1a);
+      shingleHashesOfWords(list, hash => shingles.push(hash), hashes);
       if (list.length >= BAG_MIN_WORDS) {
-        for (const key of wordBagKeys(list, BAG_MIN_WORDS)) {
+        for (const key of wordBagKeys(list, BAG_MIN_WORDS, 0, hashes)) {
           bags.push(key);
         }
       }

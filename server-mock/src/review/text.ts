@@ -31,12 +31,12 @@ const MIX = 0x9e3779b1;
  */
 export function shingleHashesOfWords(
   list: string[],
-  visit: (hash: number) => void
+  visit: (hash: number) => void,
+  wordHashes: number[] = list.map(fnv1a)
 ): void {
   if (list.length < SHINGLE_WORDS) {
     return;
   }
-  const wordHashes = list.map(fnv1a);
   for (let i = 0; i + SHINGLE_WORDS <= wordHashes.length; i++) {
     let hash = 0x811c9dc5;
     for (let j = i; j < i + SHINGLE_WORDS; j++) {
@@ -63,6 +63,20 @@ function wordHash2(hash: number): number {
 
 const HAS_LETTER = /\p{L}/u;
 
+/** Whether a word has a letter (ASCII checked without a regular expression: the index calls this for every word). */
+function hasLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 0x61 && code <= 0x7a) {
+      return true;
+    }
+    if (code > 0x7f) {
+      return HAS_LETTER.test(word);
+    }
+  }
+  return false;
+}
+
 /**
  * Keys of the bag (multiset) of a text's words with a letter, order left
  * out: two 32-bit sums of the words' hashes (a sum does not see the order)
@@ -74,17 +88,19 @@ const HAS_LETTER = /\p{L}/u;
 export function wordBagKeys(
   list: string[],
   minWords: number,
-  dropOneUpTo = 0
+  dropOneUpTo = 0,
+  wordHashes?: number[]
 ): number[] {
   const hashes1: number[] = [];
   const hashes2: number[] = [];
   let sum1 = 0;
   let sum2 = 0;
-  for (const word of list) {
-    if (!HAS_LETTER.test(word)) {
+  for (let i = 0; i < list.length; i++) {
+    const word = list[i];
+    if (!hasLetter(word)) {
       continue;
     }
-    const hash = fnv1a(word);
+    const hash = wordHashes ? wordHashes[i] : fnv1a(word);
     const hash2 = wordHash2(hash);
     hashes1.push(hash);
     hashes2.push(hash2);

@@ -318,6 +318,68 @@ describe('honest look-alikes are approved', () => {
   });
 });
 
+describe('high-entropy tokens', () => {
+  const manyIds = (
+    data.db.prepare('SELECT id FROM videos ORDER BY id LIMIT 200').all() as {
+      id: number;
+    }[]
+  ).map(row => row.id);
+  const hashes = (body: string) =>
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        `import hashlib, base64, bz2, lzma\nids = ${JSON.stringify(manyIds)}\n${body}`
+      ],
+      { encoding: 'utf8' }
+    );
+
+  it('sends one hash per record to a reviewer, saying hashes of ids are identifiers', async () => {
+    const verdict = await review(
+      {},
+      hashes(
+        'for i in ids[:60]: print("row", hashlib.sha256(str(i).encode()).hexdigest())'
+      )
+    );
+    expect(verdict.decision).toBe('manual_review');
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        rule: 'high_entropy',
+        severity: 'manual',
+        file: 'stdout.txt'
+      })
+    ]);
+    expect(verdict.findings[0].message).toMatch(/hashes .* of ids/);
+  });
+
+  it('counts a blob no decoder reads (bz2, lzma) by its size', async () => {
+    for (const body of [
+      'print(base64.b64encode(bz2.compress(" ".join(map(str, ids)).encode())).decode())',
+      'print(lzma.compress(",".join(map(str, ids)).encode()).hex())'
+    ]) {
+      const verdict = await review({ 'blob.txt': hashes(body) });
+      expect(verdict.findings.map(f => f.rule)).toEqual(['high_entropy']);
+    }
+  });
+
+  it('takes a few tokens for what they are, and fewer when few records were read', async () => {
+    const some = hashes(
+      'for i in ids[:20]: print(hashlib.md5(str(i).encode()).hexdigest())'
+    );
+    expect((await review({}, some, 3000)).decision).toBe('approved');
+    expect(
+      (await review({}, some, 25)).findings.map(finding => finding.rule)
+    ).toContain('high_entropy');
+    const names = Array.from(
+      { length: 80 },
+      (_, i) => `sales_report_2024_region_${i}_final HTTPServerError404Handler`
+    ).join('\n');
+    expect((await review({ 'names.txt': names }, '', 3000)).decision).toBe(
+      'approved'
+    );
+  });
+});
+
 describe('identifiers in a printed exception chain', () => {
   it("finds usernames a Python repr quotes ('name'), as stderr shows exceptions", async () => {
     const plain = usernames.filter(name => /^[a-z]+$/.test(name)).slice(0, 5);

@@ -8,6 +8,7 @@ import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
+import { highEntropyTokens } from './entropy';
 import { identifierColumns, identifierValues } from './identifiers';
 import { residualDof } from './models';
 import { linesDump, minMaxColumns, smallCounts, tableSize } from './tables';
@@ -44,7 +45,8 @@ export async function contentFindings(
   }
   findings.push(
     ...(await identifierValues(file, document, index, config, pacer)),
-    ...residualDof(file, document.values, config)
+    ...residualDof(file, document.values, config),
+    ...(await highEntropyTokens(file, document, recordsRead, config, pacer))
   );
   return findings;
 }
