@@ -58,6 +58,13 @@ export interface ReviewConfig {
   highEntropyLength: number;
   highEntropyFloor: number;
   highEntropyShare: number;
+  /**
+   * Ids under a constant offset or XOR (rules/shifted-ids.ts): a column or
+   * sequence with at least this many distinct integers (or date-times),
+   * mostly distinct, is tested. A platform choice: the constant is verified
+   * on a sample, so few values suffice; fewer are not worth a scan of the ids.
+   */
+  shiftMinValues: number;
   /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
@@ -82,6 +89,7 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   highEntropyLength: 16,
   highEntropyFloor: 50,
   highEntropyShare: 0.5,
+  shiftMinValues: 10,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
 };

@@ -259,6 +259,36 @@ describe('ids and names under a reversible transform are found', () => {
       't.txt',
       'for i in ids: print(datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=i))',
       /date-time/
+    ],
+    [
+      'ids plus a constant (CSV)',
+      's.csv',
+      'print("n")\nfor i in ids: print(i + 987654321)',
+      /a constant added/
+    ],
+    [
+      'ids minus their base (small numbers, JSON)',
+      's.json',
+      'print(json.dumps([{"k": i - 7100000000000000} for i in ids]))',
+      /a constant added/
+    ],
+    [
+      'ids XOR a constant (text)',
+      's.txt',
+      'for n, i in enumerate(ids): print(n, "code", i ^ 0x5DEECE66D)',
+      /a constant XORed/
+    ],
+    [
+      'ids XOR a 64-bit constant',
+      's.txt',
+      'for i in ids: print(i ^ 0xDEADBEEFCAFEBABE)',
+      /a constant XORed/
+    ],
+    [
+      'ids shifted into date-times',
+      's.csv',
+      'print("when")\nfor i in ids: print(datetime.datetime.fromtimestamp(i - 7100000000000000, datetime.timezone.utc).isoformat())',
+      /date-times/
     ]
   ];
   it.each(cases)('%s', async (_name, file, body, notation) => {
@@ -268,7 +298,7 @@ describe('ids and names under a reversible transform are found', () => {
     expect(finding).toBeDefined();
     expect(finding!.message).toMatch(notation);
     // Nothing of the data is quoted.
-    for (const username of usernames) {
+    for (const username of usernames.filter(name => name.length >= 5)) {
       expect(JSON.stringify(verdict.findings)).not.toContain(username);
     }
   });

@@ -11,6 +11,7 @@ import type { Finding } from './findings';
 import { highEntropyTokens } from './entropy';
 import { identifierColumns, identifierValues } from './identifiers';
 import { residualDof } from './models';
+import { shiftedIds } from './shifted-ids';
 import { linesDump, minMaxColumns, smallCounts, tableSize } from './tables';
 
 export interface ContentContext {
@@ -46,7 +47,8 @@ export async function contentFindings(
   findings.push(
     ...(await identifierValues(file, document, index, config, pacer)),
     ...residualDof(file, document.values, config),
-    ...(await highEntropyTokens(file, document, recordsRead, config, pacer))
+    ...(await highEntropyTokens(file, document, recordsRead, config, pacer)),
+    ...(await shiftedIds(file, document, index, config, labels, pacer))
   );
   return findings;
 }
