@@ -10,6 +10,7 @@ import {
   type Document,
   type Labels
 } from './documents';
+import { embeddedTableFindings } from './embedded';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
 import { contentFindings } from './rules';
@@ -281,6 +282,21 @@ async function reviewFile(
   )) {
     findings.push(
       ...magnitudeFindings(shown, table, state.dominance, config, labels)
+    );
+  }
+  if (
+    isLog ||
+    extension === '.txt' ||
+    extension === '.md' ||
+    extension === '.log'
+  ) {
+    // Tables printed in text get the table rules a .csv gets (embedded.ts).
+    findings.push(
+      ...(await embeddedTableFindings(shown, text, {
+        ...state,
+        ...input,
+        labels
+      }))
     );
   }
   return { file, findings, rows: documentRows(document) };

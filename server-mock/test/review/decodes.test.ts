@@ -410,6 +410,48 @@ describe('high-entropy tokens', () => {
   });
 });
 
+describe('stdout and stderr get the rules files get', () => {
+  it('reads a CSV, JSON lines and a JSON document printed to stdout as tables', async () => {
+    const csv = await review(
+      {},
+      'Counting…\nregion_code,videos\nUS,120\nMX,3\nFR,45\nDone.\n'
+    );
+    expect(csv.findings).toEqual([
+      expect.objectContaining({ rule: 'small_count', file: 'stdout.txt' })
+    ]);
+    expect(csv.findings[0].location).toMatch(/lines 2–5 \(CSV\)/);
+    const named = await review({}, 'username\tvideos\nx\t12\ny\t15\nz\t20\n');
+    expect(named.findings.map(f => f.rule)).toContain('identifier_column');
+    const records = await review(
+      {},
+      '{"region_code": "US", "videos": 120}\n{"region_code": "MX", "videos": 2}\n{"region_code": "FR", "videos": 45}\n'
+    );
+    expect(records.findings.map(f => f.rule)).toContain('small_count');
+    const json = await review(
+      {},
+      JSON.stringify(
+        {
+          by_region: [
+            { region_code: 'US', videos: 120 },
+            { region_code: 'MX', videos: 4 }
+          ]
+        },
+        null,
+        2
+      )
+    );
+    expect(json.findings.map(f => f.rule)).toContain('small_count');
+  });
+
+  it('approves a log of an honest run: prose lines with commas are not a table', async () => {
+    const verdict = await review(
+      { 'by_region.csv': 'region_code,videos\nUS,120\nMX,45\n' },
+      'Read 3000 records, 12 regions, done.\nWrote by_region.csv, 2 rows, in 0.2 s.\nChecked, all groups over 10.\n{"status": "ok", "files": 1}\n'
+    );
+    expect(verdict.findings).toEqual([]);
+  });
+});
+
 describe('identifiers in a printed exception chain', () => {
   it("finds usernames a Python repr quotes ('name'), as stderr shows exceptions", async () => {
     const plain = usernames.filter(name => /^[a-z]+$/.test(name)).slice(0, 5);
