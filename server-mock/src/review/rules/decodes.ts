@@ -23,6 +23,7 @@ import {
   numberWordRuns,
   reversed
 } from '../decodes';
+import type { Document } from '../documents';
 
 export interface DecodedForms {
   /** Texts to look identifiers and verbatim texts up in, with the notation they were written in. */
@@ -193,12 +194,17 @@ export class CodeRuns<Place> {
   constructor(
     private readonly visit: (text: string, first: Place, count: number) => void
   ) {}
-  push(text: string, place: Place, group: string): void {
+  push(text: string, place: Place, groupOf: () => string): void {
+    if (text.length > 16 || !CODE_VALUE.test(text)) {
+      this.end();
+      return;
+    }
+    const group = groupOf();
     if (group !== this.group) {
       this.end();
       this.group = group;
     }
-    if (text.length <= 16 && CODE_VALUE.test(text)) {
+    {
       if (!this.codes.length) {
         this.first = place;
       }
@@ -206,9 +212,7 @@ export class CodeRuns<Place> {
       if (this.codes.length >= MAX_RUN) {
         this.end();
       }
-      return;
     }
-    this.end();
   }
   end(): void {
     if (this.codes.length >= 5) {
@@ -220,4 +224,9 @@ export class CodeRuns<Place> {
     this.codes = [];
     this.first = null;
   }
+}
+
+/** A CSV file: its values are its one table's cells (the rules read its rows directly, without a value object per cell). */
+export function isCsvDocument(document: Document): boolean {
+  return document.tables.length === 1 && document.tables[0].at === '';
 }

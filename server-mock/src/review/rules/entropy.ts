@@ -10,6 +10,7 @@ import type { ReviewConfig } from '../config';
 import { asPlainText, inflated, isKnownFile } from '../decodes';
 import type { Document } from '../documents';
 import type { Pacer } from '../pacer';
+import { isCsvDocument } from './decodes';
 import { places, plural, type Finding } from './findings';
 
 const TOKEN = /[A-Za-z0-9+/=_-]{16,}/g;
@@ -101,6 +102,28 @@ export function highEntropyLimit(
   );
 }
 
+/** A document's values; a CSV's cells read from its rows (no value object per cell). */
+function* textsOf(
+  document: Document
+): Generator<{ text: string; location: string }> {
+  if (!isCsvDocument(document)) {
+    yield* document.values;
+    return;
+  }
+  const [table] = document.tables;
+  yield* table.header.map((text, column) => ({
+    text,
+    location: `header, column ${column + 1}`
+  }));
+  for (let row = 0; row < table.rows.length; row++) {
+    for (const text of table.rows[row]) {
+      if (text.length >= 16) {
+        yield { text, location: `row ${row + 1}` };
+      }
+    }
+  }
+}
+
 export async function highEntropyTokens(
   file: string,
   document: Document,
@@ -111,7 +134,7 @@ export async function highEntropyTokens(
   const seen = new Set<string>();
   let units = 0;
   const locations: string[] = [];
-  for (const value of document.values) {
+  for (const value of textsOf(document)) {
     if (pacer.due()) {
       await pacer.pause();
     }

@@ -285,12 +285,13 @@ function nameIdentifiers(
 export function hasVerbatim(
   text: string,
   index: DisclosureIndex,
-  config: ReviewConfig
+  config: ReviewConfig,
+  wordsOf: (text: string) => string[] = words
 ): boolean {
   if (text.length < config.verbatimWords * 2) {
     return false; // too short to hold that many words
   }
-  const list = words(text);
+  const list = wordsOf(text);
   if (list.length < config.verbatimWords) {
     return false;
   }
@@ -314,12 +315,13 @@ export function hasVerbatim(
 export function hasShuffledText(
   text: string,
   index: DisclosureIndex,
-  config: ReviewConfig
+  config: ReviewConfig,
+  wordsOf: (text: string) => string[] = words
 ): boolean {
   if (text.length < config.shuffledWords * 2) {
     return false;
   }
-  const list = words(text);
+  const list = wordsOf(text);
   if (list.length < config.shuffledWords) {
     return false;
   }
@@ -355,10 +357,14 @@ export function identifiersIn(
 ): ValueFindings {
   const kinds = new Set<IdentifierKind>();
   plainIdentifiers(value.text, value.whole, index, kinds);
+  // The value's words, cut once for the verbatim and the shuffled-text checks.
+  let own: string[] | null = null;
+  const ownWords = (text: string) => (own ??= words(text));
   let verbatim: ValueFindings['verbatim'] = hasVerbatim(
     value.text,
     index,
-    config
+    config,
+    ownWords
   )
     ? 'plain'
     : null;
@@ -406,7 +412,8 @@ export function identifiersIn(
   if (encoded) {
     kinds.add('encoded identifier');
   }
-  const shuffled = !verbatim && hasShuffledText(value.text, index, config);
+  const shuffled =
+    !verbatim && hasShuffledText(value.text, index, config, ownWords);
   return kinds.size || verbatim || shuffled
     ? { kinds: [...kinds], verbatim, notations: [...notations], shuffled }
     : NOTHING;

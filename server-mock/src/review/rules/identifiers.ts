@@ -30,7 +30,7 @@ import {
   type IdentifierKind,
   type ValueFindings
 } from './identifier-search';
-import { CodeRuns } from './decodes';
+import { CodeRuns, isCsvDocument } from './decodes';
 
 /** Column names that hold who someone is or which record it was (ids, usernames, display names). */
 const IDENTIFIER_COLUMNS = new Set([
@@ -216,13 +216,16 @@ export async function identifierValues(
       );
     }
   });
+  const csv = isCsvDocument(document);
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
   for (const value of document.values) {
     if (pacer.due()) {
       await pacer.pause();
     }
-    codeRuns.push(value.text, value, codeGroup(value));
+    if (!csv) {
+      codeRuns.push(value.text, value, () => codeGroup(value));
+    }
     if (!value.whole) {
       const tail =
         previousLine && /\d\s*$/.test(previousLine.text)
@@ -289,6 +292,27 @@ export async function identifierValues(
   }
   flushWrapped();
   codeRuns.end();
+  if (csv) {
+    // A CSV's rows: character codes over adjacent cells.
+    const [table] = document.tables;
+    for (let row = 0; row < table.rows.length; row++) {
+      if (row % 5000 === 4999) {
+        await pacer.tick(5000);
+      }
+      const cells = table.rows[row];
+      if (cells.length < 5) {
+        continue; // a run needs five cells
+      }
+      for (let column = 0; column < cells.length; column++) {
+        codeRuns.push(
+          cells[column],
+          { location: `row ${row + 1}`, text: '', whole: true },
+          () => `row ${row}`
+        );
+      }
+      codeRuns.end();
+    }
+  }
   for (const table of document.tables) {
     const split: string[] = [];
     for (let row = 0; row < table.rows.length; row++) {

@@ -15,6 +15,7 @@ import { dateTimeEpoch } from '../decodes';
 import type { DisclosureIndex } from '../disclosure-index';
 import { columnLabel, type Document, type Labels } from '../documents';
 import type { Pacer } from '../pacer';
+import { isCsvDocument } from './decodes';
 import { tablePlace, type Finding } from './findings';
 
 /** Values of a sequence sampled for the test (evenly over its sorted distinct values). */
@@ -75,7 +76,7 @@ function sequences(document: Document, labels: Labels): Sequence[] {
     });
   }
   // A CSV's values are its table's cells, read above.
-  if (document.tables.length === 1 && document.tables[0].at === '') {
+  if (isCsvDocument(document)) {
     return found;
   }
   const groups = new Map<string, Sequence>();
