@@ -261,6 +261,18 @@ describe('ids and names under a reversible transform are found', () => {
       /date-time/
     ],
     [
+      'ids with three digits dropped',
+      's.csv',
+      'print("k")\nfor i in ids: print(i // 1000)',
+      /last 3 digits dropped/
+    ],
+    [
+      'ids as nanoseconds in date-times',
+      's.txt',
+      'for i in ids: print("at", datetime.datetime.fromtimestamp(i / 1e9, datetime.timezone.utc).isoformat())',
+      /digits dropped, written as date-times/
+    ],
+    [
       'ids plus a constant (CSV)',
       's.csv',
       'print("n")\nfor i in ids: print(i + 987654321)',

@@ -1,6 +1,7 @@
 /**
  * Ids under a constant offset or XOR (`id + 12345`, `id ^ 0x5DEECE66D`,
- * `datetime.fromtimestamp(id - 7100000000000000)`): every value of a column
+ * `datetime.fromtimestamp(id - 7100000000000000)`), or with their last
+ * digits dropped (`id // 1000`): every value of a column
  * or sequence is an id of the data set once one constant is taken off. The
  * constant is found exactly by matching against the known ids: the
  * difference (or XOR) of two output values is the difference (or XOR) of two
@@ -264,6 +265,52 @@ function xorOf(sample: bigint[], index: DisclosureIndex): bigint | null {
   );
 }
 
+/** The first index of the sorted ids at or above `value`. */
+function lowerBound(ids: Float64Array, value: number): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle] < value) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+/**
+ * Ids with their last one to three digits dropped (`id // 1000`, a
+ * date-time that keeps microseconds of `id / 1e9` seconds): most values v
+ * have an id within s − 1 of v·s for one s of 10, 100, 1000 (dropped or
+ * rounded). Such a window holds an id by chance about once in fifty, so a sample that mostly
+ * hits is ids; wider windows are not tried (they hold several ids).
+ */
+function truncationOf(sample: bigint[], index: DisclosureIndex): number | null {
+  for (const scale of [10, 100, 1000]) {
+    let hits = 0;
+    for (const value of sample) {
+      const scaled = value * BigInt(scale);
+      if (scaled <= 0n || scaled >= EXACT) {
+        continue;
+      }
+      // Dropped (floor) or rounded: the id is within one step below or above.
+      const at = lowerBound(index.ids, Number(scaled) - scale + 1);
+      if (
+        at < index.ids.length &&
+        index.ids[at] <= Number(scaled) + scale - 1
+      ) {
+        hits++;
+      }
+    }
+    if (hits >= Math.max(3, MATCH_SHARE * sample.length)) {
+      return scale;
+    }
+  }
+  return null;
+}
+
 export async function shiftedIds(
   file: string,
   document: Document,
@@ -283,11 +330,14 @@ export async function shiftedIds(
   const findings: Finding[] = [];
   for (const { sequence, sample } of tested) {
     await pacer.pause();
-    const how = offsetOf(sample!, index)
-      ? 'a constant added'
-      : (await pacer.pause(), xorOf(sample!, index))
-        ? 'a constant XORed'
-        : null;
+    const scale = truncationOf(sample!, index);
+    const how = scale
+      ? `their last ${String(scale).length - 1} digit${scale > 10 ? 's' : ''} dropped`
+      : offsetOf(sample!, index)
+        ? 'a constant added'
+        : (await pacer.pause(), xorOf(sample!, index))
+          ? 'a constant XORed'
+          : null;
     if (!how) {
       continue;
     }
@@ -297,7 +347,7 @@ export async function shiftedIds(
       file,
       location: sequence.place,
       column: sequence.column,
-      message: `${file}: ${sequence.place} holds ids of the data set with ${how}${sequence.dates ? ', written as date-times' : ''} (most of its values are ids once one constant is taken off). One known id undoes the constant: leave identifiers out and output aggregates.`
+      message: `${file}: ${sequence.place} holds ids of the data set with ${how}${sequence.dates ? ', written as date-times' : ''} (most of its values map onto ids${scale ? ', each to one id in a window of a few' : ' once one constant is taken off'}). ${scale ? 'A window that narrow singles out one record' : 'One known id undoes the constant'}: leave identifiers out and output aggregates.`
     });
   }
   return findings;
