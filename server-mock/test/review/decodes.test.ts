@@ -349,6 +349,25 @@ describe('honest look-alikes are approved', () => {
     expect(verdict.decision).toBe('approved');
   });
 
+  it('a table of music ids (a category of the data set) with their counts, and date-times of weeks', async () => {
+    const music = data.db
+      .prepare(
+        'SELECT music_id, count(*) AS n FROM videos GROUP BY music_id HAVING n >= 10 ORDER BY n DESC LIMIT 60'
+      )
+      .all() as { music_id: number; n: number }[];
+    expect(music.length).toBeGreaterThanOrEqual(10);
+    const weeks = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `${new Date(Date.UTC(2026, 0, 5) + i * 7 * 86400e3).toISOString().replace('.000Z', '')},${100 + i * 13}`
+    );
+    const verdict = await review({
+      'music.csv': `music_id,videos\n${music.map(row => `${row.music_id},${row.n}`).join('\n')}\n`,
+      'weeks.csv': `week_start,videos\n${weeks.join('\n')}\n`
+    });
+    expect(verdict.findings).toEqual([]);
+  });
+
   it('a deflated aggregate inside base64 is read and approved', async () => {
     const blob = deflateSync(
       Buffer.from('region_code,videos\nUS,120\nMX,45\n')
