@@ -302,6 +302,21 @@ export function isKnownFile(bytes: Buffer): boolean {
   );
 }
 
+/** Inflated bytes one document may produce in all (a file of many small zip bombs stays quick). */
+export const INFLATE_BUDGET = 8 * MAX_INFLATED;
+/** Most a token may inflate to, per byte of it (text and ids compress far less). */
+const MAX_RATIO = 32;
+let budget = INFLATE_BUDGET;
+
+/**
+ * Gives the next document its inflate budget back (rules/identifiers.ts calls
+ * it per document). Past the budget, compressed tokens are not inflated: they
+ * count as opaque blobs (rules/entropy.ts), which a reviewer looks at.
+ */
+export function resetInflateBudget(): void {
+  budget = INFLATE_BUDGET;
+}
+
 /** zlib (`zlib.compress`) or gzip (`gzip.compress`) data, inflated up to `MAX_INFLATED` bytes. */
 export function inflated(
   bytes: Buffer
@@ -314,22 +329,26 @@ export function inflated(
   if (!gzip && !zlib) {
     return null;
   }
+  const cap = Math.min(MAX_INFLATED, MAX_RATIO * bytes.length + 1024, budget);
+  if (cap <= 1024) {
+    return null;
+  }
   const inflate = gzip ? gunzipSync : inflateSync;
+  const spent = (text: Buffer) => {
+    budget -= text.length;
+    return { text, notation: gzip ? ('gzip' as const) : ('zlib' as const) };
+  };
   try {
-    return {
-      text: inflate(bytes, { maxOutputLength: MAX_INFLATED }),
-      notation: gzip ? 'gzip' : 'zlib'
-    };
+    return spent(inflate(bytes, { maxOutputLength: cap }));
   } catch {
     // Too large or cut short: the start is read, up to the cap.
     try {
-      return {
-        text: inflate(bytes.subarray(0, MAX_INFLATED / 16), {
+      return spent(
+        inflate(bytes.subarray(0, Math.ceil(cap / MAX_RATIO)), {
           finishFlush: 2, // Z_SYNC_FLUSH: what is there, without the end
-          maxOutputLength: MAX_INFLATED
-        }),
-        notation: gzip ? 'gzip' : 'zlib'
-      };
+          maxOutputLength: cap
+        })
+      );
     } catch {
       return null;
     }

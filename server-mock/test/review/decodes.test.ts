@@ -108,7 +108,10 @@ def spell(n):
     return " ".join(out)
 ${body}
 `;
-  return execFileSync('python3', ['-c', program], { encoding: 'utf8' });
+  return execFileSync('python3', ['-c', program], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20
+  });
 }
 
 const encodedRule = (verdict: Verdict) =>
@@ -366,6 +369,15 @@ describe('honest look-alikes are approved', () => {
       'weeks.csv': `week_start,videos\n${weeks.join('\n')}\n`
     });
     expect(verdict.findings).toEqual([]);
+  });
+
+  it('inflates a file of many small zip bombs within a budget', async () => {
+    const bombs = python(
+      'bomb = base64.b64encode(zlib.compress(b"0" * (4 << 20))).decode()\nfor n in range(60): print(bomb)'
+    );
+    const started = Date.now();
+    await review({ 'bombs.txt': bombs });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a deflated aggregate inside base64 is read and approved', async () => {

@@ -30,6 +30,7 @@ import {
   type IdentifierKind,
   type ValueFindings
 } from './identifier-search';
+import { resetInflateBudget } from '../decodes';
 import { CodeRuns, isCsvDocument } from './decodes';
 
 /** Column names that hold who someone is or which record it was (ids, usernames, display names). */
@@ -217,6 +218,7 @@ export async function identifierValues(
     }
   });
   const csv = isCsvDocument(document);
+  resetInflateBudget();
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
   for (const value of document.values) {
