@@ -102,6 +102,20 @@ export function highEntropyLimit(
   );
 }
 
+/** Tokens of `length` or more characters; a long text is split into words first (only long words are searched). */
+function tokensOf(text: string, length: number): string[] {
+  if (text.length <= 256) {
+    return text.match(TOKEN) ?? [];
+  }
+  const tokens: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    if (word.length >= length) {
+      tokens.push(...(word.match(TOKEN) ?? []));
+    }
+  }
+  return tokens;
+}
+
 /** A document's values; a CSV's cells read from its rows (no value object per cell). */
 function* textsOf(
   document: Document
@@ -143,7 +157,7 @@ export async function highEntropyTokens(
       continue;
     }
     let counted = false;
-    for (const token of text.match(TOKEN) ?? []) {
+    for (const token of tokensOf(text, config.highEntropyLength)) {
       if (token.length < config.highEntropyLength || seen.has(token)) {
         continue;
       }

@@ -108,7 +108,10 @@ function sequences(document: Document, labels: Labels): Sequence[] {
     }
     // A line: the n-th long number of each line is one sequence, and so are date-times.
     let position = 0;
-    for (const match of value.text.matchAll(NUMBER_IN_LINE)) {
+    const numbers = /\d{6}/.test(value.text)
+      ? value.text.matchAll(NUMBER_IN_LINE)
+      : [];
+    for (const match of numbers) {
       const sequence = sequenceOf(
         `line number ${position}`,
         `the lines' number ${position + 1}`
@@ -118,7 +121,10 @@ function sequences(document: Document, labels: Labels): Sequence[] {
         sequence.values.push(BigInt(match[0]));
       }
     }
-    if (/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/.test(value.text)) {
+    if (
+      value.text.includes(':') &&
+      /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/.test(value.text)
+    ) {
       const epoch = dateTimeEpoch(value.text);
       if (epoch) {
         const sequence = sequenceOf('line date', "the lines' date-times");
