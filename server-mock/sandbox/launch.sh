@@ -9,7 +9,8 @@
 # Inputs (environment, removed before the job starts):
 #   VCE_WORK      host path of the job's work folder (its cwd, output/ inside)
 #   VCE_SOCKET    host path of the job's data socket
-#   VCE_RUNTIME   host folder with bootstrap.py; VCE_PYRQS: the pyrqs package's parent
+#   VCE_RUNTIME   host folder with bootstrap.py; VCE_PYRQS: a folder holding only the pyrqs
+#                 package (src/runner/pyrqs-stage.ts: no tests, caches or pyproject)
 #   VCE_HIDE      newline-separated host paths covered by an empty read-only tmpfs
 #   VCE_UID       the job's uid, or empty to keep the current one (user namespace)
 #   VCE_PRLIMIT   prlimit options (--as=.. --cpu=.. ...)

@@ -131,5 +131,19 @@ export const MIGRATIONS: readonly string[] = [
   // (Store.removeClientsExcept). The row stays, marked, because jobs (and with
   // them their files, outputs, releases, mail, attestations) reference it
   // ON DELETE CASCADE and are kept for audit.
-  `ALTER TABLE clients ADD COLUMN removed_at TEXT;`
+  `ALTER TABLE clients ADD COLUMN removed_at TEXT;`,
+  // Differencing across a researcher's jobs (src/review/differencing.ts): a
+  // fingerprint of each table an execution job wrote (a hash of its header
+  // and groups, its counts), compared with the client's later tables.
+  `CREATE TABLE job_tables (
+     id         INTEGER PRIMARY KEY,
+     job_id     TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+     client_key TEXT NOT NULL,
+     structure  TEXT NOT NULL,
+     file       TEXT NOT NULL,
+     place      TEXT NOT NULL,
+     cells      TEXT NOT NULL
+   );
+   CREATE INDEX job_tables_client ON job_tables(client_key, structure);
+   CREATE INDEX job_tables_job ON job_tables(job_id);`
 ];

@@ -153,6 +153,7 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     dominance: trans.__('One or two records dominate a total'),
     p_ratio: trans.__('A total that reveals its largest contributor'),
     residual_dof: trans.__('A model with too few degrees of freedom'),
+    linkage: trans.__('Rows that link back to single records'),
     row_level: trans.__('Row-level records instead of aggregates'),
     row_level_dump: trans.__('Row-level records instead of aggregates'),
     row_level_data: trans.__('Row-level records instead of aggregates'),
@@ -161,6 +162,10 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     file_type: trans.__('A file type that cannot leave'),
     manual_type: trans.__('A file that a person must check'),
     unreadable: trans.__('A file the review cannot read'),
+    differencing: trans.__('Tables that differ by a few records'),
+    unclassified: trans.__('An output the review cannot classify'),
+    rule_error: trans.__('A check that could not finish'),
+    provenance: trans.__('A pyrqs.outputs file that does not match its record'),
     reviewer: trans.__("The reviewer's decision")
   };
   if (titles[rule]) {

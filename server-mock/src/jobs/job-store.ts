@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { PreviousTable, TableFingerprint } from '../review';
 import {
   canMove,
   type HistoryEntry,
@@ -476,6 +477,63 @@ export class JobStore {
         ? this.db.prepare(sql).all()
         : this.db.prepare(sql).all(clientKey)) as Row[]
     ).map(toMail);
+  }
+
+  /** Keep the fingerprints of a job's tables (replacing any of an earlier review of it), for differencing. */
+  saveTables(
+    jobId: string,
+    clientKey: string,
+    tables: readonly TableFingerprint[]
+  ): void {
+    const remove = this.db.prepare('DELETE FROM job_tables WHERE job_id = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO job_tables (job_id, client_key, structure, file, place, cells) VALUES (?, ?, ?, ?, ?, ?)'
+    );
+    this.db.transaction(() => {
+      remove.run(jobId);
+      for (const table of tables) {
+        insert.run(
+          jobId,
+          clientKey,
+          table.structure,
+          table.file,
+          table.at,
+          JSON.stringify(table.cells)
+        );
+      }
+    })();
+  }
+
+  /**
+   * The client's tables of these structures from its execution jobs that were
+   * released or wait for a reviewer (a rejected job released nothing), other
+   * than `exceptJobId`.
+   */
+  tablesLike(
+    clientKey: string,
+    structures: readonly string[],
+    exceptJobId: string
+  ): PreviousTable[] {
+    if (!structures.length) {
+      return [];
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT t.job_id, t.structure, t.file, t.place, t.cells, j.status
+           FROM job_tables t JOIN jobs j ON j.job_id = t.job_id
+          WHERE t.client_key = ? AND t.structure IN (${structures.map(() => '?').join(', ')})
+            AND t.job_id <> ? AND j.stage = 'execution' AND j.status IN ('approved', 'reviewing')
+          ORDER BY t.id`
+      )
+      .all(clientKey, ...structures, exceptJobId) as Row[];
+    return rows.map(row => ({
+      jobId: row.job_id as string,
+      released: row.status === 'approved',
+      structure: row.structure as string,
+      file: row.file as string,
+      at: row.place as string,
+      cells: JSON.parse(row.cells as string) as (number | null)[][]
+    }));
   }
 
   saveAttestation(jobId: string, jws: string, at: string): void {

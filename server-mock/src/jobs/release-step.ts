@@ -104,8 +104,20 @@ export class ReleaseStep {
         ],
         recordsRead: job.recordsRead,
         index: await buildDisclosureIndex(this.deps.publicData),
-        config: this.settings.review
+        config: this.settings.review,
+        // Differencing against the client's earlier releases; a test run releases nothing and is compared only within itself.
+        history:
+          job.stage === 'test'
+            ? null
+            : {
+                jobId,
+                previous: structures =>
+                  jobs.tablesLike(job.clientKey, structures, jobId)
+              }
       });
+      if (job.stage !== 'test') {
+        jobs.saveTables(jobId, job.clientKey, reviewed.tables);
+      }
       // The review read the collected copy and the logs: its files are the outputs.
       outputs = reviewed.files.map(file => ({
         name: file.name,

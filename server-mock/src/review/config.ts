@@ -65,10 +65,69 @@ export interface ReviewConfig {
    * on a sample, so few values suffice; fewer are not worth a scan of the ids.
    */
   shiftMinValues: number;
+  /**
+   * Linkage (rule `linkage`): a table is microdata when at least this many of
+   * its checked rows each match exactly one record of the data set on their
+   * quasi-identifiers (exact times, counts); tables with fewer rows are not
+   * checked. SDC practice: record linkage / re-identification by key
+   * variables (docs/research/sdc-rules.md § 6 Record linkage); the number is a
+   * platform choice (a handful of records is already a disclosure).
+   */
+  linkageMinRows: number;
+  /** Rows of a table the linkage rule checks, spread over it (platform choice: bounds the lookups one table costs). */
+  linkageSampleRows: number;
+  /**
+   * Share of the checked rows that must link for the table to be refused
+   * (platform choice: an aggregate's row matches one record only by chance,
+   * well under this; a table of records links nearly row for row).
+   */
+  linkageShare: number;
   /** Allowed output types (OpenSAFELY pipeline `LEVEL4_FILE_TYPES`), checked automatically. */
   checkedTypes: string[];
   /** Allowed types that no rule can read (figures, HTML): always sent to a reviewer. */
   manualTypes: string[];
+  /**
+   * Rule families the review skips, by rule id (or family name for a part of a
+   * rule, e.g. `decodes`). A platform choice for measuring only: `bench:jobs`
+   * reviews with the families issue 16 added turned off as its baseline.
+   * Empty by default: every rule runs. A rule's hook checks `ruleEnabled`
+   * before it runs; findings of a disabled rule are dropped in any case.
+   */
+  disabledRules?: string[];
+  /**
+   * Time one rule family may take on one file (ms); past it the rule stops
+   * at its next pause and the file goes to a reviewer (`rule_error`). A
+   * platform choice: far above what a rule takes on the largest allowed file.
+   */
+  ruleBudgetMs: number;
+  /**
+   * `unclassified`: a run of this many characters without a space (in a
+   * line, CSV cell or JSON string) is no word, number or label an aggregate
+   * has; bars drawn with one character excepted. A platform choice.
+   */
+  unclassifiedTokenChars: number;
+  /** `unclassified`: share of visible characters that are non-ASCII symbols, private-use or zero-width characters (at least 100). A platform choice. */
+  unclassifiedSymbolShare: number;
+  /** `unclassified`: JSON nested deeper than this. A platform choice: summaries by two or three groups are 4–6 levels deep. */
+  unclassifiedJsonDepth: number;
+  /**
+   * `differencing`: two releases of the same table (same header and groups)
+   * whose counts differ by less than this in a few groups single those
+   * records out (ABS DataLab: "differences of less than ten should not be
+   * able to be calculated through combining the tables"; ACRO lists
+   * Differencing among the risks of frequency and magnitude tables).
+   */
+  differencingGap: number;
+  /** `differencing`: most groups that may differ (by less than the gap) while the rest are equal. A platform choice ("one group, or a few"). */
+  differencingMaxCells: number;
+  /** `differencing`: most tables of a job fingerprinted and compared. A platform choice that bounds the work and the store. */
+  maxDifferencingTables: number;
+  /**
+   * Most scans of a data table (one GROUP BY a time bucket, a comment or
+   * user group) the dominance check makes per job; cells beyond go to a
+   * reviewer. A platform choice: each scan reads the table once.
+   */
+  maxDominanceScans: number;
 }
 
 export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
@@ -90,9 +149,26 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   highEntropyFloor: 50,
   highEntropyShare: 0.5,
   shiftMinValues: 10,
+  linkageMinRows: 5,
+  linkageSampleRows: 200,
+  linkageShare: 0.1,
   checkedTypes: ['.csv', '.txt', '.log', '.json', '.md'],
-  manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html']
+  manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html'],
+  disabledRules: [],
+  ruleBudgetMs: 5000,
+  unclassifiedTokenChars: 200,
+  unclassifiedSymbolShare: 0.3,
+  unclassifiedJsonDepth: 10,
+  differencingGap: 10,
+  differencingMaxCells: 3,
+  maxDifferencingTables: 100,
+  maxDominanceScans: 8
 };
+
+/** Whether a rule family runs under this configuration (`disabledRules`). */
+export function ruleEnabled(config: ReviewConfig, family: string): boolean {
+  return !config.disabledRules?.includes(family);
+}
 
 /** `--review-threshold N`: the frequency threshold; the other rules keep their defaults. */
 export function reviewThresholdConfig(

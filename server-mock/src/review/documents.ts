@@ -1,5 +1,6 @@
 import { parse as parseCsvStream } from 'csv-parse';
 import { yieldToEventLoop } from './pacer';
+import { namesStatistic } from './rules/statistic-labels';
 
 /**
  * Output files as the rules read them: tables (CSV, JSON arrays of records,
@@ -220,7 +221,8 @@ export function readText(content: string): Document {
       line.length <= 200 && (line.includes(':') || line.includes('='))
         ? LABELLED_COUNT.exec(line)
         : null;
-    if (match) {
+    // "median hashtags per video: 2" is a statistic, not a group of 2.
+    if (match && !namesStatistic(match[1])) {
       labelled.push([match[1], match[2]]);
       labelledLines.push(index + 1);
     }
@@ -321,14 +323,16 @@ export function readJson(
     if (value && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, unknown>);
       // An object of name → integer is a key/count table (a Counter dumped as JSON).
+      // Keys naming a statistic ("median_likes": 2) are left out of it: not counts.
+      const counted = entries.filter(([key]) => !namesStatistic(key));
       if (
-        entries.length >= 2 &&
+        counted.length >= 2 &&
         entries.every(([, item]) => Number.isInteger(item))
       ) {
         tables.push({
           at: path || '(top level)',
           header: ['key', 'count'],
-          rows: entries.map(([key, item]) => [key, String(item)]),
+          rows: counted.map(([key, item]) => [key, String(item)]),
           inferred: true
         });
       }

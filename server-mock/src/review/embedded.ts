@@ -43,9 +43,13 @@ function delimiterCount(line: string, delimiter: string): number {
   return count;
 }
 
+/** A header names columns: every cell starts with a letter and is short (a line of data, `5144,23,ES`, is no header). */
+const HEADER_CELL = /^["']?[\p{L}_][^,\t]*$/u;
+
 function looksLikeHeader(cells: string[]): boolean {
   return cells.every(
     cell =>
+      HEADER_CELL.test(cell.trim()) &&
       cell.trim().length <= MAX_HEADER_CELL &&
       cell.trim().split(/\s+/).length <= MAX_HEADER_WORDS
   );
@@ -190,17 +194,24 @@ export async function embeddedTableFindings(
   if (!document) {
     return [];
   }
-  const findings = await contentFindings(file, document, false, context);
+  // Linkage reads a text's lines as tables of its own (linkage-lines.ts): not twice.
+  const findings = await contentFindings(file, document, false, {
+    ...context,
+    config: {
+      ...context.config,
+      disabledRules: [...(context.config.disabledRules ?? []), 'linkage']
+    }
+  });
   for (const table of document.tables) {
     if (table.rows.length <= context.config.maxTableRows) {
       findings.push(
-        ...magnitudeFindings(
+        ...(await magnitudeFindings(
           file,
           table,
           context.dominance,
           context.config,
           context.labels
-        )
+        ))
       );
     }
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { ReviewConfig } from './config';
+import { ruleEnabled, type ReviewConfig } from './config';
 import type { DisclosureIndex } from './disclosure-index';
 import {
   readCsv,
@@ -10,22 +10,42 @@ import {
   type Document,
   type Labels
 } from './documents';
+import {
+  differencingFindings,
+  fingerprint,
+  type TableFingerprint,
+  type TableHistory
+} from './differencing';
 import { embeddedTableFindings } from './embedded';
+import { guarded, ruleError } from './guard';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
+import {
+  PROVENANCE_SUFFIX,
+  provenanceFindings,
+  provenanceRecords,
+  strayRecord
+} from './provenance';
 import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';
 import { fileNameFindings } from './rules/identifiers';
 import { fileLabel, reviewLabels } from './rules/labels';
 import { documentRows } from './rules/tables';
+import { unclassifiedFindings } from './unclassified';
 
 export {
   DEFAULT_REVIEW_CONFIG,
   reviewThresholdConfig,
+  ruleEnabled,
   type ReviewConfig
 } from './config';
 export { buildDisclosureIndex, type DisclosureIndex } from './disclosure-index';
 export type { Finding } from './rules/findings';
+export type {
+  PreviousTable,
+  TableFingerprint,
+  TableHistory
+} from './differencing';
 
 /**
  * The automatic output review (docs/contracts.md § Review): every file of the
@@ -42,6 +62,8 @@ export interface ReviewInput {
   recordsRead: number;
   index: DisclosureIndex;
   config: ReviewConfig;
+  /** The client's earlier tables, for `differencing` across jobs (none: only within this job). */
+  history?: TableHistory | null;
 }
 
 export interface ReviewedFile {
@@ -55,6 +77,8 @@ export interface Verdict {
   decision: 'approved' | 'rejected' | 'manual_review';
   findings: Finding[];
   files: ReviewedFile[];
+  /** Fingerprints of the tables reviewed, for the store to keep (differencing.ts); not part of the API's verdict. */
+  tables: TableFingerprint[];
 }
 
 interface Entry {
@@ -143,6 +167,9 @@ interface ReviewState {
   labels: Labels;
   pacer: Pacer;
   dominance: DominanceCache;
+  tables: TableFingerprint[];
+  /** Outputs written by pyrqs.outputs: their provenance records (read by the review, not released). */
+  provenance: Set<string>;
 }
 
 interface FileReview {
@@ -230,6 +257,35 @@ async function reviewFile(
     });
     return done();
   }
+  // The provenance lane: checked exactly against its record, without the heuristics.
+  if (!isLog && state.provenance.has(`${name}${PROVENANCE_SUFFIX}`)) {
+    const record = readFileSync(`${entry.path}${PROVENANCE_SUFFIX}`);
+    findings.push(
+      ...(await provenanceFindings(shown, name, asText(bytes), record, {
+        ...input,
+        labels,
+        pacer: state.pacer
+      }))
+    );
+    // Differencing covers this lane too: its tables are fingerprinted like any other's.
+    const content = asText(bytes);
+    if (content !== null && config.checkedTypes.includes(extension)) {
+      findings.push(
+        ...(await guarded(
+          'differencing',
+          shown,
+          config,
+          state.pacer,
+          async () => {
+            const read = await readDocument(extension, bytes, content, labels);
+            keepFingerprints(shown, read.tables, state);
+            return [];
+          }
+        ))
+      );
+    }
+    return done();
+  }
   if (!isLog && config.manualTypes.includes(extension)) {
     findings.push({
       rule: 'figure',
@@ -251,12 +307,18 @@ async function reviewFile(
     });
     return done();
   }
-  const document = await readDocument(
-    isLog ? '.txt' : extension,
-    bytes,
-    text,
-    labels
-  );
+  let document: Document;
+  try {
+    document = await readDocument(
+      isLog ? '.txt' : extension,
+      bytes,
+      text,
+      labels
+    );
+  } catch {
+    findings.push(ruleError('reading', shown, 'failed with an error'));
+    return done();
+  }
   if (document.unreadable) {
     findings.push({
       rule: 'file_type',
@@ -276,30 +338,100 @@ async function reviewFile(
       pacer: state.pacer
     }))
   );
+  findings.push(
+    ...(await guarded('unclassified', shown, config, state.pacer, () =>
+      unclassifiedFindings(
+        shown,
+        isLog ? '.txt' : extension,
+        text,
+        document,
+        config
+      )
+    ))
+  );
   // Dominance looks each cell's contributions up in the data; a table already refused for its size is not worth it.
-  for (const table of document.tables.filter(
+  const tables = document.tables.filter(
     table => table.rows.length <= config.maxTableRows
-  )) {
-    findings.push(
-      ...magnitudeFindings(shown, table, state.dominance, config, labels)
-    );
-  }
+  );
+  const scanned = state.dominance.scanMs;
+  findings.push(
+    ...(await guarded(
+      'dominance',
+      shown,
+      config,
+      state.pacer,
+      async () => {
+        const found: Finding[] = [];
+        for (const table of tables) {
+          found.push(
+            ...(await magnitudeFindings(
+              shown,
+              table,
+              state.dominance,
+              config,
+              labels
+            ))
+          );
+        }
+        return found;
+      },
+      () => state.dominance.scanMs - scanned
+    ))
+  );
+  keepFingerprints(shown, tables, state);
   if (
-    isLog ||
-    extension === '.txt' ||
-    extension === '.md' ||
-    extension === '.log'
+    ruleEnabled(config, 'log_tables') &&
+    (isLog ||
+      extension === '.txt' ||
+      extension === '.md' ||
+      extension === '.log')
   ) {
     // Tables printed in text get the table rules a .csv gets (embedded.ts).
     findings.push(
-      ...(await embeddedTableFindings(shown, text, {
-        ...state,
-        ...input,
-        labels
-      }))
+      ...(await guarded('log_tables', shown, config, state.pacer, () =>
+        embeddedTableFindings(shown, text, { ...state, ...input, labels })
+      ))
     );
   }
   return { file, findings, rows: documentRows(document) };
+}
+
+/** Fingerprints of a file's tables, for differencing (at most `maxDifferencingTables` a job). */
+function keepFingerprints(
+  shown: string,
+  tables: Document['tables'],
+  state: ReviewState
+): void {
+  for (const table of tables) {
+    if (state.tables.length >= state.input.config.maxDifferencingTables) {
+      return;
+    }
+    const print =
+      table.rows.length <= state.input.config.maxTableRows
+        ? fingerprint(shown, table)
+        : null;
+    if (print) {
+      state.tables.push(print);
+    }
+  }
+}
+
+/** A file whose review failed outside the guarded rules (reading it, say) goes to a reviewer; the review goes on. */
+async function reviewGuarded(
+  entry: Entry,
+  shown: string,
+  state: ReviewState,
+  isLog: boolean
+): Promise<FileReview> {
+  try {
+    return await reviewFile(entry, shown, state, isLog);
+  } catch {
+    return {
+      file: null,
+      findings: [ruleError('review', shown, 'failed with an error')],
+      rows: 0
+    };
+  }
 }
 
 function rejectedUnread(message: string): Verdict {
@@ -314,7 +446,8 @@ function rejectedUnread(message: string): Verdict {
         message
       }
     ],
-    files: []
+    files: [],
+    tables: []
   };
 }
 
@@ -326,7 +459,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     input,
     labels: reviewLabels(input.index, config),
     pacer: new Pacer(),
-    dominance: new DominanceCache(input.index.data)
+    dominance: new DominanceCache(input.index.data),
+    tables: [],
+    provenance: new Set()
   };
   // Limits first: nothing is read of a job over them.
   const walked = walk(input.outputDir, config.maxFiles);
@@ -339,6 +474,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     );
   }
   const entries = walked.entries.sort((a, b) => a.name.localeCompare(b.name));
+  state.provenance = provenanceRecords(
+    entries.filter(entry => entry.regular).map(entry => entry.name)
+  );
   const logs = input.logs.flatMap(log => {
     try {
       const stats = lstatSync(log.path);
@@ -380,7 +518,14 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       });
       continue;
     }
-    const reviewed = await reviewFile(entry, shown, state, false);
+    if (entry.name.endsWith(PROVENANCE_SUFFIX)) {
+      // A record is read with its file and withheld; one without its file is refused (its shares are disclosive).
+      if (!state.provenance.has(entry.name)) {
+        findings.push(strayRecord(shown));
+      }
+      continue;
+    }
+    const reviewed = await reviewGuarded(entry, shown, state, false);
     if (reviewed.file) {
       files.push(reviewed.file);
     }
@@ -389,7 +534,7 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     await yieldToEventLoop();
   }
   for (const log of logs) {
-    const reviewed = await reviewFile(
+    const reviewed = await reviewGuarded(
       {
         name: log.name,
         path: log.path,
@@ -422,10 +567,23 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
       message: `The outputs and logs together have ${rows.toLocaleString('en-US')} rows and lines for ${input.recordsRead.toLocaleString('en-US')} records read: about one per record is individual data, even split over files. Group the records and output counts or statistics per group.`
     });
   }
-  const decision = findings.some(finding => finding.severity === 'fail')
+  if (ruleEnabled(config, 'differencing')) {
+    findings.push(
+      ...(await guarded(
+        'differencing',
+        '(all outputs)',
+        config,
+        state.pacer,
+        () => differencingFindings(state.tables, input.history ?? null, config)
+      ))
+    );
+  }
+  // A disabled rule (config.disabledRules, for measuring) decides nothing, hooked or not.
+  const kept = findings.filter(finding => ruleEnabled(config, finding.rule));
+  const decision = kept.some(finding => finding.severity === 'fail')
     ? 'rejected'
-    : findings.length
+    : kept.length
       ? 'manual_review'
       : 'approved';
-  return { decision, findings, files };
+  return { decision, findings: kept, files, tables: state.tables };
 }

@@ -17,7 +17,11 @@ import { jobEnvironment, prlimitOptions } from './sandbox';
 export interface JobRuntimePaths {
   /** The folder holding bootstrap.py (the repository's server-mock/sandbox/). */
   runtimeDir: string;
-  /** The parent folder of the pyrqs package (the repository's server-mock/python/). */
+  /**
+   * A folder holding the pyrqs package and nothing else (the image copies
+   * server-mock/python/pyrqs/*.py and py.typed there: not the stand-in's tests,
+   * caches or pyproject), as the local sandbox stages it (./pyrqs-stage.ts).
+   */
   pyrqsParent: string;
   /** The job's interpreter (the local executor's VCE_JOB_PYTHON). */
   python: string;

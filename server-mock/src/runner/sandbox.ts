@@ -10,6 +10,7 @@ import { arch, release, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JobCgroups, type JobCgroup } from './cgroup';
 import type { ExecutionResult, JobLimits, ScriptFailure } from './executor';
+import { stagedPyrqsParent } from './pyrqs-stage';
 
 /**
  * The clean-room sandbox: one job, one process tree, run by
@@ -29,7 +30,8 @@ import type { ExecutionResult, JobLimits, ScriptFailure } from './executor';
  *   whole job, all its processes together;
  * - rlimits: address space, CPU seconds, file size, processes, open files;
  *   wall time is enforced here (SIGKILL to the whole tree);
- * - a scrubbed environment: only PATH, HOME, LANG, the job's data URL and token.
+ * - a scrubbed environment: only PATH, HOME, LANG, the job's data URL and token;
+ * - of the SDK, only the `pyrqs` package (./pyrqs-stage.ts).
  * When the platform dies (even by kill -9), the kernel kills the job
  * (parent-death signal, then the namespace's PID 1).
  */
@@ -72,7 +74,6 @@ export interface RuntimeDescription {
 }
 
 const SANDBOX_DIR = resolve(__dirname, '..', '..', 'sandbox');
-const PYRQS_PARENT = resolve(__dirname, '..', '..', 'python');
 const STAGE = '/mnt';
 /** The job's uids (when the platform runs as root): one per running job. */
 const FIRST_JOB_UID = 61000;
@@ -365,7 +366,7 @@ export async function runSandboxed(
         '-E',
         '-B',
         join(SANDBOX_DIR, 'bootstrap.py'),
-        PYRQS_PARENT,
+        stagedPyrqsParent(),
         request.entry
       ];
       env = jobEnvironment(request, request.dataSocket);
@@ -390,7 +391,8 @@ export async function runSandboxed(
         VCE_WORK: request.workDir,
         VCE_SOCKET: request.dataSocket,
         VCE_RUNTIME: SANDBOX_DIR,
-        VCE_PYRQS: PYRQS_PARENT,
+        // Only the pyrqs package: not the stand-in's tests, caches or pyproject (./pyrqs-stage.ts).
+        VCE_PYRQS: stagedPyrqsParent(),
         VCE_HIDE: request.hiddenPaths.join('\n'),
         VCE_UID: uid === null ? '' : String(uid),
         VCE_PRLIMIT: prlimitOptions(limits).join(' '),

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type AppOptions } from '../../src/app';
+import { DEFAULT_SEED, DEFAULT_VIDEOS } from '../../src/config';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
 import type { JobsOptions } from '../../src/jobs/service';
@@ -33,6 +34,25 @@ export function jobTestData(): PublicData {
     });
   }
   return shared;
+}
+
+/**
+ * The platform's default data (seed 1, 100,000 videos, ~300,000 comments), as a
+ * researcher's jobs see it: generated once into a shared temporary folder
+ * (~10 s the first time, then reused by every run until the generator changes).
+ * For the review's corpora (test/review/corpus.test.ts), whose verdicts must
+ * hold on the data the platform ships with.
+ */
+let sharedDefault: PublicData | null = null;
+export function defaultData(): PublicData {
+  if (!sharedDefault) {
+    sharedDefault = openPublicData({
+      dataDir: join(tmpdir(), 'vce-corpus-data'),
+      seed: DEFAULT_SEED,
+      videos: DEFAULT_VIDEOS
+    });
+  }
+  return sharedDefault;
 }
 
 /** Short limits so that leaking scripts end within seconds. */
@@ -77,6 +97,8 @@ export async function startJobsPlatform(
     jobs?: Partial<JobsOptions>;
     app?: Partial<AppOptions>;
     dataDir?: string;
+    /** The public data jobs read (default: the small job test data, jobTestData()). */
+    publicData?: PublicData;
   } = {}
 ): Promise<JobsPlatform> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vce-jobs-'));
@@ -84,7 +106,7 @@ export async function startJobsPlatform(
   const app = buildApp({
     store,
     clients: [ALICE, BOB, REVIEWER],
-    publicData: jobTestData(),
+    publicData: options.publicData ?? jobTestData(),
     jobs: { dataDir, workers: 2, limits: TEST_LIMITS, ...options.jobs },
     ...options.app
   });

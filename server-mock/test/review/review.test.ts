@@ -803,7 +803,8 @@ describe('the output review against disguised identifiers and leaks', () => {
       files: [],
       findings: [
         expect.objectContaining({ rule: 'output_limits', severity: 'fail' })
-      ]
+      ],
+      tables: []
     });
     rmSync(join(dir, 'output'), { recursive: true, force: true });
     // Folders count too: four files in eight folders are over a limit of five.
@@ -826,7 +827,8 @@ describe('the output review against disguised identifiers and leaks', () => {
       files: [],
       findings: [
         expect.objectContaining({ rule: 'output_limits', severity: 'fail' })
-      ]
+      ],
+      tables: []
     });
     expect(DEFAULT_REVIEW_CONFIG).toMatchObject({
       maxFiles: 200,

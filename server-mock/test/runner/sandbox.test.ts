@@ -196,6 +196,49 @@ describe('the sandbox', () => {
     }
   );
 
+  (namespaces ? it : it.failing)(
+    "shows the job only the pyrqs package: not the stand-in's tests, caches, README or pyproject",
+    async () => {
+      const request = job(
+        'sdk-view',
+        `import json, os
+import pyrqs
+from pyrqs import rqs
+parent = os.path.join(os.path.dirname(pyrqs.__file__), "..")
+package = os.path.dirname(pyrqs.__file__)
+def attempt(action):
+    try:
+        action()
+        return "allowed"
+    except Exception as error:
+        return type(error).__name__
+json.dump({
+    "parent": sorted(os.listdir(parent)),
+    "package": sorted(os.listdir(package)),
+    "tests": attempt(lambda: os.listdir(os.path.join(parent, "tests"))),
+    "source_tests": attempt(lambda: os.listdir(${JSON.stringify(join(__dirname, '..', '..', 'python', 'tests'))})),
+    "client": type(rqs.RQSClient).__name__,
+}, open("output/sdk.json", "w"))
+`
+      );
+      const result = await runSandboxed(request);
+      expect(result).toMatchObject({ outcome: 'exited', exitCode: 0 });
+      const seen = JSON.parse(
+        readFileSync(join(request.workDir, 'output', 'sdk.json'), 'utf8')
+      );
+      expect(seen.parent).toEqual(['pyrqs']);
+      // The package's sources only: no __pycache__ a developer's Python left behind.
+      expect(seen.package).toEqual(
+        readdirSync(join(__dirname, '..', '..', 'python', 'pyrqs'))
+          .filter(name => name.endsWith('.py') || name === 'py.typed')
+          .sort()
+      );
+      expect(seen.tests).toBe('FileNotFoundError');
+      expect(seen.source_tests).toBe('FileNotFoundError');
+      expect(seen.client).toBe('type');
+    }
+  );
+
   it("reports the script's exception type and line, never its message", async () => {
     const result = await runSandboxed(
       job(

@@ -93,7 +93,11 @@ function bytesForms(
 }
 
 /** The forms a value's encoded tokens, words and characters decode to (bounded: see decodes.ts). */
-export function decodedForms(text: string, depth = 0): DecodedForms {
+export function decodedForms(
+  text: string,
+  depth = 0,
+  base64AndHexOnly = false
+): DecodedForms {
   const forms: DecodedForms = { texts: [], numbers: [] };
   if (text.length < 5) {
     return forms;
@@ -108,6 +112,14 @@ export function decodedForms(text: string, depth = 0): DecodedForms {
         bytesForms(Buffer.from(token, 'hex'), 'hex', forms, depth);
       }
     }
+  }
+  if (base64AndHexOnly) {
+    // What the review decoded before issue 16: text in base64 or hex, nothing else.
+    forms.numbers = [];
+    forms.texts = forms.texts.filter(
+      form => form.notation === 'base64' || form.notation === 'hex'
+    );
+    return forms;
   }
   if (/[A-Z2-7]{8}/.test(text)) {
     for (const token of text.match(BASE32_TOKEN) ?? []) {

@@ -6,7 +6,7 @@
  * a text of the data set with its words shuffled.
  */
 
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import {
   foldText,
@@ -370,7 +370,8 @@ export function identifiersIn(
     : null;
   const notations = new Set<string>();
   let encoded = false;
-  const forms = decodedForms(value.text);
+  // With the `decodes` family off (a baseline for measuring), only base64 and hex text are decoded, as before it.
+  const forms = decodedForms(value.text, 0, !ruleEnabled(config, 'decodes'));
   for (const form of forms.texts) {
     const hidden = new Set<IdentifierKind>();
     if (form.notation === 'reversed') {
@@ -413,7 +414,9 @@ export function identifiersIn(
     kinds.add('encoded identifier');
   }
   const shuffled =
-    !verbatim && hasShuffledText(value.text, index, config, ownWords);
+    !verbatim &&
+    ruleEnabled(config, 'shuffled_text') &&
+    hasShuffledText(value.text, index, config, ownWords);
   return kinds.size || verbatim || shuffled
     ? { kinds: [...kinds], verbatim, notations: [...notations], shuffled }
     : NOTHING;

@@ -3,7 +3,7 @@
  * quoted texts of the data set in a document's values and in file names.
  */
 
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import {
   columnLabel,
@@ -218,6 +218,7 @@ export async function identifierValues(
     }
   });
   const csv = isCsvDocument(document);
+  const decodes = ruleEnabled(config, 'decodes');
   resetInflateBudget();
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
@@ -225,7 +226,7 @@ export async function identifierValues(
     if (pacer.due()) {
       await pacer.pause();
     }
-    if (!csv) {
+    if (!csv && decodes) {
       codeRuns.push(value.text, value, () => codeGroup(value));
     }
     if (!value.whole) {
@@ -294,7 +295,7 @@ export async function identifierValues(
   }
   flushWrapped();
   codeRuns.end();
-  if (csv) {
+  if (csv && decodes) {
     // A CSV's rows: character codes over adjacent cells.
     const [table] = document.tables;
     for (let row = 0; row < table.rows.length; row++) {

@@ -3,9 +3,12 @@
  * models) over one read document.
  */
 
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
+import { linkageFindings } from '../linkage';
+import { lineTables } from '../linkage-lines';
+import { guarded } from '../guard';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
 import { highEntropyTokens } from './entropy';
@@ -30,25 +33,85 @@ export async function contentFindings(
   context: ContentContext
 ): Promise<Finding[]> {
   const { recordsRead, index, config, labels, pacer } = context;
+  // Each rule family runs guarded (guard.ts): one that throws or overruns is a rule_error, never an approval.
+  const guard = (rule: string, run: () => Finding[] | Promise<Finding[]>) =>
+    guarded(rule, file, config, pacer, run);
   const findings: Finding[] = [];
-  for (const table of document.tables) {
+  findings.push(
+    ...(await guard('tables', () =>
+      document.tables.flatMap(table => [
+        ...identifierColumns(file, table, labels),
+        ...tableSize(file, table, recordsRead, config),
+        ...smallCounts(file, table, config, labels),
+        ...minMaxColumns(file, table, labels)
+      ])
+    ))
+  );
+  if (ruleEnabled(config, 'linkage')) {
     findings.push(
-      ...identifierColumns(file, table, labels),
-      ...tableSize(file, table, recordsRead, config),
-      ...smallCounts(file, table, config, labels),
-      ...minMaxColumns(file, table, labels)
+      ...(await guard('linkage', async () => {
+        const linked: Finding[] = [];
+        for (const table of document.tables) {
+          linked.push(
+            ...(await linkageFindings(
+              file,
+              table,
+              index.data,
+              config,
+              labels,
+              pacer
+            ))
+          );
+        }
+        // Tables printed as lines (print(a, b, c), tab- or comma-separated text) are joined to the data too.
+        // (One finding is enough: the same lines can be read both as delimited and by their form.)
+        for (const table of lineTables(
+          document.values,
+          config.linkageMinRows
+        )) {
+          const found = await linkageFindings(
+            file,
+            table,
+            index.data,
+            config,
+            labels,
+            pacer
+          );
+          linked.push(...found);
+          if (found.length) {
+            break;
+          }
+        }
+        return linked;
+      }))
     );
   }
   if (isLog || document.lines > 0) {
     if (!findings.some(finding => finding.rule === 'row_level_data')) {
-      findings.push(...linesDump(file, document.lines, recordsRead, config));
+      findings.push(
+        ...(await guard('row_level_data', () =>
+          linesDump(file, document.lines, recordsRead, config)
+        ))
+      );
     }
   }
   findings.push(
-    ...(await identifierValues(file, document, index, config, pacer)),
-    ...residualDof(file, document.values, config),
-    ...(await highEntropyTokens(file, document, recordsRead, config, pacer)),
-    ...(await shiftedIds(file, document, index, config, labels, pacer))
+    ...(await guard('identifiers', () =>
+      identifierValues(file, document, index, config, pacer)
+    )),
+    ...(await guard('residual_dof', () =>
+      residualDof(file, document.values, config)
+    )),
+    ...(ruleEnabled(config, 'high_entropy')
+      ? await guard('high_entropy', () =>
+          highEntropyTokens(file, document, recordsRead, config, pacer)
+        )
+      : []),
+    ...(ruleEnabled(config, 'decodes')
+      ? await guard('decodes', () =>
+          shiftedIds(file, document, index, config, labels, pacer)
+        )
+      : [])
   );
   return findings;
 }

@@ -17,6 +17,7 @@ import {
   tablePlace,
   type Finding
 } from './findings';
+import { namesStatistic } from './statistic-labels';
 
 const COUNT_COLUMN =
   /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
@@ -89,6 +90,7 @@ function findCountColumns(table: Table): number[] {
     column =>
       !named.includes(column) &&
       !NOT_COUNT_COLUMN.test(columnKey(table.header[column])) &&
+      !namesStatistic(table.header[column]) &&
       integer(column) &&
       !(column === 0 && allNumeric)
   );
