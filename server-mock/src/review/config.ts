@@ -54,6 +54,31 @@ export interface ReviewConfig {
   /** A folder holding at least this many files of one shape (same JSON keys, same line template) is also read as one table, a row per file (platform choice: a handful of per-record files). */
   collectionMinFiles: number;
   /**
+   * Shuffled text: a value or line with at least this many words (words with
+   * a letter) whose words, in any order, are those of one text of the data
+   * set (one word more allowed). A platform choice, equal to `verbatimWords`;
+   * the index holds texts of 8 or more words (disclosure-index BAG_MIN_WORDS).
+   */
+  shuffledWords: number;
+  /**
+   * High-entropy tokens (rules/entropy.ts): random-looking tokens of at least
+   * `highEntropyLength` characters (hashes: MD5 has 32 hex digits, a 64-bit
+   * value 16) are counted per file; `highEntropyFloor` of them, or
+   * `highEntropyShare` of the records read when fewer were read (never under
+   * `threshold`), are per-record and go to a reviewer. Platform choices: one
+   * checksum or job id is fine, one per record is microdata (SDC practice).
+   */
+  highEntropyLength: number;
+  highEntropyFloor: number;
+  highEntropyShare: number;
+  /**
+   * Ids under a constant offset or XOR (rules/shifted-ids.ts): a column or
+   * sequence with at least this many distinct integers (or date-times),
+   * mostly distinct, is tested. A platform choice: the constant is verified
+   * on a sample, so few values suffice; fewer are not worth a scan of the ids.
+   */
+  shiftMinValues: number;
+  /**
    * Linkage (rule `linkage`): a table is microdata when at least this many of
    * its checked rows each match exactly one record of the data set on their
    * quasi-identifiers (exact times, counts); tables with fewer rows are not
@@ -135,6 +160,11 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   keyFloor: 50,
   keyDistinctShare: 0.9,
   collectionMinFiles: 5,
+  shuffledWords: 8,
+  highEntropyLength: 16,
+  highEntropyFloor: 50,
+  highEntropyShare: 0.5,
+  shiftMinValues: 10,
   linkageMinRows: 5,
   linkageSampleRows: 200,
   linkageShare: 0.1,

@@ -1,10 +1,12 @@
 import type { PublicData } from '../data/schema';
 import { yieldToEventLoop } from './pacer';
 import {
+  fnv1a,
   foldText,
   normalName,
   shingleHashesOfWords,
   sortedHas,
+  wordBagKeys,
   words
 } from './text';
 
@@ -28,10 +30,38 @@ export interface DisclosureIndex {
   displayNames: Set<string>;
   /** Hashes of `SHINGLE_WORDS`-word runs of the data's texts. */
   shingles: Uint32Array;
+  /**
+   * Keys of the word bags of the data's texts of `BAG_MIN_WORDS` words or
+   * more (text.ts wordBagKeys: their words in any order), sorted; a bag that
+   * `BAG_SHARED` or more texts have is left out (it singles no text out).
+   */
+  wordBags: Float64Array;
   /** Where the index came from (for logs and the benchmark). */
   source: { seed: number; videos: number; builtMs: number };
   hasId(value: number): boolean;
   hasShingle(hash: number): boolean;
+  hasWordBag(key: number): boolean;
+}
+
+/** Texts with fewer words are not indexed as bags (the review's `shuffledWords` cannot be lower). */
+export const BAG_MIN_WORDS = 8;
+/** A word bag this many texts share is no text's own (the frequency threshold's default). */
+const BAG_SHARED = 10;
+
+/** Sorted keys without those `shared` or more times present. */
+function withoutShared(sorted: Float64Array, shared: number): Float64Array {
+  let kept = 0;
+  for (let start = 0; start < sorted.length;) {
+    let end = start + 1;
+    while (end < sorted.length && sorted[end] === sorted[start]) {
+      end++;
+    }
+    if (end - start < shared) {
+      sorted[kept++] = sorted[start];
+    }
+    start = end;
+  }
+  return sorted.slice(0, kept);
 }
 
 const CHUNK_ROWS = 20_000;
@@ -84,11 +114,19 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
   const started = Date.now();
   const ids = new GrowingArray(new Float64Array(1 << 16));
   const shingles = new GrowingArray(new Uint32Array(1 << 16));
+  const bags = new GrowingArray(new Float64Array(1 << 16));
   const usernames = new Set<string>();
   const displayNames = new Set<string>();
   const addText = (text: unknown) => {
     if (typeof text === 'string' && text) {
-      shingleHashesOfWords(words(text), hash => shingles.push(hash));
+      const list = words(text);
+      const hashes = list.map(fnv1a);
+      shingleHashesOfWords(list, hash => shingles.push(hash), hashes);
+      if (list.length >= BAG_MIN_WORDS) {
+        for (const key of wordBagKeys(list, BAG_MIN_WORDS, 0, hashes)) {
+          bags.push(key);
+        }
+      }
     }
   };
   await eachRow(
@@ -114,19 +152,23 @@ async function build(data: PublicData): Promise<DisclosureIndex> {
   const sortedIds = ids.sorted();
   await yieldToEventLoop();
   const sortedShingles = shingles.sorted();
+  await yieldToEventLoop();
+  const sortedBags = withoutShared(bags.sorted(), BAG_SHARED);
   return {
     data,
     ids: sortedIds,
     usernames,
     displayNames,
     shingles: sortedShingles,
+    wordBags: sortedBags,
     source: {
       seed: data.seed,
       videos: data.videos,
       builtMs: Date.now() - started
     },
     hasId: value => sortedHas(sortedIds, value),
-    hasShingle: hash => sortedHas(sortedShingles, hash)
+    hasShingle: hash => sortedHas(sortedShingles, hash),
+    hasWordBag: key => sortedHas(sortedBags, key)
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type TableFingerprint,
   type TableHistory
 } from './differencing';
+import { embeddedTableFindings } from './embedded';
 import { guarded, ruleError } from './guard';
 import { DominanceCache, magnitudeFindings } from './magnitude';
 import { Pacer, yieldToEventLoop } from './pacer';
@@ -379,6 +380,20 @@ async function reviewFile(
     ))
   );
   keepFingerprints(shown, tables, state);
+  if (
+    ruleEnabled(config, 'log_tables') &&
+    (isLog ||
+      extension === '.txt' ||
+      extension === '.md' ||
+      extension === '.log')
+  ) {
+    // Tables printed in text get the table rules a .csv gets (embedded.ts).
+    findings.push(
+      ...(await guarded('log_tables', shown, config, state.pacer, () =>
+        embeddedTableFindings(shown, text, { ...state, ...input, labels })
+      ))
+    );
+  }
   return { file, findings, rows: documentRows(document) };
 }
 

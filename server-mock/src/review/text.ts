@@ -31,12 +31,12 @@ const MIX = 0x9e3779b1;
  */
 export function shingleHashesOfWords(
   list: string[],
-  visit: (hash: number) => void
+  visit: (hash: number) => void,
+  wordHashes: number[] = list.map(fnv1a)
 ): void {
   if (list.length < SHINGLE_WORDS) {
     return;
   }
-  const wordHashes = list.map(fnv1a);
   for (let i = 0; i + SHINGLE_WORDS <= wordHashes.length; i++) {
     let hash = 0x811c9dc5;
     for (let j = i; j < i + SHINGLE_WORDS; j++) {
@@ -52,6 +52,73 @@ export function shingleHashes(list: string[]): number[] {
   const hashes: number[] = [];
   shingleHashesOfWords(list, hash => hashes.push(hash));
   return hashes;
+}
+
+/** A second, independent 32-bit hash of a word (murmur3's finaliser over its FNV-1a). */
+function wordHash2(hash: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  return (mixed ^ (mixed >>> 16)) >>> 0;
+}
+
+const HAS_LETTER = /\p{L}/u;
+
+/** Whether a word has a letter (ASCII checked without a regular expression: the index calls this for every word). */
+function hasLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 0x61 && code <= 0x7a) {
+      return true;
+    }
+    if (code > 0x7f) {
+      return HAS_LETTER.test(word);
+    }
+  }
+  return false;
+}
+
+/**
+ * Keys of the bag (multiset) of a text's words with a letter, order left
+ * out: two 32-bit sums of the words' hashes (a sum does not see the order)
+ * packed in 53 bits, so a key of one of millions of texts is not met by
+ * chance. `keys[0]` is the whole bag's; with `dropOne`, the bags with one
+ * word left out follow (a label before a shuffled text). Fewer than
+ * `minWords` words: no key.
+ */
+export function wordBagKeys(
+  list: string[],
+  minWords: number,
+  dropOneUpTo = 0,
+  wordHashes?: number[]
+): number[] {
+  const hashes1: number[] = [];
+  const hashes2: number[] = [];
+  let sum1 = 0;
+  let sum2 = 0;
+  for (let i = 0; i < list.length; i++) {
+    const word = list[i];
+    if (!hasLetter(word)) {
+      continue;
+    }
+    const hash = wordHashes ? wordHashes[i] : fnv1a(word);
+    const hash2 = wordHash2(hash);
+    hashes1.push(hash);
+    hashes2.push(hash2);
+    sum1 = (sum1 + hash) >>> 0;
+    sum2 = (sum2 + hash2) >>> 0;
+  }
+  if (hashes1.length < minWords) {
+    return [];
+  }
+  const key = (a: number, b: number) =>
+    (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+  const keys = [key(sum1, sum2)];
+  if (hashes1.length > minWords && hashes1.length <= dropOneUpTo) {
+    for (let i = 0; i < hashes1.length; i++) {
+      keys.push(key(sum1 - hashes1[i], sum2 - hashes2[i]));
+    }
+  }
+  return keys;
 }
 
 /** Binary search in a sorted typed array. */

@@ -1,10 +1,12 @@
 /**
  * Whether one text holds identifiers of the data set (ids in any notation,
  * usernames, display names) or verbatim texts of it, plain or encoded
- * (base64, hex, rot13).
+ * (rot13 here; base64, hex, base32/36/58/62/85, number words, reversal,
+ * character codes, compressed text and date-times in rules/decodes.ts), or
+ * a text of the data set with its words shuffled.
  */
 
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import {
   foldText,
@@ -12,12 +14,18 @@ import {
   rot13,
   SHINGLE_WORDS,
   shingleHashes,
+  wordBagKeys,
   words
 } from '../text';
+import { decodedForms } from './decodes';
 
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
-const BASE64_TOKEN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
-const HEX_TOKEN = /\b(?:[0-9a-fA-F]{2}){5,}\b/g;
+/**
+ * A quoted string inside a line: Python prints strings quoted in reprs,
+ * exception messages (`KeyError: 'name'`) and lists, so a quoted string is
+ * matched whole, like a cell.
+ */
+const QUOTED = /(['"])([^'"\n]{3,80})\1/g;
 /** In running text a bare word is a username only when it looks like one (a digit, _ or .) or follows @. */
 const DISTINCTIVE_USERNAME = /[\d_.]/;
 const NAME_WORDS = /[\p{L}\p{N}']+/gu;
@@ -149,31 +157,6 @@ export function rowHasSplitId(
   return false;
 }
 
-/** What an encoded token decodes to, when it is text; else nothing. */
-function decoded(token: string): string[] {
-  const found: string[] = [];
-  const attempts: Buffer[] = [];
-  if (/^[0-9a-fA-F]+$/.test(token) && token.length % 2 === 0) {
-    attempts.push(Buffer.from(token, 'hex'));
-  }
-  attempts.push(
-    Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
-  );
-  for (const bytes of attempts) {
-    const text = bytes.toString('utf8');
-    if (
-      text.length >= 4 &&
-      !text.includes('\ufffd') &&
-      // Control characters mark binary, not text a reader would see.
-      // eslint-disable-next-line no-control-regex
-      !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)
-    ) {
-      found.push(text);
-    }
-  }
-  return found;
-}
-
 export type IdentifierKind =
   'id' | 'username' | 'display name' | 'encoded identifier';
 
@@ -268,6 +251,16 @@ function nameIdentifiers(
     if (name.length >= 3 && index.displayNames.has(name)) {
       kinds.add('display name');
     }
+  } else if (folded.includes("'") || folded.includes('"')) {
+    for (const match of folded.matchAll(QUOTED)) {
+      const inner = match[2].trim().replace(/^@/, '');
+      if (inner.length >= 5 && index.usernames.has(inner)) {
+        kinds.add('username');
+      }
+      if (index.displayNames.has(normalName(inner))) {
+        kinds.add('display name');
+      }
+    }
   }
   if (/\s/.test(folded)) {
     // Inside longer text only names of two or three words count: single first names are ordinary words.
@@ -292,12 +285,13 @@ function nameIdentifiers(
 export function hasVerbatim(
   text: string,
   index: DisclosureIndex,
-  config: ReviewConfig
+  config: ReviewConfig,
+  wordsOf: (text: string) => string[] = words
 ): boolean {
   if (text.length < config.verbatimWords * 2) {
     return false; // too short to hold that many words
   }
-  const list = words(text);
+  const list = wordsOf(text);
   if (list.length < config.verbatimWords) {
     return false;
   }
@@ -312,27 +306,48 @@ export function hasVerbatim(
   return false;
 }
 
-/** The texts a value's base64 and hex tokens decode to. */
-function decodedForms(text: string): string[] {
-  const forms: string[] = [];
-  for (const token of text.match(BASE64_TOKEN) ?? []) {
-    forms.push(...decoded(token));
+/**
+ * The words of one text of the data set in any order: the bag of the value's
+ * words (words with a letter; numbers are left out on both sides, so a
+ * numbered line still matches) is the bag of a text, with at most one word
+ * added (a label before it).
+ */
+export function hasShuffledText(
+  text: string,
+  index: DisclosureIndex,
+  config: ReviewConfig,
+  wordsOf: (text: string) => string[] = words
+): boolean {
+  if (text.length < config.shuffledWords * 2) {
+    return false;
   }
-  if (/[0-9a-fA-F]{10}/.test(text)) {
-    for (const token of text.match(HEX_TOKEN) ?? []) {
-      forms.push(...decoded(token));
-    }
+  const list = wordsOf(text);
+  if (list.length < config.shuffledWords) {
+    return false;
   }
-  return forms;
+  const keys = wordBagKeys(list, config.shuffledWords, MAX_BAG_WORDS);
+  return keys.some(key => index.hasWordBag(key));
 }
+
+/** Lines with more words than this are only matched whole (each word left out once is a lookup). */
+const MAX_BAG_WORDS = 200;
 
 export interface ValueFindings {
   kinds: IdentifierKind[];
   /** Verbatim text of the data set, as written ('plain') or encoded. */
   verbatim: 'plain' | 'encoded' | null;
+  /** The notations encoded identifiers or texts were found in ('base36', 'number words', …). */
+  notations: string[];
+  /** The words of a text of the data set, shuffled. */
+  shuffled: boolean;
 }
 
-export const NOTHING: ValueFindings = { kinds: [], verbatim: null };
+export const NOTHING: ValueFindings = {
+  kinds: [],
+  verbatim: null,
+  notations: [],
+  shuffled: false
+};
 
 /** The identifiers of the data set and verbatim texts in one value. */
 export function identifiersIn(
@@ -342,31 +357,67 @@ export function identifiersIn(
 ): ValueFindings {
   const kinds = new Set<IdentifierKind>();
   plainIdentifiers(value.text, value.whole, index, kinds);
+  // The value's words, cut once for the verbatim and the shuffled-text checks.
+  let own: string[] | null = null;
+  const ownWords = (text: string) => (own ??= words(text));
   let verbatim: ValueFindings['verbatim'] = hasVerbatim(
     value.text,
     index,
-    config
+    config,
+    ownWords
   )
     ? 'plain'
     : null;
-  const hidden = new Set<IdentifierKind>();
-  for (const form of decodedForms(value.text)) {
-    plainIdentifiers(form, true, index, hidden);
-    plainIdentifiers(form, false, index, hidden);
-    if (!verbatim && hasVerbatim(form, index, config)) {
+  const notations = new Set<string>();
+  let encoded = false;
+  // With the `decodes` family off (a baseline for measuring), only base64 and hex text are decoded, as before it.
+  const forms = decodedForms(value.text, 0, !ruleEnabled(config, 'decodes'));
+  for (const form of forms.texts) {
+    const hidden = new Set<IdentifierKind>();
+    if (form.notation === 'reversed') {
+      // A reversed value is read as the value was: a whole cell or a line.
+      plainIdentifiers(form.text, value.whole, index, hidden);
+    } else {
+      plainIdentifiers(form.text, true, index, hidden);
+      plainIdentifiers(form.text, false, index, hidden);
+    }
+    if (hidden.size) {
+      encoded = true;
+      notations.add(form.notation);
+    }
+    if (!verbatim && hasVerbatim(form.text, index, config)) {
       verbatim = 'encoded';
+      notations.add(form.notation);
+    }
+  }
+  for (const form of forms.numbers) {
+    if (index.hasId(form.value)) {
+      encoded = true;
+      notations.add(form.notation);
     }
   }
   // rot13 leaves digits as they are: only names and words are looked for.
   if (/[a-z](?:[^a-z]*[a-z]){4}/i.test(value.text)) {
     const turned = rot13(value.text);
+    const hidden = new Set<IdentifierKind>();
     nameIdentifiers(turned, value.whole, index, hidden);
+    if (hidden.size) {
+      encoded = true;
+      notations.add('rot13');
+    }
     if (!verbatim && hasVerbatim(turned, index, config)) {
       verbatim = 'encoded';
+      notations.add('rot13');
     }
   }
-  if (hidden.size) {
+  if (encoded) {
     kinds.add('encoded identifier');
   }
-  return kinds.size || verbatim ? { kinds: [...kinds], verbatim } : NOTHING;
+  const shuffled =
+    !verbatim &&
+    ruleEnabled(config, 'shuffled_text') &&
+    hasShuffledText(value.text, index, config, ownWords);
+  return kinds.size || verbatim || shuffled
+    ? { kinds: [...kinds], verbatim, notations: [...notations], shuffled }
+    : NOTHING;
 }

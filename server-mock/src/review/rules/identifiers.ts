@@ -3,7 +3,7 @@
  * quoted texts of the data set in a document's values and in file names.
  */
 
-import type { ReviewConfig } from '../config';
+import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import {
   columnLabel,
@@ -31,6 +31,8 @@ import {
   type IdentifierKind,
   type ValueFindings
 } from './identifier-search';
+import { resetInflateBudget } from '../decodes';
+import { CodeRuns, isCsvDocument } from './decodes';
 
 /** Column names that hold who someone is or which record it was (ids, usernames, display names). */
 const IDENTIFIER_COLUMNS = new Set([
@@ -99,9 +101,12 @@ export function identifierColumns(
 /** A line that is all base64: wrapped base64 (76 characters a line) is joined across such lines. */
 const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
 
-/** Short numbers, dates and decimals cannot hold an id (15+ digits), a name or an encoding. */
+/**
+ * Short numbers, dates and decimals cannot hold an id (15+ digits), a name or
+ * an encoding; date-times with microseconds can (rules/decodes.ts).
+ */
 const PLAIN_NUMBER =
-  /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+  /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z?)?$/;
 /** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
 const REMEMBERED_LENGTH = 200;
 
@@ -151,6 +156,10 @@ export async function identifierValues(
   >();
   const verbatim: string[] = [];
   const encodedVerbatim: string[] = [];
+  const shuffled: string[] = [];
+  // How encoded identifiers were written, by column ('' for lines and paths), and encoded texts.
+  const idNotations = new Map<string, Set<string>>();
+  const textNotations = new Set<string>();
   const add = (
     kind: IdentifierKind,
     location: string,
@@ -172,10 +181,20 @@ export async function identifierValues(
     for (const kind of found.kinds) {
       add(kind, location, cell);
     }
+    if (found.kinds.includes('encoded identifier')) {
+      const column = cell?.column ?? '';
+      const set = idNotations.get(column) ?? new Set<string>();
+      found.notations.forEach(notation => set.add(notation));
+      idNotations.set(column, set);
+    }
     if (found.verbatim === 'plain') {
       verbatim.push(location);
     } else if (found.verbatim === 'encoded') {
       encodedVerbatim.push(location);
+      found.notations.forEach(notation => textNotations.add(notation));
+    }
+    if (found.shuffled) {
+      shuffled.push(location);
     }
   };
   // Text lines: ids split over the end of one line and the start of the next, base64 wrapped over lines.
@@ -191,11 +210,33 @@ export async function identifierValues(
     wrapped.lines = 0;
     wrapped.text = '';
   };
+  // Character codes over consecutive values: a JSON array of numbers, cells of a row.
+  const codeRuns = new CodeRuns<TextValue>((text, first, count) => {
+    const found = identifiersIn({ text, whole: true }, index, config);
+    if (found.kinds.length || found.verbatim) {
+      record(
+        {
+          kinds: ['encoded identifier'],
+          verbatim: found.verbatim ? 'encoded' : null,
+          notations: ['character codes'],
+          shuffled: false
+        },
+        `${first.location} and the next ${count - 1} values`,
+        first.cell
+      );
+    }
+  });
+  const csv = isCsvDocument(document);
+  const decodes = ruleEnabled(config, 'decodes');
+  resetInflateBudget();
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
   for (const value of document.values) {
     if (pacer.due()) {
       await pacer.pause();
+    }
+    if (!csv && decodes) {
+      codeRuns.push(value.text, value, () => codeGroup(value));
     }
     if (!value.whole) {
       const tail =
@@ -225,6 +266,8 @@ export async function identifierValues(
     if (value.text.length > LONG_VALUE) {
       // A long line or string is read in pieces, the event loop running between them.
       const merged = new Set<IdentifierKind>();
+      const notations: string[] = [];
+      let mixed = false;
       let quoted: ValueFindings['verbatim'] = null;
       for (const piece of pieces(value.text)) {
         await pacer.pause();
@@ -234,10 +277,12 @@ export async function identifierValues(
           config
         );
         found.kinds.forEach(kind => merged.add(kind));
+        notations.push(...found.notations);
+        mixed ||= found.shuffled;
         quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
       }
       record(
-        { kinds: [...merged], verbatim: quoted },
+        { kinds: [...merged], verbatim: quoted, notations, shuffled: mixed },
         value.location,
         value.cell
       );
@@ -258,6 +303,28 @@ export async function identifierValues(
     record(found, value.location, value.cell);
   }
   flushWrapped();
+  codeRuns.end();
+  if (csv && decodes) {
+    // A CSV's rows: character codes over adjacent cells.
+    const [table] = document.tables;
+    for (let row = 0; row < table.rows.length; row++) {
+      if (row % 5000 === 4999) {
+        await pacer.tick(5000);
+      }
+      const cells = table.rows[row];
+      if (cells.length < 5) {
+        continue; // a run needs five cells
+      }
+      for (let column = 0; column < cells.length; column++) {
+        codeRuns.push(
+          cells[column],
+          { location: `row ${row + 1}`, text: '', whole: true },
+          () => `row ${row}`
+        );
+      }
+      codeRuns.end();
+    }
+  }
   for (const table of document.tables) {
     const split: string[] = [];
     for (let row = 0; row < table.rows.length; row++) {
@@ -291,7 +358,7 @@ export async function identifierValues(
         column: column || null,
         message:
           kind === 'encoded identifier'
-            ? `${file} contains ${plural(found.length, 'value')} that decode (base64, hex or rot13) to identifiers of the data set (${where}). Encoding does not anonymise: leave identifiers out.`
+            ? `${file} contains ${plural(found.length, 'value')} that decode to identifiers of the data set (${where}; written as ${notationList(idNotations.get(column))}). Encoding, reversing or spelling out does not anonymise: leave identifiers out.`
             : `${file} contains ${plural(found.length, kind === 'id' ? 'id' : kind)} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
       };
     })
@@ -303,10 +370,32 @@ export async function identifierValues(
       severity: 'fail',
       file,
       location: places(quoted),
-      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ' (some encoded as base64, hex or rot13)' : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+      message: `${file} quotes texts of the data set word for word${encodedVerbatim.length ? ` (some written as ${notationList(textNotations)})` : ''} (${config.verbatimWords} or more words of a description, transcript, comment or bio; ${places(quoted)}). Verbatim texts identify their authors: report topics, word counts or other aggregates instead.`
+    });
+  }
+  if (shuffled.length) {
+    findings.push({
+      rule: 'shuffled_text',
+      severity: 'fail',
+      file,
+      location: places(shuffled),
+      message: `${file} holds texts of the data set with their words in another order (${config.shuffledWords} or more words, all those of one description, transcript, comment or bio; ${places(shuffled)}). The words of a text identify its author in any order: report topics, word counts or other aggregates instead.`
     });
   }
   return findings;
+}
+
+/** Values whose codes may spell one text: the cells of one row, the items of one JSON array, one line. */
+function codeGroup(value: TextValue): string {
+  if (value.cell) {
+    return `row ${value.cell.row}`;
+  }
+  return value.location.replace(/\[\d+\]$/, '[]');
+}
+
+/** Notations as a finding says them: "base36, number words". */
+function notationList(notations: Set<string> | undefined): string {
+  return notations?.size ? [...notations].sort().join(', ') : 'an encoding';
 }
 
 /**

@@ -11,9 +11,11 @@ import { lineTables } from '../linkage-lines';
 import { guarded } from '../guard';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';
+import { highEntropyTokens } from './entropy';
 import { identifierColumns, identifierValues } from './identifiers';
 import { keyValueFindings } from './key-values';
 import { residualDof } from './models';
+import { shiftedIds } from './shifted-ids';
 import { linesDump, minMaxColumns, smallCounts, tableSize } from './tables';
 
 export interface ContentContext {
@@ -106,7 +108,17 @@ export async function contentFindings(
     )),
     ...(await guard('key_lines', () =>
       keyValueFindings(file, document, context, 'key_lines')
-    ))
+    )),
+    ...(ruleEnabled(config, 'high_entropy')
+      ? await guard('high_entropy', () =>
+          highEntropyTokens(file, document, recordsRead, config, pacer)
+        )
+      : []),
+    ...(ruleEnabled(config, 'decodes')
+      ? await guard('decodes', () =>
+          shiftedIds(file, document, index, config, labels, pacer)
+        )
+      : [])
   );
   return findings;
 }
