@@ -296,6 +296,7 @@ export class Categories {
     const numbers: string[] = [];
     const ranges: { low: number; high: number }[] = [];
     const enumerated: string[] = [];
+    const others: string[] = [];
     for (const value of values) {
       const shape = this.shape(value);
       if (shape.kind === 'category') {
@@ -306,8 +307,11 @@ export class Categories {
         ranges.push(shape);
       } else if (shape.kind === 'enumerated') {
         enumerated.push(shape.value);
+      } else {
+        others.push(value);
       }
     }
+    categories += numberedNames(others);
     if (numbers.length && numericGrid(numbers)) {
       categories += numbers.length;
     }
@@ -328,6 +332,42 @@ export class Categories {
   isClock(seconds: number, now = Date.now() / 1000): boolean {
     return seconds > this.found.latest && Math.abs(seconds - now) < 2 * 86400;
   }
+}
+
+/**
+ * How many of `values` are numbered names: values identical but for one
+ * number that runs on a filled grid (`report_2024_region_7_final`,
+ * `batch-3-of-80`). Only the varying number is free, so they are as many
+ * labels as the grid has steps, not a value per record.
+ */
+export function numberedNames(values: string[]): number {
+  const byTemplate = new Map<string, string[][]>();
+  for (const value of values) {
+    const runs = value.match(/\d+/g);
+    if (!runs || runs.length > 6) {
+      continue;
+    }
+    const template = value.replace(/\d+/g, '#');
+    let group = byTemplate.get(template);
+    if (!group) {
+      group = [];
+      byTemplate.set(template, group);
+    }
+    group.push(runs);
+  }
+  let named = 0;
+  for (const group of byTemplate.values()) {
+    if (group.length < 2) {
+      continue;
+    }
+    const varying = group[0]
+      .map((_, position) => new Set(group.map(runs => runs[position])))
+      .filter(distinct => distinct.size > 1);
+    if (varying.length === 1 && numericGrid([...varying[0]])) {
+      named += group.length;
+    }
+  }
+  return named;
 }
 
 /** Most decimals a number may have for `numericGrid` (means printed with 15 digits are not a grid). */

@@ -407,22 +407,22 @@ describe('high-entropy tokens', () => {
       { encoding: 'utf8' }
     );
 
-  it('sends one hash per record to a reviewer, saying hashes of ids are identifiers', async () => {
+  it('flags one hash per record as high entropy (hashes of ids are identifiers), and the line per record is a key', async () => {
     const verdict = await review(
       {},
       hashes(
         'for i in ids[:60]: print("row", hashlib.sha256(str(i).encode()).hexdigest())'
       )
     );
-    expect(verdict.decision).toBe('manual_review');
-    expect(verdict.findings).toEqual([
-      expect.objectContaining({
-        rule: 'high_entropy',
-        severity: 'manual',
-        file: 'stdout.txt'
-      })
+    // A hash per line is a value per record: key_lines refuses it; high_entropy says why to a reviewer.
+    expect(verdict.decision).toBe('rejected');
+    expect(verdict.findings.map(finding => finding.rule).sort()).toEqual([
+      'high_entropy',
+      'key_lines'
     ]);
-    expect(verdict.findings[0].message).toMatch(/hashes .* of ids/);
+    const entropy = verdict.findings.find(f => f.rule === 'high_entropy')!;
+    expect(entropy).toMatchObject({ severity: 'manual', file: 'stdout.txt' });
+    expect(entropy.message).toMatch(/hashes .* of ids/);
   });
 
   it('counts a blob no decoder reads (bz2, lzma) by its size', async () => {

@@ -12,6 +12,7 @@ import {
 import {
   Categories,
   exactTime,
+  numberedNames,
   numericGrid,
   shapeOf
 } from '../../src/review/categories';
@@ -550,5 +551,21 @@ describe('categories and templates', () => {
       '1234',
       'videos'
     ]);
+  });
+});
+
+describe('numbered names', () => {
+  it('counts names identical but for one number on a filled grid, and nothing else', () => {
+    const names = Array.from(
+      { length: 80 },
+      (_, i) => `sales_report_2024_region_${i}_final`
+    );
+    expect(numberedNames(names)).toBe(80);
+    const scattered = Array.from(
+      { length: 80 },
+      (_, i) => `rec_${(i * 7919) % 1000003}_x`
+    );
+    expect(numberedNames(scattered)).toBe(0);
+    expect(numberedNames(['a_1_b_2', 'a_2_b_3', 'a_3_b_4'])).toBe(0);
   });
 });
