@@ -563,7 +563,7 @@ describe('numbered names', () => {
     expect(numberedNames(names)).toBe(80);
     const scattered = Array.from(
       { length: 80 },
-      (_, i) => `rec_${(i * 7919) % 1000003}_x`
+      (_, i) => `rec_${(i * i * 7919 + 13) % 1000003}_x`
     );
     expect(numberedNames(scattered)).toBe(0);
     expect(numberedNames(['a_1_b_2', 'a_2_b_3', 'a_3_b_4'])).toBe(0);
