@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
-import type { ReviewConfig } from './config';
+import { ruleEnabled, type ReviewConfig } from './config';
 import type { Document, Table, TextValue } from './documents';
 import { contentFindings, type ContentContext } from './rules';
+import { linkageFindings } from './linkage';
 import { places, plural, type Finding } from './rules/findings';
 
 /**
@@ -651,7 +652,18 @@ export async function provenanceFindings(
   }
   return [
     ...recordFindings(file, record, context.recordsRead, context.config),
-    ...(await contentFindings(file, labelsDocument(record), false, context))
+    ...(await contentFindings(file, labelsDocument(record), false, context)),
+    // An honest row's labels match at least its count of records: rows that each link to one record are a forged record.
+    ...(ruleEnabled(context.config, 'linkage')
+      ? await linkageFindings(
+          file,
+          labelTable(record),
+          context.index.data,
+          context.config,
+          context.labels,
+          context.pacer
+        )
+      : [])
   ];
 }
 

@@ -143,6 +143,27 @@ outputs.write(outputs.bar_chart_svg(outputs.crosstab(rows, "place"), 'Places & "
     });
   });
 
+  it('rejects a forged record whose rows each link to one video (every record counted ten times)', async () => {
+    const videos = data.db
+      .prepare(
+        'SELECT create_time, like_count, view_count FROM videos WHERE like_count >= 10 ORDER BY id LIMIT 120'
+      )
+      .all();
+    python(`from pyrqs import outputs
+import json
+videos = json.loads(${JSON.stringify(JSON.stringify(videos))})
+records = [v for v in videos for _ in range(10)]
+outputs.write(outputs.crosstab(records, ["create_time", "like_count", "view_count"]), "output/per_video.csv")
+`);
+    const verdict = await review(100_000);
+    expect(verdict.decision).toBe('rejected');
+    expect(verdict.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: 'linkage', file: 'per_video.csv' })
+      ])
+    );
+  });
+
   it('rejects a file that differs from its record', async () => {
     python(`${RECORDS}
 outputs.write(outputs.crosstab(records, "region_code"), "output/by_region.csv")
