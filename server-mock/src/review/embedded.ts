@@ -194,7 +194,7 @@ export async function embeddedTableFindings(
   if (!document) {
     return [];
   }
-  // Linkage reads a text's lines as tables of its own (linkage-lines.ts): not twice.
+  // Linkage reads a text's lines as tables of its own (linkage/lines.ts): not twice.
   const findings = await contentFindings(file, document, false, {
     ...context,
     config: {

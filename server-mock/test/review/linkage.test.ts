@@ -12,7 +12,7 @@ import {
 } from '../../src/review';
 import { plainLabels, readCsv } from '../../src/review/documents';
 import { linkageFindings, spreadRows } from '../../src/review/linkage';
-import { columnReadings, readCount } from '../../src/review/linkage-values';
+import { columnReadings, readCount } from '../../src/review/linkage/values';
 import { Pacer } from '../../src/review/pacer';
 import { jobTestData } from '../helpers/jobs-helpers';
 

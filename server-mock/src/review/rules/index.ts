@@ -7,7 +7,7 @@ import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import type { Document, Labels } from '../documents';
 import { linkageFindings } from '../linkage';
-import { lineTables } from '../linkage-lines';
+import { lineTables } from '../linkage/lines';
 import { guarded } from '../guard';
 import type { Pacer } from '../pacer';
 import type { Finding } from './findings';

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { PublicData } from '../data/schema';
-import type { ValueKind } from './linkage-values';
+import type { PublicData } from '../../data/schema';
+import type { ValueKind } from './values';
 
 /**
  * The records an output's rows may link to (videos, comments, users) and the

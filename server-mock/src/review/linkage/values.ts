@@ -6,7 +6,7 @@
  * data set here; the caller says which time range is plausible.
  */
 
-/** What kind of field a reading can be compared with (linkage-data.ts Field.kind). */
+/** What kind of field a reading can be compared with (linkage/data.ts Field.kind). */
 export type ValueKind = 'time' | 'count' | 'region' | 'duration' | 'flag';
 
 /** One way to read a column: its cells as values of one kind (null: the cell does not read). */

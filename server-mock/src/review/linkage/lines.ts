@@ -1,4 +1,4 @@
-import type { Table, TextValue } from './documents';
+import type { Table, TextValue } from '../documents';
 
 /**
  * Tables printed as lines, for the linkage rule, two ways:

@@ -1,16 +1,16 @@
-import type { PublicData } from '../data/schema';
-import type { ReviewConfig } from './config';
-import { columnLabel, type Labels, type Table } from './documents';
+import type { PublicData } from '../../data/schema';
+import type { ReviewConfig } from '../config';
+import { columnLabel, type Labels, type Table } from '../documents';
 import {
   linkageData,
   ENTITIES,
   type Entity,
   type Field,
   type LinkageData
-} from './linkage-data';
-import { columnReadings, type Reading } from './linkage-values';
-import type { Pacer } from './pacer';
-import { plural, tablePlace, type Finding } from './rules/findings';
+} from './data';
+import { columnReadings, type Reading } from './values';
+import type { Pacer } from '../pacer';
+import { plural, tablePlace, type Finding } from '../rules/findings';
 
 /**
  * Linkage: rows of a table that join back to exactly one record of the data
@@ -22,7 +22,7 @@ import { plural, tablePlace, type Finding } from './rules/findings';
  *
  * For a spread sample of a table's rows (`config.linkageSampleRows`):
  * 1. each column is read as exact times, whole numbers, region codes,
- *    duration classes or flags (linkage-values.ts): the values, not the
+ *    duration classes or flags (linkage/values.ts): the values, not the
  *    header, say what a column is;
  * 2. a probe of a few rows finds which column matches which field of videos,
  *    comments or users: each row's candidates come from the indexes
