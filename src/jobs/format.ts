@@ -143,7 +143,6 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
   const titles: Record<string, string> = {
     identifier_column: trans.__('A column of identifiers'),
     identifier_value: trans.__('Identifiers from the data set'),
-    identifiers: trans.__('Identifiers from the data set'),
     verbatim_text: trans.__('Text copied from the data set'),
     encoded_identifier: trans.__('Identifiers hidden in an encoding'),
     shuffled_text: trans.__('Text of the data set with its words shuffled'),
@@ -154,21 +153,19 @@ export function ruleTitle(rule: string, trans: TranslationBundle): string {
     p_ratio: trans.__('A total that reveals its largest contributor'),
     residual_dof: trans.__('A model with too few degrees of freedom'),
     linkage: trans.__('Rows that link back to single records'),
-    row_level: trans.__('Row-level records instead of aggregates'),
-    row_level_dump: trans.__('Row-level records instead of aggregates'),
     row_level_data: trans.__('Row-level records instead of aggregates'),
     key_column: trans.__('A column with a value per record'),
+    output_limits: trans.__('More outputs than the review reads'),
+    file_size: trans.__('An output file that is too large'),
+    table_rows: trans.__('A table with too many rows'),
+    figure: trans.__('A figure or page that a person must check'),
+    extreme_values: trans.__('Minimums or maximums of single records'),
     key_lines: trans.__('Lines with a value per record'),
-    file_too_large: trans.__('An output file that is too large'),
-    too_many_rows: trans.__('A table with too many rows'),
     file_type: trans.__('A file type that cannot leave'),
-    manual_type: trans.__('A file that a person must check'),
-    unreadable: trans.__('A file the review cannot read'),
     differencing: trans.__('Tables that differ by a few records'),
     unclassified: trans.__('An output the review cannot classify'),
     rule_error: trans.__('A check that could not finish'),
-    provenance: trans.__('A pyrqs.outputs file that does not match its record'),
-    reviewer: trans.__("The reviewer's decision")
+    provenance: trans.__('A pyrqs.outputs file that does not match its record')
   };
   if (titles[rule]) {
     return titles[rule];
