@@ -55,7 +55,7 @@ export function ruleError(rule: string, file: string, why: string): Finding {
     rule: 'rule_error',
     severity: 'manual',
     file,
-    location: rule,
-    message: `${file}: the review could not finish the rule "${rule}" on this file (it ${why}); nothing is approved unchecked: a reviewer checks it.`
+    location: null,
+    message: `${file}: the review could not finish its check "${rule.replace(/_/g, ' ')}" on this file (it ${why}); nothing is approved unchecked: a reviewer checks it.`
   };
 }

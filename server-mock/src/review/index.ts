@@ -452,6 +452,39 @@ function rejectedUnread(message: string): Verdict {
   };
 }
 
+/**
+ * The order a verdict shows its findings in: what the output gives away
+ * (identifiers, linked rows, keys) before the limits it went over (rows,
+ * sizes), so the researcher reads the cause first. Stable within a rule.
+ */
+const TELLING_ORDER = [
+  'identifier_value',
+  'encoded_identifier',
+  'identifier_column',
+  'verbatim_text',
+  'shuffled_text',
+  'linkage',
+  'key_column',
+  'key_lines',
+  'provenance',
+  'row_level_data',
+  'small_count',
+  'dominance',
+  'p_ratio',
+  'residual_dof'
+];
+
+function mostTellingFirst(findings: Finding[]): Finding[] {
+  const rank = (rule: string) => {
+    const at = TELLING_ORDER.indexOf(rule);
+    return at === -1 ? TELLING_ORDER.length : at;
+  };
+  return findings
+    .map((finding, at) => ({ finding, at }))
+    .sort((a, b) => rank(a.finding.rule) - rank(b.finding.rule) || a.at - b.at)
+    .map(({ finding }) => finding);
+}
+
 export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   const { config } = input;
   const files: ReviewedFile[] = [];
@@ -573,8 +606,10 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     ))
   );
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
+  // (Once one file is a dump on its own, the sum says nothing more.)
   if (
     rowFiles > 1 &&
+    !findings.some(finding => finding.rule === 'row_level_data') &&
     input.recordsRead >= config.threshold &&
     rows >= config.rowDumpRatio * input.recordsRead
   ) {
@@ -598,7 +633,9 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     );
   }
   // A disabled rule (config.disabledRules, for measuring) decides nothing, hooked or not.
-  const kept = findings.filter(finding => ruleEnabled(config, finding.rule));
+  const kept = mostTellingFirst(
+    findings.filter(finding => ruleEnabled(config, finding.rule))
+  );
   const decision = kept.some(finding => finding.severity === 'fail')
     ? 'rejected'
     : kept.length

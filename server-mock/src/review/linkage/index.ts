@@ -427,10 +427,18 @@ export async function linkageFindings(
     return [];
   }
   const linking = [...worst.pairs].sort((a, b) => a.column - b.column);
-  const named = linking
+  const linkingColumns = linking
     .map(pair => columnLabel(table.header, pair.column, labels))
     .join(', ');
-  const fields = linking.map(pair => pair.field.name).join(', ');
+  // In the message a column is named with its field when its header does not already say which one.
+  const named = linking
+    .map(pair => {
+      const label = columnLabel(table.header, pair.column, labels);
+      return table.header[pair.column] === pair.field.name
+        ? label
+        : `${label} as ${pair.field.name}`;
+    })
+    .join(', ');
   const where = tablePlace(table);
   const within = table.at ? ` (${table.at})` : '';
   return [
@@ -438,8 +446,8 @@ export async function linkageFindings(
       rule: 'linkage',
       severity: 'fail',
       file,
-      location: `${where}${named}`,
-      message: `${file}${within}: ${worst.linked.toLocaleString('en-US')} of ${plural(rows.length, 'row')} checked each match exactly one ${worst.entity.noun} of the data set on ${named} [${fields}]. This is row-level data even without identifiers: group the records and output counts or statistics per group, or use pyrqs.outputs.`
+      location: `${where}${linkingColumns}`,
+      message: `${file}${within}: ${worst.linked.toLocaleString('en-US')} of ${plural(rows.length, 'row')} checked each match exactly one ${worst.entity.noun} of the data set on ${named}. This is row-level data even without identifiers: group the records and output counts or statistics per group, or use pyrqs.outputs.`
     }
   ];
 }

@@ -198,6 +198,8 @@ export interface KeyFinding {
   columns: number[];
   distinct: number;
   rows: number;
+  /** The table's rows when more than the rows read (`SAMPLE_ROWS`). */
+  of?: number;
 }
 
 /**
@@ -211,6 +213,18 @@ export function keyColumns(
   table: Table,
   context: KeyContext,
   depth = 0
+): KeyFinding[] {
+  const of = table.rows.length > SAMPLE_ROWS ? { of: table.rows.length } : {};
+  return keyColumnsOfSample(table, context, depth).map(found => ({
+    ...found,
+    ...of
+  }));
+}
+
+function keyColumnsOfSample(
+  table: Table,
+  context: KeyContext,
+  depth: number
 ): KeyFinding[] {
   const { config } = context;
   const rows = table.rows.slice(0, SAMPLE_ROWS);
@@ -284,7 +298,10 @@ function thresholds(config: ReviewConfig): string {
 }
 
 function what(found: KeyFinding): string {
-  const counts = `${plural(found.distinct, 'distinct value')} in ${plural(found.rows, 'row')}`;
+  const rows = found.of
+    ? `the first ${found.rows.toLocaleString('en-US')} of ${plural(found.of, 'row')}`
+    : plural(found.rows, 'row');
+  const counts = `${plural(found.distinct, 'distinct value')} in ${rows}`;
   switch (found.kind) {
     case 'key':
       return `${counts}, not categories of the data set (regions, hashtags, dates, bins…): a value per record is a key to row-level data`;
@@ -293,7 +310,7 @@ function what(found: KeyFinding): string {
     case 'values':
       return `${counts}, while the other columns do not make each row a group: these are records' own values, not group statistics`;
     case 'combination':
-      return `together ${plural(found.distinct, 'distinct combination')} in ${plural(found.rows, 'row')}, with no column of categories that makes each row a group: each row is one record's values`;
+      return `together ${plural(found.distinct, 'distinct combination')} in ${rows}, with no column of categories that makes each row a group: each row is one record's values`;
   }
 }
 
