@@ -496,8 +496,9 @@ export function recordFindings(
   );
   const problems: string[] = [];
   if (record.records > recordsRead) {
+    // The record's number is the script's: a finding never repeats it (it could carry any number out).
     problems.push(
-      `it was made from ${record.records.toLocaleString('en-US')} records but the job read ${recordsRead.toLocaleString('en-US')}`
+      `it claims more records than the job read (${recordsRead.toLocaleString('en-US')})`
     );
   }
   if (
@@ -539,7 +540,8 @@ export function recordFindings(
       severity: 'fail',
       file,
       location: null,
-      message: `${file} (checked exactly from its provenance record): the model has ${record.model.df_resid} residual degrees of freedom, fewer than ${config.minResidualDof}; its coefficients can reveal single records. Use more data or fewer parameters.`
+      // df_resid is the script's number (any, down to a negative id): not repeated.
+      message: `${file} (checked exactly from its provenance record): the model has fewer than ${config.minResidualDof} residual degrees of freedom; its coefficients can reveal single records. Use more data or fewer parameters.`
     });
   }
   if (record.rows.length > config.maxTableRows) {

@@ -41,10 +41,17 @@ function longToken(text: string, config: ReviewConfig): boolean {
   if (text.length < config.unclassifiedTokenChars) {
     return false;
   }
-  const run = new RegExp(`\\S{${config.unclassifiedTokenChars},}`, 'gu');
-  for (const match of text.matchAll(run)) {
-    const token = match[0];
-    if (!DRAWING.test(token) || new Set(token).size > 3) {
+  // Split, not a `\\S{200,}` regexp: a run of megabytes overflows the
+  // regexp's stack, and this is the rule that must name such a run.
+  for (const token of text.split(/\s+/u)) {
+    if (token.length < config.unclassifiedTokenChars) {
+      continue;
+    }
+    const characters = new Set(token);
+    if (
+      characters.size > 3 ||
+      ![...characters].every(character => DRAWING.test(character))
+    ) {
       return true;
     }
   }

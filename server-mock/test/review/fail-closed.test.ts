@@ -158,6 +158,29 @@ describe('fail closed', () => {
     expect(rules(log)).toContain('manual:unclassified:stdout.txt');
   });
 
+  it('names a line of megabytes without a space as unclassified and high-entropy, not as an error of those rules', async () => {
+    // Regexps over a run this long overflowed their stack: the rules that must
+    // name such a run failed instead (rule_error), saying nothing of it.
+    let seed = 11;
+    const alphabet =
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const blob = Array.from({ length: 15_000_000 }, () => {
+      seed = (seed * 48271) % 2147483647;
+      return alphabet[seed % 64];
+    }).join('');
+    const verdict = await review({ 'blob.txt': blob });
+    expect(verdict.decision).toBe('manual_review');
+    expect(rules(verdict)).toEqual(
+      expect.arrayContaining([
+        'manual:unclassified:blob.txt',
+        'manual:high_entropy:blob.txt'
+      ])
+    );
+    const errors = verdict.findings.filter(f => f.rule === 'rule_error');
+    expect(errors.map(f => f.location)).not.toContain('unclassified');
+    expect(errors.map(f => f.location)).not.toContain('high_entropy');
+  }, 60_000);
+
   it('approves honest text: prose, markdown, JSON summaries, text bar charts, coloured progress', async () => {
     const verdict = await review(
       {

@@ -11,6 +11,7 @@ import {
   type Verdict
 } from '../../src/review';
 import { plainLabels, readCsv } from '../../src/review/documents';
+import { guarded } from '../../src/review/guard';
 import { linkageFindings, spreadRows } from '../../src/review/linkage';
 import { columnReadings, readCount } from '../../src/review/linkage/values';
 import { Pacer } from '../../src/review/pacer';
@@ -505,5 +506,42 @@ describe('linkage values', () => {
   it('spreads the checked rows over the table', () => {
     expect(spreadRows(5, 10)).toEqual([0, 1, 2, 3, 4]);
     expect(spreadRows(10, 4)).toEqual([0, 2, 5, 7]);
+  });
+});
+
+describe('linkage: bounded work', () => {
+  it('stops at its budget on a table thousands of columns wide (a rule_error for a reviewer)', async () => {
+    // Every column a count: each probe row makes a lookup per column and field.
+    const width = 3000;
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const csv = [
+      Array.from({ length: width }, (_, column) => `c${column}`).join(','),
+      ...Array.from({ length: 40 }, () =>
+        Array.from({ length: width }, () => 100 + (next() % 5000)).join(',')
+      )
+    ].join('\n');
+    const document = await readCsv(csv);
+    const pacer = new Pacer();
+    const started = Date.now();
+    const findings = await guarded(
+      'linkage',
+      'wide.csv',
+      { ruleBudgetMs: 100 },
+      pacer,
+      () =>
+        linkageFindings(
+          'wide.csv',
+          document.tables[0],
+          data,
+          DEFAULT_REVIEW_CONFIG,
+          plainLabels,
+          pacer
+        )
+    );
+    // Stopped at a pause past the budget, not let run to its end.
+    expect(findings.map(finding => finding.rule)).toEqual(['rule_error']);
+    expect(findings[0].message).toContain('ran out of its 100 ms');
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

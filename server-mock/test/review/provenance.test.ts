@@ -251,6 +251,40 @@ outputs.write(outputs.crosstab(records, "region_code", values="like_count", aggf
     expect(rules(await review())).toEqual(['fail:provenance']);
   });
 
+  it('never quotes the numbers a record claims (records, residual dof) in its findings', async () => {
+    // A record is written by the script: its numbers are the script's, and a
+    // finding that repeats them would carry any number out of the clean room.
+    const secret = 7100000000046266;
+    python(`${RECORDS}
+outputs.write(outputs.crosstab(records, "region_code"), "output/by_region.csv")
+outputs.write(outputs.regression(records, "like_count", ["hour"]), "output/ols.csv")
+`);
+    const table = readRecord('by_region.csv');
+    table.records = secret;
+    writeRecord('by_region.csv', table);
+    const model = readRecord('ols.csv');
+    model.model = {
+      n: 0,
+      parameters: 4100000000000000,
+      df_resid: -4100000000000000
+    };
+    writeRecord('ols.csv', model);
+    const verdict = await review();
+    expect(verdict.decision).toBe('rejected');
+    expect(rules(verdict)).toEqual(
+      expect.arrayContaining(['fail:provenance', 'fail:residual_dof'])
+    );
+    const text = JSON.stringify(verdict.findings);
+    for (const number of [
+      '7100000000046266',
+      '7,100,000,000,046,266',
+      '4100000000000000',
+      '4,100,000,000,000,000'
+    ]) {
+      expect(text).not.toContain(number);
+    }
+  });
+
   it('rejects labels that are identifiers of the data set', async () => {
     const { id, username } = data.db
       .prepare('SELECT id, username FROM videos LIMIT 1')

@@ -128,13 +128,20 @@ function recordLayout(pairs: Pair[]): { fields: Field[]; slots: number[] } {
   };
 }
 
-/** Step 2: the column → field pairs most probe rows' best candidates agree on. */
-function assign(
+/**
+ * Step 2: the column → field pairs most probe rows' best candidates agree on.
+ * Its work grows with the table's width (a lookup per row and indexed pair,
+ * a comparison per candidate and pair): it pauses through the pacer, so a
+ * crafted table thousands of columns wide is stopped at the rule's budget
+ * (rule_error, manual) instead of running on unchecked.
+ */
+async function assign(
   entity: Entity,
   lookups: LinkageData,
   rows: string[][],
-  pairs: Pair[]
-): Pair[] {
+  pairs: Pair[],
+  pacer: Pacer
+): Promise<Pair[]> {
   const anchors = pairs
     .map((pair, index) => ({ pair, index }))
     .filter(({ pair }) => pair.field.indexed);
@@ -161,6 +168,7 @@ function assign(
         value,
         PROBE_CANDIDATES
       );
+      await pacer.tick(PROBE_CANDIDATES);
       for (const rowid of rowids ?? []) {
         const columns = seen.get(rowid) ?? new Set<number>();
         columns.add(pair.column);
@@ -179,6 +187,7 @@ function assign(
     let bestScore = 0;
     let tied = false;
     for (const record of candidates) {
+      await pacer.tick(pairs.length);
       const matched = pairs.flatMap((_, index) =>
         values[index] !== null && record[slots[index]] === values[index]
           ? [index]
@@ -398,8 +407,7 @@ export async function linkageFindings(
   let worst: EntityResult | null = null;
   for (const entity of ENTITIES) {
     const pairs = pairsOf(entity, columns);
-    const assigned = assign(entity, lookups, rows, pairs);
-    await pacer.tick(PROBE_ROWS * PROBE_CANDIDATES);
+    const assigned = await assign(entity, lookups, rows, pairs, pacer);
     if (!assigned.length) {
       continue;
     }

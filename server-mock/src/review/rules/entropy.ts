@@ -18,6 +18,8 @@ const TOKEN = /[A-Za-z0-9+/=_-]{16,}/g;
 const RUN = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g;
 /** Tokens longer than this that decode to nothing readable are opaque blobs (compressed with bz2 or lzma, encrypted). */
 const LONG_TOKEN = 64;
+/** Characters of one word matched at a time (tokensOf). */
+const WORD_SLICE = 65_536;
 /** An opaque blob counts once per this many characters: 16 hex digits or 12 bytes of base64 hold one id. */
 const BLOB_UNIT = 16;
 /** Distinct tokens remembered per file (enough to pass any floor). */
@@ -109,8 +111,17 @@ function tokensOf(text: string, length: number): string[] {
   }
   const tokens: string[] = [];
   for (const word of text.split(/\s+/)) {
-    if (word.length >= length) {
-      tokens.push(...(word.match(TOKEN) ?? []));
+    if (word.length < length) {
+      continue;
+    }
+    // A word of megabytes overflows the regexp's stack (and a spread of its
+    // tokens the call stack): it is read in slices, a token cut at a slice's
+    // edge still counted (a token that long is a blob, counted by length).
+    for (let start = 0; start < word.length; start += WORD_SLICE) {
+      for (const token of word.slice(start, start + WORD_SLICE).match(TOKEN) ??
+        []) {
+        tokens.push(token);
+      }
     }
   }
   return tokens;
