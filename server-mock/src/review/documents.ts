@@ -177,32 +177,55 @@ export async function readCsv(
     };
   }
   const [header = [], ...rows] = records;
-  const columns = header.map((name, column) =>
-    columnLabel(header, column, labels)
-  );
-  const values: Iterable<TextValue> = {
-    *[Symbol.iterator]() {
-      for (let column = 0; column < header.length; column++) {
-        yield {
-          text: header[column],
-          location: `header, column ${column + 1}`,
-          whole: true
-        };
-      }
-      for (let row = 0; row < rows.length; row++) {
-        const cells = rows[row];
-        for (let column = 0; column < cells.length; column++) {
-          yield new CellValue(cells[column], columns, row, column);
-        }
-      }
-    }
-  };
   return {
     tables: [{ at: '', header, rows }],
-    values,
+    values: new CsvValues(header, rows, labels),
     lines: rows.length,
     unreadable: null
   };
+}
+
+/**
+ * A CSV's values: its header's cells, then every row's cells, in order;
+ * each cell's value object is made as it is read (no array of millions
+ * kept). Rules that scan every cell of a large file read `header` and
+ * `rows` directly and ask for `cell(row, column)` only for the cells they
+ * report (a value object per cell is most of the review's garbage).
+ */
+export class CsvValues implements Iterable<TextValue> {
+  private readonly columns: string[];
+  constructor(
+    readonly header: string[],
+    readonly rows: string[][],
+    labels: Labels
+  ) {
+    this.columns = header.map((_name, column) =>
+      columnLabel(header, column, labels)
+    );
+  }
+  /** The value of the header's `column` (0-based). */
+  headerCell(column: number): TextValue {
+    return {
+      text: this.header[column],
+      location: `header, column ${column + 1}`,
+      whole: true
+    };
+  }
+  /** The value of `rows[row][column]` (0-based). */
+  cell(row: number, column: number): TextValue {
+    return new CellValue(this.rows[row][column], this.columns, row, column);
+  }
+  *[Symbol.iterator](): Iterator<TextValue> {
+    for (let column = 0; column < this.header.length; column++) {
+      yield this.headerCell(column);
+    }
+    for (let row = 0; row < this.rows.length; row++) {
+      const cells = this.rows[row];
+      for (let column = 0; column < cells.length; column++) {
+        yield new CellValue(cells[column], this.columns, row, column);
+      }
+    }
+  }
 }
 
 /** A table cell; its location is only spelled out when a finding needs it. */

@@ -51,7 +51,28 @@ function longToken(text: string, config: ReviewConfig): boolean {
   return false;
 }
 
+/** Whether a row has a cell with a long token (a loop: every cell of a CSV comes here). */
+function longCell(row: string[], config: ReviewConfig): boolean {
+  for (let column = 0; column < row.length; column++) {
+    const cell = row[column];
+    if (
+      cell.length >= config.unclassifiedTokenChars &&
+      longToken(cell, config)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function symbolShare(text: string, config: ReviewConfig): boolean {
+  // The ASCII symbols are exactly those not counted below: ASCII text has none that count.
+  if (!NON_ASCII.test(text)) {
+    return false;
+  }
   const symbols =
     (text.match(SYMBOL)?.length ?? 0) - (text.match(TEXT_CHART)?.length ?? 0);
   // ASCII symbols (+ < = > | ~ ^ ` $) are table borders, operators and prices: not counted.
@@ -117,9 +138,7 @@ export function unclassifiedFindings(
     }
     if (
       table &&
-      [table.header, ...table.rows].some(row =>
-        row.some(cell => longToken(cell, config))
-      )
+      [table.header, ...table.rows].some(row => longCell(row, config))
     ) {
       reasons.push(
         `a cell with ${config.unclassifiedTokenChars} or more characters without a space`
