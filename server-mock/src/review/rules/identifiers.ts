@@ -135,8 +135,14 @@ export function isPlainNumber(text: string): boolean {
   if (length === 10 && isDate(text)) {
     return true;
   }
+  // Both forms start with a sign, a digit or one of . , : / and space (or are empty): a word is not one.
+  if (length && !PLAIN_START.test(text[0])) {
+    return false;
+  }
   return PLAIN_NUMBER.test(text);
 }
+
+const PLAIN_START = /[-+\d.,:/ ]/;
 
 /** YYYY-MM-DD (digits and dashes only). */
 function isDate(text: string): boolean {
