@@ -344,6 +344,7 @@ export async function identifierValues(
       }
     }
   }
+  // Any other document's values (lines, JSON values), in order: ids split over lines, wrapped base64, character codes.
   for (const value of values instanceof CsvValues ? [] : values) {
     if (pacer.due()) {
       await pacer.pause();
