@@ -13,7 +13,7 @@
  * BENCH_ONLY=review runs the review figures alone.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import { openPublicData } from '../src/data/open';
@@ -224,8 +224,7 @@ open("output/total.csv", "w").write("videos\\n%d\\n" % n)
       ...NEW_RULE_FAMILIES
     ]
   };
-  let aggregateSeconds = 0;
-  let aggregateCpuSeconds = 0;
+  let aggregate: { current: ReviewTime; old: ReviewTime } | null = null;
   for (const output of outputs) {
     const [current, old] = await timeReviews(output, index, [
       DEFAULT_REVIEW_CONFIG,
@@ -239,13 +238,23 @@ open("output/total.csv", "w").write("videos\\n%d\\n" % n)
         `new/old ${(current.ms / Math.max(1, old.ms)).toFixed(2)} |`
     );
     if (output.key === 'aggregate') {
-      aggregateSeconds = current.wallMs / 1000;
-      aggregateCpuSeconds = current.ms / 1000;
+      aggregate = { current, old };
     }
   }
-  rows.push(
-    `| 10 MB CSV reviewed in | ${aggregateSeconds.toFixed(2)} s wall, ${aggregateCpuSeconds.toFixed(2)} s CPU (target ≤ 1 s: ${aggregateSeconds <= 1 ? 'met' : aggregateCpuSeconds <= 1 ? 'met in CPU time; the machine was busy' : 'NOT met'}) |`
-  );
+  if (aggregate) {
+    const { current, old } = aggregate;
+    const met =
+      current.wallMs <= 1000
+        ? 'met'
+        : current.ms <= 1000
+          ? 'met in CPU time; the machine was busy'
+          : 'NOT met';
+    rows.push(
+      `| 10 MB aggregate CSV reviewed in | ${current.wallMs} ms (wall), ${current.ms} ms CPU; every rule / old rules = ${(current.ms / Math.max(1, old.ms)).toFixed(2)} (target ≤ 1 s: ${met}; load average ${loadavg()
+        .map(load => load.toFixed(2))
+        .join(', ')}) |`
+    );
+  }
   rows.push(
     `| the review's index of the data (${index.ids.length.toLocaleString('en-US')} ids, ${index.shingles.length.toLocaleString('en-US')} text shingles) | built in ${index.source.builtMs} ms, in the background at start (waited ${indexMs} ms here) |`
   );
@@ -368,11 +377,17 @@ function reviewBenchOutputs(
  * and system: the review runs on this thread, so other processes on a busy
  * machine barely change it), `wallMs` the elapsed time.
  */
+interface ReviewTime {
+  ms: number;
+  wallMs: number;
+  decision: string;
+}
+
 async function timeReviews(
   output: BenchOutput,
   index: DisclosureIndex,
   configs: ReviewConfig[]
-): Promise<{ ms: number; wallMs: number; decision: string }[]> {
+): Promise<ReviewTime[]> {
   const best = configs.map(() => ({
     ms: Infinity,
     wallMs: Infinity,

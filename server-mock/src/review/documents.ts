@@ -68,7 +68,90 @@ export function columnLabel(
 /** Bytes handed to the CSV parser at a time; the event loop runs between them. */
 const CSV_CHUNK_BYTES = 1 << 20;
 
-/** A CSV, parsed a chunk at a time so a large file does not hold the event loop. */
+/**
+ * A CSV without a quote character, split by hand (records as csv-parse
+ * would give them with the options readCsv uses); null when the file needs
+ * the real parser. Scripts mostly write such files, and csv-parse takes
+ * about a second for 10 MB of them, the review's whole budget
+ * (bench/jobs.ts). The real parser is kept for quoted fields, for a lone
+ * `\r` as the first line end (its old-Mac mode) and for UTF-16 (BOM FF FE).
+ */
+async function splitPlainCsv(bytes: Buffer): Promise<string[][] | null> {
+  if (
+    bytes.includes(0x22) ||
+    (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+  ) {
+    return null;
+  }
+  let text = bytes.toString('utf8');
+  if (
+    bytes.length >= 3 &&
+    bytes[0] === 0xef &&
+    bytes[1] === 0xbb &&
+    bytes[2] === 0xbf
+  ) {
+    text = text.slice(1);
+  }
+  // Like csv-parse, the first line end found (\r\n or \n) is the only one: another stays in its field.
+  const firstEnd = text.search(/[\r\n]/);
+  let lineEnd = '\n';
+  if (firstEnd !== -1 && text[firstEnd] === '\r') {
+    if (text[firstEnd + 1] !== '\n') {
+      return null;
+    }
+    lineEnd = '\r\n';
+  }
+  const records: string[][] = [];
+  let nextYield = CSV_CHUNK_BYTES;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf(lineEnd, start);
+    if (end === -1) {
+      end = text.length;
+    }
+    // Empty lines are skipped (skip_empty_lines); a line of one comma is two empty cells.
+    if (end > start) {
+      records.push(text.slice(start, end).split(','));
+    }
+    start = end + lineEnd.length;
+    if (start >= nextYield) {
+      nextYield += CSV_CHUNK_BYTES;
+      await yieldToEventLoop();
+    }
+  }
+  return records;
+}
+
+/** csv-parse a chunk at a time, so a large file does not hold the event loop. */
+function parseCsv(bytes: Buffer): Promise<string[][]> {
+  return new Promise<string[][]>((resolve, reject) => {
+    const parser = parseCsvStream({
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true
+    });
+    const read: string[][] = [];
+    parser.on('readable', () => {
+      let record: string[] | null;
+      while ((record = parser.read() as string[] | null) !== null) {
+        read.push(record);
+      }
+    });
+    parser.on('error', reject);
+    parser.on('end', () => resolve(read));
+    void (async () => {
+      for (let start = 0; start < bytes.length; start += CSV_CHUNK_BYTES) {
+        if (parser.destroyed) {
+          return;
+        }
+        parser.write(bytes.subarray(start, start + CSV_CHUNK_BYTES));
+        await yieldToEventLoop();
+      }
+      parser.end();
+    })();
+  });
+}
+
+/** A CSV as a table: split by hand when it has no quotes, else parsed by csv-parse. */
 export async function readCsv(
   content: string | Buffer,
   labels: Labels = plainLabels
@@ -76,32 +159,7 @@ export async function readCsv(
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   let records: string[][];
   try {
-    records = await new Promise<string[][]>((resolve, reject) => {
-      const parser = parseCsvStream({
-        relax_column_count: true,
-        skip_empty_lines: true,
-        bom: true
-      });
-      const read: string[][] = [];
-      parser.on('readable', () => {
-        let record: string[] | null;
-        while ((record = parser.read() as string[] | null) !== null) {
-          read.push(record);
-        }
-      });
-      parser.on('error', reject);
-      parser.on('end', () => resolve(read));
-      void (async () => {
-        for (let start = 0; start < bytes.length; start += CSV_CHUNK_BYTES) {
-          if (parser.destroyed) {
-            return;
-          }
-          parser.write(bytes.subarray(start, start + CSV_CHUNK_BYTES));
-          await yieldToEventLoop();
-        }
-        parser.end();
-      })();
-    });
+    records = (await splitPlainCsv(bytes)) ?? (await parseCsv(bytes));
   } catch (error) {
     // csv-parse's messages can quote the offending field: only its code and line are shown.
     const { code, lines } = error as { code?: string; lines?: number };
@@ -119,32 +177,55 @@ export async function readCsv(
     };
   }
   const [header = [], ...rows] = records;
-  const columns = header.map((name, column) =>
-    columnLabel(header, column, labels)
-  );
-  const values: Iterable<TextValue> = {
-    *[Symbol.iterator]() {
-      for (let column = 0; column < header.length; column++) {
-        yield {
-          text: header[column],
-          location: `header, column ${column + 1}`,
-          whole: true
-        };
-      }
-      for (let row = 0; row < rows.length; row++) {
-        const cells = rows[row];
-        for (let column = 0; column < cells.length; column++) {
-          yield new CellValue(cells[column], columns, row, column);
-        }
-      }
-    }
-  };
   return {
     tables: [{ at: '', header, rows }],
-    values,
+    values: new CsvValues(header, rows, labels),
     lines: rows.length,
     unreadable: null
   };
+}
+
+/**
+ * A CSV's values: its header's cells, then every row's cells, in order;
+ * each cell's value object is made as it is read (no array of millions
+ * kept). Rules that scan every cell of a large file read `header` and
+ * `rows` directly and ask for `cell(row, column)` only for the cells they
+ * report (a value object per cell is most of the review's garbage).
+ */
+export class CsvValues implements Iterable<TextValue> {
+  private readonly columns: string[];
+  constructor(
+    readonly header: string[],
+    readonly rows: string[][],
+    labels: Labels
+  ) {
+    this.columns = header.map((_name, column) =>
+      columnLabel(header, column, labels)
+    );
+  }
+  /** The value of the header's `column` (0-based). */
+  headerCell(column: number): TextValue {
+    return {
+      text: this.header[column],
+      location: `header, column ${column + 1}`,
+      whole: true
+    };
+  }
+  /** The value of `rows[row][column]` (0-based). */
+  cell(row: number, column: number): TextValue {
+    return new CellValue(this.rows[row][column], this.columns, row, column);
+  }
+  *[Symbol.iterator](): Iterator<TextValue> {
+    for (let column = 0; column < this.header.length; column++) {
+      yield this.headerCell(column);
+    }
+    for (let row = 0; row < this.rows.length; row++) {
+      const cells = this.rows[row];
+      for (let column = 0; column < cells.length; column++) {
+        yield new CellValue(cells[column], this.columns, row, column);
+      }
+    }
+  }
 }
 
 /** A table cell; its location is only spelled out when a finding needs it. */

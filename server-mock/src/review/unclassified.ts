@@ -58,7 +58,28 @@ function longToken(text: string, config: ReviewConfig): boolean {
   return false;
 }
 
+/** Whether a row has a cell with a long token (a loop: every cell of a CSV comes here). */
+function longCell(row: string[], config: ReviewConfig): boolean {
+  for (let column = 0; column < row.length; column++) {
+    const cell = row[column];
+    if (
+      cell.length >= config.unclassifiedTokenChars &&
+      longToken(cell, config)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function symbolShare(text: string, config: ReviewConfig): boolean {
+  // The ASCII symbols are exactly those not counted below: ASCII text has none that count.
+  if (!NON_ASCII.test(text)) {
+    return false;
+  }
   const symbols =
     (text.match(SYMBOL)?.length ?? 0) - (text.match(TEXT_CHART)?.length ?? 0);
   // ASCII symbols (+ < = > | ~ ^ ` $) are table borders, operators and prices: not counted.
@@ -112,8 +133,18 @@ export function unclassifiedFindings(
     const table = document.tables[0];
     const width = table?.header.length ?? 0;
     // A note or a total under a table is narrower; cells beyond the header, or many short rows, are not a table.
-    const wider = table?.rows.filter(row => row.length > width).length ?? 0;
-    const narrower = table?.rows.filter(row => row.length < width).length ?? 0;
+    // (One loop over the rows: every row of a large CSV comes here.)
+    let wider = 0;
+    let narrower = 0;
+    let long = table ? longCell(table.header, config) : false;
+    for (const row of table?.rows ?? []) {
+      if (row.length > width) {
+        wider++;
+      } else if (row.length < width) {
+        narrower++;
+      }
+      long ||= longCell(row, config);
+    }
     if (wider) {
       reasons.push(`${plural(wider, 'row')} with more cells than the header`);
     }
@@ -122,12 +153,7 @@ export function unclassifiedFindings(
         `${plural(narrower, 'row')} with fewer cells than the header`
       );
     }
-    if (
-      table &&
-      [table.header, ...table.rows].some(row =>
-        row.some(cell => longToken(cell, config))
-      )
-    ) {
+    if (long) {
       reasons.push(
         `a cell with ${config.unclassifiedTokenChars} or more characters without a space`
       );

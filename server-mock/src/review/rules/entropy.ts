@@ -141,9 +141,10 @@ function* textsOf(
     location: `header, column ${column + 1}`
   }));
   for (let row = 0; row < table.rows.length; row++) {
-    for (const text of table.rows[row]) {
-      if (text.length >= 16) {
-        yield { text, location: `row ${row + 1}` };
+    const cells = table.rows[row];
+    for (let column = 0; column < cells.length; column++) {
+      if (cells[column].length >= 16) {
+        yield { text: cells[column], location: `row ${row + 1}` };
       }
     }
   }

@@ -133,19 +133,45 @@ export function digitRunHasId(digits: string, index: DisclosureIndex): boolean {
   return false;
 }
 
+/**
+ * A cell's digits when it is a whole number, blanks around it allowed
+ * (`/^\d+$/` on the trimmed cell), else null. A cell that starts and ends
+ * with a visible ASCII character has nothing to trim: it is read without a
+ * regular expression (every cell of a CSV comes here).
+ */
+export function digitsOf(cell: string): string | null {
+  const length = cell.length;
+  if (!length) {
+    return null;
+  }
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(length - 1);
+  if (first > 32 && first < 127 && last > 32 && last < 127) {
+    for (let i = 0; i < length; i++) {
+      const code = cell.charCodeAt(i);
+      if (code < 48 || code > 57) {
+        return null;
+      }
+    }
+    return cell;
+  }
+  const trimmed = cell.trim();
+  return /^\d+$/.test(trimmed) ? trimmed : null;
+}
+
 /** Ids split over neighbouring cells of a row: every run of adjacent all-digit cells is joined. */
 export function rowHasSplitId(
   cells: string[],
   index: DisclosureIndex
 ): boolean {
   for (let start = 0; start + 1 < cells.length; start++) {
-    let digits = cells[start].trim();
-    if (!/^\d+$/.test(digits)) {
+    let digits = digitsOf(cells[start]);
+    if (digits === null) {
       continue;
     }
     for (let end = start + 1; end < cells.length; end++) {
-      const cell = cells[end].trim();
-      if (!/^\d+$/.test(cell) || digits.length + cell.length > MAX_ID_DIGITS) {
+      const cell = digitsOf(cells[end]);
+      if (cell === null || digits.length + cell.length > MAX_ID_DIGITS) {
         break;
       }
       digits += cell;

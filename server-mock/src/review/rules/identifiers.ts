@@ -7,6 +7,7 @@ import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
 import {
   columnLabel,
+  CsvValues,
   type Document,
   type Labels,
   type Table,
@@ -27,6 +28,7 @@ import {
   digitRunHasId,
   identifiersIn,
   MAX_ID_DIGITS,
+  NOTHING,
   rowHasSplitId,
   type IdentifierKind,
   type ValueFindings
@@ -105,8 +107,53 @@ const BASE64_LINE = /^\s*[A-Za-z0-9+/_-]{16,}={0,2}\s*$/;
  * Short numbers, dates and decimals cannot hold an id (15+ digits), a name or
  * an encoding; date-times with microseconds can (rules/decodes.ts).
  */
-const PLAIN_NUMBER =
+export const PLAIN_NUMBER =
   /^[-+]?[\d.,:/ ]{0,14}$|^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z?)?$/;
+
+/** `PLAIN_NUMBER.test(text)`, the usual cells (short numbers, dates) decided without the regular expression. */
+export function isPlainNumber(text: string): boolean {
+  const length = text.length;
+  const first = length ? text.charCodeAt(0) : 0;
+  const start = first === 43 || first === 45 ? 1 : 0; // + or -
+  if (length - start <= 14) {
+    let plain = true;
+    for (let i = start; i < length && plain; i++) {
+      const code = text.charCodeAt(i);
+      // 0-9 . , : / and space
+      plain =
+        (code >= 48 && code <= 57) ||
+        code === 46 ||
+        code === 44 ||
+        code === 58 ||
+        code === 47 ||
+        code === 32;
+    }
+    if (plain) {
+      return true;
+    }
+  }
+  if (length === 10 && isDate(text)) {
+    return true;
+  }
+  // Both forms start with a sign, a digit or one of . , : / and space (or are empty): a word is not one.
+  if (length && !PLAIN_START.test(text[0])) {
+    return false;
+  }
+  return PLAIN_NUMBER.test(text);
+}
+
+const PLAIN_START = /[-+\d.,:/ ]/;
+
+/** YYYY-MM-DD (digits and dashes only). */
+function isDate(text: string): boolean {
+  for (let i = 0; i < 10; i++) {
+    const code = text.charCodeAt(i);
+    if (i === 4 || i === 7 ? code !== 45 : code < 48 || code > 57) {
+      return false;
+    }
+  }
+  return true;
+}
 /** Values this long are not remembered between cells (tables repeat short values: categories, dates). */
 const REMEMBERED_LENGTH = 200;
 
@@ -231,7 +278,74 @@ export async function identifierValues(
   resetInflateBudget();
   const seenWhole = new Map<string, ValueFindings>();
   const seenText = new Map<string, ValueFindings>();
-  for (const value of document.values) {
+  /** A value up to `LONG_VALUE` characters (values are remembered by text: tables repeat short values). */
+  const findingsOf = (text: string, whole: boolean): ValueFindings => {
+    if (isPlainNumber(text)) {
+      return NOTHING;
+    }
+    const remember = text.length <= REMEMBERED_LENGTH;
+    const seen = whole ? seenWhole : seenText;
+    let found = remember ? seen.get(text) : undefined;
+    if (!found) {
+      found = identifiersIn({ text, whole }, index, config);
+      if (remember && seen.size < 200_000) {
+        seen.set(text, found);
+      }
+    }
+    return found;
+  };
+  /** A long line or string is read in pieces, the event loop running between them. */
+  const checkLong = async (value: TextValue) => {
+    const merged = new Set<IdentifierKind>();
+    const notations: string[] = [];
+    let mixed = false;
+    let quoted: ValueFindings['verbatim'] = null;
+    for (const piece of pieces(value.text)) {
+      await pacer.pause();
+      const found = identifiersIn({ text: piece, whole: false }, index, config);
+      found.kinds.forEach(kind => merged.add(kind));
+      notations.push(...found.notations);
+      mixed ||= found.shuffled;
+      quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
+    }
+    record(
+      { kinds: [...merged], verbatim: quoted, notations, shuffled: mixed },
+      value.location,
+      value.cell
+    );
+  };
+  const values = document.values;
+  if (values instanceof CsvValues) {
+    // A CSV's cells, read from its rows: a value object only for a cell with something to report.
+    for (let column = 0; column < values.header.length; column++) {
+      const value = values.headerCell(column);
+      if (value.text.length > LONG_VALUE) {
+        await checkLong(value);
+      } else {
+        record(findingsOf(value.text, true), value.location);
+      }
+    }
+    for (let row = 0; row < values.rows.length; row++) {
+      const cells = values.rows[row];
+      for (let column = 0; column < cells.length; column++) {
+        if (pacer.due()) {
+          await pacer.pause();
+        }
+        const text = cells[column];
+        if (text.length > LONG_VALUE) {
+          await checkLong(values.cell(row, column));
+          continue;
+        }
+        const found = findingsOf(text, true);
+        if (found !== NOTHING) {
+          const value = values.cell(row, column);
+          record(found, value.location, value.cell);
+        }
+      }
+    }
+  }
+  // Any other document's values (lines, JSON values), in order: ids split over lines, wrapped base64, character codes.
+  for (const value of values instanceof CsvValues ? [] : values) {
     if (pacer.due()) {
       await pacer.pause();
     }
@@ -264,43 +378,10 @@ export async function identifierValues(
       }
     }
     if (value.text.length > LONG_VALUE) {
-      // A long line or string is read in pieces, the event loop running between them.
-      const merged = new Set<IdentifierKind>();
-      const notations: string[] = [];
-      let mixed = false;
-      let quoted: ValueFindings['verbatim'] = null;
-      for (const piece of pieces(value.text)) {
-        await pacer.pause();
-        const found = identifiersIn(
-          { text: piece, whole: false },
-          index,
-          config
-        );
-        found.kinds.forEach(kind => merged.add(kind));
-        notations.push(...found.notations);
-        mixed ||= found.shuffled;
-        quoted = quoted === 'plain' ? quoted : (found.verbatim ?? quoted);
-      }
-      record(
-        { kinds: [...merged], verbatim: quoted, notations, shuffled: mixed },
-        value.location,
-        value.cell
-      );
+      await checkLong(value);
       continue;
     }
-    if (PLAIN_NUMBER.test(value.text)) {
-      continue;
-    }
-    const remember = value.text.length <= REMEMBERED_LENGTH;
-    const seen = value.whole ? seenWhole : seenText;
-    let found = remember ? seen.get(value.text) : undefined;
-    if (!found) {
-      found = identifiersIn(value, index, config);
-      if (remember && seen.size < 200_000) {
-        seen.set(value.text, found);
-      }
-    }
-    record(found, value.location, value.cell);
+    record(findingsOf(value.text, value.whole), value.location, value.cell);
   }
   flushWrapped();
   codeRuns.end();

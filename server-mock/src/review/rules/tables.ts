@@ -17,6 +17,7 @@ import {
   tablePlace,
   type Finding
 } from './findings';
+import { digitsOf } from './identifier-search';
 import { namesStatistic } from './statistic-labels';
 
 const COUNT_COLUMN =
@@ -30,7 +31,7 @@ const SUPPRESSED = /^(|na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
 
 /** A whole number, also written as a float ("3.0"). */
 export function isCount(text: string): boolean {
-  return /^\d+(?:\.0*)?$/.test(text.trim());
+  return digitsOf(text) !== null || /^\d+(?:\.0*)?$/.test(text.trim());
 }
 
 /**
@@ -61,7 +62,12 @@ function findCountColumns(table: Table): number[] {
       if (!numeric[column] && !whole[column]) {
         continue;
       }
-      const text = (row[column] ?? '').trim();
+      const cell = row[column] ?? '';
+      if (digitsOf(cell) !== null) {
+        present[column] = true; // a whole number: whole and numeric stay as they are
+        continue;
+      }
+      const text = cell.trim();
       if (SUPPRESSED.test(text)) {
         continue;
       }
@@ -114,7 +120,8 @@ export function smallCounts(
     const small: string[] = [];
     const zeros: string[] = [];
     table.rows.forEach((row, index) => {
-      const text = (row[column] ?? '').trim();
+      const cell = row[column] ?? '';
+      const text = digitsOf(cell) ?? cell.trim();
       if (!isCount(text)) {
         return;
       }
