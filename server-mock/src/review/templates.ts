@@ -5,9 +5,13 @@
  * (the key-lines rule and folders of same-shaped text files read them so).
  */
 
-/** A date-time (`2024-01-03 13:47:12,123`) or a time of day, read whole as one field where a field starts with a digit. */
+/**
+ * A date-time (`2024-01-03 13:47:12,123`, `03.01.2024 13:47`: a date and the
+ * time after it are one value) or a time of day, read whole as one field
+ * where a field starts with a digit.
+ */
 const DATE_TIME_AT =
-  /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?|\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?/y;
+  /(?:\d{4}-\d{2}-\d{2}|\d{2}[./-]\d{2}[./-]\d{4})[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?|\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?/y;
 /** Characters between fields: spaces, , ; | = ( ) [ ] { } quotes, and a colon not followed by a digit. */
 const SEPARATORS = new Set(' \t\r\n\f\v,;|=()[]{}"\'`');
 

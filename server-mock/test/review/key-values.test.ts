@@ -546,6 +546,11 @@ describe('categories and templates', () => {
       template: '\u0000 \u0000 \u0000 \u0000 (\u0000=\u0000)',
       fields: ['2026-12-06 17:55:23,123', 'INFO', 'fetched', '100', 'p', '3']
     });
+    expect(templateOf('03.01.2024 13:47;12;0').fields).toEqual([
+      '03.01.2024 13:47',
+      '12',
+      '0'
+    ]);
     expect(templateOf('2024-W05: 1234 videos').fields).toEqual([
       '2024-W05',
       '1234',

@@ -14,6 +14,7 @@ import { plainLabels, readCsv } from '../../src/review/documents';
 import { guarded } from '../../src/review/guard';
 import { linkageFindings, spreadRows } from '../../src/review/linkage';
 import { columnReadings, readCount } from '../../src/review/linkage/values';
+import { foldRuns, oneCellRuns } from '../../src/review/linkage/fold';
 import { Pacer } from '../../src/review/pacer';
 import { jobTestData } from '../helpers/jobs-helpers';
 
@@ -209,6 +210,75 @@ describe('linkage: row-level data without identifiers is refused', () => {
     expect(found[0].message).toMatch(/exactly one comment .* as create_time/);
     expect(found[1].message).toMatch(
       /exactly one user .* as follower_count, .* as following_count, .* as likes_count\./
+    );
+  });
+
+  it('refuses times written to the minute with a count: comments as dd.mm.YYYY HH:MM;likes;replies, videos as hashtag, YYYY-mm-ddTHH:MM, likes', async () => {
+    const comments = data.db
+      .prepare(
+        `SELECT create_time, like_count, reply_count FROM comments WHERE like_count >= 10
+         ORDER BY (id * 7919) % 10007 LIMIT 200`
+      )
+      .all() as {
+      create_time: number;
+      like_count: number;
+      reply_count: number;
+    }[];
+    const minute = (seconds: number) =>
+      new Date(seconds * 1000).toISOString().slice(0, 16);
+    const dotted = (seconds: number) => {
+      const [date, time] = minute(seconds).split('T');
+      const [y, m, d] = date.split('-');
+      return `${d}.${m}.${y} ${time}`;
+    };
+    const verdict = await review({
+      'comments.txt': comments
+        .map(
+          row =>
+            `${dotted(row.create_time)};${row.like_count};${row.reply_count}`
+        )
+        .join('\n'),
+      'pairs.csv': [
+        'hashtag,posted_minute,likes',
+        ...videos(data, 200).map(
+          (row, index) =>
+            `tag${index % 7},${minute(row.create_time)},${row.like_count}`
+        )
+      ].join('\n')
+    });
+    expect(verdict.decision).toBe('rejected');
+    const found = linkage(verdict);
+    expect(found.map(finding => finding.file).sort()).toEqual([
+      'comments.txt',
+      'pairs.csv'
+    ]);
+    expect(
+      found.find(finding => finding.file === 'comments.txt')!.message
+    ).toMatch(/exactly one comment .* as create_time/);
+    expect(
+      found.find(finding => finding.file === 'pairs.csv')!.message
+    ).toMatch(/exactly one video .*column 2 \(posted_minute\) as create_time/);
+  });
+
+  it('refuses a chart row per video (60 bins, the one filled bin holding the views), read as one folded column', async () => {
+    const rows = videos(data, 200);
+    const verdict = await review({
+      'bins.csv': [
+        [
+          'region',
+          'likes',
+          ...Array.from({ length: 60 }, (_, i) => `b${i}`)
+        ].join(','),
+        ...rows.map(row => {
+          const bins = new Array<string>(60).fill('');
+          bins[row.create_time % 60] = String(row.view_count);
+          return [row.region_code, row.like_count, ...bins].join(',');
+        })
+      ].join('\n')
+    });
+    expect(verdict.decision).toBe('rejected');
+    expect(linkage(verdict)[0].message).toMatch(
+      /exactly one video .*the value in columns 3-62 as view_count/
     );
   });
 
@@ -483,6 +553,49 @@ describe('linkage values', () => {
     ]) {
       expect(read([text]).filter(([kind]) => kind === 'time')).toEqual([]);
     }
+  });
+
+  it('reads times to the minute as the minute they start, with a span of 60 s', () => {
+    const t = 1_704_458_040; // 2024-01-05 12:34 UTC
+    for (const text of [
+      '2024-01-05T12:34',
+      '2024-01-05 14:34+02:00',
+      '05.01.2024 12:34',
+      '01/13/2024 12:34 PM'
+    ]) {
+      const [reading] = columnReadings([text], range);
+      expect([text, reading.kind, reading.span]).toEqual([text, 'time', 60]);
+    }
+    expect(read(['2024-01-05T12:34'])[0]).toEqual(['time', [t]]);
+    expect(read(['05.01.2024 12:34'])[0]).toEqual(['time', [t]]);
+    expect(
+      columnReadings(['2024-01-05T12:34:56Z'], range)[0].span
+    ).toBeUndefined();
+  });
+
+  it('folds a run of columns with one filled cell per row into its value and its place', () => {
+    const rows = [
+      ['US', '12', '', '7', ''],
+      ['GB', '15', '9', '', ''],
+      ['DE', '11', '', '', '4']
+    ];
+    expect(oneCellRuns(rows, 5)).toEqual([[2, 5]]);
+    expect(foldRuns(rows, 5, [[2, 5]]).map(row => row.slice(5))).toEqual([
+      ['7', '1'],
+      ['9', '0'],
+      ['4', '2']
+    ]);
+    // Two filled cells in a row, or a run of two: no fold.
+    expect(oneCellRuns([...rows, ['FR', '10', '1', '2', '']], 5)).toEqual([]);
+    expect(
+      oneCellRuns(
+        [
+          ['a', '', '1'],
+          ['b', '2', '']
+        ],
+        3
+      )
+    ).toEqual([]);
   });
 
   it('reads whole numbers, region codes, duration classes and flags', () => {

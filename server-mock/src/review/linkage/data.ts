@@ -154,17 +154,25 @@ export class LinkageData {
 
   /**
    * The rowids of the records whose indexed field `target` equals `value`,
-   * read from the index alone; null when there are more than `cap`.
+   * read from the index alone; null when there are more than `cap`. With a
+   * `span` (a time to the minute), those in [value, value + span).
    */
   rowids(
     entity: Entity,
     target: Field,
     value: number,
-    cap: number
+    cap: number,
+    span?: number
   ): number[] | null {
-    const rows = this.statement(
-      `SELECT rowid FROM ${entity.table} WHERE ${target.sql} = ? LIMIT ?`
-    ).all(value, cap + 1) as [number][];
+    const rows = (
+      span
+        ? this.statement(
+            `SELECT rowid FROM ${entity.table} WHERE ${target.sql} >= ? AND ${target.sql} < ? LIMIT ?`
+          ).all(value, value + span, cap + 1)
+        : this.statement(
+            `SELECT rowid FROM ${entity.table} WHERE ${target.sql} = ? LIMIT ?`
+          ).all(value, cap + 1)
+    ) as [number][];
     return rows.length > cap ? null : rows.map(row => row[0]);
   }
 
@@ -177,8 +185,17 @@ export class LinkageData {
     entity: Entity,
     target: Field,
     value: number,
-    rowids: number[]
+    rowids: number[],
+    span?: number
   ): number[] {
+    if (span) {
+      // A range: the index's entries in it, kept when their rowid is one of ours.
+      const rows = this.statement(
+        `SELECT rowid FROM ${entity.table} INDEXED BY ${entity.table}_${target.sql}
+         WHERE ${target.sql} >= ? AND ${target.sql} < ? AND rowid IN (SELECT value FROM json_each(?))`
+      ).all(value, value + span, JSON.stringify(rowids)) as [number][];
+      return rows.map(row => row[0]);
+    }
     const rows = this.statement(
       `SELECT rowid FROM ${entity.table} INDEXED BY ${entity.table}_${target.sql}
        WHERE ${target.sql} = ? AND rowid IN (SELECT value FROM json_each(?))`

@@ -9,6 +9,7 @@ import {
   type LinkageData
 } from './data';
 import { columnReadings, type Reading } from './values';
+import { foldRuns, oneCellRuns } from './fold';
 import type { Pacer } from '../pacer';
 import { plural, tablePlace, type Finding } from '../rules/findings';
 
@@ -99,12 +100,28 @@ function identifying(pair: Pair, value: Value): boolean {
   );
 }
 
+/** True when a pair is an exact time (one links on its own; a time to the minute does not). */
+function exactTime(pair: Pair): boolean {
+  return pair.field.kind === 'time' && !pair.reading.span;
+}
+
+/** True when a record's value of a pair's field is the row's value (within the minute for a time to the minute). */
+function same(pair: Pair, value: Value, recorded: unknown): boolean {
+  if (value === null) {
+    return false;
+  }
+  const span = pair.reading.span;
+  return span && typeof value === 'number' && typeof recorded === 'number'
+    ? recorded >= value && recorded < value + span
+    : recorded === value;
+}
+
 /** True when the matched pairs make a link: two identifying columns, or one exact time. */
 function links(matched: number[], pairs: Pair[], values: Value[]): boolean {
   const columns = new Set<number>();
   for (const index of matched) {
     const pair = pairs[index];
-    if (pair.field.kind === 'time') {
+    if (exactTime(pair)) {
       return true;
     }
     if (identifying(pair, values[index])) {
@@ -166,7 +183,8 @@ async function assign(
         entity,
         pair.field,
         value,
-        PROBE_CANDIDATES
+        PROBE_CANDIDATES,
+        pair.reading.span
       );
       await pacer.tick(PROBE_CANDIDATES);
       for (const rowid of rowids ?? []) {
@@ -175,7 +193,7 @@ async function assign(
         seen.set(rowid, columns);
         if (
           columns.size > 1 ||
-          pair.field.kind === 'time' ||
+          exactTime(pair) ||
           rowids!.length <= FEW_CANDIDATES
         ) {
           wanted.add(rowid);
@@ -188,10 +206,8 @@ async function assign(
     let tied = false;
     for (const record of candidates) {
       await pacer.tick(pairs.length);
-      const matched = pairs.flatMap((_, index) =>
-        values[index] !== null && record[slots[index]] === values[index]
-          ? [index]
-          : []
+      const matched = pairs.flatMap((pair, index) =>
+        same(pair, values[index], record[slots[index]]) ? [index] : []
       );
       if (!links(matched, pairs, values)) {
         continue;
@@ -252,8 +268,8 @@ async function countLinks(
     .filter(({ pair }) => pair.field.indexed)
     .sort(
       (a, b) =>
-        lookups.selectivity(entity, a.pair.field) -
-        lookups.selectivity(entity, b.pair.field)
+        lookups.selectivity(entity, a.pair.field) * (a.pair.reading.span ?? 1) -
+        lookups.selectivity(entity, b.pair.field) * (b.pair.reading.span ?? 1)
     );
   const all = assigned.map((_, index) => index);
   let linked = 0;
@@ -284,9 +300,10 @@ async function countLinks(
         continue;
       }
       lists++;
+      const span = pair.reading.span;
       rowids = rowids
-        ? lookups.narrow(entity, pair.field, value, rowids)
-        : lookups.rowids(entity, pair.field, value, ROW_CANDIDATES);
+        ? lookups.narrow(entity, pair.field, value, rowids, span)
+        : lookups.rowids(entity, pair.field, value, ROW_CANDIDATES, span);
       if (rowids && rowids.length <= READ_DIRECTLY) {
         break;
       }
@@ -300,7 +317,8 @@ async function countLinks(
       if (
         all.every(
           index =>
-            values[index] === null || record[slots[index]] === values[index]
+            values[index] === null ||
+            same(assigned[index], values[index], record[slots[index]])
         ) &&
         ++matches > 1
       ) {
@@ -369,15 +387,28 @@ export async function linkageFindings(
   if (table.rows.length < config.linkageMinRows) {
     return [];
   }
-  const rows = spreadRows(table.rows.length, config.linkageSampleRows).map(
+  const sampled = spreadRows(table.rows.length, config.linkageSampleRows).map(
     index => table.rows[index]
   );
   const lookups = linkageData(data);
   // Printed tables have no header: as many columns as the widest row.
-  const width = rows.reduce(
+  const tableWidth = sampled.reduce(
     (widest, row) => Math.max(widest, row.length),
     table.header.length
   );
+  // A chart row per record (one filled bin of many) is read as its value and its bin, two columns after the table's.
+  const runs = oneCellRuns(sampled, tableWidth);
+  const rows = foldRuns(sampled, tableWidth, runs);
+  const width = tableWidth + 2 * runs.length;
+  const label = (column: number): string => {
+    if (column < tableWidth) {
+      return columnLabel(table.header, column, labels);
+    }
+    const [start, end] = runs[Math.floor((column - tableWidth) / 2)];
+    const what =
+      (column - tableWidth) % 2 ? 'the filled column of' : 'the value in';
+    return `${what} columns ${start + 1}-${end}`;
+  };
   const columns: ColumnReading[] = Array.from(
     { length: width },
     (_, column) => column
@@ -435,17 +466,14 @@ export async function linkageFindings(
     return [];
   }
   const linking = [...worst.pairs].sort((a, b) => a.column - b.column);
-  const linkingColumns = linking
-    .map(pair => columnLabel(table.header, pair.column, labels))
-    .join(', ');
+  const linkingColumns = linking.map(pair => label(pair.column)).join(', ');
   // In the message a column is named with its field when its header does not already say which one.
   const named = linking
-    .map(pair => {
-      const label = columnLabel(table.header, pair.column, labels);
-      return table.header[pair.column] === pair.field.name
-        ? label
-        : `${label} as ${pair.field.name}`;
-    })
+    .map(pair =>
+      pair.column < tableWidth && table.header[pair.column] === pair.field.name
+        ? label(pair.column)
+        : `${label(pair.column)} as ${pair.field.name}`
+    )
     .join(', ');
   const where = tablePlace(table);
   const within = table.at ? ` (${table.at})` : '';

@@ -13,6 +13,12 @@ export type ValueKind = 'time' | 'count' | 'region' | 'duration' | 'flag';
 export interface Reading {
   kind: ValueKind;
   read(text: string): number | string | null;
+  /**
+   * Times written to the minute: a value t stands for [t, t + span) (60 s).
+   * Such a time narrows a match like a count does but does not link on its
+   * own (absent: exact).
+   */
+  span?: number;
 }
 
 const WHOLE = /^\d{1,16}(?:\.0+)?$/;
@@ -39,6 +45,15 @@ const YEAR_FIRST = new RegExp(
 /** 05/01/2024 12:34:56, 1/5/2024, 12:34:56 PM, 05.01.2024 12:34:56 +0100. */
 const YEAR_LAST = new RegExp(
   `^(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4})[T ,]+(\\d{1,2}):(\\d{2}):(\\d{2})(?:[.,](\\d{1,9}))?(?:\\s*([AP]M))?\\s*${ZONE}?$`,
+  'i'
+);
+/** The same notations to the minute (no seconds): 2024-01-05T12:34, 05.01.2024 12:34. */
+const YEAR_FIRST_MINUTE = new RegExp(
+  `^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})[T ,]+(\\d{1,2}):(\\d{2})\\s*${ZONE}?$`,
+  'i'
+);
+const YEAR_LAST_MINUTE = new RegExp(
+  `^(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4})[T ,]+(\\d{1,2}):(\\d{2})(?:\\s*([AP]M))?\\s*${ZONE}?$`,
   'i'
 );
 const MONTH_NAME =
@@ -146,6 +161,45 @@ function namedMonth(text: string): number | null {
   return Number.isFinite(millis) && millis % 1000 === 0 ? millis / 1000 : null;
 }
 
+function yearFirstMinute(text: string): number | null {
+  const m = YEAR_FIRST_MINUTE.exec(text);
+  return m
+    ? epoch(+m[1], +m[2], +m[3], +m[4], +m[5], 0, undefined, m[6])
+    : null;
+}
+
+function dayFirstMinute(text: string): number | null {
+  const m = YEAR_LAST_MINUTE.exec(text);
+  return m
+    ? epoch(
+        +m[3],
+        +m[2],
+        +m[1],
+        twelveHour(+m[4], m[6]),
+        +m[5],
+        0,
+        undefined,
+        m[7]
+      )
+    : null;
+}
+
+function monthFirstMinute(text: string): number | null {
+  const m = YEAR_LAST_MINUTE.exec(text);
+  return m
+    ? epoch(
+        +m[3],
+        +m[1],
+        +m[2],
+        twelveHour(+m[4], m[6]),
+        +m[5],
+        0,
+        undefined,
+        m[7]
+      )
+    : null;
+}
+
 function epochSeconds(text: string): number | null {
   return /^\d{9,10}(?:\.0+)?$/.test(text) ? Number(text) : null;
 }
@@ -167,6 +221,18 @@ const TIME_NOTATIONS: ((text: string) => number | null)[] = [
   monthFirst,
   namedMonth
 ];
+
+/**
+ * Times to the minute, read as the minute's first second (the reading's
+ * span covers the rest): a minute holds few videos or comments, so with a
+ * count it still points at one record (docs/research/sdc-rules.md § 6).
+ */
+const MINUTE_NOTATIONS: ((text: string) => number | null)[] = [
+  yearFirstMinute,
+  dayFirstMinute,
+  monthFirstMinute
+];
+const MINUTE = 60;
 
 const REGION = /^[A-Za-z]{2}$/;
 const DURATION = /^(?:short|mid|long|extra_long)$/i;
@@ -204,11 +270,18 @@ export function columnReadings(
     seconds !== null && seconds >= earliest && seconds <= latest;
   let best: ((text: string) => number | null) | null = null;
   let bestHits = 0;
-  for (const notation of TIME_NOTATIONS) {
-    const hits = texts.filter(text => inRange(notation(text))).length;
-    if (hits > bestHits) {
-      best = notation;
-      bestHits = hits;
+  let bestSpan: number | undefined;
+  for (const [notations, span] of [
+    [TIME_NOTATIONS, undefined],
+    [MINUTE_NOTATIONS, MINUTE]
+  ] as const) {
+    for (const notation of notations) {
+      const hits = texts.filter(text => inRange(notation(text))).length;
+      if (hits > bestHits) {
+        best = notation;
+        bestHits = hits;
+        bestSpan = span;
+      }
     }
   }
   if (best && enough(bestHits)) {
@@ -218,7 +291,8 @@ export function columnReadings(
       read: text => {
         const seconds = notation(text.trim());
         return inRange(seconds) ? seconds : null;
-      }
+      },
+      ...(bestSpan ? { span: bestSpan } : {})
     });
   }
   if (enough(texts.filter(text => readCount(text) !== null).length)) {
