@@ -373,6 +373,10 @@ export function numberedNames(values: string[]): number {
 /** Most decimals a number may have for `numericGrid` (means printed with 15 digits are not a grid). */
 const GRID_DECIMALS = 3;
 const MIN_GRID_DENSITY = 0.5;
+/** Most decimals of a grid printed rounded (`roundedGrid`): edges like 0.0607, 0.1214. */
+const ROUNDED_GRID_DECIMALS = 6;
+/** Smallest step, in units of the last printed digit, of a rounded grid: one unit of slack fits 1 in 20. */
+const MIN_ROUNDED_STEP = 20;
 
 /**
  * True when distinct numbers lie on a regular grid they mostly fill: hours
@@ -393,10 +397,13 @@ export function numericGrid(texts: string[]): boolean {
     }
     const fraction = /\.(\d+)$/.exec(text.replace(/0+$/, ''));
     decimals = Math.max(decimals, fraction ? fraction[1].length : 0);
-    if (decimals > GRID_DECIMALS) {
+    if (decimals > ROUNDED_GRID_DECIMALS) {
       return false;
     }
     numbers.push(number);
+  }
+  if (decimals > GRID_DECIMALS) {
+    return roundedGrid(numbers, decimals);
   }
   const scale = 10 ** decimals;
   const scaled = numbers.map(number => Math.round(number * scale));
@@ -414,6 +421,43 @@ export function numericGrid(texts: string[]): boolean {
   }
   const span = (max - min) / step + 1;
   return texts.length / span >= MIN_GRID_DENSITY;
+}
+
+/**
+ * Bin edges computed as lo + i * width and printed rounded (4 decimals of
+ * log10 views): the steps between them differ by a unit of the last printed
+ * digit, so there is no exact common step. They are a grid when every number
+ * lies within one such unit of lo + k * step, for a step of at least
+ * `MIN_ROUNDED_STEP` units (a finer step would fit any numbers), and they
+ * fill it as `numericGrid` asks. Scattered record values do not fit.
+ */
+function roundedGrid(numbers: number[], decimals: number): boolean {
+  const scale = 10 ** decimals;
+  const scaled = [
+    ...new Set(numbers.map(number => Math.round(number * scale)))
+  ].sort((a, b) => a - b);
+  if (scaled.some(number => !Number.isSafeInteger(number))) {
+    return false;
+  }
+  if (scaled.length < 2) {
+    return true;
+  }
+  const min = scaled[0];
+  const range = scaled[scaled.length - 1] - min;
+  let smallest = Infinity;
+  for (let index = 1; index < scaled.length; index++) {
+    smallest = Math.min(smallest, scaled[index] - scaled[index - 1]);
+  }
+  const steps = Math.round(range / smallest);
+  const step = range / steps;
+  if (step < MIN_ROUNDED_STEP) {
+    return false;
+  }
+  const onGrid = scaled.every(number => {
+    const offset = number - min;
+    return Math.abs(offset - Math.round(offset / step) * step) <= 1 + 1e-9;
+  });
+  return onGrid && numbers.length / (steps + 1) >= MIN_GRID_DENSITY;
 }
 
 function gcd(a: number, b: number): number {

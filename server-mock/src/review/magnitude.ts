@@ -24,7 +24,11 @@ import { countColumns } from './rules/tables';
  *   video_length, music_id, playlist_id, is_stem_verified — each distinct
  *   group looked up once per review (`WHERE group = ?` through the fields'
  *   indexes; `DominanceCache.contributions`), at most
- *   `config.maxDominanceLookups` a review, the rest to a reviewer.
+ *   `config.maxDominanceLookups` a review, the rest to a reviewer. A
+ *   hashtag alone is looked up the same way through video_hashtags joined
+ *   to videos (index video_hashtags_name); bins of video_duration given as
+ *   two edge columns in seconds (from_s, to_s) are summed from one scan by
+ *   duration (`readRanges`).
  * - Comments: like_count, reply_count; users: follower_count,
  *   following_count, likes_count, video_count by region_code, is_verified;
  *   and videos and comments by time buckets of create_time (hour of day,
@@ -44,6 +48,15 @@ const GROUP_FIELDS = new Set([
   'music_id',
   'playlist_id',
   'is_stem_verified'
+]);
+/** The group "field" of a video's hashtags: rows of video_hashtags joined to videos. */
+const HASHTAG = 'hashtag_name';
+const HASHTAG_COLUMNS = new Set([
+  'hashtag',
+  'hashtags',
+  'hashtag_name',
+  'tag',
+  'tags'
 ]);
 const MAGNITUDE_FIELDS = new Set([
   'like_count',
@@ -150,6 +163,10 @@ function groupingOf(name: string, entity: Entity): Grouping | null {
         : key;
   if (entity === 'videos' && GROUP_FIELDS.has(field)) {
     return { kind: 'field', field };
+  }
+  // A video's hashtags (video_hashtags): looked up through the join, per hashtag.
+  if (entity === 'videos' && HASHTAG_COLUMNS.has(key)) {
+    return { kind: 'field', field: HASHTAG };
   }
   if (
     entity === 'users' &&
@@ -353,6 +370,14 @@ export class DominanceCache {
     field: string,
     groups: string[]
   ): { summary: string; top: string } {
+    if (groups.length === 1 && groups[0] === HASHTAG) {
+      // One hashtag's videos through the video_hashtags_name index.
+      const from = `FROM video_hashtags h JOIN videos v ON v.id = h.video_id WHERE h.hashtag_name = ?`;
+      return {
+        summary: `SELECT count(*) AS count, total(v.${field}) AS total ${from}`,
+        top: `SELECT v.${field} AS value ${from} ORDER BY v.${field} DESC LIMIT ?`
+      };
+    }
     const where = groups.length
       ? `WHERE ${groups.map(group => `${group} = ?`).join(' AND ')}`
       : '';
@@ -551,6 +576,13 @@ async function readings(
       continue;
     }
     const known = groupings as Grouping[];
+    // Hashtags are looked up alone (the join has no other group fields).
+    if (
+      known.length > 1 &&
+      known.some(g => g.kind === 'field' && g.field === HASHTAG)
+    ) {
+      continue;
+    }
     const lookup =
       entity === 'videos' && known.every(grouping => grouping.kind === 'field');
     const weekdays: WeekdayNumbers[] =
@@ -605,8 +637,132 @@ async function readings(
       found.push({ cells, matches });
     }
   }
+  const range = rangeReading(table, magnitude, groupColumns);
+  if (range) {
+    found.push(
+      await readRanges(table, magnitude, range, counts, cache, config, n)
+    );
+  }
   return found.sort((a, b) => b.matches - a.matches);
 }
+
+const RANGE_LOW = /(?:^|_)(?:from|start|lower|low|lo|left)(?:_|$)/;
+const RANGE_HIGH = /(?:^|_)(?:to|end|upper|high|hi|right)(?:_|$)/;
+/** Seconds as a unit suffix (`from_s`, `start_sec`): bins of video_duration. */
+const SECONDS = /(?:^|_)(?:s|sec|secs|seconds|duration)(?:_|$)/;
+
+/** Bins of a field given as two edge columns (from_s, to_s): the field's records with from <= value < to. */
+interface Range {
+  low: number;
+  high: number;
+  field: string;
+}
+
+function rangeReading(
+  table: Table,
+  magnitude: MagnitudeColumn,
+  groupColumns: number[]
+): Range | null {
+  if (groupColumns.length !== 2) {
+    return null;
+  }
+  const [low, high] = groupColumns;
+  const lowKey = columnKey(table.header[low]);
+  const highKey = columnKey(table.header[high]);
+  if (!RANGE_LOW.test(lowKey) || !RANGE_HIGH.test(highKey)) {
+    return null;
+  }
+  // Only video fields are looked up this way; the edges must name seconds.
+  const videos = magnitude.fields.some(([entity]) => entity === 'videos');
+  if (!videos || !SECONDS.test(lowKey) || !SECONDS.test(highKey)) {
+    return null;
+  }
+  return { low, high, field: 'video_duration' };
+}
+
+/**
+ * Each bin's contributions from one scan of the magnitude's field grouped by
+ * the edge field's values, summed over the values in [from, to). The first
+ * and last bins may be open (a histogram clips the tails into them): the
+ * reading whose mean or sum is the data's is kept, as for other groups. A row
+ * whose magnitude cell is blank or suppressed shows nothing to check.
+ */
+async function readRanges(
+  table: Table,
+  magnitude: MagnitudeColumn,
+  range: Range,
+  counts: number[],
+  cache: DominanceCache,
+  config: ReviewConfig,
+  n: number
+): Promise<Reading> {
+  const [entity, field] =
+    magnitude.fields.find(([candidate]) => candidate === 'videos') ??
+    (['videos', magnitude.field ?? ''] as [Entity, string]);
+  const scanned = await cache.scan(
+    entity,
+    field,
+    [{ kind: 'field', field: range.field }],
+    n,
+    config.maxDominanceScans
+  );
+  const byValue = scanned
+    ? [...scanned].map(([key, cell]) => [Number(key.slice(1)), cell] as const)
+    : [];
+  let matches = 0;
+  const last = table.rows.length - 1;
+  const cells = table.rows.map((row, index) => {
+    const shown = (row[magnitude.column] ?? '').trim();
+    if (!shown || SUPPRESSED_CELL.test(shown)) {
+      matches++;
+      return { count: 0, total: 0, top: [] } as Contributions;
+    }
+    if (!scanned) {
+      return null;
+    }
+    const from = Number(row[range.low]);
+    const to = Number(row[range.high]);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
+      return undefined;
+    }
+    const bounds: [number, number][] = [[from, to]];
+    if (index === 0) {
+      bounds.push([-Infinity, to]);
+    }
+    if (index === last) {
+      bounds.push([from, Infinity]);
+    }
+    for (const [low, high] of bounds) {
+      const cell: Contributions = { count: 0, total: 0, top: [] };
+      for (const [value, group] of byValue) {
+        if (value >= low && value < high) {
+          cell.count += group.count;
+          cell.total += group.total;
+          cell.top.push(...group.top);
+        }
+      }
+      cell.top = cell.top.sort((a, b) => b - a).slice(0, n);
+      const expected =
+        magnitude.statistic === 'sum'
+          ? cell.total
+          : cell.count
+            ? cell.total / cell.count
+            : 0;
+      const sameCount = counts.length
+        ? counts.some(column => Number(row[column]) === cell.count)
+        : true;
+      if (cell.count && sameCount && sameValue(shown, expected)) {
+        matches++;
+        return cell;
+      }
+    }
+    return undefined;
+  });
+  return { cells, matches };
+}
+
+const SUPPRESSED_CELL =
+  /^(?:na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
 
 export async function magnitudeFindings(
   file: string,

@@ -234,4 +234,63 @@ describe('dominance of comment and user measures and of time buckets', () => {
       })
     ]);
   });
+
+  it('relates hashtags to videos through video_hashtags: approves when no cell is dominated, fails when one is, as the data says', async () => {
+    const tags = groups(
+      `SELECT h.hashtag_name AS g, count(*) AS n, total(v.like_count) AS total,
+              group_concat(v.like_count) AS "values"
+         FROM video_hashtags h JOIN videos v ON v.id = h.video_id
+        GROUP BY g HAVING n >= 10 ORDER BY n DESC, g LIMIT 40`
+    );
+    expect(tags.length).toBeGreaterThan(5);
+    const table = [
+      'hashtag,videos,mean_likes',
+      ...tags.map(t => `${t.g},${t.n},${(t.total / t.n).toFixed(1)}`)
+    ].join('\n');
+    const verdict = await review({ 'hashtags.csv': `${table}\n` });
+    const expected = failing(tags);
+    expect(ruleRows(verdict, 'dominance')).toEqual(shown(expected.nk));
+    expect(ruleRows(verdict, 'p_ratio')).toEqual(shown(expected.p));
+    expect(
+      verdict.findings.filter(finding => finding.severity === 'manual')
+    ).toEqual([]);
+    // Over the lookup cap, the rest goes to a reviewer.
+    const capped = await review(
+      { 'hashtags.csv': `${table}\n` },
+      { maxDominanceLookups: 3 }
+    );
+    expect(
+      capped.findings.some(
+        f => f.rule === 'dominance' && f.severity === 'manual'
+      )
+    ).toBe(true);
+  });
+
+  it('reads two edge columns in seconds (from_s, to_s) as bins of video_duration, the last bin open', async () => {
+    const bins = groups(
+      `SELECT min(video_duration / 10, 9) AS g, count(*) AS n, total(like_count) AS total,
+              group_concat(like_count) AS "values" FROM videos GROUP BY g ORDER BY g`
+    );
+    const table = [
+      'from_s,to_s,videos,mean_likes',
+      ...bins.map(b =>
+        b.n >= 10
+          ? `${Number(b.g) * 10},${Number(b.g) * 10 + 10},${b.n},${(b.total / b.n).toFixed(2)}`
+          : `${Number(b.g) * 10},${Number(b.g) * 10 + 10},<10,`
+      )
+    ].join('\n');
+    const verdict = await review({ 'duration.csv': `${table}\n` });
+    const expected = failing(bins.filter(b => b.n >= 10));
+    expect(expected.nk.length + expected.p.length).toBe(0);
+    expect(verdict.findings).toEqual([]);
+    // A mean that is not the data's goes to a reviewer.
+    const changed = table.replace(
+      /\n20,30,(\d+),([\d.]+)/,
+      (_, n, mean) => `\n20,30,${n},${(Number(mean) + 5).toFixed(2)}`
+    );
+    const subset = await review({ 'duration.csv': `${changed}\n` });
+    expect(subset.findings).toEqual([
+      expect.objectContaining({ rule: 'dominance', severity: 'manual' })
+    ]);
+  });
 });

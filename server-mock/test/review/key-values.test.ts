@@ -523,6 +523,23 @@ describe('categories and templates', () => {
     expect(numericGrid(videos.map(video => String(video.like_count)))).toBe(
       false
     );
+    // Bin edges lo + i * width printed with 4 decimals: steps differ by one unit of rounding.
+    const lo = 0.30103;
+    const width = (5.6 - lo) / 100;
+    const edges = Array.from({ length: 101 }, (_, i) =>
+      String(Math.round((lo + i * width) * 1e4) / 1e4)
+    );
+    expect(numericGrid(edges)).toBe(true);
+    // Record values with 4 decimals are scattered, not on a grid.
+    expect(
+      numericGrid(
+        videos.map(video =>
+          String(Math.round(Math.log10(video.like_count + 2) * 1e4) / 1e4)
+        )
+      )
+    ).toBe(false);
+    // A step of a few units would fit anything within one unit: not a grid.
+    expect(numericGrid(['0.0001', '0.0004', '0.0006', '0.0009'])).toBe(false);
     const categories = new Categories(data);
     expect(
       categories.share(

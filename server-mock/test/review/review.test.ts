@@ -198,6 +198,38 @@ describe('the output review', () => {
     ).toEqual([2]);
   });
 
+  it('reads rows labelled with a statistic (p1..p99, median) as statistics, not small counts', async () => {
+    const quantiles = [
+      'percentile,likes,views,comments',
+      ...Array.from(
+        { length: 99 },
+        (_, i) => `p${i + 1},${i},${i * 3},${i % 5}`
+      )
+    ].join('\n');
+    const verdict = await review({ 'percentiles.csv': `${quantiles}\n` });
+    expect(
+      rules(verdict).filter(rule => /small_count|zero_count/.test(rule))
+    ).toEqual([]);
+    // A row labelled with a group, not a statistic, is still counted.
+    expect(
+      rules(
+        await review({
+          't.csv': 'label,comments\nmedian,3\nUS,4\n'
+        })
+      )
+    ).toContain('fail:small_count:t.csv');
+  });
+
+  it('does not take bin edges (from_s, to_s, lower, upper…) as counts', () => {
+    expect(
+      countColumns({
+        at: '',
+        header: ['from_s', 'to_s', 'lower_ms', 'bin_end', 'upper', 'howmany'],
+        rows: [['0', '3', '0', '3', '3', '40']]
+      })
+    ).toEqual([5]);
+  });
+
   it('refuses identifier columns', async () => {
     const verdict = await review({
       'users.csv': 'username,videos\nsomeone,40\n'

@@ -24,7 +24,7 @@ const COUNT_COLUMN =
   /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
 /** Integer columns that are not counts: flags, positions, calendar parts, codes, statistics. */
 const NOT_COUNT_COLUMN =
-  /^(is|has)_|(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+)($|_)/;
+  /^(is|has)_|(^|_)(year|month|day|week|weekday|hour|minute|second|quarter|date|time|rank|ranking|index|idx|order|position|pos|bin|bucket|group|level|category|code|id|mean|avg|average|median|std|sd|var|pct|percent|percentage|share|ratio|rate|min|max|minimum|maximum|sum|p\d+|q\d+|from|to|start|end|lower|upper|edge|edges|bound|bounds)($|_)/;
 const MIN_MAX_COLUMN =
   /^(min|max|minimum|maximum|min_.+|max_.+|.+_min|.+_max)$/;
 const SUPPRESSED = /^(|na|nan|null|none|\*|-|\[redacted]|redacted|<\s*\d+)$/i;
@@ -103,6 +103,25 @@ function findCountColumns(table: Table): number[] {
   return [...named, ...inferred].sort((a, b) => a - b);
 }
 
+/**
+ * Rows whose label names a statistic ("p90", "median", "mean likes"): their
+ * cells are that statistic of each column (a quantile table), not the sizes
+ * of groups, so small whole numbers there are not small counts. The label is
+ * the row's name, else its first cell when that is not a count column.
+ */
+export function statisticRows(table: Table): Set<number> {
+  const rows = new Set<number>();
+  const counts = countColumns(table);
+  table.rows.forEach((row, index) => {
+    const label =
+      table.rowNames?.[index] ?? (counts.includes(0) ? '' : (row[0] ?? ''));
+    if (label && namesStatistic(label)) {
+      rows.add(index);
+    }
+  });
+  return rows;
+}
+
 function rowName(table: Table, row: number): string {
   return table.rowNames?.[row] ?? `row ${row + 1}`;
 }
@@ -116,10 +135,14 @@ export function smallCounts(
 ): Finding[] {
   const findings: Finding[] = [];
   const severity = table.inferred ? ('manual' as const) : ('fail' as const);
+  const statistics = statisticRows(table);
   for (const column of countColumns(table)) {
     const small: string[] = [];
     const zeros: string[] = [];
     table.rows.forEach((row, index) => {
+      if (statistics.has(index)) {
+        return;
+      }
       const cell = row[column] ?? '';
       const text = digitsOf(cell) ?? cell.trim();
       if (!isCount(text)) {
