@@ -114,6 +114,14 @@ export interface ReviewConfig {
    */
   ruleBudgetMs: number;
   /**
+   * Time the whole review of one job may take (ms). Files not yet reviewed
+   * when it is spent are not read; one `rule_error` (manual) says so and a
+   * reviewer checks the rest: never an approval. A platform choice: well
+   * above a normal job's review (seconds), below what crafted outputs can
+   * make it take (200 files of 100 KB took 41–49 s before it).
+   */
+  reviewBudgetMs: number;
+  /**
    * `unclassified`: a run of this many characters without a space (in a
    * line, CSV cell or JSON string) is no word, number or label an aggregate
    * has; bars drawn with one character excepted. A platform choice.
@@ -172,6 +180,7 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   manualTypes: ['.png', '.jpg', '.jpeg', '.svg', '.svgz', '.html'],
   disabledRules: [],
   ruleBudgetMs: 5000,
+  reviewBudgetMs: 60_000,
   unclassifiedTokenChars: 200,
   unclassifiedSymbolShare: 0.3,
   unclassifiedJsonDepth: 10,

@@ -340,6 +340,44 @@ function scalarText(value: unknown): string | null {
 }
 
 /**
+ * How deep a JSON text nests (brackets outside strings), counted in one pass
+ * without recursion: a text too deep to read is measured before it is parsed.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92) {
+        i++;
+      } else if (char === 34) {
+        inString = false;
+      }
+    } else if (char === 34) {
+      inString = true;
+    } else if (char === 123 || char === 91) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+      }
+    } else if (char === 125 || char === 93) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/**
+ * JSON nested deeper than this is not parsed (reading it recurses once per
+ * level and would overflow the stack at about 10,000): the file is read as
+ * text, so the identifier rules still see it, and `unclassified` (deeper than
+ * `unclassifiedJsonDepth`) sends it to a reviewer. A platform choice.
+ */
+const MAX_READ_JSON_DEPTH = 1000;
+
+/**
  * A JSON array of objects is a table; an object of name → integer with two or
  * more entries is an inferred one (a Counter dumped as JSON); every scalar
  * anywhere, keys included, is a value to scan. Paths name keys only when they
@@ -349,6 +387,9 @@ export function readJson(
   content: string,
   labels: Labels = plainLabels
 ): Document {
+  if (jsonDepth(content) > MAX_READ_JSON_DEPTH) {
+    return readText(content);
+  }
   let parsed: unknown;
   try {
     // Big integers must keep every digit: ids have 16.

@@ -435,6 +435,38 @@ async function reviewGuarded(
   }
 }
 
+/**
+ * The whole review's time budget: `spent(left)` is true once it is over,
+ * noting how many files and logs are left unread (the first call that finds
+ * it over counts them); `finding` is the one `rule_error` that says so.
+ */
+function reviewClock(config: Pick<ReviewConfig, 'reviewBudgetMs'>) {
+  const deadline = Date.now() + config.reviewBudgetMs;
+  const clock = {
+    left: 0,
+    over: false,
+    spent(left: number): boolean {
+      if (!clock.over && Date.now() > deadline) {
+        clock.over = true;
+        clock.left = left;
+      }
+      return clock.over;
+    },
+    finding(): Finding {
+      const ms = config.reviewBudgetMs;
+      const budget = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+      return {
+        rule: 'rule_error',
+        severity: 'manual',
+        file: '(all outputs)',
+        location: null,
+        message: `The review ran out of its time (${budget}) ${clock.left ? `with ${clock.left.toLocaleString('en-US')} output file${clock.left === 1 ? '' : 's'} or log${clock.left === 1 ? '' : 's'} not yet read` : 'before its checks across files'}; nothing is approved unchecked: a reviewer checks the rest.`
+      };
+    }
+  };
+  return clock;
+}
+
 function rejectedUnread(message: string): Verdict {
   return {
     decision: 'rejected',
@@ -536,11 +568,16 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   }
   let rows = 0;
   let rowFiles = 0;
+  // The whole review is bounded too (config.reviewBudgetMs): what is left when it is spent is not read.
+  const outOfTime = reviewClock(config);
   const count = (reviewed: FileReview) => {
     rows += reviewed.rows;
     rowFiles += reviewed.rows > 0 ? 1 : 0;
   };
   for (const [position, entry] of entries.entries()) {
+    if (outOfTime.spent(entries.length - position + logs.length)) {
+      break;
+    }
     const shown = fileLabel(entry.name, position + 1, state.labels);
     if (entry.name.startsWith(LOGS_FOLDER)) {
       findings.push({
@@ -567,7 +604,10 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
     count(reviewed);
     await yieldToEventLoop();
   }
-  for (const log of logs) {
+  for (const [position, log] of logs.entries()) {
+    if (outOfTime.spent(logs.length - position)) {
+      break;
+    }
     const reviewed = await reviewGuarded(
       {
         name: log.name,
@@ -589,22 +629,27 @@ export async function reviewOutputs(input: ReviewInput): Promise<Verdict> {
   }
   // Folders of same-shaped files (one small file per record) as one table each; the provenance lane's files and records are checked exactly instead.
   findings.push(
-    ...(await collectionFindings(
-      entries.filter(
-        entry =>
-          !entry.name.startsWith(LOGS_FOLDER) &&
-          !entry.name.endsWith(PROVENANCE_SUFFIX) &&
-          !state.provenance.has(`${entry.name}${PROVENANCE_SUFFIX}`)
-      ),
-      {
-        recordsRead: input.recordsRead,
-        index: input.index,
-        config,
-        labels: state.labels,
-        pacer: state.pacer
-      }
-    ))
+    ...(outOfTime.spent(0)
+      ? []
+      : await collectionFindings(
+          entries.filter(
+            entry =>
+              !entry.name.startsWith(LOGS_FOLDER) &&
+              !entry.name.endsWith(PROVENANCE_SUFFIX) &&
+              !state.provenance.has(`${entry.name}${PROVENANCE_SUFFIX}`)
+          ),
+          {
+            recordsRead: input.recordsRead,
+            index: input.index,
+            config,
+            labels: state.labels,
+            pacer: state.pacer
+          }
+        ))
   );
+  if (outOfTime.over) {
+    findings.push(outOfTime.finding());
+  }
   // A dump split over several files is a dump: rows and lines of all outputs against the records read.
   // (Once one file is a dump on its own, the sum says nothing more.)
   if (

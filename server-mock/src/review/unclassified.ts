@@ -1,5 +1,5 @@
 import type { ReviewConfig } from './config';
-import type { Document } from './documents';
+import { jsonDepth, type Document } from './documents';
 import { plural, type Finding } from './rules/findings';
 
 /**
@@ -90,32 +90,6 @@ function symbolShare(text: string, config: ReviewConfig): boolean {
   }
   const visible = text.match(VISIBLE)?.length ?? 0;
   return counted >= config.unclassifiedSymbolShare * visible;
-}
-
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 92) {
-        i++;
-      } else if (char === 34) {
-        inString = false;
-      }
-    } else if (char === 34) {
-      inString = true;
-    } else if (char === 123 || char === 91) {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-      }
-    } else if (char === 125 || char === 93) {
-      depth--;
-    }
-  }
-  return deepest;
 }
 
 export function unclassifiedFindings(

@@ -77,73 +77,86 @@ function clockOfDay(values: string[]): boolean {
   return true;
 }
 
-function classify(
+/** Each column's role; pauses through the pacer per column (thousands of columns are seconds of work: the guard's deadline stops it). */
+async function classify(
   table: Table,
   rows: string[][],
   context: KeyContext,
   depth: number
-): Column[] {
+): Promise<Column[]> {
+  const columns: Column[] = [];
+  for (let index = 0; index < table.header.length; index++) {
+    columns.push(await classifyColumn(index, rows, context, depth));
+    await context.pacer.tick(rows.length + 1);
+  }
+  return columns;
+}
+
+async function classifyColumn(
+  index: number,
+  rows: string[][],
+  context: KeyContext,
+  depth: number
+): Promise<Column> {
   const { config, categories } = context;
   const nearly = config.keyDistinctShare;
-  return table.header.map((name, index) => {
-    const values: string[] = [];
-    const distinct = new Set<string>();
-    for (const row of rows) {
-      const text = (row[index] ?? '').trim();
-      if (!EMPTY.test(text)) {
-        values.push(text);
-        distinct.add(text);
-      }
+  const values: string[] = [];
+  const distinct = new Set<string>();
+  for (const row of rows) {
+    const text = (row[index] ?? '').trim();
+    if (!EMPTY.test(text)) {
+      values.push(text);
+      distinct.add(text);
     }
-    const column: Column = {
-      index,
-      distinct: distinct.size,
-      values: values.length,
-      highCard:
-        distinct.size >= config.keyFloor &&
-        distinct.size >= nearly * values.length,
-      role: 'ignored'
-    };
-    if (distinct.size < 2) {
-      return column;
-    }
-    const numeric = [...distinct].every(text => !Number.isNaN(numberOf(text)));
-    if (!numeric && !column.highCard) {
-      // Labels with repeats: groups, whatever they are.
-      column.role = 'label';
-      return column;
-    }
-    const sampled = sample(distinct);
-    if (column.highCard) {
-      // Exact times: a log's clock is nobody's record; a record's time is a key, even among measures.
-      const times = sampled.map(exactTime);
-      const timed = times.filter(time => time !== null);
-      if (timed.length >= nearly * sampled.length) {
-        const clock = timed.filter(time => categories.isClock(time)).length;
-        column.role = clock >= nearly * timed.length ? 'ignored' : 'times';
-        return column;
-      }
-      if (
-        sampled.filter(text => TIME_OF_DAY.test(text)).length >=
-        nearly * sampled.length
-      ) {
-        column.role = clockOfDay(values) ? 'ignored' : 'times';
-        return column;
-      }
-    }
-    if (categories.share(sampled) >= nearly) {
-      column.role = 'label';
-    } else if (numeric) {
-      // Numbers with many repeats and few values (bin edges, years, levels) group rows; others are measures.
-      column.role =
-        distinct.size < config.keyFloor && distinct.size <= values.length / 2
-          ? 'label'
-          : 'measure';
-    } else {
-      column.role = textKey(values, context, depth) ? 'key' : 'label';
-    }
+  }
+  const column: Column = {
+    index,
+    distinct: distinct.size,
+    values: values.length,
+    highCard:
+      distinct.size >= config.keyFloor &&
+      distinct.size >= nearly * values.length,
+    role: 'ignored'
+  };
+  if (distinct.size < 2) {
     return column;
-  });
+  }
+  const numeric = [...distinct].every(text => !Number.isNaN(numberOf(text)));
+  if (!numeric && !column.highCard) {
+    // Labels with repeats: groups, whatever they are.
+    column.role = 'label';
+    return column;
+  }
+  const sampled = sample(distinct);
+  if (column.highCard) {
+    // Exact times: a log's clock is nobody's record; a record's time is a key, even among measures.
+    const times = sampled.map(exactTime);
+    const timed = times.filter(time => time !== null);
+    if (timed.length >= nearly * sampled.length) {
+      const clock = timed.filter(time => categories.isClock(time)).length;
+      column.role = clock >= nearly * timed.length ? 'ignored' : 'times';
+      return column;
+    }
+    if (
+      sampled.filter(text => TIME_OF_DAY.test(text)).length >=
+      nearly * sampled.length
+    ) {
+      column.role = clockOfDay(values) ? 'ignored' : 'times';
+      return column;
+    }
+  }
+  if (categories.share(sampled) >= nearly) {
+    column.role = 'label';
+  } else if (numeric) {
+    // Numbers with many repeats and few values (bin edges, years, levels) group rows; others are measures.
+    column.role =
+      distinct.size < config.keyFloor && distinct.size <= values.length / 2
+        ? 'label'
+        : 'measure';
+  } else {
+    column.role = (await textKey(values, context, depth)) ? 'key' : 'label';
+  }
+  return column;
 }
 
 /**
@@ -151,11 +164,11 @@ function classify(
  * of several fields (sentences, `US 2024-01-03 13:47:12`) are when the fields
  * of one template are a key in their turn, and varied prose is not.
  */
-function textKey(
+async function textKey(
   values: string[],
   context: KeyContext,
   depth: number
-): boolean {
+): Promise<boolean> {
   const groups = new Map<string, string[][]>();
   let tokens = 0;
   for (const value of values) {
@@ -170,19 +183,25 @@ function textKey(
   if (tokens >= context.config.keyDistinctShare * values.length || depth > 0) {
     return true;
   }
-  return [...groups.values()].some(
-    rows =>
+  for (const rows of groups.values()) {
+    if (
       rows.length >= context.config.keyFloor &&
-      keyColumns(
-        {
-          at: '',
-          header: rows[0].map((_, i) => `field ${i + 1}`),
-          rows
-        },
-        context,
-        depth + 1
+      (
+        await keyColumns(
+          {
+            at: '',
+            header: rows[0].map((_, i) => `field ${i + 1}`),
+            rows
+          },
+          context,
+          depth + 1
+        )
       ).length > 0
-  );
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function distinctTuples(rows: string[][], columns: number[]): number {
@@ -209,29 +228,29 @@ export interface KeyFinding {
  * column, two or more measures that together are distinct per row when the
  * labels do not (`combination`: exact counts side by side, no label).
  */
-export function keyColumns(
+export async function keyColumns(
   table: Table,
   context: KeyContext,
   depth = 0
-): KeyFinding[] {
+): Promise<KeyFinding[]> {
   const of = table.rows.length > SAMPLE_ROWS ? { of: table.rows.length } : {};
-  return keyColumnsOfSample(table, context, depth).map(found => ({
+  return (await keyColumnsOfSample(table, context, depth)).map(found => ({
     ...found,
     ...of
   }));
 }
 
-function keyColumnsOfSample(
+async function keyColumnsOfSample(
   table: Table,
   context: KeyContext,
   depth: number
-): KeyFinding[] {
+): Promise<KeyFinding[]> {
   const { config } = context;
   const rows = table.rows.slice(0, SAMPLE_ROWS);
   if (rows.length < config.keyFloor) {
     return [];
   }
-  const columns = classify(table, rows, context, depth);
+  const columns = await classify(table, rows, context, depth);
   const found: KeyFinding[] = columns
     .filter(column => column.role === 'key' || column.role === 'times')
     .filter(column => column.highCard)
@@ -314,6 +333,9 @@ function what(found: KeyFinding): string {
   }
 }
 
+/** Columns a finding names (a combination of thousands would be a message of thousands of names); the rest are counted. */
+const MAX_NAMED_COLUMNS = 10;
+
 /** Findings for the key columns of a table; `name` says a column (`column 2 (x)`, `field 3`). */
 function tableFindings(
   rule: 'key_column' | 'key_lines',
@@ -325,7 +347,11 @@ function tableFindings(
   config: ReviewConfig
 ): Finding[] {
   return found.map(item => {
-    const columns = item.columns.map(name).join(' and ');
+    const shown = item.columns.slice(0, MAX_NAMED_COLUMNS).map(name);
+    const more = item.columns.length - shown.length;
+    const columns = more
+      ? `${shown.join(', ')} and ${plural(more, 'more column')}`
+      : shown.join(' and ');
     const location = `${place}${columns}`;
     return {
       rule,
@@ -354,7 +380,7 @@ export async function keyColumnFindings(
     if (table.inferred && table.rowNames) {
       continue;
     }
-    const found = keyColumns(table, context);
+    const found = await keyColumns(table, context);
     findings.push(
       ...tableFindings(
         'key_column',
@@ -375,7 +401,7 @@ export async function keyColumnFindings(
         file,
         `${table.at}, `,
         table,
-        keyColumns(table, context),
+        await keyColumns(table, context),
         column => table.header[column],
         config
       )
@@ -531,7 +557,7 @@ export async function keyLineFindings(
         file,
         `lines ${first}–${last} (${plural(group.rows.length, 'line')} of one pattern), `,
         table,
-        keyColumns(table, context),
+        await keyColumns(table, context),
         column => `field ${column + 1}`,
         config
       )

@@ -29,6 +29,13 @@ const MAX_CANDIDATES = 256;
 const MAX_SEQUENCES = 6;
 /** Values read per sequence (enough for the sample and the share of distinct values). */
 const MAX_VALUES = 20_000;
+/**
+ * Numbers read from a file's values and lines in all (its table columns are
+ * bounded by `MAX_VALUES` each): a 15 MB line of 16-digit numbers holds
+ * 900,000, each its own "n-th number of the line" sequence. A platform
+ * choice, five times a full sequence; the numbers after it are not tested.
+ */
+const MAX_FILE_NUMBERS = 100_000;
 const EXACT = 2n ** 53n;
 const INTEGER = /^\s*-?\d{1,20}\s*$/;
 const DATE_TIME_START = /^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/;
@@ -53,20 +60,25 @@ function integerOf(text: string): { value: bigint; date: boolean } | null {
   return null;
 }
 
-function sequences(document: Document, labels: Labels): Sequence[] {
+async function sequences(
+  document: Document,
+  labels: Labels,
+  pacer: Pacer
+): Promise<Sequence[]> {
   const found: Sequence[] = [];
   for (const table of document.tables) {
     if (table.inferred) {
       continue;
     }
-    table.header.forEach((_name, column) => {
+    const rows = table.rows.slice(0, MAX_VALUES);
+    for (let column = 0; column < table.header.length; column++) {
       const sequence: Sequence = {
         place: `${tablePlace(table)}${columnLabel(table.header, column, labels)}`,
         column: `${tablePlace(table)}${columnLabel(table.header, column, labels)}`,
         values: [],
         dates: false
       };
-      for (const row of table.rows.slice(0, MAX_VALUES)) {
+      for (const row of rows) {
         const value = integerOf(row[column] ?? '');
         if (value) {
           sequence.values.push(value.value);
@@ -74,7 +86,8 @@ function sequences(document: Document, labels: Labels): Sequence[] {
         }
       }
       found.push(sequence);
-    });
+      await pacer.tick(rows.length + 1);
+    }
   }
   // A CSV's values are its table's cells, read above.
   if (isCsvDocument(document)) {
@@ -89,7 +102,12 @@ function sequences(document: Document, labels: Labels): Sequence[] {
     }
     return sequence;
   };
+  let read = 0;
   for (const value of document.values) {
+    if (read > MAX_FILE_NUMBERS) {
+      break;
+    }
+    await pacer.tick();
     if (value.cell) {
       continue;
     }
@@ -99,6 +117,7 @@ function sequences(document: Document, labels: Labels): Sequence[] {
       if (integer) {
         const key = value.location.replace(/\[\d+\]/g, '[]');
         const sequence = sequenceOf(key, key);
+        read++;
         if (sequence.values.length < MAX_VALUES) {
           sequence.values.push(integer.value);
           sequence.dates ||= integer.date;
@@ -112,6 +131,10 @@ function sequences(document: Document, labels: Labels): Sequence[] {
       ? value.text.matchAll(NUMBER_IN_LINE)
       : [];
     for (const match of numbers) {
+      if (++read > MAX_FILE_NUMBERS) {
+        break;
+      }
+      await pacer.tick();
       const sequence = sequenceOf(
         `line number ${position}`,
         `the lines' number ${position + 1}`
@@ -325,7 +348,7 @@ export async function shiftedIds(
   labels: Labels,
   pacer: Pacer
 ): Promise<Finding[]> {
-  const tested = sequences(document, labels)
+  const tested = (await sequences(document, labels, pacer))
     .map(sequence => ({
       sequence,
       sample: sampleOf(sequence.values, config.shiftMinValues)
