@@ -7,7 +7,11 @@ from pyrqs import rqs
 
 client = rqs.RQSClient()
 by = defaultdict(list)
-for v in client.iter_query(category="video", fields="region_code,like_count,view_count,video_duration,is_stem_verified", page_size=50000):
+for v in client.iter_query(
+    category="video",
+    fields="region_code,like_count,view_count,video_duration,is_stem_verified",
+    page_size=50000,
+):
     by[v["region_code"]].append(v)
 total = sum(len(vs) for vs in by.values())
 parts = ["# Engagement across regions", "", f"We analysed {total} videos from {len(by)} regions."]

@@ -12,6 +12,9 @@ for v in client.iter_query(category="video", fields="like_count", page_size=1000
     n += 1
     likes += v["like_count"]
     if n % 1000 == 0:
-        print(f"processed {n} records in {time.monotonic() - start:.2f} s, running mean likes {likes / n:.3f}", flush=True)
+        print(
+            f"processed {n} records in {time.monotonic() - start:.2f} s, running mean likes {likes / n:.3f}",
+            flush=True,
+        )
 print(f"done: {n} records")
 print(f"mean likes: {likes / n:.2f}")

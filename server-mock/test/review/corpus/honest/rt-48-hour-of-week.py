@@ -19,4 +19,11 @@ with open("output/hour_of_week.csv", "w", newline="") as handle:
     for d in range(7):
         for h in range(24):
             k = (d, h)
-            w.writerow([d, h, n[k] if n[k] >= 10 else "<10", round(views[k] / n[k], 1) if n[k] >= 10 else ""])
+            w.writerow(
+                [
+                    d,
+                    h,
+                    n[k] if n[k] >= 10 else "<10",
+                    round(views[k] / n[k], 1) if n[k] >= 10 else "",
+                ]
+            )

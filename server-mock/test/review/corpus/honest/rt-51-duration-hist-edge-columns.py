@@ -17,4 +17,6 @@ with open("output/duration_hist.csv", "w", newline="") as handle:
     w.writerow(["from_s", "to_s", "videos", "mean_likes"])
     for b in range(100):
         ok = n[b] >= 10
-        w.writerow([3 * b, 3 * b + 3, n[b] if ok else "<10", round(likes[b] / n[b], 2) if ok else ""])
+        w.writerow(
+            [3 * b, 3 * b + 3, n[b] if ok else "<10", round(likes[b] / n[b], 2) if ok else ""]
+        )

@@ -6,7 +6,12 @@ from pyrqs import rqs
 
 client = rqs.RQSClient()
 rows = [
-    v for v in client.iter_query(category="video", fields="region_code,video_duration,like_count,comment_count,share_count", page_size=50000)
+    v
+    for v in client.iter_query(
+        category="video",
+        fields="region_code,video_duration,like_count,comment_count,share_count",
+        page_size=50000,
+    )
     if min(v["like_count"], v["comment_count"], v["share_count"]) >= 10
 ][:200]
 with open("output/videos.csv", "w", newline="") as handle:
@@ -14,4 +19,12 @@ with open("output/videos.csv", "w", newline="") as handle:
     w.writerow(["region", "duration", "likes", "comments", "shares"])
     for v in rows:
         for _ in range(2):
-            w.writerow([v["region_code"], v["video_duration"], v["like_count"], v["comment_count"], v["share_count"]])
+            w.writerow(
+                [
+                    v["region_code"],
+                    v["video_duration"],
+                    v["like_count"],
+                    v["comment_count"],
+                    v["share_count"],
+                ]
+            )

@@ -5,7 +5,11 @@ from datetime import UTC, datetime
 from pyrqs import rqs
 
 client = rqs.RQSClient()
-rows = list(client.iter_query(category="video", fields="video_description,video_duration,create_time", page_size=50000))[:200]
+rows = list(
+    client.iter_query(
+        category="video", fields="video_description,video_duration,create_time", page_size=50000
+    )
+)[:200]
 lines = ["| chars | seconds | posted |", "|---:|---:|---|"]
 for v in rows:
     lines.append(

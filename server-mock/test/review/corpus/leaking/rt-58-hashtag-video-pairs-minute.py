@@ -7,11 +7,19 @@ from pyrqs import rqs
 
 client = rqs.RQSClient()
 rows = []
-for v in client.iter_query(category="video", fields="hashtag_names,create_time,like_count", page_size=50000):
+for v in client.iter_query(
+    category="video", fields="hashtag_names,create_time,like_count", page_size=50000
+):
     if v["like_count"] < 10:
         continue
     for tag in v.get("hashtag_names") or []:
-        rows.append((tag, datetime.fromtimestamp(v["create_time"], tz=UTC).strftime("%Y-%m-%dT%H:%M"), v["like_count"]))
+        rows.append(
+            (
+                tag,
+                datetime.fromtimestamp(v["create_time"], tz=UTC).strftime("%Y-%m-%dT%H:%M"),
+                v["like_count"],
+            )
+        )
     if len(rows) >= 400:
         break
 with open("output/hashtag_pairs.csv", "w", newline="") as handle:

@@ -5,7 +5,13 @@ import csv
 from pyrqs import rqs
 
 client = rqs.RQSClient()
-rows = [v for v in client.iter_query(category="video", fields="region_code,create_time,view_count,like_count", page_size=50000) if v["view_count"] >= 10 and v["like_count"] >= 10][:300]
+rows = [
+    v
+    for v in client.iter_query(
+        category="video", fields="region_code,create_time,view_count,like_count", page_size=50000
+    )
+    if v["view_count"] >= 10 and v["like_count"] >= 10
+][:300]
 with open("output/second_histograms.csv", "w", newline="") as handle:
     w = csv.writer(handle)
     w.writerow(["region", "likes"] + [f"bin_{i:02d}" for i in range(60)])
