@@ -329,6 +329,25 @@ export function readText(content: string): Document {
   };
 }
 
+/** Most digits of script-chosen keys in one shown JSON path (a year, not an id). */
+const MAX_PATH_DIGITS = 4;
+
+function digitCount(text: string): number {
+  let digits = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 48 && code <= 57) {
+      digits++;
+    }
+  }
+  return digits;
+}
+
+/** Digits of the script's keys in a path (not of the review's `<key N>` and `[N]`). */
+function keyDigits(path: string): number {
+  return digitCount(path.replace(/<key \d+>|\[\d+\]/g, ''));
+}
+
 function scalarText(value: unknown): string | null {
   if (typeof value === 'string') {
     return value;
@@ -409,8 +428,13 @@ export function readJson(
   const tables: Table[] = [];
   const values: TextValue[] = [];
   const keyPath = (path: string, key: string, position: number) => {
+    const safe = labels.safe(key) && !/[.[\]<>]/.test(key);
+    // Keys are shown one by one, but a path joins them: at most 4 digits of keys in a shown path,
+    // so nested keys ("7100" › "0000" › "0004" › "6266") cannot spell out an id in a finding.
     const shown =
-      labels.safe(key) && !/[.[\]<>]/.test(key) ? key : `<key ${position + 1}>`;
+      safe && keyDigits(path) + digitCount(key) <= MAX_PATH_DIGITS
+        ? key
+        : `<key ${position + 1}>`;
     return path ? `${path}.${shown}` : shown;
   };
   const walk = (value: unknown, path: string) => {

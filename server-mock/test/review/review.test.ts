@@ -256,6 +256,17 @@ describe('the output review', () => {
     expect(rules(ids)).toContain('fail:identifier_column:ids.csv');
   });
 
+  it('shows at most 4 digits of keys in a JSON path, so nested keys cannot spell an id', () => {
+    const nested = readJson('{"7100": {"0000": {"0004": {"6266": "x"}}}}');
+    const locations = [...nested.values].map(value => value.location);
+    expect(locations).toContain('7100.<key 1>.<key 1>.<key 1>');
+    expect(locations.join(' ')).not.toMatch(/0004|6266/);
+    const years = readJson('{"by_year": {"2024": {"n": 12}}}');
+    expect([...years.values].map(value => value.location)).toContain(
+      'by_year.2024.n'
+    );
+  });
+
   it('finds ids, usernames and display names of the data set anywhere, logs included', async () => {
     const verdict = await review(
       {
