@@ -1,15 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  buildDisclosureIndex,
-  DEFAULT_REVIEW_CONFIG,
-  reviewOutputs,
-  type ReviewConfig,
-  type Verdict
-} from '../../src/review';
+import type { ReviewConfig, Verdict } from '../../src/review';
 import { statisticFields } from '../../src/review/magnitude';
 import { jobTestData } from '../helpers/jobs-helpers';
+import { outputReviewer } from '../helpers/review-helpers';
 
 /**
  * Dominance and p-ratio of comment and user measures and of time buckets,
@@ -17,34 +9,11 @@ import { jobTestData } from '../helpers/jobs-helpers';
  */
 
 const data = jobTestData();
-let index: Awaited<ReturnType<typeof buildDisclosureIndex>>;
-let dir: string;
-beforeAll(async () => {
-  index = await buildDisclosureIndex(data);
-});
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vce-review-dom-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function review(
+const reviewer = outputReviewer('dom');
+const review = (
   files: Record<string, string>,
   config: Partial<ReviewConfig> = {}
-): Promise<Verdict> {
-  const outputDir = join(dir, 'output');
-  rmSync(outputDir, { recursive: true, force: true });
-  mkdirSync(outputDir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(outputDir, name), content);
-  }
-  return reviewOutputs({
-    outputDir,
-    logs: [],
-    recordsRead: 3000,
-    index,
-    config: { ...DEFAULT_REVIEW_CONFIG, ...config }
-  });
-}
+): Promise<Verdict> => reviewer.review(files, { config, stdout: null });
 
 interface Group {
   g: string | number;

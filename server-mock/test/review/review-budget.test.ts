@@ -1,54 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import {
-  buildDisclosureIndex,
-  DEFAULT_REVIEW_CONFIG,
-  reviewOutputs,
-  type ReviewConfig,
-  type Verdict
-} from '../../src/review';
-import { jobTestData } from '../helpers/jobs-helpers';
+import type { ReviewConfig, Verdict } from '../../src/review';
+import { outputReviewer } from '../helpers/review-helpers';
 
 /**
  * Bounded work (issue 16): the whole review has a time budget, wide tables
  * and deep JSON are read without running away, and findings stay short.
  */
 
-const data = jobTestData();
-let index: Awaited<ReturnType<typeof buildDisclosureIndex>>;
-let dir: string;
-
-beforeAll(async () => {
-  index = await buildDisclosureIndex(data);
-});
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vce-review-budget-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function review(
+const { review: reviewFiles } = outputReviewer('budget');
+const review = (
   files: Record<string, string>,
   config: Partial<ReviewConfig> = {}
-): Promise<Verdict> {
-  const outputDir = join(dir, 'output');
-  mkdirSync(outputDir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(outputDir, name)), { recursive: true });
-    writeFileSync(join(outputDir, name), content);
-  }
-  const stdoutPath = join(dir, 'stdout.txt');
-  writeFileSync(stdoutPath, '');
-  return reviewOutputs({
-    outputDir,
-    logs: [{ name: 'stdout.txt', path: stdoutPath }],
-    recordsRead: 3000,
-    index,
-    config: { ...DEFAULT_REVIEW_CONFIG, ...config }
-  });
-}
+): Promise<Verdict> => reviewFiles(files, { config });
 
 /** A table of groups: a label column with repeats and counts (approved on its own). */
 function groups(rows: number): string {
