@@ -168,37 +168,27 @@ function yearFirstMinute(text: string): number | null {
     : null;
 }
 
-function dayFirstMinute(text: string): number | null {
+/** `dd.mm.yyyy hh:mm` (day first) or `mm/dd/yyyy hh:mm` (month first), 12-hour clock allowed. */
+function yearLastMinute(text: string, dayFirst: boolean): number | null {
   const m = YEAR_LAST_MINUTE.exec(text);
-  return m
-    ? epoch(
-        +m[3],
-        +m[2],
-        +m[1],
-        twelveHour(+m[4], m[6]),
-        +m[5],
-        0,
-        undefined,
-        m[7]
-      )
-    : null;
+  if (!m) {
+    return null;
+  }
+  const [day, month] = dayFirst ? [+m[1], +m[2]] : [+m[2], +m[1]];
+  return epoch(
+    +m[3],
+    month,
+    day,
+    twelveHour(+m[4], m[6]),
+    +m[5],
+    0,
+    undefined,
+    m[7]
+  );
 }
 
-function monthFirstMinute(text: string): number | null {
-  const m = YEAR_LAST_MINUTE.exec(text);
-  return m
-    ? epoch(
-        +m[3],
-        +m[1],
-        +m[2],
-        twelveHour(+m[4], m[6]),
-        +m[5],
-        0,
-        undefined,
-        m[7]
-      )
-    : null;
-}
+const dayFirstMinute = (text: string) => yearLastMinute(text, true);
+const monthFirstMinute = (text: string) => yearLastMinute(text, false);
 
 function epochSeconds(text: string): number | null {
   return /^\d{9,10}(?:\.0+)?$/.test(text) ? Number(text) : null;
