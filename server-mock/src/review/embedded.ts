@@ -17,7 +17,7 @@ import {
   type Labels,
   type Table
 } from './documents';
-import { magnitudeFindings, type DominanceCache } from './magnitude';
+import { magnitudeFindings, type DominanceCache } from './dominance';
 import type { Pacer } from './pacer';
 import { contentFindings } from './rules';
 import type { Finding } from './rules/findings';

@@ -19,7 +19,7 @@ import {
 } from './differencing';
 import { embeddedTableFindings } from './embedded';
 import { guarded, ruleError } from './guard';
-import { DominanceCache, magnitudeFindings } from './magnitude';
+import { DominanceCache, magnitudeFindings } from './dominance';
 import { Pacer, yieldToEventLoop } from './pacer';
 import {
   PROVENANCE_SUFFIX,

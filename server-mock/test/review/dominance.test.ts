@@ -1,5 +1,5 @@
 import type { ReviewConfig, Verdict } from '../../src/review';
-import { statisticFields } from '../../src/review/magnitude';
+import { statisticFields } from '../../src/review/dominance';
 import { jobTestData } from '../helpers/jobs-helpers';
 import { outputReviewer } from '../helpers/review-helpers';
 

@@ -15,7 +15,7 @@ import {
   type Verdict
 } from '../../src/review';
 import { readJson } from '../../src/review/documents';
-import { DominanceCache } from '../../src/review/magnitude';
+import { DominanceCache } from '../../src/review/dominance';
 import { countColumns } from '../../src/review/rules/tables';
 import { jobTestData } from '../helpers/jobs-helpers';
 
