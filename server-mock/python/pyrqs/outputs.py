@@ -820,7 +820,7 @@ def bar_chart_svg(counts: Result | Mapping[str, int], title: str) -> Result:
 
 # --- rendering -----------------------------------------------------------
 # The review re-renders CSV, markdown and SVG from the record and compares
-# bytes (server-mock/src/review/provenance.ts): keep both sides in step.
+# bytes (server-mock/src/review/provenance/render.ts): keep both sides in step.
 
 _CSV_QUOTE = re.compile(r'[",\r\n]|^\s|\s$')
 
