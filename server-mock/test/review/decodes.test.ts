@@ -1,16 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import {
-  buildDisclosureIndex,
-  DEFAULT_REVIEW_CONFIG,
-  reviewOutputs,
-  type Verdict
-} from '../../src/review';
+import type { Verdict } from '../../src/review';
 import { jobTestData } from '../helpers/jobs-helpers';
+import { outputReviewer } from '../helpers/review-helpers';
 
 /**
  * The cheap decodes (review/decodes.ts, rules/decodes.ts), shuffled text and
@@ -20,37 +13,12 @@ import { jobTestData } from '../helpers/jobs-helpers';
  */
 
 const data = jobTestData();
-let index: Awaited<ReturnType<typeof buildDisclosureIndex>>;
-let dir: string;
-
-beforeAll(async () => {
-  index = await buildDisclosureIndex(data);
-});
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vce-decodes-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function review(
+const reviewer = outputReviewer('decodes');
+const review = (
   files: Record<string, string | Buffer>,
   stdout = '',
   recordsRead = 3000
-): Promise<Verdict> {
-  const outputDir = join(dir, 'output');
-  mkdirSync(outputDir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(outputDir, name), content);
-  }
-  const stdoutPath = join(dir, 'stdout.txt');
-  writeFileSync(stdoutPath, stdout);
-  return reviewOutputs({
-    outputDir,
-    logs: [{ name: 'stdout.txt', path: stdoutPath }],
-    recordsRead,
-    index,
-    config: DEFAULT_REVIEW_CONFIG
-  });
-}
+): Promise<Verdict> => reviewer.review(files, { stdout, recordsRead });
 
 const rows = data.db
   .prepare(

@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import {
-  buildDisclosureIndex,
-  DEFAULT_REVIEW_CONFIG,
-  reviewOutputs,
-  type ReviewConfig,
-  type Verdict
-} from '../../src/review';
+import type { Verdict } from '../../src/review';
 import {
   Categories,
   exactTime,
@@ -19,6 +10,7 @@ import {
 import { templateOf } from '../../src/review/templates';
 import { REGION_CODES } from '../../src/data/vocabulary';
 import { jobTestData } from '../helpers/jobs-helpers';
+import { outputReviewer } from '../helpers/review-helpers';
 
 /**
  * Key columns and key lines (rules/key-values.ts) and folders of same-shaped
@@ -27,37 +19,7 @@ import { jobTestData } from '../helpers/jobs-helpers';
  */
 
 const data = jobTestData();
-let index: Awaited<ReturnType<typeof buildDisclosureIndex>>;
-let dir: string;
-
-beforeAll(async () => {
-  index = await buildDisclosureIndex(data);
-});
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vce-keys-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function review(
-  files: Record<string, string>,
-  options: { stdout?: string; config?: Partial<ReviewConfig> } = {}
-): Promise<Verdict> {
-  const outputDir = join(dir, 'output');
-  mkdirSync(outputDir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(outputDir, name)), { recursive: true });
-    writeFileSync(join(outputDir, name), content);
-  }
-  const stdoutPath = join(dir, 'stdout.txt');
-  writeFileSync(stdoutPath, options.stdout ?? '');
-  return reviewOutputs({
-    outputDir,
-    logs: [{ name: 'stdout.txt', path: stdoutPath }],
-    recordsRead: 3000,
-    index,
-    config: { ...DEFAULT_REVIEW_CONFIG, ...options.config }
-  });
-}
+const { review } = outputReviewer('keys');
 
 const keyRules = (verdict: Verdict) =>
   verdict.findings.filter(finding => finding.rule.startsWith('key_'));
