@@ -404,6 +404,20 @@ def crosstab(
     )
 
 
+def _values_by_group(
+    records: Sequence[Mapping[str, Any]], fields: list[GroupField], field: str
+) -> dict[tuple[str, ...], list[float]]:
+    """Each group's numeric values of ``field`` (records without a number are left out)."""
+    groups: dict[tuple[str, ...], list[float]] = {}
+    for record in records:
+        number = _number(record.get(field))
+        if number is None:
+            continue
+        for key in _keys(record, fields):
+            groups.setdefault(key, []).append(number)
+    return groups
+
+
 def describe_by(
     records: Sequence[Mapping[str, Any]],
     by: GroupField | Sequence[GroupField],
@@ -423,13 +437,7 @@ def describe_by(
     """
     fields = _fields(by)
     records = list(records)
-    groups: dict[tuple[str, ...], list[float]] = {}
-    for record in records:
-        number = _number(record.get(field))
-        if number is None:
-            continue
-        for key in _keys(record, fields):
-            groups.setdefault(key, []).append(number)
+    groups = _values_by_group(records, fields, field)
     names = [_name(item) for item in fields]
     stats = ("count", "mean", "sd", "median", "p25", "p75")
     table = []
@@ -475,13 +483,7 @@ def percentiles(
             raise ValueError("percentiles must lie strictly between 0 and 100")
     fields = _fields(by)
     records = list(records)
-    groups: dict[tuple[str, ...], list[float]] = {}
-    for record in records:
-        number = _number(record.get(field))
-        if number is None:
-            continue
-        for key in _keys(record, fields):
-            groups.setdefault(key, []).append(number)
+    groups = _values_by_group(records, fields, field)
     names = [_name(item) for item in fields]
     stats = ["count"] + [f"p{value:g}" for value in q]
     table = []
