@@ -13,6 +13,8 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (c is the config object Jupyter passes in)
 
+# The port: VCE_UI_TEST_PORT (default 8888), as playwright.config.js reads it.
+c.ServerApp.port = int(os.environ.get("VCE_UI_TEST_PORT", "8888"))  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821 (machines and CI run as root)
 
 # The embedded default: no RQS_API_URL, so the server extension starts server-mock.
