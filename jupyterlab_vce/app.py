@@ -1,4 +1,4 @@
-"""The server extension: settings, routes, and the embedded platform's lifetime."""
+"""The server extension: settings, routes, the embedded platform's lifetime, the kernels' access."""
 
 from __future__ import annotations
 
@@ -7,18 +7,27 @@ from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
 
-from .config import VCEConfig
+from .config import ENV_API_URL, VCEConfig
 from .credentials import Credentials, CredentialsSource, configured_credentials
 from .embedded import (
+    SECRET_FILE_NAME,
     EmbeddedPlatform,
     MockNotFound,
     MockStartError,
     embedded_credentials,
     export_environment,
 )
-from .handlers import EMBEDDED_SETTING, PLATFORM_SETTING
+from .handlers import EMBEDDED_SETTING, LOCAL_CLIENT_SETTING, PLATFORM_SETTING
+from .kernel_access import (
+    KernelAccess,
+    export_kernel_environment,
+    kernel_route_url,
+    scrub_credentials,
+)
+from .kernel_proxy import KERNEL_ACCESS_SETTING
+from .local_client import LocalClient, local_client_of
 from .platform_client import PlatformClient
-from .routes import ROUTES
+from .routes import KERNEL_ROUTES, ROUTES
 
 
 class VCEApp(ExtensionApp, VCEConfig):
@@ -31,16 +40,38 @@ class VCEApp(ExtensionApp, VCEConfig):
     description = "The Virtual Compute Environment's platform, seen from JupyterLab."
 
     embedded_platform: EmbeddedPlatform | None = None
+    local_client: LocalClient | None = None
+    kernel_access: KernelAccess
 
     def initialize_settings(self) -> None:
+        # Read the pair (configuration or environment) first, then take it out of the
+        # environment: kernels and terminals started from now on do not inherit it.
         configured = configured_credentials(
             self.client_key, self.client_secret, CredentialsSource.ENVIRONMENT
         )
-        if self.platform_url:
-            client = PlatformClient(self.platform_url, configured, timeout=self.platform_timeout)
+        platform_url = self.platform_url
+        scrubbed = scrub_credentials(os.environ)
+        if platform_url:
+            client = PlatformClient(platform_url, configured, timeout=self.platform_timeout)
         else:
             client = self._start_embedded_platform(configured)
-        self.settings.update({PLATFORM_SETTING: client, EMBEDDED_SETTING: not self.platform_url})
+        self.kernel_access = KernelAccess()
+        self.settings.update(
+            {
+                PLATFORM_SETTING: client,
+                EMBEDDED_SETTING: not platform_url,
+                LOCAL_CLIENT_SETTING: self.local_client,
+                KERNEL_ACCESS_SETTING: self.kernel_access,
+            }
+        )
+        self.export_kernel_environment()
+        if scrubbed:
+            self.log.info(
+                "jupyterlab_vce: removed %s from the server's environment; kernels reach the "
+                "platform through %s with a kernel token.",
+                " and ".join(scrubbed),
+                os.environ[ENV_API_URL],
+            )
         self.log.info(
             "jupyterlab_vce: platform %s, credentials %s.",
             client.base_url or "unavailable",
@@ -49,6 +80,19 @@ class VCEApp(ExtensionApp, VCEConfig):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)
+        self.handlers.extend(KERNEL_ROUTES)
+
+    def export_kernel_environment(self) -> None:
+        """Point kernels started from now on at this server's kernel route, with the kernel token."""
+        server = self.serverapp
+        url = kernel_route_url(
+            server.ip, server.port, server.base_url, secure=bool(server.certfile)
+        )
+        export_kernel_environment(os.environ, url, self.kernel_access.token)
+
+    async def _start_jupyter_server_extension(self, serverapp: object) -> None:
+        """The server now listens: its port is final (a busy or 0 port was replaced)."""
+        self.export_kernel_environment()
 
     async def stop_extension(self) -> None:
         if self.embedded_platform is not None:
@@ -77,7 +121,8 @@ class VCEApp(ExtensionApp, VCEConfig):
             message = f"The embedded platform stand-in could not start: {error}"
             self.log.error("jupyterlab_vce: %s", message)
             return PlatformClient(None, configured, unavailable_message=message)
-        export_environment(os.environ, url, credentials)
+        export_environment(os.environ, url)
+        self.local_client = local_client_of(credentials, data_dir / SECRET_FILE_NAME)
         self.log.info(
             "jupyterlab_vce: embedded platform stand-in listening on %s (pid %s, data in %s).",
             url,

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO
 
 from ._version import __version__
-from .config import ENV_API_URL, ENV_CLIENT_KEY, ENV_CLIENT_SECRET
 from .credentials import Credentials, CredentialsSource
 
 EMBEDDED_CLIENT_KEY = "vce-local-researcher"
@@ -163,13 +162,12 @@ def redact(text: str, secret: str) -> str:
     return text.replace(secret, REDACTED) if secret else text
 
 
-def export_environment(
-    environ: MutableMapping[str, str], url: str, credentials: Credentials
-) -> None:
-    """Give kernels started from now on the SDK's environment."""
-    environ[ENV_API_URL] = url
-    environ[ENV_CLIENT_KEY] = credentials.client_key
-    environ[ENV_CLIENT_SECRET] = credentials.client_secret
+def export_environment(environ: MutableMapping[str, str], url: str) -> None:
+    """Give kernels started from now on the stand-in's package index (for ``pip install pyrqs``).
+
+    Not the client key or secret, nor the stand-in's address: kernels reach the
+    platform through the server's kernel route (``kernel_access.py``).
+    """
     environ[ENV_PIP_INDEX_URL] = f"{url.rstrip('/')}/simple/"
 
 

@@ -19,12 +19,15 @@ from tornado.web import HTTPError, authenticated
 
 from .credentials import managed_by_hub, parse_sign_in_body
 from .errors import VCEError
+from .local_client import LocalClient, local_client_summary, local_secret_payload
 from .platform_client import PlatformClient
 from .status import read_status
 
 #: Settings keys through which the extension app hands state to the handlers.
 PLATFORM_SETTING = "vce_platform"
 EMBEDDED_SETTING = "vce_embedded"
+#: The embedded stand-in's generated client (:class:`~jupyterlab_vce.local_client.LocalClient`), or None.
+LOCAL_CLIENT_SETTING = "vce_local_client"
 
 HTTP_ERROR_CODES: dict[int, str] = {
     400: "invalid_request",
@@ -70,8 +73,15 @@ class VCEHandler(APIHandler):
     def embedded(self) -> bool:
         return bool(self.settings[EMBEDDED_SETTING])
 
+    @property
+    def local_client(self) -> LocalClient | None:
+        local: LocalClient | None = self.settings.get(LOCAL_CLIENT_SETTING)
+        return local
+
     async def write_status(self) -> None:
-        self.finish(json.dumps(await read_status(self.platform, embedded=self.embedded)))
+        status = await read_status(self.platform, embedded=self.embedded)
+        status["local_client"] = local_client_summary(self.local_client)
+        self.finish(json.dumps(status))
 
     def log_exception(
         self,
@@ -174,3 +184,19 @@ class ForwardHandler(VCEHandler):
     async def get(self) -> None:
         body = await self.platform.get(self.platform_path, self.request.query)
         self.finish(body)
+
+
+class LocalClientSecretHandler(VCEHandler):
+    """``GET /vce/api/local-client/secret``: the embedded stand-in's generated client secret.
+
+    The one route that sends a client secret to the browser (docs/architecture.md):
+    only the secret this server generated for its own loopback stand-in, on
+    request, with Jupyter's auth; 404 ``no_local_client`` for any other platform.
+    """
+
+    @authenticated
+    async def get(self) -> None:
+        payload = local_secret_payload(self.local_client)
+        self.set_header("Cache-Control", "no-store")
+        self.log.info("Showed the embedded platform's client secret in the lab, on request.")
+        self.finish(json.dumps(payload))

@@ -1,7 +1,8 @@
-"""Every ``/vce/api/`` route in one table: URL pattern, handler class, its arguments.
+"""Every route in one table: URL pattern, handler class, its arguments.
 
-The extension app registers :data:`ROUTES` (the server's base URL is prepended);
-the handler modules only define handlers.
+The extension app registers :data:`ROUTES` (the browser's ``/vce/api/``, Jupyter's
+auth) and :data:`KERNEL_ROUTES` (the kernels' platform route, the kernel token);
+the server's base URL is prepended. The handler modules only define handlers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from tornado.web import RequestHandler
 
 from .events import EventsHandler
-from .handlers import ForwardHandler, SessionHandler, StatusHandler
+from .handlers import ForwardHandler, LocalClientSecretHandler, SessionHandler, StatusHandler
 from .jobs import (
     JobActionHandler,
     JobHandler,
@@ -20,6 +21,8 @@ from .jobs import (
     ResultDownloadHandler,
     ResultSaveHandler,
 )
+from .kernel_access import KERNEL_ROUTE
+from .kernel_proxy import KernelProxyHandler
 from .platform_client import IDENTITY_PATH, JOBS_PATH, OUTBOX_PATH, QUOTA_PATH, TEST_RUNS_PATH
 from .query import QueryHandler
 from .review import (
@@ -48,6 +51,8 @@ _JOB = f"{API_PREFIX}/jobs/({JOB_ID})"
 ROUTES: list[Route] = [
     (f"{API_PREFIX}/status", StatusHandler, {}),
     (f"{API_PREFIX}/session", SessionHandler, {}),
+    # The embedded stand-in's generated secret, on request (the one secret the browser may see).
+    (f"{API_PREFIX}/local-client/secret", LocalClientSecretHandler, {}),
     *[
         (f"{API_PREFIX}/{name}", ForwardHandler, {"platform_path": path})
         for name, path in FORWARDED_ROUTES.items()
@@ -72,4 +77,10 @@ ROUTES: list[Route] = [
     # The name is one URL-encoded path segment ("logs%2Fstdout.txt"); Tornado decodes it.
     (f"{API_PREFIX}/review/jobs/({JOB_ID})/outputs/([^/]+)", ReviewOutputSaveHandler, {}),
     (f"{API_PREFIX}/review/jobs/({JOB_ID})/decision", ReviewDecisionHandler, {}),
+]
+
+#: The kernels' way to the platform: the SDK's test-stage calls, with the kernel token
+#: (``jupyterlab_vce/kernel_access.py``); the captured path is the platform's.
+KERNEL_ROUTES: list[Route] = [
+    (f"/{KERNEL_ROUTE}(/v2/.*)", KernelProxyHandler, {}),
 ]

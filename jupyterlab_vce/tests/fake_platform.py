@@ -48,6 +48,8 @@ class FakePlatform:
     data_requests: int = 0
     issued: list[str] = field(default_factory=list)
     valid_tokens: set[str] = field(default_factory=set)
+    #: (method, path?query, Content-Type, body) of every data request, in order.
+    data_calls: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 
     def revoke_tokens(self) -> None:
         """Answer 401 to every token issued so far."""
@@ -59,6 +61,8 @@ class FakePlatform:
                 (r"/v2/oauth/token/", TokenHandler, {"platform": self}),
                 (r"/v2/vce/me/", DataHandler, {"platform": self, "data": IDENTITY}),
                 (r"/v2/vce/quota/", DataHandler, {"platform": self, "data": QUOTA}),
+                (r"/v2/vce/query/", DataHandler, {"platform": self, "data": {"records": []}}),
+                (r"/v2/vce/query_tasks/[^/]+/result/", DataHandler, {"platform": self, "data": {}}),
             ]
         )
 
@@ -103,8 +107,19 @@ class TokenHandler(FakeHandler):
 
 
 class DataHandler(FakeHandler):
+    def post(self) -> None:
+        self.get()
+
     def get(self) -> None:
         self.platform.data_requests += 1
+        self.platform.data_calls.append(
+            (
+                self.request.method or "",
+                self.request.uri or "",
+                self.request.headers.get("Content-Type", ""),
+                self.request.body,
+            )
+        )
         token = self.request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token not in self.platform.valid_tokens:
             return self.answer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tornado.httpclient import AsyncHTTPClient
 
 from jupyterlab_vce import config
 from jupyterlab_vce.embedded import EMBEDDED_CLIENT_KEY, SECRET_FILE_NAME
@@ -63,13 +65,51 @@ class TestStandIn:
     async def test_environment_is_exported_for_kernels(
         self, jp_serverapp: Any, data_dir: Path
     ) -> None:
-        platform = vce_app(jp_serverapp).embedded_platform
-        assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
-        assert os.environ["RQS_CLIENT_KEY"] == EMBEDDED_CLIENT_KEY
-        assert os.environ["RQS_CLIENT_SECRET"] == secret_in(data_dir)
+        app = vce_app(jp_serverapp)
+        platform_url = jp_serverapp.web_app.settings["vce_platform"].base_url
+        # Kernels reach the platform through the server's kernel route with the kernel
+        # token; they never hold the embedded client's key or secret.
+        assert os.environ["RQS_API_URL"] == (
+            f"http://127.0.0.1:{jp_serverapp.port}{jp_serverapp.base_url}vce/platform"
+        )
+        assert os.environ["RQS_ACCESS_TOKEN"] == app.kernel_access.token
+        assert "RQS_CLIENT_KEY" not in os.environ
+        assert "RQS_CLIENT_SECRET" not in os.environ
+        assert secret_in(data_dir) not in "".join(os.environ.values())
         # The guide's `pip install --index-url … pyrqs` gets the stand-in's package index.
-        assert os.environ["RQS_PIP_INDEX_URL"] == f"{os.environ['RQS_API_URL']}/simple/"
-        assert is_running(platform.pid)
+        assert os.environ["RQS_PIP_INDEX_URL"] == f"{platform_url}/simple/"
+        assert is_running(app.embedded_platform.pid)
+
+    async def test_the_status_says_where_the_local_client_is(
+        self, api: Api, jp_serverapp: Any, data_dir: Path
+    ) -> None:
+        code, status = await api.get("status")
+        assert code == 200
+        assert status["local_client"] == {
+            "client_key": EMBEDDED_CLIENT_KEY,
+            "secret_file": str(data_dir / SECRET_FILE_NAME),
+        }
+        assert secret_in(data_dir) not in json.dumps(status)
+
+    async def test_the_local_secret_is_shown_on_request(
+        self, api: Api, jp_serverapp: Any, data_dir: Path
+    ) -> None:
+        response = await api.fetch("vce", "api", "local-client", "secret", raise_error=False)
+        assert response.code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert json.loads(response.body) == {
+            "client_key": EMBEDDED_CLIENT_KEY,
+            "client_secret": secret_in(data_dir),
+            "secret_file": str(data_dir / SECRET_FILE_NAME),
+        }
+
+    async def test_the_local_secret_needs_jupyter_auth(
+        self, jp_serverapp: Any, http_server_client: Any, jp_base_url: str, data_dir: Path
+    ) -> None:
+        url = f"http://127.0.0.1:{jp_serverapp.port}{jp_base_url}vce/api/local-client/secret"
+        response = await AsyncHTTPClient().fetch(url, raise_error=False, follow_redirects=False)
+        assert response.code == 403
+        assert secret_in(data_dir).encode() not in response.body
 
     async def test_child_is_gone_after_the_extension_stops(self, jp_serverapp: Any) -> None:
         app = vce_app(jp_serverapp)
@@ -120,7 +160,7 @@ class TestEmbeddedStartFailures:
         }
 
     async def test_missing_stand_in_is_reported_in_status_and_forwarded_routes(
-        self, api: Api, jp_serverapp: Any
+        self, api: Api, jp_serverapp: Any, http_server_client: Any
     ) -> None:
         code, status = await api.get("status")
         assert code == 200
@@ -132,7 +172,15 @@ class TestEmbeddedStartFailures:
         code, body = await api.get("quota")
         assert code == 503
         assert body["error"]["message"] == status["platform"]["message"]
-        assert "RQS_API_URL" not in os.environ
+        # Kernels get the kernel route, which says the same instead of "signed out".
+        response = await AsyncHTTPClient().fetch(
+            os.environ["RQS_API_URL"] + "/v2/vce/quota/",
+            headers={"Authorization": f"Bearer {os.environ['RQS_ACCESS_TOKEN']}"},
+            raise_error=False,
+        )
+        assert response.code == 503
+        assert json.loads(response.body)["error"]["message"] == status["platform"]["message"]
+        assert "RQS_PIP_INDEX_URL" not in os.environ
 
     @pytest.mark.parametrize(
         "mock_command",

@@ -19,7 +19,7 @@ import pytest
 
 from .conftest import Api
 from .openapi_contract import final_job_statuses
-from .test_mock_integration import require_built_mock
+from .test_mock_integration import local_secret, require_built_mock
 
 #: The honest aggregate, one text for every suite (server-mock/test-vectors/README.md).
 HONEST = (
@@ -133,7 +133,7 @@ async def test_honest_job_is_approved_saved_and_matches_its_attestation(
     code, file = await api.get(f"jobs/{job_id}/files")
     assert (code, file["data"]["content"].encode()) == (200, HONEST)
 
-    secret = os.environ["RQS_CLIENT_SECRET"].encode()
+    secret = local_secret(jp_serverapp).encode()
     assert all(secret not in body for body in api.bodies)
     assert secret.decode() not in captured_log.getvalue()
 

@@ -29,6 +29,30 @@ BUILD_MESSAGE = (
 )
 
 
+def platform_url(serverapp: Any) -> str:
+    """The embedded stand-in's address (kernels' RQS_API_URL is the server's kernel route)."""
+    return str(serverapp.web_app.settings["vce_platform"].base_url)
+
+
+def local_secret(serverapp: Any) -> str:
+    """The embedded client's secret (no longer in the server's environment)."""
+    return str(vce_app(serverapp).local_client.credentials.client_secret)
+
+
+async def kernel_query(limit: int) -> Any:
+    """A test-stage query as pyrqs in a kernel sends it: RQS_API_URL with RQS_ACCESS_TOKEN."""
+    response = await AsyncHTTPClient().fetch(
+        os.environ["RQS_API_URL"] + "/v2/vce/query/",
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {os.environ['RQS_ACCESS_TOKEN']}",
+            "Content-Type": "application/json",
+        },
+        body=json.dumps({"category": "video", "fields": "id", "limit": limit}),
+    )
+    return json.loads(response.body)
+
+
 def require_built_mock() -> None:
     assert CHECKOUT_MOCK_CLI.is_file(), BUILD_MESSAGE
     assert shutil.which("node"), "node is not on PATH: install Node.js 20 or later."
@@ -55,29 +79,28 @@ async def test_status_is_connected_with_a_fresh_quota(
     assert code == 200
     assert status["platform"]["state"] == "connected", status["platform"]["message"]
     assert (status["embedded"], status["credentials_source"]) == (True, "embedded")
-    assert status["platform_url"] == os.environ["RQS_API_URL"]
+    assert status["platform_url"] == platform_url(jp_serverapp)
     assert status["quota"]["used"] == 0
     assert status["quota"]["daily_limit"] == 5000
     assert status["identity"]["client_key"] == EMBEDDED_CLIENT_KEY
     assert status["identity"]["primary_researcher_email"] == EMBEDDED_CLIENT_EMAIL
     code, quota = await api.get("quota")
     assert (code, quota["data"]["remaining"]) == (200, 5000)
-    secret = os.environ["RQS_CLIENT_SECRET"]
+    secret = local_secret(jp_serverapp)
     assert all(secret.encode() not in body for body in api.bodies)
     assert secret not in captured_log.getvalue()
 
 
-async def test_kernels_get_working_credentials_in_the_environment(jp_serverapp: Any) -> None:
+async def test_the_embedded_pair_works_on_the_platform(jp_serverapp: Any) -> None:
     require_built_mock()
-    assert os.environ["RQS_API_URL"].startswith("http://127.0.0.1:")
-    assert os.environ["RQS_CLIENT_KEY"] == EMBEDDED_CLIENT_KEY
+    assert "RQS_CLIENT_SECRET" not in os.environ
     form = {
         "grant_type": "client_credentials",
-        "client_key": os.environ["RQS_CLIENT_KEY"],
-        "client_secret": os.environ["RQS_CLIENT_SECRET"],
+        "client_key": EMBEDDED_CLIENT_KEY,
+        "client_secret": local_secret(jp_serverapp),
     }
     response = await AsyncHTTPClient().fetch(
-        os.environ["RQS_API_URL"] + "/v2/oauth/token/", method="POST", body=urlencode(form)
+        platform_url(jp_serverapp) + "/v2/oauth/token/", method="POST", body=urlencode(form)
     )
     assert json.loads(response.body)["token_type"] == "Bearer"
 
@@ -86,7 +109,7 @@ async def test_sign_out_and_in_again_with_the_embedded_client(api: Api, jp_serve
     require_built_mock()
     code, status = await api.call("DELETE", "session")
     assert (code, status["platform"]["state"]) == (200, "not_signed_in")
-    code, status = await api.sign_in(os.environ["RQS_CLIENT_KEY"], os.environ["RQS_CLIENT_SECRET"])
+    code, status = await api.sign_in(EMBEDDED_CLIENT_KEY, local_secret(jp_serverapp))
     assert (code, status["platform"]["state"]) == (200, "connected")
     code, body = await api.sign_in(EMBEDDED_CLIENT_KEY, "not-the-secret")
     assert (code, body["error"]["code"]) == (401, "invalid_client")
@@ -130,28 +153,9 @@ async def test_events_relay_a_quota_change_within_a_second(
         await asyncio.sleep(0.05)
     assert b'"used":0,' in b"".join(chunks), b"".join(chunks)
 
-    # A query the way a kernel makes it: straight to the platform with the SDK's environment.
-    form = urlencode(
-        {
-            "grant_type": "client_credentials",
-            "client_key": os.environ["RQS_CLIENT_KEY"],
-            "client_secret": os.environ["RQS_CLIENT_SECRET"],
-        }
-    )
-    base = os.environ["RQS_API_URL"]
-    token = json.loads(
-        (await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body
-    )
+    # A query the way a kernel makes it: the SDK's environment, i.e. the server's kernel route.
     started = time.monotonic()
-    await AsyncHTTPClient().fetch(
-        base + "/v2/vce/query/",
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token['access_token']}",
-            "Content-Type": "application/json",
-        },
-        body=json.dumps({"category": "video", "fields": "id", "limit": 5}),
-    )
+    await kernel_query(5)
     await asyncio.wait_for(seen.wait(), timeout=1.0)
     assert time.monotonic() - started < 1.0
     # Raising in the callback ends our side of the stream; tornado reports it as either.
@@ -184,26 +188,7 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
     writer.close()  # the browser goes away
     await asyncio.sleep(0.2)
     # A query makes a quota event: the relay finds the browser gone and closes the platform stream.
-    form = urlencode(
-        {
-            "grant_type": "client_credentials",
-            "client_key": os.environ["RQS_CLIENT_KEY"],
-            "client_secret": os.environ["RQS_CLIENT_SECRET"],
-        }
-    )
-    base = os.environ["RQS_API_URL"]
-    token = json.loads(
-        (await AsyncHTTPClient().fetch(base + "/v2/oauth/token/", method="POST", body=form)).body
-    )
-    await AsyncHTTPClient().fetch(
-        base + "/v2/vce/query/",
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token['access_token']}",
-            "Content-Type": "application/json",
-        },
-        body=json.dumps({"category": "video", "fields": "id", "limit": 2}),
-    )
+    await kernel_query(2)
     await asyncio.sleep(0.5)
     errors = [record for record in caplog.records if record.levelname == "ERROR"]
     assert errors == [], [record.getMessage() for record in errors]

@@ -174,17 +174,11 @@ class TestMockProcessHelpers:
     def test_redact_hides_every_occurrence(self) -> None:
         assert redact("--client k:abc:e abc", "abc") == "--client k:[secret]:e [secret]"
 
-    def test_export_sets_the_sdk_environment(self) -> None:
+    def test_export_gives_kernels_the_package_index_only(self) -> None:
         environ: dict[str, str] = {}
-        export_environment(
-            environ, "http://127.0.0.1:1", Credentials("k", "s", CredentialsSource.EMBEDDED)
-        )
-        assert environ == {
-            "RQS_API_URL": "http://127.0.0.1:1",
-            "RQS_CLIENT_KEY": "k",
-            "RQS_CLIENT_SECRET": "s",
-            "RQS_PIP_INDEX_URL": "http://127.0.0.1:1/simple/",
-        }
+        export_environment(environ, "http://127.0.0.1:1")
+        # Never the key or secret, nor the stand-in's address: kernels use the kernel route.
+        assert environ == {"RQS_PIP_INDEX_URL": "http://127.0.0.1:1/simple/"}
 
 
 class TestErrors:

@@ -4,6 +4,7 @@ import { API_NAMESPACE, errorFromResponse, requestAPI } from './request';
 import type {
   DecidedReview,
   ICredentials,
+  ILocalClientSecret,
   IJwks,
   ISavedResults,
   ISavedReviewOutput,
@@ -87,6 +88,19 @@ export class VCEClient implements IJobsApi, IReviewApi {
     return requestAPI<IVCEStatus>(
       'session',
       { method: 'DELETE' },
+      this._settings
+    );
+  }
+
+  /**
+   * The embedded stand-in's generated client secret, on request (Reveal, Copy).
+   * The one exception to "the secret never reaches the browser": the server
+   * answers it only for its own local stand-in, 404 otherwise.
+   */
+  localClientSecret(): Promise<ILocalClientSecret> {
+    return requestAPI<ILocalClientSecret>(
+      'local-client/secret',
+      {},
       this._settings
     );
   }

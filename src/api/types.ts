@@ -71,6 +71,27 @@ export interface IVCEStatus {
   identity: Identity | null;
   quota: Quota | null;
   checked_at: string;
+  /**
+   * The embedded stand-in's generated client: its key and the file its secret is
+   * kept in (never the secret). Null for any other platform.
+   */
+  local_client?: ILocalClient | null;
+}
+
+/** The embedded platform's own client, as the status names it. */
+export interface ILocalClient {
+  client_key: string;
+  /** The 0600 file in the stand-in's data folder that holds the secret. */
+  secret_file: string;
+}
+
+/**
+ * `GET /vce/api/local-client/secret`: the embedded stand-in's generated secret,
+ * asked for when the researcher presses Reveal or Copy. The ONE secret the
+ * browser may see (docs/architecture.md); 404 for any other platform.
+ */
+export interface ILocalClientSecret extends ILocalClient {
+  client_secret: string;
 }
 
 /** Body of `POST /vce/api/session`. */

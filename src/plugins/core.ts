@@ -61,6 +61,8 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     });
 
     const { commands } = app;
+    // The embedded stand-in's own secret, only when the researcher asks (Reveal, Copy, Use).
+    const revealLocalSecret = () => client.localClientSecret();
     // Under JupyterHub the hub's login page signs in and out (docs/architecture.md).
     const option = (name: string) => PageConfig.getOption(name);
     const mode = signInMode(option);
@@ -80,7 +82,7 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
       execute: () =>
         mode === 'hub' && status.phase !== 'signed-out'
           ? hubSignOut()
-          : signInWithDialog(status, trans)
+          : signInWithDialog(status, trans, revealLocalSecret)
     });
     commands.addCommand(CommandIDs.signOut, {
       label:
@@ -106,7 +108,8 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
         showConnection(status, trans, {
           mode,
           signIn: () => commands.execute(CommandIDs.signIn),
-          signOut: () => commands.execute(CommandIDs.signOut)
+          signOut: () => commands.execute(CommandIDs.signOut),
+          revealLocalSecret
         })
     });
     for (const command of [

@@ -1,14 +1,26 @@
 import * as React from 'react';
 import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ICredentials } from '../api/types';
+import type {
+  ICredentials,
+  ILocalClient,
+  ILocalClientSecret
+} from '../api/types';
 import { eyeIcon, eyeOffIcon } from '../icons';
+import { LocalClientDetails } from './LocalClient';
+
+/** The embedded platform's client, and how to ask for its secret. */
+export interface ISignInLocal extends ILocalClient {
+  reveal: () => Promise<ILocalClientSecret>;
+}
 
 interface ISignInFormProps {
   initial: ICredentials;
   error: string | null;
   trans: TranslationBundle;
   onChange: (values: ICredentials) => void;
+  /** Set when the platform is the embedded stand-in. */
+  local?: ISignInLocal;
 }
 
 /** Client key and secret, the secret hidden until the eye is pressed. */
@@ -29,9 +41,15 @@ export function SignInForm(props: ISignInFormProps): JSX.Element {
       aria-describedby="jp-vce-SignIn-help"
     >
       <p id="jp-vce-SignIn-help" className="jp-vce-SignIn-help">
-        {trans.__(
-          'Use the client key and client secret of your research project (Research projects page → your project → client details). The secret stays on the Jupyter server; this page never sees it again.'
-        )}
+        {props.local
+          ? trans.__(
+              "This lab's platform is the local stand-in it started: its client key is %1 and its secret is kept in %2 on the Jupyter server's machine (shown below on request).",
+              props.local.client_key,
+              props.local.secret_file
+            )
+          : trans.__(
+              'Use the client key and client secret of your research project (Research projects page → your project → client details). The secret stays on the Jupyter server; this page never sees it again.'
+            )}
       </p>
       <label className="jp-vce-SignIn-label" htmlFor="jp-vce-client-key">
         {trans.__('Client key')}
@@ -78,6 +96,19 @@ export function SignInForm(props: ISignInFormProps): JSX.Element {
           <ToggleIcon.react tag="span" />
         </button>
       </div>
+      {props.local && (
+        <LocalClientDetails
+          local={props.local}
+          reveal={props.local.reveal}
+          trans={trans}
+          onUse={secret =>
+            update({
+              client_key: secret.client_key,
+              client_secret: secret.client_secret
+            })
+          }
+        />
+      )}
       {props.error && (
         <p className="jp-vce-SignIn-error" role="alert">
           {props.error}
@@ -97,6 +128,7 @@ export class SignInBody
       initial: ICredentials;
       error: string | null;
       trans: TranslationBundle;
+      local?: ISignInLocal;
     }
   ) {
     super();
@@ -117,6 +149,7 @@ export class SignInBody
         initial={this._options.initial}
         error={this._options.error}
         trans={this._options.trans}
+        local={this._options.local}
         onChange={values => (this._values = values)}
       />
     );

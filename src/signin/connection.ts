@@ -1,5 +1,8 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { Panel } from '@lumino/widgets';
+import type { ILocalClientSecret } from '../api/types';
+import { localClientWidget } from './LocalClient';
 import { connectionDetailsWidget } from '../status/StatusItem';
 import type { PlatformStatusModel } from '../status/model';
 import type { SignInMode } from './mode';
@@ -11,6 +14,8 @@ export interface IConnectionActions {
   signIn: () => Promise<unknown>;
   /** In-lab: the server forgets the credentials. Under a hub: the hub's logout. */
   signOut: () => Promise<unknown>;
+  /** The embedded stand-in's secret, on request (`GET /vce/api/local-client/secret`). */
+  revealLocalSecret?: () => Promise<ILocalClientSecret>;
 }
 
 /**
@@ -53,7 +58,7 @@ export async function showConnection(
   }
   const result = await showDialog({
     title: trans.__('Virtual Compute Environment'),
-    body: connectionDetailsWidget(status, trans),
+    body: detailsBody(status, trans, actions),
     buttons: [
       Dialog.warnButton({
         label: trans.__('Sign out'),
@@ -69,6 +74,27 @@ export async function showConnection(
   if (result.button.displayType === 'warn') {
     await actions.signOut();
   }
+}
+
+/**
+ * Who and how much quota; with the embedded platform, also its client key and
+ * its secret on request.
+ */
+function detailsBody(
+  status: PlatformStatusModel,
+  trans: TranslationBundle,
+  actions: IConnectionActions
+): Panel {
+  const body = new Panel();
+  body.addClass('jp-vce-ConnectionBody');
+  body.addWidget(connectionDetailsWidget(status, trans));
+  const local = status.status?.local_client;
+  if (local && actions.revealLocalSecret) {
+    body.addWidget(
+      localClientWidget({ local, reveal: actions.revealLocalSecret, trans })
+    );
+  }
+  return body;
 }
 
 /** Under a hub, the platform refused the secret the hub gave this lab: back to the login page. */

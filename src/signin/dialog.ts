@@ -1,6 +1,6 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ICredentials } from '../api/types';
+import type { ICredentials, ILocalClientSecret } from '../api/types';
 import type { PlatformStatusModel } from '../status/model';
 import { SignInBody } from './SignInBody';
 
@@ -24,18 +24,29 @@ export function credentialsProblem(
 /**
  * Ask for the client key and secret until the platform accepts them or the
  * researcher cancels. A refusal re-opens the dialog with the reason and
- * what was typed, so nothing is lost. Resolves true once signed in.
+ * what was typed, so nothing is lost. Resolves true once signed in. With the
+ * embedded platform the dialog names its local client and fills it in on request.
  */
 export async function signInWithDialog(
   model: PlatformStatusModel,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  revealLocalSecret?: () => Promise<ILocalClientSecret>
 ): Promise<boolean> {
   let values: ICredentials = { client_key: '', client_secret: '' };
   let error: string | null = null;
   for (;;) {
     const result = await showDialog<ICredentials>({
       title: trans.__('Sign in to the Virtual Compute Environment'),
-      body: new SignInBody({ initial: values, error, trans }),
+      body: new SignInBody({
+        initial: values,
+        error,
+        trans,
+        // The embedded platform: say where its client is, and fill it in on request.
+        local:
+          revealLocalSecret && model.status?.local_client
+            ? { ...model.status.local_client, reveal: revealLocalSecret }
+            : undefined
+      }),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.okButton({ label: trans.__('Sign in') })

@@ -78,6 +78,11 @@ QUOTA_PATH = "/v2/vce/quota/"
 QUERY_PATH = "/v2/vce/query/"
 TASKS_PATH = "/v2/vce/query_tasks/"
 
+#: 401 codes of the JupyterLab server's kernel route (jupyterlab_vce/kernel_proxy.py), whose
+#: message says what to do in the lab: ``signed_out`` ("Signed out of the VCE: sign in again
+#: (status bar)"), ``sign_in_rejected``, ``invalid_kernel_token``.
+LAB_SIGN_IN_CODES = ("signed_out", "sign_in_rejected", "invalid_kernel_token")
+
 #: docs/research/vce-sdk.md: test-stage default limit 100 (maximum 5,000 records a day).
 DEFAULT_LIMIT = 100
 #: docs/research/vce-sdk.md: execution stage pages of up to 100,000 records.
@@ -123,7 +128,11 @@ class RQSClient:
         access_token: str | None = None,
     ) -> None:
         api_url = api_url or os.environ.get(ENV_API_URL) or None
-        access_token = access_token or os.environ.get(ENV_ACCESS_TOKEN) or None
+        # A key and secret passed in are meant: the environment's token (a job's, or a
+        # JupyterLab kernel's) does not override them.
+        explicit_pair = bool(client_key and client_secret)
+        if access_token is None and not explicit_pair:
+            access_token = os.environ.get(ENV_ACCESS_TOKEN) or None
         client_key = client_key or os.environ.get(ENV_CLIENT_KEY) or None
         client_secret = client_secret or os.environ.get(ENV_CLIENT_SECRET) or None
         missing = []
@@ -556,6 +565,9 @@ class RQSClient:
                 status=status,
                 log_id=log_id,
             )
+        if status == 401 and code in LAB_SIGN_IN_CODES and message:
+            # The lab's kernel route: its message is the whole story ("Signed out of the VCE: ...").
+            return AuthenticationError(message, code=code, status=status)
         if signing_in or status == 401:
             if signing_in:
                 text = (
