@@ -1,15 +1,16 @@
 """The embedded platform's own client: its key in the status, its secret on request.
 
-The embedded stand-in is registered with a generated client
-(``vce-local-researcher`` and a random secret kept 0600 in its data folder).
-After *Sign out* the researcher needs that pair to sign in again, so the lab
-says where it is and reveals the secret when asked.
+The embedded stand-in is registered with one client: the generated
+``vce-local-researcher`` with a random secret kept 0600 in its data folder, or
+the pair set in the server's environment when there is one. After *Sign out*
+the researcher needs that pair to sign in again, so the lab says where it is
+and reveals the secret when asked.
 
 This route is the ONE exception to "the client secret never reaches the
-browser" (docs/architecture.md): it answers only for the secret this server
-generated for its own loopback stand-in, to a request with Jupyter's auth,
-and refuses (404 ``no_local_client``) for every other platform or for
-credentials an administrator configured. The handler is
+browser" (docs/architecture.md): it answers only for the client of the
+loopback stand-in this server started itself (a secret that opens nothing
+else), to a request with Jupyter's auth, and refuses (404 ``no_local_client``)
+whenever the platform is another one (``RQS_API_URL``, a hub). The handler is
 :class:`jupyterlab_vce.handlers.LocalClientSecretHandler`.
 """
 
@@ -23,32 +24,34 @@ from .credentials import Credentials, CredentialsSource
 from .errors import VCEError
 
 NOT_LOCAL_MESSAGE = (
-    "This lab's platform is not the embedded local stand-in with a generated client, so it has "
-    "no local client secret to show. Sign in with the client key and secret of your research "
-    "project."
+    "This lab's platform is not the embedded local stand-in, so the lab has no local client "
+    "secret to show: sign in with the client key and secret of your research project."
 )
 
 
 @dataclass(frozen=True)
 class LocalClient:
-    """The generated client of the embedded stand-in, and the file its secret is kept in."""
+    """The client of the embedded stand-in, and the file its secret is kept in (if generated)."""
 
     credentials: Credentials
-    secret_file: Path
+    secret_file: Path | None
 
 
-def local_client_of(credentials: Credentials, secret_file: Path) -> LocalClient | None:
-    """The local client when the stand-in runs with the generated pair, else None."""
-    if credentials.source is not CredentialsSource.EMBEDDED:
-        return None
-    return LocalClient(credentials, secret_file)
+def local_client_of(credentials: Credentials, secret_file: Path) -> LocalClient:
+    """The embedded stand-in's client: the generated pair has a file, a configured one not."""
+    generated = credentials.source is CredentialsSource.EMBEDDED
+    return LocalClient(credentials, secret_file if generated else None)
 
 
-def local_client_summary(local: LocalClient | None) -> dict[str, str] | None:
+def _where(local: LocalClient) -> str | None:
+    return str(local.secret_file) if local.secret_file else None
+
+
+def local_client_summary(local: LocalClient | None) -> dict[str, str | None] | None:
     """What the status says of the local client: its key and where the secret is; never the secret."""
     if local is None:
         return None
-    return {"client_key": local.credentials.client_key, "secret_file": str(local.secret_file)}
+    return {"client_key": local.credentials.client_key, "secret_file": _where(local)}
 
 
 def local_secret_payload(local: LocalClient | None) -> dict[str, Any]:
@@ -58,5 +61,5 @@ def local_secret_payload(local: LocalClient | None) -> dict[str, Any]:
     return {
         "client_key": local.credentials.client_key,
         "client_secret": local.credentials.client_secret,
-        "secret_file": str(local.secret_file),
+        "secret_file": _where(local),
     }

@@ -2,7 +2,9 @@
 
 The names are the ones the lab reads today (jupyterlab_vce/config.py, embedded.py): with
 ``RQS_API_URL`` set the server extension starts no embedded stand-in and signs in with
-``RQS_CLIENT_KEY`` / ``RQS_CLIENT_SECRET``, and every kernel inherits them for pyrqs.
+``RQS_CLIENT_KEY`` / ``RQS_CLIENT_SECRET``. The server reads the pair once and removes it
+from its environment; its kernels reach the platform through the server's kernel route
+with a kernel token (jupyterlab_vce/kernel_access.py), never with the secret.
 """
 
 from __future__ import annotations

@@ -248,7 +248,7 @@ class TestServerEnvironment:
         assert status["platform"]["state"] == "connected"
         assert status["platform_url"] == fake_platform.url
         assert status["hub_managed"] is True
-        assert status["local_client"] is None
+        assert status["local_client"] is None  # not the embedded stand-in
 
     async def test_a_kernel_started_now_inherits_no_secret(
         self, jp_serverapp: Any, jp_fetch: Any, jp_root_dir: Path
@@ -268,3 +268,23 @@ class TestServerEnvironment:
         assert code == 404
         assert body["error"]["code"] == "no_local_client"
         assert CLIENT_SECRET not in json.dumps(body)
+
+
+class TestEmbeddedWithConfiguredPair:
+    """The embedded stand-in registered with a pair set in the environment (the browser tests)."""
+
+    @pytest.fixture
+    def vce_config(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+        from .test_embedded import STANDIN
+
+        monkeypatch.setenv("RQS_CLIENT_KEY", CLIENT_KEY)
+        monkeypatch.setenv("RQS_CLIENT_SECRET", CLIENT_SECRET)
+        return {"mock_command": STANDIN, "mock_data_dir": str(tmp_path / "mock")}
+
+    async def test_its_client_is_local_without_a_file(self, api: Api) -> None:
+        assert "RQS_CLIENT_SECRET" not in os.environ
+        code, status = await api.get("status")
+        assert status["local_client"] == {"client_key": CLIENT_KEY, "secret_file": None}
+        assert CLIENT_SECRET not in json.dumps(status)
+        code, body = await api.get("local-client/secret")
+        assert (code, body["client_secret"]) == (200, CLIENT_SECRET)

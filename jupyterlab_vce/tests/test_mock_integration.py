@@ -206,3 +206,28 @@ async def test_events_need_sign_in(api: Api, jp_serverapp: Any) -> None:
     await api.call("DELETE", "session")
     code, body = await api.get("events")
     assert (code, body["error"]["code"]) == (401, "not_signed_in")
+
+
+async def test_pyrqs_in_a_kernel_holds_sign_out_and_spends_nothing(
+    api: Api, jp_serverapp: Any, http_server_client: Any
+) -> None:
+    """The SDK with a kernel's environment, against the real stand-in through the kernel route."""
+    require_built_mock()
+    from pyrqs import rqs
+
+    assert "RQS_CLIENT_SECRET" not in os.environ
+    client = rqs.RQSClient()  # RQS_API_URL (the kernel route) and RQS_ACCESS_TOKEN
+    first = await asyncio.to_thread(client.query, category="video", fields="id", limit=4)
+    used = first.quota["used"]
+    code, _ = await api.call("DELETE", "session")
+    assert code == 200
+    with pytest.raises(rqs.AuthenticationError) as caught:
+        await asyncio.to_thread(client.query, category="video", fields="id", limit=4)
+    assert str(caught.value) == "Signed out of the VCE: sign in again (status bar)"
+    code, _ = await api.sign_in(EMBEDDED_CLIENT_KEY, local_secret(jp_serverapp))
+    assert code == 200
+    # The same client, no restart: it works, and the refused query was not charged.
+    quota = await asyncio.to_thread(client.get_quota)
+    assert quota["used"] == used
+    again = await asyncio.to_thread(client.query, category="video", fields="id", limit=4)
+    assert again.quota["used"] == used + 4

@@ -81,8 +81,11 @@ export interface IVCEStatus {
 /** The embedded platform's own client, as the status names it. */
 export interface ILocalClient {
   client_key: string;
-  /** The 0600 file in the stand-in's data folder that holds the secret. */
-  secret_file: string;
+  /**
+   * The 0600 file in the stand-in's data folder that holds its generated secret;
+   * null when the secret was set in the server's environment (RQS_CLIENT_SECRET).
+   */
+  secret_file: string | null;
 }
 
 /**

@@ -10,7 +10,6 @@ import { VCEClient } from '../api/client';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { PluginSettings } from '../common/settings';
 import { promptOnceWhenSignedOut, showConnection } from '../signin/connection';
-import { signInWithDialog } from '../signin/dialog';
 import { hubLogoutUrl, signInMode, signOutOfHub } from '../signin/mode';
 import { PlatformStatusModel } from '../status/model';
 import { bridgeEventsToStatus } from '../events/bridge';
@@ -79,10 +78,14 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
           ? trans.__('Sign In Again on the Login Page')
           : trans.__('Sign In to the Virtual Compute Environment…'),
       // A lab the hub gave no credentials can only sign in with the dialog.
-      execute: () =>
-        mode === 'hub' && status.phase !== 'signed-out'
-          ? hubSignOut()
-          : signInWithDialog(status, trans, revealLocalSecret)
+      execute: async () => {
+        if (mode === 'hub' && status.phase !== 'signed-out') {
+          return hubSignOut();
+        }
+        // The dialog (and the local client's view) load when first asked for.
+        const { signInWithDialog } = await import('../signin/dialog');
+        return signInWithDialog(status, trans, revealLocalSecret);
+      }
     });
     commands.addCommand(CommandIDs.signOut, {
       label:

@@ -12,6 +12,8 @@ export interface ILocalClientProps {
   trans: TranslationBundle;
   /** In the sign-in dialog: fill the form with the local client. */
   onUse?: (secret: ILocalClientSecret) => void;
+  /** Say what the local platform is (the sign-in dialog says it in its own help). */
+  explain?: boolean;
   /** Put text on the clipboard (tests replace it). */
   copy?: (text: string) => void;
 }
@@ -76,11 +78,13 @@ export function LocalClientDetails(props: ILocalClientProps): JSX.Element {
       <h3 className="jp-vce-LocalClient-title">
         {trans.__("This lab's local platform")}
       </h3>
-      <p className="jp-vce-LocalClient-help">
-        {trans.__(
-          'The platform is the local stand-in this lab started; there is no Research projects page. Sign in to it with this client key and secret.'
-        )}
-      </p>
+      {props.explain !== false && (
+        <p className="jp-vce-LocalClient-help">
+          {trans.__(
+            'The platform is the local stand-in this lab started; there is no Research projects page. Sign in to it with this client key and secret.'
+          )}
+        </p>
+      )}
       <dl className="jp-vce-LocalClient-fields">
         <dt>{trans.__('Client key')}</dt>
         <dd>
@@ -131,7 +135,15 @@ export function LocalClientDetails(props: ILocalClientProps): JSX.Element {
         </dd>
         <dt>{trans.__('Kept in')}</dt>
         <dd>
-          <code className="jp-vce-LocalClient-file">{local.secret_file}</code>
+          {local.secret_file ? (
+            <code className="jp-vce-LocalClient-file">{local.secret_file}</code>
+          ) : (
+            <span className="jp-vce-LocalClient-file">
+              {trans.__(
+                "RQS_CLIENT_SECRET of the Jupyter server's start environment"
+              )}
+            </span>
+          )}
         </dd>
       </dl>
       {props.onUse && (

@@ -43,9 +43,7 @@ export function SignInForm(props: ISignInFormProps): JSX.Element {
       <p id="jp-vce-SignIn-help" className="jp-vce-SignIn-help">
         {props.local
           ? trans.__(
-              "This lab's platform is the local stand-in it started: its client key is %1 and its secret is kept in %2 on the Jupyter server's machine (shown below on request).",
-              props.local.client_key,
-              props.local.secret_file
+              "This lab's platform is the local stand-in it started: there is no Research projects page. Sign in with the local platform's own client, below (its secret is kept in a file on the Jupyter server's machine)."
             )
           : trans.__(
               'Use the client key and client secret of your research project (Research projects page → your project → client details). The secret stays on the Jupyter server; this page never sees it again.'
@@ -101,6 +99,7 @@ export function SignInForm(props: ISignInFormProps): JSX.Element {
           local={props.local}
           reveal={props.local.reveal}
           trans={trans}
+          explain={false}
           onUse={secret =>
             update({
               client_key: secret.client_key,

@@ -174,9 +174,15 @@ describe('the sign-in dialog', () => {
     });
     await attach(body);
     const help = body.node.querySelector('#jp-vce-SignIn-help')!.textContent!;
-    expect(help).toContain(LOCAL.client_key);
-    expect(help).toContain(LOCAL.secret_file);
+    expect(help).toContain('local stand-in');
     expect(help).not.toContain('Research projects page →');
+    // Where they are: the key and the secret's file, in the dialog.
+    expect(
+      body.node.querySelector('.jp-vce-LocalClient-key')!.textContent
+    ).toBe(LOCAL.client_key);
+    expect(
+      body.node.querySelector('.jp-vce-LocalClient-file')!.textContent
+    ).toBe(LOCAL.secret_file);
     await click(button(body.node, '.jp-vce-LocalClient-use'));
     expect(body.getValue()).toEqual({
       client_key: SECRET.client_key,
