@@ -15,6 +15,7 @@ import { JobsModel } from '../../jobs/model';
 import { PanelState } from '../../jobs/state';
 import type { Job } from '../../api/types';
 import { jobsWidget, submitWidget } from '../../jobs/views';
+import { submittedAt } from '../../jobs/views/list-item';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
 declare const require: (id: string) => any;
@@ -207,6 +208,52 @@ describe('the Data Clean Room panel', () => {
     expect(list.node.querySelector('.jp-vce-Live')?.textContent).toBe(
       'Reconnecting…'
     );
+  });
+
+  it('tells two runs of one script apart: submitted time, short id, the full name on hover', async () => {
+    const entry = 'analyses/videos_by_region_and_length.py';
+    const first = makeJob('job_20261125090100a1b2c3d4e5', {
+      minute: 1,
+      entry,
+      status: 'approved'
+    });
+    const second = makeJob('job_20261125091700f6e5d4c3b2', {
+      minute: 17,
+      entry,
+      stage: 'test',
+      status: 'rejected'
+    });
+    const { list } = await render([first, second]);
+    const items = [...list.node.querySelectorAll('.jp-vce-JobItem')];
+    const meta = (item: Element) =>
+      [
+        item.querySelector('.jp-vce-JobItem-time')?.textContent,
+        item.querySelector('.jp-vce-JobItem-id')?.textContent
+      ].join(' ');
+    expect(items.map(meta)).toEqual([
+      `${submittedAt(second.created_at, Date.now())} d4c3b2`,
+      `${submittedAt(first.created_at, Date.now())} c3d4e5`
+    ]);
+    expect(meta(items[0])).not.toBe(meta(items[1]));
+    // The name is cut in a narrow panel: the whole of it, and what the run was, on hover.
+    const tooltip = items[0].querySelector('button')!.getAttribute('title')!;
+    expect(tooltip.split('\n')).toEqual([
+      entry,
+      'Test run (on the sample; nothing is released)',
+      'Status: Rejected',
+      `Submitted: ${new Date(second.created_at).toLocaleString()} (${second.created_at})`,
+      'Id: job_20261125091700f6e5d4c3b2'
+    ]);
+    expect(items[0].querySelector('.jp-vce-JobItem-file')?.textContent).toBe(
+      'videos_by_region_and_length.py'
+    );
+    // The test run's tag is on the second line: it no longer cuts the name.
+    expect(
+      items[0].querySelector('.jp-vce-JobItem-meta .jp-vce-Tag')?.textContent
+    ).toBe('Test run');
+    expect(
+      items[0].querySelector('.jp-vce-JobItem-main .jp-vce-Tag')
+    ).toBeNull();
   });
 
   it('filters by status and pages', async () => {
