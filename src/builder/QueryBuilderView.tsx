@@ -312,7 +312,8 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
                 </button>
               </div>
             </div>
-
+          </div>
+          <div className="jp-vce-QB-column jp-vce-QB-sampleColumn">
             <div className="jp-vce-QB-section">
               <h3 className="jp-vce-QB-heading">{trans.__('Preview')}</h3>
               <button
