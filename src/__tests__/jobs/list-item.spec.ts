@@ -1,5 +1,6 @@
 /** What the jobs list shows of a job: a short id, the submitted time, the full name on hover. */
 import {
+  nameParts,
   shortJobId,
   submittedAt,
   SHORT_ID_LENGTH
@@ -32,5 +33,17 @@ describe('the jobs list item', () => {
     ).toBe('2 Jan 2025 08:00');
     expect(submittedAt(null, now)).toBe('');
     expect(submittedAt('not a time', now)).toBe('not a time');
+  });
+
+  it('breaks a long name between its words, not in the middle of one', () => {
+    expect(nameParts('videos_by_region_and_length.py')).toEqual([
+      'videos_',
+      'by_',
+      'region_',
+      'and_',
+      'length.',
+      'py'
+    ]);
+    expect(nameParts('analysis').join('')).toBe('analysis');
   });
 });

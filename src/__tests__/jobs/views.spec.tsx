@@ -244,9 +244,10 @@ describe('the Data Clean Room panel', () => {
       `Submitted: ${new Date(second.created_at).toLocaleString()} (${second.created_at})`,
       'Id: job_20261125091700f6e5d4c3b2'
     ]);
-    expect(items[0].querySelector('.jp-vce-JobItem-file')?.textContent).toBe(
-      'videos_by_region_and_length.py'
-    );
+    // The whole name shows, wrapped between its words rather than cut.
+    const file = items[0].querySelector('.jp-vce-JobItem-file')!;
+    expect(file.textContent).toBe('videos_by_region_and_length.py');
+    expect(file.querySelectorAll('wbr')).toHaveLength(5);
     // The test run's tag is on the second line: it no longer cuts the name.
     expect(
       items[0].querySelector('.jp-vce-JobItem-meta .jp-vce-Tag')?.textContent

@@ -9,7 +9,12 @@ import type { IPanelContext } from './context';
 import { filterLabel, FILTERS } from './filters';
 import { useChanges, useClock } from './hooks';
 import { JobDetail } from './JobDetail';
-import { jobItemTooltip, shortJobId, submittedAt } from './list-item';
+import {
+  jobItemTooltip,
+  nameParts,
+  shortJobId,
+  submittedAt
+} from './list-item';
 import { StatusBadge } from './parts';
 import { RefreshButton } from '../../common/RefreshButton';
 import { Select } from '../../common/Select';
@@ -192,7 +197,14 @@ export function JobsView(props: {
                 >
                   <span className="jp-vce-JobItem-main">
                     <span className="jp-vce-JobItem-file">
-                      {PathExt.basename(job.entry)}
+                      {nameParts(PathExt.basename(job.entry)).map(
+                        (part, at) => (
+                          <React.Fragment key={at}>
+                            {at > 0 && <wbr />}
+                            {part}
+                          </React.Fragment>
+                        )
+                      )}
                     </span>
                     <StatusBadge status={job.status} trans={trans} />
                   </span>

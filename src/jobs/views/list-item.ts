@@ -50,6 +50,14 @@ export function submittedAt(
   return `${day} ${clock}`;
 }
 
+/**
+ * A file name in parts that may end a line: after each `_`, `-` and `.`, so a
+ * long name wraps between its words instead of being cut ("videos_by_regi…").
+ */
+export function nameParts(name: string): string[] {
+  return name.split(/(?<=[_.-])/);
+}
+
 /** The tooltip of a job in the list: its full name, what it is, its status, when, its id. */
 export function jobItemTooltip(job: Job, trans: TranslationBundle): string {
   return [
