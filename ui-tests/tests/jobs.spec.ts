@@ -424,19 +424,15 @@ test.describe('Data Clean Room', () => {
     ]);
     await page.locator(`${PANEL} .jp-vce-JobList`).scrollIntoViewIfNeeded();
     await page.theme.setLightTheme();
-    await page
-      .locator(PANEL)
-      .screenshot({
-        path: shotPath('jobs-list-two-runs-light.png'),
-        style: HIDE_TOASTS
-      });
+    await page.locator(PANEL).screenshot({
+      path: shotPath('jobs-list-two-runs-light.png'),
+      style: HIDE_TOASTS
+    });
     await page.theme.setDarkTheme();
-    await page
-      .locator(PANEL)
-      .screenshot({
-        path: shotPath('jobs-list-two-runs-dark.png'),
-        style: HIDE_TOASTS
-      });
+    await page.locator(PANEL).screenshot({
+      path: shotPath('jobs-list-two-runs-dark.png'),
+      style: HIDE_TOASTS
+    });
     await page.theme.setLightTheme();
   });
 
