@@ -1,20 +1,25 @@
-"""A clean-room script to start from: videos per region and length, small cells suppressed.
+"""A clean-room script to start from: videos per region and length.
 
 How to use it
-1. Change the query (CONDITION_GROUPS: the same shape as the Query Builder's cells) and the
-   groups you count by.
-2. *Test run...* it from the Data Clean Room panel (the shield, left): it runs on a small
-   sample of the data and shows the verdict the review would give. Nothing is released.
-3. *Submit* it: it runs against all public data, every output is reviewed, and only
-   aggregated results come back (the download link is mailed to the primary researcher).
+1. Change the query (CONDITION_GROUPS, shaped like the Query Builder's
+   cells) and the groups you count by.
+2. *Test run...* it from the Data Clean Room panel (the shield, right):
+   it runs on a small sample and shows the verdict the review would give.
+   Nothing is released.
+3. *Submit...* it: it runs against all public data, every output is
+   reviewed, and only aggregated results come back (the download link is
+   mailed to the primary researcher).
 
-What the review lets out (README, "Data Clean Room"; server-mock/README.md, "Output review")
+What the output review lets out (the panel's "How a job runs" says more)
 - only what the script writes under output/ and what it prints;
-- only aggregates: never ids, usernames, texts or other values of single records;
-- no cell that counts fewer than THRESHOLD records: such cells are written as "<10";
-- no totals beside suppressed cells (a total minus the cells shown gives the hidden ones away).
-For means, medians, percentiles and models, pyrqs.outputs suppresses and documents the cells for
-you, and the review checks them exactly: see docs/examples/clean_room_job.py.
+- only aggregates: never ids, usernames, texts or other values of single
+  records;
+- no cell that counts fewer than THRESHOLD records: write it as "<10";
+- no totals beside suppressed cells (a total minus the cells shown gives
+  the hidden ones away).
+For means, medians, percentiles and models, write with pyrqs.outputs
+(outputs.crosstab, describe_by, percentiles, regression): it suppresses
+small and dominated cells itself, and the review checks its files exactly.
 """
 
 import csv
@@ -23,41 +28,48 @@ from collections import Counter
 
 from pyrqs import rqs
 
-# The review's frequency threshold: a cell that counts fewer records is suppressed.
+# The review's frequency threshold: a cell counting fewer records is suppressed.
 THRESHOLD = 10
 
-# 1. The query: which videos to read. Groups combine with AND; a group's operator is
-#    "and", "or" or "not". This one: videos with at least 10 likes.
+# 1. The query: which videos to read. Groups combine with AND; a group's
+#    operator is "and", "or" or "not". This one: videos with 10 likes or more.
 CATEGORY = "video"
 CONDITION_GROUPS = [
     {
         "operator": "and",
-        "conditions": [{"field": "like_count", "operator": "gte", "field_values": ["10"]}],
+        "conditions": [
+            {"field": "like_count", "operator": "gte", "field_values": ["10"]},
+        ],
     }
 ]
 # Read only the fields the aggregate needs.
 FIELDS = "region_code,video_length"
 LENGTHS = ["SHORT", "MID", "LONG", "EXTRA_LONG"]
 
-# 2. Read all matching videos through the SDK's paging, and aggregate as you go: count the
-#    videos of each (region, length) cell and keep no record. In a job, iter_query pages
-#    through every match (page_size records a request, not charged to your quota); in a test
-#    run it reads one sample page of page_size records, charged to today's quota.
+# 2. Read all matching videos through the SDK's paging and aggregate as you go:
+#    count the videos of each (region, length) cell, keep no record. In a job,
+#    iter_query pages through every match (page_size records a request, not
+#    charged to your quota); in a test run it reads one sample page of
+#    page_size records, charged to today's quota.
 client = rqs.RQSClient()
 cells = Counter()
 for video in client.iter_query(
-    category=CATEGORY, condition_groups=CONDITION_GROUPS, fields=FIELDS, page_size=1_000
+    category=CATEGORY,
+    condition_groups=CONDITION_GROUPS,
+    fields=FIELDS,
+    page_size=1_000,
 ):
     cells[(video["region_code"], video["video_length"])] += 1
 
 
 def shown(count):
-    """A cell as released: the count, or "<10" when fewer records than the threshold."""
+    """A cell as released: its count, or "<10" below the threshold."""
     return count if count >= THRESHOLD else f"<{THRESHOLD}"
 
 
-# 3. Suppress and write: one row a region, one column a length; cells below the threshold
-#    become "<10", and a region whose every cell is below it is left out (it says nothing).
+# 3. Suppress and write: a row a region, a column a length. Cells below the
+#    threshold become "<10"; a region whose every cell is below it is left
+#    out (it would say nothing).
 os.makedirs("output", exist_ok=True)
 regions_written = 0
 with open("output/videos_by_region_and_length.csv", "w", newline="") as handle:

@@ -38,7 +38,7 @@ describe('the starter script', () => {
   it('does what the template promises: pages through a query with the SDK, aggregates, suppresses, writes a CSV to output/', () => {
     expect(STARTER_SCRIPT).toContain('from pyrqs import rqs');
     expect(STARTER_SCRIPT).toMatch(
-      /client\.iter_query\(\n\s+category=CATEGORY, condition_groups=CONDITION_GROUPS/
+      /client\.iter_query\(\n\s+category=CATEGORY,\n\s+condition_groups=CONDITION_GROUPS,/
     );
     expect(STARTER_SCRIPT).toContain('THRESHOLD = 10');
     expect(STARTER_SCRIPT).toContain('f"<{THRESHOLD}"');
