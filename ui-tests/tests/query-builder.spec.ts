@@ -393,7 +393,14 @@ test.describe('query builder and kernel bridge', () => {
     await add.focus();
     await add.selectOption('GB');
     await expect(panel.locator('.jp-vce-QB-chip')).toHaveText(['GB×']);
-    await panel.screenshot({ path: test.info().outputPath('choosers.png') });
+    await panel.screenshot({
+      path: shotPath('builder-sidebar-choosers-light.png')
+    });
+    await page.theme.setDarkTheme();
+    await panel.screenshot({
+      path: shotPath('builder-sidebar-choosers-dark.png')
+    });
+    await page.theme.setLightTheme();
   });
 
   test('opens in the main area (sidebar button, palette) with the same query, and the sample has room', async ({
