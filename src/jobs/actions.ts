@@ -6,6 +6,7 @@ import type { IJobsApi } from '../api/client';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
 import { bytes, readableSubmission } from './format';
+import { savedNotice } from './saved-notice';
 import type { JobsModel } from './model';
 import type { PanelState } from './state';
 import {
@@ -222,12 +223,7 @@ export class JobActions {
         state.setSaved(jobId, saved);
         state.banner = {
           kind: 'success',
-          text: trans.__(
-            'Saved %1 files (%2) into %3/.',
-            saved.files.length,
-            bytes(saved.archive_bytes),
-            saved.folder
-          ),
+          text: savedNotice(trans, saved),
           jobId
         };
         this._options.openPath?.(saved.folder);
