@@ -38,5 +38,10 @@ export namespace BuilderCommandIDs {
   export const newQuery = 'vce:query-builder-new';
 }
 
+/** The Inbox: the platform's mails to the primary researcher (`jobId`: that job's mail). */
+export namespace InboxCommandIDs {
+  export const open = 'vce:open-inbox';
+}
+
 /** The palette category of every VCE command. */
 export const PALETTE_CATEGORY = 'Virtual Compute Environment';

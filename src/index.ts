@@ -3,6 +3,7 @@ import { corePlugin } from './plugins/core';
 import { statusBarPlugin } from './plugins/status-bar';
 import { jobsPlugin } from './plugins/jobs';
 import { queryBuilderPlugin } from './plugins/query-builder';
+import { inboxPlugin } from './plugins/inbox';
 
 export { CommandIDs } from './commands';
 export { IVCEConnection } from './tokens';
@@ -11,7 +12,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   statusBarPlugin,
   jobsPlugin,
-  queryBuilderPlugin
+  queryBuilderPlugin,
+  inboxPlugin
 ];
 
 export default plugins;

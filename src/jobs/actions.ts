@@ -40,6 +40,8 @@ export interface IJobActionsOptions {
   openPath?: (path: string) => void;
   /** Show a submitted script, read-only. */
   showScript?: (title: string, content: string, path: string) => void;
+  /** Open the Inbox at a job's mail. */
+  openMail?: (jobId: string) => void;
   /** Settings. */
   resultsFolder?: () => string;
   /** Dialogs (replaced in tests). */
@@ -254,6 +256,16 @@ export class JobActions {
   }
 
   /** Show the script exactly as it was submitted, read-only. */
+  /** Whether the lab can show a job's mail (the Inbox is there). */
+  get canOpenMail(): boolean {
+    return this._options.openMail !== undefined;
+  }
+
+  /** Show a job's mail in the Inbox, rendered as the researcher reads it. */
+  openMail(jobId: string): void {
+    this._options.openMail?.(jobId);
+  }
+
   async openSubmitted(jobId: string, name?: string): Promise<void> {
     const { trans } = this._options;
     await this._act(trans.__('Opening the submitted script…'), async () => {
