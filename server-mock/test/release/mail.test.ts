@@ -134,6 +134,18 @@ describe('the outbox over real HTTP', () => {
         (message: { job_id: string }) => message.job_id === jobId
       );
 
+  /** The job's mail once it is written to the outbox (it leaves just after the verdict). */
+  const sentMailOf = async (jobId: string) => {
+    for (let tries = 0; tries < 100; tries++) {
+      const mail = await mailOf(jobId);
+      if (mail?.file) {
+        return mail;
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    throw new Error(`no mail for ${jobId} in the outbox`);
+  };
+
   const run = async (name: string, script: string, status: string) => {
     const job = (await platform.submit(alice, name, { [name]: script })).json()
       .data;
@@ -148,7 +160,7 @@ describe('the outbox over real HTTP', () => {
 
   it('gives the text as the .eml has it: "<10", never &lt;10; no link state for a rejection', async () => {
     const jobId = await run('small.py', SMALL_COUNTS, 'rejected');
-    const mail = await mailOf(jobId);
+    const mail = await sentMailOf(jobId);
     expect(mail.text).toContain('(write them as "<10")');
     expect(mail.text).not.toContain('&lt;');
     expect(mail.link).toBeNull();
