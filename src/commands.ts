@@ -45,5 +45,10 @@ export namespace TemplateCommandIDs {
   export const newScript = 'vce:new-clean-room-script';
 }
 
+/** The Inbox: the platform's mails to the primary researcher (`jobId`: that job's mail). */
+export namespace InboxCommandIDs {
+  export const open = 'vce:open-inbox';
+}
+
 /** The palette category of every VCE command. */
 export const PALETTE_CATEGORY = 'Virtual Compute Environment';

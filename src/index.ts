@@ -4,6 +4,7 @@ import { statusBarPlugin } from './plugins/status-bar';
 import { jobsPlugin } from './plugins/jobs';
 import { queryBuilderPlugin } from './plugins/query-builder';
 import { templatePlugin } from './plugins/template';
+import { inboxPlugin } from './plugins/inbox';
 
 export { CommandIDs } from './commands';
 export { IVCEConnection } from './tokens';
@@ -13,7 +14,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   statusBarPlugin,
   jobsPlugin,
   queryBuilderPlugin,
-  templatePlugin
+  templatePlugin,
+  inboxPlugin
 ];
 
 export default plugins;

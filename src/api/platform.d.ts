@@ -920,6 +920,13 @@ export interface components {
                     transport: string | null;
                     /** @description The .eml file in the outbox folder. */
                     file: string | null;
+                    /** @description Whether the result link in an approved job's mail still works (null for other mails): `active` until `expires_at`, then `expired`; `gone` when the release's archive no longer exists. The link itself is only in the text. */
+                    link: {
+                        /** @enum {string} */
+                        state: "active" | "expired" | "gone";
+                        /** Format: date-time */
+                        expires_at: string | null;
+                    } | null;
                 }[];
             };
             error: components["schemas"]["OkStatus"];

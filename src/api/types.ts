@@ -83,6 +83,8 @@ export interface ICredentials {
 export interface ISavedResults {
   job_id: string;
   folder: string;
+  /** The first-choice folder when it already held an earlier download (left as it is), else null. */
+  already_there: string | null;
   archive_sha256: string;
   archive_bytes: number;
   files: { name: string; path: string; bytes: number; sha256: string }[];

@@ -69,7 +69,12 @@ const REJECTED: Job = makeJob('job_leak', {
 
 async function render(
   jobs: Job[],
-  options: { signedIn?: boolean; failList?: Error; stream?: StreamState } = {}
+  options: {
+    signedIn?: boolean;
+    failList?: Error;
+    stream?: StreamState;
+    openMail?: (jobId: string) => void;
+  } = {}
 ) {
   const api = new FakeJobsApi();
   api.jobs = jobs;
@@ -82,7 +87,8 @@ async function render(
     state,
     trans,
     contents: { get: jest.fn() },
-    email: () => 'pi@example.org'
+    email: () => 'pi@example.org',
+    openMail: options.openMail
   });
   const signIn = jest.fn();
   const streamChanged = new Signal<unknown, StreamState>({});
@@ -358,6 +364,43 @@ describe('the Data Clean Room panel', () => {
     expect(list.node.querySelector('.jp-vce-Mail')?.textContent).toContain(
       'The download link was mailed to pi@example.org'
     );
+  });
+
+  it("offers to open the job's mail in the Inbox, not the outbox file's name", async () => {
+    const approved = makeJob('job_ok', {
+      status: 'approved',
+      result_available: true
+    });
+    const openMail = jest.fn();
+    const { list, actions, api } = await render([approved], { openMail });
+    api.outbox.mockResolvedValueOnce({
+      transport: 'outbox',
+      messages: [
+        {
+          job_id: 'job_ok',
+          kind: 'approved',
+          to: 'pi@example.org',
+          subject: 's',
+          text: 't',
+          created_at: approved.updated_at,
+          sent_at: approved.updated_at,
+          transport: 'outbox',
+          file: 'job_ok-approved.eml',
+          link: { state: 'active', expires_at: approved.updated_at }
+        }
+      ]
+    } as never);
+    await act(async () => {
+      await actions.open('job_ok');
+      await flush();
+    });
+    const mail = list.node.querySelector('.jp-vce-Mail')!;
+    expect(mail.textContent).not.toContain('local outbox');
+    expect(mail.textContent).not.toContain('.eml');
+    const open = mail.querySelector<HTMLButtonElement>('.jp-vce-OpenMail')!;
+    expect(open.textContent).toBe('Open mail');
+    await act(async () => open.click());
+    expect(openMail).toHaveBeenCalledWith('job_ok');
   });
 
   it('a failed job says where the script broke', async () => {

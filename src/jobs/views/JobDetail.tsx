@@ -228,10 +228,15 @@ export function JobDetail(props: {
                 mail.to
               )}{' '}
           <Time iso={mail.sent_at ?? mail.created_at} now={now} trans={trans} />
-          {mail.transport === 'outbox' && mail.file
-            ? trans.__(' (local outbox: %1)', mail.file)
-            : ''}
-          .
+          .{' '}
+          {actions.canOpenMail && (
+            <button
+              className="jp-mod-styled jp-mod-minimal jp-vce-OpenMail"
+              onClick={() => actions.openMail(job.job_id)}
+            >
+              {trans.__('Open mail')}
+            </button>
+          )}
         </p>
       )}
       {saved && (
