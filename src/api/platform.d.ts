@@ -122,7 +122,8 @@ export interface paths {
          *     refused at once (400). The task then moves Created → Validating → Processing →
          *     Completed | AnalysisFailed (or Cancelled). A researcher's task draws its sample
          *     and charges the quota when it completes (over quota → AnalysisFailed,
-         *     nothing charged); a job's task covers every match.
+         *     nothing charged); a job's task covers every match; a test run's task is checked
+         *     as a job's (`limit` up to 100,000) and draws one sample of at most 1,000 records.
          */
         post: operations["createQueryTask"];
         delete?: never;

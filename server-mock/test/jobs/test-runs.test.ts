@@ -111,7 +111,7 @@ describe('test runs rehearse the real job', () => {
     expect(await used()).toBe(before + 2000);
   });
 
-  it('answers a test run query past 1,000 with one page of the sample (no cursor), and refuses past 100,000 as a job does', async () => {
+  it('answers a test run query past 1,000 with one page of the sample (no cursor), and refuses past 100,000 as a job does; a query task too', async () => {
     const test = (
       await platform.call('POST', '/v2/vce/test-runs/', {
         token: alice,
@@ -129,6 +129,9 @@ except ValidationError as error:
     assert "1 to 100,000" in str(error), str(error)
 else:
     raise AssertionError("limit 100001 was accepted")
+task = client.create_query_task(category="video", fields="region_code", limit=100000)
+client.wait_for_query_task(task, timeout=20, poll_interval=0.05)
+assert len(list(client.iter_query_task_result(task, page_size=100000))) == 1000
 print("probe passed")
 `
         )
