@@ -22,6 +22,8 @@ export type QueryResult = Schemas['QueryEnvelope']['data'];
 export type Job = Schemas['Job'];
 export type JobStatus = Schemas['JobStatus'];
 export type JobVerdict = Schemas['JobVerdict'];
+export type JobStage = Job['stage'];
+export type JobErrorReport = Schemas['JobErrorReport'];
 export type VerdictFinding = Schemas['VerdictFinding'];
 export type JobSubmission = Schemas['JobSubmission'];
 /** The most a submission may hold (the contract's `SubmissionLimits`). */
