@@ -1,8 +1,10 @@
 """The embedded default: the platform stand-in (server-mock) as a child process.
 
-When no platform URL is configured, the server starts ``vce-mock`` on a free
+When no platform URL is configured, the server starts ``vce-mock`` on a
 loopback port with one research client whose secret is random and persisted
 (0600) in the data directory, so restarts and running kernels keep working.
+The port is the one it had last time (remembered in the data directory), so
+the result links in its mails survive a restart; a free one if that is taken.
 The child never outlives the server: it is stopped with the extension, and on
 Linux the kernel kills it if the server dies first.
 """
@@ -32,6 +34,8 @@ from .credentials import Credentials, CredentialsSource
 EMBEDDED_CLIENT_KEY = "vce-local-researcher"
 EMBEDDED_CLIENT_EMAIL = "researcher@vce.localhost"
 SECRET_FILE_NAME = "embedded-client-secret"
+#: The port the stand-in last listened on, so that links in its mails survive a restart.
+PORT_FILE_NAME = "embedded-port"
 READY_PATTERN = re.compile(r"^vce-mock listening on\s+(https?://\S+)$")
 REDACTED = "[secret]"
 #: The platform's package index (PEP 503), for the guide's `pip install --index-url … pyrqs`.
@@ -69,6 +73,10 @@ class MockStartError(Exception):
     """The stand-in could not be started; the message says what to do."""
 
 
+class PortInUse(MockStartError):
+    """The port the stand-in was asked to listen on is taken."""
+
+
 class MockNotFound(MockStartError):
     """No stand-in was found: no platform is configured at all."""
 
@@ -93,6 +101,23 @@ def load_or_create_secret(data_dir: Path) -> str:
         handle.write(secret + "\n")
     path.chmod(0o600)
     return secret
+
+
+def remembered_port(data_dir: Path) -> int | None:
+    """The port the stand-in of this data folder last listened on, if one is recorded."""
+    try:
+        text = (data_dir / PORT_FILE_NAME).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+
+
+def remember_port(data_dir: Path, url: str) -> None:
+    """Record the port of ``url`` (``http://HOST:PORT``) in the data folder."""
+    port = url.rstrip("/").rsplit(":", 1)[-1]
+    if port.isdigit():
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (data_dir / PORT_FILE_NAME).write_text(port + "\n", encoding="utf-8")
 
 
 def embedded_credentials(configured: Credentials | None, data_dir: Path) -> tuple[Credentials, str]:
@@ -219,10 +244,33 @@ class EmbeddedPlatform:
 
         Blocks up to ``timeout`` seconds, so that the SDK's environment is set
         before the server accepts its first request (and starts a kernel).
+        Without a configured port it listens where it listened last (the port
+        is remembered in the data folder), so that the result links in its
+        mails keep working after a restart; a new port only if that one is taken.
         """
         if not self._command:
             raise MockNotFound()
-        arguments = mock_arguments(self._command, self._data_dir, self._port)
+        if self._port:
+            return self._launch(self._port, timeout)
+        last = remembered_port(self._data_dir)
+        try:
+            url = self._launch(last or 0, timeout)
+        except PortInUse:
+            if last is None:
+                raise
+            self._log.warning(
+                "The embedded platform's port %s (remembered in %s) is taken; it listens on a "
+                "new one, so result links in earlier mails no longer work (download those "
+                "results from the Data Clean Room panel).",
+                last,
+                self._data_dir / PORT_FILE_NAME,
+            )
+            url = self._launch(0, timeout)
+        remember_port(self._data_dir, url)
+        return url
+
+    def _launch(self, port: int, timeout: float) -> str:
+        arguments = mock_arguments(self._command, self._data_dir, port)
         self._log.info(
             "Starting the embedded platform stand-in: %s",
             redact(" ".join(arguments), self.credentials.client_secret),
@@ -286,10 +334,10 @@ class EmbeddedPlatform:
         if url is None:
             code = self._process.wait()
             summary = self._stderr_summary()
-            hint = PORT_IN_USE_HINT if is_port_in_use(summary) else BUILD_HINT
-            raise MockStartError(
+            in_use = is_port_in_use(summary)
+            raise (PortInUse if in_use else MockStartError)(
                 f"The platform stand-in exited with code {code} before it was listening"
-                f"{summary}. {hint}"
+                f"{summary}. {PORT_IN_USE_HINT if in_use else BUILD_HINT}"
             )
         return url
 

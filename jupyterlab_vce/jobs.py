@@ -177,7 +177,11 @@ class ResultDownloadHandler(VCEHandler):
 
 
 class ResultSaveHandler(VCEHandler):
-    """``POST /vce/api/jobs/{id}/result/save`` ``{"folder"?}``: extract into the workspace."""
+    """``POST /vce/api/jobs/{id}/result/save`` ``{"folder"?}``: extract into the workspace.
+
+    Into ``<folder>/<job_id>``; when that exists (an earlier download), beside it
+    (``-2``, ``-3``...), and ``already_there`` names it so the notice can say why.
+    """
 
     @authenticated
     async def post(self, job_id: str) -> None:
@@ -193,7 +197,8 @@ class ResultSaveHandler(VCEHandler):
         digest = archive_digest(archive, response.headers.get("X-Content-SHA256"))
         members = zip_members(archive)
         contents = self.settings["contents_manager"]
-        target = await free_folder(contents, f"{base}/{job_id}" if base else job_id)
+        wanted = f"{base}/{job_id}" if base else job_id
+        target = await free_folder(contents, wanted)
         await ensure_directories(contents, target)
         saved = await save_members(contents, target, members)
         self.log.info(
@@ -205,6 +210,8 @@ class ResultSaveHandler(VCEHandler):
                     {
                         "job_id": job_id,
                         "folder": target,
+                        # Why not the first choice: an earlier download is there, left as it is.
+                        "already_there": wanted if target != wanted else None,
                         "archive_sha256": digest,
                         "archive_bytes": len(archive),
                         "files": saved,

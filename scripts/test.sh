@@ -36,6 +36,8 @@ run "OpenAPI types are generated from server-mock/openapi.yaml" bash -c \
   'npm run --silent gen:api >/dev/null && git diff --exit-code -- src/api/platform.d.ts'
 run "Query catalogue is generated from server-mock/src/query/catalogue.ts" bash -c \
   'npm run --silent gen:catalogue >/dev/null && git diff --exit-code -- src/query/catalogue.generated.ts'
+run "Starter script of New clean-room script is generated from docs/examples/clean_room_starter.py" bash -c \
+  'npm run --silent gen:starter >/dev/null && git diff --exit-code -- src/template/starter.generated.ts'
 run "Import rules (dependency-cruiser): the extension's src/" npm run --silent lint:deps
 run "Import rules (dependency-cruiser): server-mock/src/" bash -c "cd server-mock && npm run --silent lint:deps"
 run "Lint and format (eslint, prettier): the extension" npm run --silent lint:check

@@ -1,7 +1,8 @@
 /**
  * Every command id of the extension and the palette category, in one place:
  * the connection and panels (`CommandIDs`), the Data Clean Room's job
- * commands (`JobCommandIDs`) and the query builder's (`BuilderCommandIDs`).
+ * commands (`JobCommandIDs`), the query builder's (`BuilderCommandIDs`) and
+ * the clean-room script template's (`TemplateCommandIDs`).
  */
 
 /** The connection's commands and the commands that open the panels. */
@@ -12,6 +13,7 @@ export namespace CommandIDs {
   export const refreshStatus = 'vce:refresh-status';
   export const openShield = 'vce:open-data-clean-room';
   export const openQueryBuilder = 'vce:open-query-builder';
+  export const openQueryBuilderMain = 'vce:open-query-builder-main-area';
 }
 
 /** Command ids of the Data Clean Room (the panel itself opens with CommandIDs.openShield). */
@@ -36,6 +38,16 @@ export namespace BuilderCommandIDs {
   export const editCell = 'vce:query-builder-edit-cell';
   export const preview = 'vce:query-builder-preview';
   export const newQuery = 'vce:query-builder-new';
+}
+
+/** *New clean-room script* (launcher and palette). */
+export namespace TemplateCommandIDs {
+  export const newScript = 'vce:new-clean-room-script';
+}
+
+/** The Inbox: the platform's mails to the primary researcher (`jobId`: that job's mail). */
+export namespace InboxCommandIDs {
+  export const open = 'vce:open-inbox';
 }
 
 /** The palette category of every VCE command. */

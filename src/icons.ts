@@ -3,6 +3,7 @@ import shieldSvg from '../style/icons/shield.svg';
 import querySvg from '../style/icons/query.svg';
 import eyeSvg from '../style/icons/eye.svg';
 import eyeOffSvg from '../style/icons/eye-off.svg';
+import mailSvg from '../style/icons/mail.svg';
 
 /** The Data Clean Room's shield (right sidebar, status bar). */
 export const shieldIcon = new LabIcon({
@@ -26,4 +27,10 @@ export const eyeIcon = new LabIcon({
 export const eyeOffIcon = new LabIcon({
   name: 'jupyterlab-vce:eye-off',
   svgstr: eyeOffSvg
+});
+
+/** The Inbox: the platform's mails to the primary researcher. */
+export const mailIcon = new LabIcon({
+  name: 'jupyterlab-vce:mail',
+  svgstr: mailSvg
 });

@@ -3,6 +3,8 @@ import { corePlugin } from './plugins/core';
 import { statusBarPlugin } from './plugins/status-bar';
 import { jobsPlugin } from './plugins/jobs';
 import { queryBuilderPlugin } from './plugins/query-builder';
+import { templatePlugin } from './plugins/template';
+import { inboxPlugin } from './plugins/inbox';
 
 export { CommandIDs } from './commands';
 export { IVCEConnection } from './tokens';
@@ -11,7 +13,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   statusBarPlugin,
   jobsPlugin,
-  queryBuilderPlugin
+  queryBuilderPlugin,
+  templatePlugin,
+  inboxPlugin
 ];
 
 export default plugins;

@@ -26,5 +26,9 @@ os.environ["RQS_CLIENT_KEY"] = os.environ["VCE_UI_TEST_CLIENT_KEY"]
 # signout.spec.ts checks that no variable of a kernel holds the secret.
 os.environ["RQS_CLIENT_SECRET"] = os.environ.pop("VCE_UI_TEST_CLIENT_SECRET")
 
-c.VCEApp.mock_data_dir = mkdtemp(prefix="vce-galata-platform-")  # noqa: F821
+# VCE_UI_TEST_PLATFORM_DIR: a given data directory, so that a test can restart a lab on the
+# same platform data (tests/inbox.spec.ts: the mailed link works after the restart).
+c.VCEApp.mock_data_dir = os.environ.get("VCE_UI_TEST_PLATFORM_DIR") or mkdtemp(  # noqa: F821
+    prefix="vce-galata-platform-"
+)
 Path(c.VCEApp.mock_data_dir).chmod(0o700)  # noqa: F821

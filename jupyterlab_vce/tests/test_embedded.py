@@ -432,3 +432,76 @@ time.sleep(60)
         server.send_signal(signal.SIGKILL)
         server.wait()
     assert wait_until_gone(child), f"the stand-in (pid {child}) outlived the server"
+
+
+class TestStablePort:
+    """Links in mails survive a restart: the stand-in keeps its port across starts."""
+
+    @staticmethod
+    def platform(data_dir: Path, port: int = 0) -> Any:
+        import logging
+
+        from jupyterlab_vce.credentials import Credentials, CredentialsSource
+        from jupyterlab_vce.embedded import EmbeddedPlatform
+
+        credentials = Credentials("k", "a-long-random-secret", CredentialsSource.EMBEDDED)
+        return EmbeddedPlatform(
+            STANDIN, data_dir, credentials, "e@x", logging.getLogger("test"), port
+        )
+
+    @staticmethod
+    def port_of(url: str) -> int:
+        return int(url.rsplit(":", 1)[1])
+
+    async def test_a_restart_reuses_the_port_remembered_in_the_data_folder(
+        self, data_dir: Path
+    ) -> None:
+        from jupyterlab_vce.embedded import PORT_FILE_NAME
+
+        first = self.platform(data_dir)
+        url = first.start(10)
+        await first.stop()
+        assert (data_dir / PORT_FILE_NAME).read_text().strip() == str(self.port_of(url))
+        second = self.platform(data_dir)
+        try:
+            assert second.start(10) == url
+        finally:
+            await second.stop()
+
+    async def test_a_taken_port_gets_a_new_one_which_is_remembered(
+        self, data_dir: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from jupyterlab_vce.embedded import PORT_FILE_NAME
+
+        first = self.platform(data_dir)
+        url = first.start(10)
+        await first.stop()
+        with socket.socket() as held:  # another program took the port meanwhile
+            held.bind(("127.0.0.1", self.port_of(url)))
+            held.listen()
+            second = self.platform(data_dir)
+            try:
+                new_url = second.start(10)
+            finally:
+                await second.stop()
+        assert new_url != url
+        assert (data_dir / PORT_FILE_NAME).read_text().strip() == str(self.port_of(new_url))
+        assert f"port {self.port_of(url)} (remembered in" in caplog.text
+        assert "result links in earlier mails no longer work" in caplog.text
+
+    async def test_a_configured_port_is_kept_to_and_not_remembered(self, data_dir: Path) -> None:
+        from jupyterlab_vce.embedded import PORT_FILE_NAME, remembered_port
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        platform = self.platform(data_dir, port)
+        try:
+            assert self.port_of(platform.start(10)) == port
+        finally:
+            await platform.stop()
+        assert not (data_dir / PORT_FILE_NAME).exists()
+        (data_dir).mkdir(parents=True, exist_ok=True)
+        for text in ("", "x", "0", "70000"):
+            (data_dir / PORT_FILE_NAME).write_text(text)
+            assert remembered_port(data_dir) is None

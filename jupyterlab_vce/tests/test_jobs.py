@@ -388,14 +388,21 @@ class TestResults:
         assert code == 200, body
         saved = body["data"]
         assert saved["folder"] == "dcr-results/job_1"
+        assert saved["already_there"] is None
         for name, content in RESULT_FILES.items():
             on_disk = jp_root_dir / "dcr-results" / "job_1" / name
             assert on_disk.read_bytes() == content
             entry = next(f for f in saved["files"] if f["name"] == name)
             assert entry["sha256"] == hashlib.sha256(content).hexdigest()
-        # Never over what is there: a second save goes beside it.
+        # Never over what is there: a second save goes beside it, and says which folder was taken.
         code, body = await api.call("POST", "jobs/job_1/result/save", {})
         assert (code, body["data"]["folder"]) == (200, "dcr-results/job_1-2")
+        assert body["data"]["already_there"] == "dcr-results/job_1"
+        code, body = await api.call("POST", "jobs/job_1/result/save", {})
+        assert body["data"]["folder"] == "dcr-results/job_1-3"
+        assert body["data"]["already_there"] == "dcr-results/job_1"
+        first = jp_root_dir / "dcr-results" / "job_1" / "results" / "counts_by_region.csv"
+        assert first.read_bytes() == RESULT_FILES["results/counts_by_region.csv"]
 
     async def test_damaged_download_saves_nothing(
         self, api: Api, fake_platform: JobsPlatform, jp_root_dir: Path

@@ -2,9 +2,10 @@
 
 Started by ``launch.sh`` inside the sandbox: ``python -s -E -B bootstrap.py <pyrqs parent> <entry>``,
 with the job's folder as the working directory. When the script raises, the
-exception's *type* and the *line* in the researcher's own code are written as
-one JSON line to file descriptor 3 (the platform reads it), never the
-exception's message or values: those are outputs, and outputs are reviewed.
+exception's *type*, the *line* in the researcher's own code and its *message*
+(cut to 1,000 characters) are written as one JSON line to file descriptor 3
+(the platform reads it). The message is the script's output like any other:
+the platform reviews it before a researcher sees it (src/jobs/error-report.ts).
 The full traceback goes to stderr, which is kept with the job's logs and
 reviewed like every other output.
 """
@@ -17,13 +18,31 @@ import traceback
 FAILURE_FD = 3
 
 
-def _report(kind: str, line, where: str) -> None:
+MESSAGE_CHARS = 1000
+
+
+def _message(error: BaseException) -> str:
     try:
-        os.write(
-            FAILURE_FD, (json.dumps({"type": kind, "line": line, "file": where}) + "\n").encode()
-        )
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a __str__ that raises leaves no message
+        return ""
+    return text[:MESSAGE_CHARS]
+
+
+def _report(error: BaseException, line, where: str) -> None:
+    report = {"type": type(error).__name__, "line": line, "file": where, "message": _message(error)}
+    try:
+        os.write(FAILURE_FD, (json.dumps(report) + "\n").encode())
     except OSError:
         pass
+
+
+def _print_traceback(error: BaseException) -> None:
+    """The traceback on stderr from the researcher's code on: the bootstrap's own frame left out."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    traceback.print_exception(type(error), error, tb)
 
 
 def _own_frame(tb, is_own):
@@ -54,11 +73,11 @@ def _run_script(entry: str, work_dir: str) -> int:
         exec(code, namespace)
     except SystemExit as stop:
         return _exit_code(stop)
-    except BaseException as error:  # noqa: BLE001 - every failure is reported, by type only
-        traceback.print_exc()
+    except BaseException as error:  # noqa: BLE001 - every failure is reported
+        _print_traceback(error)
         own = _own_frame(error.__traceback__, _work_file(work_dir))
         where = os.path.relpath(own[0], work_dir) if own else entry
-        _report(type(error).__name__, own[1] if own else None, where)
+        _report(error, own[1] if own else None, where)
         return 1
     return 0
 
@@ -100,15 +119,15 @@ def _run_notebook(entry: str, work_dir: str) -> int:
                 return code
             return 0
         except BaseException as error:  # noqa: BLE001
-            traceback.print_exc()
+            _print_traceback(error)
             own = _own_frame(
                 error.__traceback__,
                 lambda name, cell=cell_name: name == cell or _work_file(work_dir)(name),
             )
             if own and own[0] != cell_name:
-                _report(type(error).__name__, own[1], os.path.relpath(own[0], work_dir))
+                _report(error, own[1], os.path.relpath(own[0], work_dir))
             else:
-                _report(type(error).__name__, own[1] if own else None, f"{entry} (cell {number})")
+                _report(error, own[1] if own else None, f"{entry} (cell {number})")
             return 1
     return 0
 

@@ -145,5 +145,8 @@ export const MIGRATIONS: readonly string[] = [
      cells      TEXT NOT NULL
    );
    CREATE INDEX job_tables_client ON job_tables(client_key, structure);
-   CREATE INDEX job_tables_job ON job_tables(job_id);`
+   CREATE INDEX job_tables_job ON job_tables(job_id);`,
+  // A failed job's error beyond its type and line: the exception's message and
+  // stderr's last lines, as the output review let them through (src/jobs/error-report.ts).
+  `ALTER TABLE jobs ADD COLUMN error_report TEXT;`
 ];

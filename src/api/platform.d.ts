@@ -89,6 +89,13 @@ export interface paths {
          *     match in id order, `limit` per page (default 1,000, max 100,000), paged with
          *     the opaque `cursor` of the previous page; not charged.
          *
+         *     With a test run's token (a researcher's token issued to one test run): the
+         *     query is checked as a job's is (`limit` up to 100,000, a `cursor` accepted) and
+         *     answered with one uniformly random sample of the test stage, at most 1,000
+         *     records and what remains of the day's quota, charged; it is the only page
+         *     (`cursor` null, `has_more` false), so a script that pages all data in a job
+         *     reads the sample in its test run.
+         *
          *     Groups combine with AND; `and` = all conditions true, `or` = any, `not` = none.
          *     Operators and operations are case-insensitive; `field_values` are strings.
          *     The fields and operations per category: src/query/catalogue.ts.
@@ -115,7 +122,8 @@ export interface paths {
          *     refused at once (400). The task then moves Created → Validating → Processing →
          *     Completed | AnalysisFailed (or Cancelled). A researcher's task draws its sample
          *     and charges the quota when it completes (over quota → AnalysisFailed,
-         *     nothing charged); a job's task covers every match.
+         *     nothing charged); a job's task covers every match; a test run's task is checked
+         *     as a job's (`limit` up to 100,000) and draws one sample of at most 1,000 records.
          */
         post: operations["createQueryTask"];
         delete?: never;
@@ -654,9 +662,9 @@ export interface components {
                 /** @description Records in this answer. */
                 count: number;
                 quota?: components["schemas"]["Quota"];
-                /** @description Job token only. */
+                /** @description Job token: the next page's cursor; test run: null. */
                 cursor?: string | null;
-                /** @description Job token only. */
+                /** @description Job token: more pages follow; test run: false. */
                 has_more?: boolean;
             };
             error: components["schemas"]["OkStatus"];
@@ -848,12 +856,14 @@ export interface components {
             resubmitted_from: string | null;
             /** @description Why the job ended where it did: a limit, a cancel, a restart. */
             reason: string | null;
-            /** @description The script's exception, type and line only (never values). */
+            /** @description The script's exception, type and line only (its message is in error_report, reviewed). */
             failure: null | {
                 type: string;
                 line: number | null;
                 file: string | null;
             };
+            /** @description A failed or timed-out job's (or test run's) error beyond type and line: the exception's message and the last lines of stderr. Both are the script's output and are read by the output review first: a part the review finds anything in (identifiers of the data set, its texts, ...) is withheld and the *_withheld text says why. Null while the job runs, for other ends, or when the script left neither a message nor stderr. */
+            error_report: null | components["schemas"]["JobErrorReport"];
             files: components["schemas"]["JobFileInfo"][];
             history: {
                 status: components["schemas"]["JobStatus"];
@@ -869,6 +879,16 @@ export interface components {
              * @enum {string}
              */
             stage: "execution" | "test";
+        };
+        JobErrorReport: {
+            /** @description The exception's message (at most 1,000 characters), as the review let it through; null when there is none or it is withheld. */
+            message: string | null;
+            /** @description Why the message is not shown, e.g. "withheld: the output review found identifiers of the data set in it". */
+            message_withheld: string | null;
+            /** @description The last lines of stderr (at most 12, each at most 300 characters); empty when none or withheld. */
+            stderr_tail: string[];
+            /** @description Why stderr's last lines are not shown. */
+            stderr_withheld: string | null;
         };
         JobEnvelope: {
             data: components["schemas"]["Job"];
@@ -920,6 +940,13 @@ export interface components {
                     transport: string | null;
                     /** @description The .eml file in the outbox folder. */
                     file: string | null;
+                    /** @description Whether the result link in an approved job's mail still works (null for other mails): `active` until `expires_at`, then `expired`; `gone` when the release's archive no longer exists. The link itself is only in the text. */
+                    link: {
+                        /** @enum {string} */
+                        state: "active" | "expired" | "gone";
+                        /** Format: date-time */
+                        expires_at: string | null;
+                    } | null;
                 }[];
             };
             error: components["schemas"]["OkStatus"];

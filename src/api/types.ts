@@ -22,6 +22,8 @@ export type QueryResult = Schemas['QueryEnvelope']['data'];
 export type Job = Schemas['Job'];
 export type JobStatus = Schemas['JobStatus'];
 export type JobVerdict = Schemas['JobVerdict'];
+export type JobStage = Job['stage'];
+export type JobErrorReport = Schemas['JobErrorReport'];
 export type VerdictFinding = Schemas['VerdictFinding'];
 export type JobSubmission = Schemas['JobSubmission'];
 /** The most a submission may hold (the contract's `SubmissionLimits`). */
@@ -107,6 +109,8 @@ export interface ICredentials {
 export interface ISavedResults {
   job_id: string;
   folder: string;
+  /** The first-choice folder when it already held an earlier download (left as it is), else null. */
+  already_there: string | null;
   archive_sha256: string;
   archive_bytes: number;
   files: { name: string; path: string; bytes: number; sha256: string }[];

@@ -17,6 +17,8 @@ import { QueryBuilderModel } from './model';
 import { ValueEditor } from './values';
 
 import { IconButton, Problems } from './parts';
+import { Select } from '../common/Select';
+import { useIdPrefix } from './ids';
 
 export function operatorHint(operator: string, trans: Translate): string {
   switch (operator) {
@@ -68,7 +70,7 @@ export function ConditionRow(props: {
       )
       .filter((value): value is number => value !== undefined)
   );
-  const id = `jp-vce-qb-g${group}c${index}`;
+  const id = `${useIdPrefix()}-g${group}c${index}`;
   const problemsId = problems.length > 0 ? `${id}-problems` : undefined;
   const position = trans.__('condition %1 of group %2', index + 1, group + 1);
   return (
@@ -83,9 +85,9 @@ export function ConditionRow(props: {
       }
     >
       <div className="jp-vce-QB-conditionLine">
-        <select
+        <Select
           id={`${id}-field`}
-          className="jp-mod-styled jp-vce-QB-input jp-vce-QB-field"
+          className="jp-vce-QB-select jp-vce-QB-field"
           aria-label={trans.__('Field of %1', position)}
           title={field?.description}
           value={condition.field}
@@ -101,10 +103,10 @@ export function ConditionRow(props: {
               {name}
             </option>
           ))}
-        </select>
-        <select
+        </Select>
+        <Select
           id={`${id}-operation`}
-          className="jp-mod-styled jp-vce-QB-input jp-vce-QB-operation"
+          className="jp-vce-QB-select jp-vce-QB-operation"
           aria-label={trans.__('Operation of %1', position)}
           value={condition.operation}
           onChange={event =>
@@ -125,7 +127,7 @@ export function ConditionRow(props: {
               {operation}
             </option>
           ))}
-        </select>
+        </Select>
       </div>
       <div className="jp-vce-QB-valueLine">
         {field ? (

@@ -12,6 +12,8 @@ import { QueryBuilderModel } from './model';
 
 import { IconButton, Problems } from './parts';
 import { ConditionRow, operatorHint, operatorLabel } from './ConditionRow';
+import { Select } from '../common/Select';
+import { useIdPrefix } from './ids';
 
 export function GroupBox(props: {
   model: QueryBuilderModel;
@@ -21,22 +23,23 @@ export function GroupBox(props: {
   const trans = model.trans;
   const group = model.groups[index];
   const label = trans.__('Group %1', index + 1);
+  const prefix = useIdPrefix();
   return (
     <li className="jp-vce-QB-group">
       <div
         className="jp-vce-QB-groupBox"
         role="group"
-        aria-labelledby={`jp-vce-qb-g${index}-title`}
+        aria-labelledby={`${prefix}-g${index}-title`}
       >
         <div className="jp-vce-QB-groupHeader">
           <span
-            id={`jp-vce-qb-g${index}-title`}
+            id={`${prefix}-g${index}-title`}
             className="jp-vce-QB-groupTitle"
           >
             {label}
           </span>
-          <select
-            className="jp-mod-styled jp-vce-QB-input"
+          <Select
+            className="jp-vce-QB-select jp-vce-QB-operator"
             aria-label={trans.__('Operator of group %1', index + 1)}
             value={group.operator}
             onChange={event =>
@@ -51,7 +54,7 @@ export function GroupBox(props: {
                 {operatorLabel(operator, trans)}
               </option>
             ))}
-          </select>
+          </Select>
           <span className="jp-vce-QB-rowButtons">
             <IconButton
               label={trans.__('Move group %1 up', index + 1)}

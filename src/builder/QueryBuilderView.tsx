@@ -19,16 +19,28 @@ import { QueryBuilderModel } from './model';
 import { Problems, CodePreview, PreviewResult } from './parts';
 import { GroupBox } from './GroupBox';
 import { goToFirstProblem } from './first-problem';
+import { Select } from '../common/Select';
+import { IdPrefix, MAIN_AREA_ID_PREFIX, SIDEBAR_ID_PREFIX } from './ids';
+/** Where a view of the builder is: the left sidebar, or the main area (wider, two columns). */
+export type BuilderPlace = 'sidebar' | 'main';
+
 export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
   constructor(
     model: QueryBuilderModel,
-    private readonly _actions: IBuilderActions
+    private readonly _actions: IBuilderActions,
+    readonly place: BuilderPlace = 'sidebar'
   ) {
     super(model);
     this.addClass('jp-vce-QB');
+    this.addClass(place === 'main' ? 'jp-vce-QB-main' : 'jp-vce-QB-side');
+    this._idPrefix = place === 'main' ? MAIN_AREA_ID_PREFIX : SIDEBAR_ID_PREFIX;
   }
 
+  private readonly _idPrefix: string;
+
   protected render(): JSX.Element {
+    const prefix = this._idPrefix;
+    const id = (name: string) => `${prefix}-${name}`;
     const model = this.model;
     const trans = model.trans;
     const actions = this._actions;
@@ -65,258 +77,264 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
       problem => problem.rule === 'limit-range'
     );
     return (
-      <form
-        className="jp-vce-QB-form"
-        onSubmit={event => event.preventDefault()}
-        aria-label={trans.__('Query Builder')}
-      >
-        {target && (
-          <p className="jp-vce-QB-target" role="status">
-            {trans.__(
-              'Editing a cell of %1. "Update cell" writes the query back.',
-              target.path
-            )}
-          </p>
-        )}
-        <div className="jp-vce-QB-section">
-          <label className="jp-vce-QB-label" htmlFor="jp-vce-qb-category">
-            {trans.__('Category')}
-          </label>
-          <select
-            id="jp-vce-qb-category"
-            className="jp-mod-styled jp-vce-QB-input"
-            value={model.category}
-            onChange={event =>
-              model.setCategory(event.target.value as Category)
-            }
-          >
-            {CATEGORIES.map(category => (
-              <option key={category} value={category}>
-                {category}
-              </option>
-            ))}
-          </select>
-        </div>
-
-        <div
-          className="jp-vce-QB-section"
-          role="group"
-          aria-labelledby="jp-vce-qb-conditions-title"
+      <IdPrefix.Provider value={prefix}>
+        <form
+          className="jp-vce-QB-form"
+          onSubmit={event => event.preventDefault()}
+          aria-label={trans.__('Query Builder')}
         >
-          <h3 id="jp-vce-qb-conditions-title" className="jp-vce-QB-heading">
-            {trans.__('Condition groups')}
-          </h3>
-          <p className="jp-vce-QB-hint">
-            {model.groups.length > 1
-              ? trans.__('A record must satisfy every group.')
-              : trans.__('Groups combine with AND.')}
-          </p>
-          <ol className="jp-vce-QB-groups">
-            {model.groups.map((group, index) => (
-              <GroupBox key={group.key} model={model} index={index} />
-            ))}
-          </ol>
-          <Problems problems={problemsOf(problems, 'groups')} />
-          <button
-            type="button"
-            className="jp-vce-QB-textButton"
-            onClick={() => model.addGroup()}
-          >
-            <addIcon.react tag="span" elementSize="normal" />
-            {trans.__('Condition group')}
-          </button>
-        </div>
-
-        <div
-          className="jp-vce-QB-section"
-          role="group"
-          aria-labelledby="jp-vce-qb-fields-title"
-        >
-          <h3 id="jp-vce-qb-fields-title" className="jp-vce-QB-heading">
-            {trans.__('Fields to return')}
-          </h3>
-          <ul className="jp-vce-QB-fieldList">
-            {returnable.map(name => (
-              <li key={name}>
-                <label className="jp-vce-QB-check">
-                  <input
-                    type="checkbox"
-                    checked={model.fields.includes(name)}
-                    onChange={event =>
-                      model.toggleField(name, event.target.checked)
-                    }
-                  />
-                  <span>{name}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
-          <p className="jp-vce-QB-hint">
-            {trans.__('In this order: %1', model.fields.join(', ') || '—')}
-          </p>
-          <Problems problems={problemsOf(problems, 'fields')} />
-        </div>
-
-        <div className="jp-vce-QB-section">
-          <label className="jp-vce-QB-label" htmlFor="jp-vce-qb-limit">
-            {trans.__('Limit')}
-          </label>
-          <span className="jp-vce-QB-limitLine">
-            <input
-              id="jp-vce-qb-limit"
-              className="jp-mod-styled jp-vce-QB-input jp-vce-QB-limit"
-              type="text"
-              inputMode="numeric"
-              aria-invalid={
-                limitProblems.some(p => p.severity === 'error') || undefined
-              }
-              aria-describedby="jp-vce-qb-quota jp-vce-qb-limit-problems"
-              value={model.limitText}
-              onChange={event => model.setLimitText(event.target.value)}
-            />
-            <span id="jp-vce-qb-quota" className="jp-vce-QB-quota">
-              {quota
-                ? trans.__(
-                    '%1 of %2 records left today',
-                    count(quota.remaining),
-                    count(quota.daily_limit)
-                  )
-                : trans.__('quota unknown (not signed in)')}
-            </span>
-          </span>
-          <Problems id="jp-vce-qb-limit-problems" problems={limitProblems} />
-        </div>
-
-        <div
-          className="jp-vce-QB-section"
-          role="radiogroup"
-          aria-labelledby="jp-vce-qb-output-title"
-        >
-          <span id="jp-vce-qb-output-title" className="jp-vce-QB-label">
-            {trans.__('Show the result')}
-          </span>
-          {(
-            [
-              ['display', trans.__('as a table (data)')],
-              ['print', trans.__('as text, as in the guide (print(data))')]
-            ] as const
-          ).map(([output, label]) => (
-            <label key={output} className="jp-vce-QB-check">
-              <input
-                type="radio"
-                name="jp-vce-qb-output"
-                checked={model.output === output}
-                onChange={() => model.setOutput(output)}
-              />
-              <span>{label}</span>
-            </label>
-          ))}
-        </div>
-
-        <div className="jp-vce-QB-section">
-          <h3 className="jp-vce-QB-heading">{trans.__('Cell')}</h3>
-          <CodePreview
-            code={model.code}
-            highlight={actions.highlight}
-            label={trans.__('The cell the builder writes')}
-          />
-          <p className="jp-vce-QB-summary" aria-live="polite">
-            {errors > 0
-              ? errors === 1
-                ? trans.__('1 problem to fix before running.')
-                : trans.__('%1 problems to fix before running.', errors)
-              : trans.__('Ready.')}
-            {errors > 0 && (
-              <>
-                {' '}
-                <button
-                  type="button"
-                  className="jp-vce-LinkButton jp-vce-QB-firstProblem"
-                  onClick={event => goToFirstProblem(event.currentTarget)}
-                >
-                  {trans.__('Go to the first')}
-                </button>
-              </>
-            )}
-          </p>
-          <div className="jp-vce-QB-actions">
+          <div className="jp-vce-QB-column jp-vce-QB-queryColumn">
             {target && (
+              <p className="jp-vce-QB-target" role="status">
+                {trans.__(
+                  'Editing a cell of %1. "Update cell" writes the query back.',
+                  target.path
+                )}
+              </p>
+            )}
+            <div className="jp-vce-QB-section">
+              <label className="jp-vce-QB-label" htmlFor={id('category')}>
+                {trans.__('Category')}
+              </label>
+              <Select
+                id={id('category')}
+                className="jp-vce-QB-select"
+                value={model.category}
+                onChange={event =>
+                  model.setCategory(event.target.value as Category)
+                }
+              >
+                {CATEGORIES.map(category => (
+                  <option key={category} value={category}>
+                    {category}
+                  </option>
+                ))}
+              </Select>
+            </div>
+
+            <div
+              className="jp-vce-QB-section"
+              role="group"
+              aria-labelledby={id('conditions-title')}
+            >
+              <h3 id={id('conditions-title')} className="jp-vce-QB-heading">
+                {trans.__('Condition groups')}
+              </h3>
+              <p className="jp-vce-QB-hint">
+                {model.groups.length > 1
+                  ? trans.__('A record must satisfy every group.')
+                  : trans.__('Groups combine with AND.')}
+              </p>
+              <ol className="jp-vce-QB-groups">
+                {model.groups.map((group, index) => (
+                  <GroupBox key={group.key} model={model} index={index} />
+                ))}
+              </ol>
+              <Problems problems={problemsOf(problems, 'groups')} />
               <button
                 type="button"
-                className="jp-mod-styled jp-mod-accept jp-vce-QB-button"
-                disabled={!model.canInsert}
-                title={insertBlocked}
-                onClick={() => actions.update()}
+                className="jp-vce-QB-textButton"
+                onClick={() => model.addGroup()}
               >
-                {trans.__('Update cell')}
+                <addIcon.react tag="span" elementSize="normal" />
+                {trans.__('Condition group')}
               </button>
-            )}
-            <button
-              type="button"
-              className={
-                'jp-mod-styled jp-vce-QB-button' +
-                (target ? '' : ' jp-mod-accept')
-              }
-              disabled={!model.canInsert}
-              title={
-                insertBlocked ??
-                (actions.hasNotebook()
-                  ? undefined
-                  : trans.__(
-                      'No notebook is open: a new one is created in the current folder.'
-                    ))
-              }
-              onClick={() => actions.insert()}
-            >
-              {actions.hasNotebook()
-                ? trans.__('Insert below')
-                : trans.__('Insert in a new notebook')}
-            </button>
-            <button
-              type="button"
-              className="jp-mod-styled jp-vce-QB-button"
-              disabled={!model.canRun}
-              title={runBlocked}
-              onClick={() => actions.insertAndRun()}
-            >
-              {trans.__('Insert and run')}
-            </button>
-            <button
-              type="button"
-              className="jp-mod-styled jp-vce-QB-button"
-              onClick={() => actions.copy()}
-            >
-              {trans.__('Copy')}
-            </button>
-            <button
-              type="button"
-              className="jp-mod-styled jp-vce-QB-button jp-vce-QB-new"
-              onClick={() => actions.newQuery()}
-            >
-              {trans.__('New query')}
-            </button>
-          </div>
-        </div>
+            </div>
 
-        <div className="jp-vce-QB-section">
-          <h3 className="jp-vce-QB-heading">{trans.__('Preview')}</h3>
-          <button
-            type="button"
-            className="jp-mod-styled jp-vce-QB-button jp-vce-QB-previewButton"
-            disabled={!model.canRun || model.preview.state === 'running'}
-            title={runBlocked}
-            onClick={() => actions.preview()}
-          >
-            {!limitValid
-              ? trans.__('Preview sample')
-              : trans.__(
-                  'Preview sample (uses up to %1 records of your quota)',
-                  count(previewCost)
+            <div
+              className="jp-vce-QB-section"
+              role="group"
+              aria-labelledby={id('fields-title')}
+            >
+              <h3 id={id('fields-title')} className="jp-vce-QB-heading">
+                {trans.__('Fields to return')}
+              </h3>
+              <ul className="jp-vce-QB-fieldList">
+                {returnable.map(name => (
+                  <li key={name}>
+                    <label className="jp-vce-QB-check">
+                      <input
+                        type="checkbox"
+                        checked={model.fields.includes(name)}
+                        onChange={event =>
+                          model.toggleField(name, event.target.checked)
+                        }
+                      />
+                      <span>{name}</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+              <p className="jp-vce-QB-hint">
+                {trans.__('In this order: %1', model.fields.join(', ') || '—')}
+              </p>
+              <Problems problems={problemsOf(problems, 'fields')} />
+            </div>
+
+            <div className="jp-vce-QB-section">
+              <label className="jp-vce-QB-label" htmlFor={id('limit')}>
+                {trans.__('Limit')}
+              </label>
+              <span className="jp-vce-QB-limitLine">
+                <input
+                  id={id('limit')}
+                  className="jp-mod-styled jp-vce-QB-input jp-vce-QB-limit"
+                  type="text"
+                  inputMode="numeric"
+                  aria-invalid={
+                    limitProblems.some(p => p.severity === 'error') || undefined
+                  }
+                  aria-describedby={`${id('quota')} ${id('limit-problems')}`}
+                  value={model.limitText}
+                  onChange={event => model.setLimitText(event.target.value)}
+                />
+                <span id={id('quota')} className="jp-vce-QB-quota">
+                  {quota
+                    ? trans.__(
+                        '%1 of %2 records left today',
+                        count(quota.remaining),
+                        count(quota.daily_limit)
+                      )
+                    : trans.__('quota unknown (not signed in)')}
+                </span>
+              </span>
+              <Problems id={id('limit-problems')} problems={limitProblems} />
+            </div>
+
+            <div
+              className="jp-vce-QB-section"
+              role="radiogroup"
+              aria-labelledby={id('output-title')}
+            >
+              <span id={id('output-title')} className="jp-vce-QB-label">
+                {trans.__('Show the result')}
+              </span>
+              {(
+                [
+                  ['display', trans.__('as a table (data)')],
+                  ['print', trans.__('as text, as in the guide (print(data))')]
+                ] as const
+              ).map(([output, label]) => (
+                <label key={output} className="jp-vce-QB-check">
+                  <input
+                    type="radio"
+                    name={id('output')}
+                    checked={model.output === output}
+                    onChange={() => model.setOutput(output)}
+                  />
+                  <span>{label}</span>
+                </label>
+              ))}
+            </div>
+          </div>
+          <div className="jp-vce-QB-column jp-vce-QB-resultColumn">
+            <div className="jp-vce-QB-section">
+              <h3 className="jp-vce-QB-heading">{trans.__('Cell')}</h3>
+              <CodePreview
+                code={model.code}
+                highlight={actions.highlight}
+                label={trans.__('The cell the builder writes')}
+              />
+              <p className="jp-vce-QB-summary" aria-live="polite">
+                {errors > 0
+                  ? errors === 1
+                    ? trans.__('1 problem to fix before running.')
+                    : trans.__('%1 problems to fix before running.', errors)
+                  : trans.__('Ready.')}
+                {errors > 0 && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      className="jp-vce-LinkButton jp-vce-QB-firstProblem"
+                      onClick={event => goToFirstProblem(event.currentTarget)}
+                    >
+                      {trans.__('Go to the first')}
+                    </button>
+                  </>
                 )}
-          </button>
-          <PreviewResult model={model} />
-        </div>
-      </form>
+              </p>
+              <div className="jp-vce-QB-actions">
+                {target && (
+                  <button
+                    type="button"
+                    className="jp-mod-styled jp-mod-accept jp-vce-QB-button"
+                    disabled={!model.canInsert}
+                    title={insertBlocked}
+                    onClick={() => actions.update()}
+                  >
+                    {trans.__('Update cell')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className={
+                    'jp-mod-styled jp-vce-QB-button' +
+                    (target ? '' : ' jp-mod-accept')
+                  }
+                  disabled={!model.canInsert}
+                  title={
+                    insertBlocked ??
+                    (actions.hasNotebook()
+                      ? undefined
+                      : trans.__(
+                          'No notebook is open: a new one is created in the current folder.'
+                        ))
+                  }
+                  onClick={() => actions.insert()}
+                >
+                  {actions.hasNotebook()
+                    ? trans.__('Insert below')
+                    : trans.__('Insert in a new notebook')}
+                </button>
+                <button
+                  type="button"
+                  className="jp-mod-styled jp-vce-QB-button"
+                  disabled={!model.canRun}
+                  title={runBlocked}
+                  onClick={() => actions.insertAndRun()}
+                >
+                  {trans.__('Insert and run')}
+                </button>
+                <button
+                  type="button"
+                  className="jp-mod-styled jp-vce-QB-button"
+                  onClick={() => actions.copy()}
+                >
+                  {trans.__('Copy')}
+                </button>
+                <button
+                  type="button"
+                  className="jp-mod-styled jp-vce-QB-button jp-vce-QB-new"
+                  onClick={() => actions.newQuery()}
+                >
+                  {trans.__('New query')}
+                </button>
+              </div>
+            </div>
+          </div>
+          <div className="jp-vce-QB-column jp-vce-QB-sampleColumn">
+            <div className="jp-vce-QB-section">
+              <h3 className="jp-vce-QB-heading">{trans.__('Preview')}</h3>
+              <button
+                type="button"
+                className="jp-mod-styled jp-vce-QB-button jp-vce-QB-previewButton"
+                disabled={!model.canRun || model.preview.state === 'running'}
+                title={runBlocked}
+                onClick={() => actions.preview()}
+              >
+                {!limitValid
+                  ? trans.__('Preview sample')
+                  : trans.__(
+                      'Preview sample (uses up to %1 records of your quota)',
+                      count(previewCost)
+                    )}
+              </button>
+              <PreviewResult model={model} />
+            </div>
+          </div>
+        </form>
+      </IdPrefix.Provider>
     );
   }
 }

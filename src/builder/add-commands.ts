@@ -1,6 +1,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Clipboard, ICommandPalette, Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { launchIcon } from '@jupyterlab/ui-components';
 import { BuilderCommandIDs, CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { queryIcon } from '../icons';
 import type { BuilderAvailability } from './availability';
@@ -16,6 +17,8 @@ export interface IBuilderCommandsOptions {
   palette: ICommandPalette | null;
   /** Show the query builder's panel. */
   openPanel: () => void;
+  /** Open the query builder in the main area (or show it there). */
+  openMainArea: () => Promise<void>;
   /** Preview a sample of the query (the builder's Preview). */
   preview: () => Promise<void>;
 }
@@ -44,6 +47,19 @@ export function addBuilderCommands(
     isEnabled: usable,
     isVisible: usable,
     execute: options.openPanel
+  });
+  commands.addCommand(CommandIDs.openQueryBuilderMain, {
+    label: args =>
+      args.isPalette
+        ? trans.__('Open Query Builder in the Main Area')
+        : trans.__('Open in the Main Area'),
+    caption: trans.__(
+      'The Query Builder in the main area, with room for the sample and the cell (the same query as the sidebar)'
+    ),
+    icon: launchIcon,
+    isEnabled: usable,
+    isVisible: usable,
+    execute: options.openMainArea
   });
   commands.addCommand(BuilderCommandIDs.insert, {
     label: trans.__('Insert Query Below the Active Cell'),
@@ -91,11 +107,16 @@ export function addBuilderCommands(
     execute: () => model.reset()
   });
 
-  palette?.addItem({
-    command: CommandIDs.openQueryBuilder,
-    category: PALETTE_CATEGORY,
-    args: { isPalette: true }
-  });
+  for (const command of [
+    CommandIDs.openQueryBuilder,
+    CommandIDs.openQueryBuilderMain
+  ]) {
+    palette?.addItem({
+      command,
+      category: PALETTE_CATEGORY,
+      args: { isPalette: true }
+    });
+  }
   for (const command of [
     BuilderCommandIDs.insert,
     BuilderCommandIDs.insertAndRun,

@@ -1,5 +1,7 @@
+import { CommandToolbarButton } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import { queryIcon } from '../icons';
 import { LazySection } from './lazy-section';
 import type { QueryBuilderModel } from './model';
@@ -20,7 +22,9 @@ export function createBuilderPanel(
   model: QueryBuilderModel,
   actions: IBuilderActions,
   trans: TranslationBundle,
-  translator: ITranslator
+  translator: ITranslator,
+  /** The command that opens the builder in the main area: a button in the panel's toolbar. */
+  openInMainArea?: { commands: CommandRegistry; id: string }
 ): IBuilderPanel {
   const sidePanel = new SidePanel({ translator });
   sidePanel.id = 'jp-vce-query-builder';
@@ -31,6 +35,16 @@ export function createBuilderPanel(
   heading.className = 'jp-vce-PanelTitle';
   heading.textContent = trans.__('Query Builder');
   sidePanel.header.node.appendChild(heading);
+  if (openInMainArea) {
+    sidePanel.toolbar.addItem(
+      'open-in-main-area',
+      new CommandToolbarButton({
+        commands: openInMainArea.commands,
+        id: openInMainArea.id,
+        label: ''
+      })
+    );
+  }
   let view: QueryBuilderView | null = null;
   const section = new LazySection(async () => {
     const module = await import('./QueryBuilderView');

@@ -108,6 +108,7 @@ export function PreviewResult(props: {
         </p>
       );
     case 'done':
+      // The quota as it is now (the status bar's), not as it was when the sample came.
       return (
         <div
           className="jp-vce-QB-previewResult"
@@ -120,7 +121,7 @@ export function PreviewResult(props: {
               fields: preview.fields,
               records: preview.records,
               count: preview.count,
-              quota: preview.quota
+              quota: model.quota ?? preview.quota
             }}
             trans={trans}
           />

@@ -13,6 +13,7 @@ import {
   takesManyValues
 } from '../query/values';
 import type { Translate } from '../common/translate';
+import { Select } from '../common/Select';
 
 export interface IValueEditorProps {
   /** For ids and labels: `g0c1`. */
@@ -55,9 +56,9 @@ function ChoiceSelect(props: {
     props.value === '' ||
     props.options.some(option => option.code === props.value);
   return (
-    <select
+    <Select
       id={props.id}
-      className="jp-mod-styled jp-vce-QB-input"
+      className="jp-vce-QB-select"
       aria-label={props.label}
       aria-invalid={props.invalid || undefined}
       aria-describedby={props.describedBy}
@@ -71,7 +72,7 @@ function ChoiceSelect(props: {
           {option.label}
         </option>
       ))}
-    </select>
+    </Select>
   );
 }
 

@@ -6,6 +6,7 @@ import type { IJobsApi } from '../api/client';
 import { downloadedOutputs, verifyAttestation } from './attestation';
 import { confirmBody } from './confirm';
 import { bytes, readableSubmission } from './format';
+import { savedNotice } from './saved-notice';
 import type { JobsModel } from './model';
 import type { PanelState } from './state';
 import {
@@ -39,6 +40,8 @@ export interface IJobActionsOptions {
   openPath?: (path: string) => void;
   /** Show a submitted script, read-only. */
   showScript?: (title: string, content: string, path: string) => void;
+  /** Open the Inbox at a job's mail. */
+  openMail?: (jobId: string) => void;
   /** Settings. */
   resultsFolder?: () => string;
   /** Dialogs (replaced in tests). */
@@ -222,12 +225,7 @@ export class JobActions {
         state.setSaved(jobId, saved);
         state.banner = {
           kind: 'success',
-          text: trans.__(
-            'Saved %1 files (%2) into %3/.',
-            saved.files.length,
-            bytes(saved.archive_bytes),
-            saved.folder
-          ),
+          text: savedNotice(trans, saved),
           jobId
         };
         this._options.openPath?.(saved.folder);
@@ -258,6 +256,16 @@ export class JobActions {
   }
 
   /** Show the script exactly as it was submitted, read-only. */
+  /** Whether the lab can show a job's mail (the Inbox is there). */
+  get canOpenMail(): boolean {
+    return this._options.openMail !== undefined;
+  }
+
+  /** Show a job's mail in the Inbox, rendered as the researcher reads it. */
+  openMail(jobId: string): void {
+    this._options.openMail?.(jobId);
+  }
+
   async openSubmitted(jobId: string, name?: string): Promise<void> {
     const { trans } = this._options;
     await this._act(trans.__('Opening the submitted script…'), async () => {

@@ -52,7 +52,7 @@ export function ConfirmSubmission(props: {
         <ul className="jp-vce-Confirm-what">
           <li>
             {trans.__(
-              "It runs on a random test-stage sample, not on all public data; the records it reads count toward today's quota."
+              "It runs on a random test-stage sample (up to 1,000 records a query, whatever page size the script asks for), not on all public data; the records it reads count toward today's quota."
             )}
           </li>
           <li>

@@ -184,6 +184,118 @@ export function findingPlace(
     : finding.file;
 }
 
+/** A verdict's decision in one line; a test run's says it is one (the heading is read scrolled away from the title). */
+export function verdictHeading(
+  decision: string,
+  failed: number,
+  failedPlaces: number,
+  testRun: boolean,
+  trans: TranslationBundle
+): string {
+  if (decision === 'approved') {
+    return testRun
+      ? trans.__('Test run approved: the review would approve these outputs.')
+      : trans.__('Approved: the results are aggregated.');
+  }
+  if (decision === 'rejected') {
+    if (failedPlaces > 1) {
+      return testRun
+        ? trans.__(
+            'Test run rejected: the review found %1 problems in %2 places.',
+            failed,
+            failedPlaces
+          )
+        : trans.__(
+            'Rejected: the review found %1 problems in %2 places.',
+            failed,
+            failedPlaces
+          );
+    }
+    return testRun
+      ? trans._n(
+          'Test run rejected: the review found %1 problem.',
+          'Test run rejected: the review found %1 problems.',
+          Math.max(failed, 1)
+        )
+      : trans._n(
+          'Rejected: the review found %1 problem.',
+          'Rejected: the review found %1 problems.',
+          Math.max(failed, 1)
+        );
+  }
+  return testRun
+    ? trans.__(
+        'Test run: a reviewer would look at these outputs; a person checks what no rule can decide.'
+      )
+    : trans.__('Sent to a reviewer: a person checks what no rule can decide.');
+}
+
+/** A Where line's location longer than this is cut (the whole in its tooltip): two lines of a narrow panel. */
+const SHORT_LOCATION = 40;
+
+/**
+ * A Where line in two parts: the file (shown as code) and where in it (plain
+ * text, cut after SHORT_LOCATION characters at a ", " or "; ", else at a word,
+ * never inside an open parenthesis, so a narrow panel shows it on a line or
+ * two; `full` is the whole place for the tooltip).
+ */
+export function placeParts(place: string): {
+  file: string;
+  location: string;
+  full: string;
+} {
+  const comma = place.indexOf(', ');
+  const file = comma === -1 ? place : place.slice(0, comma);
+  const location = comma === -1 ? '' : place.slice(comma + 2);
+  if (location.length <= SHORT_LOCATION) {
+    return { file, location, full: place };
+  }
+  let head = location.slice(0, SHORT_LOCATION + 1);
+  const list = Math.max(head.lastIndexOf(', '), head.lastIndexOf('; '));
+  head = list > 0 ? head.slice(0, list) : head.slice(0, head.lastIndexOf(' '));
+  // An open parenthesis is left out with what it opened.
+  while (head.split('(').length > head.split(')').length) {
+    head = head.slice(0, head.lastIndexOf('('));
+  }
+  return {
+    file,
+    location: `${head.replace(/[\s,;]+$/, '')} …`,
+    full: place
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A finding's message without what its Where line already says: the file
+ * named at its start becomes "The file", and the location in parentheses
+ * (or after a "; " in them) goes.
+ */
+export function findingMessage(finding: VerdictFinding): string {
+  let message = finding.message;
+  const location = finding.location;
+  if (location) {
+    const at = escapeRegExp(location);
+    message = message
+      .replace(new RegExp(` \\(${at}\\)`), '')
+      .replace(new RegExp(`; ${at}\\)`), ')')
+      .replace(new RegExp(`\\(${at}; `), '(');
+  }
+  const file = escapeRegExp(finding.file);
+  // "counts.csv (table 2): 12 of 40 rows ..." and "stdout.txt: ..." → "12 of 40 rows ..."
+  const prefixed = new RegExp(
+    `^${file}(?: \\((?:[^()]|\\([^()]*\\))*\\))?: `
+  ).exec(message);
+  if (prefixed) {
+    const rest = message.slice(prefixed[0].length);
+    return rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
+  // "stdout.txt contains ..." → "The file contains ..."
+  return message.replace(new RegExp(`^${file} (?=[a-z])`), 'The file ');
+}
+
 /** A place in the outputs and every finding about it, in the order the review found them. */
 export interface IFindingGroup {
   place: string;
@@ -272,4 +384,13 @@ export function readableSubmission(name: string, content: string): string {
   } catch {
     return content;
   }
+}
+
+/**
+ * The platform's reason a part of an error report is withheld ("withheld: the
+ * output review found identifiers of the data set in it"), as it reads after
+ * "The error message is …".
+ */
+export function withheldText(reason: string): string {
+  return reason.trim().replace(/\.$/, '');
 }

@@ -9,7 +9,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { CommandIDs, JobCommandIDs } from '../commands';
+import { CommandIDs, InboxCommandIDs, JobCommandIDs } from '../commands';
 import { PluginSettings } from '../common/settings';
 import { JobActions } from '../jobs/actions';
 import { followActiveDocument } from '../jobs/active-document';
@@ -107,6 +107,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.add(widget, 'main');
         app.shell.activateById(widget.id);
       },
+      openMail: jobId => void commands.execute(InboxCommandIDs.open, { jobId }),
       resultsFolder: () => settings.resultsFolder
     });
 

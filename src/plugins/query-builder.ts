@@ -1,9 +1,10 @@
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
@@ -21,7 +22,9 @@ import {
   IBuilderDefaults,
   QueryBuilderModel
 } from '../builder/model';
+import { BuilderMainArea, BuilderMainWidget } from '../builder/main-area';
 import { createBuilderPanel } from '../builder/panel';
+import { followQuota } from '../builder/quota';
 import { previewQuery } from '../builder/preview';
 import type { IBuilderActions } from '../builder/actions';
 import { BuilderCommandIDs, CommandIDs } from '../commands';
@@ -49,7 +52,7 @@ const DEFAULT_SETTINGS: IQueryBuilderSettings = {
 export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
-    'The query builder sidebar (left): build a query, insert it as an SDK cell.',
+    'The query builder (left sidebar, or the main area): build a query, insert it as an SDK cell.',
   autoStart: true,
   requires: [INotebookTracker],
   optional: [
@@ -60,7 +63,8 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     IDefaultFileBrowser,
     IEditorLanguageRegistry,
     ISettingRegistry,
-    ITranslator
+    ITranslator,
+    ILabShell
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -72,7 +76,8 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     fileBrowser: IDefaultFileBrowser | null,
     languages: IEditorLanguageRegistry | null,
     settingRegistry: ISettingRegistry | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const model = new QueryBuilderModel({}, trans);
@@ -80,12 +85,9 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       connection?.client ?? new VCEClient(app.serviceManager.serverSettings);
     const { commands, shell } = app;
 
-    // The day's quota, live from the connection model (and its event stream).
+    // The day's quota, live from the connection model (the status bar's, moved by its event stream).
     if (connection) {
-      const syncQuota = () =>
-        model.setQuota(connection.status.status?.quota ?? null);
-      connection.status.changed.connect(syncQuota);
-      syncQuota();
+      followQuota(model, connection.status);
     }
     if (settingRegistry) {
       void PluginSettings.load(settingRegistry, PLUGIN_ID, DEFAULT_SETTINGS, {
@@ -128,12 +130,37 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       model,
       actions,
       trans,
-      translator ?? nullTranslator
+      translator ?? nullTranslator,
+      { commands, id: CommandIDs.openQueryBuilderMain }
     );
     shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
+    // The same model in the main area, where the sample and the cell have room.
+    const mainArea = new BuilderMainArea(model, actions, trans);
+    const mainTracker = new WidgetTracker<BuilderMainWidget>({
+      namespace: 'vce-query-builder'
+    });
+    const openMainArea = async () => {
+      const widget = await mainArea.widgetToShow();
+      if (!widget.isAttached) {
+        shell.add(widget, 'main');
+        void mainTracker.add(widget);
+      }
+      // Opened from the sidebar's builder: the main area takes the room it had.
+      if (panel.isVisible) {
+        labShell?.collapseLeft();
+      }
+      shell.activateById(widget.id);
+    };
+    restorer?.restore(mainTracker, {
+      command: CommandIDs.openQueryBuilderMain,
+      name: () => 'query-builder'
+    });
     // The insert button's label follows the open notebooks.
-    tracker.currentChanged.connect(() => view()?.update());
+    tracker.currentChanged.connect(() => {
+      view()?.update();
+      mainArea.view?.update();
+    });
 
     const openPanel = () => shell.activateById(panel.id);
     const flows = new QueryCellFlows({
@@ -161,6 +188,7 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       trans,
       palette,
       openPanel,
+      openMainArea,
       preview: async () => {
         if (!flows.blocked(true)) {
           await previewQuery(model, client, connection?.status ?? null, trans);

@@ -14,6 +14,14 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import { SEED_CELL } from '../../src/__tests__/helpers/query-seed';
 import { signInTestClient } from './credentials';
+import * as path from 'path';
+
+/** Screenshots the issue asks for (issue 17), outside the test's output folder when VCE_SHOTS is set. */
+function shotPath(name: string): string {
+  return process.env.VCE_SHOTS
+    ? path.join(process.env.VCE_SHOTS, name)
+    : test.info().outputPath(name);
+}
 
 const STATUS_ITEM = '#jp-vce-status';
 const PANEL = '#jp-vce-query-builder';
@@ -318,5 +326,193 @@ test.describe('query builder and kernel bridge', () => {
     await panel.screenshot({
       path: test.info().outputPath('builder-preview.png')
     });
+  });
+
+  test("every chooser is a real select with JupyterLab's caret, used by keyboard", async ({
+    page
+  }) => {
+    const panel = await openBuilder(page);
+    await panel.getByRole('button', { name: 'Condition group' }).click();
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('region_code');
+    await panel
+      .getByLabel('Operation of condition 1 of group 1')
+      .selectOption('IN');
+    const choosers = [
+      panel.getByLabel('Category'),
+      panel.getByLabel('Operator of group 1'),
+      panel.getByLabel('Field of condition 1 of group 1'),
+      panel.getByLabel('Operation of condition 1 of group 1'),
+      panel.getByLabel('Add a value to region_code IN')
+    ];
+    for (const chooser of choosers) {
+      await expect(chooser).toBeVisible();
+      // A select, inside JupyterLab's HTMLSelect with its caret icon beside it.
+      expect(await chooser.evaluate(node => node.tagName)).toBe('SELECT');
+      expect(
+        await chooser.evaluate(node => ({
+          wrapper: node.parentElement!.className,
+          caret: node.parentElement!.querySelector('select + span svg') !== null
+        }))
+      ).toEqual({
+        wrapper: expect.stringContaining('jp-HTMLSelect'),
+        caret: true
+      });
+    }
+    // The jobs list's filter too.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('vce:open-data-clean-room')
+    );
+    const filter = page.getByLabel('Filter jobs by status');
+    expect(await filter.evaluate(node => node.tagName)).toBe('SELECT');
+    expect(
+      await filter.evaluate(node => node.parentElement!.className)
+    ).toContain('jp-HTMLSelect');
+    await page.sidebar.openTab('jp-vce-query-builder');
+
+    // Keyboard: Tab reaches the group's operator, the arrow keys change it.
+    const operator = panel.getByLabel('Operator of group 1');
+    await expect(operator).toHaveValue('and');
+    await panel.getByLabel('Category').focus();
+    for (let step = 0; step < 4; step++) {
+      if (await operator.evaluate(node => node === document.activeElement)) {
+        break;
+      }
+      await page.keyboard.press('Tab');
+    }
+    await expect(operator).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(operator).toHaveValue('or');
+    await expect(panel.locator('.jp-vce-QB-code')).toHaveAttribute(
+      'data-code',
+      /"operator": "or"/
+    );
+    // Add… by keyboard: the value becomes a chip.
+    const add = panel.getByLabel('Add a value to region_code IN');
+    await add.focus();
+    await add.selectOption('GB');
+    await expect(panel.locator('.jp-vce-QB-chip')).toHaveText(['GB×']);
+    await panel.screenshot({
+      path: shotPath('builder-sidebar-choosers-light.png')
+    });
+    await page.theme.setDarkTheme();
+    await panel.screenshot({
+      path: shotPath('builder-sidebar-choosers-dark.png')
+    });
+    await page.theme.setLightTheme();
+  });
+
+  test('opens in the main area (sidebar button, palette) with the same query, and the sample has room', async ({
+    page,
+    request
+  }) => {
+    await page.notebook.createNew('main-area.ipynb');
+    const panel = await openBuilder(page);
+    await panel.getByRole('button', { name: 'Condition group' }).click();
+    await panel
+      .getByLabel('Field of condition 1 of group 1')
+      .selectOption('like_count');
+    await panel.getByLabel('Value of like_count').fill('10');
+    await panel.locator('#jp-vce-qb-limit').fill('5');
+    // The guide's four fields and two more: far more than the sidebar shows (about two).
+    for (const field of ['region_code', 'like_count']) {
+      await panel.getByLabel(field, { exact: true }).check();
+    }
+
+    // The sidebar's toolbar button opens it in the main area; the sidebar makes room.
+    await panel
+      .locator(
+        '.jp-ToolbarButtonComponent[data-command="vce:open-query-builder-main-area"]'
+      )
+      .click();
+    const main = page.locator('#jp-vce-query-builder-main');
+    await expect(main).toBeVisible();
+    await expect(panel).toBeHidden();
+    await expect(
+      page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+        hasText: 'Query Builder'
+      })
+    ).toBeVisible();
+    // The same query: one model behind both views.
+    await expect(main.getByLabel('Value of like_count')).toHaveValue('10');
+    await expect(main.locator('#jp-vce-qbm-limit')).toHaveValue('5');
+    await expect(main.locator('.jp-vce-QB-code')).toHaveAttribute(
+      'data-code',
+      (await panel.locator('.jp-vce-QB-code').getAttribute('data-code'))!
+    );
+    // The query on the left, the cell beside it, the sample under both.
+    const query = (await main.locator('.jp-vce-QB-queryColumn').boundingBox())!;
+    const cell = (await main.locator('.jp-vce-QB-resultColumn').boundingBox())!;
+    expect(cell.x).toBeGreaterThan(query.x + query.width - 1);
+
+    const used = await usedToday(page);
+    await main
+      .getByRole('button', {
+        name: 'Preview sample (uses up to 5 records of your quota)'
+      })
+      .click();
+    const sample = main.locator('.jp-vce-QB-previewResult .jp-vce-Result');
+    await expect(sample.locator('tbody tr')).toHaveCount(5);
+    // Every column of the sample is in view, none cut at the edge.
+    const area = (await main
+      .locator('.jp-vce-QB-previewResult')
+      .boundingBox())!;
+    const headers = sample.locator('thead th');
+    const columns = await headers.count();
+    expect(columns).toBe(7);
+    const last = (await headers.nth(columns - 1).boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(area.x + area.width + 1);
+    // The quota under the sample is the status bar's, and moves with it.
+    await expect(page.locator(STATUS_ITEM)).toHaveText(
+      `VCE ${(used + 5).toLocaleString('en-US')} / 5,000`
+    );
+    await expect(sample.locator('.jp-vce-Result-summary')).toContainText(
+      `${(5000 - used - 5).toLocaleString('en-US')} of 5,000 left today`
+    );
+    // Another query (as a kernel's would be) moves the status bar through the event stream.
+    const other = await request.post('/vce/api/query', {
+      data: {
+        category: 'video',
+        condition_groups: [],
+        fields: 'id',
+        limit: 2
+      }
+    });
+    expect(other.ok()).toBe(true);
+    await expect(page.locator(STATUS_ITEM)).toHaveText(
+      `VCE ${(used + 7).toLocaleString('en-US')} / 5,000`
+    );
+    await expect(sample.locator('.jp-vce-Result-summary')).toContainText(
+      `${(5000 - used - 7).toLocaleString('en-US')} of 5,000 left today`
+    );
+    await expect(main.locator('#jp-vce-qbm-quota')).toHaveText(
+      `${(5000 - used - 7).toLocaleString('en-US')} of 5,000 records left today`
+    );
+
+    await sample.scrollIntoViewIfNeeded();
+    await page.theme.setLightTheme();
+    await page.screenshot({ path: shotPath('builder-main-area-light.png') });
+    await page.theme.setDarkTheme();
+    await page.screenshot({ path: shotPath('builder-main-area-dark.png') });
+    await page.theme.setLightTheme();
+
+    // A change in the main area is in the sidebar's view too; the palette shows the main one again.
+    await main.locator('#jp-vce-qbm-limit').fill('3');
+    await page.sidebar.openTab('jp-vce-query-builder');
+    await expect(panel.locator('#jp-vce-qb-limit')).toHaveValue('3');
+    await page.activity.activateTab('main-area.ipynb');
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('vce:open-query-builder-main-area')
+    );
+    await expect(main).toBeVisible();
+    await expect(page.locator('#jp-vce-query-builder-main')).toHaveCount(1);
+    expect(
+      await page.evaluate(() =>
+        window.jupyterapp.commands.label('vce:open-query-builder-main-area', {
+          isPalette: true
+        })
+      )
+    ).toBe('Open Query Builder in the Main Area');
   });
 });

@@ -3,6 +3,7 @@ import type { PreviousTable, TableFingerprint } from '../review';
 import {
   canMove,
   type HistoryEntry,
+  type ErrorReport,
   type JobFailure,
   type JobRecord,
   type JobStage,
@@ -59,6 +60,7 @@ function toJob(row: Row): JobRecord {
     resubmittedFrom: (row.resubmitted_from as string | null) ?? null,
     reason: (row.reason as string | null) ?? null,
     failure: parse<JobFailure>(row.failure),
+    errorReport: parse<ErrorReport>(row.error_report),
     verdict: parse<JobVerdict>(row.verdict)
   };
 }
@@ -98,6 +100,7 @@ export interface JobChange {
   finishedAt?: string;
   reason?: string | null;
   failure?: JobFailure | null;
+  errorReport?: ErrorReport | null;
   verdict?: JobVerdict | null;
   attempts?: number;
   note?: string;
@@ -192,6 +195,7 @@ export class JobStore {
              finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END,
              reason = CASE WHEN ? THEN ? ELSE reason END,
              failure = CASE WHEN ? THEN ? ELSE failure END,
+             error_report = CASE WHEN ? THEN ? ELSE error_report END,
              verdict = CASE WHEN ? THEN ? ELSE verdict END,
              attempts = coalesce(?, attempts)
            WHERE job_id = ?`
@@ -207,6 +211,8 @@ export class JobStore {
           change.reason ?? null,
           change.failure !== undefined ? 1 : 0,
           change.failure ? JSON.stringify(change.failure) : null,
+          change.errorReport !== undefined ? 1 : 0,
+          change.errorReport ? JSON.stringify(change.errorReport) : null,
           change.verdict !== undefined ? 1 : 0,
           change.verdict ? JSON.stringify(change.verdict) : null,
           change.attempts ?? null,

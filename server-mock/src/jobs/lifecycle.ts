@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import type { JobDefinition, ExecutionResult } from '../runner/executor';
+import { reviewedErrorReport } from './error-report';
 import type { LifecycleDeps, LifecycleSettings } from './lifecycle-deps';
-import type { JobRecord } from './model';
+import type { ErrorReport, JobRecord } from './model';
 import { jobDefinition } from './paths';
 import { recoverJobs } from './recovery';
 import { ReleaseStep } from './release-step';
@@ -201,23 +203,58 @@ export class JobLifecycle {
           reason:
             result.reason ??
             `The job ran longer than ${this.settings.limits.wallSeconds} s and was stopped.`,
+          errorReport: await this.errorReport(job, null),
           finishedAt
         });
         break;
       case 'killed':
-      case 'exited':
+      case 'exited': {
+        const failure = this.ownFailure(job, result.failure);
         moves.finish(id, 'failed', {
           reason:
             result.reason ??
             (result.failure
               ? `The script raised ${result.failure.type}${result.failure.line ? ` at line ${result.failure.line}` : ''}.`
               : `The script exited with code ${result.exitCode}.`),
-          failure: this.ownFailure(job, result.failure),
+          failure: failure && {
+            type: failure.type,
+            line: failure.line,
+            file: failure.file
+          },
+          errorReport: await this.errorReport(job, failure?.message ?? null),
           finishedAt
         });
         break;
+      }
     }
     await moves.attest(id);
+  }
+
+  /**
+   * The exception's message and stderr's last lines, as the output review lets
+   * them through (./error-report.ts); null when there is neither, or when the
+   * review itself fails (the job's failure stands without them).
+   */
+  private async errorReport(
+    job: JobRecord,
+    message: string | null
+  ): Promise<ErrorReport | null> {
+    const { paths } = this.deps;
+    try {
+      return await reviewedErrorReport({
+        message,
+        stderrPath: paths.stderrPath(job.jobId),
+        scratchDir: join(paths.jobDir(job.jobId), 'error-review'),
+        publicData: this.deps.publicData,
+        config: this.settings.review,
+        recordsRead: this.deps.jobs.get(job.jobId)?.recordsRead ?? 0
+      });
+    } catch (error) {
+      this.deps.log(
+        `job ${job.jobId}: the error report could not be reviewed: ${(error as Error).stack ?? String(error)}`
+      );
+      return null;
+    }
   }
 
   /** The failure report only names a file of the job (the script could put any text there). */

@@ -44,10 +44,7 @@ export function rejectedMail(
       finding =>
         finding.severity === 'fail' || verdict.decided_by === 'reviewer'
     )
-    .map(
-      finding =>
-        `  - ${finding.file}${finding.location ? ` (${finding.location})` : ''}: ${finding.message}`
-    );
+    .map(finding => `  - ${findingLine(finding)}`);
   if (verdict.reviewer_reason) {
     reasons.unshift(`  - Reviewer: ${verdict.reviewer_reason}`);
   }
@@ -67,4 +64,24 @@ export function rejectedMail(
       '-- The Virtual Compute Environment'
     ].join('\n')
   };
+}
+
+/**
+ * One reason of a rejection mail, naming its place once: a finding's message
+ * that starts with its file already says where (the file, often the columns
+ * and rows too), so it stands alone; otherwise the file leads, with the
+ * location unless the message already holds it.
+ */
+export function findingLine(finding: {
+  file: string;
+  location?: string | null;
+  message: string;
+}): string {
+  const { file, location, message } = finding;
+  if (file && message.startsWith(file)) {
+    return message;
+  }
+  const place =
+    location && !message.includes(location) ? `${file} (${location})` : file;
+  return `${place}: ${message}`;
 }

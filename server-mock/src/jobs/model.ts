@@ -88,6 +88,19 @@ export interface JobFailure {
   file: string | null;
 }
 
+/**
+ * What a failed job or test run shows of its error beyond the exception's
+ * type and line: the exception's message and the last lines of stderr, each
+ * as the output review let it through, or withheld with the reason
+ * (./error-report.ts).
+ */
+export interface ErrorReport {
+  message: string | null;
+  message_withheld: string | null;
+  stderr_tail: string[];
+  stderr_withheld: string | null;
+}
+
 export interface SubmittedFile {
   name: string;
   bytes: number;
@@ -124,6 +137,8 @@ export interface JobRecord {
   /** Why the job ended where it did, in plain words (a limit, a cancel, a restart). */
   reason: string | null;
   failure: JobFailure | null;
+  /** The exception's message and stderr's end, reviewed (a failed or timed-out job). */
+  errorReport: ErrorReport | null;
   verdict: JobVerdict | null;
 }
 
@@ -143,6 +158,7 @@ export interface JobView {
   resubmitted_from: string | null;
   reason: string | null;
   failure: JobFailure | null;
+  error_report: ErrorReport | null;
   files: SubmittedFile[];
   history: HistoryEntry[];
   verdict: JobVerdict | null;
@@ -187,6 +203,7 @@ export function jobView(
     resubmitted_from: job.resubmittedFrom,
     reason: job.reason,
     failure: job.failure,
+    error_report: job.errorReport,
     files: parts.files,
     history: parts.history,
     verdict: job.verdict,

@@ -7,6 +7,7 @@ import type { ScriptFailure } from '../runner/executor';
 import type { LifecycleDeps, LifecycleSettings } from './lifecycle-deps';
 import {
   isFinal,
+  type ErrorReport,
   type JobRecord,
   type JobStatus,
   type JobVerdict,
@@ -123,6 +124,7 @@ export class StatusMoves {
     change: {
       reason: string;
       failure?: ScriptFailure | null;
+      errorReport?: ErrorReport | null;
       finishedAt?: string;
     }
   ): void {
@@ -131,6 +133,7 @@ export class StatusMoves {
       this.deps.jobs.move(jobId, to, at, {
         reason: change.reason,
         failure: change.failure ?? null,
+        errorReport: change.errorReport ?? null,
         finishedAt: at
       })
     ) {

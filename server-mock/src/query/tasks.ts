@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { PlatformContext } from '../context';
 import type { PublicData } from '../data/schema';
-import { chargeQuota } from '../quota';
+import { chargeQuota, utcDay } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
 import { countMatches, fetchRecords, pageRecords, sampleIds } from './engine';
 import { encodeCursor, queryFingerprint } from './paging';
+import { testRunSampleSize, validationStage } from './test-run';
 import type { TypedQuery } from './typed-query';
 import { validateQuery } from './validate';
 
@@ -91,7 +92,10 @@ export function runTask(
       if (!task) {
         return false;
       }
-      const validation = validateQuery(JSON.parse(task.request), task.stage);
+      const validation = validateQuery(
+        JSON.parse(task.request),
+        validationStage(task.stage, task.jobId ?? null)
+      );
       if (!validation.ok) {
         store.updateTask(taskId, ['Validating'], {
           status: 'AnalysisFailed',
@@ -144,7 +148,21 @@ function processTask(
     });
     return false;
   }
-  const ids = sampleIds(data, query, context.random);
+  // A test run's task reads the sample, within what remains of today's quota (./test-run.ts).
+  const sampled = task.jobId
+    ? {
+        ...query,
+        limit: Math.max(
+          1,
+          testRunSampleSize(
+            query.limit,
+            context.dailyLimit -
+              store.usedOn(task.clientKey, utcDay(context.now()))
+          )
+        )
+      }
+    : query;
+  const ids = sampleIds(data, sampled, context.random);
   store.immediate(() => {
     if (store.getTask(task.taskId)?.status !== 'Processing') {
       return; // cancelled meanwhile: nothing charged

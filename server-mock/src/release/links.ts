@@ -22,3 +22,21 @@ export const linkDigest = (token: string): string =>
 export function linkUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${RESULTS_PATH}${token}`;
 }
+
+/** Whether an approved mail's link still works: the state the outbox shows beside the mail. */
+export type LinkState = 'active' | 'expired' | 'gone';
+
+export function linkState(
+  release: { expiresAt: string; archive: string } | null,
+  now: Date,
+  exists: (path: string) => boolean
+): { state: LinkState; expires_at: string | null } {
+  if (!release || !exists(release.archive)) {
+    return { state: 'gone', expires_at: release?.expiresAt ?? null };
+  }
+  const expired = Date.parse(release.expiresAt) <= now.getTime();
+  return {
+    state: expired ? 'expired' : 'active',
+    expires_at: release.expiresAt
+  };
+}

@@ -5,8 +5,9 @@ import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
 import { sampleRecords } from '../query/engine';
 import { pageQuery, RECORD_COUNT_HEADER } from '../query/paging';
+import { testRunSampleSize, validationStage } from '../query/test-run';
 import { validateQuery } from '../query/validate';
-import { chargeQuota, type QuotaView } from '../quota';
+import { chargeQuota, utcDay, type QuotaView } from '../quota';
 
 export const QUERY_PATH = '/v2/vce/query/';
 
@@ -23,7 +24,8 @@ function quotaRefusal(wanted: number, quota: QuotaView): ApiError {
 
 /**
  * `POST /v2/vce/query/`: a researcher's token gets a random sample, charged
- * to the day's quota; a job's token gets every match in id order, paged.
+ * to the day's quota; a job's token gets every match in id order, paged; a
+ * test run's token is checked like a job's and gets one sample (./query/test-run.ts).
  */
 export function registerQueryRoute(
   app: FastifyInstance,
@@ -35,11 +37,15 @@ export function registerQueryRoute(
     async (request, reply) => {
       const data = requireData(context);
       const stage = stageOf(request);
-      const validation = validateQuery(request.body, stage);
+      const testRun = stage === 'test' && request.tokenJobId !== null;
+      const validation = validateQuery(
+        request.body,
+        validationStage(stage, request.tokenJobId)
+      );
       if (!validation.ok) {
         return sendProblems(request, reply, validation.problems);
       }
-      const query = validation.query;
+      let query = validation.query;
 
       if (stage === 'job') {
         const paged = pageQuery(data, query);
@@ -50,6 +56,15 @@ export function registerQueryRoute(
         return ok(paged.page, request.id);
       }
 
+      if (testRun) {
+        // A rehearsal reads the sample, within what remains of today's quota (0: refused below).
+        const now = context.now();
+        const remaining =
+          context.dailyLimit -
+          context.store.usedOn(request.clientKey, utcDay(now));
+        const size = testRunSampleSize(query.limit, remaining);
+        query = { ...query, limit: Math.max(size, 1), cursor: null };
+      }
       const records = sampleRecords(data, query, context.random);
       const charge = chargeQuota(
         context.store,
@@ -67,7 +82,9 @@ export function registerQueryRoute(
           category: query.category,
           records,
           count: records.length,
-          quota: charge.quota
+          quota: charge.quota,
+          // A test run's sample is its only page: a script paging with the cursor stops here.
+          ...(testRun ? { cursor: null, has_more: false } : {})
         },
         request.id
       );

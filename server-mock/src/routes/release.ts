@@ -4,7 +4,7 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireJobs } from '../http/guards';
 import { ok } from '../http/reply';
-import { linkDigest, RESULTS_PATH } from '../release/links';
+import { linkDigest, linkState, RESULTS_PATH } from '../release/links';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const OUTBOX_PATH = '/v2/vce/outbox/';
@@ -73,7 +73,15 @@ export function registerReleaseRoutes(
           created_at: mail.createdAt,
           sent_at: mail.sentAt,
           transport: mail.transport,
-          file: mail.file
+          file: mail.file,
+          link:
+            mail.kind === 'approved'
+              ? linkState(
+                  service.store.releaseOf(mail.jobId),
+                  context.now(),
+                  existsSync
+                )
+              : null
         }))
       },
       request.id

@@ -13,6 +13,7 @@ import {
   taskResultPage,
   taskView
 } from '../query/tasks';
+import { validationStage } from '../query/test-run';
 import { validateQuery } from '../query/validate';
 import type { QueryTaskRecord } from '../store';
 
@@ -54,7 +55,10 @@ export function registerTaskRoutes(
     async (request, reply) => {
       requireData(context);
       const stage = stageOf(request);
-      const validation = validateQuery(request.body, stage);
+      const validation = validateQuery(
+        request.body,
+        validationStage(stage, request.tokenJobId)
+      );
       if (!validation.ok) {
         return sendProblems(request, reply, validation.problems);
       }
@@ -145,7 +149,10 @@ export function registerTaskRoutes(
           `Task ${task.taskId} is ${task.status}: results are available once its status is Completed.`
         );
       }
-      const validation = validateQuery(JSON.parse(task.request), task.stage);
+      const validation = validateQuery(
+        JSON.parse(task.request),
+        validationStage(task.stage, task.jobId ?? null)
+      );
       if (!validation.ok) {
         throw new Error('a completed task has an invalid query');
       }

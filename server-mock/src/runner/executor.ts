@@ -58,6 +58,8 @@ export interface ScriptFailure {
   type: string;
   line: number | null;
   file: string | null;
+  /** The exception's message as the script made it: unreviewed, never shown as it is. */
+  message?: string | null;
 }
 
 /** How a job's run ended. */

@@ -254,7 +254,8 @@ const FILE_NAME = /^[\w .()/-]{1,200}$/;
 /**
  * The failure the bootstrap reported on fd 3, sanitised: the script controls
  * that channel, so only a known exception name, an integer line and a file
- * name of its own folder pass; anything else is replaced.
+ * name of its own folder pass; anything else is replaced. The message passes
+ * as text, never shown before the output review has read it.
  */
 export function parseFailure(reported: string): ScriptFailure | null {
   const line = reported.split('\n').find(text => text.trim().startsWith('{'));
@@ -289,7 +290,12 @@ export function parseFailure(reported: string): ScriptFailure | null {
     !raw.file.split('/').includes('..')
       ? raw.file
       : null;
-  return { type: typeName, line: lineNumber, file };
+  // The message is the script's output: kept as it came (cut), reviewed before anyone sees it (jobs/error-report.ts).
+  const message =
+    typeof raw.message === 'string' && raw.message !== ''
+      ? raw.message.slice(0, 1000)
+      : null;
+  return { type: typeName, line: lineNumber, file, message };
 }
 
 const activeUids = new Set<number>();
@@ -476,7 +482,8 @@ function supervise(
     const failureChannel = child.stdio[3] as NodeJS.ReadableStream | null;
     failureChannel?.setEncoding('utf8');
     failureChannel?.on('data', (chunk: string) => {
-      if (reported.length < 4096) {
+      // One JSON line: type, line, file and the message (1,000 characters, escaped up to 6 each).
+      if (reported.length < 16384) {
         reported += chunk;
       }
     });

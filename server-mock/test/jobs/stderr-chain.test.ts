@@ -56,6 +56,6 @@ describe('an exception chain printed to stderr', () => {
         entry.rule === 'identifier_value' && entry.file === 'stderr.txt'
     );
     // Usernames of five or more characters: shorter ones ("mia") are common words and not matched.
-    expect(finding.message).toMatch(/\d+ usernames of the data set/);
+    expect(finding.message).toMatch(/\d+ lines with usernames of the data set/);
   });
 });

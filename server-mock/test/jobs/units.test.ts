@@ -164,6 +164,7 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     resubmittedFrom: null,
     reason: null,
     failure: null,
+    errorReport: null,
     verdict: null,
     ...overrides
   };

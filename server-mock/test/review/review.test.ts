@@ -312,7 +312,7 @@ describe('the output review', () => {
       ['column 3 (related)', 'column 3 (related), rows 5, 6']
     ]);
     expect(values[1].message).toContain(
-      '2 ids of the data set (column 3 (related), rows 5, 6)'
+      '2 cells with ids of the data set (column 3 (related), rows 5, 6)'
     );
   });
 

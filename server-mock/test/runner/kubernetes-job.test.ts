@@ -281,7 +281,12 @@ describe('kubernetesJobResult', () => {
       exitCode: 1,
       signal: null,
       reason: null,
-      failure: { type: 'KeyError', line: 12, file: 'analysis.py' },
+      failure: {
+        type: 'KeyError',
+        line: 12,
+        file: 'analysis.py',
+        message: null
+      },
       durationMs: 42_000
     });
   });

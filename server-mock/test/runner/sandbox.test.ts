@@ -239,7 +239,7 @@ json.dump({
     }
   );
 
-  it("reports the script's exception type and line, never its message", async () => {
+  it("reports the script's exception type, line and message (the lifecycle reviews the message before anyone sees it: test/jobs/test-runs.test.ts)", async () => {
     const result = await runSandboxed(
       job(
         'raises',
@@ -249,9 +249,13 @@ json.dump({
     expect(result).toMatchObject({
       outcome: 'exited',
       exitCode: 1,
-      failure: { type: 'KeyError', line: 3, file: 'probe.py' }
+      failure: {
+        type: 'KeyError',
+        line: 3,
+        file: 'probe.py',
+        message: "'7100000000000013'"
+      }
     });
-    expect(JSON.stringify(result)).not.toContain('7100000000000013');
   });
 
   it('stops a job at its wall-time limit and when cancelled, with every process it started', async () => {
@@ -429,7 +433,12 @@ describe('the failure channel', () => {
       parseFailure(
         '{"type": "ValueError", "line": 3, "file": "lib/stats.py"}\n'
       )
-    ).toEqual({ type: 'ValueError', line: 3, file: 'lib/stats.py' });
+    ).toEqual({
+      type: 'ValueError',
+      line: 3,
+      file: 'lib/stats.py',
+      message: null
+    });
     expect(
       parseFailure(
         '{"type": "QuotaExceededError", "line": 1, "file": "study.ipynb (cell 2)"}'
@@ -437,7 +446,26 @@ describe('the failure channel', () => {
     ).toEqual({
       type: 'QuotaExceededError',
       line: 1,
-      file: 'study.ipynb (cell 2)'
+      file: 'study.ipynb (cell 2)',
+      message: null
+    });
+  });
+
+  it('keeps the message as text, cut to 1,000 characters (the review decides what is shown)', () => {
+    expect(
+      parseFailure(
+        JSON.stringify({
+          type: 'ValidationError',
+          line: 4,
+          file: 'raw_ids.py',
+          message: 'x'.repeat(1500)
+        })
+      )
+    ).toEqual({
+      type: 'ValidationError',
+      line: 4,
+      file: 'raw_ids.py',
+      message: 'x'.repeat(1000)
     });
   });
 
@@ -449,7 +477,8 @@ describe('the failure channel', () => {
     ).toEqual({
       type: 'an exception class defined in the script',
       line: null,
-      file: null
+      file: null,
+      message: null
     });
     expect(parseFailure('not json')).toBeNull();
     expect(parseFailure('')).toBeNull();

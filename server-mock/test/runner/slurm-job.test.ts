@@ -144,7 +144,8 @@ describe('slurmJobResult', () => {
     expect(failed.failure).toEqual({
       type: 'ValueError',
       line: 3,
-      file: 'analysis.py'
+      file: 'analysis.py',
+      message: null
     });
     const xfsz = slurmJobResult(job, {
       state: 'FAILED',

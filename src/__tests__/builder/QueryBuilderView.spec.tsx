@@ -1,13 +1,18 @@
 /**
  * The Query Builder panel rendered in jsdom: only allowed operations are
  * offered, bad values are marked for screen readers and block the buttons,
- * chips add and remove values, the limit shows the quota.
+ * chips add and remove values, the limit shows the quota; every chooser is
+ * JupyterLab's HTMLSelect; the sidebar's and the main area's views of one
+ * model stay in step; the quota figures follow the status model.
  */
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { QueryBuilderModel } from '../../builder/model';
 import type { IBuilderActions } from '../../builder/actions';
-import { QueryBuilderView } from '../../builder/QueryBuilderView';
+import { BuilderPlace, QueryBuilderView } from '../../builder/QueryBuilderView';
+import { followQuota } from '../../builder/quota';
+import { Signal } from '@lumino/signaling';
+import type { IVCEStatus, Quota } from '../../api/types';
 
 const actions = (): IBuilderActions & { calls: string[] } => {
   const calls: string[] = [];
@@ -44,8 +49,12 @@ function setValue(
   );
 }
 
-async function render(model: QueryBuilderModel, acts = actions()) {
-  const view = new QueryBuilderView(model, acts);
+async function render(
+  model: QueryBuilderModel,
+  acts = actions(),
+  place: BuilderPlace = 'sidebar'
+) {
+  const view = new QueryBuilderView(model, acts, place);
   Widget.attach(view, document.body);
   const flush = async () => {
     view.update();
@@ -208,6 +217,123 @@ describe('QueryBuilderView', () => {
     await flush();
     expect(q('#jp-vce-qb-limit-problems').textContent).toContain(
       'Enter a limit: a whole number from 1 to 5,000.'
+    );
+    view.dispose();
+  });
+
+  it("every chooser is a real select in JupyterLab's HTMLSelect (caret, keyboard): category, group operator, field, operation, Add…", async () => {
+    const model = new QueryBuilderModel();
+    model.addGroup();
+    model.setField(0, 0, 'region_code');
+    model.setOperation(0, 0, 'IN');
+    const { view, byLabel, q } = await render(model);
+    const choosers = [
+      q<HTMLSelectElement>('#jp-vce-qb-category'),
+      byLabel<HTMLSelectElement>('Operator of group 1'),
+      byLabel<HTMLSelectElement>('Field of condition 1 of group 1'),
+      byLabel<HTMLSelectElement>('Operation of condition 1 of group 1'),
+      byLabel<HTMLSelectElement>('Add a value to region_code IN')
+    ];
+    for (const select of choosers) {
+      expect(select.tagName).toBe('SELECT');
+      const wrapper = select.parentElement!;
+      expect(wrapper.classList).toContain('jp-HTMLSelect');
+      expect(wrapper.classList).toContain('jp-vce-Select');
+      // JupyterLab's caret, beside the select.
+      expect(wrapper.querySelector('select + span svg')).not.toBeNull();
+      // Reached by Tab, changed by the arrow keys: a native select.
+      expect(select.tabIndex).toBe(0);
+      expect(select.disabled).toBe(false);
+    }
+    expect(choosers[4].options[0].textContent).toBe('Add…');
+    // No text box looks like a chooser any more: every select is wrapped.
+    expect(
+      [...view.node.querySelectorAll('select')].every(select =>
+        select.parentElement!.classList.contains('jp-HTMLSelect')
+      )
+    ).toBe(true);
+    view.dispose();
+  });
+
+  it('the sidebar and the main area show one model: a change in one is in the other, and their ids differ', async () => {
+    const model = new QueryBuilderModel();
+    const side = await render(model, actions(), 'sidebar');
+    const main = await render(model, actions(), 'main');
+    expect(main.view.hasClass('jp-vce-QB-main')).toBe(true);
+    expect(side.view.hasClass('jp-vce-QB-side')).toBe(true);
+    setValue(main.q<HTMLInputElement>('#jp-vce-qbm-limit'), '25');
+    main.view.node
+      .querySelector<HTMLButtonElement>('.jp-vce-QB-textButton')!
+      .click();
+    await side.flush();
+    await main.flush();
+    expect(side.q<HTMLInputElement>('#jp-vce-qb-limit').value).toBe('25');
+    expect(
+      side.view.node.querySelectorAll('.jp-vce-QB-condition')
+    ).toHaveLength(1);
+    expect(side.q('.jp-vce-QB-code').getAttribute('data-code')).toBe(
+      main.q('.jp-vce-QB-code').getAttribute('data-code')
+    );
+    // Each label names its own view's control (no id is in the page twice).
+    const ids = [...document.querySelectorAll('[id]')].map(node => node.id);
+    expect(ids.filter((id, at) => ids.indexOf(id) !== at)).toEqual([]);
+    expect(main.q('label[for="jp-vce-qbm-limit"]').textContent).toBe('Limit');
+    // The main area lays the query and its results side by side.
+    expect(main.q('.jp-vce-QB-queryColumn')).not.toBeNull();
+    expect(main.q('.jp-vce-QB-resultColumn .jp-vce-QB-code')).not.toBeNull();
+    side.view.dispose();
+    main.view.dispose();
+  });
+
+  it("the quota figures follow the status bar's model, the preview's too (no stale '4,940 left')", async () => {
+    const quota = (used: number): Quota => ({
+      day: '2026-11-25',
+      daily_limit: 5000,
+      used,
+      remaining: 5000 - used,
+      resets_at: '2026-11-26T00:00:00Z'
+    });
+    const status = {
+      status: { signed_in: true, quota: quota(50) } as unknown as IVCEStatus,
+      changed: new Signal<unknown, void>({})
+    };
+    const model = new QueryBuilderModel();
+    const following = followQuota(model, status);
+    model.setPreview({
+      state: 'done',
+      category: 'video',
+      fields: ['id'],
+      records: [{ id: 1 }],
+      count: 1,
+      quota: quota(60)
+    });
+    const { q, flush, view } = await render(model);
+    const summary = () => q('.jp-vce-QB-previewResult').textContent ?? '';
+    expect(q('#jp-vce-qb-quota').textContent).toBe(
+      '4,950 of 5,000 records left today'
+    );
+    // A kernel's query moves the status bar: both figures move with it.
+    status.status = {
+      ...status.status,
+      quota: quota(160)
+    } as unknown as IVCEStatus;
+    status.changed.emit();
+    await flush();
+    expect(q('#jp-vce-qb-quota').textContent).toBe(
+      '4,840 of 5,000 records left today'
+    );
+    expect(summary()).toContain('4,840 of 5,000 left today');
+    expect(summary()).not.toContain('4,940');
+    // Once disposed it follows no more.
+    following.dispose();
+    status.status = {
+      ...status.status,
+      quota: quota(170)
+    } as unknown as IVCEStatus;
+    status.changed.emit();
+    await flush();
+    expect(q('#jp-vce-qb-quota').textContent).toBe(
+      '4,840 of 5,000 records left today'
     );
     view.dispose();
   });

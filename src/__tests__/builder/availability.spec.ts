@@ -77,6 +77,7 @@ function setup(initial: IVCEStatus | null) {
     trans,
     palette: null,
     openPanel: jest.fn(),
+    openMainArea: jest.fn(),
     preview: jest.fn()
   });
   return { status, launcher, availability, commands };
@@ -89,6 +90,7 @@ describe('the Query Builder for a reviewer', () => {
     expect(launcher.items).toEqual([ITEM]);
     expect(commands.isEnabled(CommandIDs.openQueryBuilder)).toBe(true);
     expect(commands.isVisible(CommandIDs.openQueryBuilder)).toBe(true);
+    expect(commands.isEnabled(CommandIDs.openQueryBuilderMain)).toBe(true);
     expect(commands.isEnabled(BuilderCommandIDs.newQuery)).toBe(true);
     expect(commands.isEnabled(BuilderCommandIDs.copy)).toBe(true);
   });
@@ -98,8 +100,10 @@ describe('the Query Builder for a reviewer', () => {
     expect(availability.available).toBe(false);
     expect(launcher.items).toEqual([]);
     expect(commands.isVisible(CommandIDs.openQueryBuilder)).toBe(false);
+    expect(commands.isVisible(CommandIDs.openQueryBuilderMain)).toBe(false);
     for (const id of [
       CommandIDs.openQueryBuilder,
+      CommandIDs.openQueryBuilderMain,
       BuilderCommandIDs.insert,
       BuilderCommandIDs.insertAndRun,
       BuilderCommandIDs.copy,

@@ -25,6 +25,7 @@ export function makeJob(
     resubmitted_from: null,
     reason: null,
     failure: null,
+    error_report: null,
     files: [{ name: 'analysis.py', bytes: 10, sha256: 'a'.repeat(64) }],
     history: [{ status, at, note: '' }],
     verdict: null,

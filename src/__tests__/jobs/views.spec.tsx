@@ -15,6 +15,7 @@ import { JobsModel } from '../../jobs/model';
 import { PanelState } from '../../jobs/state';
 import type { Job } from '../../api/types';
 import { jobsWidget, submitWidget } from '../../jobs/views';
+import { submittedAt } from '../../jobs/views/list-item';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
 declare const require: (id: string) => any;
@@ -68,7 +69,12 @@ const REJECTED: Job = makeJob('job_leak', {
 
 async function render(
   jobs: Job[],
-  options: { signedIn?: boolean; failList?: Error; stream?: StreamState } = {}
+  options: {
+    signedIn?: boolean;
+    failList?: Error;
+    stream?: StreamState;
+    openMail?: (jobId: string) => void;
+  } = {}
 ) {
   const api = new FakeJobsApi();
   api.jobs = jobs;
@@ -81,7 +87,8 @@ async function render(
     state,
     trans,
     contents: { get: jest.fn() },
-    email: () => 'pi@example.org'
+    email: () => 'pi@example.org',
+    openMail: options.openMail
   });
   const signIn = jest.fn();
   const streamChanged = new Signal<unknown, StreamState>({});
@@ -209,6 +216,53 @@ describe('the Data Clean Room panel', () => {
     );
   });
 
+  it('tells two runs of one script apart: submitted time, short id, the full name on hover', async () => {
+    const entry = 'analyses/videos_by_region_and_length.py';
+    const first = makeJob('job_20261125090100a1b2c3d4e5', {
+      minute: 1,
+      entry,
+      status: 'approved'
+    });
+    const second = makeJob('job_20261125091700f6e5d4c3b2', {
+      minute: 17,
+      entry,
+      stage: 'test',
+      status: 'rejected'
+    });
+    const { list } = await render([first, second]);
+    const items = [...list.node.querySelectorAll('.jp-vce-JobItem')];
+    const meta = (item: Element) =>
+      [
+        item.querySelector('.jp-vce-JobItem-time')?.textContent,
+        item.querySelector('.jp-vce-JobItem-id')?.textContent
+      ].join(' ');
+    expect(items.map(meta)).toEqual([
+      `${submittedAt(second.created_at, Date.now())} d4c3b2`,
+      `${submittedAt(first.created_at, Date.now())} c3d4e5`
+    ]);
+    expect(meta(items[0])).not.toBe(meta(items[1]));
+    // The name is cut in a narrow panel: the whole of it, and what the run was, on hover.
+    const tooltip = items[0].querySelector('button')!.getAttribute('title')!;
+    expect(tooltip.split('\n')).toEqual([
+      entry,
+      'Test run (on the sample; nothing is released)',
+      'Status: Rejected',
+      `Submitted: ${new Date(second.created_at).toLocaleString()} (${second.created_at})`,
+      'Id: job_20261125091700f6e5d4c3b2'
+    ]);
+    // The whole name shows, wrapped between its words rather than cut.
+    const file = items[0].querySelector('.jp-vce-JobItem-file')!;
+    expect(file.textContent).toBe('videos_by_region_and_length.py');
+    expect(file.querySelectorAll('wbr')).toHaveLength(5);
+    // The test run's tag is on the second line: it no longer cuts the name.
+    expect(
+      items[0].querySelector('.jp-vce-JobItem-meta .jp-vce-Tag')?.textContent
+    ).toBe('Test run');
+    expect(
+      items[0].querySelector('.jp-vce-JobItem-main .jp-vce-Tag')
+    ).toBeNull();
+  });
+
   it('filters by status and pages', async () => {
     const jobs = Array.from({ length: 25 }, (_, index) =>
       makeJob(`job_${String(index).padStart(2, '0')}`, {
@@ -310,6 +364,43 @@ describe('the Data Clean Room panel', () => {
     expect(list.node.querySelector('.jp-vce-Mail')?.textContent).toContain(
       'The download link was mailed to pi@example.org'
     );
+  });
+
+  it("offers to open the job's mail in the Inbox, not the outbox file's name", async () => {
+    const approved = makeJob('job_ok', {
+      status: 'approved',
+      result_available: true
+    });
+    const openMail = jest.fn();
+    const { list, actions, api } = await render([approved], { openMail });
+    api.outbox.mockResolvedValueOnce({
+      transport: 'outbox',
+      messages: [
+        {
+          job_id: 'job_ok',
+          kind: 'approved',
+          to: 'pi@example.org',
+          subject: 's',
+          text: 't',
+          created_at: approved.updated_at,
+          sent_at: approved.updated_at,
+          transport: 'outbox',
+          file: 'job_ok-approved.eml',
+          link: { state: 'active', expires_at: approved.updated_at }
+        }
+      ]
+    } as never);
+    await act(async () => {
+      await actions.open('job_ok');
+      await flush();
+    });
+    const mail = list.node.querySelector('.jp-vce-Mail')!;
+    expect(mail.textContent).not.toContain('local outbox');
+    expect(mail.textContent).not.toContain('.eml');
+    const open = mail.querySelector<HTMLButtonElement>('.jp-vce-OpenMail')!;
+    expect(open.textContent).toBe('Open mail');
+    await act(async () => open.click());
+    expect(openMail).toHaveBeenCalledWith('job_ok');
   });
 
   it('a failed job says where the script broke', async () => {

@@ -33,7 +33,7 @@ export function HowAJobRuns(props: { trans: TranslationBundle }): JSX.Element {
         </li>
         <li>
           {trans.__(
-            '"Test run…" runs it on a test-stage sample and shows what the review would say, releasing nothing.'
+            '"Test run…" runs the same script, page sizes and all, on the test-stage sample (up to 1,000 records a query) and shows what the review would say, releasing nothing.'
           )}
         </li>
       </ul>

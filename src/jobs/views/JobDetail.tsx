@@ -13,13 +13,26 @@ import {
 import type { Job } from '../../api/types';
 import { isFinal } from '../statuses';
 import { Attestation } from './Attestation';
+import { ErrorReport } from './ErrorReport';
 import type { IPanelContext } from './context';
 import { useClock } from './hooks';
 import { StatusBadge, Time } from './parts';
 import { Verdict } from './Verdict';
 
-/** What a test run's status means: a rehearsal, never released. */
-function testRunExplanation(job: Job, trans: TranslationBundle): string {
+/**
+ * What a test run's status means: a rehearsal, never released. The ending's
+ * reason may say that nothing was released already: then it is not said twice.
+ */
+export function testRunExplanation(
+  job: Job,
+  reason: string,
+  trans: TranslationBundle
+): string {
+  const saysReleased = /\breleased\b/i.test(reason);
+  const ended = (sentence: string) =>
+    saysReleased
+      ? sentence
+      : trans.__('%1 Nothing is released from a test run.', sentence);
   switch (job.status) {
     case 'approved':
       return trans.__(
@@ -31,20 +44,14 @@ function testRunExplanation(job: Job, trans: TranslationBundle): string {
       );
     case 'running':
       return trans.__(
-        "Test run: the script runs on the test-stage sample; what it reads counts toward today's quota. Nothing is released from a test run."
+        "Test run: the script runs on the test-stage sample (up to 1,000 records a query); what it reads counts toward today's quota. Nothing is released from a test run."
       );
     case 'failed':
-      return trans.__(
-        'Test run: the script stopped with an error. Nothing is released from a test run.'
-      );
+      return ended(trans.__('Test run: the script stopped with an error.'));
     case 'timed_out':
-      return trans.__(
-        'Test run: the script ran past the time limit. Nothing is released from a test run.'
-      );
+      return ended(trans.__('Test run: the script ran past the time limit.'));
     case 'cancelled':
-      return trans.__(
-        'Test run cancelled. Nothing is released from a test run.'
-      );
+      return ended(trans.__('Test run cancelled.'));
     default:
       return trans.__(
         'Test run on the test-stage sample: %1 Nothing is released from a test run.',
@@ -108,7 +115,7 @@ export function JobDetail(props: {
       </h3>
       <p className="jp-vce-Detail-status" aria-live="polite">
         {job.stage === 'test'
-          ? testRunExplanation(job, trans)
+          ? testRunExplanation(job, reason, trans)
           : statusExplanation(job.status, trans)}
       </p>
       {reason && (
@@ -124,7 +131,12 @@ export function JobDetail(props: {
           {reason}
         </p>
       )}
-      {job.verdict && <Verdict verdict={job.verdict} trans={trans} />}
+      {job.error_report && (
+        <ErrorReport report={job.error_report} trans={trans} />
+      )}
+      {job.verdict && (
+        <Verdict verdict={job.verdict} trans={trans} stage={job.stage} />
+      )}
       <dl className="jp-vce-Detail-facts">
         <dt>{trans.__('Job')}</dt>
         <dd>{job.job_id}</dd>
@@ -228,10 +240,15 @@ export function JobDetail(props: {
                 mail.to
               )}{' '}
           <Time iso={mail.sent_at ?? mail.created_at} now={now} trans={trans} />
-          {mail.transport === 'outbox' && mail.file
-            ? trans.__(' (local outbox: %1)', mail.file)
-            : ''}
-          .
+          .{' '}
+          {actions.canOpenMail && (
+            <button
+              className="jp-mod-styled jp-mod-minimal jp-vce-OpenMail"
+              onClick={() => actions.openMail(job.job_id)}
+            >
+              {trans.__('Open mail')}
+            </button>
+          )}
         </p>
       )}
       {saved && (

@@ -3,14 +3,21 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import type { StreamState } from '../../events/stream';
-import { jobStatusLabel, relativeTime } from '../format';
+import { exactTime, jobStatusLabel, relativeTime } from '../format';
 import type { JobsPhase } from '../model';
 import type { IPanelContext } from './context';
 import { filterLabel, FILTERS } from './filters';
 import { useChanges, useClock } from './hooks';
 import { JobDetail } from './JobDetail';
-import { StatusBadge, Time } from './parts';
+import {
+  jobItemTooltip,
+  nameParts,
+  shortJobId,
+  submittedAt
+} from './list-item';
+import { StatusBadge } from './parts';
 import { RefreshButton } from '../../common/RefreshButton';
+import { Select } from '../../common/Select';
 
 function streamLabel(state: StreamState, trans: TranslationBundle): string {
   switch (state) {
@@ -93,8 +100,8 @@ export function JobsView(props: {
       <div className="jp-vce-Jobs-toolbar" hidden={!signedIn}>
         <label className="jp-vce-Jobs-filter">
           <span className="jp-vce-VisuallyHidden">{trans.__('Show')}</span>
-          <select
-            className="jp-mod-styled"
+          <Select
+            className="jp-vce-Jobs-filterSelect"
             aria-label={trans.__('Filter jobs by status')}
             value={filterId}
             onChange={event => {
@@ -109,7 +116,7 @@ export function JobsView(props: {
                 {filterLabel(filter.id, trans)}
               </option>
             ))}
-          </select>
+          </Select>
         </label>
         <span
           className="jp-vce-Live"
@@ -177,25 +184,47 @@ export function JobsView(props: {
                 <button
                   className="jp-vce-JobItem-button"
                   onClick={() => void actions.open(job.job_id)}
+                  title={jobItemTooltip(job, trans)}
                   aria-label={trans.__(
-                    '%1, %2, submitted %3',
+                    '%1%2, %3, submitted %4 (%5), id %6',
                     job.entry,
+                    job.stage === 'test' ? ` (${trans.__('test run')})` : '',
                     jobStatusLabel(job.status, trans),
-                    relativeTime(job.created_at, now, trans)
+                    submittedAt(job.created_at, now),
+                    relativeTime(job.created_at, now, trans),
+                    shortJobId(job.job_id)
                   )}
                 >
                   <span className="jp-vce-JobItem-main">
                     <span className="jp-vce-JobItem-file">
-                      {PathExt.basename(job.entry)}
+                      {nameParts(PathExt.basename(job.entry)).map(
+                        (part, at) => (
+                          <React.Fragment key={at}>
+                            {at > 0 && <wbr />}
+                            {part}
+                          </React.Fragment>
+                        )
+                      )}
+                    </span>
+                    <StatusBadge status={job.status} trans={trans} />
+                  </span>
+                  <span className="jp-vce-JobItem-meta">
+                    <time
+                      className="jp-vce-JobItem-time"
+                      dateTime={job.created_at}
+                      title={exactTime(job.created_at)}
+                    >
+                      {submittedAt(job.created_at, now)}
+                    </time>
+                    <span className="jp-vce-JobItem-ago">
+                      {relativeTime(job.created_at, now, trans)}
+                    </span>
+                    <span className="jp-vce-JobItem-id">
+                      {shortJobId(job.job_id)}
                     </span>
                     {job.stage === 'test' && (
                       <span className="jp-vce-Tag">{trans.__('Test run')}</span>
                     )}
-                    <StatusBadge status={job.status} trans={trans} />
-                  </span>
-                  <span className="jp-vce-JobItem-meta">
-                    <span className="jp-vce-JobItem-id">{job.job_id}</span> ·{' '}
-                    <Time iso={job.created_at} now={now} trans={trans} />
                   </span>
                 </button>
               </li>

@@ -358,9 +358,15 @@ export async function identifierValues(
           ? /(\d{1,40})\s*$/.exec(previousLine.text.slice(-60))
           : null;
       const head = tail && /^\s*(\d+)/.exec(value.text);
+      // An id split over two lines: only when neither line holds one by itself
+      // (two lines of whole ids would otherwise count each id again).
       if (
         tail &&
         head &&
+        !findingsOf(previousLine!.text, previousLine!.whole).kinds.includes(
+          'id'
+        ) &&
+        !findingsOf(value.text, value.whole).kinds.includes('id') &&
         (tail[1] + head[1]).length <= 2 * MAX_ID_DIGITS &&
         digitRunHasId(tail[1] + head[1], index)
       ) {
@@ -425,9 +431,13 @@ export async function identifierValues(
   // One finding per kind and column: the researcher fixes a column, and "and N more" stays within it.
   const findings: Finding[] = [...byKind].flatMap(([kind, columns]) =>
     [...columns].map(([column, found]) => {
+      // A place found twice (a line read whole and as part of a run) is said once.
+      const unique = [
+        ...new Map(found.map(entry => [entry.location, entry])).values()
+      ];
       const where = column
-        ? cellsPlace(column, found)
-        : places(found.map(entry => entry.location));
+        ? cellsPlace(column, unique)
+        : places(unique.map(entry => entry.location));
       return {
         rule:
           kind === 'encoded identifier'
@@ -440,7 +450,7 @@ export async function identifierValues(
         message:
           kind === 'encoded identifier'
             ? `${file} contains ${plural(found.length, 'value')} that decode to identifiers of the data set (${where}; written as ${notationList(idNotations.get(column))}). Encoding, reversing or spelling out does not anonymise: leave identifiers out.`
-            : `${file} contains ${plural(found.length, kind === 'id' ? 'id' : kind)} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
+            : `${file} contains ${countedPlaces(found, column)} with ${kind === 'id' ? 'ids' : `${kind}s`} of the data set (${where}). Identifiers of people, videos or comments may not leave the clean room: output aggregates only.`
       };
     })
   );
@@ -464,6 +474,32 @@ export async function identifierValues(
     });
   }
   return findings;
+}
+
+/**
+ * What a finding counts, said as what it is: "200 lines" (a line with two ids,
+ * or an id split over it and the next, is one line each), "12 cells" of a
+ * column, else "3 values" (JSON values, keys).
+ */
+export function countedPlaces(
+  found: { location: string; row: number | null }[],
+  column: string
+): string {
+  if (column) {
+    return plural(new Set(found.map(entry => entry.location)).size, 'cell');
+  }
+  const lines = new Set<number>();
+  for (const { location } of found) {
+    const line = /^line (\d+)( and the next)?$/.exec(location);
+    if (!line) {
+      return plural(new Set(found.map(entry => entry.location)).size, 'value');
+    }
+    lines.add(Number(line[1]));
+    if (line[2]) {
+      lines.add(Number(line[1]) + 1);
+    }
+  }
+  return plural(lines.size, 'line');
 }
 
 /** Values whose codes may spell one text: the cells of one row, the items of one JSON array, one line. */
