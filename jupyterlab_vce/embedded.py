@@ -106,10 +106,11 @@ def load_or_create_secret(data_dir: Path) -> str:
 def remembered_port(data_dir: Path) -> int | None:
     """The port the stand-in of this data folder last listened on, if one is recorded."""
     try:
-        text = (data_dir / PORT_FILE_NAME).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+        text = (data_dir / PORT_FILE_NAME).read_text(encoding="ascii").strip()
+        port = int(text, 10)
+    except (OSError, ValueError):  # missing, unreadable, a folder, not ASCII digits
         return None
-    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+    return port if text.isdigit() and 0 < port < 65536 else None
 
 
 def remember_port(data_dir: Path, url: str) -> None:

@@ -19,14 +19,17 @@ kernel manager's ``start_kernel`` (whose kernel id is made inside it) and would
 not survive custom or gateway kernel managers. The token only proves "a process
 this server started"; signing out is held by the server dropping its
 platform credentials, which the route checks on every call, so the same
-kernel works again after signing in. The token lives in memory only: a
-server restart revokes it (with the kernels it started), and
-:meth:`KernelAccess.rotate` revokes it at once.
+kernel works again after signing in; signing in as another client switches
+the running kernels to that client too (a lab has one identity at a time).
+The token lives in memory only: a server restart revokes it, with the kernels
+it started.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hmac
+import os
 import secrets
 from collections.abc import MutableMapping
 
@@ -59,11 +62,6 @@ class KernelAccess:
             return False
         return hmac.compare_digest(value.strip().encode(), self._token.encode())
 
-    def rotate(self) -> str:
-        """Revoke the token every kernel holds; kernels started from now on get the new one."""
-        self._token = secrets.token_urlsafe(32)
-        return self._token
-
     def __repr__(self) -> str:
         return "KernelAccess(token=[secret])"
 
@@ -87,11 +85,47 @@ def scrub_credentials(environ: MutableMapping[str, str]) -> list[str]:
     """Remove the client key and secret from ``environ``; the names removed.
 
     Call after the configuration has read them: kernels and terminals started
-    from now on do not inherit them. The process's initial environment
-    (``/proc/<pid>/environ``) is not rewritten: it stays readable by the same
-    user and root.
+    from now on do not inherit them. When ``environ`` is the process's own
+    (``os.environ``), their values are first overwritten in the process's
+    initial environment block too, which ``/proc/<pid>/environ`` shows: a
+    kernel, a child of this server, could otherwise read the secret there.
     """
+    if environ is os.environ:
+        wipe_initial_environment(SCRUBBED)
     return [name for name in SCRUBBED if environ.pop(name, None) is not None]
+
+
+def wipe_initial_environment(names: tuple[str, ...]) -> list[str]:
+    """Overwrite ``NAME=value`` in place with NUL bytes after ``NAME=``; the names wiped.
+
+    ``unsetenv`` (what ``os.environ.pop`` calls) only drops the pointer from
+    the C ``environ`` array: the string stays in the block the kernel gave the
+    process at exec, which ``/proc/<pid>/environ`` reads (the same user and
+    root may read it). The block is writable memory of the process; the
+    strings ``environ`` points to there are overwritten with zeros of the same
+    length. Strings set later (``setenv``) live elsewhere and are left as
+    they are (``unsetenv`` drops them). Linux with glibc or musl only; a no-op
+    where the C ``environ`` cannot be reached.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        environ_array = ctypes.POINTER(ctypes.c_char_p).in_dll(libc, "environ")
+        pointers = ctypes.cast(environ_array, ctypes.POINTER(ctypes.c_void_p))
+    except (OSError, ValueError, AttributeError):
+        return []
+    prefixes = {name: (name + "=").encode() for name in names}
+    wiped: list[str] = []
+    index = 0
+    while True:
+        address = pointers[index]
+        if not address:
+            return wiped
+        entry = ctypes.string_at(address)
+        for name, prefix in prefixes.items():
+            if entry.startswith(prefix) and len(entry) > len(prefix):
+                ctypes.memset(address + len(prefix), 0, len(entry) - len(prefix))
+                wiped.append(name)
+        index += 1
 
 
 def export_kernel_environment(environ: MutableMapping[str, str], url: str, token: str) -> None:

@@ -16,12 +16,13 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.auth.decorator import allow_unauthenticated
-from tornado.web import RequestHandler
+from tornado.web import HTTPError, RequestHandler
 
-from .errors import VCEError, error_envelope, new_log_id
-from .handlers import PLATFORM_SETTING
+from .errors import VCEError
+from .handlers import PLATFORM_SETTING, http_error
 from .kernel_access import KernelAccess
 from .platform_client import (
     IDENTITY_PATH,
@@ -50,7 +51,9 @@ BAD_TOKEN_MESSAGE = (
     "started by it holds as `Authorization: Bearer <token>` (restart the kernel if the server "
     "was restarted)."
 )
-_TASK = r"/v2/vce/query_tasks/[^/]+/"
+#: A query task's id as the platform issues it. Tornado has URL-decoded the path already,
+#: so anything else (``..``, ``?``, spaces) is refused rather than forwarded.
+_TASK = r"/v2/vce/query_tasks/[A-Za-z0-9_-]{1,100}/"
 #: The platform calls the SDK makes in the test stage (pyrqs/rqs.py), and their methods.
 KERNEL_CALLS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), method)
@@ -141,7 +144,7 @@ class KernelProxyHandler(RequestHandler):
         try:
             response = await self.platform.call(
                 method,
-                path,
+                quote(path, safe="/"),
                 query=self.request.query,
                 body=self.request.body if method == "POST" else None,
                 content_type=self.request.headers.get("Content-Type") if method == "POST" else None,
@@ -169,15 +172,25 @@ class KernelProxyHandler(RequestHandler):
         self.finish(json.dumps(error.envelope()))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Anything unexpected: the envelope, never a traceback."""
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(
-            json.dumps(
-                error_envelope(
-                    "internal_error",
-                    "The jupyterlab_vce kernel route failed unexpectedly; see the Jupyter "
-                    "server log.",
-                    new_log_id(),
-                )
+        """Tornado's own refusals (a malformed path, an unlisted method) with their status and
+        code; anything unexpected as 500 with a log id that is in the server log. Never a
+        traceback."""
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, HTTPError) and status_code < 500:
+            refusal = http_error(error)
+        else:
+            refusal = VCEError(
+                status_code if status_code >= 500 else 500,
+                "internal_error",
+                "The jupyterlab_vce kernel route failed unexpectedly; the Jupyter server log "
+                "has the details under this log id.",
             )
-        )
+            LOG.error(
+                "%s %s failed (log id %s)",
+                self.request.method,
+                self.request.path,
+                refusal.log_id,
+                exc_info=kwargs.get("exc_info"),
+            )
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(refusal.envelope()))

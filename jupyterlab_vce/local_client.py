@@ -7,9 +7,10 @@ the researcher needs that pair to sign in again, so the lab says where it is
 and reveals the secret when asked.
 
 This route is the ONE exception to "the client secret never reaches the
-browser" (docs/architecture.md): it answers only for the client of the
-loopback stand-in this server started itself (a secret that opens nothing
-else), to a request with Jupyter's auth, and refuses (404 ``no_local_client``)
+browser" (docs/architecture.md): it answers only for the generated client of
+the loopback stand-in this server started itself (a secret that opens nothing
+else; a pair set in the environment is refused, 409 ``secret_not_generated``),
+to a request with Jupyter's auth, and refuses (404 ``no_local_client``)
 whenever the platform is another one (``RQS_API_URL``, a hub). The handler is
 :class:`jupyterlab_vce.handlers.LocalClientSecretHandler`.
 """
@@ -26,6 +27,12 @@ from .errors import VCEError
 NOT_LOCAL_MESSAGE = (
     "This lab's platform is not the embedded local stand-in, so the lab has no local client "
     "secret to show: sign in with the client key and secret of your research project."
+)
+
+NOT_GENERATED_MESSAGE = (
+    "The local platform's client is the pair set in the Jupyter server's environment "
+    "(RQS_CLIENT_KEY / RQS_CLIENT_SECRET): the lab shows only a secret it generated itself, "
+    "since a pair of yours may open a real platform too. Sign in with the pair you set."
 )
 
 
@@ -58,6 +65,8 @@ def local_secret_payload(local: LocalClient | None) -> dict[str, Any]:
     """The body of ``GET /vce/api/local-client/secret``; raises 404 when there is no local client."""
     if local is None:
         raise VCEError(404, "no_local_client", NOT_LOCAL_MESSAGE)
+    if local.secret_file is None:
+        raise VCEError(409, "secret_not_generated", NOT_GENERATED_MESSAGE)
     return {
         "client_key": local.credentials.client_key,
         "client_secret": local.credentials.client_secret,

@@ -52,3 +52,6 @@ export namespace InboxCommandIDs {
 
 /** The palette category of every VCE command. */
 export const PALETTE_CATEGORY = 'Virtual Compute Environment';
+
+/** The Data Clean Room (shield) panel's widget id, for plugins that add to its toolbar. */
+export const SHIELD_PANEL_ID = 'jp-vce-shield-panel';

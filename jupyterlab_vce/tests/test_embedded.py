@@ -502,6 +502,11 @@ class TestStablePort:
             await platform.stop()
         assert not (data_dir / PORT_FILE_NAME).exists()
         (data_dir).mkdir(parents=True, exist_ok=True)
-        for text in ("", "x", "0", "70000"):
-            (data_dir / PORT_FILE_NAME).write_text(text)
+        for text in ("", "x", "0", "70000", "\u00b2", "\u0663\u0663"):
+            (data_dir / PORT_FILE_NAME).write_text(text, encoding="utf-8")
             assert remembered_port(data_dir) is None
+        (data_dir / PORT_FILE_NAME).write_text("8123\n")
+        assert remembered_port(data_dir) == 8123
+        (data_dir / PORT_FILE_NAME).unlink()
+        (data_dir / PORT_FILE_NAME).mkdir()  # a folder where the file should be: a new port
+        assert remembered_port(data_dir) is None

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +42,9 @@ class TestUnits:
             assert not access.accepts(header)
         assert "tok-123" not in repr(access)
 
-    def test_rotation_revokes_the_old_token(self) -> None:
-        access = KernelAccess()
-        old = access.token
-        assert len(old) >= 40
-        new = access.rotate()
-        assert new != old
-        assert not access.accepts(f"Bearer {old}") and access.accepts(f"Bearer {new}")
+    def test_the_token_is_random_and_long(self) -> None:
+        assert len(KernelAccess().token) >= 40
+        assert KernelAccess().token != KernelAccess().token
 
     @pytest.mark.parametrize(
         "ip, base_url, secure, url",
@@ -65,6 +64,35 @@ class TestUnits:
         assert scrub_credentials(environ) == ["RQS_CLIENT_KEY", "RQS_CLIENT_SECRET"]
         assert environ == {"PATH": "/bin"}
         assert scrub_credentials(environ) == []
+
+    def test_a_child_cannot_read_the_secret_in_the_servers_initial_environment(self) -> None:
+        """``/proc/<server>/environ`` (what a kernel could read of its parent) loses the pair."""
+        script = textwrap.dedent(
+            """
+            import os, subprocess, sys
+            from jupyterlab_vce.kernel_access import scrub_credentials
+            assert b"s3cr3t-VALUE" in open("/proc/self/environ", "rb").read()
+            print(scrub_credentials(os.environ))
+            child = "print(b's3cr3t-VALUE' in open('/proc/%d/environ' % __import__('os').getppid(), 'rb').read())"
+            print(subprocess.run([sys.executable, "-c", child], capture_output=True, text=True).stdout.strip())
+            print("KEY-VALUE" in open("/proc/self/environ", "rb").read().decode("latin-1"))
+            print(os.environ.get("PATH") is not None)
+            """
+        )
+        environ = {
+            **os.environ,
+            "RQS_CLIENT_KEY": "KEY-VALUE",
+            "RQS_CLIENT_SECRET": "s3cr3t-VALUE",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
+        )
+        assert result.stdout.split("\n")[:4] == [
+            "['RQS_CLIENT_KEY', 'RQS_CLIENT_SECRET']",
+            "False",
+            "False",
+            "True",
+        ]
 
     def test_the_kernel_environment(self) -> None:
         environ: dict[str, str] = {}
@@ -89,6 +117,10 @@ class TestUnits:
             ("/v2/vce/events/", None),
             ("/v2/vce/review/jobs/", None),
             ("/v2/vce/query_tasks/a/b/result/", None),
+            # Tornado hands the handler a decoded path: nothing but a task id's characters.
+            ("/v2/vce/query_tasks/../result/", None),
+            ("/v2/vce/query_tasks/x?a=1/result/", None),
+            ("/v2/vce/query_tasks/a b/", None),
         ],
     )
     def test_only_the_sdks_test_stage_calls_are_forwarded(
@@ -117,7 +149,9 @@ class KernelCalls:
             self.base + path,
             method=method,
             headers=headers,
-            body=json.dumps(body) if body is not None else (b"" if method == "POST" else None),
+            body=json.dumps(body)
+            if body is not None
+            else (b"" if method in ("POST", "PUT") else None),
             raise_error=False,
         )
         return response, json.loads(response.body) if response.body else None
@@ -191,6 +225,31 @@ class TestSignedIn:
         assert response.code == status
         assert body["error"]["message"]
         assert fake_platform.data_requests == 0 and fake_platform.token_requests == 0
+
+    @pytest.mark.parametrize(
+        "method, path, status, code",
+        [
+            ("GET", "/v2/vce/query_tasks/%2E%2E/result/", 404, "not_found"),
+            ("GET", "/v2/vce/query_tasks/x%3Fa%3D1/result/", 404, "not_found"),
+            ("GET", "/v2/vce/query_tasks/a%20b/", 404, "not_found"),
+            ("GET", "/v2/vce/query_tasks/%FF/", 400, "invalid_request"),
+            ("PUT", "/v2/vce/quota/", 405, "method_not_allowed"),
+            ("DELETE", "/v2/vce/query_tasks/t-1/", 405, "method_not_allowed"),
+        ],
+    )
+    async def test_odd_paths_and_methods_are_refused_not_forwarded(
+        self,
+        kernel: KernelCalls,
+        fake_platform: FakePlatform,
+        method: str,
+        path: str,
+        status: int,
+        code: str,
+    ) -> None:
+        response, body = await kernel.call(method, path)
+        assert (response.code, body["error"]["code"]) == (status, code)
+        assert "Traceback" not in response.body.decode()
+        assert fake_platform.data_requests == 0
 
     async def test_a_rejected_server_pair_says_sign_in_again(
         self, kernel: KernelCalls, fake_platform: FakePlatform
@@ -281,10 +340,15 @@ class TestEmbeddedWithConfiguredPair:
         monkeypatch.setenv("RQS_CLIENT_SECRET", CLIENT_SECRET)
         return {"mock_command": STANDIN, "mock_data_dir": str(tmp_path / "mock")}
 
-    async def test_its_client_is_local_without_a_file(self, api: Api) -> None:
+    async def test_its_client_is_local_without_a_file_and_its_secret_not_shown(
+        self, api: Api
+    ) -> None:
+        """A pair set in the environment may open a real platform too: never to the browser."""
         assert "RQS_CLIENT_SECRET" not in os.environ
         code, status = await api.get("status")
         assert status["local_client"] == {"client_key": CLIENT_KEY, "secret_file": None}
         assert CLIENT_SECRET not in json.dumps(status)
         code, body = await api.get("local-client/secret")
-        assert (code, body["client_secret"]) == (200, CLIENT_SECRET)
+        assert (code, body["error"]["code"]) == (409, "secret_not_generated")
+        assert "RQS_CLIENT_SECRET" in body["error"]["message"]
+        assert CLIENT_SECRET not in json.dumps(body)

@@ -940,10 +940,10 @@ export interface components {
                     transport: string | null;
                     /** @description The .eml file in the outbox folder. */
                     file: string | null;
-                    /** @description Whether the result link in an approved job's mail still works (null for other mails): `active` until `expires_at`, then `expired`; `gone` when the release's archive no longer exists. The link itself is only in the text. */
+                    /** @description Whether the result link in an approved job's mail still works (null for other mails): `active` until `expires_at`, then `expired`; `gone` when the release's archive no longer exists; `moved` when the link names another address than the platform's now (the local platform had to take a new port). The link itself is only in the text. */
                     link: {
                         /** @enum {string} */
-                        state: "active" | "expired" | "gone";
+                        state: "active" | "expired" | "gone" | "moved";
                         /** Format: date-time */
                         expires_at: string | null;
                     } | null;

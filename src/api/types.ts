@@ -109,7 +109,7 @@ export interface ICredentials {
 export interface ISavedResults {
   job_id: string;
   folder: string;
-  /** The first-choice folder when it already held an earlier download (left as it is), else null. */
+  /** The first-choice folder's name when it was taken (an earlier download or any file; left as it is), else null. */
   already_there: string | null;
   archive_sha256: string;
   archive_bytes: number;

@@ -36,11 +36,19 @@ export class BuilderMainArea {
   }
 
   /** The main-area builder: the open one, or a new one (not yet added to the shell). */
-  async widgetToShow(): Promise<BuilderMainWidget> {
+  widgetToShow(): Promise<BuilderMainWidget> {
     const open = this.widget;
     if (open) {
-      return open;
+      return Promise.resolve(open);
     }
+    // One creation at a time: a restore and a click together make one builder, not two.
+    this._creating ??= this._create().finally(() => {
+      this._creating = null;
+    });
+    return this._creating;
+  }
+
+  private async _create(): Promise<BuilderMainWidget> {
     const module = await import('./QueryBuilderView');
     const content = new module.QueryBuilderView(
       this._model,
@@ -60,5 +68,6 @@ export class BuilderMainArea {
     return widget;
   }
 
+  private _creating: Promise<BuilderMainWidget> | null = null;
   private _widget: BuilderMainWidget | null = null;
 }

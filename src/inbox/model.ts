@@ -65,7 +65,8 @@ export type LinkAdvice =
   | { kind: 'none' }
   | { kind: 'active'; url: string; expiresAt: string | null }
   | { kind: 'expired'; url: string | null; expiresAt: string | null }
-  | { kind: 'gone'; url: string | null };
+  | { kind: 'gone'; url: string | null }
+  | { kind: 'moved'; url: string | null };
 
 export function linkAdvice(mail: OutboxMail): LinkAdvice {
   const url = resultLink(mail.text);
@@ -76,8 +77,8 @@ export function linkAdvice(mail: OutboxMail): LinkAdvice {
   if (link.state === 'active' && url) {
     return { kind: 'active', url, expiresAt: link.expires_at };
   }
-  if (link.state === 'gone') {
-    return { kind: 'gone', url };
+  if (link.state === 'gone' || link.state === 'moved') {
+    return { kind: link.state, url };
   }
   return { kind: 'expired', url, expiresAt: link.expires_at };
 }

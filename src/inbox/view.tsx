@@ -235,7 +235,14 @@ function LinkBox(props: {
       ? trans.__(
           "This mail's link no longer works: the platform no longer holds the release it pointed at."
         )
-      : trans.__("This mail's link expired at %1.", mailDate(advice.expiresAt));
+      : advice.kind === 'moved'
+        ? trans.__(
+            "This mail's link names an address the local platform no longer listens on: its port was taken when it restarted, so it took a new one."
+          )
+        : trans.__(
+            "This mail's link expired at %1.",
+            mailDate(advice.expiresAt)
+          );
   return (
     <div
       className="jp-vce-Banner jp-vce-Mail-link"

@@ -255,7 +255,6 @@ export class JobActions {
     );
   }
 
-  /** Show the script exactly as it was submitted, read-only. */
   /** Whether the lab can show a job's mail (the Inbox is there). */
   get canOpenMail(): boolean {
     return this._options.openMail !== undefined;
@@ -266,6 +265,7 @@ export class JobActions {
     this._options.openMail?.(jobId);
   }
 
+  /** Show the script exactly as it was submitted, read-only. */
   async openSubmitted(jobId: string, name?: string): Promise<void> {
     const { trans } = this._options;
     await this._act(trans.__('Opening the submitted script…'), async () => {

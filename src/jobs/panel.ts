@@ -3,6 +3,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
+import { SHIELD_PANEL_ID } from '../commands';
 import type { PlatformEventStream } from '../events/stream';
 import { shieldIcon } from '../icons';
 import type { JobActions } from './actions';
@@ -10,7 +11,7 @@ import { installDropTarget } from './drop';
 import { isScriptPath } from './submission';
 import { jobsWidget, submitWidget } from './views';
 
-export const SHIELD_PANEL_ID = 'jp-vce-shield-panel';
+export { SHIELD_PANEL_ID };
 
 export interface IShieldPanelOptions {
   actions: JobActions;

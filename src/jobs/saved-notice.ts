@@ -4,7 +4,8 @@ import { bytes } from './format';
 
 /**
  * The notice after *Download into workspace*: the folder written, and when it
- * is not the first choice, why (an earlier download is there, left as it is).
+ * is not the first choice, why (that name is taken, by an earlier download or
+ * anything else, and left as it is).
  */
 export function savedNotice(
   trans: TranslationBundle,
@@ -22,7 +23,7 @@ export function savedNotice(
     return wrote;
   }
   return `${wrote} ${trans.__(
-    '%1/ already holds an earlier download of these results, so this copy went beside it; nothing was overwritten.',
+    '%1 already exists (an earlier download of these results, or a file of yours), so this copy went beside it; nothing was overwritten.',
     saved.already_there
   )}`;
 }

@@ -7,7 +7,12 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import type { SidePanel } from '@jupyterlab/ui-components';
-import { InboxCommandIDs, JobCommandIDs, PALETTE_CATEGORY } from '../commands';
+import {
+  InboxCommandIDs,
+  JobCommandIDs,
+  PALETTE_CATEGORY,
+  SHIELD_PANEL_ID
+} from '../commands';
 import { mailIcon } from '../icons';
 import type { InboxWidget } from '../inbox/open';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
@@ -38,27 +43,40 @@ export const inboxPlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'jupyterlab-vce-inbox'
     });
     let inbox: InboxWidget | null = null;
+    // One creation at a time: a restore and a click together make one Inbox, not two.
+    let creating: Promise<InboxWidget> | null = null;
+    const inboxWidget = (): Promise<InboxWidget> => {
+      if (inbox && !inbox.isDisposed) {
+        return Promise.resolve(inbox);
+      }
+      creating ??= import('../inbox/open')
+        .then(({ createInbox }) => {
+          inbox = createInbox({
+            api: connection.client,
+            events: connection.events,
+            trans,
+            actions: {
+              openJob: id =>
+                void commands.execute(JobCommandIDs.openJob, { jobId: id }),
+              downloadFromJob: id =>
+                void commands
+                  .execute(JobCommandIDs.openJob, { jobId: id })
+                  .then(() =>
+                    commands.execute(JobCommandIDs.saveResults, { jobId: id })
+                  )
+            }
+          });
+          void tracker.add(inbox);
+          return inbox;
+        })
+        .finally(() => {
+          creating = null;
+        });
+      return creating;
+    };
 
     const open = async (jobId: string | null): Promise<InboxWidget> => {
-      if (!inbox || inbox.isDisposed) {
-        const { createInbox } = await import('../inbox/open');
-        inbox = createInbox({
-          api: connection.client,
-          events: connection.events,
-          trans,
-          actions: {
-            openJob: id =>
-              void commands.execute(JobCommandIDs.openJob, { jobId: id }),
-            downloadFromJob: id =>
-              void commands
-                .execute(JobCommandIDs.openJob, { jobId: id })
-                .then(() =>
-                  commands.execute(JobCommandIDs.saveResults, { jobId: id })
-                )
-          }
-        });
-        void tracker.add(inbox);
-      }
+      const inbox = await inboxWidget();
       if (jobId) {
         inbox.model.select(jobId);
       }
@@ -110,8 +128,7 @@ export const inboxPlugin: JupyterFrontEndPlugin<void> = {
       .catch(() => undefined);
 
     // The shield panel's toolbar opens it too (the panel is the jobs plugin's).
-    void app.restored.then(async () => {
-      const { SHIELD_PANEL_ID } = await import('../jobs/panel');
+    void app.restored.then(() => {
       for (const widget of app.shell.widgets('right')) {
         if (widget.id === SHIELD_PANEL_ID) {
           (widget as SidePanel).toolbar.addItem(

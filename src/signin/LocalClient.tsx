@@ -103,50 +103,56 @@ export function LocalClientDetails(props: ILocalClientProps): JSX.Element {
           </Button>
         </dd>
         <dt>{trans.__('Client secret')}</dt>
-        <dd>
-          <code
-            className="jp-vce-LocalClient-secret"
-            aria-label={
-              shown
-                ? trans.__('Client secret')
-                : trans.__('Client secret (hidden)')
-            }
-          >
-            {shown && secret !== null ? secret : MASK}
-          </code>
-          <Button
-            minimal
-            small
-            className="jp-vce-LocalClient-reveal"
-            aria-pressed={shown}
-            onClick={() => void toggle()}
-          >
-            {shown ? trans.__('Hide') : trans.__('Reveal')}
-          </Button>
-          <Button
-            minimal
-            small
-            className="jp-vce-LocalClient-copySecret"
-            title={trans.__('Copy the client secret')}
-            onClick={() => void copySecret()}
-          >
-            {trans.__('Copy')}
-          </Button>
-        </dd>
-        <dt>{trans.__('Kept in')}</dt>
-        <dd>
-          {local.secret_file ? (
-            <code className="jp-vce-LocalClient-file">{local.secret_file}</code>
-          ) : (
-            <span className="jp-vce-LocalClient-file">
-              {trans.__(
-                "RQS_CLIENT_SECRET of the Jupyter server's start environment"
-              )}
-            </span>
-          )}
-        </dd>
+        {local.secret_file ? (
+          <dd>
+            <code
+              className="jp-vce-LocalClient-secret"
+              aria-label={
+                shown
+                  ? trans.__('Client secret')
+                  : trans.__('Client secret (hidden)')
+              }
+            >
+              {shown && secret !== null ? secret : MASK}
+            </code>
+            <Button
+              minimal
+              small
+              className="jp-vce-LocalClient-reveal"
+              aria-pressed={shown}
+              onClick={() => void toggle()}
+            >
+              {shown ? trans.__('Hide') : trans.__('Reveal')}
+            </Button>
+            <Button
+              minimal
+              small
+              className="jp-vce-LocalClient-copySecret"
+              title={trans.__('Copy the client secret')}
+              onClick={() => void copySecret()}
+            >
+              {trans.__('Copy')}
+            </Button>
+          </dd>
+        ) : (
+          <dd className="jp-vce-LocalClient-notShown">
+            {trans.__(
+              "the pair set in the Jupyter server's environment (RQS_CLIENT_SECRET): not shown here, since a pair of yours may open a real platform too"
+            )}
+          </dd>
+        )}
+        {local.secret_file && (
+          <>
+            <dt>{trans.__('Kept in')}</dt>
+            <dd>
+              <code className="jp-vce-LocalClient-file">
+                {local.secret_file}
+              </code>
+            </dd>
+          </>
+        )}
       </dl>
-      {props.onUse && (
+      {props.onUse && local.secret_file && (
         <Button className="jp-vce-LocalClient-use" onClick={() => void use()}>
           {trans.__('Use the local client')}
         </Button>

@@ -1,11 +1,12 @@
 /**
- * The credentials the test server's embedded platform is started with
- * (jupyter_server_test_config.py reads the same environment variables).
+ * The credentials of the test server's embedded platform: its own client, whose
+ * secret jupyter_server_test_config.py writes into the platform's data folder
+ * (VCE_UI_TEST_CLIENT_SECRET, read by both).
  */
 import type { APIRequestContext } from '@playwright/test';
 
-export const CLIENT_KEY =
-  process.env.VCE_UI_TEST_CLIENT_KEY ?? 'galata-researcher';
+/** The embedded platform's own client (jupyterlab_vce/embedded.py EMBEDDED_CLIENT_KEY). */
+export const CLIENT_KEY = 'vce-local-researcher';
 export const CLIENT_SECRET =
   process.env.VCE_UI_TEST_CLIENT_SECRET ?? 'galata-Secret-4f1c2e9a7b';
 

@@ -298,7 +298,8 @@ export class JobsService {
     }
   }
 
-  private publicUrl(app: FastifyInstance): string {
+  /** The platform's address as its mails' links name it (`--public-url`, else where it listens). */
+  publicUrl(app: FastifyInstance): string {
     if (this.options.publicUrl) {
       return this.options.publicUrl;
     }

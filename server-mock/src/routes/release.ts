@@ -4,7 +4,12 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireJobs } from '../http/guards';
 import { ok } from '../http/reply';
-import { linkDigest, linkState, RESULTS_PATH } from '../release/links';
+import {
+  linkDigest,
+  linkState,
+  mailedOrigin,
+  RESULTS_PATH
+} from '../release/links';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const OUTBOX_PATH = '/v2/vce/outbox/';
@@ -79,7 +84,11 @@ export function registerReleaseRoutes(
               ? linkState(
                   service.store.releaseOf(mail.jobId),
                   context.now(),
-                  existsSync
+                  existsSync,
+                  {
+                    mailed: mailedOrigin(mail.body),
+                    current: new URL(service.publicUrl(app)).origin
+                  }
                 )
               : null
         }))

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findingLine, rejectedMail } from '../../src/jobs/messages';
 import type { JobRecord, JobVerdict } from '../../src/jobs/model';
-import { linkState } from '../../src/release/links';
+import { linkState, mailedOrigin } from '../../src/release/links';
 import { ALICE } from '../helpers/helpers';
 import {
   HONEST_SCRIPT,
@@ -112,6 +112,28 @@ describe('linkState', () => {
       state: 'gone',
       expires_at: null
     });
+  });
+
+  it('is moved when the mail names another address than the platform has now', () => {
+    const there = () => true;
+    const day = new Date('2026-12-09T00:00:00Z');
+    const text =
+      'ready to download:\n\nhttp://127.0.0.1:44195/v2/vce/results/KS495WIA\n\nThe link';
+    expect(mailedOrigin(text)).toBe('http://127.0.0.1:44195');
+    expect(mailedOrigin('Your job was not released.')).toBeNull();
+    const at = (current: string) =>
+      linkState(release, day, there, { mailed: mailedOrigin(text), current })
+        .state;
+    expect(at('http://127.0.0.1:44195')).toBe('active');
+    expect(at('http://127.0.0.1:44195/')).toBe('active');
+    expect(at('http://127.0.0.1:40001')).toBe('moved');
+    // Expired and gone say more than moved.
+    expect(
+      linkState(release, new Date('2026-12-11T00:00:00Z'), there, {
+        mailed: 'http://127.0.0.1:1',
+        current: 'http://127.0.0.1:2'
+      }).state
+    ).toBe('expired');
   });
 });
 

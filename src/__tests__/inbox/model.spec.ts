@@ -66,6 +66,13 @@ describe('linkAdvice', () => {
     expect(
       linkAdvice(makeMail({ link: { state: 'gone', expires_at: null } }))
     ).toEqual({ kind: 'gone', url: LINK });
+    expect(
+      linkAdvice(
+        makeMail({
+          link: { state: 'moved', expires_at: '2026-12-13T21:15:43.603Z' }
+        })
+      )
+    ).toEqual({ kind: 'moved', url: LINK });
   });
 
   it('has nothing to say of a rejection', () => {

@@ -25,7 +25,7 @@ describe('the notice after Download into workspace', () => {
     });
     expect(text).toContain('into dcr-results/job_1-2/.');
     expect(text).toContain(
-      'dcr-results/job_1/ already holds an earlier download of these results'
+      'dcr-results/job_1 already exists (an earlier download of these results, or a file of yours)'
     );
     expect(text).toContain('nothing was overwritten');
   });

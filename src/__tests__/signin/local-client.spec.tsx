@@ -87,6 +87,26 @@ describe('the local client view', () => {
     widget.dispose();
   });
 
+  it('offers no Reveal, Copy or Use for a pair set in the environment', async () => {
+    const reveal = jest.fn(async () => SECRET);
+    const widget = localClientWidget({
+      local: { client_key: LOCAL.client_key, secret_file: null },
+      reveal,
+      trans,
+      onUse: jest.fn()
+    });
+    await attach(widget);
+    const node = widget.node;
+    expect(node.querySelector('.jp-vce-LocalClient-reveal')).toBeNull();
+    expect(node.querySelector('.jp-vce-LocalClient-copySecret')).toBeNull();
+    expect(node.querySelector('.jp-vce-LocalClient-use')).toBeNull();
+    expect(
+      node.querySelector('.jp-vce-LocalClient-notShown')!.textContent
+    ).toContain('RQS_CLIENT_SECRET');
+    expect(reveal).not.toHaveBeenCalled();
+    widget.dispose();
+  });
+
   it('copies the secret without showing it', async () => {
     const reveal = jest.fn(async () => SECRET);
     const copy = jest.fn();
