@@ -127,6 +127,7 @@ class RQSClient:
         *,
         access_token: str | None = None,
     ) -> None:
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         api_url = api_url or os.environ.get(ENV_API_URL) or None
         # A key and secret passed in are meant: the environment's token (a job's, or a
         # JupyterLab kernel's) does not override them.
@@ -211,16 +212,19 @@ class RQSClient:
         :class:`QuotaExceededError` (remaining, resets_at), :class:`AuthenticationError`,
         :class:`PlatformUnavailableError`.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         body = _query_body(category, condition_groups, fields, limit, start_date, end_date)
         data, log_id = self._call("POST", QUERY_PATH, body)
         return _result(data, body.get("fields"), log_id)
 
     def me(self) -> dict[str, Any]:
         """The signed-in client: ``{"client_key", "role", "project": {"id", "name"}, "primary_researcher_email"}``."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return self.request("GET", IDENTITY_PATH)
 
     def get_quota(self) -> dict[str, Any]:
         """Today's quota: ``{"day", "daily_limit", "used", "remaining", "resets_at"}`` (UTC day)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return self.request("GET", QUOTA_PATH)
 
     # ------------------------------------------------------------- execution stage
@@ -242,6 +246,7 @@ class RQSClient:
         ``page_size`` records (charged); the iterator yields it and stops, so one
         script runs in both stages.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         for page in self.iter_query_pages(
             category, condition_groups, fields, page_size, start_date, end_date
         ):
@@ -257,6 +262,7 @@ class RQSClient:
         end_date: str | None = None,
     ) -> Iterator[QueryResult]:
         """Like :meth:`iter_query`, one :class:`QueryResult` per page (``.cursor``, ``.has_more``)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         body = _query_body(category, condition_groups, fields, page_size, start_date, end_date)
         cursor: str | None = None
         while True:
@@ -278,6 +284,7 @@ class RQSClient:
         end_date: str | None = None,
     ) -> QueryResult:
         """Every record :meth:`iter_query` yields, in one :class:`QueryResult`."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         result: QueryResult | None = None
         for page in self.iter_query_pages(
             category, condition_groups, fields, page_size, start_date, end_date
@@ -309,6 +316,7 @@ class RQSClient:
         the platform: follow it with :meth:`check_query_task_status` and read it with
         :meth:`get_query_task_result`. A test-stage task is charged when it completes.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         body = _query_body(category, condition_groups, fields, limit, start_date, end_date)
         data = self.request("POST", TASKS_PATH, body)
         try:
@@ -322,11 +330,13 @@ class RQSClient:
     def get_query_task(self, task_id: str) -> dict[str, Any]:
         """The task's state: ``{"task_id", "status", "created_at", "updated_at", "count"?,
         "error"?: {"code", "message"}}`` (``count`` once Completed, ``error`` once AnalysisFailed)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return self.request("GET", _task_path(task_id))
 
     def check_query_task_status(self, task_id: str) -> str:
         """The task's status, one of ``TASK_STATUSES``: Created, Validating, Processing,
         Completed, AnalysisFailed, Cancelled (docs/research/vce-sdk.md)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return str(self.get_query_task(task_id)["status"])
 
     def wait_for_query_task(
@@ -338,6 +348,7 @@ class RQSClient:
         holds its state, ``.code`` the platform's error code), and
         :class:`PlatformUnavailableError` if it is still running after ``timeout`` seconds.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         deadline = self._clock() + timeout
         while True:
             task = self.get_query_task(task_id)
@@ -369,6 +380,7 @@ class RQSClient:
         100,000). A task that is not Completed yet raises :class:`RQSError` with code
         ``task_not_finished``.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         params = {}
         if cursor:
             params["cursor"] = cursor
@@ -384,6 +396,7 @@ class RQSClient:
         self, task_id: str, page_size: int | None = None
     ) -> Iterator[dict[str, Any]]:
         """Yield every record of a Completed task, following the result cursor."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         cursor: str | None = None
         while True:
             page = self.get_query_task_result(task_id, cursor=cursor, page_size=page_size)
@@ -396,6 +409,7 @@ class RQSClient:
         """Cancel a task that is Created, Validating or Processing; returns its state
         (status ``Cancelled``). A finished task raises :class:`RQSError` (code
         ``task_not_finished``, HTTP 409)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return self.request("POST", _task_path(task_id) + "cancel/")
 
     # --------------------------------------------------------------------- HTTP
@@ -412,6 +426,7 @@ class RQSClient:
         Low-level: the methods above are built on it. Gets a token first when needed,
         and replaces it once if the platform answers 401.
         """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         return self._call(method, path, body, params)[0]
 
     def _call(
@@ -422,6 +437,7 @@ class RQSClient:
         params: dict[str, str] | None = None,
     ) -> tuple[Any, str | None]:
         """``(data, log_id)`` of an authenticated request (see :meth:`request`)."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         url = self.api_url + path
         if params:
             url += "?" + urllib.parse.urlencode(params)
@@ -443,6 +459,7 @@ class RQSClient:
         return answer["data"], error.get("log_id") if isinstance(error, dict) else None
 
     def _current_token(self) -> str:
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         with self._lock:
             token = self._token
             if token is None or self._clock() >= token.refresh_at:
@@ -450,6 +467,7 @@ class RQSClient:
             return token.value
 
     def _replace_rejected_token(self, rejected: str) -> str:
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         with self._lock:
             token = self._token
             if token is None or token.value == rejected or self._clock() >= token.refresh_at:
@@ -458,6 +476,7 @@ class RQSClient:
 
     def _sign_in(self) -> _Token:
         """The client-credentials grant (docs/research/research-api.md §1): form-urlencoded key, secret, grant_type."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         form = urllib.parse.urlencode(
             {
                 "client_key": self.client_key,
@@ -492,6 +511,7 @@ class RQSClient:
         token: str | None,
         content_type: str = "application/json",
     ) -> tuple[int, Any]:
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if payload is not None:
             headers["Content-Type"] = content_type
