@@ -415,6 +415,35 @@ describe('the Data Clean Room panel', () => {
     );
   });
 
+  it('an open job after sign-out says to sign in, not that it is loading', async () => {
+    const { list, model, actions, signIn } = await render([
+      makeJob('job_a', { minute: 1 })
+    ]);
+    await act(async () => {
+      (
+        list.node.querySelector(
+          '[data-job-id="job_a"] button'
+        ) as HTMLButtonElement
+      ).click();
+      await flush();
+    });
+    await act(async () => {
+      model.setSignedIn(false);
+      await flush();
+    });
+    expect(actions.state.selected).toBe('job_a');
+    expect(list.node.textContent).toContain(
+      'Not signed in: job job_a shows here again once you sign in.'
+    );
+    expect(list.node.textContent).not.toContain('Loading job');
+    await act(async () =>
+      (
+        list.node.querySelector('.jp-vce-Empty button') as HTMLButtonElement
+      ).click()
+    );
+    expect(signIn).toHaveBeenCalled();
+  });
+
   it('Escape leaves the detail and the focus returns to the job in the list', async () => {
     const { list, actions } = await render([
       makeJob('job_a', { minute: 1 }),

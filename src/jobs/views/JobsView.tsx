@@ -84,9 +84,26 @@ export function JobsView(props: {
         >
           ← {trans.__('All jobs')}
         </button>
-        <p className="jp-vce-Hint">
-          {trans.__('Loading job %1…', state.selected)}
-        </p>
+        {model.phase === 'signed-out' ? (
+          <div className="jp-vce-Empty">
+            <p>
+              {trans.__(
+                'Not signed in: job %1 shows here again once you sign in.',
+                state.selected
+              )}
+            </p>
+            <button
+              className="jp-mod-styled jp-mod-accept"
+              onClick={props.context.signIn}
+            >
+              {trans.__('Sign in…')}
+            </button>
+          </div>
+        ) : (
+          <p className="jp-vce-Hint">
+            {trans.__('Loading job %1…', state.selected)}
+          </p>
+        )}
       </div>
     );
   }
