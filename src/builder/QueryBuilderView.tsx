@@ -16,7 +16,7 @@ import { formatCount as count } from '../common/format';
 import type { IBuilderActions } from './actions';
 import { QueryBuilderModel } from './model';
 
-import { Problems, CodePreview, PreviewResult } from './parts';
+import { Problems, CodePreview, PreviewResult, TitledGroup } from './parts';
 import { GroupBox } from './GroupBox';
 import { goToFirstProblem } from './first-problem';
 import { Select } from '../common/Select';
@@ -112,14 +112,10 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
               </Select>
             </div>
 
-            <div
-              className="jp-vce-QB-section"
-              role="group"
-              aria-labelledby={id('conditions-title')}
+            <TitledGroup
+              titleId={id('conditions-title')}
+              title={trans.__('Condition groups')}
             >
-              <h3 id={id('conditions-title')} className="jp-vce-QB-heading">
-                {trans.__('Condition groups')}
-              </h3>
               <p className="jp-vce-QB-hint">
                 {model.groups.length > 1
                   ? trans.__('A record must satisfy every group.')
@@ -139,16 +135,12 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
                 <addIcon.react tag="span" elementSize="normal" />
                 {trans.__('Condition group')}
               </button>
-            </div>
+            </TitledGroup>
 
-            <div
-              className="jp-vce-QB-section"
-              role="group"
-              aria-labelledby={id('fields-title')}
+            <TitledGroup
+              titleId={id('fields-title')}
+              title={trans.__('Fields to return')}
             >
-              <h3 id={id('fields-title')} className="jp-vce-QB-heading">
-                {trans.__('Fields to return')}
-              </h3>
               <ul className="jp-vce-QB-fieldList">
                 {returnable.map(name => (
                   <li key={name}>
@@ -169,7 +161,7 @@ export class QueryBuilderView extends VDomRenderer<QueryBuilderModel> {
                 {trans.__('In this order: %1', model.fields.join(', ') || '—')}
               </p>
               <Problems problems={problemsOf(problems, 'fields')} />
-            </div>
+            </TitledGroup>
 
             <div className="jp-vce-QB-section">
               <label className="jp-vce-QB-label" htmlFor={id('limit')}>

@@ -26,6 +26,26 @@ export function IconButton(props: {
   );
 }
 
+/** A section of the form named by its heading (a `group` labelled by the `h3`). */
+export function TitledGroup(props: {
+  titleId: string;
+  title: string;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <div
+      className="jp-vce-QB-section"
+      role="group"
+      aria-labelledby={props.titleId}
+    >
+      <h3 id={props.titleId} className="jp-vce-QB-heading">
+        {props.title}
+      </h3>
+      {props.children}
+    </div>
+  );
+}
+
 export function Problems(props: {
   id?: string;
   problems: readonly IProblem[];
