@@ -63,6 +63,15 @@ export const TEST_LIMITS = {
   processes: 48
 };
 
+/** The statuses a job ends in. */
+export const ENDED_STATUSES = [
+  'approved',
+  'rejected',
+  'failed',
+  'timed_out',
+  'cancelled'
+];
+
 export interface JobsPlatform {
   base: string;
   dataDir: string;
@@ -87,6 +96,13 @@ export interface JobsPlatform {
     jobId: string,
     statuses: string[],
     timeoutMs?: number
+  ) => Promise<any>;
+  /** Submit a job (or a test run) and wait until it has ended; the job as it ended. */
+  runToEnd: (
+    token: string,
+    entry: string,
+    files: Record<string, string | Buffer>,
+    options?: { testRun?: boolean }
   ) => Promise<any>;
   close: () => Promise<void>;
 }
@@ -135,8 +151,13 @@ export async function startJobsPlatform(
     });
     return response.json<{ access_token: string }>().access_token;
   };
-  const submit: JobsPlatform['submit'] = (token, entry, files) =>
-    call('POST', '/v2/vce/jobs/', {
+  const submitTo = (
+    path: string,
+    token: string,
+    entry: string,
+    files: Record<string, string | Buffer>
+  ) =>
+    call('POST', path, {
       token,
       json: {
         entry,
@@ -146,6 +167,8 @@ export async function startJobsPlatform(
         }))
       }
     });
+  const submit: JobsPlatform['submit'] = (token, entry, files) =>
+    submitTo('/v2/vce/jobs/', token, entry, files);
   const waitFor: JobsPlatform['waitFor'] = async (
     token,
     jobId,
@@ -172,6 +195,16 @@ export async function startJobsPlatform(
       await new Promise(resolve => setTimeout(resolve, 100));
     }
   };
+  const runToEnd: JobsPlatform['runToEnd'] = async (
+    token,
+    entry,
+    files,
+    { testRun = false } = {}
+  ) => {
+    const path = testRun ? '/v2/vce/test-runs/' : '/v2/vce/jobs/';
+    const job = (await submitTo(path, token, entry, files)).json().data;
+    return waitFor(token, job.job_id, ENDED_STATUSES);
+  };
   return {
     base,
     dataDir,
@@ -180,6 +213,7 @@ export async function startJobsPlatform(
     signIn,
     submit,
     waitFor,
+    runToEnd,
     async close() {
       await app.close();
       store.close();

@@ -413,14 +413,9 @@ describe('execution stage over real HTTP', () => {
   it("tells the researcher the exception's type, line and message of a failed script, as the review lets them through (an id of the data set is withheld: test-runs.test.ts)", async () => {
     const script =
       'import os\nsecret_value = "7100000000000013-secret"\nraise ValueError(secret_value)\n';
-    const job = (
-      await platform.submit(alice, 'broken.py', { 'broken.py': script })
-    ).json().data;
-    const done = await platform.waitFor(alice, job.job_id, [
-      'failed',
-      'approved',
-      'rejected'
-    ]);
+    const done = await platform.runToEnd(alice, 'broken.py', {
+      'broken.py': script
+    });
     expect(done.status).toBe('failed');
     expect(done.failure).toEqual({
       type: 'ValueError',
@@ -441,7 +436,7 @@ describe('execution stage over real HTTP', () => {
     });
     expect(done.outputs).toEqual([]);
     const attestation = (
-      await platform.call('GET', `/v2/vce/jobs/${job.job_id}/attestation/`, {
+      await platform.call('GET', `/v2/vce/jobs/${done.job_id}/attestation/`, {
         token: alice
       })
     ).json().data;
@@ -452,7 +447,7 @@ describe('execution stage over real HTTP', () => {
     });
     expect(
       (
-        await platform.call('GET', `/v2/vce/jobs/${job.job_id}/result/`, {
+        await platform.call('GET', `/v2/vce/jobs/${done.job_id}/result/`, {
           token: alice
         })
       ).status

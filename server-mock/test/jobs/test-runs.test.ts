@@ -48,15 +48,6 @@ const videoIds = (
   jobTestData().db.prepare('SELECT id FROM videos').pluck().all() as number[]
 ).map(String);
 
-function files(entry: string, content: string) {
-  return {
-    entry,
-    files: [
-      { name: entry, content_base64: Buffer.from(content).toString('base64') }
-    ]
-  };
-}
-
 describe('test runs rehearse the real job', () => {
   let platform: JobsPlatform;
   let alice: string;
@@ -72,18 +63,12 @@ describe('test runs rehearse the real job', () => {
 
   it('runs a script paging with page_size=100000 on the sample: approved, at most 1,000 records a query, charged', async () => {
     const before = await used();
-    const test = (
-      await platform.call('POST', '/v2/vce/test-runs/', {
-        token: alice,
-        json: files('paged_all.py', PAGED_ALL)
-      })
-    ).json().data;
-    const done = await platform.waitFor(alice, test.job_id, [
-      'approved',
-      'rejected',
-      'failed',
-      'timed_out'
-    ]);
+    const done = await platform.runToEnd(
+      alice,
+      'paged_all.py',
+      { 'paged_all.py': PAGED_ALL },
+      { testRun: true }
+    );
     expect(done.error_report).toBeNull();
     expect(done).toMatchObject({
       stage: 'test',
@@ -96,28 +81,16 @@ describe('test runs rehearse the real job', () => {
     expect(await used()).toBe(before + 2000);
 
     // The same script as a real job reads every video, uncharged.
-    const real = (
-      await platform.submit(alice, 'paged_all.py', {
-        'paged_all.py': PAGED_ALL
-      })
-    ).json().data;
-    const ran = await platform.waitFor(alice, real.job_id, [
-      'approved',
-      'rejected',
-      'failed'
-    ]);
+    const ran = await platform.runToEnd(alice, 'paged_all.py', {
+      'paged_all.py': PAGED_ALL
+    });
     expect(ran).toMatchObject({ status: 'approved', stage: 'execution' });
     expect(ran.records_read).toBe(2 * JOB_TEST_VIDEOS);
     expect(await used()).toBe(before + 2000);
   });
 
   it('answers a test run query past 1,000 with one page of the sample (no cursor), and refuses past 100,000 as a job does; a query task too', async () => {
-    const test = (
-      await platform.call('POST', '/v2/vce/test-runs/', {
-        token: alice,
-        json: files(
-          'probe.py',
-          `from pyrqs import rqs
+    const probe = `from pyrqs import rqs
 from pyrqs.errors import ValidationError
 client = rqs.RQSClient()
 pages = list(client.iter_query_pages(category="video", fields="id", page_size=5001))
@@ -133,29 +106,21 @@ task = client.create_query_task(category="video", fields="region_code", limit=10
 client.wait_for_query_task(task, timeout=20, poll_interval=0.05)
 assert len(list(client.iter_query_task_result(task, page_size=100000))) == 1000
 print("probe passed")
-`
-        )
-      })
-    ).json().data;
-    const done = await platform.waitFor(alice, test.job_id, [
-      'approved',
-      'rejected',
-      'failed',
-      'timed_out'
-    ]);
+`;
+    const done = await platform.runToEnd(
+      alice,
+      'probe.py',
+      { 'probe.py': probe },
+      { testRun: true }
+    );
     expect(done.error_report).toBeNull();
     expect(done.status).toBe('approved');
   });
 
   it("shows a failed job's exception type, message, line and stderr's last lines", async () => {
-    const job = (
-      await platform.submit(alice, 'regions.py', { 'regions.py': FAILING })
-    ).json().data;
-    const done = await platform.waitFor(alice, job.job_id, [
-      'failed',
-      'approved',
-      'rejected'
-    ]);
+    const done = await platform.runToEnd(alice, 'regions.py', {
+      'regions.py': FAILING
+    });
     expect(done.status).toBe('failed');
     expect(done.failure).toEqual({
       type: 'KeyError',
@@ -176,18 +141,13 @@ print("probe passed")
   });
 
   it('withholds an error message and a stderr that carry video ids, and says why', async () => {
-    for (const submit of ['jobs', 'test-runs']) {
-      const job = (
-        await platform.call('POST', `/v2/vce/${submit}/`, {
-          token: alice,
-          json: files('leaky_error.py', LEAKING_ERROR)
-        })
-      ).json().data;
-      const done = await platform.waitFor(alice, job.job_id, [
-        'failed',
-        'approved',
-        'rejected'
-      ]);
+    for (const testRun of [false, true]) {
+      const done = await platform.runToEnd(
+        alice,
+        'leaky_error.py',
+        { 'leaky_error.py': LEAKING_ERROR },
+        { testRun }
+      );
       expect(done.status).toBe('failed');
       expect(done.failure).toEqual({
         type: 'ValueError',
