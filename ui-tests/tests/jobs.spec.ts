@@ -3,6 +3,14 @@ import type { Page } from '@playwright/test';
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { CLIENT_KEY, CLIENT_SECRET, signInTestClient } from './credentials';
+import {
+  dismissNews,
+  HIDE_TOASTS,
+  JOB_TIMEOUT,
+  openPanel,
+  PANEL,
+  shotPath
+} from './lab';
 import * as path from 'path';
 
 /**
@@ -12,7 +20,6 @@ import * as path from 'path';
  * Against the embedded platform (server-mock) that the test server starts.
  */
 
-const PANEL = '#jp-vce-shield-panel';
 /**
  * The committed screenshots (ui-tests/screenshots/) are rewritten only with
  * VCE_UPDATE_SCREENSHOTS=1; otherwise they go to the test's output folder, so
@@ -24,16 +31,7 @@ function screenshotPath(name: string): string {
     ? path.join(SCREENSHOTS, name)
     : test.info().outputPath(name);
 }
-/** The screenshots issue 17 asks for: into VCE_SHOTS when set, else the test's output folder. */
-function shotPath(name: string): string {
-  return process.env.VCE_SHOTS
-    ? path.join(process.env.VCE_SHOTS, name)
-    : test.info().outputPath(name);
-}
-/** A real run goes through the sandbox and the review: allow it time. */
-const JOB_TIMEOUT = 90_000;
 /** Screenshots show the panel, not the toasts over it (the notifications are checked apart). */
-const HIDE_TOASTS = '.Toastify { display: none !important; }';
 
 async function shoot(page: Page, name: string, full = false): Promise<void> {
   const target = full ? page : page.locator(PANEL);
@@ -87,13 +85,6 @@ for _ in range(900):
     time.sleep(1)
 `;
 
-async function openPanel(page: Page): Promise<void> {
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('vce:open-data-clean-room')
-  );
-  await expect(page.locator(PANEL)).toBeVisible();
-}
-
 async function primaryEmail(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const response = await fetch('/vce/api/identity');
@@ -118,16 +109,6 @@ async function expectNotification(
         )
     )
     .toEqual([actions]);
-}
-
-/** Close JupyterLab's own "news" toast so it does not cover the panel. */
-async function dismissNews(page: Page): Promise<void> {
-  const no = page
-    .locator('.jp-Notification-Toast')
-    .getByRole('button', { name: 'No' });
-  if (await no.count()) {
-    await no.first().click();
-  }
 }
 
 test.use({ autoGoto: true });

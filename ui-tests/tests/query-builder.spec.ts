@@ -14,14 +14,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import { SEED_CELL } from '../../src/__tests__/helpers/query-seed';
 import { signInTestClient } from './credentials';
-import * as path from 'path';
-
-/** Screenshots the issue asks for (issue 17), outside the test's output folder when VCE_SHOTS is set. */
-function shotPath(name: string): string {
-  return process.env.VCE_SHOTS
-    ? path.join(process.env.VCE_SHOTS, name)
-    : test.info().outputPath(name);
-}
+import { shotPath } from './lab';
 
 const STATUS_ITEM = '#jp-vce-status';
 const PANEL = '#jp-vce-query-builder';

@@ -13,11 +13,11 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { CLIENT_KEY, CLIENT_SECRET, signInTestClient } from './credentials';
+import { setTheme, shotPath } from './lab';
 
 const STATUS_ITEM = '#jp-vce-status';
 const USAGE_TEXT = /^VCE [\d,]+ \/ 5,000$/;
 const SIGNED_OUT = 'Signed out of the VCE: sign in again (status bar)';
-const SHOTS = process.env.VCE_SHOTS_DIR ?? '/work/wt/shots-17/signout';
 
 /** One query of 3 records in the notebook's kernel; prints the records used today. */
 const QUERY_CELL = [
@@ -52,25 +52,11 @@ function usedIn(output: string): number {
   return Number(match[1]);
 }
 
-async function setTheme(page: Page, theme: 'Light' | 'Dark'): Promise<void> {
-  await page.evaluate(
-    id =>
-      window.jupyterapp.commands.execute('apputils:change-theme', {
-        theme: id
-      }),
-    `JupyterLab ${theme}`
-  );
-  await expect(page.locator('body')).toHaveAttribute(
-    'data-jp-theme-name',
-    `JupyterLab ${theme}`
-  );
-}
-
 test.describe('sign-out that holds', () => {
   test.use({ autoGoto: true });
   test.beforeEach(async ({ request }) => signInTestClient(request));
   test.afterEach(async ({ page, request }) => {
-    await setTheme(page, 'Light').catch(() => undefined);
+    await setTheme(page, false).catch(() => undefined);
     await signInTestClient(request);
   });
 
@@ -147,7 +133,7 @@ test.describe('sign-out that holds', () => {
   }) => {
     await expect(page.locator(STATUS_ITEM)).toHaveText(USAGE_TEXT);
     for (const theme of ['Light', 'Dark'] as const) {
-      await setTheme(page, theme);
+      await setTheme(page, theme === 'Dark');
       await page.locator(STATUS_ITEM).click();
       const dialog = page.locator('.jp-Dialog');
       const local = dialog.locator('.jp-vce-LocalClient');
@@ -158,7 +144,7 @@ test.describe('sign-out that holds', () => {
         CLIENT_SECRET
       );
       await dialog.locator('.jp-Dialog-content').screenshot({
-        path: `${SHOTS}/connection-details-${theme.toLowerCase()}.png`
+        path: shotPath(`connection-details-${theme.toLowerCase()}.png`)
       });
       await local.getByRole('button', { name: 'Hide' }).click();
       await expect(local).not.toContainText(CLIENT_SECRET);

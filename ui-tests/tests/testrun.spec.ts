@@ -1,7 +1,15 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import * as path from 'path';
 import { signInTestClient } from './credentials';
+import {
+  dismissNews,
+  HIDE_TOASTS,
+  JOB_TIMEOUT,
+  openPanel,
+  PANEL,
+  setTheme,
+  shotPath
+} from './lab';
 
 /**
  * Test runs rehearse the real job (issue 17 item 2): a script that pages all
@@ -9,16 +17,6 @@ import { signInTestClient } from './credentials';
  * failing script's detail shows the exception's message and stderr's last
  * lines. Against the embedded platform the test server starts.
  */
-
-const PANEL = '#jp-vce-shield-panel';
-const JOB_TIMEOUT = 90_000;
-const HIDE_TOASTS = '.Toastify { display: none !important; }';
-/** Screenshots for the issue's walk go here when VCE_SHOTS_DIR is set, else to the test's output folder. */
-function shotPath(name: string): string {
-  return process.env.VCE_SHOTS_DIR
-    ? path.join(process.env.VCE_SHOTS_DIR, name)
-    : test.info().outputPath(name);
-}
 
 const PAGED_ALL = `"""Videos per region: every video, read with the execution stage's largest page."""
 import csv
@@ -59,22 +57,6 @@ for r in rows:
     print(f"t={r['create_time']} likes={r['like_count']} views={r['view_count']} shares={r['share_count']}")
 `;
 
-async function openPanel(page: Page): Promise<void> {
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('vce:open-data-clean-room')
-  );
-  await expect(page.locator(PANEL)).toBeVisible();
-}
-
-async function dismissNews(page: Page): Promise<void> {
-  const no = page
-    .locator('.jp-Notification-Toast')
-    .getByRole('button', { name: 'No' });
-  if (await no.count()) {
-    await no.first().click();
-  }
-}
-
 /** Start a test run of a workspace file through the command and its dialog; the detail it opens. */
 async function testRun(page: Page, file: string) {
   await page.evaluate(p => {
@@ -86,21 +68,6 @@ async function testRun(page: Page, file: string) {
   const detail = page.locator(`${PANEL} .jp-vce-Detail`);
   await expect(detail.locator('.jp-vce-Tag')).toHaveText('Test run');
   return detail;
-}
-
-async function setTheme(page: Page, dark: boolean): Promise<void> {
-  await page.evaluate(
-    async theme => {
-      await window.jupyterapp.commands.execute('apputils:change-theme', {
-        theme
-      });
-    },
-    dark ? 'JupyterLab Dark' : 'JupyterLab Light'
-  );
-  await expect(page.locator('body')).toHaveAttribute(
-    'data-jp-theme-light',
-    dark ? 'false' : 'true'
-  );
 }
 
 async function shootBoth(page: Page, name: string): Promise<void> {
