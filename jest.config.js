@@ -27,6 +27,11 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
+  // jose ships ESM for browsers: the tests run its Node build (one mapping, not a mock per spec).
+  moduleNameMapper: {
+    ...baseConfig.moduleNameMapper,
+    '^jose$': '<rootDir>/node_modules/jose/dist/node/cjs/index.js'
+  },
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
   coverageReporters: ['lcov', 'text-summary'],
   reporters: ['default'],

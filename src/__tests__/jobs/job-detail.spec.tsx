@@ -17,16 +17,6 @@ import type { Job, JobVerdict } from '../../api/types';
 import { jobsWidget } from '../../jobs/views';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
-declare const require: (id: string) => any;
-declare const process: { cwd(): string };
-jest.mock('jose', () =>
-  jest.requireActual(
-    require('path').join(
-      process.cwd(),
-      'node_modules/jose/dist/node/cjs/index.js'
-    )
-  )
-);
 
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }

@@ -27,14 +27,6 @@ if (!globalThis.crypto?.subtle) {
 }
 const { TextDecoder, TextEncoder } = require('util');
 Object.assign(globalThis, { TextDecoder, TextEncoder });
-jest.mock('jose', () =>
-  jest.requireActual(
-    require('path').join(
-      process.cwd(),
-      'node_modules/jose/dist/node/cjs/index.js'
-    )
-  )
-);
 
 const trans = nullTranslator.load('jupyterlab_vce');
 const encoder = new TextEncoder();

@@ -18,17 +18,6 @@ import { jobsWidget, submitWidget } from '../../jobs/views';
 import { submittedAt } from '../../jobs/views/list-item';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
-declare const require: (id: string) => any;
-declare const process: { cwd(): string };
-// jose ships ESM for browsers: the tests run its Node build.
-jest.mock('jose', () =>
-  jest.requireActual(
-    require('path').join(
-      process.cwd(),
-      'node_modules/jose/dist/node/cjs/index.js'
-    )
-  )
-);
 
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }

@@ -16,17 +16,6 @@ import { ReviewSection } from '../../review/panel';
 import { FakeJobsApi } from '../helpers/jobs-fixtures';
 import { FakeReviewApi } from '../helpers/review-fixtures';
 
-declare const require: (id: string) => any;
-declare const process: { cwd(): string };
-// jose ships ESM for browsers: the tests run its Node build.
-jest.mock('jose', () =>
-  jest.requireActual(
-    require('path').join(
-      process.cwd(),
-      'node_modules/jose/dist/node/cjs/index.js'
-    )
-  )
-);
 
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
