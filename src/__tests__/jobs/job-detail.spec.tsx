@@ -17,7 +17,6 @@ import type { Job, JobVerdict } from '../../api/types';
 import { jobsWidget } from '../../jobs/views';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
-
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
 ).IS_REACT_ACT_ENVIRONMENT = true;

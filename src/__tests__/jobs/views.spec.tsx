@@ -18,7 +18,6 @@ import { jobsWidget, submitWidget } from '../../jobs/views';
 import { submittedAt } from '../../jobs/views/list-item';
 import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
 
-
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
 ).IS_REACT_ACT_ENVIRONMENT = true;

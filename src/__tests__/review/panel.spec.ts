@@ -16,7 +16,6 @@ import { ReviewSection } from '../../review/panel';
 import { FakeJobsApi } from '../helpers/jobs-fixtures';
 import { FakeReviewApi } from '../helpers/review-fixtures';
 
-
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
 ).IS_REACT_ACT_ENVIRONMENT = true;
