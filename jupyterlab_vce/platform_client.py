@@ -75,6 +75,38 @@ class AccessToken:
         return now < self.refresh_at
 
 
+#: Connections for calls (everything but event streams) at once; more wait in tornado's queue.
+CALL_CONNECTIONS = 50
+#: Event streams open at once: one per open browser tab, each held as long as the tab is open.
+STREAM_CONNECTIONS = 1000
+
+
+class PlatformConnections:
+    """The platform client's two connection pools, made on first use (on the server's loop).
+
+    Event streams hold a connection for hours, so they have a pool of their own:
+    tabs left open never keep a query, a job or a kernel's call waiting. Both are
+    this client's own, never tornado's process-wide ``AsyncHTTPClient()`` (10
+    connections, shared with the rest of the server).
+    """
+
+    def __init__(self) -> None:
+        self._calls: AsyncHTTPClient | None = None
+        self._streams: AsyncHTTPClient | None = None
+
+    @property
+    def calls(self) -> AsyncHTTPClient:
+        if self._calls is None:
+            self._calls = AsyncHTTPClient(force_instance=True, max_clients=CALL_CONNECTIONS)
+        return self._calls
+
+    @property
+    def streams(self) -> AsyncHTTPClient:
+        if self._streams is None:
+            self._streams = AsyncHTTPClient(force_instance=True, max_clients=STREAM_CONNECTIONS)
+        return self._streams
+
+
 def refresh_time(issued_at: float, expires_in: float) -> float:
     """When to replace a token: 60 s before it expires, or halfway for short-lived ones."""
     return issued_at + expires_in - min(REFRESH_MARGIN_SECONDS, expires_in / 2)
@@ -145,6 +177,7 @@ class PlatformClient:
         self._token_lock = asyncio.Lock()
         #: The identity of these credentials: it does not change while they are held.
         self._identity: tuple[Credentials, Any] | None = None
+        self._connections = PlatformConnections()
 
     @property
     def credentials(self) -> Credentials | None:
@@ -262,7 +295,7 @@ class PlatformClient:
                 request_timeout=max_seconds,
             )
             try:
-                response = await AsyncHTTPClient().fetch(request, raise_error=False)
+                response = await self._connections.streams.fetch(request, raise_error=False)
             except HTTPClientError as error:  # 599: a timeout, or the connection dropped
                 if status and status[0] < 400:
                     return  # the stream ran its course; the browser reconnects
@@ -369,7 +402,7 @@ class PlatformClient:
     async def _deliver(self, request: HTTPRequest) -> HTTPResponse:
         """Send as built; an unreachable platform becomes PlatformUnreachable, any answer is returned."""
         try:
-            return await AsyncHTTPClient().fetch(request, raise_error=False)
+            return await self._connections.calls.fetch(request, raise_error=False)
         except HTTPClientError as error:  # timeouts (599)
             raise PlatformUnreachable(
                 unreachable_message(str(self.base_url), error.message)

@@ -201,6 +201,43 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
     assert malformed == []
 
 
+async def open_event_stream(port: int, base_url: str, auth: dict[str, str]) -> asyncio.StreamWriter:
+    """A browser tab's ``/vce/api/events``, on a socket of its own, open once its first event came."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    headers = "".join(f"{name}: {value}\r\n" for name, value in auth.items())
+    writer.write(
+        f"GET {base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
+    )
+    await writer.drain()
+    opened = b""
+    while b"event: quota" not in opened:
+        opened += await asyncio.wait_for(reader.read(4096), timeout=10)
+    return writer
+
+
+async def test_open_tabs_never_keep_calls_waiting(
+    api: Api, jp_serverapp: Any, jp_base_url: str, jp_http_port: int, jp_auth_header: dict[str, str]
+) -> None:
+    """Twelve tabs hold twelve event streams; the quota, a query and a kernel's call still answer.
+
+    (With the streams on tornado's shared client, 10 connections, they waited in its
+    queue and failed with 503 "Timeout in request queue".)
+    """
+    require_built_mock()
+    tabs = [await open_event_stream(jp_http_port, jp_base_url, jp_auth_header) for _ in range(12)]
+    try:
+        code, quota = await api.get("quota", request_timeout=5)
+        assert code == 200, quota
+        assert (await kernel_query(1))["data"] is not None
+        code, result = await api.call(
+            "POST", "query", {"category": "video", "fields": "id", "limit": 1}, request_timeout=5
+        )
+        assert code == 200, result
+    finally:
+        for writer in tabs:
+            writer.close()
+
+
 async def test_events_need_sign_in(api: Api, jp_serverapp: Any) -> None:
     require_built_mock()
     await api.call("DELETE", "session")
