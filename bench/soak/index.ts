@@ -81,21 +81,39 @@ async function signIn(base: string, client: Client): Promise<string> {
 class MemoryWatch {
   private readonly figures: MemoryFigures[];
   private readonly timer: NodeJS.Timeout;
+  private readonly started = Date.now();
 
   constructor(private readonly servers: Server[]) {
     this.figures = servers.map(server => {
       const now = rssMiB(server.pid);
-      return { name: server.name, startMiB: now, endMiB: now, peakMiB: now };
+      return {
+        name: server.name,
+        startMiB: now,
+        endMiB: now,
+        peakMiB: now,
+        byMinuteMiB: []
+      };
     });
     this.timer = setInterval(() => this.sample(), MEMORY_SAMPLE_MS);
   }
 
+  /** Each server's RSS now, as the progress line shows it. */
+  now(): string {
+    return this.figures
+      .map(f => `${f.name} ${f.endMiB.toFixed(0)} MiB`)
+      .join(', ');
+  }
+
   private sample(): void {
+    const minutes = Math.floor((Date.now() - this.started) / 60_000);
     this.servers.forEach((server, index) => {
       const now = rssMiB(server.pid);
       const figure = this.figures[index];
       figure.endMiB = now;
       figure.peakMiB = Math.max(figure.peakMiB, now);
+      if (figure.byMinuteMiB.length < minutes) {
+        figure.byMinuteMiB.push(now);
+      }
     });
   }
 
@@ -150,6 +168,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
       clientsFile,
       port: options.port,
       videos: options.videos,
+      dailyLimit: options.dailyLimit,
       log: join(work, 'vce-mock.log')
     });
     servers.push(standIn);
@@ -204,7 +223,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
       const requests = snap.routes.reduce((n, r) => n + r.requests, 0);
       say(
         `${Math.round((Date.now() - started) / 1000)} s: ${requests} requests, ` +
-          `${sum(snap.errors)} errors, ${sum(snap.refusals)} refused as expected`
+          `${sum(snap.errors)} errors, ${sum(snap.refusals)} refused as expected; RSS: ${memory.now()}`
       );
     }, PROGRESS_MS);
     const stopTimer = setTimeout(() => stopAll.abort(), seconds * 1000);

@@ -13,6 +13,8 @@ export interface SoakOptions {
   seed: number;
   /** Size of the stand-in's generated public data (videos). */
   videos: number;
+  /** Test-stage records a client may receive a day (the stand-in's `--daily-limit`). */
+  dailyLimit: number;
   /** Mean pause between a researcher's actions (seconds, exponential). */
   thinkSeconds: number;
   /** The first of the ports the soak may use (the stand-in; the Jupyter server gets the next). */
@@ -29,6 +31,7 @@ export const DEFAULTS: SoakOptions = {
   researchers: 50,
   seed: 1,
   videos: 20_000,
+  dailyLimit: 5000,
   thinkSeconds: 3,
   port: 9250,
   graceSeconds: 60,
@@ -46,6 +49,8 @@ errors by kind, p50/p99 per route and both servers' memory.
   --researchers N    researchers at once (default ${DEFAULTS.researchers})
   --seed S           seed of their choices (default ${DEFAULTS.seed})
   --videos N         size of the stand-in's public data (default ${DEFAULTS.videos})
+  --daily-limit N    records a client may receive a day (default ${DEFAULTS.dailyLimit}, the platform's;
+                     a small one soaks the refusals: 429s, failed test runs and tasks)
   --think SECONDS    mean pause between a researcher's actions (default ${DEFAULTS.thinkSeconds})
   --port P           the stand-in listens on P, the Jupyter server on P+1 (default ${DEFAULTS.port})
   --grace SECONDS    wait at most this long at the end for jobs still running (default ${DEFAULTS.graceSeconds})
@@ -90,6 +95,7 @@ export function parseOptions(argv: string[]): SoakOptions {
         researchers: { type: 'string' },
         seed: { type: 'string' },
         videos: { type: 'string' },
+        'daily-limit': { type: 'string' },
         think: { type: 'string' },
         port: { type: 'string' },
         grace: { type: 'string' },
@@ -115,6 +121,14 @@ export function parseOptions(argv: string[]): SoakOptions {
     ),
     seed: number(parsed.seed, '--seed', d.seed, 0, 4_294_967_295, true),
     videos: number(parsed.videos, '--videos', d.videos, 1000, 5_000_000, true),
+    dailyLimit: number(
+      parsed['daily-limit'],
+      '--daily-limit',
+      d.dailyLimit,
+      1,
+      1_000_000_000,
+      true
+    ),
     thinkSeconds: number(
       parsed.think,
       '--think',

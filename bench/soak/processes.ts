@@ -72,6 +72,7 @@ export async function startStandIn(options: {
   clientsFile: string;
   port: number;
   videos: number;
+  dailyLimit: number;
   log: string;
 }): Promise<Server> {
   const url = `http://127.0.0.1:${options.port}`;
@@ -87,7 +88,9 @@ export async function startStandIn(options: {
       '--clients-file',
       options.clientsFile,
       '--videos',
-      String(options.videos)
+      String(options.videos),
+      '--daily-limit',
+      String(options.dailyLimit)
     ],
     { ...process.env },
     options.root,

@@ -7,6 +7,8 @@ export interface MemoryFigures {
   startMiB: number;
   endMiB: number;
   peakMiB: number;
+  /** RSS at the end of each whole minute of the run (the trend: warm-up, or growth). */
+  byMinuteMiB: number[];
 }
 
 export interface ReportInput {
@@ -66,7 +68,7 @@ export function formatReport(input: ReportInput): string {
   const lines = [
     `soak: ${options.researchers} researchers for ${(seconds / 60).toFixed(1)} min ` +
       `(--minutes ${options.minutes} --researchers ${options.researchers} --seed ${options.seed} ` +
-      `--videos ${options.videos} --think ${options.thinkSeconds})`,
+      `--videos ${options.videos} --daily-limit ${options.dailyLimit} --think ${options.thinkSeconds})`,
     `requests served: ${int(requests)} (${(requests / Math.max(seconds, 1)).toFixed(1)}/s); ` +
       `errors: ${int(result.errors)} (goal 0); refused as expected: ${int(refused)}`,
     '',
@@ -83,12 +85,13 @@ export function formatReport(input: ReportInput): string {
     ...kinds('refused as expected', snapshot.refusals),
     '',
     `memory (RSS, MiB; goal: end − start ≤ ${MEMORY_GOAL_MIB}):`,
-    '| process | start | end | peak | end − start |',
-    '|---|---:|---:|---:|---:|',
+    '| process | start | end | peak | end − start | each minute |',
+    '|---|---:|---:|---:|---:|---|',
     ...input.memory.map(
       m =>
         `| ${m.name} | ${mib(m.startMiB)} | ${mib(m.endMiB)} | ${mib(m.peakMiB)} | ` +
-        `${m.endMiB - m.startMiB >= 0 ? '+' : ''}${mib(m.endMiB - m.startMiB)} |`
+        `${m.endMiB - m.startMiB >= 0 ? '+' : ''}${mib(m.endMiB - m.startMiB)} | ` +
+        `${m.byMinuteMiB.map(mib).join(', ') || '–'} |`
     ),
     '',
     `counts: ${
