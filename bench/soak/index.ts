@@ -152,7 +152,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
     }),
     { mode: 0o600 }
   );
-  for (const dir of ['mock', 'lab', 'runtime']) {
+  for (const dir of ['mock', 'lab', 'runtime', 'config']) {
     mkdirSync(join(work, dir), { recursive: true });
   }
   const scripts = loadScripts(
@@ -178,6 +178,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
       root: ROOT,
       workDir: join(work, 'lab'),
       runtimeDir: join(work, 'runtime'),
+      configDir: join(work, 'config'),
       port: options.port + 1,
       token: jupyterToken,
       platformUrl: standIn.url,

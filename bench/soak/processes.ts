@@ -112,6 +112,7 @@ export async function startJupyter(options: {
   root: string;
   workDir: string;
   runtimeDir: string;
+  configDir: string;
   port: number;
   token: string;
   platformUrl: string;
@@ -141,6 +142,8 @@ export async function startJupyter(options: {
       ...process.env,
       PATH: `${venvBin}:${process.env.PATH ?? ''}`,
       JUPYTER_RUNTIME_DIR: options.runtimeDir,
+      // No user configuration: only .venv's (where the extension is enabled) and the flags above.
+      JUPYTER_CONFIG_DIR: options.configDir,
       RQS_API_URL: options.platformUrl,
       RQS_CLIENT_KEY: options.clientKey,
       RQS_CLIENT_SECRET: options.clientSecret
