@@ -42,7 +42,7 @@ export async function holdEventStream(
     try {
       const response = await fetch(api.url('/vce/api/events'), {
         headers: {
-          authorization: api.door.authorization(),
+          authorization: api.door.authorization() ?? '',
           accept: 'text/event-stream',
           ...(lastEventId ? { 'last-event-id': lastEventId } : {})
         },

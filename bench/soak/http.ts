@@ -15,8 +15,8 @@ export interface Door {
   /** `ext`, `kernel` or `mock`: the first word of every route it records. */
   name: string;
   base: string;
-  /** The Authorization header's value (read per request: a token may be renewed). */
-  authorization: () => string;
+  /** The Authorization header's value (read per request: a token may be renewed); none for a link. */
+  authorization: () => string | null;
 }
 
 export interface Answer {
@@ -59,12 +59,13 @@ export class Api {
   ): Promise<Answer | null> {
     const route = this.routeName(method, options.route ?? path);
     const { signal, release } = deadline(REQUEST_TIMEOUT_MS, options.signal);
+    const authorization = this.door.authorization();
     const started = performance.now();
     try {
       const response = await fetch(this.url(path, options.query), {
         method,
         headers: {
-          authorization: this.door.authorization(),
+          ...(authorization ? { authorization } : {}),
           ...(options.json !== undefined
             ? { 'content-type': 'application/json' }
             : {})

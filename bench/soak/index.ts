@@ -201,6 +201,11 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
       base: jupyter.url,
       authorization: () => `token ${jupyterToken}`
     });
+    const link = new Api(stats, {
+      name: 'mail',
+      base: standIn.url,
+      authorization: () => null
+    });
     const kernelDoor = new Api(stats, {
       name: 'kernel',
       base: `${jupyter.url}/vce/platform`,
@@ -233,6 +238,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
         doors: {
           ext,
           kernel: kernelDoor,
+          link,
           sdk: new Api(stats, {
             name: 'sdk',
             base: standIn.url,

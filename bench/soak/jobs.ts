@@ -2,12 +2,13 @@
  * The execution stage as the shield sidebar drives it, through the server
  * extension: submit a script (a job, or a test run), follow it to its end,
  * and for an approved job read its attestation, its submitted script and its
- * results zip, whose SHA-256 must be the one the platform sends with it.
+ * results zip, whose SHA-256 must be the one the platform sends with it, then
+ * the same zip by the result link mailed to the primary researcher.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { classifyJobEnd, FINAL_STATUSES, type JobEnd } from './classify';
-import { sleep, type Api } from './http';
+import { sleep, type Answer, type Api } from './http';
 import type { Stats } from './stats';
 
 export interface Submission {
@@ -67,6 +68,7 @@ interface Job extends JobEnd {
  */
 export async function submitAndFollow(
   api: Api,
+  link: Api,
   stats: Stats,
   stage: 'job' | 'test run',
   body: Submission,
@@ -109,8 +111,36 @@ export async function submitAndFollow(
       route: '/vce/api/jobs/{id}/files',
       signal: stop
     });
-    await download(api, stats, job.job_id, stop);
+    const digest = await download(api, stats, job.job_id, stop);
+    if (digest !== null) {
+      await downloadByMail(api, link, stats, job.job_id, digest, stop);
+    }
   }
+}
+
+/** A downloaded zip whose SHA-256 is not the one sent with it is an error; its digest, or null. */
+function checkedZip(
+  api: Api,
+  stats: Stats,
+  route: string,
+  answer: Answer | null
+): string | null {
+  if (!answer || answer.outcome.kind !== 'ok') {
+    return null;
+  }
+  const sent = answer.headers.get('x-content-sha256');
+  const got = createHash('sha256').update(answer.body).digest('hex');
+  stats.count('results downloaded');
+  if (sent !== got) {
+    stats.outcome(api.routeName('GET', route), {
+      kind: 'error',
+      name: sent
+        ? 'zip differs from its X-Content-SHA256'
+        : 'no X-Content-SHA256'
+    });
+    return null;
+  }
+  return got;
 }
 
 async function download(
@@ -118,23 +148,66 @@ async function download(
   stats: Stats,
   jobId: string,
   stop: AbortSignal
-): Promise<void> {
+): Promise<string | null> {
+  const route = '/vce/api/jobs/{id}/result';
   const answer = await api.call('GET', `/vce/api/jobs/${jobId}/result`, {
-    route: '/vce/api/jobs/{id}/result',
+    route,
     signal: stop
   });
-  if (!answer || answer.outcome.kind !== 'ok') {
+  return checkedZip(api, stats, route, answer);
+}
+
+const RESULT_LINK = /https?:\/\/[^\s/]+(\/v2\/vce\/results\/[A-Za-z0-9_-]+)/;
+const MAIL_TRIES = 3;
+
+interface Mail {
+  job_id: string;
+  kind: string;
+  text: string;
+}
+
+/**
+ * The primary researcher's way: the approved job's mail in the outbox (as
+ * the Inbox lists it, through the extension), its result link opened without
+ * a token; the zip must be the one the panel downloaded.
+ */
+async function downloadByMail(
+  ext: Api,
+  link: Api,
+  stats: Stats,
+  jobId: string,
+  zipDigest: string,
+  stop: AbortSignal
+): Promise<void> {
+  const where = ext.routeName('GET', '/vce/api/outbox');
+  for (let attempt = 0; attempt < MAIL_TRIES && !stop.aborted; attempt++) {
+    const outbox = await ext.call('GET', '/vce/api/outbox', { signal: stop });
+    if (!outbox || outbox.outcome.kind !== 'ok') {
+      return;
+    }
+    const mail = outbox
+      .json<{ data: { messages: Mail[] } }>()
+      .data.messages.find(m => m.job_id === jobId && m.kind === 'approved');
+    const path = mail ? RESULT_LINK.exec(mail.text)?.[1] : undefined;
+    if (!path) {
+      await sleep(1000, stop);
+      continue;
+    }
+    const route = '/v2/vce/results/{link_token}';
+    const answer = await link.call('GET', path, { route, signal: stop });
+    const digest = checkedZip(link, stats, route, answer);
+    if (digest !== null && digest !== zipDigest) {
+      stats.outcome(link.routeName('GET', route), {
+        kind: 'error',
+        name: "the mailed link's zip differs from the panel's"
+      });
+    }
     return;
   }
-  const sent = answer.headers.get('x-content-sha256');
-  const got = createHash('sha256').update(answer.body).digest('hex');
-  stats.count('results downloaded');
-  if (sent !== got) {
-    stats.outcome(api.routeName('GET', '/vce/api/jobs/{id}/result'), {
+  if (!stop.aborted) {
+    stats.outcome(where, {
       kind: 'error',
-      name: sent
-        ? 'zip differs from its X-Content-SHA256'
-        : 'no X-Content-SHA256'
+      name: 'no mail with a result link for an approved job'
     });
   }
 }

@@ -47,6 +47,8 @@ export interface Doors {
   ext: Api;
   kernel: Api;
   sdk: Api;
+  /** The stand-in without a token: the result links mailed to the primary researcher. */
+  link: Api;
 }
 
 export interface ResearcherContext {
@@ -80,6 +82,7 @@ export async function runResearcher(ctx: ResearcherContext): Promise<void> {
       case 'ext job': {
         const follow = submitAndFollow(
           doors.ext,
+          doors.link,
           stats,
           'job',
           ctx.scripts.job,
@@ -93,6 +96,7 @@ export async function runResearcher(ctx: ResearcherContext): Promise<void> {
       case 'ext test run': {
         const follow = submitAndFollow(
           doors.ext,
+          doors.link,
           stats,
           'test run',
           ctx.scripts.testRun,
