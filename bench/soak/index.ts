@@ -110,7 +110,9 @@ class MemoryWatch {
       const now = rssMiB(server.pid);
       const figure = this.figures[index];
       figure.endMiB = now;
-      figure.peakMiB = Math.max(figure.peakMiB, now);
+      if (Number.isFinite(now)) {
+        figure.peakMiB = Math.max(figure.peakMiB, now);
+      }
       if (figure.byMinuteMiB.length < minutes) {
         figure.byMinuteMiB.push(now);
       }
@@ -215,6 +217,16 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
     // Let both servers settle after their start before the first reading.
     await sleep(2000);
     const memory = new MemoryWatch([standIn, jupyter]);
+    // A server that exits while the researchers work is an error of its own kind.
+    const exits = [standIn, jupyter].map(server => {
+      const onExit = (code: number | null, signal: string | null) =>
+        stats.outcome(server.name, {
+          kind: 'error',
+          name: `exited during the soak (${signal ?? `code ${code}`})`
+        });
+      server.child.once('exit', onExit);
+      return () => server.child.off('exit', onExit);
+    });
     const stopAll = new AbortController();
     const haltAll = new AbortController();
     // Every researcher's waits and requests listen to these two, by design.
@@ -270,6 +282,7 @@ async function soak(options: SoakOptions, work: string): Promise<boolean> {
     clearTimeout(stopTimer);
     clearInterval(progress);
     const memoryFigures = memory.finish();
+    exits.forEach(forget => forget());
 
     await fetch(`${jupyter.url}/api/kernels/${kernel.kernelId}`, {
       method: 'DELETE',

@@ -26,7 +26,7 @@ export const MEMORY_GOAL_MIB = 50;
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
-const mib = (n: number) => n.toFixed(1);
+const mib = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'gone');
 
 export function sum(map: Map<string, number>): number {
   return [...map.values()].reduce((a, b) => a + b, 0);
@@ -49,15 +49,18 @@ function kinds(title: string, map: Map<string, number>): string[] {
 export interface Verdict {
   errors: number;
   memoryOk: boolean;
+  /** Every server still ran at the end (its memory could be read). */
+  measured: boolean;
   passed: boolean;
 }
 
 export function verdict(input: ReportInput): Verdict {
   const errors = sum(input.snapshot.errors);
-  const memoryOk = input.memory.every(
-    m => m.endMiB - m.startMiB <= MEMORY_GOAL_MIB
-  );
-  return { errors, memoryOk, passed: errors === 0 && memoryOk };
+  const measured = input.memory.every(m => Number.isFinite(m.endMiB));
+  const memoryOk =
+    measured &&
+    input.memory.every(m => m.endMiB - m.startMiB <= MEMORY_GOAL_MIB);
+  return { errors, memoryOk, measured, passed: errors === 0 && memoryOk };
 }
 
 export function formatReport(input: ReportInput): string {
@@ -105,7 +108,11 @@ export function formatReport(input: ReportInput): string {
       'none'
     }`,
     `verdict: ${result.passed ? 'PASS' : 'FAIL'} (errors ${int(result.errors)}, memory ${
-      result.memoryOk ? 'flat' : `grew more than ${MEMORY_GOAL_MIB} MiB`
+      result.memoryOk
+        ? 'flat'
+        : result.measured
+          ? `grew more than ${MEMORY_GOAL_MIB} MiB`
+          : 'not read at the end: a server was gone'
     })`
   ];
   return lines.join('\n');
