@@ -120,6 +120,8 @@ describe('crash loop: kill -9 at seeded random moments, restart on the same fold
   const survived: string[] = [];
   /** What the kills cut short, over all rounds (some must have been). */
   const cutShort = { tasks: 0, runs: 0 };
+  /** Each test run's limit: what its query and its task read. */
+  const reads = new Map<string, number>();
 
   /** Everything submitted so far has ended, and every invariant holds. */
   async function settledAndSound(platform: RunningCli, round: number) {
@@ -199,10 +201,21 @@ describe('crash loop: kill -9 at seeded random moments, restart on the same fold
         )
         .pluck()
         .get() as number;
-      const runs = jobs
-        .filter(job => job.stage === 'test')
-        .reduce((sum, job) => sum + job.records_read, 0);
-      expect({ round, used }).toEqual({ round, used: kept + runs });
+      // Each test run's last attempt read its query's sample and its task's
+      // (the whole limit: no condition, 600 videos), and that alone is charged.
+      const runs = jobs.filter(job => job.stage === 'test');
+      expect(
+        Object.fromEntries(runs.map(job => [job.job_id, job.records_read]))
+      ).toEqual(
+        Object.fromEntries(
+          runs.map(job => [job.job_id, 2 * reads.get(job.job_id)!])
+        )
+      );
+      const delivered = runs.reduce(
+        (sum, job) => sum + 2 * reads.get(job.job_id)!,
+        0
+      );
+      expect({ round, used }).toEqual({ round, used: kept + delivered });
 
       // Every mail once: one outbox file per mail, and a file never written again.
       const mails = db
@@ -281,14 +294,16 @@ describe('crash loop: kill -9 at seeded random moments, restart on the same fold
         '/v2/vce/jobs/',
         submission('total.py', executionScript(between(0, 2)))
       );
+      const limit = between(5, 60);
       const rehearsal = await api(
         cli,
         'POST',
         '/v2/vce/test-runs/',
-        submission('rehearse.py', testRunScript(between(5, 60), between(0, 2)))
+        submission('rehearse.py', testRunScript(limit, between(0, 2)))
       );
       expect([execution.status, rehearsal.status]).toEqual([201, 201]);
       jobIds.push(execution.body.data.job_id, rehearsal.body.data.job_id);
+      reads.set(rehearsal.body.data.job_id, limit);
       for (let task = 0; task < 2; task++) {
         const created = await api(cli, 'POST', '/v2/vce/query_tasks/', {
           category: 'video',
