@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import {
   api,
   FINAL_JOB_STATUSES,
@@ -83,5 +84,57 @@ describe('a test run re-run after kill -9 is charged once', () => {
     });
     expect(await used(second)).toBe(40);
     await second.stop();
+  }, 90_000);
+
+  it('refunds a run a clean stop cut short at once, while it waits to run again', async () => {
+    const stopDir = mkdtempSync(join(tmpdir(), 'vce-rec18-teststop-'));
+    try {
+      const args = ['--videos', '500', '--job-workers', '1'];
+      const first = await startCli(stopDir, args);
+      running.push(first);
+      const created = await api(
+        first,
+        'POST',
+        '/v2/vce/test-runs/',
+        submission('read_then_wait.py', READ_THEN_WAIT)
+      );
+      const id = created.body.data.job_id as string;
+      await waitUntil(
+        () => job(first, id),
+        state => state.status === 'running' && state.records_read === 40
+      );
+      await first.stop();
+      // Stopped, not yet started again: queued, and nothing it read is charged.
+      const db = new Database(join(stopDir, 'vce-mock.sqlite'), {
+        readonly: true
+      });
+      try {
+        expect(
+          db
+            .prepare('SELECT status, records_read FROM jobs WHERE job_id = ?')
+            .get(id)
+        ).toEqual({ status: 'queued', records_read: 0 });
+        expect(
+          db
+            .prepare('SELECT coalesce(sum(used), 0) FROM quota_usage')
+            .pluck()
+            .get()
+        ).toBe(0);
+      } finally {
+        db.close();
+      }
+      const second = await startCli(stopDir, args);
+      running.push(second);
+      expect(
+        await waitUntil(
+          () => job(second, id),
+          state => FINAL_JOB_STATUSES.includes(state.status)
+        )
+      ).toMatchObject({ status: 'approved', attempts: 2, records_read: 40 });
+      expect(await used(second)).toBe(40);
+      await second.stop();
+    } finally {
+      rmSync(stopDir, { recursive: true, force: true });
+    }
   }, 90_000);
 });
