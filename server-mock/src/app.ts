@@ -14,6 +14,7 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { registerTaskRoutes } from './routes/tasks';
+import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
 import { JobsService, type JobsOptions } from './jobs/service';
 import { registerEventRoutes } from './routes/events';
@@ -106,6 +107,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       type: 'quota',
       ...quotaView(used, context.dailyLimit, context.now())
     });
+  // Query tasks a previous process left mid-way end, saying nothing was charged.
+  recoverTasks(store, now());
   if (options.jobs) {
     context.jobs = new JobsService(context, options.jobs);
   }

@@ -148,5 +148,17 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX job_tables_job ON job_tables(job_id);`,
   // A failed job's error beyond its type and line: the exception's message and
   // stderr's last lines, as the output review let them through (src/jobs/error-report.ts).
-  `ALTER TABLE jobs ADD COLUMN error_report TEXT;`
+  `ALTER TABLE jobs ADD COLUMN error_report TEXT;`,
+  // Exactly-once charges (issue 18): every quota charge a test run's attempt made
+  // (its queries and its query tasks), so that a re-run after a crash or a stop
+  // first undoes them (Store.refundJobCharges): the quota is the records
+  // delivered and kept. A researcher's own charges are final and not listed.
+  `CREATE TABLE job_charges (
+     id         INTEGER PRIMARY KEY,
+     job_id     TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     day        TEXT NOT NULL,
+     records    INTEGER NOT NULL CHECK (records >= 0)
+   );
+   CREATE INDEX job_charges_job ON job_charges(job_id);`
 ];

@@ -53,23 +53,33 @@ export interface UsageLedger {
     clientKey: string,
     day: string,
     records: number,
-    limit: number
+    limit: number,
+    jobId?: string | null
   ): { granted: boolean; used: number };
 }
 
 /**
  * Charge `records` test-stage records to the client's UTC day: all of them or
  * none (a whole refusal, docs/research/research-api.md §6). The one charge path of the query
- * route and the query tasks.
+ * route and the query tasks. `jobId`: the test run whose attempt reads them
+ * (its token's job), so that a re-run can undo the charge; null for a
+ * researcher's own read.
  */
 export function chargeQuota(
   ledger: UsageLedger,
   clientKey: string,
   records: number,
   dailyLimit: number,
-  now: Date
+  now: Date,
+  jobId: string | null = null
 ): QuotaCharge {
-  const grant = ledger.recordUsage(clientKey, utcDay(now), records, dailyLimit);
+  const grant = ledger.recordUsage(
+    clientKey,
+    utcDay(now),
+    records,
+    dailyLimit,
+    jobId
+  );
   return {
     granted: grant.granted,
     quota: quotaView(grant.used, dailyLimit, now)

@@ -91,12 +91,19 @@ export class Store {
       `INSERT INTO quota_usage (client_key, day, used) VALUES (?, ?, ?)
        ON CONFLICT(client_key, day) DO UPDATE SET used = excluded.used`
     );
+    const charged = this.statement(
+      'INSERT INTO job_charges (job_id, client_key, day, records) VALUES (?, ?, ?, ?)'
+    );
+    const read = this.statement(
+      'UPDATE jobs SET records_read = records_read + ? WHERE job_id = ?'
+    );
     this.recordUsageTx = this.db.transaction(
       (
         clientKey: string,
         day: string,
         records: number,
-        limit: number
+        limit: number,
+        jobId: string | null
       ): UsageGrant => {
         const used =
           (select.get(clientKey, day) as { used: number } | undefined)?.used ??
@@ -105,6 +112,11 @@ export class Store {
           return { granted: false, used, remaining: Math.max(0, limit - used) };
         }
         upsert.run(clientKey, day, used + records);
+        if (jobId !== null) {
+          // A test run's charge and the records it delivers to the run: both or neither.
+          charged.run(jobId, clientKey, day, records);
+          read.run(records, jobId);
+        }
         return { granted: true, used: used + records };
       }
     );
@@ -386,6 +398,31 @@ export class Store {
   }
 
   /**
+   * Move every task in one of `from` to a final status with an error (restart
+   * recovery: the tasks a previous process left mid-way); how many moved.
+   */
+  endTasks(
+    from: TaskStatus[],
+    change: {
+      status: TaskStatus;
+      updatedAt: string;
+      errorCode: string;
+      errorMessage: string;
+    }
+  ): number {
+    return this.statement(
+      `UPDATE query_tasks SET status = ?, updated_at = ?, error_code = ?, error_message = ?
+         WHERE status IN (SELECT value FROM json_each(?))`
+    ).run(
+      change.status,
+      change.updatedAt,
+      change.errorCode,
+      change.errorMessage,
+      JSON.stringify(from)
+    ).changes;
+  }
+
+  /**
    * Run `work` inside one immediate transaction (e.g. charge the quota and
    * complete a task together: both or neither).
    */
@@ -410,24 +447,72 @@ export class Store {
   /**
    * Count `records` against a client's day, all or nothing: in one immediate
    * transaction, so concurrent requests (even from other processes) can never
-   * be granted more than `limit` together.
+   * be granted more than `limit` together. With `jobId` (a test run's read) the
+   * same transaction lists the charge as that run's and adds the records to its
+   * `records_read`, so a re-run can undo exactly this (`undoJobAttempt`).
    */
   recordUsage(
     clientKey: string,
     day: string,
     records: number,
-    limit: number
+    limit: number,
+    jobId: string | null = null
   ): UsageGrant {
     if (!Number.isInteger(records) || records < 0) {
       throw new RangeError(
         `records must be a non-negative integer, not ${records}`
       );
     }
-    const grant = this.recordUsageTx.immediate(clientKey, day, records, limit);
+    const grant = this.recordUsageTx.immediate(
+      clientKey,
+      day,
+      records,
+      limit,
+      jobId
+    );
     if (grant.granted && records > 0) {
       this.onUsage?.(clientKey, day, grant.used);
     }
     return grant;
+  }
+
+  /**
+   * Undo what a job's earlier attempts read, before it runs again or ends
+   * without running (a crash or a stop cut them short; nothing they read was
+   * kept): their quota charges are refunded and its `records_read` is 0, in one
+   * transaction. Returns the records refunded.
+   */
+  undoJobAttempt(jobId: string): number {
+    const refunds = this.db
+      .transaction(() => {
+        const rows = this.statement(
+          `SELECT client_key, day, sum(records) AS records FROM job_charges
+           WHERE job_id = ? GROUP BY client_key, day`
+        ).all(jobId) as { client_key: string; day: string; records: number }[];
+        const refunded = rows.map(row => {
+          this.statement(
+            `UPDATE quota_usage SET used = max(0, used - ?) WHERE client_key = ? AND day = ?`
+          ).run(row.records, row.client_key, row.day);
+          return {
+            clientKey: row.client_key,
+            day: row.day,
+            records: row.records,
+            used: this.usedOn(row.client_key, row.day)
+          };
+        });
+        this.statement('DELETE FROM job_charges WHERE job_id = ?').run(jobId);
+        this.statement('UPDATE jobs SET records_read = 0 WHERE job_id = ?').run(
+          jobId
+        );
+        return refunded;
+      })
+      .immediate();
+    for (const refund of refunds) {
+      if (refund.records > 0) {
+        this.onUsage?.(refund.clientKey, refund.day, refund.used);
+      }
+    }
+    return refunds.reduce((sum, refund) => sum + refund.records, 0);
   }
 
   audit(at: Date, clientKey: string | null, action: string, detail = ''): void {
@@ -467,7 +552,8 @@ export class Store {
       clientKey: string,
       day: string,
       records: number,
-      limit: number
+      limit: number,
+      jobId: string | null
     ) => UsageGrant
   >;
 }

@@ -276,18 +276,16 @@ export class JobStore {
       .immediate();
   }
 
+  /**
+   * Count the records a data answer carried to an execution job. A test run's
+   * records are counted with their charge, in its transaction (Store.recordUsage).
+   */
   addRecordsRead(jobId: string, records: number): void {
     this.db
       .prepare(
-        'UPDATE jobs SET records_read = records_read + ? WHERE job_id = ?'
+        "UPDATE jobs SET records_read = records_read + ? WHERE job_id = ? AND stage <> 'test'"
       )
       .run(records, jobId);
-  }
-
-  resetRecordsRead(jobId: string): void {
-    this.db
-      .prepare('UPDATE jobs SET records_read = 0 WHERE job_id = ?')
-      .run(jobId);
   }
 
   files(jobId: string): SubmittedFile[] {

@@ -120,14 +120,15 @@ export class JobLifecycle {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    const { jobs, store, executor } = this.deps;
+    const { store, executor } = this.deps;
     const moves = this.moves;
     const id = job.jobId;
     let result: ExecutionResult;
     let run: ActiveRun | null = null;
     let definition: JobDefinition | null = null;
     try {
-      jobs.resetRecordsRead(id);
+      // An earlier attempt cut short read nothing that was kept: its charges are refunded.
+      store.undoJobAttempt(id);
       // A test run's queries are the test stage's: a sample, counted toward the daily quota.
       const ttl = this.settings.limits.wallSeconds + 3600;
       const token =
@@ -185,6 +186,8 @@ export class JobLifecycle {
       !run.cancelRequested &&
       this.stopping
     ) {
+      // Nothing this run read is kept: its charges are refunded now, not at the re-run.
+      store.undoJobAttempt(id);
       moves.move(id, 'queued', {
         note: 'The platform stopped during the run; the job runs again when it starts.'
       });

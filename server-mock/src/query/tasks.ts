@@ -172,7 +172,8 @@ function processTask(
       task.clientKey,
       ids.length,
       context.dailyLimit,
-      context.now()
+      context.now(),
+      task.jobId ?? null
     );
     if (!charge.granted) {
       const quota = charge.quota;

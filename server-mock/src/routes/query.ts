@@ -71,7 +71,8 @@ export function registerQueryRoute(
         request.clientKey,
         records.length,
         context.dailyLimit,
-        context.now()
+        context.now(),
+        request.tokenJobId
       );
       if (!charge.granted) {
         throw quotaRefusal(records.length, charge.quota);
