@@ -171,7 +171,7 @@ def check_decision(body: bytes) -> dict[str, str]:
             f"The decision has keys it does not take: {', '.join(unknown)}; send {DECISION_SHAPE}."
         )
     verb = decision.get("decision")
-    if verb not in REVIEW_DECISIONS:
+    if not isinstance(verb, str) or verb not in REVIEW_DECISIONS:
         raise InvalidRequest(
             f'"decision" must be "approve" or "reject", not {json.dumps(verb)}; '
             f"send {DECISION_SHAPE}."
