@@ -4,16 +4,18 @@ Starts a fresh stand-in (as tests/fuzz/stand_in.py does, with one finished job),
 Jupyter server from ``.venv`` with jupyterlab_vce pointed at it (``RQS_API_URL``, the
 researcher's key and secret in its environment, a Jupyter token of its own, a temporary
 root folder), and runs Schemathesis with ``tests/fuzz/extension.toml`` (fixed seed and
-examples per operation) on every ``/vce/api/`` route but sign-out, then on sign-out alone
-(it would turn every later call into a 401). Before that it sends bodies no schema
-generator builds: JSON nested 100,000 deep to every POST route, 30 MiB to the
-submission routes, NUL in a query. Exits non-zero on any 5xx or failed check.
+examples per operation) on every ``/vce/api/`` route but sign-out, then signed in as a
+reviewer on the reviewers' routes, then on sign-out alone (it would turn every later call
+into a 401). Before that it sends bodies no schema generator builds: JSON nested 100,000
+deep to every POST route, 30 MiB to the submission routes, bodies past the query's and the
+decision's bounds, NUL in a query. Exits non-zero on any 5xx or failed check.
 Run it with the fuzz environment's Python: ``bash scripts/fuzz-extension.sh``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from stand_in import (
     RESEARCHER,
+    REVIEWER,
     ROOT,
     ST,
     create_resources,
@@ -141,6 +144,9 @@ def pinned_cases(base: str, token: str, job: str) -> tuple[int, list[str]]:
     )
     cases = [(route.format(job=job), deep) for route in POST_ROUTES]
     cases += [("jobs", huge), ("test-runs", huge), ("query", nul)]
+    # Past each route's own bound: a 2 MiB query, a 100 KiB decision.
+    cases += [("query", b'{"fields": "' + b"x" * (2 * 1024 * 1024) + b'"}')]
+    cases += [(f"review/jobs/{job}/decision", b'{"reason": "' + b"x" * (100 * 1024) + b'"}')]
     server_errors = []
     for route, body in cases:
         status = fetch(f"{base}/vce/api/{route}", token, "POST", body)
@@ -214,10 +220,20 @@ def main() -> int:
                 job = resources["VCE_FUZZ_JOB_ID"]
                 pinned, server_errors = pinned_cases(base, token, job)
                 session = "^/vce/api/session$"
+                routes = run_schemathesis(
+                    "routes", base, token, ["--exclude-path-regex", session], reports, env
+                )
+                # The reviewers' routes again, signed in as the reviewer (a researcher gets 403).
+                reviewer = {"client_key": REVIEWER[0], "client_secret": REVIEWER[1]}
+                signed_in = fetch(
+                    f"{base}/vce/api/session", token, "POST", json.dumps(reviewer).encode()
+                )
+                if signed_in != 200:
+                    raise SystemExit(f"fuzz: signing in as the reviewer answered {signed_in}")
+                review = ["--include-path-regex", "^/vce/api/review/"]
                 results = [
-                    run_schemathesis(
-                        "routes", base, token, ["--exclude-path-regex", session], reports, env
-                    ),
+                    routes,
+                    run_schemathesis("reviewer", base, token, review, reports, env),
                     run_schemathesis(
                         "sign-out",
                         base,
@@ -230,7 +246,9 @@ def main() -> int:
     total = pinned + sum(requests for _, requests, _ in results)
     server_errors += [line for _, _, errors in results for line in errors]
     failed = [
-        name for name, (code, _, _) in zip(("routes", "sign-out"), results, strict=True) if code
+        name
+        for name, (code, _, _) in zip(("routes", "reviewer", "sign-out"), results, strict=True)
+        if code
     ]
     for line in server_errors[:20]:
         log(f"5xx: {line}")
