@@ -121,6 +121,10 @@ def jupyter_server(temp: Path, platform: str, token: str) -> Iterator[str]:
                     raise SystemExit(f"fuzz: the Jupyter server did not start:\n{tail}")
                 time.sleep(0.5)
             yield base
+            if process.poll() is not None:  # it ended by itself during the fuzz: a crash
+                out.flush()
+                tail = Path(out.name).read_text()[-3000:]
+                raise SystemExit(f"fuzz: the Jupyter server crashed:\n{tail}")
         finally:
             process.terminate()
             try:

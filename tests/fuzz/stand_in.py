@@ -112,6 +112,10 @@ def stand_in(data_dir: Path, videos: int) -> Iterator[str]:
         if match is None:
             raise SystemExit(f"fuzz: the stand-in did not start: {line!r} (log: {log_file.name})")
         yield match.group(1)
+        if process.poll() is not None:  # it ended by itself during the fuzz: a crash
+            log_file.flush()
+            tail = Path(log_file.name).read_text()[-3000:]
+            raise SystemExit(f"fuzz: the stand-in crashed (exit {process.returncode}):\n{tail}")
     finally:
         process.terminate()
         try:
