@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import yaml
-from tornado.web import RequestHandler
 
+from jupyterlab_vce.handlers import HANDLER_METHODS, defined_methods
 from jupyterlab_vce.routes import ROUTES
 
 DOCUMENT = Path(__file__).resolve().parents[1] / "openapi.yaml"
-METHODS = ("get", "post", "put", "patch", "delete")
+METHODS = HANDLER_METHODS
 #: The route table's path captures, by position, as the document names them.
 CAPTURES = ("job_id", "name")
 
@@ -28,7 +28,7 @@ def table_operations() -> set[tuple[str, str]]:
         if "method" in kwargs:  # one handler class serves GET routes and POST routes
             methods = [kwargs["method"].lower()]
         else:
-            methods = [m for m in METHODS if getattr(handler, m) is not getattr(RequestHandler, m)]
+            methods = [method.lower() for method in defined_methods(handler)]
         operations |= {(document_path(pattern), method) for method in methods}
     return operations
 
