@@ -5,12 +5,15 @@ The secret is never part of a repr, a log line, an exception or a response.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import InvalidRequest
+from .request_body import parse_json_object
+
+#: What the sign-in dialog posts, named in the refusal of a body that is not it.
+SIGN_IN_BODY = 'sign-in body ({"client_key": "...", "client_secret": "..."})'
 
 
 class CredentialsSource(StrEnum):
@@ -66,16 +69,7 @@ def parse_sign_in_body(body: bytes) -> Credentials:
 
     Raises :class:`InvalidRequest` saying what is wrong; never quotes the body.
     """
-    try:
-        payload = json.loads(body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidRequest(
-            'The body must be JSON: {"client_key": "...", "client_secret": "..."}.'
-        ) from None
-    if not isinstance(payload, dict):
-        raise InvalidRequest(
-            'The body must be a JSON object: {"client_key": "...", "client_secret": "..."}.'
-        )
+    payload = parse_json_object(body or b"null", SIGN_IN_BODY)
     missing = [name for name in ("client_key", "client_secret") if name not in payload]
     if missing:
         raise InvalidRequest(f"Missing field(s): {', '.join(missing)}.")

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
-from tornado.web import HTTPError, authenticated
+from tornado.web import HTTPError, RequestHandler, authenticated
 
 from .credentials import managed_by_hub, parse_sign_in_body
 from .errors import VCEError
@@ -50,6 +50,19 @@ def http_error(error: HTTPError) -> VCEError:
     return VCEError(error.status_code, code, message)
 
 
+#: The methods a handler may define; tornado answers 405 to the others.
+HANDLER_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def defined_methods(handler: type[RequestHandler]) -> list[str]:
+    """The HTTP methods ``handler`` defines (not tornado's 405 stand-ins), upper case."""
+    return [
+        method.upper()
+        for method in HANDLER_METHODS
+        if getattr(handler, method) is not getattr(RequestHandler, method)
+    ]
+
+
 def internal_error() -> VCEError:
     return VCEError(
         500,
@@ -77,6 +90,10 @@ class VCEHandler(APIHandler):
     def local_client(self) -> LocalClient | None:
         local: LocalClient | None = self.settings.get(LOCAL_CLIENT_SETTING)
         return local
+
+    def allowed_methods(self) -> list[str]:
+        """The methods this route answers: the ``Allow`` header of its 405s."""
+        return defined_methods(type(self))
 
     async def write_status(self) -> None:
         status = await read_status(self.platform, embedded=self.embedded)
@@ -123,6 +140,8 @@ class VCEHandler(APIHandler):
         else:
             error = self._internal_error or internal_error()
         self.set_status(error.status)
+        if error.status == 405:  # RFC 9110: a 405 names the methods the route answers
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.finish(json.dumps(error.envelope()))
 
 

@@ -89,6 +89,9 @@ class JobActionHandler(VCEHandler):
         self.action = action
         self.method = method
 
+    def allowed_methods(self) -> list[str]:
+        return [self.method]
+
     async def _forward(self, job_id: str) -> None:
         response = await self.platform.call(
             self.method,

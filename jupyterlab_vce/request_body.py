@@ -24,11 +24,55 @@ QUERY_KEYS = ("category", "condition_groups", "fields", "limit", "start_date", "
 MAX_QUERY_BODY = 1024 * 1024
 
 
-def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
+#: How deep arrays and objects may nest in a body: the deepest a route takes is a query's
+#: condition groups (4 levels); the bound keeps far from the parser's recursion limit.
+MAX_JSON_DEPTH = 32
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_depth(value: Any) -> int:
+    """How deep arrays and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_json(body: bytes, what: str) -> Any:
+    """The one JSON reader of every route's body, or a 400 that never quotes the body.
+
+    Strict JSON (no ``NaN`` or ``Infinity``, which the platform cannot read), in UTF-8,
+    nested at most :data:`MAX_JSON_DEPTH` deep: a body nested deeper than Python's
+    recursion limit raises ``RecursionError`` inside ``json.loads``, answered here as a
+    400 rather than a 500.
+    """
+    too_deep = InvalidRequest(
+        f"The {what} nests arrays or objects more than {MAX_JSON_DEPTH} levels deep."
+    )
     try:
-        value = json.loads(body or b"")
-    except ValueError:
+        value = json.loads(body or b"", parse_constant=_refuse_constant)
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, a refused constant
         raise InvalidRequest(f"The {what} must be JSON.") from None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise too_deep
+    return value
+
+
+def parse_json_object(body: bytes, what: str) -> dict[str, Any]:
+    value = parse_json(body, what)
     if not isinstance(value, dict):
         raise InvalidRequest(f"The {what} must be a JSON object.")
     return value
@@ -127,7 +171,7 @@ def check_decision(body: bytes) -> dict[str, str]:
             f"The decision has keys it does not take: {', '.join(unknown)}; send {DECISION_SHAPE}."
         )
     verb = decision.get("decision")
-    if verb not in REVIEW_DECISIONS:
+    if not isinstance(verb, str) or verb not in REVIEW_DECISIONS:
         raise InvalidRequest(
             f'"decision" must be "approve" or "reject", not {json.dumps(verb)}; '
             f"send {DECISION_SHAPE}."

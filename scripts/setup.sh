@@ -6,6 +6,7 @@
 #
 #   bash scripts/setup.sh           everything, development tools included (scripts/test.sh),
 #                                   and .venv-hub55 (JupyterHub 5.5, for the hub tests)
+#                                   and .venv-fuzz (Schemathesis, for the schema fuzz)
 #   bash scripts/setup.sh --start   what running needs (scripts/start.sh): the stand-in's
 #                                   production dependencies only, built with the
 #                                   extension's TypeScript
@@ -193,11 +194,17 @@ SDK_KEY=$(hash_inputs server-mock/python/pyproject.toml)
 LAB_KEY=$(hash_inputs src style schema package.json package-lock.json tsconfig.json)
 PKG_KEY=$(hash_inputs pyproject.toml package.json install.json jupyter-config)
 HUB55_KEY=$(hash_inputs requirements-hub55.txt)
+FUZZ_KEY=$(hash_inputs requirements-fuzz.txt)
 importable() { # MODULE: .venv's Python finds it (without importing it)
   python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' "$1"
 }
 make_hub55() {
   "$PYTHON" -m venv --clear .venv-hub55 && .venv-hub55/bin/python -m pip install --quiet -r requirements-hub55.txt
+}
+# The schema fuzz's Schemathesis (scripts/fuzz-stand-in.sh), frozen in requirements-fuzz.txt,
+# in a venv of its own so its pins and requirements-dev.txt's never meet.
+make_fuzz() {
+  "$PYTHON" -m venv --clear .venv-fuzz && .venv-fuzz/bin/python -m pip install --quiet -r requirements-fuzz.txt
 }
 register() {
   python -m pip install --quiet --no-build-isolation -e . \
@@ -245,6 +252,12 @@ chain_python() {
     run_step hub55 "JupyterHub 5.5 test environment (requirements-hub55.txt) into .venv-hub55" "$HUB55_KEY" \
       make_hub55 || return 1
   fi
+  if up_to_date fuzz "$FUZZ_KEY" .venv-fuzz/bin/st; then
+    skipped "Schema fuzz environment (.venv-fuzz)"
+  else
+    run_step fuzz "Schema fuzz environment (requirements-fuzz.txt: Schemathesis) into .venv-fuzz" "$FUZZ_KEY" \
+      make_fuzz || return 1
+  fi
 }
 
 # --- progress: a line every 5 s while an install runs -------------------------
@@ -259,7 +272,7 @@ lock_count() { # LOCKFILE [production]: the packages at node_modules' top level
 }
 progress_line() {
   local line="" name
-  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce hub55; do
+  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce hub55 fuzz; do
     [ -f "$LOGS/$name.running" ] || continue
     case $name in
       # The venv's own pip and setuptools count too: a number, not a fraction of the pins.

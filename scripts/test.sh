@@ -46,6 +46,12 @@ run "Lint and format (ruff): the Python code (config in pyproject.toml)" bash -c
 run "Install test: the wheel and the stand-in's npm tarball in a fresh venv and npm prefix, jupyter server from there" \
   bash scripts/install-test.sh
 run "jest: server-mock" bash -c "cd server-mock && npx jest --ci --json --outputFile='$REPORTS/jest-server-mock.json'"
+# Schemathesis over server-mock/openapi.yaml against a fresh stand-in (tests/fuzz/stand-in.toml).
+run "Fuzz: the stand-in's contract (Schemathesis, fixed seed; any 5xx or contract break fails)" \
+  bash scripts/fuzz-stand-in.sh --reports "$REPORTS/fuzz-stand-in"
+# Schemathesis over jupyterlab_vce/openapi.yaml: a Jupyter server with the extension, a fresh stand-in.
+run "Fuzz: the server extension's routes (Schemathesis, fixed seed; deep, huge and NUL bodies; any 5xx fails)" \
+  bash scripts/fuzz-extension.sh --reports "$REPORTS/fuzz-extension"
 run "jest: frontend" npx jest --ci --json --outputFile="$REPORTS/jest-frontend.json"
 run "pytest: server extension, hub authenticator on JupyterHub 6" python -m pytest -q --junitxml="$REPORTS/pytest.xml"
 # The hub tests again on JupyterHub 5.5 (.venv-hub55: JupyterHub and pytest, the checkout on

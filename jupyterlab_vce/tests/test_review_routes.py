@@ -213,6 +213,10 @@ async def test_reject_needs_a_reason_and_the_job_ends_rejected(api: Api, platfor
             '"decision" must be "approve" or "reject", not "maybe"',
         ),
         ({"reason": "x"}, '"decision" must be "approve" or "reject", not null'),
+        # Found by the schema fuzz (tests/fuzz/extension.py): an object or a list is not
+        # a key of the decisions (TypeError, 500 before).
+        ({"decision": {}, "reason": ""}, '"decision" must be "approve" or "reject", not {}'),
+        ({"decision": ["approve"], "reason": "x"}, 'not ["approve"]'),
         ({"decision": "approve", "reason": "   "}, '"reason" must say why the job is approved'),
         ({"decision": "approve", "reason": 7}, '"reason" must say why'),
         ({"decision": "approve", "reason": "x", "by": "me"}, "keys it does not take: by"),
