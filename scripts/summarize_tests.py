@@ -21,6 +21,13 @@ def pytest_counts(path: Path) -> tuple[int, int]:
     return total - failures - errors - skipped, failures + errors
 
 
+def junit_dir_counts(path: Path) -> tuple[int, int]:
+    """A folder of JUnit reports (one per fuzz pass): their sums; an empty folder is one failure."""
+    reports = sorted(path.glob("*.xml"))
+    counts = [pytest_counts(report) for report in reports] or [(0, 1)]
+    return sum(ok for ok, _ in counts), sum(bad for _, bad in counts)
+
+
 def playwright_counts(path: Path) -> tuple[int, int]:
     stats = json.loads(path.read_text())["stats"]
     return stats["expected"] + stats.get("flaky", 0), stats["unexpected"]
@@ -32,6 +39,11 @@ READERS = {
     "pytest.xml": ("pytest server extension and hub (JupyterHub 6)", pytest_counts),
     "pytest-hub55.xml": ("pytest hub (JupyterHub 5.5)", pytest_counts),
     "pytest-pyrqs.xml": ("pytest pyrqs", pytest_counts),
+    "fuzz-stand-in": ("fuzz stand-in (Schemathesis, operations per pass)", junit_dir_counts),
+    "fuzz-extension": (
+        "fuzz server extension (Schemathesis, operations per pass)",
+        junit_dir_counts,
+    ),
     "galata.json": ("galata", playwright_counts),
     "galata-hub.json": ("galata hub", playwright_counts),
 }
