@@ -703,7 +703,7 @@ export interface components {
             error: components["schemas"]["OkStatus"];
         };
         JobSubmission: {
-            /** @description The script to run: a .py file or a .ipynb notebook among the files. */
+            /** @description The script to run: a .py file or a .ipynb notebook (any case) among the files. */
             entry: string;
             files: {
                 /**

@@ -240,6 +240,46 @@ describe('job lists and submissions: the document and the validators agree', () 
   });
 
   it.each([
+    ['A.PY', true],
+    ['study.ipynb', true],
+    ['notes.txt', false],
+    ['py', false],
+    ['.py', false]
+  ])('an entry named %j', (entry, valid) => {
+    const body = {
+      entry,
+      files: [
+        {
+          name: entry,
+          content_base64: Buffer.from('print(1)\n').toString('base64')
+        }
+      ]
+    };
+    if (entry.endsWith('.ipynb')) {
+      body.files[0].content_base64 = Buffer.from(
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: [
+            {
+              cell_type: 'code',
+              metadata: {},
+              execution_count: null,
+              outputs: [],
+              source: 'print(1)'
+            }
+          ]
+        })
+      ).toString('base64');
+    }
+    expect(documentAccepts('/components/schemas/JobSubmission', body)).toBe(
+      valid
+    );
+    expect(checkSubmission(body).ok).toBe(valid);
+  });
+
+  it.each([
     ['', false],
     ['/etc/passwd', false],
     ['a\\b.py', false],
