@@ -124,6 +124,9 @@ export interface paths {
          *     and charges the quota when it completes (over quota → AnalysisFailed,
          *     nothing charged); a job's task covers every match; a test run's task is checked
          *     as a job's (`limit` up to 100,000) and draws one sample of at most 1,000 records.
+         *     A task the platform finds Created, Validating or Processing as it starts again (a
+         *     crash or restart cut it short) ends `AnalysisFailed` with `error.code`
+         *     `platform_restarted`: it read and charged nothing; create it again.
          */
         post: operations["createQueryTask"];
         delete?: never;
@@ -694,6 +697,7 @@ export interface components {
             /** @description Records the result holds (once Completed). */
             count?: number;
             error?: {
+                /** @description Why it failed, e.g. `platform_restarted` (nothing was charged). */
                 code: string;
                 message: string;
             };
