@@ -7,6 +7,8 @@ import Fastify, {
 import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook } from './auth';
 import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './http/errors';
+import { registerInputGuard } from './http/guards';
+import { allowedMethods, type RouteEntry } from './http/route-table';
 import { DEFAULT_DAILY_LIMIT } from './quota';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
@@ -59,11 +61,7 @@ export interface AppOptions {
   packageIndex?: PackageIndex;
 }
 
-/** One registered route: what the OpenAPI conformance test compares. */
-export interface RouteEntry {
-  method: string;
-  url: string;
-}
+export type { RouteEntry };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -167,35 +165,42 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.setErrorHandler(errorHandler);
+  // A path the platform serves, with a method it does not take: 405 and `Allow`, decided as the
+  // request arrives (before a body is read: a body method's content-type checks come later).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) {
+      return;
+    }
+    const allowed = allowedMethods(routes, request.url);
+    if (allowed.length === 0) {
+      return;
+    }
+    void reply.header('allow', allowed.join(', '));
+    errorHandler(
+      new ApiError(
+        405,
+        'method_not_allowed',
+        `${request.method} is not allowed on ${request.url.split('?')[0]}: use ${allowed.join(' or ')}.`
+      ),
+      request,
+      reply
+    );
+    return reply;
+  });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    const normalise = (url: string) => url.replace(/\/+$/, '');
-    const matches = (template: string) =>
-      new RegExp(
-        `^${normalise(template)
-          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-          .replace(/\{[^}]+\}/g, '[^/]+')}$`
-      ).test(normalise(path));
-    const allowed = routes
-      .filter(route => matches(route.url))
-      .map(route => route.method);
-    const error =
-      allowed.length > 0
-        ? new ApiError(
-            405,
-            'method_not_allowed',
-            `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}.`
-          )
-        : new ApiError(
-            404,
-            'not_found',
-            `There is no route ${request.method} ${path}; the routes are described in openapi.yaml.`
-          );
-    if (allowed.length > 0) {
-      void reply.header('allow', allowed.join(', '));
-    }
-    errorHandler(error, request, reply);
+    errorHandler(
+      new ApiError(
+        404,
+        'not_found',
+        `There is no route ${request.method} ${path}; the routes are described in openapi.yaml.`
+      ),
+      request,
+      reply
+    );
   });
+  // No string with a control character, nothing nested deeper than a request needs.
+  registerInputGuard(app);
 
   // JSON and forms only: anything else is a 415 that says what to send.
   app.removeContentTypeParser('text/plain');

@@ -124,6 +124,9 @@ export interface paths {
          *     and charges the quota when it completes (over quota → AnalysisFailed,
          *     nothing charged); a job's task covers every match; a test run's task is checked
          *     as a job's (`limit` up to 100,000) and draws one sample of at most 1,000 records.
+         *     A task the platform finds Created, Validating or Processing as it starts again (a
+         *     crash or restart cut it short) ends `AnalysisFailed` with `error.code`
+         *     `platform_restarted`: it read and charged nothing; create it again.
          */
         post: operations["createQueryTask"];
         delete?: never;
@@ -632,6 +635,13 @@ export interface components {
             operator: string;
             field_values: string[];
         };
+        /**
+         * @description A query. Beside what the schema says: at most 100 conditions in all groups together,
+         *     and at most 10,000 `field_values` in all conditions together (`x-vce-query-limits`,
+         *     the stand-in's `QUERY_LIMITS`: SQLite binds at most 32,766 values a statement);
+         *     `end_date` not before `start_date`. A key that is null is as if absent (clients send
+         *     `"cursor": null` on a first page).
+         */
         QueryRequest: {
             /** @description video, comment or user (any case). */
             category: string;
@@ -639,17 +649,17 @@ export interface components {
                 /** @description and, or or not (any case). */
                 operator: string;
                 conditions: components["schemas"]["QueryCondition"][];
-            }[];
-            /** @description The fields to return, a comma-separated string or a list. */
+            }[] | null;
+            /** @description The fields to return, a comma-separated string or a list (at least one field). */
             fields: string | string[];
             /** @description Test stage: default 100, max 5,000. Job: per page, default 1,000, max 100,000. */
-            limit?: number;
-            /** @description YYYYMMDD (UTC), from the start of that day (not for users). */
-            start_date?: string;
-            /** @description YYYYMMDD (UTC), to the end of that day. */
-            end_date?: string;
-            /** @description Job token only: the previous page's cursor. */
-            cursor?: string;
+            limit?: number | null;
+            /** @description YYYYMMDD (UTC), a real date from 1970, from the start of that day (not for users). */
+            start_date?: string | null;
+            /** @description YYYYMMDD (UTC), a real date from 1970, to the end of that day. */
+            end_date?: string | null;
+            /** @description Job token only: the previous page's cursor; null or absent for the first page. */
+            cursor?: string | null;
         };
         /** @description One record, with only the requested fields; absent values (and empty lists) are omitted. */
         QueryRecord: {
@@ -687,6 +697,7 @@ export interface components {
             /** @description Records the result holds (once Completed). */
             count?: number;
             error?: {
+                /** @description Why it failed, e.g. `platform_restarted` (nothing was charged). */
                 code: string;
                 message: string;
             };
@@ -696,10 +707,15 @@ export interface components {
             error: components["schemas"]["OkStatus"];
         };
         JobSubmission: {
-            /** @description The script to run: a .py file or a .ipynb notebook among the files. */
+            /** @description The script to run: a .py file or a .ipynb notebook (any case) among the files. */
             entry: string;
             files: {
-                /** @description Relative to the script folder, "/" between folders. */
+                /**
+                 * @description Relative to the script folder, "/" between folders, at most 8 deep. Refused
+                 *     beside what the pattern says (no leading "/", no backslash, no hidden part,
+                 *     no empty part, no control character): a part with characters other than
+                 *     letters, digits, space and . _ - + ( ) @ , ; a part "..".
+                 */
                 name: string;
                 content_base64: string;
             }[];
@@ -998,6 +1014,16 @@ export interface components {
             };
             error: components["schemas"]["OkStatus"];
         };
+        /** @description An error envelope, or `invalid_params` with each problem listed beside it. */
+        InvalidParamsEnvelope: components["schemas"]["ErrorEnvelope"] | {
+            data: {
+                problems: components["schemas"]["QueryProblem"][];
+            };
+            error: components["schemas"]["ErrorStatus"] & {
+                /** @constant */
+                code?: "invalid_params";
+            };
+        };
         ErrorStatus: {
             code: string;
             message: string;
@@ -1044,15 +1070,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"] | {
-                    data: {
-                        problems: components["schemas"]["QueryProblem"][];
-                    };
-                    error: components["schemas"]["ErrorStatus"] & {
-                        /** @constant */
-                        code?: "invalid_params";
-                    };
-                };
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /** @description The records the query would return exceed what remains of the UTC day's quota; refused whole, nothing charged (`daily_quota_limit_exceeded`). */
@@ -1117,8 +1135,9 @@ export interface components {
         };
         /**
          * @description The caller's mistake (`invalid_request`): a missing field, a grant type other than
-         *     client_credentials, malformed JSON or a malformed URL; or a field of the wrong type
-         *     (`invalid_params`, the field named).
+         *     client_credentials, malformed JSON or a malformed URL; or a field of the wrong type,
+         *     a control character in any string (path, query or body), a body nested deeper than
+         *     32 levels (`invalid_params`, the field named, and listed in `data.problems`).
          */
         BadRequest: {
             headers: {
@@ -1134,7 +1153,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /** @description No token, an unknown one, or an expired one (`access_token_invalid`); the message says which. */
@@ -1333,6 +1352,7 @@ export interface operations {
                     "application/json": components["schemas"]["IdentityEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1373,6 +1393,7 @@ export interface operations {
                     "application/json": components["schemas"]["QuotaEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1492,6 +1513,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueryTaskEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1562,6 +1584,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueryTaskEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1652,6 +1675,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1678,6 +1702,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1705,6 +1730,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1735,6 +1761,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobFileEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1760,6 +1787,7 @@ export interface operations {
                     "application/json": components["schemas"]["AttestationEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1788,6 +1816,7 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1847,6 +1876,7 @@ export interface operations {
                     "application/zip": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             /** @description The link has expired (`link_expired`). */
             410: {
@@ -1877,6 +1907,7 @@ export interface operations {
                     "application/json": components["schemas"]["OutboxEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["DataUnavailable"];
@@ -1897,9 +1928,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event?: "job" | "quota";
+                        id?: string;
+                        retry?: number;
+                        data?: string;
+                    };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
@@ -1922,6 +1960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewListEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["DataUnavailable"];
@@ -1982,6 +2021,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewOutputsEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2022,6 +2062,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2059,6 +2100,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2087,6 +2129,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             405: components["responses"]["MethodNotAllowed"];
         };
     };
@@ -2117,6 +2160,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
@@ -2142,6 +2186,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };

@@ -275,6 +275,7 @@ export const QUERY_LIMITS = {
   maxConditionGroups: 20,
   maxConditions: 100,
   maxFieldValues: 1000,
+  maxTotalValues: 10000,
   maxValueLength: 1000,
   test: {
     defaultLimit: 100,

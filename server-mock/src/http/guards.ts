@@ -1,10 +1,11 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context';
 import type { PublicData } from '../data/schema';
 import type { JobsService } from '../jobs/service';
 import type { QueryStage } from '../query/typed-query';
 import { JOB_SCOPE, type TokenScope } from '../store';
 import { ApiError } from './errors';
+import { inputProblem } from './input-guard';
 
 /** The public data, or a 503 that says why there is none. */
 export function requireData(context: PlatformContext): PublicData {
@@ -34,4 +35,23 @@ export function requireJobs(context: PlatformContext): JobsService {
 export function stageOf(request: FastifyRequest): QueryStage {
   // The auth hook looked the token up and set its scope.
   return (request.tokenScope as TokenScope) === JOB_SCOPE ? 'job' : 'test';
+}
+
+/**
+ * Every request's path parameters, query string and body are checked before
+ * the route (and Fastify's schemas) read them: a control character in any
+ * string, or nesting deeper than any request needs, is a 400 naming the field.
+ */
+export function registerInputGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async request => {
+    const problem =
+      inputProblem(request.params) ??
+      inputProblem(request.query) ??
+      inputProblem(request.body);
+    if (problem) {
+      throw new ApiError(400, 'invalid_params', problem.message, {
+        problems: [problem]
+      });
+    }
+  });
 }

@@ -78,10 +78,11 @@ function parseStatuses(value: string | undefined): JobStatus[] | undefined {
 }
 
 function parsePageSize(value: string | undefined): number {
-  if (value === undefined || value === '') {
+  if (value === undefined) {
     return DEFAULT_PAGE_SIZE;
   }
-  const size = Number(value);
+  // Digits only: `page_size=` (empty), " 5" or "1e1" are not the integer openapi.yaml asks for.
+  const size = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new ApiError(
       400,
@@ -93,7 +94,7 @@ function parsePageSize(value: string | undefined): number {
 }
 
 function parseStage(value: string | undefined): JobStage | undefined {
-  if (value === undefined || value === '') {
+  if (value === undefined) {
     return undefined;
   }
   if (value !== 'execution' && value !== 'test') {

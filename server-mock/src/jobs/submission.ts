@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { nbformatProblem } from './notebook-schema';
 
 /**
  * What a job submission may hold, checked before anything is stored: an entry
@@ -110,6 +111,10 @@ export function notebookProblem(content: Buffer): string | null {
   }
   if (notebook.nbformat !== 4) {
     return `is nbformat ${String(notebook.nbformat)}; only nbformat 4 notebooks run: save it again from JupyterLab.`;
+  }
+  const invalid = nbformatProblem(notebook);
+  if (invalid) {
+    return `is not a valid nbformat 4 notebook: ${invalid}. Save it again from JupyterLab, or find the fault with nbformat.validate.`;
   }
   const codeCells = (
     notebook.cells as { cell_type?: unknown; source?: unknown }[]

@@ -386,6 +386,9 @@ export const QUERY_LIMITS = {
   maxConditionGroups: 20,
   maxConditions: 100,
   maxFieldValues: 1000,
+  // All conditions' field_values together: SQLite binds at most 32,766 variables a statement
+  // and a time value binds two, so 10,000 values stay well below (openapi.yaml: x-vce-query-limits).
+  maxTotalValues: 10_000,
   maxValueLength: 1000,
   // docs/research/vce-sdk.md: test-stage limit default 100, maximum 5,000.
   test: { defaultLimit: 100, maxLimit: 5000 },

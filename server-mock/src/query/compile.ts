@@ -91,6 +91,19 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, match => `\\${match}`)}%`;
 }
 
+/**
+ * Any of the parts, as a balanced tree of ORs: SQLite refuses an expression
+ * deeper than 1,000 (SQLITE_MAX_EXPR_DEPTH), and a flat `a OR b OR …` of a
+ * condition's 1,000 values is 1,000 deep; balanced it is 10.
+ */
+export function anyOf(parts: string[]): string {
+  if (parts.length === 1) {
+    return parts[0];
+  }
+  const half = Math.ceil(parts.length / 2);
+  return `(${anyOf(parts.slice(0, half))} OR ${anyOf(parts.slice(half))})`;
+}
+
 function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
 }
@@ -121,7 +134,7 @@ function timeCondition(
         params.push(range.from, range.to);
         return `(${column} >= ? AND ${column} < ?)`;
       });
-      return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+      return anyOf(parts);
     }
   }
 }
@@ -165,7 +178,7 @@ function compileCondition(
       params.push(likeContains(String(value)));
       return `${column} LIKE ? ESCAPE '\\'`;
     });
-    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+    return anyOf(parts);
   }
   if (operation === 'IN') {
     params.push(...(values as (number | bigint | string)[]));
@@ -197,10 +210,10 @@ export function compileWhere(
     if (group.operator === 'and') {
       clauses.push(`(${parts.join(' AND ')})`);
     } else if (group.operator === 'or') {
-      clauses.push(`(${parts.join(' OR ')})`);
+      clauses.push(`(${anyOf(parts)})`);
     } else {
       // A condition on an absent value (NULL) is false, so NOT keeps the record.
-      clauses.push(`NOT COALESCE((${parts.join(' OR ')}), 0)`);
+      clauses.push(`NOT COALESCE((${anyOf(parts)}), 0)`);
     }
   }
   if (query.timeRange && spec.timeColumn) {

@@ -289,11 +289,17 @@ export function validateQuery(body: unknown, stage: QueryStage): Validation {
       message: `There are ${groupsRaw.length} condition groups; at most ${QUERY_LIMITS.maxConditionGroups} are allowed.`
     });
   } else {
-    const total = groupsRaw.reduce(
-      (sum: number, group) =>
+    const conditionsOf = (group: unknown): unknown[] =>
+      isObject(group) && Array.isArray(group.conditions)
+        ? group.conditions
+        : [];
+    const allConditions = groupsRaw.flatMap(conditionsOf);
+    const total = allConditions.length;
+    const totalValues = allConditions.reduce(
+      (sum: number, condition) =>
         sum +
-        (isObject(group) && Array.isArray(group.conditions)
-          ? group.conditions.length
+        (isObject(condition) && Array.isArray(condition.field_values)
+          ? condition.field_values.length
           : 0),
       0
     );
@@ -301,6 +307,11 @@ export function validateQuery(body: unknown, stage: QueryStage): Validation {
       problems.push({
         field: 'condition_groups',
         message: `There are ${total} conditions; at most ${QUERY_LIMITS.maxConditions} are allowed in one query.`
+      });
+    } else if (totalValues > QUERY_LIMITS.maxTotalValues) {
+      problems.push({
+        field: 'condition_groups',
+        message: `The conditions hold ${totalValues.toLocaleString('en-US')} field_values together; at most ${QUERY_LIMITS.maxTotalValues.toLocaleString('en-US')} are allowed in one query: split it into several queries.`
       });
     } else {
       groupsRaw.forEach((group, index) => {

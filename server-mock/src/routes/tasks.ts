@@ -129,7 +129,8 @@ export function registerTaskRoutes(
       const task = findTask(request, request.params.task_id);
       const pageSizeRaw = request.query.page_size;
       let pageSize = TASK_PAGE_DEFAULT;
-      if (pageSizeRaw !== undefined && pageSizeRaw !== '') {
+      // `page_size=` (empty) is not an integer: refused, as openapi.yaml's schema says.
+      if (pageSizeRaw !== undefined) {
         const parsed = /^\d+$/.test(pageSizeRaw) ? Number(pageSizeRaw) : NaN;
         if (!Number.isInteger(parsed) || parsed < 1 || parsed > TASK_PAGE_MAX) {
           return sendProblems(request, reply, [

@@ -812,7 +812,7 @@ describe('bad submissions', () => {
           {
             name: 'n.ipynb',
             content_base64: Buffer.from(
-              '{"nbformat": 4, "cells": []}'
+              '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}'
             ).toString('base64')
           }
         ]

@@ -51,9 +51,18 @@ describe('submission names', () => {
 
 describe('notebooks and text', () => {
   it('accepts an nbformat 4 notebook with code, and says what is wrong otherwise', () => {
+    const code = (source: unknown) => ({
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source
+    });
     const ok = {
       nbformat: 4,
-      cells: [{ cell_type: 'code', source: ['print(1)\n'] }]
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [code(['print(1)\n'])]
     };
     expect(notebookProblem(Buffer.from(JSON.stringify(ok)))).toBeNull();
     expect(notebookProblem(Buffer.from('{'))).toMatch(/not valid JSON/);
@@ -65,22 +74,15 @@ describe('notebooks and text', () => {
       notebookProblem(
         Buffer.from(
           JSON.stringify({
-            nbformat: 4,
-            cells: [{ cell_type: 'markdown', source: 'x' }]
+            ...ok,
+            cells: [{ cell_type: 'markdown', metadata: {}, source: 'x' }]
           })
         )
       )
     ).toMatch(/no code cells/);
     expect(
-      notebookProblem(
-        Buffer.from(
-          JSON.stringify({
-            nbformat: 4,
-            cells: [{ cell_type: 'code', source: 42 }]
-          })
-        )
-      )
-    ).toMatch(/not text/);
+      notebookProblem(Buffer.from(JSON.stringify({ ...ok, cells: [code(42)] })))
+    ).toMatch(/cells\[0\]\.source must be (string|array)/);
   });
 
   it('tells text from binary', () => {
