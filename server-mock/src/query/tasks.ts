@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlatformContext } from '../context';
 import type { PublicData } from '../data/schema';
+import { newLogId } from '../http/errors';
 import { chargeQuota, utcDay } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
 import { countMatches, fetchRecords, pageRecords, sampleIds } from './engine';
@@ -26,6 +27,9 @@ export const TASK_PAGE_DEFAULT = 1000;
 export const TASK_PAGE_MAX = 100_000;
 
 export const ACTIVE: TaskStatus[] = ['Created', 'Validating', 'Processing'];
+
+/** Where a task's unexpected failure goes (the platform's log), under the log id its message quotes. */
+export type TaskFaultLog = (error: unknown, logId: string) => void;
 
 export function newTaskId(): string {
   return `qt_${randomBytes(12).toString('hex')}`;
@@ -54,7 +58,8 @@ export function taskView(task: QueryTaskRecord) {
 export function runTask(
   context: TaskPlatform,
   taskId: string,
-  isClosed: () => boolean
+  isClosed: () => boolean,
+  logFault: TaskFaultLog
 ): void {
   const stamp = () => context.now().toISOString();
   const store = context.store;
@@ -69,11 +74,14 @@ export function runTask(
         if (isClosed()) {
           return;
         }
+        // The engine's words (SQLite's) go to the log, never to the researcher.
+        const logId = newLogId(context.now());
+        logFault(error, logId);
         store.updateTask(taskId, ACTIVE, {
           status: 'AnalysisFailed',
           updatedAt: stamp(),
           errorCode: 'internal_error',
-          errorMessage: `The task failed unexpectedly: ${(error as Error).message}`
+          errorMessage: `The task failed unexpectedly and nothing was charged; quote log id ${logId} when you report it.`
         });
       }
     });
@@ -195,7 +203,10 @@ function processTask(
   return false;
 }
 
-/** Record a new task (status Created) and start its life; `isClosed` stops it when the platform closes. */
+/**
+ * Record a new task (status Created) and start its life; `isClosed` stops it
+ * when the platform closes, `logFault` logs what a failure was.
+ */
 export function createTask(
   context: TaskPlatform,
   from: {
@@ -204,7 +215,8 @@ export function createTask(
     request: unknown;
     jobId: string | null;
   },
-  isClosed: () => boolean
+  isClosed: () => boolean,
+  logFault: TaskFaultLog
 ): QueryTaskRecord {
   const now = context.now().toISOString();
   const task: QueryTaskRecord = {
@@ -222,7 +234,7 @@ export function createTask(
     jobId: from.jobId
   };
   context.store.createTask(task);
-  runTask(context, task.taskId, isClosed);
+  runTask(context, task.taskId, isClosed, logFault);
   return task;
 }
 

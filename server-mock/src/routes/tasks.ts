@@ -79,7 +79,9 @@ export function registerTaskRoutes(
           request: request.body,
           jobId: request.tokenJobId
         },
-        () => closed
+        () => closed,
+        (error, logId) =>
+          request.log.error({ err: error, logId }, 'query task failed')
       );
       return ok({ task_id: task.taskId, status: task.status }, request.id);
     }

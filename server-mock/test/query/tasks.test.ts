@@ -223,6 +223,37 @@ describe('query tasks', () => {
     await platform.close();
   });
 
+  it("ends a task the engine fails AnalysisFailed quoting a log id, never the engine's words", async () => {
+    const publicData = loadFixtureData(FIXTURE);
+    const platform = makePlatform({ publicData, random: seededRandomInt(3) });
+    const token = await signIn(platform.app);
+    const logged: string[] = [];
+    platform.app.log.error = ((fields: { logId?: string }) => {
+      logged.push(fields.logId ?? '');
+    }) as typeof platform.app.log.error;
+    publicData.db.close(); // the engine fails: "The database connection is not open"
+    const created = await call(platform.app, {
+      method: 'POST',
+      url: '/v2/vce/query_tasks/',
+      headers: bearer(token),
+      payload: BODY
+    });
+    expect(created.statusCode).toBe(200);
+    const { data } = await waitFor(
+      platform.app,
+      token,
+      created.json().data.task_id,
+      final
+    );
+    expect(data.status).toBe('AnalysisFailed');
+    expect(data.error.code).toBe('internal_error');
+    expect(data.error.message).not.toMatch(/database|sqlite/i);
+    expect(data.error.message).toMatch(/nothing was charged; quote log id \S+/);
+    expect(logged).toHaveLength(1);
+    expect(data.error.message).toContain(logged[0]);
+    expect(platform.store.usedOn(ALICE.clientKey, '2026-11-25')).toBe(0);
+  });
+
   it('answers 503 without a data set', async () => {
     const platform = makePlatform();
     const token = await signIn(platform.app);
