@@ -1,15 +1,17 @@
-import { join } from 'node:path';
-import { loadFixtureData } from '../src/data/fixture';
 import { Store } from '../src/store';
-import { ALICE, bearer, makePlatform, signIn } from './helpers/helpers';
+import {
+  ALICE,
+  bearer,
+  fixtureData,
+  makePlatform,
+  signIn
+} from './helpers/helpers';
 import { call } from './helpers/openapi-conformance';
-
-const FIXTURE = join(__dirname, '..', 'test-vectors', 'fixture-data.json');
 
 describe('quota under concurrency', () => {
   it('50 concurrent clients racing for the last records are never over-granted', async () => {
     const platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       dailyLimit: 100
     });
     const token = await signIn(platform.app);

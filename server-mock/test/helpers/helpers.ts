@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app';
+import { loadFixtureData } from '../../src/data/fixture';
 import { Store, type ClientSpec } from '../../src/store';
 import { call } from './openapi-conformance';
 
@@ -22,6 +23,13 @@ export class TestClock {
 }
 
 /** A platform on a fresh database in a temporary folder. */
+/** The shared test vectors' small data set (test-vectors/fixture-data.json), loaded fresh. */
+export function fixtureData() {
+  return loadFixtureData(
+    join(__dirname, '..', '..', 'test-vectors', 'fixture-data.json')
+  );
+}
+
 export function makePlatform(options: Partial<AppOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vce-mock-test-'));
   const dbPath = join(dir, 'vce-mock.sqlite');

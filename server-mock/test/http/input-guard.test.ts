@@ -1,21 +1,11 @@
-import { join } from 'node:path';
-import { loadFixtureData } from '../../src/data/fixture';
 import { seededRandomInt } from '../../src/query/engine';
 import { inputProblem, MAX_INPUT_DEPTH } from '../../src/http/input-guard';
-import { bearer, makePlatform, signIn } from '../helpers/helpers';
+import { bearer, fixtureData, makePlatform, signIn } from '../helpers/helpers';
 import { call } from '../helpers/openapi-conformance';
-
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 
 function queryPlatform() {
   return makePlatform({
-    publicData: loadFixtureData(FIXTURE),
+    publicData: fixtureData(),
     random: seededRandomInt(7)
   });
 }

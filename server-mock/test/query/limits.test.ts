@@ -1,20 +1,10 @@
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { loadFixtureData } from '../../src/data/fixture';
 import { QUERY_LIMITS } from '../../src/query/catalogue';
 import { anyOf, compileWhere } from '../../src/query/compile';
 import { seededRandomInt } from '../../src/query/engine';
 import { validateQuery } from '../../src/query/validate';
-import { bearer, makePlatform, signIn } from '../helpers/helpers';
+import { bearer, fixtureData, makePlatform, signIn } from '../helpers/helpers';
 import { call, openapi } from '../helpers/openapi-conformance';
-
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 
 const many = <T>(count: number, value: (index: number) => T): T[] =>
   Array.from({ length: count }, (_, index) => value(index));
@@ -34,7 +24,7 @@ describe('query limits are the engine limits', () => {
   let token: string;
   beforeAll(async () => {
     platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       random: seededRandomInt(3)
     });
     token = await signIn(platform.app);

@@ -1,17 +1,14 @@
-import { join } from 'node:path';
-import { loadFixtureData } from '../../src/data/fixture';
 import { seededRandomInt, sampleIds } from '../../src/query/engine';
 import { validateQuery } from '../../src/query/validate';
-import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import {
+  ALICE,
+  bearer,
+  fixtureData,
+  makePlatform,
+  signIn
+} from '../helpers/helpers';
 import { assertConforms, call } from '../helpers/openapi-conformance';
 
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 const SEED_BODY = {
   category: 'video',
   condition_groups: [
@@ -28,7 +25,7 @@ const SEED_BODY = {
 
 function queryPlatform(options: Parameters<typeof makePlatform>[0] = {}) {
   return makePlatform({
-    publicData: loadFixtureData(FIXTURE),
+    publicData: fixtureData(),
     random: seededRandomInt(42),
     ...options
   });
@@ -106,7 +103,7 @@ describe('POST /v2/vce/query/ (test stage)', () => {
   });
 
   it('samples uniformly (chi-square over many draws, fixed seed)', () => {
-    const data = loadFixtureData(FIXTURE);
+    const data = fixtureData();
     const random = seededRandomInt(7);
     for (const body of [
       { ...SEED_BODY, limit: 5 }, // broad: the rejection path

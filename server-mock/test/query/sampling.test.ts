@@ -1,8 +1,8 @@
+import { fixtureData } from '../helpers/helpers';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFixtureData } from '../../src/data/fixture';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
 import { compileWhere } from '../../src/query/compile';
@@ -19,14 +19,6 @@ import { MatchCache, matchKey } from '../../src/query/match-cache';
 import { firstMatches, pickUniform } from '../../src/query/sample';
 import type { TypedQuery } from '../../src/query/typed-query';
 import { validateQuery } from '../../src/query/validate';
-
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 
 /** Pearson's chi-square of counts against a uniform expectation. */
 function chiSquare(
@@ -171,7 +163,7 @@ describe('sampling primitives', () => {
 
 describe('compiling for probes', () => {
   it('matches exactly the rows the scan form matches, with a primary-key lookup per row', () => {
-    const data = loadFixtureData(FIXTURE);
+    const data = fixtureData();
     const cond = (
       field: string,
       operator: string,
@@ -270,7 +262,7 @@ describe('compiling for probes', () => {
 
 describe('listing the ids of a single keyword or side-table condition', () => {
   it('lists from the index alone exactly the rows the WHERE form matches', () => {
-    const data = loadFixtureData(FIXTURE);
+    const data = fixtureData();
     const one = (field: string, operator: string, ...field_values: string[]) =>
       typed({
         category: 'video',

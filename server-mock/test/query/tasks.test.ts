@@ -1,17 +1,14 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadFixtureData } from '../../src/data/fixture';
 import { seededRandomInt } from '../../src/query/engine';
-import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import {
+  ALICE,
+  bearer,
+  fixtureData,
+  makePlatform,
+  signIn
+} from '../helpers/helpers';
 import { call } from '../helpers/openapi-conformance';
 
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 const BODY = {
   category: 'video',
   condition_groups: [
@@ -53,7 +50,7 @@ describe('query tasks', () => {
 
   it('runs Created → Validating → Processing → Completed, charges once, pages its result', async () => {
     const platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       random: seededRandomInt(3)
     });
     const token = await signIn(platform.app);
@@ -109,7 +106,7 @@ describe('query tasks', () => {
   });
 
   it('cancels before processing: nothing charged', async () => {
-    const platform = makePlatform({ publicData: loadFixtureData(FIXTURE) });
+    const platform = makePlatform({ publicData: fixtureData() });
     const token = await signIn(platform.app);
     const taskId = (
       await call(platform.app, {
@@ -135,7 +132,7 @@ describe('query tasks', () => {
 
   it('fails over quota (AnalysisFailed, nothing charged); refuses bad queries at once; hides other tasks', async () => {
     const platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       dailyLimit: 10
     });
     const token = await signIn(platform.app);
@@ -190,7 +187,7 @@ describe('query tasks', () => {
 
   it("a job's task covers every match, paged in id order, uncharged", async () => {
     const platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       dailyLimit: 1
     });
     const job = platform.store.issueJobToken(
@@ -224,7 +221,7 @@ describe('query tasks', () => {
   });
 
   it("ends a task the engine fails AnalysisFailed quoting a log id, never the engine's words", async () => {
-    const publicData = loadFixtureData(FIXTURE);
+    const publicData = fixtureData();
     const platform = makePlatform({ publicData, random: seededRandomInt(3) });
     const token = await signIn(platform.app);
     const logged: string[] = [];

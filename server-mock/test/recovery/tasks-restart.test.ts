@@ -4,25 +4,22 @@
  * ends it AnalysisFailed saying the platform restarted and nothing was
  * charged; a finished task is left as it was.
  */
-import { join } from 'node:path';
 import { buildApp } from '../../src/app';
-import { loadFixtureData } from '../../src/data/fixture';
 import { seededRandomInt } from '../../src/query/engine';
 import {
   RESTARTED_CODE,
   RESTARTED_MESSAGE
 } from '../../src/query/task-recovery';
 import type { QueryTaskRecord, TaskStatus } from '../../src/store';
-import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import {
+  ALICE,
+  bearer,
+  fixtureData,
+  makePlatform,
+  signIn
+} from '../helpers/helpers';
 import { call } from '../helpers/openapi-conformance';
 
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 const REQUEST = JSON.stringify({
   category: 'video',
   fields: 'id,like_count',
@@ -50,7 +47,7 @@ function leftBehind(status: TaskStatus, taskId: string): QueryTaskRecord {
 
 describe('query tasks after a restart', () => {
   it('ends every task a crash left mid-way AnalysisFailed (nothing charged) and keeps the finished ones', async () => {
-    const publicData = loadFixtureData(FIXTURE);
+    const publicData = fixtureData();
     const platform = makePlatform({ publicData, random: seededRandomInt(5) });
     for (const status of [
       'Created',
@@ -111,7 +108,7 @@ describe('query tasks after a restart', () => {
   });
 
   it('leaves the tasks of a running platform alone until it restarts', async () => {
-    const publicData = loadFixtureData(FIXTURE);
+    const publicData = fixtureData();
     const platform = makePlatform({ publicData, random: seededRandomInt(5) });
     try {
       const token = await signIn(platform.app);

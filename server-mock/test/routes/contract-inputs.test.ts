@@ -1,12 +1,10 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { join } from 'node:path';
-import { loadFixtureData } from '../../src/data/fixture';
 import { ApiError } from '../../src/http/errors';
 import { parseJobListQuery } from '../../src/jobs/list-query';
 import { checkSubmission } from '../../src/jobs/submission';
 import { seededRandomInt } from '../../src/query/engine';
-import { bearer, makePlatform, signIn } from '../helpers/helpers';
+import { bearer, fixtureData, makePlatform, signIn } from '../helpers/helpers';
 import { call, openapi } from '../helpers/openapi-conformance';
 
 /**
@@ -14,13 +12,6 @@ import { call, openapi } from '../helpers/openapi-conformance';
  * document exactly when the stand-in accepts it (issue 18, defect 5).
  */
 
-const FIXTURE = join(
-  __dirname,
-  '..',
-  '..',
-  'test-vectors',
-  'fixture-data.json'
-);
 const DOC = 'openapi.json';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -72,7 +63,7 @@ describe('query bodies: valid by openapi.yaml exactly when the stand-in accepts 
   let token: string;
   beforeAll(async () => {
     platform = makePlatform({
-      publicData: loadFixtureData(FIXTURE),
+      publicData: fixtureData(),
       random: seededRandomInt(5)
     });
     token = await signIn(platform.app);
