@@ -163,6 +163,20 @@ async def test_events_relay_a_quota_change_within_a_second(
         await stream
 
 
+async def open_event_stream(port: int, base_url: str, auth: dict[str, str]) -> asyncio.StreamWriter:
+    """A browser tab's ``/vce/api/events``, on a socket of its own, open once its first event came."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    headers = "".join(f"{name}: {value}\r\n" for name, value in auth.items())
+    writer.write(
+        f"GET {base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
+    )
+    await writer.drain()
+    opened = b""
+    while b"event: quota" not in opened:
+        opened += await asyncio.wait_for(reader.read(4096), timeout=10)
+    return writer
+
+
 async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
     api: Api,
     jp_serverapp: Any,
@@ -176,15 +190,7 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
     caplog.set_level(
         logging.INFO, logger="tornado.general"
     )  # where tornado notes "Malformed HTTP message"
-    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
-    headers = "".join(f"{name}: {value}\r\n" for name, value in jp_auth_header.items())
-    writer.write(
-        f"GET {jp_base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
-    )
-    await writer.drain()
-    opened = b""
-    while b"event: quota" not in opened:
-        opened += await asyncio.wait_for(reader.read(4096), timeout=10)
+    writer = await open_event_stream(jp_http_port, jp_base_url, jp_auth_header)
     writer.close()  # the browser goes away
     await asyncio.sleep(0.2)
     # A query makes a quota event: the relay finds the browser gone and closes the platform stream.
@@ -199,20 +205,6 @@ async def test_a_browser_leaving_the_stream_ends_the_relay_quietly(
         if "Malformed HTTP message" in record.getMessage()
     ]
     assert malformed == []
-
-
-async def open_event_stream(port: int, base_url: str, auth: dict[str, str]) -> asyncio.StreamWriter:
-    """A browser tab's ``/vce/api/events``, on a socket of its own, open once its first event came."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    headers = "".join(f"{name}: {value}\r\n" for name, value in auth.items())
-    writer.write(
-        f"GET {base_url}vce/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
-    )
-    await writer.drain()
-    opened = b""
-    while b"event: quota" not in opened:
-        opened += await asyncio.wait_for(reader.read(4096), timeout=10)
-    return writer
 
 
 async def test_open_tabs_never_keep_calls_waiting(
