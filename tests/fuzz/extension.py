@@ -32,10 +32,9 @@ from stand_in import (
     RESEARCHER,
     REVIEWER,
     ROOT,
-    ST,
     create_resources,
-    har_figures,
     log,
+    schemathesis_pass,
     stand_in,
     token_of,
 )
@@ -163,44 +162,11 @@ def pinned_cases(base: str, token: str, job: str) -> tuple[int, list[str]]:
 def run_schemathesis(
     name: str, base: str, token: str, filters: list[str], reports: Path, env: dict[str, str]
 ) -> tuple[int, int, list[str]]:
-    har = reports / f"extension-{name}.har"
-    command = [
-        str(ST),
-        "--config-file",
-        str(CONFIG),
-        "run",
-        str(SCHEMA),
-        "--url",
-        base,
-        "--no-color",
-        "--header",
-        f"Authorization: token {token}",
-        "--report",
-        "har,junit",
-        "--report-har-path",
-        str(har),
-        "--report-junit-path",
-        str(reports / f"extension-{name}.xml"),
-        *filters,
-    ]
-    started = time.monotonic()
-    with (reports / f"extension-{name}.log").open("w") as out:
-        try:
-            code = subprocess.run(
-                command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=240
-            ).returncode
-        except subprocess.TimeoutExpired:
-            code = 124
-    requests, server_errors = har_figures(har)
-    log(
-        f"pass {name}: exit {code}, {requests} requests, {len(server_errors)} 5xx, "
-        f"{time.monotonic() - started:.0f} s"
+    """One pass over the extension's routes with the Jupyter token."""
+    extra = ["--header", f"Authorization: token {token}", *filters]
+    return schemathesis_pass(
+        f"extension-{name}", SCHEMA, CONFIG, base, extra, env, reports, timeout=240
     )
-    if code != 0:
-        text = (reports / f"extension-{name}.log").read_text()
-        failures = text.find("FAILURES")
-        print(text[failures:] if failures >= 0 else text[-4000:], flush=True)
-    return code, requests, server_errors
 
 
 def main() -> int:

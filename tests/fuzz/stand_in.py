@@ -293,17 +293,25 @@ def har_figures(har: Path) -> tuple[int, list[str]]:
     return len(entries), server_errors
 
 
-def run_pass(
-    fuzz: Pass, base: str, env: dict[str, str], reports: Path, args: argparse.Namespace
+def schemathesis_pass(
+    name: str,
+    schema: Path,
+    config: Path,
+    base: str,
+    extra: list[str],
+    env: dict[str, str],
+    reports: Path,
+    timeout: float,
 ) -> tuple[int, int, list[str]]:
-    """Run one pass; its exit code, the requests it sent, its 5xx."""
-    har = reports / f"{fuzz.name}.har"
+    """Run Schemathesis once (HAR and JUnit into ``reports/<name>.*``); its exit code,
+    the requests it sent, its 5xx. A failed pass prints its failures."""
+    har = reports / f"{name}.har"
     command = [
         str(ST),
         "--config-file",
-        str(CONFIG),
+        str(config),
         "run",
-        str(SCHEMA),
+        str(schema),
         "--url",
         base,
         "--no-color",
@@ -312,32 +320,42 @@ def run_pass(
         "--report-har-path",
         str(har),
         "--report-junit-path",
-        str(reports / f"{fuzz.name}.xml"),
-        *fuzz.filters,
+        str(reports / f"{name}.xml"),
+        *extra,
     ]
-    if args.max_examples is not None:
-        command += ["--max-examples", str(args.max_examples)]
-    if fuzz.auth is not None:
-        command += ["--header", f"Authorization: Bearer {token_of(base, fuzz.auth)}"]
-    log(f"pass {fuzz.name}: {' '.join(command[1:5])} ... (output: {reports}/{fuzz.name}.log)")
+    log(f"pass {name}: {' '.join(command[1:5])} ... (output: {reports}/{name}.log)")
     started = time.monotonic()
-    with (reports / f"{fuzz.name}.log").open("w") as out:
+    with (reports / f"{name}.log").open("w") as out:
         try:
             code = subprocess.run(
-                command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=args.pass_timeout
+                command, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout
             ).returncode
         except subprocess.TimeoutExpired:
             code = 124
     requests, server_errors = har_figures(har)
     log(
-        f"pass {fuzz.name}: exit {code}, {requests} requests, {len(server_errors)} 5xx, "
+        f"pass {name}: exit {code}, {requests} requests, {len(server_errors)} 5xx, "
         f"{time.monotonic() - started:.0f} s"
     )
     if code != 0:
-        summary = (reports / f"{fuzz.name}.log").read_text()
-        failures = summary.find("FAILURES")
-        print(summary[failures:] if failures >= 0 else summary[-4000:], flush=True)
+        text = (reports / f"{name}.log").read_text()
+        failures = text.find("FAILURES")
+        print(text[failures:] if failures >= 0 else text[-4000:], flush=True)
     return code, requests, server_errors
+
+
+def run_pass(
+    fuzz: Pass, base: str, env: dict[str, str], reports: Path, args: argparse.Namespace
+) -> tuple[int, int, list[str]]:
+    """Run one pass of the stand-in's fuzz; its exit code, the requests it sent, its 5xx."""
+    extra = list(fuzz.filters)
+    if args.max_examples is not None:
+        extra += ["--max-examples", str(args.max_examples)]
+    if fuzz.auth is not None:
+        extra += ["--header", f"Authorization: Bearer {token_of(base, fuzz.auth)}"]
+    return schemathesis_pass(
+        fuzz.name, SCHEMA, CONFIG, base, extra, env, reports, args.pass_timeout
+    )
 
 
 def main() -> int:
