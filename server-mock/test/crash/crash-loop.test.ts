@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
+import { mulberry32 } from '../../src/query/engine';
 import { verifyAttestation } from '../../src/release/attestation';
 import {
   api,
@@ -32,22 +32,11 @@ import {
   waitUntil,
   type RunningCli
 } from '../helpers/cli-process';
+import { unzip } from '../helpers/zip';
 
 const SEED = Number(process.env.VCE_CRASH_SEED ?? 18);
 const ROUNDS = 8;
 const ARGS = ['--videos', '600', '--job-workers', '2', '--seed', '7'];
-
-/** mulberry32: the kill moments and the work's sizes, the same for a seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An aggregate every review approves: one count, above the threshold. */
 const executionScript = (seconds: number) => `import csv, time
@@ -74,32 +63,6 @@ with open("output/total.csv", "w", newline="") as f:
 
 const sha256 = (content: Buffer) =>
   createHash('sha256').update(content).digest('hex');
-
-async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<ZipFile>((resolve, reject) =>
-    fromBuffer(buffer, { lazyEntries: true }, (error, file) =>
-      error ? reject(error) : resolve(file!)
-    )
-  );
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: Entry) => {
-      zip.openReadStream(entry, (error, stream) => {
-        if (error) return reject(error);
-        const chunks: Buffer[] = [];
-        stream!.on('data', chunk => chunks.push(chunk as Buffer));
-        stream!.on('end', () => {
-          entries.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return entries;
-}
 
 describe('crash loop: kill -9 at seeded random moments, restart on the same folder', () => {
   let dir: string;
@@ -280,7 +243,7 @@ describe('crash loop: kill -9 at seeded random moments, restart on the same fold
   }
 
   it(`survives ${ROUNDS} rounds of kill -9 (seed ${SEED}) with nothing lost, stuck or charged twice`, async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const between = (low: number, high: number) =>
       low + Math.floor(random() * (high - low + 1));
     cli = await startCli(dir, ARGS);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 import { verifyAttestation } from '../../src/release/attestation';
 import { ALICE } from '../helpers/helpers';
 import {
@@ -13,33 +12,7 @@ import {
   type JobsPlatform
 } from '../helpers/jobs-helpers';
 import { assertEventStream } from '../helpers/openapi-conformance';
-
-/** The entries of a zip, by name. */
-async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<ZipFile>((resolve, reject) =>
-    fromBuffer(buffer, { lazyEntries: true }, (error, file) =>
-      error ? reject(error) : resolve(file!)
-    )
-  );
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: Entry) => {
-      zip.openReadStream(entry, (error, stream) => {
-        if (error) return reject(error);
-        const chunks: Buffer[] = [];
-        stream!.on('data', chunk => chunks.push(chunk as Buffer));
-        stream!.on('end', () => {
-          entries.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return entries;
-}
+import { unzip } from '../helpers/zip';
 
 const sha256 = (content: Buffer | string) =>
   createHash('sha256').update(content).digest('hex');

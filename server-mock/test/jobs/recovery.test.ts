@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { waitUntil } from '../helpers/cli-process';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const CLIENT = {
@@ -79,21 +80,6 @@ async function api(
 
 const script = (seconds: number, name: string) =>
   `import csv, time\ntime.sleep(${seconds})\nwith open("output/${name}.csv", "w", newline="") as f:\n    w = csv.writer(f)\n    w.writerow(["group", "n"])\n    w.writerow(["all", 2000])\n`;
-
-async function waitUntil<T>(
-  what: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting; last: ${JSON.stringify(value)}`);
-    await new Promise(resolve => setTimeout(resolve, 150));
-  }
-}
 
 describe('durability: kill -9 with jobs queued and running', () => {
   let dir: string;
