@@ -46,6 +46,25 @@ function validator(
 }
 
 /** `/cells/2/source` → `cells[2].source`. */
+/**
+ * A notebook's value in a message, never echoed whole: a notebook is any JSON,
+ * a value nested thousands deep would overflow JSON.stringify (issue 18).
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(
+      value.length > 40 ? `${value.slice(0, 37)}...` : value
+    );
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  if (value === null) {
+    return 'null';
+  }
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
 function readablePath(pointer: string): string {
   const parts = pointer.split('/').slice(1);
   let path = '';
@@ -101,7 +120,7 @@ export function nbformatProblem(notebook: object): string | null {
     }
     const type = (cell as { cell_type?: unknown }).cell_type;
     if (typeof type !== 'string' || !CELL_TYPES.includes(type)) {
-      return `${where}.cell_type is ${JSON.stringify(type) ?? 'missing'}: it must be code, markdown or raw`;
+      return `${where}.cell_type is ${type === undefined ? 'missing' : shownValue(type)}: it must be code, markdown or raw`;
     }
     const validateCell = validator(version, `${type}_cell`);
     if (!validateCell(cell) && validateCell.errors) {

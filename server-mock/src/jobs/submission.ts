@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { nbformatProblem } from './notebook-schema';
+import { nbformatProblem, shownValue } from './notebook-schema';
 
 /**
  * What a job submission may hold, checked before anything is stored: an entry
@@ -110,26 +110,15 @@ export function notebookProblem(content: Buffer): string | null {
     return 'has no "cells" list: it is not an nbformat 4 notebook.';
   }
   if (notebook.nbformat !== 4) {
-    return `is nbformat ${String(notebook.nbformat)}; only nbformat 4 notebooks run: save it again from JupyterLab.`;
+    return `is nbformat ${shownValue(notebook.nbformat)}; only nbformat 4 notebooks run: save it again from JupyterLab.`;
   }
   const invalid = nbformatProblem(notebook);
   if (invalid) {
     return `is not a valid nbformat 4 notebook: ${invalid}. Save it again from JupyterLab, or find the fault with nbformat.validate.`;
   }
-  const codeCells = (
-    notebook.cells as { cell_type?: unknown; source?: unknown }[]
-  ).filter(cell => cell?.cell_type === 'code');
-  if (codeCells.length === 0) {
+  const cells = notebook.cells as { cell_type?: unknown }[];
+  if (!cells.some(cell => cell.cell_type === 'code')) {
     return 'has no code cells: there is nothing to run.';
-  }
-  for (const cell of codeCells) {
-    const source = cell.source;
-    if (!(
-      typeof source === 'string' ||
-      (Array.isArray(source) && source.every(line => typeof line === 'string'))
-    )) {
-      return 'has a code cell whose source is not text.';
-    }
   }
   return null;
 }

@@ -91,6 +91,30 @@ describe('notebook submissions are checked against nbformat 4', () => {
     expect(problem(notebook)).toMatch(message);
   });
 
+  it('names a value nested thousands deep without echoing it (echoing overflowed JSON.stringify: a 500)', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const text = (cellType: string, nbformat: string) =>
+      `{"nbformat": ${nbformat}, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": ${cellType}, "metadata": {}, "source": "x"}]}`;
+    const refusal = (content: string) => {
+      const checked = checkSubmission({
+        entry: 'study.ipynb',
+        files: [
+          {
+            name: 'study.ipynb',
+            content_base64: Buffer.from(content).toString('base64')
+          }
+        ]
+      });
+      return checked.ok ? 'accepted' : checked.problems[0].message;
+    };
+    expect(refusal(text(deep, '4'))).toMatch(
+      /cells\[0\]\.cell_type is a list: it must be code, markdown or raw/
+    );
+    expect(refusal(text('"code"', deep))).toMatch(
+      /is nbformat a list; only nbformat 4 notebooks run/
+    );
+  });
+
   it('accepts what JupyterLab writes: v4.5 with or without cell ids, v4.4 without', () => {
     expect(submit(NOTEBOOK).ok).toBe(true);
     expect(
