@@ -5,7 +5,7 @@ import type { JobsService } from '../jobs/service';
 import type { QueryStage } from '../query/typed-query';
 import { JOB_SCOPE, type TokenScope } from '../store';
 import { ApiError } from './errors';
-import { inputProblem } from './input-guard';
+import { inputProblem, repeatedKeyProblem } from './input-guard';
 
 /** The public data, or a 503 that says why there is none. */
 export function requireData(context: PlatformContext): PublicData {
@@ -44,9 +44,14 @@ export function stageOf(request: FastifyRequest): QueryStage {
  */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async request => {
+    const form = request.headers['content-type']?.startsWith(
+      'application/x-www-form-urlencoded'
+    );
     const problem =
       inputProblem(request.params) ??
+      repeatedKeyProblem(request.query, 'query') ??
       inputProblem(request.query) ??
+      (form ? repeatedKeyProblem(request.body, 'form') : null) ??
       inputProblem(request.body);
     if (problem) {
       throw new ApiError(400, 'invalid_params', problem.message, {

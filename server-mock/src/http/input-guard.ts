@@ -100,3 +100,26 @@ export function inputProblem(value: unknown, root = ''): InputProblem | null {
   }
   return null;
 }
+
+/**
+ * A key given twice in a query string or a form (`?status=a&status=b`) is
+ * parsed as a list where every route reads one string: refuse it, naming the
+ * key (a route that takes several values takes them comma-separated).
+ */
+export function repeatedKeyProblem(
+  fields: unknown,
+  where: 'query' | 'form'
+): InputProblem | null {
+  if (typeof fields !== 'object' || fields === null) {
+    return null;
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    if (Array.isArray(value)) {
+      return {
+        field: key,
+        message: `${key} is given ${value.length} times in the ${where === 'query' ? 'query string' : 'form'}: give it once (where several values are taken, separate them with commas).`
+      };
+    }
+  }
+  return null;
+}

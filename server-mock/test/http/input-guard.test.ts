@@ -1,6 +1,7 @@
 import { seededRandomInt } from '../../src/query/engine';
 import { inputProblem, MAX_INPUT_DEPTH } from '../../src/http/input-guard';
 import { bearer, fixtureData, makePlatform, signIn } from '../helpers/helpers';
+import { startJobsPlatform } from '../helpers/jobs-helpers';
 import { call } from '../helpers/openapi-conformance';
 
 function queryPlatform() {
@@ -149,6 +150,46 @@ describe('every route refuses control characters and deep bodies with a 400 nami
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().data.problems[0].field).toBe(field);
+  });
+});
+
+describe('a key given twice in a query string or a form is a 400 naming it', () => {
+  let platform: ReturnType<typeof queryPlatform>;
+  beforeAll(() => {
+    platform = queryPlatform();
+  });
+  afterAll(() => platform.close());
+
+  it('?status=running&status=queued (parsed as a list; it was a 500 from split)', async () => {
+    const jobs = await startJobsPlatform();
+    try {
+      const response = await jobs.call(
+        'GET',
+        '/v2/vce/jobs/?status=running&status=queued',
+        { token: await jobs.signIn() }
+      );
+      expect(response.status).toBe(400);
+      expect(response.json().data.problems[0]).toEqual({
+        field: 'status',
+        message: expect.stringMatching(
+          /^status is given 2 times in the query string: give it once/
+        )
+      });
+    } finally {
+      await jobs.close();
+    }
+  });
+
+  it('a token request whose form repeats client_key', async () => {
+    const response = await platform.app.inject({
+      method: 'POST',
+      url: '/v2/oauth/token/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload:
+        'client_key=a&client_key=b&client_secret=s&grant_type=client_credentials'
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatch(/client_key is given 2 times in the form/);
   });
 });
 
