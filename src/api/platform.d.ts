@@ -566,11 +566,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Text without control characters: any string but one holding a C0 control character
+         *     other than tab, line feed and carriage return (U+0000-U+0008, U+000B, U+000C,
+         *     U+000E-U+001F) or DEL (U+007F). The server's input guard refuses those in every
+         *     string of every request, value or key, with a 400 (issue 18): a NUL cuts SQLite's
+         *     LIKE patterns and FTS5 phrases short. The same class as CONTROL_CHARACTER in
+         *     server-mock/src/http/input-guard.ts (test/openapi-control-characters.test.ts holds
+         *     the two together). Every free-text string of a request refers to this schema; file
+         *     names and the entry script keep their own patterns, which refuse tab, line feed and
+         *     carriage return as well.
+         */
+        PlainText: string;
         TokenRequest: {
             /** @description The research client's key. */
-            client_key: string;
+            client_key: components["schemas"]["PlainText"];
             /** @description The research client's secret. */
-            client_secret: string;
+            client_secret: components["schemas"]["PlainText"];
             /** @constant */
             grant_type: "client_credentials";
         };
@@ -630,10 +642,10 @@ export interface components {
         Category: "video" | "comment" | "user";
         QueryCondition: {
             /** @description A condition field of the category (e.g. like_count). */
-            field: string;
+            field: components["schemas"]["PlainText"];
             /** @description EQ, IN, GT, GTE, LT, LTE, LIKE or CONTAINS (any case), as the field allows. */
             operator: string;
-            field_values: string[];
+            field_values: components["schemas"]["PlainText"][];
         };
         /**
          * @description A query. Beside what the schema says: at most 100 conditions in all groups together,
@@ -651,7 +663,7 @@ export interface components {
                 conditions: components["schemas"]["QueryCondition"][];
             }[] | null;
             /** @description The fields to return, a comma-separated string or a list (at least one field). */
-            fields: string | string[];
+            fields: components["schemas"]["PlainText"] | components["schemas"]["PlainText"][];
             /** @description Test stage: default 100, max 5,000. Job: per page, default 1,000, max 100,000. */
             limit?: number | null;
             /** @description YYYYMMDD (UTC), a real date from 1970, from the start of that day (not for users). */
@@ -659,7 +671,7 @@ export interface components {
             /** @description YYYYMMDD (UTC), a real date from 1970, to the end of that day. */
             end_date?: string | null;
             /** @description Job token only: the previous page's cursor; null or absent for the first page. */
-            cursor?: string | null;
+            cursor?: components["schemas"]["PlainText"] | null;
         };
         /** @description One record, with only the requested fields; absent values (and empty lists) are omitted. */
         QueryRecord: {
@@ -1250,8 +1262,8 @@ export interface components {
         };
     };
     parameters: {
-        JobId: string;
-        TaskId: string;
+        JobId: components["schemas"]["PlainText"];
+        TaskId: components["schemas"]["PlainText"];
     };
     requestBodies: never;
     headers: never;
@@ -1524,7 +1536,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The `cursor` of the previous page; none for the first. */
-                cursor?: string;
+                cursor?: components["schemas"]["PlainText"];
                 /** @description Records a page, 1 to 100,000 (default 1,000). */
                 page_size?: number;
             };
@@ -1596,10 +1608,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Comma-separated statuses to keep, e.g. "running,reviewing". */
-                status?: string;
+                status?: components["schemas"]["PlainText"];
                 page_size?: number;
                 /** @description The cursor of the previous page. */
-                cursor?: string;
+                cursor?: components["schemas"]["PlainText"];
                 /** @description Only jobs of this stage: real submissions, or test runs (POST /v2/vce/test-runs/). All when absent. */
                 stage?: "execution" | "test";
             };
@@ -1742,7 +1754,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The file's name as submitted; the entry script when absent. */
-                name?: string;
+                name?: components["schemas"]["PlainText"];
             };
             header?: never;
             path: {
@@ -1859,7 +1871,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                link_token: string;
+                link_token: components["schemas"]["PlainText"];
             };
             cookie?: never;
         };
@@ -1980,7 +1992,7 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     decision: "approve" | "reject";
-                    reason: string;
+                    reason: components["schemas"]["PlainText"];
                 };
             };
         };
@@ -2033,7 +2045,7 @@ export interface operations {
             header?: never;
             path: {
                 job_id: components["parameters"]["JobId"];
-                name: string;
+                name: components["schemas"]["PlainText"];
             };
             cookie?: never;
         };
@@ -2138,7 +2150,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                project: string;
+                project: components["schemas"]["PlainText"];
             };
             cookie?: never;
         };
@@ -2170,8 +2182,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                project: string;
-                filename: string;
+                project: components["schemas"]["PlainText"];
+                filename: components["schemas"]["PlainText"];
             };
             cookie?: never;
         };

@@ -8,7 +8,8 @@
 
 /**
  * Control characters refused in every string: C0 but tab, line feed and
- * carriage return, and DEL. every string schema's `pattern` in openapi.yaml says the same.
+ * carriage return, and DEL. openapi.yaml's `PlainText` schema says the same
+ * (test/openapi-control-characters.test.ts holds the two together).
  */
 export const CONTROL_CHARACTER =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
