@@ -9,7 +9,6 @@ import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './http/errors';
 import { registerInputGuard } from './http/guards';
 import { allowedMethods, type RouteEntry } from './http/route-table';
-import { DEFAULT_DAILY_LIMIT } from './quota';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
 import { cryptoRandomInt, type RandomInt } from './query/engine';
@@ -26,7 +25,7 @@ import { registerReviewRoutes } from './routes/review';
 import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
-import { quotaView } from './quota';
+import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -99,14 +98,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     random: options.random ?? cryptoRandomInt,
     events: new EventBus()
   };
-  // Every granted quota charge reaches the client's event stream (the status bar moves at once).
-  store.onUsage = (clientKey, _day, used) =>
-    context.events.publish(clientKey, {
-      type: 'quota',
-      ...quotaView(used, context.dailyLimit, context.now())
-    });
-  // Query tasks a previous process left mid-way end, saying nothing was charged.
-  recoverTasks(store, now());
+  // Every change of today's use (a charge, a refund) reaches the client's event stream (the
+  // status bar moves at once); a refund of a day gone by leaves today's figure as it is.
+  store.onUsage = (clientKey, day, used) => {
+    const quota = quotaChange(day, used, context.dailyLimit, context.now());
+    if (quota) {
+      context.events.publish(clientKey, { type: 'quota', ...quota });
+    }
+  };
   if (options.jobs) {
     context.jobs = new JobsService(context, options.jobs);
   }
@@ -129,6 +128,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
         '(they can no longer sign in; their jobs and results are kept)'
     );
   }
+  // As the platform starts: query tasks a previous process left mid-way end, saying nothing
+  // was charged (./query/task-recovery.ts); then the jobs' recovery and workers.
+  app.addHook('onReady', async () => {
+    recoverTasks(store, context.now());
+  });
   if (context.jobs) {
     const jobs = context.jobs;
     app.addHook('onReady', async () => jobs.start(app));

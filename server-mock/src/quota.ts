@@ -41,6 +41,19 @@ export function quotaView(
   };
 }
 
+/**
+ * The quota a change of `day`'s use shows (a charge, a refund), or null when
+ * `day` is not today: a refund of a day gone by leaves today's figure as it is.
+ */
+export function quotaChange(
+  day: string,
+  used: number,
+  dailyLimit: number,
+  now: Date
+): QuotaView | null {
+  return day === utcDay(now) ? quotaView(used, dailyLimit, now) : null;
+}
+
 /** What charging records to a client's day gave: granted or not, and the quota after it. */
 export interface QuotaCharge {
   granted: boolean;

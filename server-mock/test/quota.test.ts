@@ -1,4 +1,4 @@
-import { nextUtcMidnight, quotaView, utcDay } from '../src/quota';
+import { nextUtcMidnight, quotaChange, quotaView, utcDay } from '../src/quota';
 
 describe('the UTC quota day', () => {
   it.each([
@@ -27,5 +27,19 @@ describe('the UTC quota day', () => {
       used: 1200,
       remaining: 0
     });
+  });
+});
+
+describe('quotaChange', () => {
+  const now = new Date('2026-11-26T00:05:00Z');
+  it("shows a change of today's use", () => {
+    expect(quotaChange('2026-11-26', 40, 5000, now)).toMatchObject({
+      day: '2026-11-26',
+      used: 40,
+      remaining: 4960
+    });
+  });
+  it('shows nothing for a refund of yesterday (a run charged before midnight, refunded after)', () => {
+    expect(quotaChange('2026-11-25', 0, 5000, now)).toBeNull();
   });
 });

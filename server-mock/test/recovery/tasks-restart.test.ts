@@ -106,31 +106,4 @@ describe('query tasks after a restart', () => {
       await platform.close();
     }
   });
-
-  it('leaves the tasks of a running platform alone until it restarts', async () => {
-    const publicData = fixtureData();
-    const platform = makePlatform({ publicData, random: seededRandomInt(5) });
-    try {
-      const token = await signIn(platform.app);
-      const created = await call(platform.app, {
-        method: 'POST',
-        url: '/v2/vce/query_tasks/',
-        headers: bearer(token),
-        payload: JSON.parse(REQUEST)
-      });
-      expect(created.statusCode).toBe(200);
-      const id = created.json().data.task_id as string;
-      for (let turn = 0; turn < 50; turn++) {
-        await new Promise(resolve => setImmediate(resolve));
-      }
-      const task = await call(platform.app, {
-        method: 'GET',
-        url: `/v2/vce/query_tasks/${id}/`,
-        headers: bearer(token)
-      });
-      expect(task.json().data).toMatchObject({ status: 'Completed', count: 5 });
-    } finally {
-      await platform.close();
-    }
-  });
 });
