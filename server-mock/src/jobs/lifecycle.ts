@@ -160,6 +160,8 @@ export class JobLifecycle {
       if (definition) {
         await executor.cleanup(definition);
       }
+      // The platform's fault: whatever the attempt read is refunded, as the reason says.
+      store.undoJobAttempt(id);
       moves.finish(id, 'failed', {
         reason:
           'The platform could not start the job; it was not run. Submit it again, or report it.'

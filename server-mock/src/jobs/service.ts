@@ -270,6 +270,8 @@ export class JobsService {
         ['submitted', 'queued']
       )
     ) {
+      // A read an earlier attempt made as the platform stopped is refunded: nothing ran to keep it.
+      this.platform.store.undoJobAttempt(job.jobId);
       this.platform.events.publish(job.clientKey, {
         type: 'job',
         job_id: job.jobId,
