@@ -95,6 +95,9 @@ class VCEApp(ExtensionApp, VCEConfig):
         self.export_kernel_environment()
 
     async def stop_extension(self) -> None:
+        client = self.settings.get(PLATFORM_SETTING)
+        if isinstance(client, PlatformClient):
+            client.close()
         if self.embedded_platform is not None:
             await self.embedded_platform.stop()
 

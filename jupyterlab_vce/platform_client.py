@@ -106,6 +106,13 @@ class PlatformConnections:
             self._streams = AsyncHTTPClient(force_instance=True, max_clients=STREAM_CONNECTIONS)
         return self._streams
 
+    def close(self) -> None:
+        """Close both pools (the server stops); a later request makes them again."""
+        for pool in (self._calls, self._streams):
+            if pool is not None:
+                pool.close()
+        self._calls = self._streams = None
+
 
 def refresh_time(issued_at: float, expires_in: float) -> float:
     """When to replace a token: 60 s before it expires, or halfway for short-lived ones."""
@@ -192,6 +199,10 @@ class PlatformClient:
             token = await self._request_token(credentials)
             self._credentials = credentials
             self._token = token
+
+    def close(self) -> None:
+        """Close the connections to the platform (the extension stops)."""
+        self._connections.close()
 
     def sign_out(self) -> None:
         """Forget the credentials and the token."""

@@ -8,7 +8,7 @@ import { DEFAULT_TOKEN_TTL_SECONDS, registerAuthHook } from './auth';
 import type { PlatformContext } from './context';
 import { ApiError, errorHandler, newLogId } from './http/errors';
 import { registerInputGuard } from './http/guards';
-import { allowedMethods, type RouteEntry } from './http/route-table';
+import { methodNotAllowed, type RouteEntry } from './http/route-table';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
 import { cryptoRandomInt, type RandomInt } from './query/engine';
@@ -175,17 +175,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (!request.is404) {
       return;
     }
-    const allowed = allowedMethods(routes, request.url);
-    if (allowed.length === 0) {
+    const refusal = methodNotAllowed(routes, request.method, request.url);
+    if (!refusal) {
       return;
     }
-    void reply.header('allow', allowed.join(', '));
+    void reply.header('allow', refusal.allow);
     errorHandler(
-      new ApiError(
-        405,
-        'method_not_allowed',
-        `${request.method} is not allowed on ${request.url.split('?')[0]}: use ${allowed.join(' or ')}.`
-      ),
+      new ApiError(405, 'method_not_allowed', refusal.message),
       request,
       reply
     );

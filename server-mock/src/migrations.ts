@@ -151,7 +151,7 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE jobs ADD COLUMN error_report TEXT;`,
   // Exactly-once charges (issue 18): every quota charge a test run's attempt made
   // (its queries and its query tasks), so that a re-run after a crash or a stop
-  // first undoes them (Store.refundJobCharges): the quota is the records
+  // first undoes them (Store.undoJobAttempt): the quota is the records
   // delivered and kept. A researcher's own charges are final and not listed.
   `CREATE TABLE job_charges (
      id         INTEGER PRIMARY KEY,

@@ -96,7 +96,7 @@ def jupyter_server(temp: Path, platform: str, token: str) -> Iterator[str]:
     command = [
         str(JUPYTER),
         "--no-browser",
-        "--allow-root",  # CI runs as root
+        "--allow-root",  # a container may run the tests as root
         f"--port={port}",
         "--ServerApp.port_retries=0",
         "--ServerApp.ip=127.0.0.1",

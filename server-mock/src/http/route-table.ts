@@ -34,3 +34,19 @@ export function allowedMethods(routes: RouteEntry[], url: string): string[] {
   }
   return methods;
 }
+
+/** A 405's `Allow` header and message, or null when no route serves the path at all (a 404). */
+export function methodNotAllowed(
+  routes: RouteEntry[],
+  method: string,
+  url: string
+): { allow: string; message: string } | null {
+  const allowed = allowedMethods(routes, url);
+  if (allowed.length === 0) {
+    return null;
+  }
+  return {
+    allow: allowed.join(', '),
+    message: `${method} is not allowed on ${url.split('?')[0]}: use ${allowed.join(' or ')}.`
+  };
+}
