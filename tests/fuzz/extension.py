@@ -33,7 +33,10 @@ from stand_in import (
     REVIEWER,
     ROOT,
     create_resources,
+    end_process,
+    fail_if_ended,
     log,
+    log_tail,
     schemathesis_pass,
     stand_in,
     token_of,
@@ -115,22 +118,12 @@ def jupyter_server(temp: Path, platform: str, token: str) -> Iterator[str]:
                 except OSError:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
-                    out.flush()
-                    tail = Path(out.name).read_text()[-3000:]
-                    raise SystemExit(f"fuzz: the Jupyter server did not start:\n{tail}")
+                    raise SystemExit(f"fuzz: the Jupyter server did not start:\n{log_tail(out)}")
                 time.sleep(0.5)
             yield base
-            if process.poll() is not None:  # it ended by itself during the fuzz: a crash
-                out.flush()
-                tail = Path(out.name).read_text()[-3000:]
-                raise SystemExit(f"fuzz: the Jupyter server crashed:\n{tail}")
+            fail_if_ended(process, "the Jupyter server", out)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            end_process(process, timeout=15)
 
 
 def pinned_cases(base: str, token: str, job: str) -> tuple[int, list[str]]:

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "server-mock" / "openapi.yaml"
@@ -112,18 +112,32 @@ def stand_in(data_dir: Path, videos: int) -> Iterator[str]:
         if match is None:
             raise SystemExit(f"fuzz: the stand-in did not start: {line!r} (log: {log_file.name})")
         yield match.group(1)
-        if process.poll() is not None:  # it ended by itself during the fuzz: a crash
-            log_file.flush()
-            tail = Path(log_file.name).read_text()[-3000:]
-            raise SystemExit(f"fuzz: the stand-in crashed (exit {process.returncode}):\n{tail}")
+        fail_if_ended(process, "the stand-in", log_file)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process, timeout=10)
         log_file.close()
+
+
+def log_tail(log_file: IO[str]) -> str:
+    """The end of a server's log, as far as it is written."""
+    log_file.flush()
+    return Path(log_file.name).read_text()[-3000:]
+
+
+def fail_if_ended(process: subprocess.Popen[Any], name: str, log_file: IO[str]) -> None:
+    """A server that ended by itself during the fuzz crashed: the run fails with its log."""
+    if process.poll() is not None:
+        raise SystemExit(f"fuzz: {name} crashed (exit {process.returncode}):\n{log_tail(log_file)}")
+
+
+def end_process(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Terminate, then kill if it will not go."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def call(
