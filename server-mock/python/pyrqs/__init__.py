@@ -16,8 +16,11 @@ from .errors import (
     RQSError,
     ValidationError,
 )
+from .notebook_errors import install_in_running_ipython
 from .result import QueryResult
 from .rqs import RQSClient
+
+install_in_running_ipython()
 
 __version__ = "0.1.0"
 

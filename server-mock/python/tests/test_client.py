@@ -656,3 +656,31 @@ def test_task_statuses_are_the_documented_six() -> None:
         "AnalysisFailed",
         "Cancelled",
     )
+
+
+def test_in_ipython_an_sdk_error_shows_the_cells_line_not_the_sdks(
+    fake: FakePlatform, client: rqs.RQSClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IPython always shows the frame that raised (the SDK's); the handler drops the SDK's frames."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from pyrqs import notebook_errors
+
+    fake.route(
+        "POST",
+        "/v2/vce/query/",
+        fail(400, "invalid_params", "The query is not valid: fields is required."),
+    )
+    shell = InteractiveShell.instance()
+    try:
+        assert notebook_errors.install(shell)
+        shell.user_ns["client"] = client
+        shell.colors = "nocolor"
+        shell.run_cell('client.query("video")')
+        shown = capsys.readouterr().out
+        assert "ValidationError" in shown
+        assert "fields is required" in shown
+        assert 'client.query("video")' in shown
+        assert "rqs.py" not in shown and "_call" not in shown
+    finally:
+        InteractiveShell.clear_instance()
