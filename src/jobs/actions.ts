@@ -19,6 +19,7 @@ import {
 } from './submission';
 import type { Job } from '../api/types';
 import { CANCELLABLE_STATUSES } from './statuses';
+import { refusalDetail } from './refusal';
 
 /** An open document's state, as far as submitting needs it. */
 export interface IOpenDocument {
@@ -438,7 +439,7 @@ export class JobActions {
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.okButton({
-          label: testRun ? trans.__('Start test run') : trans.__('Ok')
+          label: testRun ? trans.__('Start test run') : trans.__('Submit job')
         })
       ],
       defaultButton: 1
@@ -476,7 +477,10 @@ export class JobActions {
         message
       );
     }
-    return trans.__('The platform did not accept the submission: %1', message);
+    return trans.__(
+      'The platform did not accept the submission: %1',
+      refusalDetail(message)
+    );
   }
 
   private async _act(busy: string, action: () => Promise<void>): Promise<void> {

@@ -111,7 +111,7 @@ async function submitFromShield(
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('Submit a job to Data Clean Room?');
   await expect(dialog).toContainText(email);
-  await dialog.getByRole('button', { name: 'Ok' }).click();
+  await dialog.getByRole('button', { name: 'Submit job' }).click();
   const detail = page.locator(`${PANEL} .jp-vce-Detail`);
   await expect(detail).toBeVisible();
   const jobId = (await detail.getAttribute('data-job-id'))!;

@@ -134,7 +134,7 @@ test.describe('Inbox', () => {
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
     await page
       .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Ok' })
+      .getByRole('button', { name: 'Submit job' })
       .click();
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail).toHaveAttribute('data-status', 'approved', {

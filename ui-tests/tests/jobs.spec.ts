@@ -143,7 +143,7 @@ test.describe('Data Clean Room', () => {
     await expect(dialog).toContainText('only aggregated results may leave');
     await expect(dialog).toContainText(await primaryEmail(page));
     await dialog.screenshot({ path: screenshotPath('jobs-confirm-light.png') });
-    await dialog.getByRole('button', { name: 'Ok' }).click();
+    await dialog.getByRole('button', { name: 'Submit job' }).click();
 
     // The detail opens and follows the job to approved, without a reload.
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
@@ -213,7 +213,7 @@ test.describe('Data Clean Room', () => {
       .click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('leak.py');
-    await dialog.getByRole('button', { name: 'Ok' }).click();
+    await dialog.getByRole('button', { name: 'Submit job' }).click();
 
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail).toHaveAttribute('data-status', 'rejected', {
@@ -264,7 +264,7 @@ test.describe('Data Clean Room', () => {
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
     await page
       .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Ok' })
+      .getByRole('button', { name: 'Submit job' })
       .click();
 
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
@@ -365,7 +365,9 @@ test.describe('Data Clean Room', () => {
         [run === 'test' ? 'vce:test-run-file' : 'vce:submit-file', script]
       );
       await dialog
-        .getByRole('button', { name: run === 'test' ? 'Start test run' : 'Ok' })
+        .getByRole('button', {
+          name: run === 'test' ? 'Start test run' : 'Submit job'
+        })
         .click();
       await expect(detail).toHaveAttribute('data-status', /approved|rejected/, {
         timeout: JOB_TIMEOUT

@@ -80,7 +80,7 @@ test.describe('New clean-room script', () => {
     await page.locator(`${PANEL} .jp-vce-SubmitButton`).click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText(file);
-    await dialog.getByRole('button', { name: 'Ok' }).click();
+    await dialog.getByRole('button', { name: 'Submit job' }).click();
     const detail = page.locator(`${PANEL} .jp-vce-Detail`);
     await expect(detail).toHaveAttribute('data-status', 'approved', {
       timeout: JOB_TIMEOUT
