@@ -1,6 +1,6 @@
 import { Token } from '@lumino/coreutils';
 import type { VCEClient } from './api/client';
-import type { PlatformEventStream } from './events/stream';
+import type { IPlatformEvents } from './events/shared';
 import type { PlatformStatusModel } from './status/model';
 
 /** The translation domain of this extension. */
@@ -10,8 +10,8 @@ export const TRANSLATION_DOMAIN = 'jupyterlab_vce';
 export interface IVCEConnection {
   readonly client: VCEClient;
   readonly status: PlatformStatusModel;
-  /** The platform's job and quota events, live. */
-  readonly events: PlatformEventStream;
+  /** The platform's job and quota events, live (one stream shared by the lab's tabs). */
+  readonly events: IPlatformEvents;
 }
 
 export const IVCEConnection = new Token<IVCEConnection>(

@@ -1,5 +1,6 @@
 import type { PlatformStatusModel } from '../status/model';
-import type { PlatformEventStream } from './stream';
+import type { IPlatformEvents } from './shared';
+import type { PlatformEvent } from './stream';
 
 /**
  * Keep the connection model live from the event stream: a quota event (a
@@ -8,16 +9,11 @@ import type { PlatformEventStream } from './stream';
  * after a new sign-in; a reviewer client's never opens. Returns the function that undoes the wiring.
  */
 export function bridgeEventsToStatus(
-  events: PlatformEventStream,
+  events: IPlatformEvents,
   status: PlatformStatusModel
 ): () => void {
   let signedInAs: string | null = null;
-  const onEvent = (
-    _: PlatformEventStream,
-    event: Parameters<
-      Parameters<PlatformEventStream['received']['connect']>[0]
-    >[1]
-  ) => {
+  const onEvent = (_: unknown, event: PlatformEvent) => {
     if (event.type === 'quota') {
       const { type: _type, ...quota } = event;
       status.applyQuota(quota);

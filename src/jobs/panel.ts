@@ -4,7 +4,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import { SHIELD_PANEL_ID } from '../commands';
-import type { PlatformEventStream } from '../events/stream';
+import type { IPlatformEvents } from '../events/shared';
 import { shieldIcon } from '../icons';
 import type { JobActions } from './actions';
 import { installDropTarget } from './drop';
@@ -17,7 +17,7 @@ export interface IShieldPanelOptions {
   actions: JobActions;
   /** The reviewer's section (the manual-review queue), hidden until `showReviewer(true)`. */
   review: Widget;
-  events: PlatformEventStream;
+  events: IPlatformEvents;
   trans: TranslationBundle;
   translator: ITranslator;
   signIn: () => void;

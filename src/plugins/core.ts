@@ -13,6 +13,7 @@ import { promptOnceWhenSignedOut, showConnection } from '../signin/connection';
 import { hubLogoutUrl, signInMode, signOutOfHub } from '../signin/mode';
 import { PlatformStatusModel } from '../status/model';
 import { bridgeEventsToStatus } from '../events/bridge';
+import { platformEvents, type IPlatformEvents } from '../events/shared';
 import { PlatformEventStream } from '../events/stream';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
@@ -129,9 +130,14 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
         app.restored.then(() => commands.execute(CommandIDs.signIn))
       );
     }
-    const events = new PlatformEventStream({
-      open: (signal, lastEventId) => client.openEvents(signal, lastEventId)
-    });
+    // One stream for all of this lab's tabs (a browser keeps six connections to a host).
+    const events = platformEvents(
+      `jupyterlab-vce-events:${app.serviceManager.serverSettings.baseUrl}`,
+      (): IPlatformEvents =>
+        new PlatformEventStream({
+          open: (signal, lastEventId) => client.openEvents(signal, lastEventId)
+        })
+    );
     bridgeEventsToStatus(events, status);
     void status.start();
     return { client, status, events };
