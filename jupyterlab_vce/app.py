@@ -132,4 +132,14 @@ class VCEApp(ExtensionApp, VCEConfig):
             self.embedded_platform.pid,
             data_dir,
         )
-        return PlatformClient(url, credentials, timeout=self.platform_timeout)
+        client = PlatformClient(url, credentials, timeout=self.platform_timeout)
+        self.embedded_platform.supervise(
+            url, self.mock_startup_timeout, lambda message: mark_unavailable(client, message)
+        )
+        return client
+
+
+def mark_unavailable(client: PlatformClient, message: str) -> None:
+    """The platform is gone for good: every request and the status say ``message``."""
+    client.unavailable_message = message
+    client.base_url = None

@@ -6,7 +6,10 @@ loopback port with one research client whose secret is random and persisted
 The port is the one it had last time (remembered in the data directory), so
 the result links in its mails survive a restart; a free one if that is taken.
 The child never outlives the server: it is stopped with the extension, and on
-Linux the kernel kills it if the server dies first.
+Linux the kernel kills it if the server dies first. When it ends on its own
+(crash, OOM, kill) it is started again on the same port and data folder, with
+a backoff (:class:`RestartPolicy`); after too many ends in a short time the
+platform is marked unavailable with a message that says to restart JupyterLab.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
@@ -67,6 +71,8 @@ PORT_IN_USE_HINT = (
 #: How the stand-in's command line says why it could not start (server-mock/src/cli.ts).
 CLI_ERROR_PREFIX = "vce-mock:"
 _PR_SET_PDEATHSIG = 1
+#: Where the stand-in's output goes: the server's log, one ``[vce-mock]`` line each.
+LOG_PREFIX = "[vce-mock]"
 
 
 class MockStartError(Exception):
@@ -197,6 +203,64 @@ def export_environment(environ: MutableMapping[str, str], url: str) -> None:
     environ[ENV_PIP_INDEX_URL] = f"{url.rstrip('/')}/simple/"
 
 
+class RestartPolicy:
+    """When to start the stand-in again after it ended on its own: a pure clock-driven rule.
+
+    The delays double from ``first_delay`` up to ``max_delay``; a run that lasted
+    ``stable_after`` seconds starts the doubling over. At most ``max_restarts``
+    restarts in any ``window`` seconds: then :meth:`next_delay` says None (give up).
+    """
+
+    def __init__(
+        self,
+        first_delay: float = 1.0,
+        max_delay: float = 30.0,
+        stable_after: float = 60.0,
+        max_restarts: int = 5,
+        window: float = 600.0,
+    ) -> None:
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+        self.stable_after = stable_after
+        self.max_restarts = max_restarts
+        self.window = window
+        self._streak = 0
+        self._restarts: deque[float] = deque()
+
+    def next_delay(self, started: float, ended: float) -> float | None:
+        """Seconds to wait before the next start of a run from ``started`` to ``ended``; None: stop."""
+        if ended - started >= self.stable_after:
+            self._streak = 0
+        while self._restarts and ended - self._restarts[0] >= self.window:
+            self._restarts.popleft()
+        if len(self._restarts) >= self.max_restarts:
+            return None
+        delay = min(self.first_delay * 2**self._streak, self.max_delay)
+        self._streak += 1
+        self._restarts.append(ended)
+        return delay
+
+
+def exit_description(returncode: int) -> str:
+    """``exit code 1`` or ``signal SIGKILL`` (Popen's negative return code)."""
+    if returncode < 0:
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+def keeps_stopping_message(restarts: int, window: float, last_end: str, data_dir: Path) -> str:
+    """The platform's unavailable message once the stand-in is no longer restarted."""
+    return (
+        f"The local platform (the embedded stand-in) keeps stopping: it was restarted {restarts} "
+        f"times in {window / 60:.0f} minutes and ended again ({last_end}), so it is no longer "
+        f"restarted. Its log is in the Jupyter server's log (the lines starting with "
+        f"{LOG_PREFIX}); its data is in {data_dir}. Restart JupyterLab."
+    )
+
+
 def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
     """A preexec function asking Linux to SIGKILL the child when this server dies.
 
@@ -235,6 +299,11 @@ class EmbeddedPlatform:
         self._process: subprocess.Popen[str] | None = None
         self._stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
         self._stderr_reader: threading.Thread | None = None
+        #: Set by :meth:`stop`: an end after it is not a crash.
+        self._stopping = threading.Event()
+        #: Held while a process is started or stopped, so a restart never races the stop.
+        self._lock = threading.Lock()
+        self._supervisor: threading.Thread | None = None
 
     @property
     def pid(self) -> int | None:
@@ -276,6 +345,17 @@ class EmbeddedPlatform:
             "Starting the embedded platform stand-in: %s",
             redact(" ".join(arguments), self.credentials.client_secret),
         )
+        with self._lock:
+            if self._stopping.is_set():
+                raise MockStartError("The extension is stopping.")
+            self._popen(arguments)
+        assert self._process is not None
+        ready: queue.Queue[str | None] = queue.Queue()
+        self._drain(self._process.stdout, self._stdout_watcher(ready), lambda: ready.put(None))
+        self._stderr_reader = self._drain(self._process.stderr, self._keep_stderr)
+        return self._wait_until_ready(ready, timeout)
+
+    def _popen(self, arguments: list[str]) -> None:
         try:
             self._process = subprocess.Popen(
                 arguments,
@@ -297,14 +377,84 @@ class EmbeddedPlatform:
                 + node_hint
                 + BUILD_HINT
             ) from None
-        ready: queue.Queue[str | None] = queue.Queue()
-        self._drain(self._process.stdout, self._stdout_watcher(ready), lambda: ready.put(None))
-        self._stderr_reader = self._drain(self._process.stderr, self._keep_stderr)
-        return self._wait_until_ready(ready, timeout)
+
+    def supervise(
+        self,
+        url: str,
+        timeout: float,
+        on_give_up: Callable[[str], None],
+        policy: RestartPolicy | None = None,
+    ) -> None:
+        """Start the stand-in again on ``url``'s port whenever it ends without :meth:`stop`.
+
+        A daemon thread waits for the process (it was started before the server's
+        event loop runs); ``on_give_up`` gets the message for the researcher
+        once ``policy`` says no more restarts. The thread outlives every process it
+        starts (it waits for it), as Linux's parent-death signal follows the forking thread.
+        """
+        port = int(url.rstrip("/").rsplit(":", 1)[-1])
+        rule = policy or RestartPolicy()
+        self._supervisor = threading.Thread(
+            target=self._watch,
+            args=(port, timeout, on_give_up, rule),
+            name="vce-mock-supervisor",
+            daemon=True,
+        )
+        self._supervisor.start()
+
+    def _watch(
+        self, port: int, timeout: float, on_give_up: Callable[[str], None], policy: RestartPolicy
+    ) -> None:
+        started = time.monotonic()
+        while True:
+            process = self._process
+            assert process is not None
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            ended = time.monotonic()
+            end = exit_description(code)
+            delay = policy.next_delay(started, ended)
+            if delay is None:
+                message = keeps_stopping_message(
+                    policy.max_restarts, policy.window, end, self._data_dir
+                )
+                self._log.error(
+                    "jupyterlab_vce: the embedded platform stand-in (pid %s) ended (%s). %s",
+                    process.pid,
+                    end,
+                    message,
+                )
+                on_give_up(message)
+                return
+            self._log.warning(
+                "jupyterlab_vce: the embedded platform stand-in (pid %s) ended (%s); "
+                "starting it again in %.0f s.",
+                process.pid,
+                end,
+                delay,
+            )
+            if self._stopping.wait(delay):
+                return
+            started = time.monotonic()
+            try:
+                url = self._launch(port, timeout)
+            except MockStartError as error:
+                if self._stopping.is_set():
+                    return
+                self._log.error("jupyterlab_vce: the embedded platform stand-in: %s", error)
+                continue  # its process has ended: the policy decides again
+            self._log.info(
+                "jupyterlab_vce: embedded platform stand-in listening again on %s (pid %s).",
+                url,
+                self.pid,
+            )
 
     async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """SIGTERM, then SIGKILL (its whole process group) after ``grace`` seconds."""
-        process = self._process
+        with self._lock:
+            self._stopping.set()
+            process = self._process
         if process is None or process.poll() is not None:
             return
         process.terminate()
@@ -350,7 +500,7 @@ class EmbeddedPlatform:
             nonlocal announced
             url = None if announced else parse_ready_line(line)
             if url is None:
-                self._log.info("[vce-mock] %s", line)
+                self._log.info("%s %s", LOG_PREFIX, line)
                 return
             announced = True
             ready.put(url)
@@ -359,7 +509,7 @@ class EmbeddedPlatform:
 
     def _keep_stderr(self, line: str) -> None:
         self._stderr_tail.append(line)
-        self._log.info("[vce-mock] %s", line)
+        self._log.info("%s %s", LOG_PREFIX, line)
 
     def _stderr_summary(self) -> str:
         """``: <why>``, the line of the child's stderr that says why it stopped, once read."""
