@@ -91,23 +91,28 @@ const QUOTA = {
   resets_at: '2026-12-08T00:00:00Z'
 } as PlatformEvent;
 
+/** Tabs of one lab in `browser`, and the streams their leaders opened. */
+function tabsOf(browser: Browser) {
+  const streams: FakeStream[] = [];
+  const tab = () =>
+    new SharedEventStream({
+      name: 'events:/lab/',
+      lead: () => {
+        const stream = new FakeStream();
+        streams.push(stream);
+        return stream;
+      },
+      locks: browser.locks,
+      channel: browser.channel()
+    });
+  return { tab, streams };
+}
+
 const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 
 describe('SharedEventStream', () => {
   it('one tab holds the stream; every tab gets its events and its state', async () => {
-    const browser = new Browser();
-    const streams: FakeStream[] = [];
-    const tab = () =>
-      new SharedEventStream({
-        name: 'events:/lab/',
-        lead: () => {
-          const stream = new FakeStream();
-          streams.push(stream);
-          return stream;
-        },
-        locks: browser.locks,
-        channel: browser.channel()
-      });
+    const { tab, streams } = tabsOf(new Browser());
     const tabs = [tab(), tab(), tab(), tab(), tab(), tab(), tab()];
     await settle();
     for (const each of tabs) {
@@ -130,19 +135,7 @@ describe('SharedEventStream', () => {
   });
 
   it('when the leading tab goes, the next one opens the stream', async () => {
-    const browser = new Browser();
-    const streams: FakeStream[] = [];
-    const tab = () =>
-      new SharedEventStream({
-        name: 'events:/lab/',
-        lead: () => {
-          const stream = new FakeStream();
-          streams.push(stream);
-          return stream;
-        },
-        locks: browser.locks,
-        channel: browser.channel()
-      });
+    const { tab, streams } = tabsOf(new Browser());
     const first = tab();
     const second = tab();
     await settle();
