@@ -1,17 +1,11 @@
 /** A small seeded generator (mulberry32) and the draws the researchers make. Pure. */
 
+import { mulberry32 } from '../../server-mock/src/query/mulberry32';
+
 export type Random = () => number;
 
-export function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The engine's mulberry32: the same draws for a seed. */
+export const seeded: (seed: number) => Random = mulberry32;
 
 /** An exponential pause of the given mean (what a person's think time looks like), capped at 5 means. */
 export function pause(random: Random, meanSeconds: number): number {

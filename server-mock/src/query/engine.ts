@@ -6,6 +6,7 @@ import { compileWhere, type CompiledWhere, type StageRules } from './compile';
 import { MatchCache, matchKey } from './match-cache';
 import { firstMatches, pickUniform, type RandomInt } from './sample';
 import type { TypedQuery } from './typed-query';
+import { mulberry32 } from './mulberry32';
 
 /**
  * Running a typed query on the public data: a uniformly random sample (test
@@ -20,18 +21,6 @@ export { firstMatches, pickUniform, type RandomInt } from './sample';
 export const cryptoRandomInt: RandomInt = n => (n <= 1 ? 0 : randomInt(n));
 
 /** A seeded generator (mulberry32), for reproducible samples in tests. */
-/** mulberry32: a small seeded generator of floats in [0, 1), the same sequence for a seed. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function seededRandomInt(seed: number): RandomInt {
   const next = mulberry32(seed);
   // Two draws make 53 bits, enough for any table size.

@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { mulberry32 } from '../../src/query/engine';
+import { mulberry32 } from '../../src/query/mulberry32';
 import { verifyAttestation } from '../../src/release/attestation';
 import {
   api,

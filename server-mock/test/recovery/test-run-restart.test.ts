@@ -46,12 +46,10 @@ describe('a test run re-run after kill -9 is charged once', () => {
   const job = async (cli: RunningCli, id: string) =>
     (await api(cli, 'GET', `/v2/vce/jobs/${id}/`)).body.data;
 
-  it('refunds the killed attempt and charges the re-run once', async () => {
-    const args = ['--videos', '500', '--job-workers', '1'];
-    const first = await startCli(dir, args);
-    running.push(first);
+  /** Submit the test run and wait until it runs, its 40 records read and charged; its id. */
+  const runningAfterItsRead = async (cli: RunningCli) => {
     const created = await api(
-      first,
+      cli,
       'POST',
       '/v2/vce/test-runs/',
       submission('read_then_wait.py', READ_THEN_WAIT)
@@ -59,9 +57,17 @@ describe('a test run re-run after kill -9 is charged once', () => {
     expect(created.status).toBe(201);
     const id = created.body.data.job_id as string;
     await waitUntil(
-      () => job(first, id),
+      () => job(cli, id),
       state => state.status === 'running' && state.records_read === 40
     );
+    return id;
+  };
+
+  it('refunds the killed attempt and charges the re-run once', async () => {
+    const args = ['--videos', '500', '--job-workers', '1'];
+    const first = await startCli(dir, args);
+    running.push(first);
+    const id = await runningAfterItsRead(first);
     expect(await used(first)).toBe(40);
     await first.kill();
 
@@ -92,17 +98,7 @@ describe('a test run re-run after kill -9 is charged once', () => {
       const args = ['--videos', '500', '--job-workers', '1'];
       const first = await startCli(stopDir, args);
       running.push(first);
-      const created = await api(
-        first,
-        'POST',
-        '/v2/vce/test-runs/',
-        submission('read_then_wait.py', READ_THEN_WAIT)
-      );
-      const id = created.body.data.job_id as string;
-      await waitUntil(
-        () => job(first, id),
-        state => state.status === 'running' && state.records_read === 40
-      );
+      const id = await runningAfterItsRead(first);
       await first.stop();
       // Stopped, not yet started again: queued, and nothing it read is charged.
       const db = new Database(join(stopDir, 'vce-mock.sqlite'), {
