@@ -108,4 +108,25 @@ describe('the start-up bundle', () => {
     const start = reachable('index.ts');
     expect([...start].filter(name => name.endsWith('.css'))).toEqual([]);
   });
+
+  it('the attestation verifier (jose) loads at the first verification only', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full: string = path.join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== '__tests__') {
+          walk(full);
+        } else if (/\.tsx?$/.test(entry.name)) {
+          files.push(full);
+        }
+      }
+    };
+    walk(SRC);
+    const staticJose = files.filter(file =>
+      /^\s*import\s+(?!type\b)[^;]*?from\s+'jose'/m.test(
+        fs.readFileSync(file, 'utf8')
+      )
+    );
+    expect(staticJose).toEqual([]);
+  });
 });
