@@ -41,7 +41,7 @@ export function createBuilderPanel(
     load: loadView,
     loadingText: trans.__('Loading the Query Builder…'),
     failedText: trans.__(
-      'The Query Builder could not be loaded. Reload the page to try again.'
+      'The Query Builder could not be loaded. Show the panel again to retry.'
     )
   });
   section.addClass('jp-vce-QB-host');

@@ -94,7 +94,6 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     let reviewer = false;
     const session = loadOnce(async (): Promise<JobsSession> => {
       const { JobsSession } = await import('../jobs/session');
-      placeholder.parent = null;
       const loaded = new JobsSession({
         api,
         model,
@@ -138,6 +137,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         signIn: () => void commands.execute(CommandIDs.signIn),
         panel
       });
+      // The sections take the placeholder's place (it stays, saying so, if they failed).
       placeholder.dispose();
       syncReviewer(loaded);
       return loaded;
