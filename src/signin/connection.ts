@@ -6,6 +6,7 @@ import { localClientWidget } from './LocalClient';
 import { connectionDetailsWidget } from '../status/StatusItem';
 import type { PlatformStatusModel } from '../status/model';
 import type { SignInMode } from './mode';
+import '../../style/dialogs.css';
 
 /** How the connection's dialogs sign in and out, for the lab's sign-in mode. */
 export interface IConnectionActions {
