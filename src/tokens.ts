@@ -4,7 +4,7 @@ import type { IPlatformEvents } from './events/shared';
 import type { PlatformStatusModel } from './status/model';
 
 /** The translation domain of this extension. */
-export const TRANSLATION_DOMAIN = 'jupyterlab_vce';
+export { TRANSLATION_DOMAIN } from './common/translate';
 
 /** What the core plugin provides to the others: the API client and the connection model. */
 export interface IVCEConnection {

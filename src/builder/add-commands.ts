@@ -4,23 +4,25 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { launchIcon } from '@jupyterlab/ui-components';
 import { BuilderCommandIDs, CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { queryIcon } from '../icons';
+import type { ILoadOnce } from '../common/lazy';
 import type { BuilderAvailability } from './availability';
-import type { QueryCellFlows } from './cell-flows';
-import type { QueryBuilderModel } from './model';
+import type { ICellContextSource } from './cell-context';
+import { canEditCell } from './cell-context';
+import type { BuilderSession } from './session';
 
 export interface IBuilderCommandsOptions {
-  model: QueryBuilderModel;
+  /** The builder's model and flows, loaded at the first command that needs them. */
+  session: ILoadOnce<BuilderSession>;
   /** Whether this client may use the builder (not a reviewer). */
   availability: BuilderAvailability;
-  flows: QueryCellFlows;
+  /** The cell a command is about (the context menu's, else the active one). */
+  cells: ICellContextSource;
   trans: TranslationBundle;
   palette: ICommandPalette | null;
   /** Show the query builder's panel. */
   openPanel: () => void;
   /** Open the query builder in the main area (or show it there). */
   openMainArea: () => Promise<void>;
-  /** Preview a sample of the query (the builder's Preview). */
-  preview: () => Promise<void>;
 }
 
 /**
@@ -32,10 +34,13 @@ export function addBuilderCommands(
   app: JupyterFrontEnd,
   options: IBuilderCommandsOptions
 ): void {
-  const { model, flows, trans, palette, availability } = options;
+  const { session, trans, palette, availability } = options;
   const { commands } = app;
   // A reviewer's queries are refused by the platform: every builder command is off for them.
   const usable = () => availability.available;
+  // Before the builder's code is loaded its model is the default query, which can be
+  // inserted and run, and was loaded from no cell.
+  const model = () => session.current?.model ?? null;
 
   commands.addCommand(CommandIDs.openQueryBuilder, {
     label: args =>
@@ -66,19 +71,19 @@ export function addBuilderCommands(
     caption: trans.__(
       'Insert the Query Builder cell below the active cell (a new notebook when none is open)'
     ),
-    isEnabled: () => usable() && model.canInsert,
-    execute: () => flows.insert(false)
+    isEnabled: () => usable() && (model()?.canInsert ?? true),
+    execute: async () => (await session()).flows.insert(false)
   });
   commands.addCommand(BuilderCommandIDs.insertAndRun, {
     label: trans.__('Insert Query and Run'),
-    isEnabled: () => usable() && model.canRun,
-    execute: () => flows.insert(true)
+    isEnabled: () => usable() && (model()?.canRun ?? true),
+    execute: async () => (await session()).flows.insert(true)
   });
   commands.addCommand(BuilderCommandIDs.copy, {
     label: trans.__('Copy Query Cell'),
     isEnabled: usable,
-    execute: () => {
-      Clipboard.copyToSystem(model.code);
+    execute: async () => {
+      Clipboard.copyToSystem((await session()).model.code);
       Notification.success(trans.__('The query cell was copied.'), {
         autoClose: 2000
       });
@@ -86,25 +91,37 @@ export function addBuilderCommands(
   });
   commands.addCommand(BuilderCommandIDs.updateCell, {
     label: trans.__('Update Cell from the Query Builder'),
-    isEnabled: () => usable() && model.target !== null && model.canInsert,
-    execute: () => flows.update()
+    isEnabled: () => {
+      const current = model();
+      return (
+        usable() && !!current && current.target !== null && current.canInsert
+      );
+    },
+    execute: async () => (await session()).flows.update()
   });
   commands.addCommand(BuilderCommandIDs.editCell, {
     label: trans.__('Edit in Query Builder'),
     icon: queryIcon,
-    isVisible: args => usable() && flows.canEdit(args.fromContextMenu === true),
-    execute: args => flows.edit(args.fromContextMenu === true)
+    isVisible: args =>
+      usable() && canEditCell(options.cells, args.fromContextMenu === true),
+    execute: async args =>
+      (await session()).flows.edit(args.fromContextMenu === true)
   });
   commands.addCommand(BuilderCommandIDs.preview, {
     label: trans.__('Preview Query Sample (uses quota)'),
-    isEnabled: () =>
-      usable() && model.canRun && model.preview.state !== 'running',
-    execute: options.preview
+    isEnabled: () => {
+      const current = model();
+      return (
+        usable() &&
+        (!current || (current.canRun && current.preview.state !== 'running'))
+      );
+    },
+    execute: async () => (await session()).preview()
   });
   commands.addCommand(BuilderCommandIDs.newQuery, {
     label: trans.__('New Query in the Query Builder'),
     isEnabled: usable,
-    execute: () => model.reset()
+    execute: async () => (await session()).model.reset()
   });
 
   for (const command of [

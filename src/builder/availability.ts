@@ -9,7 +9,7 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import type { IVCEStatus } from '../api/types';
-import { reviewerRole } from '../review/model';
+import { reviewerRole } from '../review/role';
 
 /** What this needs of the connection's status model (`PlatformStatusModel`). */
 export interface IStatusSource {

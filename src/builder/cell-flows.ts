@@ -2,13 +2,13 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { looksLikeQueryCell, parseCell } from '../query/read-cell';
+import { parseCell } from '../query/read-cell';
+import { canEditCell, cellInContext } from './cell-context';
 import {
   currentNotebook,
   findCell,
   ICellMetadata,
   insertBelow,
-  METADATA_KEY,
   newNotebook,
   replaceCell,
   runCell
@@ -129,30 +129,12 @@ export class QueryCellFlows {
 
   /** The cell a context menu was opened on, else the active cell of the current notebook. */
   cellInContext(fromContextMenu: boolean) {
-    const { app, tracker } = this._options;
-    const panel = tracker.currentWidget;
-    if (!panel) {
-      return null;
-    }
-    const node = fromContextMenu
-      ? app.contextMenuHitTest(element => element.classList.contains('jp-Cell'))
-      : undefined;
-    const hit = node
-      ? panel.content.widgets.find(widget => widget.node === node)
-      : undefined;
-    const cell = hit ?? panel.content.activeCell;
-    return cell ? { panel, cell } : null;
+    return cellInContext(this._options, fromContextMenu);
   }
 
   /** Whether that cell looks like a query the builder can open (a code cell with its code or metadata). */
   canEdit(fromContextMenu: boolean): boolean {
-    const cell = this.cellInContext(fromContextMenu)?.cell;
-    return (
-      !!cell &&
-      cell.model.type === 'code' &&
-      (looksLikeQueryCell(cell.model.sharedModel.getSource()) ||
-        cell.model.getMetadata(METADATA_KEY) !== undefined)
-    );
+    return canEditCell(this._options, fromContextMenu);
   }
 
   /** Open that cell's query in the builder, or say why it cannot be. */

@@ -14,8 +14,9 @@ import {
 import type { IQuery } from '../query/model';
 import type { CellOutput } from '../query/read-cell';
 
-/** The cell metadata key under which the builder keeps what it wrote. */
-export const METADATA_KEY = 'vce';
+import { METADATA_KEY } from './cell-context';
+
+export { METADATA_KEY };
 
 /** What the builder records in a cell it wrote (to tell hand edits apart). */
 export interface ICellMetadata {

@@ -26,6 +26,7 @@ import {
 import { plainTranslate, Translate } from '../common/translate';
 import { formatCount, formatResetClock } from '../common/format';
 import { sameQuota } from '../common/quota';
+import { BUILDER_DEFAULTS, type IBuilderDefaults } from './defaults';
 
 export interface IDraftCondition extends ICondition {
   readonly key: number;
@@ -61,15 +62,7 @@ export type PreviewState =
     }
   | { state: 'failed'; message: string };
 
-export interface IBuilderDefaults {
-  limit: number;
-  output: ResultOutput;
-}
-
-export const BUILDER_DEFAULTS: IBuilderDefaults = {
-  limit: 10,
-  output: 'display'
-};
+export { BUILDER_DEFAULTS, type IBuilderDefaults };
 
 let nextKey = 1;
 const key = () => nextKey++;

@@ -2,30 +2,22 @@ import { CommandToolbarButton } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
+import type { Widget } from '@lumino/widgets';
+import { LoadOnShow } from '../common/lazy';
 import { queryIcon } from '../icons';
-import { LazySection } from './lazy-section';
-import type { QueryBuilderModel } from './model';
-import type { IBuilderActions } from './actions';
-import type { QueryBuilderView } from './QueryBuilderView';
-
-export interface IBuilderPanel {
-  panel: SidePanel;
-  /** The builder's view, once the panel was first shown. */
-  view(): QueryBuilderView | null;
-}
 
 /**
- * The query builder's sidebar. Its React view is loaded when the panel is
- * first shown, so JupyterLab's start-up does not pay for it.
+ * The query builder's sidebar. Its React view (and the builder's model) is
+ * loaded when the panel is first shown, so JupyterLab's start-up does not pay for it.
  */
 export function createBuilderPanel(
-  model: QueryBuilderModel,
-  actions: IBuilderActions,
+  /** The builder's view, loaded when the panel is first shown. */
+  loadView: () => Promise<Widget>,
   trans: TranslationBundle,
   translator: ITranslator,
   /** The command that opens the builder in the main area: a button in the panel's toolbar. */
   openInMainArea?: { commands: CommandRegistry; id: string }
-): IBuilderPanel {
+): SidePanel {
   const sidePanel = new SidePanel({ translator });
   sidePanel.id = 'jp-vce-query-builder';
   sidePanel.title.icon = queryIcon;
@@ -45,13 +37,15 @@ export function createBuilderPanel(
       })
     );
   }
-  let view: QueryBuilderView | null = null;
-  const section = new LazySection(async () => {
-    const module = await import('./QueryBuilderView');
-    view = new module.QueryBuilderView(model, actions);
-    return view;
+  const section = new LoadOnShow({
+    load: loadView,
+    loadingText: trans.__('Loading the Query Builder…'),
+    failedText: trans.__(
+      'The Query Builder could not be loaded. Show the panel again to retry.'
+    )
   });
+  section.addClass('jp-vce-QB-host');
   section.title.label = trans.__('Test-stage query');
   sidePanel.addWidget(section);
-  return { panel: sidePanel, view: () => view };
+  return sidePanel;
 }

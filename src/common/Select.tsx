@@ -5,6 +5,7 @@
  */
 import * as React from 'react';
 import { HTMLSelect } from '@jupyterlab/ui-components';
+import '../../style/select.css';
 
 export interface ISelectProps extends Omit<
   React.SelectHTMLAttributes<HTMLSelectElement>,

@@ -11,3 +11,6 @@ export const plainTranslate: Translate = {
       msgid
     )
 };
+
+/** The extension's translation domain (its `.mo` catalogue's name). */
+export const TRANSLATION_DOMAIN = 'jupyterlab_vce';

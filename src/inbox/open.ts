@@ -4,6 +4,8 @@ import type { Message } from '@lumino/messaging';
 import { mailIcon } from '../icons';
 import { type IInboxApi, type IInboxEventSource, InboxModel } from './model';
 import { type IInboxActions, InboxView } from './view';
+import '../../style/jobs.css';
+import '../../style/inbox.css';
 
 /** The Inbox in the main area: one widget, its model reading the outbox each time it shows. */
 export const INBOX_WIDGET_ID = 'jp-vce-inbox';

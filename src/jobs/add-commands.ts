@@ -3,11 +3,18 @@ import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandIDs, JobCommandIDs, PALETTE_CATEGORY } from '../commands';
 import { shieldIcon } from '../icons';
+import type { ILoadOnce } from '../common/lazy';
 import type { JobActions } from './actions';
-import { isScriptPath } from './submission';
+import type { JobsModel } from './model';
+import { isScriptPath } from './script-path';
+import type { PanelState } from './state';
+import { CANCELLABLE_STATUSES } from './statuses';
 
 export interface IJobCommandsOptions {
-  actions: JobActions;
+  model: JobsModel;
+  state: PanelState;
+  /** The panel's actions, loaded with the panel's views at the first command that needs them. */
+  actions: ILoadOnce<JobActions>;
   trans: TranslationBundle;
   palette: ICommandPalette | null;
   /** Show the shield panel. */
@@ -26,8 +33,7 @@ export function addJobCommands(
   app: JupyterFrontEnd,
   options: IJobCommandsOptions
 ): void {
-  const { actions, trans, palette, openPanel } = options;
-  const { model, state } = actions;
+  const { actions, model, state, trans, palette, openPanel } = options;
   const { commands } = app;
   const pathArg = (args: { path?: unknown }): string | null =>
     typeof args.path === 'string' ? args.path : options.selectedPath();
@@ -50,7 +56,7 @@ export function addJobCommands(
     execute: async () => {
       openPanel();
       if (state.currentPath) {
-        await actions.submit(state.currentPath);
+        await (await actions()).submit(state.currentPath);
       }
     }
   });
@@ -66,7 +72,9 @@ export function addJobCommands(
       const path = pathArg(args);
       if (path) {
         openPanel();
-        await actions.submit(path, {
+        await (
+          await actions()
+        ).submit(path, {
           withCompanions:
             typeof args.withCompanions === 'boolean'
               ? args.withCompanions
@@ -88,7 +96,7 @@ export function addJobCommands(
       const path = pathArg(args) ?? state.currentPath;
       if (path) {
         openPanel();
-        await actions.submit(path, { testRun: true });
+        await (await actions()).submit(path, { testRun: true });
       }
     }
   });
@@ -104,7 +112,7 @@ export function addJobCommands(
     execute: async args => {
       openPanel();
       if (typeof args.jobId === 'string') {
-        await actions.open(args.jobId);
+        await (await actions()).open(args.jobId);
       }
     }
   });
@@ -114,12 +122,12 @@ export function addJobCommands(
     label: trans.__('Cancel Data Clean Room Job'),
     isEnabled: args => {
       const job = model.job(selectedJob(args) ?? '');
-      return job !== undefined && actions.canCancel(job);
+      return job !== undefined && CANCELLABLE_STATUSES.includes(job.status);
     },
     execute: async args => {
       const jobId = selectedJob(args);
       if (jobId) {
-        await actions.cancel(jobId);
+        await (await actions()).cancel(jobId);
       }
     }
   });
@@ -129,7 +137,7 @@ export function addJobCommands(
     execute: async args => {
       const jobId = selectedJob(args);
       if (jobId) {
-        await actions.resubmit(jobId);
+        await (await actions()).resubmit(jobId);
       }
     }
   });
@@ -140,7 +148,7 @@ export function addJobCommands(
     execute: async args => {
       const jobId = selectedJob(args);
       if (jobId) {
-        await actions.saveToWorkspace(jobId);
+        await (await actions()).saveToWorkspace(jobId);
       }
     }
   });
@@ -150,7 +158,7 @@ export function addJobCommands(
     execute: async args => {
       const jobId = selectedJob(args);
       if (jobId) {
-        await actions.verify(jobId);
+        await (await actions()).verify(jobId);
       }
     }
   });

@@ -1,4 +1,4 @@
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { components } from '../api/platform';
 import type { IJwks, Job } from '../api/types';
 
@@ -33,6 +33,7 @@ export type AttestationCheck =
  * Verify a job's attestation (compact JWS, ES256) against the platform's
  * published keys with `jose`, check that it names this job and the script as
  * submitted, and compare each signed output hash with the downloaded files'.
+ * `jose` loads at the first verification (it is not needed before).
  *
  * @param downloaded SHA-256 of downloaded result files by output name, if any.
  */
@@ -42,13 +43,13 @@ export async function verifyAttestation(
   job: Pick<Job, 'job_id' | 'files'>,
   downloaded?: Map<string, string>
 ): Promise<AttestationCheck> {
+  const { compactVerify, createLocalJWKSet, decodeProtectedHeader } =
+    await import('jose');
   let statement: IAttestationStatement;
   let keyId: string | null = null;
   try {
     keyId = decodeProtectedHeader(jws).kid ?? null;
-    const keys = createLocalJWKSet(
-      jwks as Parameters<typeof createLocalJWKSet>[0]
-    );
+    const keys = createLocalJWKSet(jwks as JSONWebKeySet);
     const { payload } = await compactVerify(jws, keys, {
       algorithms: ['ES256']
     });

@@ -1,7 +1,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { jobStatusLabel } from './format';
+import { jobStatusLabel } from './status-label';
 import type { JobsModel } from './model';
 
 export interface IFinishedNotificationOptions {

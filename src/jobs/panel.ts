@@ -1,14 +1,14 @@
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { SidePanel } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import type { SidePanel } from '@jupyterlab/ui-components';
+import type { Widget } from '@lumino/widgets';
 import { SHIELD_PANEL_ID } from '../commands';
 import type { IPlatformEvents } from '../events/shared';
-import { shieldIcon } from '../icons';
 import type { JobActions } from './actions';
 import { installDropTarget } from './drop';
-import { isScriptPath } from './submission';
+import { isScriptPath } from './script-path';
+import { createShieldShell } from './shell';
 import { jobsWidget, submitWidget } from './views';
 
 export { SHIELD_PANEL_ID };
@@ -21,6 +21,10 @@ export interface IShieldPanelOptions {
   trans: TranslationBundle;
   translator: ITranslator;
   signIn: () => void;
+  /** The frame to fill (`createShieldShell`, on screen from the start); a new one when not given. */
+  panel?: SidePanel;
+  /** Whether to take files dropped on the panel (false when the frame's owner already does). */
+  dropTarget?: boolean;
 }
 
 /** The shield sidebar and the switch between a researcher's sections and a reviewer's. */
@@ -28,6 +32,8 @@ export interface IShieldPanel {
   panel: SidePanel;
   /** A reviewer sees the manual-review queue only: no Submit, no jobs of their own. */
   showReviewer(reviewer: boolean): void;
+  /** A file dropped on the panel: submitted (a script), or why not. */
+  drop(path: string): void;
 }
 
 /**
@@ -37,17 +43,7 @@ export interface IShieldPanel {
  */
 export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
   const { actions, events, trans } = options;
-  const panel = new SidePanel({ translator: options.translator });
-  panel.id = SHIELD_PANEL_ID;
-  panel.title.icon = shieldIcon;
-  panel.title.caption = trans.__('Data Clean Room');
-  panel.addClass('jp-vce-ShieldPanel');
-  panel.node.setAttribute('role', 'region');
-  panel.node.setAttribute('aria-label', trans.__('Data Clean Room'));
-  const heading = new Widget({ node: document.createElement('h2') });
-  heading.addClass('jp-vce-PanelTitle');
-  heading.node.textContent = trans.__('Data Clean Room');
-  panel.header.addWidget(heading);
+  const panel = options.panel ?? createShieldShell(trans, options.translator);
   const context = {
     actions,
     trans,
@@ -60,7 +56,7 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
   panel.header.addWidget(submit);
   panel.addWidget(jobs);
   let reviewer = false;
-  installDropTarget(panel.node, path => {
+  const onDrop = (path: string) => {
     if (reviewer) {
       Notification.warning(
         trans.__(
@@ -81,7 +77,10 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
         )
       };
     }
-  });
+  };
+  if (options.dropTarget !== false) {
+    installDropTarget(panel.node, onDrop);
+  }
   // Sections of a SidePanel are accordion items (a hidden one reads as collapsed):
   // a role's sections are taken out of it and put back instead.
   const showReviewer = (value: boolean) => {
@@ -98,5 +97,5 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
       panel.insertWidget(0, jobs);
     }
   };
-  return { panel, showReviewer };
+  return { panel, showReviewer, drop: onDrop };
 }

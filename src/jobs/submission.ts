@@ -2,13 +2,15 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 import { base64ToBytes, bytesToBase64, sha256Hex } from './digest';
 import type { JobSubmission, SubmissionLimits } from '../api/types';
+import { isScriptPath, SCRIPT_EXTENSIONS } from './script-path';
+
+export { isScriptPath, SCRIPT_EXTENSIONS };
 
 /** The platform's limits: typed by the contract's constants (server-mock/openapi.yaml, SubmissionLimits). */
 export const MAX_ENTRY_BYTES: SubmissionLimits['max_entry_bytes'] = 2_097_152; // 2 MiB
 export const MAX_TOTAL_BYTES: SubmissionLimits['max_total_bytes'] = 20_971_520; // 20 MiB
 export const MAX_FILES: SubmissionLimits['max_files'] = 200;
 export const MAX_DEPTH = 8;
-export const SCRIPT_EXTENSIONS = ['.py', '.ipynb'];
 
 /** Folders never sent with a script: caches, checkpoints, downloaded results. */
 const SKIPPED_FOLDERS = new Set([
@@ -50,11 +52,6 @@ export interface IPreparedSubmission {
   totalBytes: number;
   /** Companion files left out (hidden, caches, the results folder). */
   skipped: string[];
-}
-
-export function isScriptPath(path: string): boolean {
-  const lower = path.toLowerCase();
-  return SCRIPT_EXTENSIONS.some(extension => lower.endsWith(extension));
 }
 
 function mib(count: number): string {

@@ -9,7 +9,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { PluginSettings } from '../common/settings';
-import { promptOnceWhenSignedOut, showConnection } from '../signin/connection';
+import { promptOnceWhenSignedOut } from '../signin/prompt';
 import { hubLogoutUrl, signInMode, signOutOfHub } from '../signin/mode';
 import { PlatformStatusModel } from '../status/model';
 import { bridgeEventsToStatus } from '../events/bridge';
@@ -108,13 +108,16 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
     });
     commands.addCommand(CommandIDs.showConnection, {
       label: trans.__('Show Virtual Compute Environment Connection'),
-      execute: () =>
-        showConnection(status, trans, {
+      // The details (and the local client's view) load when first asked for.
+      execute: async () => {
+        const { showConnection } = await import('../signin/connection');
+        return showConnection(status, trans, {
           mode,
           signIn: () => commands.execute(CommandIDs.signIn),
           signOut: () => commands.execute(CommandIDs.signOut),
           revealLocalSecret
-        })
+        });
+      }
     });
     for (const command of [
       CommandIDs.signIn,

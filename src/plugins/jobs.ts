@@ -10,17 +10,17 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs, InboxCommandIDs, JobCommandIDs } from '../commands';
+import { LoadOnShow, loadOnce } from '../common/lazy';
 import { PluginSettings } from '../common/settings';
-import { JobActions } from '../jobs/actions';
 import { followActiveDocument } from '../jobs/active-document';
 import { addJobCommands } from '../jobs/add-commands';
+import { installDropTarget } from '../jobs/drop';
 import { JobsModel } from '../jobs/model';
 import { notifyWhenFinished } from '../jobs/notify';
-import { createShieldPanel } from '../jobs/panel';
-import { submittedScriptWidget } from '../jobs/script-view';
+import type { JobsSession } from '../jobs/session';
+import { createShieldShell } from '../jobs/shell';
 import { PanelState } from '../jobs/state';
-import { ReviewModel, reviewerRole } from '../review/model';
-import { ReviewSection } from '../review/panel';
+import { reviewerRole } from '../review/role';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
 /** The settings of this plugin (schema/jobs.json). */
@@ -79,60 +79,89 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     state.withCompanions = settings.includeCompanionFiles;
     const { commands } = app;
 
-    const actions = new JobActions({
-      api,
-      model,
-      state,
-      trans,
-      contents: app.serviceManager.contents,
-      email: () =>
-        connection.status.status?.identity?.primary_researcher_email ?? null,
-      openDocument: path => {
-        const widget = docManager?.findWidget(path);
-        const context = widget
-          ? docManager?.contextForWidget(widget)
-          : undefined;
-        if (!context) {
-          return null;
-        }
-        return { dirty: context.model.dirty, save: () => context.save() };
-      },
-      openPath: path => {
-        void commands
-          .execute('filebrowser:go-to-path', { path, dontShowBrowser: true })
-          .catch(() => undefined);
-      },
-      showScript: (title, content, name) => {
-        const widget = submittedScriptWidget(title, content, name, trans);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
-      },
-      openMail: jobId => void commands.execute(InboxCommandIDs.open, { jobId }),
-      resultsFolder: () => settings.resultsFolder
+    // The frame is on screen from the start; its sections, the actions and a
+    // reviewer's queue load the first time it shows or a command needs them.
+    const panel = createShieldShell(trans, translator ?? nullTranslator);
+    const placeholder = new LoadOnShow({
+      load: async () => void (await session()),
+      loadingText: trans.__('Loading the Data Clean Room…'),
+      failedText: trans.__(
+        'The Data Clean Room could not be loaded. Show the panel again to retry.'
+      )
     });
-
-    // A reviewer client (role of GET /v2/vce/me/) sees the manual-review queue instead.
-    const review = new ReviewModel({ api });
-    // A file the review read opens in the lab's own viewer (CSV table, image, editor).
-    const openInLab = (path: string, factory: string) =>
-      docManager?.openOrReveal(path, factory) !== undefined;
-    const shield = createShieldPanel({
-      actions,
-      review: new ReviewSection(review, trans, openInLab),
-      events: connection.events,
-      trans,
-      translator: translator ?? nullTranslator,
-      signIn: () => void commands.execute(CommandIDs.signIn)
-    });
-    const panel = shield.panel;
-    // Signed in or not, and the role, follow the connection; job events come from the shared stream.
+    placeholder.title.label = trans.__('Jobs');
+    panel.addWidget(placeholder);
     let reviewer = false;
+    const session = loadOnce(async (): Promise<JobsSession> => {
+      const { JobsSession } = await import('../jobs/session');
+      const loaded = new JobsSession({
+        api,
+        model,
+        state,
+        trans,
+        contents: app.serviceManager.contents,
+        email: () =>
+          connection.status.status?.identity?.primary_researcher_email ?? null,
+        openDocument: path => {
+          const widget = docManager?.findWidget(path);
+          const context = widget
+            ? docManager?.contextForWidget(widget)
+            : undefined;
+          if (!context) {
+            return null;
+          }
+          return { dirty: context.model.dirty, save: () => context.save() };
+        },
+        openPath: path => {
+          void commands
+            .execute('filebrowser:go-to-path', {
+              path,
+              dontShowBrowser: true
+            })
+            .catch(() => undefined);
+        },
+        showInMainArea: widget => {
+          app.shell.add(widget, 'main');
+          app.shell.activateById(widget.id);
+        },
+        openMail: jobId =>
+          void commands.execute(InboxCommandIDs.open, { jobId }),
+        resultsFolder: () => settings.resultsFolder,
+        // A reviewer client (role of GET /v2/vce/me/) sees the manual-review queue instead.
+        reviewApi: api,
+        // A file the review read opens in the lab's own viewer (CSV table, image, editor).
+        openInLab: (path, factory) =>
+          docManager?.openOrReveal(path, factory) !== undefined,
+        events: connection.events,
+        translator: translator ?? nullTranslator,
+        signIn: () => void commands.execute(CommandIDs.signIn),
+        panel
+      });
+      // The sections take the placeholder's place (it stays, saying so, if they failed).
+      placeholder.dispose();
+      syncReviewer(loaded);
+      return loaded;
+    });
+    const actions = loadOnce(async () => (await session()).actions);
+
+    // Signed in or not, and the role, follow the connection; job events come from the shared stream.
+    const syncReviewer = (loaded: JobsSession | null) => {
+      if (loaded) {
+        loaded.review.setActive(
+          reviewer && connection.status.phase === 'connected'
+        );
+        loaded.shield.showReviewer(reviewer);
+      } else {
+        placeholder.title.label = reviewer
+          ? trans.__('Manual review')
+          : trans.__('Jobs');
+      }
+    };
     const syncConnection = () => {
       const status = connection.status.status;
       reviewer = reviewerRole(reviewer, status);
       model.setSignedIn(status?.signed_in === true && !reviewer);
-      review.setActive(reviewer && connection.status.phase === 'connected');
-      shield.showReviewer(reviewer);
+      syncReviewer(session.current);
     };
     connection.status.changed.connect(syncConnection);
     syncConnection();
@@ -140,8 +169,12 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     // No review events on the platform: the queue is read again when it shows, and on focus.
     window.addEventListener('focus', () => {
       if (panel.isVisible) {
-        void review.refresh();
+        void session.current?.review.refresh();
       }
+    });
+    // A file dropped on the panel is submitted (the sections load first if they were not yet).
+    installDropTarget(panel.node, path => {
+      void session().then(loaded => loaded.shield.drop(path));
     });
 
     const openPanel = () => app.shell.activateById(panel.id);
@@ -154,7 +187,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       openJob: jobId => void commands.execute(JobCommandIDs.openJob, { jobId }),
       download: jobId => {
         openPanel();
-        void actions.open(jobId).then(() => actions.saveToWorkspace(jobId));
+        void actions().then(loaded =>
+          loaded.open(jobId).then(() => loaded.saveToWorkspace(jobId))
+        );
       }
     });
     app.shell.add(panel, 'right', { rank: 850 });
@@ -174,6 +209,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     }
 
     addJobCommands(app, {
+      model,
+      state,
       actions,
       canSubmit: () => !reviewer,
       trans,

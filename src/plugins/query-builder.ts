@@ -14,20 +14,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
 import { addBuilderCommands } from '../builder/add-commands';
 import { BuilderAvailability } from '../builder/availability';
-import { currentNotebook } from '../builder/cells';
-import { QueryCellFlows } from '../builder/cell-flows';
-import { pythonHighlighter } from '../builder/highlight';
-import {
-  BUILDER_DEFAULTS,
-  IBuilderDefaults,
-  QueryBuilderModel
-} from '../builder/model';
-import { BuilderMainArea, BuilderMainWidget } from '../builder/main-area';
+import { BUILDER_DEFAULTS, IBuilderDefaults } from '../builder/defaults';
+import type { BuilderMainWidget } from '../builder/main-area';
 import { createBuilderPanel } from '../builder/panel';
-import { followQuota } from '../builder/quota';
-import { previewQuery } from '../builder/preview';
-import type { IBuilderActions } from '../builder/actions';
-import { BuilderCommandIDs, CommandIDs } from '../commands';
+import type { BuilderSession } from '../builder/session';
+import { CommandIDs } from '../commands';
+import { loadOnce } from '../common/lazy';
 import { PluginSettings } from '../common/settings';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
@@ -80,29 +72,39 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     labShell: ILabShell | null
   ) => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-    const model = new QueryBuilderModel({}, trans);
     const client =
       connection?.client ?? new VCEClient(app.serviceManager.serverSettings);
     const { commands, shell } = app;
+    let defaults: IBuilderDefaults = { ...BUILDER_DEFAULTS };
 
-    // The day's quota, live from the connection model (the status bar's, moved by its event stream).
-    if (connection) {
-      followQuota(model, connection.status);
-    }
+    // The model, its views and flows load when the builder first shows or a command needs them.
+    const session = loadOnce(async (): Promise<BuilderSession> => {
+      const { BuilderSession } = await import('../builder/session');
+      return new BuilderSession({
+        app,
+        tracker,
+        client,
+        status: connection?.status ?? null,
+        languages,
+        trans,
+        defaults,
+        cwd: () => fileBrowser?.model.path ?? '',
+        revealBuilder: () => openPanel()
+      });
+    });
+
     if (settingRegistry) {
       void PluginSettings.load(settingRegistry, PLUGIN_ID, DEFAULT_SETTINGS, {
         resultOutput: value => value === 'print' || value === 'display'
       })
         .then(settings => {
           const apply = (values: IQueryBuilderSettings) => {
-            model.setDefaults({
+            defaults = {
               ...BUILDER_DEFAULTS,
               limit: values.defaultLimit,
               output: values.resultOutput
-            });
-            if (model.target === null) {
-              model.setOutput(values.resultOutput);
-            }
+            };
+            session.current?.applyDefaults(defaults);
           };
           settings.onChange(apply);
           apply(settings.current);
@@ -115,20 +117,8 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
         );
     }
 
-    const actions: IBuilderActions = {
-      insert: () => void commands.execute(BuilderCommandIDs.insert),
-      insertAndRun: () => void commands.execute(BuilderCommandIDs.insertAndRun),
-      copy: () => void commands.execute(BuilderCommandIDs.copy),
-      update: () => void commands.execute(BuilderCommandIDs.updateCell),
-      preview: () => void commands.execute(BuilderCommandIDs.preview),
-      newQuery: () => void commands.execute(BuilderCommandIDs.newQuery),
-      highlight: pythonHighlighter(languages),
-      hasNotebook: () => currentNotebook(tracker) !== null
-    };
-
-    const { panel, view } = createBuilderPanel(
-      model,
-      actions,
+    const panel = createBuilderPanel(
+      async () => (await session()).createSidebarView(),
       trans,
       translator ?? nullTranslator,
       { commands, id: CommandIDs.openQueryBuilderMain }
@@ -136,12 +126,11 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
     shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
     // The same model in the main area, where the sample and the cell have room.
-    const mainArea = new BuilderMainArea(model, actions, trans);
     const mainTracker = new WidgetTracker<BuilderMainWidget>({
       namespace: 'vce-query-builder'
     });
     const openMainArea = async () => {
-      const widget = await mainArea.widgetToShow();
+      const widget = await (await session()).mainArea.widgetToShow();
       if (!widget.isAttached) {
         shell.add(widget, 'main');
         void mainTracker.add(widget);
@@ -157,20 +146,9 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       name: () => 'query-builder'
     });
     // The insert button's label follows the open notebooks.
-    tracker.currentChanged.connect(() => {
-      view()?.update();
-      mainArea.view?.update();
-    });
+    tracker.currentChanged.connect(() => session.current?.updateViews());
 
     const openPanel = () => shell.activateById(panel.id);
-    const flows = new QueryCellFlows({
-      app,
-      tracker,
-      model,
-      trans,
-      cwd: () => fileBrowser?.model.path ?? '',
-      revealBuilder: openPanel
-    });
     // Not for a reviewer (the platform refuses their queries): the jobs panel's decision.
     const availability = new BuilderAvailability({
       status: connection?.status ?? null,
@@ -182,18 +160,13 @@ export const queryBuilderPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     addBuilderCommands(app, {
-      model,
+      session,
       availability,
-      flows,
+      cells: { app, tracker },
       trans,
       palette,
       openPanel,
-      openMainArea,
-      preview: async () => {
-        if (!flows.blocked(true)) {
-          await previewQuery(model, client, connection?.status ?? null, trans);
-        }
-      }
+      openMainArea
     });
   }
 };

@@ -2,13 +2,17 @@
  * The MIME renderer of the SDK's query results (`QUERY_RESULT_MIME`, sent by
  * pyrqs's rich display): a table with the record count and the quota left.
  * A mime extension (package.json `jupyterlab.mimeExtension`), so notebooks,
- * consoles and output views all use it.
+ * consoles and output views all use it. JupyterLab loads this entry at start:
+ * it stays tiny, and the table's code (`table.ts`) loads with the first result.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { TRANSLATION_DOMAIN } from '../tokens';
-import { isQueryResultData, QUERY_RESULT_MIME, renderResult } from './table';
-import { plainTranslate, Translate } from '../common/translate';
+import { QUERY_RESULT_MIME } from './mime';
+import {
+  plainTranslate,
+  Translate,
+  TRANSLATION_DOMAIN
+} from '../common/translate';
 
 export class QueryResultRenderer
   extends Widget
@@ -22,16 +26,16 @@ export class QueryResultRenderer
     this.addClass('jp-vce-ResultRenderer');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this._mimeType];
+    const { isQueryResultData, renderResult } = await import('./table');
     if (!isQueryResultData(data)) {
       this.node.textContent = this._trans.__(
         'This query result cannot be shown: its data is not a list of records.'
       );
-      return Promise.resolve();
+      return;
     }
     renderResult(this.node, data, this._trans);
-    return Promise.resolve();
   }
 
   private readonly _mimeType: string;

@@ -6,9 +6,9 @@
 import type { Quota } from '../api/types';
 import { plainTranslate, Translate } from '../common/translate';
 import { formatCount as count } from '../common/format';
+import '../../style/result.css';
 
-/** The MIME type the SDK's rich display sends (pyrqs `QueryResult._repr_mimebundle_`). */
-export const QUERY_RESULT_MIME = 'application/vnd.vce.query-result+json';
+export { QUERY_RESULT_MIME } from './mime';
 
 /** Rows shown before "show all". */
 export const ROWS_SHOWN = 100;

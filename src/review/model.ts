@@ -5,7 +5,6 @@ import type { IReviewApi } from '../api/client';
 import type {
   DecidedReview,
   ISavedReviewOutput,
-  IVCEStatus,
   ReviewDecision,
   ReviewItem,
   ReviewOutput
@@ -18,22 +17,7 @@ export const MAX_REASON = 2000;
 /** 'inactive': not a reviewer (or not connected); the others describe the queue. */
 export type ReviewPhase = 'inactive' | 'loading' | 'ready' | 'error';
 
-/**
- * Whether the lab's client is a reviewer (the platform's role that decides
- * jobs in manual review: `role` of `GET /v2/vce/me/`), given what was known before: the
- * identity says so when the status has one; a status without one (the
- * platform unreachable for a while) keeps the last answer, so a reviewer's
- * panel does not turn into a researcher's during an outage; signed out, no.
- */
-export function reviewerRole(
-  previous: boolean,
-  status: IVCEStatus | null
-): boolean {
-  if (status?.identity) {
-    return status.identity.role === 'reviewer';
-  }
-  return status?.signed_in === false ? false : previous;
-}
+export { reviewerRole } from './role';
 
 /**
  * Why a decision cannot be sent yet, or null when it can. A rejection needs

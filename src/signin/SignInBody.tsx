@@ -8,6 +8,7 @@ import type {
 } from '../api/types';
 import { eyeIcon, eyeOffIcon } from '../icons';
 import { LocalClientDetails } from './LocalClient';
+import '../../style/dialogs.css';
 
 /** The embedded platform's client, and how to ask for its secret. */
 export interface ISignInLocal extends ILocalClient {

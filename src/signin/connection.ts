@@ -6,6 +6,7 @@ import { localClientWidget } from './LocalClient';
 import { connectionDetailsWidget } from '../status/StatusItem';
 import type { PlatformStatusModel } from '../status/model';
 import type { SignInMode } from './mode';
+import '../../style/dialogs.css';
 
 /** How the connection's dialogs sign in and out, for the lab's sign-in mode. */
 export interface IConnectionActions {
@@ -125,20 +126,4 @@ async function showRejectedUnderHub(
   return result;
 }
 
-/** Run `prompt` the first time the server turns out to hold no credentials. */
-export function promptOnceWhenSignedOut(
-  status: PlatformStatusModel,
-  prompt: () => Promise<unknown>
-): void {
-  const onChange = () => {
-    const phase = status.phase;
-    if (phase === 'loading' || phase === 'unavailable') {
-      return;
-    }
-    status.changed.disconnect(onChange);
-    if (phase === 'signed-out') {
-      void prompt();
-    }
-  };
-  status.changed.connect(onChange);
-}
+export { promptOnceWhenSignedOut } from './prompt';

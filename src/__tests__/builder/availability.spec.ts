@@ -12,6 +12,8 @@ import { addBuilderCommands } from '../../builder/add-commands';
 import { BuilderAvailability } from '../../builder/availability';
 import type { QueryCellFlows } from '../../builder/cell-flows';
 import { QueryBuilderModel } from '../../builder/model';
+import type { BuilderSession } from '../../builder/session';
+import { loadOnce } from '../../common/lazy';
 import { BuilderCommandIDs, CommandIDs } from '../../commands';
 import { makeStatus, unreachable } from '../helpers/status-fixtures';
 
@@ -70,17 +72,22 @@ function setup(initial: IVCEStatus | null) {
     update: jest.fn(),
     edit: jest.fn()
   } as unknown as QueryCellFlows;
+  const session = loadOnce(async () => {
+    return { model, flows, preview: jest.fn() } as unknown as BuilderSession;
+  });
   addBuilderCommands(app, {
-    model,
+    session,
     availability,
-    flows,
+    cells: {
+      app: { contextMenuHitTest: () => undefined },
+      tracker: { currentWidget: null }
+    } as any,
     trans,
     palette: null,
     openPanel: jest.fn(),
-    openMainArea: jest.fn(),
-    preview: jest.fn()
+    openMainArea: jest.fn()
   });
-  return { status, launcher, availability, commands };
+  return { status, launcher, availability, commands, session, flows };
 }
 
 describe('the Query Builder for a reviewer', () => {
@@ -149,5 +156,32 @@ describe('the Query Builder for a reviewer', () => {
     expect(launcher.items).toEqual([ITEM]);
     availability.dispose();
     expect(launcher.items).toEqual([]);
+  });
+});
+
+describe("the builder's commands before its code is loaded", () => {
+  it('read the default query (insertable, from no cell) and load the builder when run', async () => {
+    const { commands, session, flows } = setup(researcher());
+    // What the commands assume of a builder not loaded yet: its default query.
+    const fresh = new QueryBuilderModel({}, trans);
+    expect([fresh.canInsert, fresh.canRun, fresh.target]).toEqual([
+      true,
+      true,
+      null
+    ]);
+    expect(session.current).toBeNull();
+    expect(commands.isEnabled(BuilderCommandIDs.insert)).toBe(true);
+    expect(commands.isEnabled(BuilderCommandIDs.insertAndRun)).toBe(true);
+    expect(commands.isEnabled(BuilderCommandIDs.preview)).toBe(true);
+    expect(commands.isEnabled(BuilderCommandIDs.updateCell)).toBe(false);
+    // No notebook open: no cell to edit, and nothing loaded to know it.
+    expect(
+      commands.isVisible(BuilderCommandIDs.editCell, { fromContextMenu: true })
+    ).toBe(false);
+    expect(session.current).toBeNull();
+
+    await commands.execute(BuilderCommandIDs.insert);
+    expect(session.current).not.toBeNull();
+    expect(flows.insert).toHaveBeenCalledWith(false);
   });
 });
