@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { CATALOGUE, type Category } from './catalogue';
 import { compileWhere, type CompiledWhere, type StageRules } from './compile';
-import { MatchCache, matchKey } from './match-cache';
+import { MatchCache, matchKey, type CachedIds } from './match-cache';
 import { firstMatches, pickUniform, type RandomInt } from './sample';
 import type { TypedQuery } from './typed-query';
 import { mulberry32 } from './mulberry32';
@@ -32,10 +32,17 @@ export function seededRandomInt(seed: number): RandomInt {
   };
 }
 
+/**
+ * A table's row ids: 4 bytes an id when they all fit (every generated data
+ * set), 8 otherwise; backed by a SharedArrayBuffer so the query workers
+ * (./pool.ts) read the one copy the main thread built instead of each its own.
+ */
+export type IdArray = Uint32Array | Float64Array;
+
 interface DataCache {
   statements: Map<string, Database.Statement>;
   /** Every row id of a table, in no particular order (for rejection sampling). */
-  ids: Map<string, Float64Array>;
+  ids: Map<string, IdArray>;
   /** Every matching id of recent queries (the data never change while open). */
   matches: MatchCache;
   /** Queries whose last rejection sample was costly: list their matches next time. */
@@ -74,7 +81,7 @@ function statement(db: Database.Database, sql: string): Database.Statement {
 /** Tables up to this many rows keep their ids in memory for the fast sampling path. */
 const MAX_CACHED_IDS = 5_000_000;
 
-function allIds(db: Database.Database, table: string): Float64Array | null {
+function allIds(db: Database.Database, table: string): IdArray | null {
   const cache = cacheOf(db).ids;
   let ids = cache.get(table);
   if (!ids) {
@@ -88,12 +95,62 @@ function allIds(db: Database.Database, table: string): Float64Array | null {
     // No ORDER BY: SQLite reads the ids from its smallest index instead of the
     // whole table (0.3 s instead of 0.5 s for 1,000,000 videos); the order
     // does not matter to a uniform draw.
-    ids = Float64Array.from(
-      statement(db, `SELECT id FROM ${table}`).pluck().all() as number[]
-    );
+    const listed = statement(db, `SELECT id FROM ${table}`)
+      .pluck()
+      .all() as number[];
+    ids = sharedIdArray(listed);
     cache.set(table, ids);
   }
   return ids;
+}
+
+/** Ids in shared memory: Uint32 when every id fits, Float64 otherwise. */
+function sharedIdArray(listed: number[]): IdArray {
+  const small = listed.every(id => id >= 0 && id <= 0xffffffff);
+  const bytes = small ? 4 : 8;
+  const ids = small
+    ? new Uint32Array(new SharedArrayBuffer(listed.length * bytes))
+    : new Float64Array(new SharedArrayBuffer(listed.length * bytes));
+  ids.set(listed);
+  return ids;
+}
+
+/** A match list as kept in the match cache: Uint32 when every id fits (half the bytes). */
+function compactIds(listed: number[]): CachedIds {
+  return listed.every(id => id >= 0 && id <= 0xffffffff)
+    ? Uint32Array.from(listed)
+    : Float64Array.from(listed);
+}
+
+/** Every table's ids (loading what is not loaded yet), to hand to the query workers. */
+export function sharedIds(data: PublicData): Record<string, IdArray> {
+  const shared: Record<string, IdArray> = {};
+  for (const category of Object.keys(CATALOGUE) as Category[]) {
+    const table = CATALOGUE[category].table;
+    const ids = allIds(data.db, table);
+    if (ids) {
+      shared[table] = ids;
+    }
+  }
+  return shared;
+}
+
+/**
+ * A worker's side of `sharedIds`: its own connection to the same data uses the
+ * given ids (the same rows: the data never change while open), and its match
+ * cache holds at most `matchCacheBytes`.
+ */
+export function adoptEngineState(
+  data: PublicData,
+  state: { ids?: Record<string, IdArray>; matchCacheBytes?: number }
+): void {
+  const cache = cacheOf(data.db);
+  for (const [table, ids] of Object.entries(state.ids ?? {})) {
+    cache.ids.set(table, ids);
+  }
+  if (state.matchCacheBytes !== undefined) {
+    cache.matches = new MatchCache(state.matchCacheBytes);
+  }
 }
 
 /**
@@ -311,7 +368,7 @@ export function sampleIds(
       .pluck()
       .all(...scan.params, SMALL_LIST + 1) as number[];
     if (head.length <= SMALL_LIST) {
-      const all = Float64Array.from(head);
+      const all = compactIds(head);
       cache.matches.set(key, all);
       return pickUniform(all, k, random);
     }
@@ -349,7 +406,7 @@ export function sampleIds(
     }
   }
   cache.costly.delete(key);
-  const all = Float64Array.from(matchingIds(data, query, rules));
+  const all = compactIds(matchingIds(data, query, rules));
   cache.matches.set(key, all);
   return pickUniform(all, k, random);
 }
