@@ -36,10 +36,12 @@ import {
  */
 
 /**
- * A running stream: its chunks, and its summary once the last is out (null
- * when the consumer stopped early; rejected as the iteration is when it fails).
+ * A running stream: its chunks, then its summary as the iterator's final
+ * `{ done: true, value }` and as `summary` (null when the consumer stopped
+ * early with `return()`/`break`, which stops the worker's generator; rejected
+ * as the iteration is when it fails).
  */
-export interface PoolStream<S> extends AsyncIterable<Buffer> {
+export interface PoolStream<S> extends AsyncIterable<Buffer, S | null> {
   readonly summary: Promise<S | null>;
 }
 
@@ -150,6 +152,8 @@ interface StreamJob {
     reject: (error: Error) => void;
   } | null;
   done: boolean;
+  /** The generator's return value once it is out (null when cancelled). */
+  result: unknown;
   failure: Error | null;
   finish: (summary: unknown) => void;
   fail: (error: Error) => void;
@@ -252,11 +256,13 @@ export class QueryPool implements QueryRunner {
       chunks: [],
       waiting: null,
       done: false,
+      result: null,
       failure: null,
       finish: value => {
         job.done = true;
+        job.result = value;
         finish(value);
-        job.waiting?.resolve({ done: true, value: undefined });
+        job.waiting?.resolve({ done: true, value });
         job.waiting = null;
       },
       fail: error => {
@@ -269,7 +275,7 @@ export class QueryPool implements QueryRunner {
       slot: null
     };
     let started = false;
-    const iterator: AsyncIterator<Buffer> = {
+    const iterator: AsyncIterator<Buffer, unknown> = {
       next: () => {
         if (!started) {
           started = true;
@@ -284,7 +290,7 @@ export class QueryPool implements QueryRunner {
           return Promise.reject(job.failure);
         }
         if (job.done) {
-          return Promise.resolve({ done: true, value: undefined });
+          return Promise.resolve({ done: true, value: job.result });
         }
         return new Promise((resolve, reject) => {
           job.waiting = {
@@ -300,12 +306,13 @@ export class QueryPool implements QueryRunner {
       },
       return: () => {
         this.cancel(job);
-        return Promise.resolve({ done: true, value: undefined });
+        return Promise.resolve({ done: true, value: job.result });
       }
     };
     return {
       summary,
-      [Symbol.asyncIterator]: () => iterator
+      [Symbol.asyncIterator]: () =>
+        iterator as AsyncIterator<Buffer, StreamOps[K]['summary'] | null>
     };
   }
 
@@ -529,7 +536,10 @@ export class InlineRunner implements QueryRunner {
     );
     summary.catch(() => undefined);
     const data = this.data;
-    async function* chunks(): AsyncGenerator<Buffer> {
+    async function* chunks(): AsyncGenerator<
+      Buffer,
+      StreamOps[K]['summary'] | null
+    > {
       let generator: Generator<Buffer, StreamOps[K]['summary']> | null = null;
       let ended = false;
       try {
@@ -539,7 +549,7 @@ export class InlineRunner implements QueryRunner {
           if (step.done) {
             ended = true;
             finish(step.value);
-            return;
+            return step.value;
           }
           yield step.value;
         }
@@ -555,25 +565,49 @@ export class InlineRunner implements QueryRunner {
         }
       }
     }
-    return { summary, [Symbol.asyncIterator]: () => chunks() };
+    const iterator = chunks();
+    return { summary, [Symbol.asyncIterator]: () => iterator };
   }
 
   async close(): Promise<void> {}
 }
 
-/** The runner of a platform: a pool of `workers` threads, or inline when 0. */
+/** The runner each open data set's platform made (runnerOf). */
+const runners = new WeakMap<PublicData, QueryRunner>();
+
+/**
+ * The runner of a platform: a pool of `workers` threads, or inline when 0.
+ * It becomes the data's runner (runnerOf) until it closes.
+ */
 export function queryRunner(
   data: PublicData,
   workers: number,
   random?: RandomInt
 ): QueryRunner {
-  if (workers <= 0) {
-    return new InlineRunner(data, random);
-  }
-  if (random && random !== cryptoRandomInt) {
+  if (workers > 0 && random && random !== cryptoRandomInt) {
     throw new Error(
       'a seeded sampler runs inline: start the platform with 0 query workers'
     );
   }
-  return new QueryPool(data, { workers });
+  const runner: QueryRunner =
+    workers <= 0
+      ? new InlineRunner(data, random)
+      : new QueryPool(data, { workers });
+  runners.set(data, runner);
+  const close = runner.close.bind(runner);
+  runner.close = async () => {
+    if (runners.get(data) === runner) {
+      runners.delete(data);
+    }
+    await close();
+  };
+  return runner;
+}
+
+/**
+ * The runner of the platform serving `data` (for modules that get the data,
+ * not the runner: the job pages' source), or an inline one when none is open.
+ */
+export function runnerOf(data: PublicData): QueryRunner {
+  return runners.get(data) ?? new InlineRunner(data);
 }

@@ -154,6 +154,13 @@ describe('QueryPool (real worker threads)', () => {
       const summary = await fromPool.summary;
       expect(summary).toEqual(await fromInline.summary);
       expect(summary!.count).toBeGreaterThan(0);
+      // The summary is also the iterator's final value, from the pool and inline alike.
+      for (const runner of [pool, inline]) {
+        const iterator = runner.stream('page', args)[Symbol.asyncIterator]();
+        let step = await iterator.next();
+        while (!step.done) step = await iterator.next();
+        expect(step.value).toEqual(summary);
+      }
     } finally {
       await pool.close();
     }
