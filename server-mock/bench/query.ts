@@ -54,9 +54,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
 /** Which query workloads to run besides the baseline: "repeat", "fresh" or both (the default). */
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'repeat,fresh').split(',');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AUTOCANNON_VERSION = (
-  require('autocannon/package.json') as { version: string }
+  JSON.parse(
+    readFileSync(require.resolve('autocannon/package.json'), 'utf8')
+  ) as { version: string }
 ).version;
 const CLIENT = {
   clientKey: 'bench',
