@@ -281,13 +281,18 @@ async function serve(): Promise<void> {
   });
 }
 
-/** A process's resident memory in MiB (VmRSS of /proc/<pid>/status). */
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(
-    readFileSync(`/proc/${pid}/status`, 'utf8')
-  );
-  return match ? Number(match[1]) / 1024 : NaN;
+/** A process's resident memory in MiB (VmRSS of /proc/<pid>/status), and of it anonymous and file-backed (the data's mmap). */
+function rssMiB(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) / 1024 : NaN;
+  };
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
+
+const showRss = (rss: { rss: number; anon: number; file: number }) =>
+  `${rss.rss.toFixed(0)} MiB (anonymous ${rss.anon.toFixed(0)}, file-backed ${rss.file.toFixed(0)})`;
 
 interface Row {
   workload: string;
@@ -505,7 +510,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `\nserver RSS: ${rssLoaded.toFixed(0)} MiB after the data loaded (ids shared, workers ready), ${rssEnd.toFixed(0)} MiB at the end`
+      `\nserver RSS: ${showRss(rssLoaded)} after the data loaded (ids and id lists shared, workers ready); ${showRss(rssEnd)} at the end`
     );
     const top = Math.max(...LEVELS);
     console.log(

@@ -9,8 +9,11 @@
  * megabytes, a narrow one's a few bytes.
  */
 
-/** A listed match set: 4 bytes an id when they all fit, 8 otherwise. */
-export type CachedIds = Uint32Array | Float64Array;
+/** Ids in memory: 4 bytes each when they all fit, 8 otherwise. */
+export type IdArray = Uint32Array | Float64Array;
+
+/** A listed match set. */
+export type CachedIds = IdArray;
 
 /** 256 MiB: 32 million ids, e.g. ~40 broad 1,000,000-video queries. */
 export const DEFAULT_MATCH_CACHE_BYTES = 256 * 1024 * 1024;

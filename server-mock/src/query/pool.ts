@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PublicData } from '../data/schema';
 import { ApiError } from '../http/errors';
-import { cryptoRandomInt, sharedIds, type RandomInt } from './engine';
+import { cryptoRandomInt, sharedEngineState, type RandomInt } from './engine';
 import { DEFAULT_MATCH_CACHE_BYTES } from './match-cache';
 import type { FromWorker, ToWorker, WireError, WorkerInit } from './worker';
 import {
@@ -27,7 +27,8 @@ import {
  *   worker holds at most `STREAM_CREDIT` chunks the consumer has not taken.
  *   `summary` is the generator's return value once the last chunk is out.
  *
- * The table ids for uniform draws are built once (engine.sharedIds) in shared
+ * The table ids for uniform draws and the id lists (./id-lists.ts) are built
+ * once (engine.sharedEngineState) in shared
  * memory and handed to every worker; each worker's match cache gets an equal
  * share of `POOL_MATCH_CACHE_BYTES`. A worker that dies is replaced; its
  * request fails with a 503 that says to retry (nothing was charged: the charge
@@ -122,12 +123,25 @@ function workerEntry(): { file: string; execArgv: string[] } {
   if (existsSync(js)) {
     return { file: js, execArgv: process.execArgv };
   }
-  const hasTsx = process.execArgv.some(arg => arg.includes('tsx'));
+  // tsx's require hook compiles the worker as CommonJS. The parent's own tsx flags (when it
+  // runs under tsx: `--import …/tsx/…/loader.mjs`) are left out: with an --import the worker's
+  // main module goes through the ESM loader, where tsx does not hook worker threads.
+  const inherited: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i];
+    const value = process.execArgv[i + 1] ?? '';
+    if (
+      (arg === '--import' || arg === '--require') &&
+      /[/\\]tsx[/\\]/.test(value)
+    ) {
+      i += 1;
+      continue;
+    }
+    inherited.push(arg);
+  }
   return {
     file: join(__dirname, 'worker.ts'),
-    execArgv: hasTsx
-      ? process.execArgv
-      : [...process.execArgv, '--require', require.resolve('tsx/cjs')]
+    execArgv: [...inherited, '--require', require.resolve('tsx/cjs')]
   };
 }
 
@@ -166,6 +180,8 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job: Job | null;
+  /** What it threw last, if it died of an uncaught exception. */
+  lastError?: Error;
 }
 
 export class QueryPool implements QueryRunner {
@@ -193,7 +209,7 @@ export class QueryPool implements QueryRunner {
       ...(data.testStageMinFollowers === undefined
         ? {}
         : { testStageMinFollowers: data.testStageMinFollowers }),
-      ids: sharedIds(data),
+      ...sharedEngineState(data),
       matchCacheBytes: Math.floor(
         (options.matchCacheBytes ?? POOL_MATCH_CACHE_BYTES) / options.workers
       ),
@@ -338,7 +354,9 @@ export class QueryPool implements QueryRunner {
       this.onMessage(slot, message)
     );
     // 'error' (an uncaught exception) is followed by 'exit': the slot is replaced there.
-    worker.on('error', () => undefined);
+    worker.on('error', error => {
+      slot.lastError = error;
+    });
     worker.on('exit', code => this.onExit(slot, code));
     return slot;
   }
@@ -408,7 +426,7 @@ export class QueryPool implements QueryRunner {
     if (!slot.ready) {
       this.startFailures += 1;
       if (this.startFailures >= 3) {
-        this.broken = `the query workers could not start (exit code ${code})`;
+        this.broken = `the query workers could not start (exit code ${code}${slot.lastError ? `: ${slot.lastError.message}` : ''})`;
         this.slots.splice(index, 1);
         for (const queued of this.queue.splice(0)) {
           this.failJob(queued, workerLost(this.broken));

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PUBLIC_DATA_MMAP_BYTES } from '../data/open';
 import type { PublicData } from '../data/schema';
-import { adoptEngineState, type IdArray } from './engine';
+import { adoptEngineState, type SharedEngineState } from './engine';
 import {
   RUN_OPS,
   STREAM_OPS,
@@ -21,15 +21,13 @@ import {
  */
 
 /** What the pool gives a worker at start. */
-export interface WorkerInit {
+export interface WorkerInit extends SharedEngineState {
   /** The data's file, or its bytes (an in-memory fixture, copied). */
   file: string | null;
   bytes: Uint8Array | null;
   seed: number;
   videos: number;
   testStageMinFollowers?: number;
-  /** Every table's ids, in shared memory (engine.sharedIds). */
-  ids: Record<string, IdArray>;
   matchCacheBytes: number;
   /** A module whose `RUN_OPS` / `STREAM_OPS` add operations (tests only). */
   extraOps?: string;
@@ -102,10 +100,7 @@ function openData(init: WorkerInit): PublicData {
 function serve(init: WorkerInit): void {
   const port = parentPort!;
   const data = openData(init);
-  adoptEngineState(data, {
-    ids: init.ids,
-    matchCacheBytes: init.matchCacheBytes
-  });
+  adoptEngineState(data, init);
   if (init.extraOps) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extra = require(init.extraOps) as {
