@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { CATALOGUE, type Category } from './catalogue';
@@ -91,12 +91,17 @@ function statement(db: Database.Database, sql: string): Database.Statement {
 /** Tables up to this many rows keep their ids in memory for the fast sampling path. */
 const MAX_CACHED_IDS = 5_000_000;
 
-function allIds(db: Database.Database, table: string): IdArray | null {
+function allIds(
+  db: Database.Database,
+  table: string,
+  source: Database.Database = db
+): IdArray | null {
   const cache = cacheOf(db).ids;
   let ids = cache.get(table);
   if (!ids) {
     const count =
-      (statement(db, `SELECT count(*) FROM ${table}`)
+      (source
+        .prepare(`SELECT count(*) FROM ${table}`)
         .pluck()
         .get() as number) ?? 0;
     if (count > MAX_CACHED_IDS) {
@@ -105,7 +110,8 @@ function allIds(db: Database.Database, table: string): IdArray | null {
     // No ORDER BY: SQLite reads the ids from its smallest index instead of the
     // whole table (0.3 s instead of 0.5 s for 1,000,000 videos); the order
     // does not matter to a uniform draw.
-    const listed = statement(db, `SELECT id FROM ${table}`)
+    const listed = source
+      .prepare(`SELECT id FROM ${table}`)
       .pluck()
       .all() as number[];
     ids = sharedIdArray(listed);
@@ -187,12 +193,15 @@ export function adoptEngineState(
  * Build the id lists of ./id-lists.ts (ID_LISTS) for this data set: ~2 s and
  * ~70 MiB of shared memory for 1,000,000 videos.
  */
-export function buildIdLists(data: PublicData): void {
+export function buildIdLists(
+  data: PublicData,
+  source: Database.Database = data.db
+): void {
   const cache = cacheOf(data.db);
   const sorted = new Set<string>();
   for (const spec of ID_LISTS) {
     const key = listKey(spec.table, spec.termColumn, spec.sortColumn);
-    const universe = allIds(data.db, spec.table);
+    const universe = allIds(data.db, spec.table, source);
     if (!universe || cache.lists.has(key)) {
       continue;
     }
@@ -202,7 +211,7 @@ export function buildIdLists(data: PublicData): void {
       universe.sort();
       sorted.add(spec.table);
     }
-    const list = buildIdList(data.db, spec, universe);
+    const list = buildIdList(source, spec, universe);
     if (list) {
       cache.lists.set(key, list);
     }
@@ -218,11 +227,22 @@ export function warmUp(
   data: PublicData,
   options: { idLists?: boolean } = {}
 ): void {
-  for (const category of Object.keys(CATALOGUE) as Category[]) {
-    allIds(data.db, CATALOGUE[category].table);
-  }
-  if (options.idLists !== false) {
-    buildIdLists(data);
+  // A connection of its own, without mmap: the index pages these scans read
+  // are not left mapped into the process (its RSS) once they are done.
+  const source = data.db.memory
+    ? data.db
+    : new Database(data.db.name, { readonly: true, fileMustExist: true });
+  try {
+    for (const category of Object.keys(CATALOGUE) as Category[]) {
+      allIds(data.db, CATALOGUE[category].table, source);
+    }
+    if (options.idLists !== false) {
+      buildIdLists(data, source);
+    }
+  } finally {
+    if (source !== data.db) {
+      source.close();
+    }
   }
 }
 

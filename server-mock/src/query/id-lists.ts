@@ -48,6 +48,7 @@ export const ID_LISTS: readonly {
   side?: { table: string; idColumn: string };
 }[] = [
   { table: 'videos', termColumn: null, sortColumn: 'like_count' },
+  { table: 'videos', termColumn: null, sortColumn: 'view_count' },
   { table: 'videos', termColumn: null, sortColumn: 'create_time' },
   { table: 'videos', termColumn: 'region_code', sortColumn: 'create_time' },
   {
