@@ -65,6 +65,13 @@ export interface QueryRunner {
 /** Chunks a worker may produce ahead of the consumer (one being written, one being read). */
 export const STREAM_CREDIT = 2;
 
+/**
+ * Runs a worker holds at once: the next one waits in its port while it runs
+ * one, so it never idles while the main thread is busy elsewhere. A worker
+ * that dies fails them all (each with the 503).
+ */
+export const RUN_DEPTH = 2;
+
 /** The match cache of all workers together (each gets an equal share). */
 export const POOL_MATCH_CACHE_BYTES = DEFAULT_MATCH_CACHE_BYTES / 2;
 
@@ -83,6 +90,8 @@ export interface QueryPoolOptions {
   matchCacheBytes?: number;
   /** A module adding operations to the workers' registry (tests only). */
   extraOps?: string;
+  /** Runs sent to a worker before it answered the first (default RUN_DEPTH). */
+  depth?: number;
 }
 
 /** The 503 of a request whose worker stopped (or a pool that is closing). */
@@ -179,7 +188,8 @@ type Job = RunJob | StreamJob;
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job: Job | null;
+  /** Sent and not answered, in order: up to `depth` runs, or one stream alone. */
+  jobs: Job[];
   /** What it threw last, if it died of an uncaught exception. */
   lastError?: Error;
 }
@@ -194,12 +204,14 @@ export class QueryPool implements QueryRunner {
   /** Workers that died before they were ready, in a row: past 3 the pool gives up. */
   private startFailures = 0;
   private broken: string | null = null;
+  private readonly depth: number;
 
   constructor(data: PublicData, options: QueryPoolOptions) {
     if (!(options.workers >= 1)) {
       throw new Error('a query pool needs at least one worker');
     }
     this.size = options.workers;
+    this.depth = Math.max(1, options.depth ?? RUN_DEPTH);
     const memory = data.db.memory;
     this.init = {
       file: memory ? null : data.db.name,
@@ -349,7 +361,7 @@ export class QueryPool implements QueryRunner {
       workerData: this.init,
       execArgv: entry.execArgv
     });
-    const slot: Slot = { worker, ready: false, job: null };
+    const slot: Slot = { worker, ready: false, jobs: [] };
     worker.on('message', (message: FromWorker) =>
       this.onMessage(slot, message)
     );
@@ -368,7 +380,7 @@ export class QueryPool implements QueryRunner {
       this.dispatch();
       return;
     }
-    const job = slot.job;
+    const job = slot.jobs[0];
     if (!job || job.id !== message.id) {
       return; // a cancelled stream's last words
     }
@@ -408,9 +420,7 @@ export class QueryPool implements QueryRunner {
 
   private onExit(slot: Slot, code: number): void {
     const index = this.slots.indexOf(slot);
-    const job = slot.job;
-    slot.job = null;
-    if (job) {
+    for (const job of slot.jobs.splice(0)) {
       this.failJob(
         job,
         workerLost(
@@ -447,15 +457,31 @@ export class QueryPool implements QueryRunner {
   }
 
   private dispatch(): void {
+    // Round after round, one job a slot a round: the least busy workers first.
+    for (let round = 0; round < this.depth; round++) {
+      this.dispatchRound(round);
+    }
+  }
+
+  private dispatchRound(round: number): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) {
         return;
       }
-      if (!slot.ready || slot.job) {
+      if (slot.jobs.length > round) {
+        continue;
+      }
+      const head = this.queue[0];
+      const busy =
+        slot.jobs.length > 0 &&
+        (head.kind === 'stream' ||
+          slot.jobs[0].kind === 'stream' ||
+          slot.jobs.length >= this.depth);
+      if (!slot.ready || busy) {
         continue;
       }
       const job = this.queue.shift()!;
-      slot.job = job;
+      slot.jobs.push(job);
       const message: ToWorker =
         job.kind === 'run'
           ? { type: 'run', id: job.id, op: job.op, args: job.args }
@@ -473,19 +499,19 @@ export class QueryPool implements QueryRunner {
         slot.worker.postMessage(message);
       } catch (error) {
         // Arguments that cannot be cloned: the caller's mistake, reported as thrown.
-        slot.job = null;
+        slot.jobs.pop();
         this.failJob(job, error as Error);
       }
     }
   }
 
   private release(slot: Slot): void {
-    slot.job = null;
+    slot.jobs.shift();
     this.dispatch();
   }
 
   private grant(job: StreamJob, credit: number): void {
-    if (job.slot && !job.done && job.slot.job === job) {
+    if (job.slot && !job.done && job.slot.jobs[0] === job) {
       job.slot.worker.postMessage({
         type: 'credit',
         id: job.id,
@@ -501,7 +527,7 @@ export class QueryPool implements QueryRunner {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
-    } else if (job.slot && job.slot.job === job) {
+    } else if (job.slot && job.slot.jobs[0] === job) {
       // The worker answers with 'end'; the slot is free then.
       job.slot.worker.postMessage({
         type: 'cancel',

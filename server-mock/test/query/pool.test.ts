@@ -278,7 +278,7 @@ describe('QueryPool (real worker threads)', () => {
   });
 
   it('closes: workers stop, queued and later requests fail with a 503', async () => {
-    const pool = new QueryPool(data, { workers: 1 });
+    const pool = new QueryPool(data, { workers: 1, depth: 1 });
     await pool.ready();
     const running = pool.run('count', { query: QUERIES[1] });
     const queued = pool.run('count', { query: QUERIES[2] });
