@@ -12,6 +12,7 @@ import { methodNotAllowed, type RouteEntry } from './http/route-table';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
 import { cryptoRandomInt, type RandomInt } from './query/engine';
+import { queryRunner } from './query/pool';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { registerTaskRoutes } from './routes/tasks';
@@ -52,8 +53,14 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The public data set (src/data/); without it the query routes answer 503. */
   publicData?: PublicData;
-  /** Random integers for test-stage samples (default: node:crypto); seed it in tests. */
+  /** Random integers for test-stage samples (default: node:crypto); seed it in tests (then queryWorkers is 0). */
   random?: RandomInt;
+  /**
+   * Worker threads that run the queries (src/query/pool.ts; vce-mock's
+   * --query-workers, default 2 there). 0, the default here: inline, on the
+   * event loop (tests that pin a seeded sampler).
+   */
+  queryWorkers?: number;
   /** The execution stage (jobs under a data dir); without it the job routes answer 503. */
   jobs?: JobsOptions;
   /** The package index served at /simple/ (src/packages/); empty without it. */
@@ -109,6 +116,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (options.jobs) {
     context.jobs = new JobsService(context, options.jobs);
   }
+  const queries = options.publicData
+    ? queryRunner(options.publicData, options.queryWorkers ?? 0, options.random)
+    : null;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -148,6 +158,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // One hook, in this order: running jobs stop (and are queued again) before the store closes.
   app.addHook('onClose', async () => {
     await context.jobs?.stop();
+    await queries?.close();
     if (ownsStore) {
       store.close();
     }
@@ -209,8 +220,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerTokenRoute(app, context);
   registerIdentityRoute(app, context);
   registerQuotaRoute(app, context);
-  registerQueryRoute(app, context);
-  registerTaskRoutes(app, context);
+  registerQueryRoute(app, context, queries);
+  registerTaskRoutes(app, context, queries);
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);
   registerReviewRoutes(app, context);

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       publicUrl: config.jobs.publicUrl ?? undefined
     },
     publicData,
+    queryWorkers: config.queryWorkers,
     packageIndex,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,

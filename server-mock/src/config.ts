@@ -6,6 +6,7 @@ import { DEFAULT_DAILY_LIMIT } from './quota';
 import type { ClientSpec } from './store';
 import { DEFAULT_WORKERS } from './jobs/service';
 import { DEFAULT_LINK_TTL_SECONDS } from './release/links';
+import { defaultQueryWorkers } from './query/pool';
 
 /** What `vce-mock` was asked to do. */
 export interface CliConfig {
@@ -23,6 +24,8 @@ export interface CliConfig {
   fixtureData: string | null;
   /** The test stage's creator rule (`--test-stage-min-followers N`), or null for every creator. */
   testStageMinFollowers: number | null;
+  /** Worker threads that run the queries (`--query-workers N`; 0: on the event loop). */
+  queryWorkers: number;
   /** Reviewer clients (`--reviewer KEY:SECRET[:EMAIL]`): they decide the jobs sent to manual review. */
   reviewers: ClientSpec[];
   /** The execution stage's settings. */
@@ -89,6 +92,9 @@ Options:
   --test-stage-min-followers N
                            test-stage samples only from creators with at least N followers
                            (one version of the platform's FAQ: 25000); default: every creator
+  --query-workers N        worker threads that run the queries, each with its own read-only
+                           connection to the data (default 2, 1 on a one-core machine;
+                           0 runs them on the event loop)
 
 Execution stage (clean-room jobs):
   --reviewer KEY:SECRET[:EMAIL]
@@ -243,6 +249,7 @@ export function parseCli(
         seed: { type: 'string' },
         'fixture-data': { type: 'string' },
         'test-stage-min-followers': { type: 'string' },
+        'query-workers': { type: 'string' },
         reviewer: { type: 'string', multiple: true },
         'job-workers': { type: 'string' },
         'job-timeout': { type: 'string' },
@@ -295,6 +302,13 @@ export function parseCli(
       values['test-stage-min-followers'],
       1,
       1_000_000_000
+    ),
+    queryWorkers: integerFlag(
+      'query-workers',
+      values['query-workers'],
+      defaultQueryWorkers(),
+      0,
+      64
     ),
     reviewers: (values.reviewer ?? []).map(spec => ({
       ...parseClientSpec(spec, '--reviewer'),

@@ -1,9 +1,16 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { CATALOGUE, type Category } from './catalogue';
+import { candidatesOf } from './candidates';
 import { compileWhere, type CompiledWhere, type StageRules } from './compile';
-import { MatchCache, matchKey } from './match-cache';
+import { buildIdList, ID_LISTS, type IdList } from './id-lists';
+import {
+  MatchCache,
+  matchKey,
+  type CachedIds,
+  type IdArray
+} from './match-cache';
 import { firstMatches, pickUniform, type RandomInt } from './sample';
 import type { TypedQuery } from './typed-query';
 import { mulberry32 } from './mulberry32';
@@ -32,14 +39,23 @@ export function seededRandomInt(seed: number): RandomInt {
   };
 }
 
+/**
+ * A table's row ids (4 bytes an id when they all fit, 8 otherwise) are backed
+ * by a SharedArrayBuffer so the query workers (./pool.ts) read the one copy
+ * the main thread built instead of each its own; so are the id lists.
+ */
+export type { IdArray } from './match-cache';
+
 interface DataCache {
   statements: Map<string, Database.Statement>;
   /** Every row id of a table, in no particular order (for rejection sampling). */
-  ids: Map<string, Float64Array>;
+  ids: Map<string, IdArray>;
   /** Every matching id of recent queries (the data never change while open). */
   matches: MatchCache;
   /** Queries whose last rejection sample was costly: list their matches next time. */
   costly: Set<string>;
+  /** Sorted id lists (./id-lists.ts), by listKey; none until warmUp builds them. */
+  lists: Map<string, IdList>;
 }
 
 const caches = new WeakMap<Database.Database, DataCache>();
@@ -51,7 +67,8 @@ function cacheOf(db: Database.Database): DataCache {
       statements: new Map(),
       ids: new Map(),
       matches: new MatchCache(),
-      costly: new Set()
+      costly: new Set(),
+      lists: new Map()
     };
     caches.set(db, cache);
   }
@@ -74,12 +91,17 @@ function statement(db: Database.Database, sql: string): Database.Statement {
 /** Tables up to this many rows keep their ids in memory for the fast sampling path. */
 const MAX_CACHED_IDS = 5_000_000;
 
-function allIds(db: Database.Database, table: string): Float64Array | null {
+function allIds(
+  db: Database.Database,
+  table: string,
+  source: Database.Database = db
+): IdArray | null {
   const cache = cacheOf(db).ids;
   let ids = cache.get(table);
   if (!ids) {
     const count =
-      (statement(db, `SELECT count(*) FROM ${table}`)
+      (source
+        .prepare(`SELECT count(*) FROM ${table}`)
         .pluck()
         .get() as number) ?? 0;
     if (count > MAX_CACHED_IDS) {
@@ -88,21 +110,140 @@ function allIds(db: Database.Database, table: string): Float64Array | null {
     // No ORDER BY: SQLite reads the ids from its smallest index instead of the
     // whole table (0.3 s instead of 0.5 s for 1,000,000 videos); the order
     // does not matter to a uniform draw.
-    ids = Float64Array.from(
-      statement(db, `SELECT id FROM ${table}`).pluck().all() as number[]
-    );
+    const listed = source
+      .prepare(`SELECT id FROM ${table}`)
+      .pluck()
+      .all() as number[];
+    ids = sharedIdArray(listed);
     cache.set(table, ids);
   }
   return ids;
 }
 
+/** Ids in shared memory: Uint32 when every id fits, Float64 otherwise. */
+function sharedIdArray(listed: number[]): IdArray {
+  const small = listed.every(id => id >= 0 && id <= 0xffffffff);
+  const bytes = small ? 4 : 8;
+  const ids = small
+    ? new Uint32Array(new SharedArrayBuffer(listed.length * bytes))
+    : new Float64Array(new SharedArrayBuffer(listed.length * bytes));
+  ids.set(listed);
+  return ids;
+}
+
+/** A match list as kept in the match cache: Uint32 when every id fits (half the bytes). */
+function compactIds(listed: number[]): CachedIds {
+  return listed.every(id => id >= 0 && id <= 0xffffffff)
+    ? Uint32Array.from(listed)
+    : Float64Array.from(listed);
+}
+
+/** What the query workers share with the main thread: every table's ids and the id lists. */
+export interface SharedEngineState {
+  ids: Record<string, IdArray>;
+  lists: IdList[];
+}
+
+/** The shared state (loading the table ids not loaded yet), to hand to the query workers. */
+export function sharedEngineState(data: PublicData): SharedEngineState {
+  const ids: Record<string, IdArray> = {};
+  for (const category of Object.keys(CATALOGUE) as Category[]) {
+    const table = CATALOGUE[category].table;
+    const loaded = allIds(data.db, table);
+    if (loaded) {
+      ids[table] = loaded;
+    }
+  }
+  return { ids, lists: [...cacheOf(data.db).lists.values()] };
+}
+
+function listKey(
+  table: string,
+  termColumn: string | null,
+  sortColumn: string | null
+): string {
+  return `${table}|${termColumn ?? ''}|${sortColumn ?? ''}`;
+}
+
+/**
+ * A worker's side of `sharedEngineState`: its own connection to the same data
+ * uses the given ids and lists (the same rows: the data never change while
+ * open), and its match cache holds at most `matchCacheBytes`.
+ */
+export function adoptEngineState(
+  data: PublicData,
+  state: Partial<SharedEngineState> & { matchCacheBytes?: number }
+): void {
+  const cache = cacheOf(data.db);
+  for (const [table, ids] of Object.entries(state.ids ?? {})) {
+    cache.ids.set(table, ids);
+  }
+  for (const list of state.lists ?? []) {
+    cache.lists.set(
+      listKey(list.table, list.termColumn, list.sortColumn),
+      list
+    );
+  }
+  if (state.matchCacheBytes !== undefined) {
+    cache.matches = new MatchCache(state.matchCacheBytes);
+  }
+}
+
+/**
+ * Build the id lists of ./id-lists.ts (ID_LISTS) for this data set: ~65 MiB
+ * of shared memory for 1,000,000 videos (4 bytes a row's position, 4 its
+ * value), a few seconds at start (more on a busy machine: 12 s at load 12).
+ */
+export function buildIdLists(
+  data: PublicData,
+  source: Database.Database = data.db
+): void {
+  const cache = cacheOf(data.db);
+  const sorted = new Set<string>();
+  for (const spec of ID_LISTS) {
+    const key = listKey(spec.table, spec.termColumn, spec.sortColumn);
+    const universe = allIds(data.db, spec.table, source);
+    if (!universe || cache.lists.has(key)) {
+      continue;
+    }
+    if (!sorted.has(spec.table)) {
+      // Lists hold positions in the table's ids, found by binary search: sorted
+      // once, before any list (a uniform draw does not care about the order).
+      universe.sort();
+      sorted.add(spec.table);
+    }
+    const list = buildIdList(source, spec, universe);
+    if (list) {
+      cache.lists.set(key, list);
+    }
+  }
+}
+
 /**
  * Load every table's ids now rather than on its first query (~0.3 s for
- * 1,000,000 videos, ~0.9 s for their 2.9 million comments).
+ * 1,000,000 videos, ~0.9 s for their 2.9 million comments), and the id lists
+ * unless `idLists` is false.
  */
-export function warmUp(data: PublicData): void {
-  for (const category of Object.keys(CATALOGUE) as Category[]) {
-    allIds(data.db, CATALOGUE[category].table);
+export function warmUp(
+  data: PublicData,
+  options: { idLists?: boolean } = {}
+): void {
+  // A connection of its own, without mmap: the index pages these scans read
+  // are not left mapped into the process (its RSS) once they are done.
+  const source = data.db.memory
+    ? data.db
+    : new Database(data.db.name, { readonly: true, fileMustExist: true });
+  try {
+    for (const category of Object.keys(CATALOGUE) as Category[]) {
+      allIds(data.db, CATALOGUE[category].table, source);
+    }
+    if (options.idLists !== false) {
+      buildIdLists(data, source);
+    }
+  } finally {
+    if (source !== data.db) {
+      source.close();
+    }
   }
 }
 
@@ -276,9 +417,13 @@ export function testStageRules(data: PublicData): StageRules {
  *
  * 1. no condition: a direct draw from the table's ids;
  * 2. the query's matches already listed (the match cache): a direct draw;
- * 3. broad queries: test random rows of the table until `limit` match
+ * 3. with the id lists (./id-lists.ts, built by warmUp): the exact rows of
+ *    one condition every match meets (a range, a region and date range, a
+ *    hashtag; ./candidates.ts): a direct draw when that condition is the
+ *    whole query, else rejection sampling over those rows (a superset);
+ * 4. broad queries: test random rows of the table until `limit` match
  *    (rejection sampling, within a budget);
- * 4. otherwise, or when the same query's rejection sample was costly before,
+ * 5. otherwise, or when the same query's rejection sample was costly before,
  *    list every match once (SQLite drives it from the condition's index),
  *    keep the list in the match cache, draw from it.
  *
@@ -303,6 +448,41 @@ export function sampleIds(
     return pickUniform(cached, k, random);
   }
   const probe = compileWhere(query, 'probe', rules);
+  // 3. The id lists: the exact set of one condition every match meets.
+  let rejected = false;
+  const candidates =
+    cache.lists.size > 0
+      ? candidatesOf(
+          query,
+          (table, termColumn, sortColumn) =>
+            cache.lists.get(listKey(table, termColumn, sortColumn)),
+          rules.minCreatorFollowers !== undefined
+        )
+      : null;
+  if (candidates && universe) {
+    const toId = (position: number) => universe[position];
+    if (candidates.exact) {
+      return pickUniform(candidates.positions, k, random).map(toId);
+    }
+    if (
+      probe.cheapProbe &&
+      !cache.costly.has(key) &&
+      candidates.positions.length < universe.length
+    ) {
+      const { kept } = rejectFrom(
+        data,
+        probe,
+        candidates.positions,
+        k,
+        random,
+        toId
+      );
+      if (kept) {
+        return kept.map(toId);
+      }
+      rejected = true;
+    }
+  }
   if (scan.idsSql && probe.cheapProbe) {
     // One hashtag/effect condition: its first SMALL_LIST + 1 matches straight
     // from the index cost less than a failed rejection sample; all of them
@@ -311,7 +491,7 @@ export function sampleIds(
       .pluck()
       .all(...scan.params, SMALL_LIST + 1) as number[];
     if (head.length <= SMALL_LIST) {
-      const all = Float64Array.from(head);
+      const all = compactIds(head);
       cache.matches.set(key, all);
       return pickUniform(all, k, random);
     }
@@ -320,21 +500,10 @@ export function sampleIds(
     universe &&
     universe.length > 0 &&
     probe.cheapProbe &&
+    !rejected &&
     !cache.costly.has(key)
   ) {
-    const test = statement(
-      data.db,
-      `SELECT t.id FROM ${probe.table} t WHERE t.id IN (SELECT value FROM json_each(?)) AND (${probe.where})`
-    ).pluck();
-    const { kept, drawn } = firstMatches(
-      universe,
-      { k, budget: rejectionBudget(k), firstBatch: Math.max(64, 2 * k) },
-      random,
-      candidates =>
-        new Set(
-          test.all(JSON.stringify(candidates), ...probe.params) as number[]
-        )
-    );
+    const { kept, drawn } = rejectFrom(data, probe, universe, k, random);
     if (kept) {
       if (
         drawn > LIST_ON_REPEAT_DRAWN &&
@@ -349,9 +518,40 @@ export function sampleIds(
     }
   }
   cache.costly.delete(key);
-  const all = Float64Array.from(matchingIds(data, query, rules));
+  const all = compactIds(matchingIds(data, query, rules));
   cache.matches.set(key, all);
   return pickUniform(all, k, random);
+}
+
+/**
+ * Rejection sampling (./sample.ts firstMatches) over `superset`: random rows
+ * of it tested against the query's probe, within rejectionBudget(k).
+ */
+function rejectFrom(
+  data: PublicData,
+  probe: CompiledWhere,
+  superset: ArrayLike<number>,
+  k: number,
+  random: RandomInt,
+  toId?: (item: number) => number
+) {
+  const test = statement(
+    data.db,
+    `SELECT t.id FROM ${probe.table} t WHERE t.id IN (SELECT value FROM json_each(?)) AND (${probe.where})`
+  ).pluck();
+  const accepted = (ids: number[]) =>
+    new Set(test.all(JSON.stringify(ids), ...probe.params) as number[]);
+  return firstMatches(
+    superset,
+    { k, budget: rejectionBudget(k), firstBatch: Math.max(64, 2 * k) },
+    random,
+    toId
+      ? items => {
+          const ids = accepted(items.map(toId));
+          return new Set(items.filter(item => ids.has(toId(item))));
+        }
+      : accepted
+  );
 }
 
 /** The test stage: a uniformly random sample, as records. */

@@ -5,21 +5,27 @@
  * later sample of the same query draws from it uniformly without asking
  * SQLite again (researchers re-run and refine the same queries).
  *
- * Bounded by bytes (8 per id), not by entries: one broad query's set can be
+ * Bounded by bytes (4 or 8 per id), not by entries: one broad query's set can be
  * megabytes, a narrow one's a few bytes.
  */
+
+/** Ids in memory: 4 bytes each when they all fit, 8 otherwise. */
+export type IdArray = Uint32Array | Float64Array;
+
+/** A listed match set. */
+export type CachedIds = IdArray;
 
 /** 256 MiB: 32 million ids, e.g. ~40 broad 1,000,000-video queries. */
 export const DEFAULT_MATCH_CACHE_BYTES = 256 * 1024 * 1024;
 
 export class MatchCache {
-  private readonly entries = new Map<string, Float64Array>();
+  private readonly entries = new Map<string, CachedIds>();
   private usedBytes = 0;
 
   constructor(readonly maxBytes: number = DEFAULT_MATCH_CACHE_BYTES) {}
 
   /** The cached ids of a key (and it becomes the most recently used), or undefined. */
-  get(key: string): Float64Array | undefined {
+  get(key: string): CachedIds | undefined {
     const found = this.entries.get(key);
     if (found) {
       this.entries.delete(key);
@@ -29,7 +35,7 @@ export class MatchCache {
   }
 
   /** Keep a key's ids, evicting the least recently used; a set larger than the whole cache is not kept. */
-  set(key: string, ids: Float64Array): void {
+  set(key: string, ids: CachedIds): void {
     const existing = this.entries.get(key);
     if (existing) {
       this.entries.delete(key);

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { PlatformContext } from '../context';
-import type { PublicData } from '../data/schema';
 import { newLogId } from '../http/errors';
 import { chargeQuota, utcDay } from '../quota';
 import type { QueryTaskRecord, TaskStatus } from '../store';
-import { countMatches, fetchRecords, pageRecords, sampleIds } from './engine';
 import { encodeCursor, queryFingerprint } from './paging';
+import type { QueryRunner } from './pool';
 import { testRunSampleSize, validationStage } from './test-run';
 import type { TypedQuery } from './typed-query';
 import { validateQuery } from './validate';
@@ -16,11 +15,14 @@ import { validateQuery } from './validate';
  * src/routes/tasks.ts only wire these to HTTP.
  */
 
-/** What a task needs of the platform: its store, clock, data, sampler and the daily limit. */
+/**
+ * What a task needs of the platform: its store, clock, data and the daily
+ * limit, and the query runner (../query/pool.ts) that counts and samples.
+ */
 export type TaskPlatform = Pick<
   PlatformContext,
-  'store' | 'now' | 'publicData' | 'random' | 'dailyLimit'
->;
+  'store' | 'now' | 'publicData' | 'dailyLimit'
+> & { queries: QueryRunner | null };
 
 /** docs/research/vce-sdk.md: results paged, up to 100,000 records a page (execution stage); default 1,000. */
 export const TASK_PAGE_DEFAULT = 1000;
@@ -68,9 +70,7 @@ export function runTask(
       if (isClosed()) {
         return;
       }
-      try {
-        work();
-      } catch (error) {
+      const fault = (error: unknown) => {
         if (isClosed()) {
           return;
         }
@@ -83,6 +83,14 @@ export function runTask(
           errorCode: 'internal_error',
           errorMessage: `The task failed unexpectedly and nothing was charged; quote log id ${logId} when you report it.`
         });
+      };
+      try {
+        const done = work();
+        if (done instanceof Promise) {
+          done.catch(fault);
+        }
+      } catch (error) {
+        fault(error);
       }
     });
 
@@ -123,22 +131,25 @@ export function runTask(
       ) {
         return false;
       }
-      step(() => processTask(context, task, validation.query, stamp));
+      step(() => processTask(context, task, validation.query, stamp, isClosed));
       return true;
     });
     return true;
   });
 }
 
-function processTask(
+/** A task's query, run by the query workers; its result (and a test stage's charge) recorded here. */
+async function processTask(
   context: TaskPlatform,
   task: QueryTaskRecord,
   query: TypedQuery,
-  stamp: () => string
-): boolean {
+  stamp: () => string,
+  isClosed: () => boolean
+): Promise<boolean> {
   const data = context.publicData;
+  const queries = context.queries;
   const store = context.store;
-  if (!data) {
+  if (!data || !queries) {
     store.updateTask(task.taskId, ACTIVE, {
       status: 'AnalysisFailed',
       updatedAt: stamp(),
@@ -148,7 +159,10 @@ function processTask(
     return false;
   }
   if (task.stage === 'job') {
-    const count = countMatches(data, query);
+    const count = await queries.run('count', { query });
+    if (isClosed()) {
+      return false;
+    }
     store.updateTask(task.taskId, ['Processing'], {
       status: 'Completed',
       updatedAt: stamp(),
@@ -170,7 +184,10 @@ function processTask(
         )
       }
     : query;
-  const ids = sampleIds(data, sampled, context.random);
+  const ids = await queries.run('sampleIds', { query: sampled });
+  if (isClosed()) {
+    return false;
+  }
   store.immediate(() => {
     if (store.getTask(task.taskId)?.status !== 'Processing') {
       return; // cancelled meanwhile: nothing charged
@@ -243,8 +260,8 @@ export function createTask(
  * pages the ids of its sample, a job's task every match in id order), with
  * the cursor of the next page bound to the task and its query.
  */
-export function taskResultPage(
-  data: PublicData,
+export async function taskResultPage(
+  queries: QueryRunner,
   task: QueryTaskRecord,
   query: TypedQuery,
   position: number | null,
@@ -257,16 +274,19 @@ export function taskResultPage(
   if (task.stage === 'test') {
     const ids = JSON.parse(task.resultIds ?? '[]') as number[];
     const start = position ?? 0;
-    records = fetchRecords(
-      data,
-      query.category,
-      ids.slice(start, start + pageSize),
-      query.fields
-    );
+    records = await queries.run('fetch', {
+      category: query.category,
+      ids: ids.slice(start, start + pageSize),
+      fields: query.fields
+    });
     hasMore = start + pageSize < ids.length;
     next = hasMore ? start + pageSize : null;
   } else {
-    const page = pageRecords(data, query, position, pageSize);
+    const page = await queries.run('pageRecords', {
+      query,
+      afterId: position,
+      limit: pageSize
+    });
     records = page.records;
     hasMore = page.hasMore;
     next = hasMore ? page.lastId : null;

@@ -3,8 +3,8 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
-import { sampleRecords } from '../query/engine';
 import { pageQuery, RECORD_COUNT_HEADER } from '../query/paging';
+import type { QueryRunner } from '../query/pool';
 import { testRunSampleSize, validationStage } from '../query/test-run';
 import { validateQuery } from '../query/validate';
 import { chargeQuota, utcDay, type QuotaView } from '../quota';
@@ -26,10 +26,13 @@ function quotaRefusal(wanted: number, quota: QuotaView): ApiError {
  * `POST /v2/vce/query/`: a researcher's token gets a random sample, charged
  * to the day's quota; a job's token gets every match in id order, paged; a
  * test run's token is checked like a job's and gets one sample (./query/test-run.ts).
+ * The sample is drawn by `queries` (the query workers, ../query/pool.ts); the
+ * quota is charged here, on the main thread, once the records are known.
  */
 export function registerQueryRoute(
   app: FastifyInstance,
-  context: PlatformContext
+  context: PlatformContext,
+  queries: QueryRunner | null
 ): void {
   app.post(
     QUERY_PATH,
@@ -65,7 +68,7 @@ export function registerQueryRoute(
         const size = testRunSampleSize(query.limit, remaining);
         query = { ...query, limit: Math.max(size, 1), cursor: null };
       }
-      const records = sampleRecords(data, query, context.random);
+      const records = await queries!.run('sample', { query });
       const charge = chargeQuota(
         context.store,
         request.clientKey,

@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
 import { decodeCursor, RECORD_COUNT_HEADER } from '../query/paging';
+import type { QueryRunner } from '../query/pool';
 import {
   ACTIVE,
   createTask,
@@ -25,7 +26,8 @@ export const TASK_CANCEL_PATH = '/v2/vce/query_tasks/:task_id/cancel/';
 /** The task routes (docs/research/vce-sdk.md: create, check status, get result, cancel). */
 export function registerTaskRoutes(
   app: FastifyInstance,
-  context: PlatformContext
+  context: PlatformContext,
+  queries: QueryRunner | null
 ): void {
   let closed = false;
   app.addHook('onClose', async () => {
@@ -72,7 +74,7 @@ export function registerTaskRoutes(
         ]);
       }
       const task = createTask(
-        context,
+        { ...context, queries },
         {
           clientKey: request.clientKey,
           stage,
@@ -127,7 +129,7 @@ export function registerTaskRoutes(
     TASK_RESULT_PATH,
     { config: { jobToken: true } },
     async (request, reply) => {
-      const data = requireData(context);
+      requireData(context);
       const task = findTask(request, request.params.task_id);
       const pageSizeRaw = request.query.page_size;
       let pageSize = TASK_PAGE_DEFAULT;
@@ -169,7 +171,13 @@ export function registerTaskRoutes(
         }
         position = decoded;
       }
-      const page = taskResultPage(data, task, query, position, pageSize);
+      const page = await taskResultPage(
+        queries!,
+        task,
+        query,
+        position,
+        pageSize
+      );
       reply.header(RECORD_COUNT_HEADER, String(page.count));
       return ok(page, request.id);
     }
