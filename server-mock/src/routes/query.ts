@@ -4,7 +4,8 @@ import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
 import { sampleRecords } from '../query/engine';
-import { pageQuery, RECORD_COUNT_HEADER } from '../query/paging';
+import { replyPage } from '../query/page-reply';
+import { RECORD_COUNT_HEADER } from '../query/paging';
 import { testRunSampleSize, validationStage } from '../query/test-run';
 import { validateQuery } from '../query/validate';
 import { chargeQuota, utcDay, type QuotaView } from '../quota';
@@ -48,12 +49,7 @@ export function registerQueryRoute(
       let query = validation.query;
 
       if (stage === 'job') {
-        const paged = pageQuery(data, query);
-        if (!paged.page) {
-          return sendProblems(request, reply, [paged.problem]);
-        }
-        reply.header(RECORD_COUNT_HEADER, String(paged.page.count));
-        return ok(paged.page, request.id);
+        return replyPage(request, reply, data, query);
       }
 
       if (testRun) {
