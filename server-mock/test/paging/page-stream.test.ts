@@ -206,7 +206,11 @@ describe('pageChunks: values SQLite and JavaScript could write differently', () 
   );
   let nextId = 9_000_000_000_000_000;
   function video(values: Record<string, unknown>): void {
-    const row: Record<string, unknown> = { ...template, ...values, id: nextId++ };
+    const row: Record<string, unknown> = {
+      ...template,
+      ...values,
+      id: nextId++
+    };
     insert.run(...columns.map(column => row[column]));
   }
   const strange: Record<string, unknown>[] = [
