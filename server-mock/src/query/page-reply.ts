@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PublicData } from '../data/schema';
 import { sendProblems } from '../http/reply';
-import { openPageSource } from './page-source';
+import * as sources from './page-source';
 import type { PageSummary } from './page-stream';
 import {
   decodeCursor,
@@ -43,7 +43,9 @@ export async function replyPage(
   request: FastifyRequest,
   reply: FastifyReply,
   data: PublicData,
-  query: TypedQuery
+  query: TypedQuery,
+  /** The query worker pool (`stream('page', …)`); without it the page is read in this thread. */
+  runner?: sources.PageRunner | null
 ): Promise<FastifyReply> {
   const fingerprint = queryFingerprint(query);
   let afterId: number | null = null;
@@ -54,7 +56,7 @@ export async function replyPage(
     }
     afterId = decoded;
   }
-  const source = openPageSource(data, query, afterId, query.limit);
+  const source = sources.pageSource(data, query, afterId, query.limit, runner);
   // The first chunk before the headers: a failing query still answers 500 as before.
   let pending: IteratorResult<Buffer, PageSummary> | null = await source.next();
   let summary: PageSummary | null = null;

@@ -31,3 +31,57 @@ export function openPageSource(
       Promise.resolve(chunks.return({ count: 0, lastId: null, hasMore: false }))
   };
 }
+
+/** What the query worker pool's `stream('page', …)` returns (src/query/pool.ts `PoolStream`). */
+export interface PoolPageStream extends AsyncIterable<Buffer> {
+  /** The generator's return value; null when the consumer stopped early. */
+  readonly summary: Promise<PageSummary | null>;
+}
+
+/** The query worker pool, as far as paging needs it (src/query/pool.ts `QueryRunner`). */
+export interface PageRunner {
+  stream(
+    op: 'page',
+    args: {
+      query: TypedQuery;
+      afterId: number | null;
+      limit: number;
+      chunkRecords?: number;
+    }
+  ): PoolPageStream;
+}
+
+/** A page from the worker pool, as a PageSource (the summary once the chunks are done). */
+export function poolPageSource(stream: PoolPageStream): PageSource {
+  const chunks = stream[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const step = await chunks.next();
+      if (!step.done) {
+        return { done: false, value: step.value };
+      }
+      const summary = await stream.summary;
+      if (summary === null) {
+        throw new Error('the page stream ended without its summary');
+      }
+      return { done: true, value: summary };
+    },
+    async return() {
+      await chunks.return?.();
+      return { done: true, value: { count: 0, lastId: null, hasMore: false } };
+    }
+  };
+}
+
+/** The page's chunks: from the worker pool when there is one, else from this thread. */
+export function pageSource(
+  data: PublicData,
+  query: TypedQuery,
+  afterId: number | null,
+  limit: number,
+  runner?: PageRunner | null
+): PageSource {
+  return runner
+    ? poolPageSource(runner.stream('page', { query, afterId, limit }))
+    : openPageSource(data, query, afterId, limit);
+}

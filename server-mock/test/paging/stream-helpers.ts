@@ -52,7 +52,7 @@ export function watchSources(chunkRecords?: number, way?: 'keyset' | 'rows') {
   const seen = { chunks: 0, returned: 0, done: 0 };
   const real = source.openPageSource;
   const spy = jest
-    .spyOn(source, 'openPageSource')
+    .spyOn(source, 'pageSource')
     .mockImplementation((data, query, afterId, limit) => {
       const opened = real(data, query, afterId, limit, { chunkRecords, way });
       return {
