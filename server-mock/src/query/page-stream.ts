@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { PublicData } from '../data/schema';
 import { compileWhere } from './compile';
 import { pageRecords } from './engine';
-import { recordJsonSql } from './page-sql';
+import { columnsOf, recordJsonSql, type ColumnInfo } from './page-sql';
 import type { TypedQuery } from './typed-query';
 
 /**
@@ -72,7 +72,8 @@ function statementsOf(
     }[];
     found = {
       keyset: !plan.some(step => /TEMP B-TREE/i.test(step.detail)),
-      chunk: `SELECT count(*), max(__id), group_concat(j, ','), count(j) FROM (${rows})`,
+      // The chunk's text as a BLOB: a Buffer straight from SQLite's bytes, no JS string between.
+      chunk: `SELECT count(*), max(__id), CAST(? || group_concat(j, ',') AS BLOB), count(j) FROM (${rows})`,
       rows,
       more: `SELECT 1 FROM ${table} t WHERE (${where}) AND t.id > ? ORDER BY t.id LIMIT 1`
     };
@@ -80,6 +81,29 @@ function statementsOf(
       cache.clear();
     }
     cache.set(key, found);
+  }
+  return found;
+}
+
+const schemas = new WeakMap<
+  Database.Database,
+  Map<string, Map<string, ColumnInfo>>
+>();
+
+/** The table's declared columns (cached: the public data's schema never changes while open). */
+function tableColumns(
+  db: Database.Database,
+  table: string
+): Map<string, ColumnInfo> {
+  let cache = schemas.get(db);
+  if (!cache) {
+    cache = new Map();
+    schemas.set(db, cache);
+  }
+  let found = cache.get(table);
+  if (!found) {
+    found = columnsOf(db, table);
+    cache.set(table, found);
   }
   return found;
 }
@@ -132,7 +156,11 @@ export function* pageChunks(
     db,
     compiled.table,
     compiled.where,
-    recordJsonSql(query.category, query.fields)
+    recordJsonSql(
+      query.category,
+      query.fields,
+      tableColumns(db, compiled.table)
+    )
   );
   const params = compiled.params;
   let count = 0;
@@ -148,24 +176,26 @@ export function* pageChunks(
         return { count, lastId, hasMore: more !== undefined };
       }
       const [rows, last, text, written] = chunk.get(
+        count === 0 ? '' : ',',
         ...params,
         after,
         wanted
-      ) as [number, number | null, string | null, number];
+      ) as [number, number | null, Buffer | null, number];
       if (rows === 0) {
         return { count, lastId, hasMore: false };
       }
-      let body = text ?? '';
-      if (written < rows) {
+      if (written === rows) {
+        yield text!;
+      } else {
         // Some row needs the old way: this chunk again, row by row.
         const listed = prepared(db, sql.rows)
           .raw(true)
           .all(...params, after, wanted) as [number, string | null][];
-        body = listed
+        const body = listed
           .map(([id, json]) => json ?? oldWay(data, query, id))
           .join(',');
+        yield Buffer.from(count === 0 ? body : `,${body}`);
       }
-      yield Buffer.from(count === 0 ? body : `,${body}`);
       count += rows;
       lastId = last;
       after = last!;
