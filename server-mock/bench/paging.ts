@@ -41,6 +41,9 @@ export interface PagingFigures {
   stringifyMs: number;
   stringifyRate: number;
   ratio: number;
+  /** The platform's CPU time (all its threads) while the pages streamed, and JSON.stringify's. */
+  pagingCpuMs: number;
+  stringifyCpuMs: number;
   rssBeforeMiB: number;
   rssMinMiB: number;
   rssMaxMiB: number;
@@ -183,11 +186,13 @@ function stringifyBaseline(data: PublicData, fields: string) {
   }
   const records = pages.reduce((n, page) => n + page.length, 0);
   const started = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let bytes = 0;
   for (const page of pages) bytes += JSON.stringify(page).length;
+  const cpu = process.cpuUsage(cpu0);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   pages.length = 0;
-  return { records, bytes, ms };
+  return { records, bytes, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 export async function measurePaging(options: {
@@ -214,6 +219,7 @@ export async function measurePaging(options: {
     anonMax = Math.max(anonMax, anon);
   }, 20);
   let paged: { records: number; bytes: number; ms: number };
+  const cpu0 = process.cpuUsage();
   try {
     paged = JSON.parse(
       await runChild(process.execPath, [
@@ -228,6 +234,7 @@ export async function measurePaging(options: {
   } finally {
     clearInterval(sampler);
   }
+  const pagingCpu = process.cpuUsage(cpu0);
   // The baseline after the paging: its million objects would otherwise still sit in the RSS sampled above.
   const baseline = stringifyBaseline(options.data, fields);
   if (paged.records !== baseline.records) {
@@ -270,6 +277,8 @@ export async function measurePaging(options: {
     stringifyMs: baseline.ms,
     stringifyRate,
     ratio: httpRate / stringifyRate,
+    pagingCpuMs: (pagingCpu.user + pagingCpu.system) / 1000,
+    stringifyCpuMs: baseline.cpuMs,
     rssBeforeMiB: rssBefore / MIB,
     rssMinMiB: rssMin / MIB,
     rssMaxMiB: rssMax / MIB,
@@ -288,6 +297,8 @@ export function pagingRows(figures: PagingFigures): string[] {
     `| job paging ${figures.records.toLocaleString('en-US')} videos (${figures.fields}) through HTTP, ${PAGE_SIZE.toLocaleString('en-US')} a page | ` +
       `${(figures.httpMs / 1000).toFixed(2)} s, ${rate(figures.httpRate)} records/s (${(figures.bytes / 1e6).toFixed(0)} MB) |`,
     `| baseline: JSON.stringify of the same records here | ${figures.stringifyMs.toFixed(0)} ms, ${rate(figures.stringifyRate)} records/s → paging/stringify = ${figures.ratio.toFixed(3)} |`,
+    `| CPU (less noisy on a shared machine): the platform's CPU while paging vs JSON.stringify's | ` +
+      `${figures.pagingCpuMs.toFixed(0)} ms vs ${figures.stringifyCpuMs.toFixed(0)} ms → stringify/paging = ${(figures.stringifyCpuMs / figures.pagingCpuMs).toFixed(3)} |`,
     `| platform RSS while the pages stream | ${figures.rssBeforeMiB.toFixed(0)} MiB before; min ${figures.rssMinMiB.toFixed(0)}, max ${figures.rssMaxMiB.toFixed(0)} MiB (spread ${(figures.rssMaxMiB - figures.rssMinMiB).toFixed(0)} MiB; the data file is memory-mapped: its pages read count in RSS) |`,
     `| platform RSS less file-backed pages (RssAnon) while the pages stream | ${figures.anonBeforeMiB.toFixed(0)} MiB before; min ${figures.anonMinMiB.toFixed(0)}, max ${figures.anonMaxMiB.toFixed(0)} MiB (spread ${(figures.anonMaxMiB - figures.anonMinMiB).toFixed(0)} MiB) |`
   ];

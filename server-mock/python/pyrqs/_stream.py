@@ -41,6 +41,7 @@ class EnvelopeReader:
         self._buf = ""
         self._pos = 0
         self._eof = False
+        self._bad_cut = -1
         self.envelope: Any = None
         self.has_records = False
 
@@ -58,6 +59,7 @@ class EnvelopeReader:
             if text or self._eof:
                 self._buf = self._buf[self._pos :] + text
                 self._pos = 0
+                self._bad_cut = -1
                 return bool(text)
         return False
 
@@ -140,33 +142,35 @@ class EnvelopeReader:
         self._end()
 
     def _array(self) -> Iterator[Any]:
-        """The elements of an array whose '[' was read, one by one."""
-        scan = self._scan
+        """The elements of an array whose '[' was read, as they arrive.
+
+        Fast path: the buffer's complete records at once. The text up to the last
+        ``},`` of the buffer is parsed as a list with ``json.loads``; that succeeds
+        only when the cut is between two elements (a cut inside a string or a
+        nested value leaves an open string or bracket: not JSON), so the elements
+        are exactly those of the whole array. Otherwise one element at a time.
+        """
+        loads = json.loads
         if self._peek() == "]":
             self._pos += 1
             return
         while True:
             buf, pos = self._buf, self._pos
-            try:
-                value, end = scan(buf, pos)
-            except json.JSONDecodeError:
-                if self._more():
+            cut = buf.rfind("},", pos)
+            if cut > pos and cut != self._bad_cut:
+                try:
+                    batch = loads("[" + buf[pos : cut + 1] + "]")
+                except ValueError:
+                    # The cut is inside an element: one at a time until past it (or more text came).
+                    self._bad_cut = cut
+                    batch = None
+                if batch is not None:
+                    self._pos = cut + 2
+                    yield from batch
+                    if self._peek() == "":
+                        raise json.JSONDecodeError("Expecting value", self._buf, self._pos)
                     continue
-                raise
-            if end == len(buf):
-                if self._more():
-                    continue
-            elif buf[end] == ",":
-                # The platform writes no whitespace: the common case, without a call.
-                self._pos = end + 1
-                yield value
-                if self._pos < len(self._buf) and self._buf[self._pos] not in _WHITESPACE:
-                    continue
-                if self._peek() == "":
-                    raise json.JSONDecodeError("Expecting value", self._buf, self._pos)
-                continue
-            self._pos = end
-            yield value
+            yield self._element()
             separator = self._peek()
             self._pos += 1
             if separator == "]":
@@ -175,6 +179,21 @@ class EnvelopeReader:
                 raise json.JSONDecodeError("Expecting ',' or ']'", self._buf, self._pos - 1)
             if self._peek() == "":
                 raise json.JSONDecodeError("Expecting value", self._buf, self._pos)
+
+    def _element(self) -> Any:
+        """One whole element at the position (no whitespace before it)."""
+        while True:
+            buf, pos = self._buf, self._pos
+            try:
+                value, end = self._scan(buf, pos)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue  # the element's text is not all here yet
+                raise
+            if end == len(buf) and self._more():
+                continue  # a number may go on in the next chunk
+            self._pos = end
+            return value
 
     def _end(self) -> None:
         if self._peek():

@@ -203,3 +203,13 @@ def test_a_page_cut_short_is_a_platform_unavailable_error(clean_env: pytest.Monk
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("size", [5, 97, 65536])
+def test_records_whose_text_holds_the_batch_cut_are_read_one_by_one(size: int) -> None:
+    records = [
+        {"id": i, "text": "a},{b" * (i % 3), "nested": {"x": [{"y": "},"}]}} for i in range(500)
+    ]
+    body = json.dumps({"data": {"records": records, "count": 500}}, separators=(",", ":")).encode()
+    got, envelope, _ = streamed(body, size)
+    assert got == records and envelope == {"data": {"count": 500}}
