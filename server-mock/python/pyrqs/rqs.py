@@ -37,10 +37,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._stream import EnvelopeReader
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -247,10 +248,15 @@ class RQSClient:
         script runs in both stages.
         """
         __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
-        for page in self.iter_query_pages(
-            category, condition_groups, fields, page_size, start_date, end_date
-        ):
-            yield from page
+        body = _query_body(category, condition_groups, fields, page_size, start_date, end_date)
+        cursor: str | None = None
+        while True:
+            page_body = dict(body, cursor=cursor) if cursor else body
+            # Records as they arrive: a page of 100,000 is never held whole.
+            data, _log_id = yield from self._stream_records("POST", QUERY_PATH, page_body)
+            cursor = data.get("cursor")
+            if not (data.get("has_more") and cursor):
+                return
 
     def iter_query_pages(
         self,
@@ -267,11 +273,12 @@ class RQSClient:
         cursor: str | None = None
         while True:
             page_body = dict(body, cursor=cursor) if cursor else body
-            data, log_id = self._call("POST", QUERY_PATH, page_body)
-            page = _result(data, body.get("fields"), log_id)
+            records: list[dict[str, Any]] = []
+            data, log_id = _drain(self._stream_records("POST", QUERY_PATH, page_body), records)
+            page = _result(dict(data, records=records), body.get("fields"), log_id)
             yield page
-            cursor = data.get("cursor") if isinstance(data, dict) else None
-            if not (isinstance(data, dict) and data.get("has_more") and cursor):
+            cursor = data.get("cursor")
+            if not (data.get("has_more") and cursor):
                 return
 
     def query_all(
@@ -457,6 +464,93 @@ class RQSClient:
             )
         error = answer.get("error")
         return answer["data"], error.get("log_id") if isinstance(error, dict) else None
+
+    def _stream_records(
+        self, method: str, path: str, body: dict[str, Any]
+    ) -> Generator[dict[str, Any], None, tuple[dict[str, Any], str | None]]:
+        """Yield the records of an answer as they arrive; return ``(data without records, log_id)``.
+
+        The same checks and errors as :meth:`_call` (refused token replaced once, error
+        answers raised typed); a body cut short raises :class:`PlatformUnavailableError`.
+        """
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
+        url = self.api_url + path
+        payload = json.dumps(body).encode("utf-8")
+        token = self._current_token()
+        status, opened = self._open(method, url, payload, token)
+        if status == 401 and not self._fixed_token:
+            token = self._replace_rejected_token(token)
+            status, opened = self._open(method, url, payload, token)
+        if not isinstance(opened, http.client.HTTPResponse):
+            raise self._error(status, opened, url)
+        with opened as response:
+            reader = EnvelopeReader(lambda size: self._read_body(response, size))
+            try:
+                yield from reader.records()
+            except (UnicodeDecodeError, ValueError):
+                raise RQSError(
+                    f"The platform at {self.api_url} answered HTTP {status} with a body that is not JSON.",
+                    code="platform_error",
+                    status=status,
+                ) from None
+        answer = reader.envelope
+        if not isinstance(answer, dict) or "data" not in answer:
+            raise RQSError(
+                f"The platform answered {method} {path} without a data envelope.",
+                code="platform_error",
+                status=status,
+            )
+        data = answer["data"]
+        if not isinstance(data, dict) or not reader.has_records:
+            raise RQSError(
+                "The platform answered without a list of records.", code="platform_error"
+            )
+        error = answer.get("error")
+        return data, error.get("log_id") if isinstance(error, dict) else None
+
+    def _read_body(self, response: http.client.HTTPResponse, size: int) -> bytes:
+        """Up to ``size`` bytes of what has arrived; b"" only at the answer's real end."""
+        try:
+            data = response.read1(size)
+            if not data and response.length:  # fewer bytes than Content-Length said
+                raise http.client.IncompleteRead(b"", response.length)
+            return data
+        except TimeoutError:
+            raise self._unreachable(f"no answer within {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise self._unreachable(_reason(error) or "the answer was cut short") from None
+
+    def _open(self, method: str, url: str, payload: bytes, token: str) -> tuple[int, Any]:
+        """``(status, open response)`` of a success, or ``(status, parsed answer)`` of an error."""
+        __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {token}",
+        }
+        request = urllib.request.Request(url, data=payload, headers=headers, method=method)
+        try:
+            response = self._opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            try:
+                raw = error.read()
+            except (OSError, http.client.HTTPException):
+                raw = b""
+            finally:
+                error.close()
+            try:
+                answer = json.loads(raw.decode("utf-8")) if raw else None
+            except (UnicodeDecodeError, ValueError):
+                answer = None
+            return error.code, answer
+        except urllib.error.URLError as error:
+            raise self._unreachable(_reason(error.reason)) from None
+        except TimeoutError:
+            raise self._unreachable(f"no answer within {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise self._unreachable(_reason(error)) from None
+        return response.status, response
 
     def _current_token(self) -> str:
         __tracebackhide__ = True  # IPython shows the researcher's line, not the SDK's
@@ -674,6 +768,18 @@ def _query_body(
     if end_date is not None:
         body["end_date"] = end_date
     return body
+
+
+def _drain(
+    records: Generator[dict[str, Any], None, tuple[dict[str, Any], str | None]],
+    into: list[dict[str, Any]],
+) -> tuple[dict[str, Any], str | None]:
+    """Every record of a record stream appended to ``into``; the stream's return value."""
+    while True:
+        try:
+            into.append(next(records))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
 
 def _field_names(fields: Any) -> list[str] | None:

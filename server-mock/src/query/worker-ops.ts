@@ -11,6 +11,8 @@ import {
   type QueryRecord,
   type RandomInt
 } from './engine';
+import { pagingData } from './page-source';
+import { pageChunks, type PageSummary } from './page-stream';
 import type { TypedQuery } from './typed-query';
 
 /**
@@ -44,12 +46,8 @@ export interface RunOps {
   };
 }
 
-/** What a page stream returns once its last chunk is out. */
-export interface PageSummary {
-  count: number;
-  lastId: number | null;
-  hasMore: boolean;
-}
+/** What a page stream returns once its last chunk is out (./page-stream.ts). */
+export type { PageSummary };
 
 /** The streamed operations: name → arguments and the summary returned after the last chunk. */
 export interface StreamOps {
@@ -96,37 +94,10 @@ export const RUN_OPS: { [K in RunOpName]: RunImpl<K> } = {
     pageRecords(data, args.query, args.afterId, args.limit)
 };
 
-/**
- * Stand-in for ./page-stream.ts `pageChunks` until it lands: the page's
- * records as JSON objects joined by commas (no brackets), `chunkRecords` a
- * chunk.
- */
-function* stubPageChunks(
-  data: PublicData,
-  query: TypedQuery,
-  afterId: number | null,
-  limit: number,
-  options: { chunkRecords?: number } = {}
-): Generator<Buffer, PageSummary> {
-  const page = pageRecords(data, query, afterId, limit);
-  const size = Math.max(1, options.chunkRecords ?? 1000);
-  for (let start = 0; start < page.records.length; start += size) {
-    const json = page.records
-      .slice(start, start + size)
-      .map(record => JSON.stringify(record))
-      .join(',');
-    yield Buffer.from(start === 0 ? json : `,${json}`);
-  }
-  return {
-    count: page.records.length,
-    lastId: page.lastId,
-    hasMore: page.hasMore
-  };
-}
-
 export const STREAM_OPS: { [K in StreamOpName]: StreamImpl<K> } = {
+  // On the worker's second connection, without mmap: a page walks the whole table (./page-source.ts).
   page: (data, args) =>
-    stubPageChunks(data, args.query, args.afterId, args.limit, {
+    pageChunks(pagingData(data), args.query, args.afterId, args.limit, {
       chunkRecords: args.chunkRecords
     })
 };

@@ -3,7 +3,8 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
-import { pageQuery, RECORD_COUNT_HEADER } from '../query/paging';
+import { replyPage } from '../query/page-reply';
+import { RECORD_COUNT_HEADER } from '../query/paging';
 import type { QueryRunner } from '../query/pool';
 import { testRunSampleSize, validationStage } from '../query/test-run';
 import { validateQuery } from '../query/validate';
@@ -51,12 +52,7 @@ export function registerQueryRoute(
       let query = validation.query;
 
       if (stage === 'job') {
-        const paged = pageQuery(data, query);
-        if (!paged.page) {
-          return sendProblems(request, reply, [paged.problem]);
-        }
-        reply.header(RECORD_COUNT_HEADER, String(paged.page.count));
-        return ok(paged.page, request.id);
+        return replyPage(request, reply, data, query, queries!);
       }
 
       if (testRun) {

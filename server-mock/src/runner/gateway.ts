@@ -1,9 +1,11 @@
 import {
   createServer,
+  request as httpRequest,
   type IncomingMessage,
   type Server,
   type ServerResponse
 } from 'node:http';
+import { Duplex } from 'node:stream';
 import { chmodSync, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { newLogId } from '../http/errors';
@@ -76,6 +78,95 @@ export function allowedRoute(method: string, path: string): boolean {
   return ALLOWED_ROUTES.some(
     route => route.method === method && route.path.test(path)
   );
+}
+
+/** One end of an in-memory connection: what it writes, its peer reads (with backpressure). */
+class ConnectionEnd extends Duplex {
+  peer: ConnectionEnd | null = null;
+  private wantsRead: (() => void) | null = null;
+
+  _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void
+  ): void {
+    const peer = this.peer!;
+    if (peer.destroyed) {
+      callback(new Error('connection closed'));
+    } else if (peer.push(chunk)) {
+      callback();
+    } else {
+      peer.wantsRead = () => callback();
+    }
+  }
+
+  _read(): void {
+    const resume = this.wantsRead;
+    this.wantsRead = null;
+    resume?.();
+  }
+
+  _final(callback: (error?: Error | null) => void): void {
+    this.peer!.push(null);
+    callback();
+  }
+
+  _destroy(
+    error: Error | null,
+    callback: (error?: Error | null) => void
+  ): void {
+    const peer = this.peer;
+    if (peer && !peer.destroyed) {
+      peer.destroy();
+    }
+    callback(error);
+  }
+}
+
+function connectionPair(): [ConnectionEnd, ConnectionEnd] {
+  const a = new ConnectionEnd();
+  const b = new ConnectionEnd();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+/**
+ * The request, forwarded to the platform's own HTTP server over an in-memory
+ * connection (nothing listens anywhere a job could reach): the answer streams
+ * back with backpressure, trailers included, instead of being buffered whole.
+ * Only the token and the body's type go up, as before.
+ */
+function forward(
+  app: FastifyInstance,
+  request: IncomingMessage,
+  url: string,
+  body: Buffer
+): Promise<IncomingMessage> {
+  const [client, server] = connectionPair();
+  app.server.emit('connection', server);
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const upstream = httpRequest(
+      {
+        createConnection: () => client,
+        method: request.method,
+        path: url,
+        headers: {
+          authorization: request.headers.authorization!,
+          ...(body.length > 0
+            ? {
+                'content-type':
+                  request.headers['content-type'] ?? 'application/json',
+                'content-length': body.length
+              }
+            : {})
+        }
+      },
+      resolve
+    );
+    upstream.once('error', reject);
+    upstream.end(body.length > 0 ? body : undefined);
+  });
 }
 
 export class DataGateway {
@@ -151,32 +242,46 @@ export class DataGateway {
       );
       return;
     }
-    const answer = await options.app.inject({
-      method: request.method as 'GET' | 'POST',
-      url,
-      headers: {
-        authorization: request.headers.authorization!,
-        ...(body.length > 0
-          ? {
-              'content-type':
-                request.headers['content-type'] ?? 'application/json'
-            }
-          : {})
-      },
-      payload: body.length > 0 ? body : undefined
-    });
-    // Every data answer is counted (the review compares outputs with what was read).
-    const counted = Number(answer.headers[RECORD_COUNT_HEADER]);
-    if (answer.statusCode === 200 && Number.isFinite(counted) && counted > 0) {
-      options.onRecords(counted);
+    const upstream = await forward(options.app, request, url, body);
+    // Every data answer is counted (the review compares outputs with what was read):
+    // a buffered answer says its count in a header, a streamed page in its trailer.
+    const status = upstream.statusCode ?? 502;
+    const count = (value: string | string[] | undefined) => {
+      const counted = Number(value);
+      if (status === 200 && Number.isFinite(counted) && counted > 0) {
+        options.onRecords(counted);
+      }
+    };
+    const headerCount = upstream.headers[RECORD_COUNT_HEADER];
+    if (headerCount !== undefined) {
+      count(headerCount);
     }
-    response.writeHead(answer.statusCode, {
+    const length = upstream.headers['content-length'];
+    response.writeHead(status, {
       'content-type': String(
-        answer.headers['content-type'] ?? 'application/json'
+        upstream.headers['content-type'] ?? 'application/json'
       ),
-      'content-length': answer.rawPayload.length
+      ...(length !== undefined ? { 'content-length': length } : {})
     });
-    response.end(answer.rawPayload);
+    await new Promise<void>((resolve, reject) => {
+      upstream.once('end', () => {
+        if (headerCount === undefined) {
+          count(upstream.trailers[RECORD_COUNT_HEADER]);
+        }
+        resolve();
+      });
+      upstream.once('error', reject);
+      upstream.once('aborted', () => reject(new Error('platform aborted')));
+      // A job gone mid-page: the page is read to its end anyway (and counted, as a
+      // buffered answer was), so a disconnect never reads records uncounted.
+      response.once('close', () => {
+        if (!upstream.complete) {
+          upstream.unpipe(response);
+          upstream.resume();
+        }
+      });
+      upstream.pipe(response);
+    });
   }
 
   async close(): Promise<void> {
