@@ -3,7 +3,7 @@
  * the real HTTP route, 100,000 records a page, against JSON.stringify of the
  * same records measured in this run.
  *
- *   npm run bench:paging     (BENCH_VIDEOS=1000000 BENCH_DATA_DIR=/tmp/vce-bench BENCH_PYTHON=1)
+ *   npm run bench:paging     (BENCH_VIDEOS=1000000 BENCH_DATA_DIR=/tmp/vce-bench BENCH_PYTHON=1 BENCH_QUERY_WORKERS=2)
  *
  * Prints one table: records/s through HTTP (the pager is a separate process
  * that reads each body as a job would, without parsing the records), the
@@ -25,6 +25,7 @@ import { buildApp } from '../src/app';
 import { openPublicData } from '../src/data/open';
 import type { PublicData } from '../src/data/schema';
 import { pageRecords } from '../src/query/engine';
+import { defaultQueryWorkers } from '../src/query/pool';
 import { validateQuery } from '../src/query/validate';
 import { Store } from '../src/store';
 
@@ -326,7 +327,16 @@ async function main(): Promise<void> {
     clientSecret: 'bench-secret',
     email: 'bench@example.invalid'
   };
-  const app = buildApp({ store, clients: [client], publicData: data });
+  // As vce-mock runs it: pages come from the query workers (BENCH_QUERY_WORKERS=0: this thread).
+  const queryWorkers = Number(
+    process.env.BENCH_QUERY_WORKERS ?? defaultQueryWorkers()
+  );
+  const app = buildApp({
+    store,
+    clients: [client],
+    publicData: data,
+    queryWorkers
+  });
   try {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const token = store.issueJobToken(client.clientKey, new Date());
@@ -336,7 +346,9 @@ async function main(): Promise<void> {
       data,
       python: process.env.BENCH_PYTHON === '1'
     });
-    console.log(`\nbench:paging (${new Date().toISOString()})\n`);
+    console.log(
+      `\nbench:paging (${new Date().toISOString()}, ${queryWorkers} query workers)\n`
+    );
     console.log('| what | figure |\n|---|---|');
     for (const row of pagingRows(figures)) console.log(row);
   } finally {
