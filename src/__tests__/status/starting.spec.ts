@@ -1,10 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { PlatformStatusModel } from '../../status/model';
-import {
-  connectionLabel,
-  phaseOf,
-  statusTooltip
-} from '../../status/format';
+import { connectionLabel, phaseOf, statusTooltip } from '../../status/format';
 import type { IVCEStatus } from '../../api/types';
 import { makeStatus } from '../helpers/status-fixtures';
 
