@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 
@@ -123,7 +122,7 @@ class VCEApp(ExtensionApp, VCEConfig):
             self.embedded_platform.start_in_background(
                 self.mock_startup_timeout,
                 on_ready=lambda url: self._embedded_ready(client, local, url),
-                on_failure=lambda error: mark_failed_start(self.log, client, error),
+                on_failure=lambda error: self._embedded_failed(client, configured, error),
                 on_give_up=lambda message: mark_unavailable(client, message),
             )
         except MockNotFound as error:
@@ -154,16 +153,21 @@ class VCEApp(ExtensionApp, VCEConfig):
             self.mock_data_dir,
         )
 
+    def _embedded_failed(
+        self, client: PlatformClient, configured: Credentials | None, error: Exception
+    ) -> None:
+        """The stand-in could not start (it is not restarted): the log, the status and
+        every request say why, and the client keeps only a pair configured in the
+        environment, as when the start held up the server."""
+        message = f"{START_FAILED} {error}"
+        self.log.error("jupyterlab_vce: %s", message)
+        if configured is None:
+            client.sign_out()
+        mark_unavailable(client, message)
+
 
 #: The start of the unavailable message of a stand-in that could not start.
 START_FAILED = "The embedded platform stand-in could not start:"
-
-
-def mark_failed_start(log: Any, client: PlatformClient, error: Exception) -> None:
-    """The stand-in could not start: the log and every request say why (no restart)."""
-    message = f"{START_FAILED} {error}"
-    log.error("jupyterlab_vce: %s", message)
-    mark_unavailable(client, message)
 
 
 def mark_unavailable(client: PlatformClient, message: str) -> None:

@@ -176,7 +176,9 @@ class TestFailureDuringStart:
             message,
         )
         assert f"jupyterlab_vce: {message}" in captured_log.getvalue().splitlines()
+        # As after a start that blocked: no local client, no credentials held.
         assert status["local_client"] is None
+        assert (status["signed_in"], status["credentials_source"]) == (False, None)
 
 
 async def test_a_background_start_is_supervised_as_before(tmp_path: Path) -> None:
