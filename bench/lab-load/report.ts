@@ -58,9 +58,14 @@ export function shortName(path: string): string {
 }
 
 export function formatReport(report: Report): string {
-  const lines: string[] = [
-    `lab-load (${report.when}; ${report.build}; ${report.loads} cold loads of each lab after ${report.warmup} warm-up, interleaved)`
-  ];
+  const parts = [report.when];
+  if (report.withVce) {
+    parts.push(
+      report.build,
+      `${report.loads} cold loads of each lab after ${report.warmup} warm-up, interleaved`
+    );
+  }
+  const lines: string[] = [`lab-load (${parts.join('; ')})`];
   const table: string[][] = [['', 'median', 'p90']];
   for (const [label, side] of [
     ['with jupyterlab-vce', report.withVce],
