@@ -22,7 +22,13 @@ import { ensureProductionBuild, LABEXTENSION } from './build';
 import { coldLoad } from './load';
 import { parseOptions, USAGE, type LabLoadOptions } from './options';
 import { readinessRun } from './readiness';
-import { formatReport, type FileSize, type Report, type Side } from './report';
+import {
+  formatReport,
+  type FileSize,
+  type ReadinessArm,
+  type Report,
+  type Side
+} from './report';
 import {
   labextensionsFolder,
   makeHome,
@@ -31,6 +37,7 @@ import {
   stop,
   vceState,
   sleep,
+  type Home,
   type Lab,
   type Proc
 } from './servers';
@@ -182,38 +189,56 @@ async function readiness(
       log: join(work, 'standin.log')
     });
     standIn = running;
-    const onHome = makeHome(ROOT, join(work, 'home-embedded-on'));
-    const offHome = makeHome(ROOT, join(work, 'home-embedded-off'));
     const offEnv = {
       RQS_API_URL: running.url,
       RQS_CLIENT_KEY: key,
       RQS_CLIENT_SECRET: secret
     };
-    const sides = {
-      on: { ready: [] as number[], connected: [] as number[] },
-      off: { ready: [] as number[], connected: [] as number[] }
-    };
-    report.on = sides.on;
-    report.off = sides.off;
+    const arms: Array<{
+      arm: ReadinessArm;
+      home: Home;
+      env: NodeJS.ProcessEnv;
+    }> = [
+      { name: 'on', kind: 'embedded platform on', env: {} },
+      { name: 'off', kind: 'embedded platform off', env: offEnv }
+    ].map(({ name, kind, env }) => ({
+      arm: { name, kind, ready: [], connected: [] },
+      home: makeHome(ROOT, join(work, `home-embedded-${name}`)),
+      env
+    }));
+    if (options.before) {
+      const env = { PYTHONPATH: options.before };
+      arms.push({
+        arm: {
+          name: 'before',
+          kind: `embedded platform on, jupyterlab_vce of ${options.before}`,
+          ready: [],
+          connected: []
+        },
+        home: makeHome(ROOT, join(work, 'home-embedded-before'), env),
+        env
+      });
+    }
+    report.readiness = arms.map(({ arm }) => arm);
     // One of each first (the embedded platform creates its data folder), not counted.
     for (let i = -1; i < options.readiness; i++) {
-      for (const side of i % 2 === 0
-        ? (['on', 'off'] as const)
-        : (['off', 'on'] as const)) {
+      // Interleaved; the order turns by one each round.
+      const round = arms.map((_, k) => arms[(k + i + 1) % arms.length]);
+      for (const { arm, home, env } of round) {
         const run = await readinessRun({
           root: ROOT,
-          home: side === 'on' ? onHome : offHome,
+          home,
           port: options.port + 2,
           token,
-          env: side === 'on' ? {} : offEnv,
-          log: join(work, `readiness-${side}-${i + 1}.log`)
+          env,
+          log: join(work, `readiness-${arm.name}-${i + 1}.log`)
         });
         if (i >= 0) {
-          sides[side].ready.push(run.readyMs);
-          sides[side].connected.push(run.connectedMs);
+          arm.ready.push(run.readyMs);
+          arm.connected.push(run.connectedMs);
         }
         say(
-          `readiness ${side} ${i + 1}/${options.readiness}${i < 0 ? ' (warm-up)' : ''}: ` +
+          `readiness ${arm.name} ${i + 1}/${options.readiness}${i < 0 ? ' (warm-up)' : ''}: ` +
             `ready ${run.readyMs.toFixed(0)} ms, connected ${run.connectedMs.toFixed(0)} ms (${run.states.join(' → ')})`
         );
       }

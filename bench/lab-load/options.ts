@@ -24,6 +24,8 @@ export interface LabLoadOptions {
   /** Skip the page loads (readiness only), or the readiness runs (loads only). */
   skipLoads: boolean;
   skipReadiness: boolean;
+  /** A checkout whose jupyterlab_vce (on PYTHONPATH) is a third readiness arm: before/after in one run. */
+  before: string | null;
   /** Keep the temporary folder (homes, logs) instead of removing it. */
   keep: boolean;
   help: boolean;
@@ -40,6 +42,7 @@ export const DEFAULTS: LabLoadOptions = {
   noBuild: false,
   skipLoads: false,
   skipReadiness: false,
+  before: null,
   keep: false,
   help: false
 };
@@ -55,6 +58,7 @@ export const USAGE = `usage: npm run bench:lab-load -- [options]
   --no-build       fail instead of building when the labextension is not a production build
   --skip-loads     readiness only
   --skip-readiness page loads only
+  --before DIR     also spawn servers with DIR's jupyterlab_vce (PYTHONPATH=DIR, e.g. a main checkout)
   --keep           keep the temporary folder (homes, logs)`;
 
 function count(name: string, text: string | undefined, min: number): number {
@@ -79,6 +83,7 @@ export function parseOptions(argv: string[]): LabLoadOptions {
       'no-build': { type: 'boolean' },
       'skip-loads': { type: 'boolean' },
       'skip-readiness': { type: 'boolean' },
+      before: { type: 'string' },
       keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     },
@@ -106,6 +111,7 @@ export function parseOptions(argv: string[]): LabLoadOptions {
     noBuild: values['no-build'] ?? false,
     skipLoads: values['skip-loads'] ?? false,
     skipReadiness: values['skip-readiness'] ?? false,
+    before: values.before ?? null,
     keep: values.keep ?? false,
     help: values.help ?? false
   };

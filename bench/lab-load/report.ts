@@ -12,7 +12,10 @@ export interface FileSize {
   gzip: number;
 }
 
-export interface ReadinessSide {
+/** Spawns of `jupyter lab` of one kind: ms to /api/status answering, and to `connected`. */
+export interface ReadinessArm {
+  name: string;
+  kind: string;
   ready: number[];
   connected: number[];
 }
@@ -28,8 +31,8 @@ export interface Report {
   absent?: Side;
   ratio?: RatioInterval;
   files?: FileSize[];
-  on?: ReadinessSide;
-  off?: ReadinessSide;
+  /** `off` (RQS_API_URL at a running stand-in) is the baseline of the others. */
+  readiness?: ReadinessArm[];
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -67,18 +70,18 @@ export function formatReport(report: Report): string {
   }
   const lines: string[] = [`lab-load (${parts.join('; ')})`];
   const table: string[][] = [['', 'median', 'p90']];
-  for (const [label, side] of [
+  for (const [kind, side] of [
     ['with jupyterlab-vce', report.withVce],
     ['jupyterlab-vce absent', report.absent]
   ] as const) {
     if (side) {
       table.push([
-        `${label}: started`,
+        `${kind}: started`,
         ms(median(side.started)),
         ms(quantile(side.started, 0.9))
       ]);
       table.push([
-        `${label}: restored`,
+        `${kind}: restored`,
         ms(median(side.restored)),
         ms(quantile(side.restored, 0.9))
       ]);
@@ -108,28 +111,30 @@ export function formatReport(report: Report): string {
       `${kb(raw)} raw`
     ]);
   }
-  if (report.on && report.off) {
-    const on = median(report.on.ready);
-    const off = median(report.off.ready);
+  const off = report.readiness?.find(arm => arm.name === 'off');
+  for (const arm of report.readiness ?? []) {
     table.push([
-      `server ready, embedded platform on (n=${report.on.ready.length})`,
-      s(on),
-      s(quantile(report.on.ready, 0.9))
+      `server ready, ${arm.kind} (n=${arm.ready.length})`,
+      s(median(arm.ready)),
+      s(quantile(arm.ready, 0.9))
     ]);
+  }
+  for (const arm of report.readiness ?? []) {
+    if (off && arm !== off) {
+      const ratio = median(arm.ready) / median(off.ready);
+      const delay = median(arm.ready) - median(off.ready);
+      table.push([
+        `server ready ${arm.name}/off, median`,
+        ratio.toFixed(3),
+        `delay ${s(delay)}`
+      ]);
+    }
+  }
+  for (const arm of report.readiness ?? []) {
     table.push([
-      `server ready, embedded platform off (n=${report.off.ready.length})`,
-      s(off),
-      s(quantile(report.off.ready, 0.9))
-    ]);
-    table.push([
-      'server ready on/off, median',
-      (on / off).toFixed(3),
-      `delay ${s(on - off)}`
-    ]);
-    table.push([
-      'platform connected, embedded on / off',
-      s(median(report.on.connected)),
-      s(median(report.off.connected))
+      `platform connected, ${arm.kind}`,
+      s(median(arm.connected)),
+      s(quantile(arm.connected, 0.9))
     ]);
   }
   lines.push(rows(table));
