@@ -74,7 +74,7 @@ class VCEApp(ExtensionApp, VCEConfig):
             )
         self.log.info(
             "jupyterlab_vce: platform %s, credentials %s.",
-            client.base_url or "unavailable",
+            client.base_url or ("starting" if client.starting else "unavailable"),
             client.credentials.source.value if client.credentials else "none (sign in needed)",
         )
 
@@ -102,11 +102,14 @@ class VCEApp(ExtensionApp, VCEConfig):
             await self.embedded_platform.stop()
 
     def _start_embedded_platform(self, configured: Credentials | None) -> PlatformClient:
-        """Start the stand-in and export the SDK's environment; never raises.
+        """Spawn the stand-in without waiting for it; never raises.
 
-        When it is not found or cannot start, one line in the log says why, and
-        the client reports it on every request (and in ``/vce/api/status``)
-        instead of Jupyter failing to start.
+        The client says *starting* (status) and 503 ``platform_starting`` (calls)
+        until the stand-in's ready line gives its URL; the server's start-up does
+        not wait for it. When it is not found, one line in the log says why and
+        the client reports it at once; when it cannot start, the same once the
+        start failed, on every request (and in ``/vce/api/status``) instead of
+        Jupyter failing to start.
         """
         data_dir = Path(self.mock_data_dir)
         try:
@@ -114,32 +117,61 @@ class VCEApp(ExtensionApp, VCEConfig):
             self.embedded_platform = EmbeddedPlatform(
                 self.mock_command, data_dir, credentials, email, self.log, self.mock_port
             )
-            url = self.embedded_platform.start(self.mock_startup_timeout)
+            client = PlatformClient(None, credentials, timeout=self.platform_timeout, starting=True)
+            local = local_client_of(credentials, data_dir / SECRET_FILE_NAME)
+            self.embedded_platform.start_in_background(
+                self.mock_startup_timeout,
+                on_ready=lambda url: self._embedded_ready(client, local, url),
+                on_failure=lambda error: self._embedded_failed(client, configured, error),
+                on_give_up=lambda message: mark_unavailable(client, message),
+            )
         except MockNotFound as error:
             self.log.warning("jupyterlab_vce: %s", error)
             return PlatformClient(
                 None, configured, unavailable_message=str(error), not_configured=True
             )
         except (MockStartError, OSError) as error:
-            message = f"The embedded platform stand-in could not start: {error}"
+            message = f"{START_FAILED} {error}"
             self.log.error("jupyterlab_vce: %s", message)
             return PlatformClient(None, configured, unavailable_message=message)
+        return client
+
+    def _embedded_ready(self, client: PlatformClient, local: LocalClient, url: str) -> None:
+        """The stand-in listens (its ready line): kernels get its index, the status its
+        local client, the client its URL (runs in the supervisor thread)."""
         export_environment(os.environ, url)
-        self.local_client = local_client_of(credentials, data_dir / SECRET_FILE_NAME)
+        self.local_client = local
+        self.settings[LOCAL_CLIENT_SETTING] = local
+        if self.serverapp is not None and self.serverapp.web_app is not None:
+            self.serverapp.web_app.settings[LOCAL_CLIENT_SETTING] = local
+        client.base_url = url.rstrip("/")
+        client.starting = False
         self.log.info(
             "jupyterlab_vce: embedded platform stand-in listening on %s (pid %s, data in %s).",
             url,
-            self.embedded_platform.pid,
-            data_dir,
+            self.embedded_platform.pid if self.embedded_platform else None,
+            self.mock_data_dir,
         )
-        client = PlatformClient(url, credentials, timeout=self.platform_timeout)
-        self.embedded_platform.supervise(
-            url, self.mock_startup_timeout, lambda message: mark_unavailable(client, message)
-        )
-        return client
+
+    def _embedded_failed(
+        self, client: PlatformClient, configured: Credentials | None, error: Exception
+    ) -> None:
+        """The stand-in could not start (it is not restarted): the log, the status and
+        every request say why, and the client keeps only a pair configured in the
+        environment, as when the start held up the server."""
+        message = f"{START_FAILED} {error}"
+        self.log.error("jupyterlab_vce: %s", message)
+        if configured is None:
+            client.sign_out()
+        mark_unavailable(client, message)
+
+
+#: The start of the unavailable message of a stand-in that could not start.
+START_FAILED = "The embedded platform stand-in could not start:"
 
 
 def mark_unavailable(client: PlatformClient, message: str) -> None:
     """The platform is gone for good: every request and the status say ``message``."""
     client.unavailable_message = message
     client.base_url = None
+    client.starting = False

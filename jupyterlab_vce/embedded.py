@@ -10,6 +10,11 @@ Linux the kernel kills it if the server dies first. When it ends on its own
 (crash, OOM, kill) it is started again on the same port and data folder, with
 a backoff (:class:`RestartPolicy`); after too many ends in a short time the
 platform is marked unavailable with a message that says to restart JupyterLab.
+
+The server does not wait for it: :meth:`EmbeddedPlatform.start_in_background`
+spawns it from a supervisor thread and returns at once; the thread reports the
+URL when the ready line arrives (until then the status says *starting*), or why
+it could not start, then supervises it.
 """
 
 from __future__ import annotations
@@ -304,6 +309,8 @@ class EmbeddedPlatform:
         #: Held while a process is started or stopped, so a restart never races the stop.
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
+        #: Set once the first start is decided (listening, or failed): see :meth:`start_in_background`.
+        self.settled = threading.Event()
 
     @property
     def pid(self) -> int | None:
@@ -312,8 +319,8 @@ class EmbeddedPlatform:
     def start(self, timeout: float) -> str:
         """Start the stand-in and wait until it listens; its base URL.
 
-        Blocks up to ``timeout`` seconds, so that the SDK's environment is set
-        before the server accepts its first request (and starts a kernel).
+        Blocks up to ``timeout`` seconds (the server calls it from
+        :meth:`start_in_background`'s thread, never on its own start-up path).
         Without a configured port it listens where it listened last (the port
         is remembered in the data folder), so that the result links in its
         mails keep working after a restart; a new port only if that one is taken.
@@ -377,6 +384,59 @@ class EmbeddedPlatform:
                 + node_hint
                 + BUILD_HINT
             ) from None
+
+    def start_in_background(
+        self,
+        timeout: float,
+        on_ready: Callable[[str], None],
+        on_failure: Callable[[Exception], None],
+        on_give_up: Callable[[str], None],
+        policy: RestartPolicy | None = None,
+    ) -> None:
+        """Start the stand-in without waiting for it; return at once.
+
+        A daemon thread runs :meth:`start` (spawn, then wait up to ``timeout`` for
+        the ready line), then calls ``on_ready`` with its URL and supervises it as
+        :meth:`supervise` does, or calls ``on_failure`` with why it could not start
+        (not restarted, as before). :attr:`settled` is set after either callback.
+        The same thread spawns every process and outlives each (Linux's
+        parent-death signal follows the forking thread). Raises
+        :class:`MockNotFound` at once when there is no command to run.
+        """
+        if not self._command:
+            self.settled.set()
+            raise MockNotFound()
+        self._supervisor = threading.Thread(
+            target=self._start_then_watch,
+            args=(timeout, on_ready, on_failure, on_give_up, policy or RestartPolicy()),
+            name="vce-mock-supervisor",
+            daemon=True,
+        )
+        self._supervisor.start()
+
+    def _start_then_watch(
+        self,
+        timeout: float,
+        on_ready: Callable[[str], None],
+        on_failure: Callable[[Exception], None],
+        on_give_up: Callable[[str], None],
+        policy: RestartPolicy,
+    ) -> None:
+        try:
+            url = self.start(timeout)
+        except (MockStartError, OSError) as error:  # OSError: the data folder (its port file)
+            try:
+                if not self._stopping.is_set():
+                    on_failure(error)
+            finally:
+                self.settled.set()
+            return
+        try:
+            on_ready(url)
+        finally:
+            self.settled.set()
+        port = int(url.rstrip("/").rsplit(":", 1)[-1])
+        self._watch(port, timeout, on_give_up, policy)
 
     def supervise(
         self,

@@ -31,8 +31,11 @@ class VCEError(Exception):
     """An error the server extension answers with ``status`` and its envelope.
 
     The message is shown to researchers: it must say what to do and must never
-    contain a credential.
+    contain a credential. ``retry_after``: seconds for a ``Retry-After`` header
+    (a 503 that will pass by itself), or None.
     """
+
+    retry_after: int | None = None
 
     def __init__(self, status: int, code: str, message: str, log_id: str | None = None) -> None:
         super().__init__(message)

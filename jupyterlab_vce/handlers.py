@@ -142,6 +142,8 @@ class VCEHandler(APIHandler):
         self.set_status(error.status)
         if error.status == 405:  # RFC 9110: a 405 names the methods the route answers
             self.set_header("Allow", ", ".join(self.allowed_methods()))
+        if error.retry_after is not None:  # a 503 that passes by itself (the platform starts)
+            self.set_header("Retry-After", str(error.retry_after))
         self.finish(json.dumps(error.envelope()))
 
 

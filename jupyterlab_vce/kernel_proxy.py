@@ -32,6 +32,7 @@ from .platform_client import (
     CredentialsRejected,
     NotSignedIn,
     PlatformClient,
+    PlatformStarting,
     PlatformUnreachable,
 )
 
@@ -136,6 +137,8 @@ class KernelProxyHandler(RequestHandler):
                 VCEError(413, "payload_too_large", "A kernel's call may send at most 1 MiB.")
             )
         if self.platform.base_url is None:  # no platform: say why, not "signed out"
+            if self.platform.starting:
+                return self._refuse(PlatformStarting())
             return self._refuse(
                 PlatformUnreachable(self.platform.unavailable_message or NO_PLATFORM)
             )
@@ -169,6 +172,8 @@ class KernelProxyHandler(RequestHandler):
             )
         self.set_status(error.status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
+        if error.retry_after is not None:
+            self.set_header("Retry-After", str(error.retry_after))
         self.finish(json.dumps(error.envelope()))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:

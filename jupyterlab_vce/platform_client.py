@@ -40,6 +40,10 @@ JWKS_PATH = "/.well-known/jwks.json"
 REFRESH_MARGIN_SECONDS = 60.0
 SIGN_IN_HINT = "Sign in with your client key and secret."
 NO_PLATFORM = "No platform is configured: set RQS_API_URL or c.VCEApp.platform_url."
+#: The embedded stand-in was spawned and has not said it listens yet.
+STARTING_MESSAGE = "The local platform is starting; try again in a moment."
+#: Seconds a caller should wait before asking again while the local platform starts.
+STARTING_RETRY_AFTER = 2
 
 
 class PlatformError(VCEError):
@@ -51,6 +55,15 @@ class PlatformUnreachable(PlatformError):
 
     def __init__(self, message: str) -> None:
         super().__init__(503, "platform_unreachable", message)
+
+
+class PlatformStarting(PlatformError):
+    """The embedded stand-in is starting (503 ``platform_starting``, with ``Retry-After``)."""
+
+    retry_after = STARTING_RETRY_AFTER
+
+    def __init__(self) -> None:
+        super().__init__(503, "platform_starting", STARTING_MESSAGE)
 
 
 class CredentialsRejected(PlatformError):
@@ -161,7 +174,9 @@ class PlatformClient:
     ``unavailable_message`` marks a platform that cannot be reached at all (the
     embedded stand-in failed to start): every request then raises
     :class:`PlatformUnreachable` with that message. ``not_configured`` says
-    there is no platform at all (no URL and no stand-in found).
+    there is no platform at all (no URL and no stand-in found). ``starting``
+    says the embedded stand-in was spawned and its URL is not known yet: every
+    request raises :class:`PlatformStarting` until the URL is set.
     """
 
     def __init__(
@@ -172,6 +187,7 @@ class PlatformClient:
         timeout: float = 20.0,
         unavailable_message: str | None = None,
         not_configured: bool = False,
+        starting: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/") if base_url else None
@@ -179,6 +195,7 @@ class PlatformClient:
         self._timeout = timeout
         self.unavailable_message = unavailable_message
         self.not_configured = not_configured
+        self.starting = starting
         self._clock = clock
         self._token: AccessToken | None = None
         self._token_lock = asyncio.Lock()
@@ -400,9 +417,12 @@ class PlatformClient:
         return AccessToken(value, refresh_time(issued_at, expires_in))
 
     def _url(self, path: str) -> str:
-        if self.base_url is None:
+        base_url = self.base_url
+        if base_url is None:
+            if self.starting:
+                raise PlatformStarting()
             raise PlatformUnreachable(self.unavailable_message or NO_PLATFORM)
-        return self.base_url + path
+        return base_url + path
 
     async def _send(self, request: HTTPRequest) -> HTTPResponse:
         request.connect_timeout = self._timeout

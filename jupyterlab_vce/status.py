@@ -12,6 +12,7 @@ from .platform_client import (
     NO_PLATFORM,
     QUOTA_PATH,
     SIGN_IN_HINT,
+    STARTING_MESSAGE,
     CredentialsRejected,
     NotSignedIn,
     PlatformClient,
@@ -25,6 +26,8 @@ NOT_SIGNED_IN = "not_signed_in"
 REJECTED = "rejected"
 #: No platform URL and no stand-in: nothing to retry until the server restarts.
 NOT_CONFIGURED = "not_configured"
+#: The embedded stand-in was spawned and has not said it listens yet.
+STARTING = "starting"
 #: The platform's role of clients that decide jobs in manual review (no quota, no jobs).
 REVIEWER = "reviewer"
 
@@ -36,7 +39,9 @@ async def read_status(client: PlatformClient, *, embedded: bool) -> dict[str, An
     """
     credentials = client.credentials
     identity = quota = None
-    if client.base_url is None:
+    if client.base_url is None and client.starting:
+        state, message = STARTING, STARTING_MESSAGE
+    elif client.base_url is None:
         state = NOT_CONFIGURED if client.not_configured else UNREACHABLE
         message = client.unavailable_message or NO_PLATFORM
     elif credentials is None:

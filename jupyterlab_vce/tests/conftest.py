@@ -86,6 +86,31 @@ def jp_server_config(vce_config: dict[str, Any]) -> Config:
     )
 
 
+#: The longest a test waits for the embedded stand-in's first start to be decided.
+SETTLE_TIMEOUT = 60.0
+
+
+@pytest.fixture
+def settle_embedded_start() -> bool:
+    """Whether ``jp_serverapp`` waits until the embedded stand-in listens or failed to start.
+
+    The server does not wait for it (it starts in the background, the status
+    says *starting*); tests of what follows its start see it decided. Tests of
+    the *starting* window override this fixture with False.
+    """
+    return True
+
+
+@pytest.fixture
+def jp_serverapp(jp_serverapp: Any, settle_embedded_start: bool) -> Any:
+    """pytest-jupyter's server, after the embedded stand-in's first start was decided."""
+    app = jp_serverapp.web_app.settings.get("jupyterlab_vce")
+    platform = getattr(app, "embedded_platform", None)
+    if settle_embedded_start and platform is not None:
+        assert platform.settled.wait(SETTLE_TIMEOUT), "the embedded stand-in never settled"
+    return jp_serverapp
+
+
 @pytest.fixture(autouse=True)
 def captured_log(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     """Every log record emitted during the test, whatever logger and handlers.

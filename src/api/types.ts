@@ -56,7 +56,12 @@ export interface ISavedReviewOutput {
 
 /** What the server extension knows about the platform connection. */
 export type PlatformState =
-  'connected' | 'unreachable' | 'not_signed_in' | 'rejected' | 'not_configured';
+  | 'connected'
+  | 'unreachable'
+  | 'not_signed_in'
+  | 'rejected'
+  | 'not_configured'
+  | 'starting';
 
 /** Where the server extension's credentials came from. */
 export type CredentialsSource = 'environment' | 'sign_in' | 'embedded';

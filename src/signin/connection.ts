@@ -54,7 +54,11 @@ export async function showConnection(
       buttons: [Dialog.okButton({ label: trans.__('Close') })]
     });
   }
-  if (phase === 'unreachable' || phase === 'unavailable') {
+  if (
+    phase === 'unreachable' ||
+    phase === 'unavailable' ||
+    phase === 'starting'
+  ) {
     return; // the click was the retry (the refresh above); the tooltip says when the next one is
   }
   const result = await showDialog({

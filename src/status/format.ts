@@ -13,6 +13,7 @@ import type { Translate } from '../common/translate';
 /** What the status item is showing, derived from the last answer. */
 export type ConnectionPhase =
   | 'loading'
+  | 'starting'
   | 'connected'
   | 'signed-out'
   | 'rejected'
@@ -42,6 +43,8 @@ export function phaseOf(
       return 'unreachable';
     case 'not_configured':
       return 'not-configured';
+    case 'starting':
+      return 'starting';
   }
 }
 
@@ -73,6 +76,8 @@ export function connectionLabel(
   switch (phase) {
     case 'loading':
       return trans.__('VCE …');
+    case 'starting':
+      return trans.__('Platform starting…');
     case 'connected':
       if (status?.identity?.role === 'reviewer') {
         return trans.__('VCE reviewer'); // a reviewer runs no queries: no quota
@@ -113,6 +118,13 @@ export function statusTooltip(
   switch (phase) {
     case 'loading':
       return trans.__('Connecting to the Virtual Compute Environment…');
+    case 'starting':
+      return (
+        (status?.platform.message ??
+          trans.__('The local platform is starting.')) +
+        ' ' +
+        trans.__('The status moves on by itself as soon as it answers.')
+      );
     case 'connected': {
       const lines = [trans.__('Connected to the Virtual Compute Environment.')];
       if (status?.identity) {

@@ -12,6 +12,8 @@ export interface IPlatformStatusOptions {
   client: Pick<VCEClient, 'getStatus' | 'signIn' | 'signOut'>;
   /** How often to refresh while connected, in ms (default 60 s). */
   refreshIntervalMs?: number;
+  /** How often to ask while the embedded platform starts, in ms (default 1 s). */
+  startingIntervalMs?: number;
   /** Retry schedule while the platform or the server does not answer. */
   retry?: IBackoffOptions;
   /** Clock; injectable for tests. */
@@ -19,6 +21,7 @@ export interface IPlatformStatusOptions {
 }
 
 const DEFAULT_REFRESH_MS = 60_000;
+const DEFAULT_STARTING_MS = 1_000;
 const DEFAULT_RETRY: IBackoffOptions = { initialMs: 2_000, maxMs: 60_000 };
 
 /**
@@ -28,12 +31,15 @@ const DEFAULT_RETRY: IBackoffOptions = { initialMs: 2_000, maxMs: 60_000 };
  * Refreshes on a slow `Poll` (standby while the page is hidden). When the
  * platform or the Jupyter server stops answering it retries with exponential
  * backoff (`backoffDelay`), and goes back to the slow rhythm as soon as the
- * platform answers again.
+ * platform answers again. While the embedded platform starts (state
+ * `starting`) it asks every second, so the status moves to connected as soon
+ * as the platform answers.
  */
 export class PlatformStatusModel implements IDisposable {
   constructor(options: IPlatformStatusOptions) {
     this._client = options.client;
     this._refreshMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_MS;
+    this._startingMs = options.startingIntervalMs ?? DEFAULT_STARTING_MS;
     this._retry = options.retry ?? DEFAULT_RETRY;
     this._now = options.now ?? Date.now;
     this._poll = new Poll({
@@ -80,7 +86,7 @@ export class PlatformStatusModel implements IDisposable {
 
   set refreshIntervalMs(value: number) {
     this._refreshMs = value;
-    if (this._failures === 0) {
+    if (this._failures === 0 && this._status?.platform.state !== 'starting') {
       this._poll.frequency = this._steadyFrequency();
     }
   }
@@ -170,7 +176,10 @@ export class PlatformStatusModel implements IDisposable {
     if (status.platform.state !== 'unreachable') {
       this._failures = 0;
       this._nextAttemptAt = null;
-      this._poll.frequency = this._steadyFrequency();
+      this._poll.frequency =
+        status.platform.state === 'starting'
+          ? this._startingFrequency()
+          : this._steadyFrequency();
     }
     this._changed.emit();
   }
@@ -187,12 +196,18 @@ export class PlatformStatusModel implements IDisposable {
     return { interval: this._refreshMs, backoff: false, max: this._refreshMs };
   }
 
+  private _startingFrequency(): IPoll.Frequency {
+    const ms = this._startingMs;
+    return { interval: ms, backoff: false, max: ms };
+  }
+
   private readonly _client: IPlatformStatusOptions['client'];
   private readonly _retry: IBackoffOptions;
   private readonly _now: () => number;
   private readonly _poll: Poll;
   private readonly _changed = new Signal<this, void>(this);
   private _refreshMs: number;
+  private readonly _startingMs: number;
   private _status: IVCEStatus | null = null;
   private _requestError: string | null = null;
   private _failures = 0;

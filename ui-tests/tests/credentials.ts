@@ -20,12 +20,31 @@ export const CLIENT_SECRET =
 export async function signInTestClient(
   request: APIRequestContext
 ): Promise<void> {
-  const response = await request.post('/vce/api/session', {
-    data: { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET }
-  });
+  // The embedded platform starts in the background: until it answers, the
+  // server extension says 503 `platform_starting` with a Retry-After.
+  const deadline = Date.now() + STARTING_TIMEOUT_MS;
+  let response = await signIn(request);
+  while (
+    response.status() === 503 &&
+    (await response.text()).includes('platform_starting') &&
+    Date.now() < deadline
+  ) {
+    const seconds = Number(response.headers()['retry-after'] ?? '1');
+    await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+    response = await signIn(request);
+  }
   if (!response.ok()) {
     throw new Error(
       `The test client could not sign in: ${response.status()} ${await response.text()}`
     );
   }
+}
+
+/** The longest the first spec waits for the embedded platform's first start (its data). */
+const STARTING_TIMEOUT_MS = 180_000;
+
+function signIn(request: APIRequestContext) {
+  return request.post('/vce/api/session', {
+    data: { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET }
+  });
 }
