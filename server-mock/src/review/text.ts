@@ -38,13 +38,21 @@ export function shingleHashesOfWords(
     return;
   }
   for (let i = 0; i + SHINGLE_WORDS <= wordHashes.length; i++) {
-    let hash = 0x811c9dc5;
-    for (let j = i; j < i + SHINGLE_WORDS; j++) {
-      hash = Math.imul(hash ^ wordHashes[j], MIX);
-      hash ^= hash >>> 15;
-    }
-    visit(hash >>> 0);
+    visit(shingleHashAt(wordHashes, i));
   }
+}
+
+/** The hash of the run of `SHINGLE_WORDS` words from word `i` (as `shingleHashesOfWords` gives it). */
+export function shingleHashAt(
+  wordHashes: { [at: number]: number },
+  i: number
+): number {
+  let hash = 0x811c9dc5;
+  for (let j = i; j < i + SHINGLE_WORDS; j++) {
+    hash = Math.imul(hash ^ wordHashes[j], MIX);
+    hash ^= hash >>> 15;
+  }
+  return hash >>> 0;
 }
 
 /** The hashes of every run of `SHINGLE_WORDS` consecutive words, in order. */

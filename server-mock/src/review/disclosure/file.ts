@@ -62,7 +62,9 @@ export function indexFilePath(data: PublicData): string | null {
     .replace(/\.sqlite$/, '');
   return join(
     dirname(data.db.name),
-    name.startsWith('review-index-') ? `${name}.bin` : `review-index-${name}.bin`
+    name.startsWith('review-index-')
+      ? `${name}.bin`
+      : `review-index-${name}.bin`
   );
 }
 

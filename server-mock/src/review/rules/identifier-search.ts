@@ -8,16 +8,20 @@
 
 import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
-import {
+import * as textHelpers from '../text';
+import { decodedForms } from './decodes';
+
+// Bound once: tsx (the benchmarks' runner) reads an imported name through a getter at every use, and these are used per cell.
+const {
+  fnv1a,
   foldText,
   normalName,
   rot13,
   SHINGLE_WORDS,
-  shingleHashes,
+  shingleHashAt,
   wordBagKeys,
   words
-} from '../text';
-import { decodedForms } from './decodes';
+} = textHelpers;
 
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
 /**
@@ -231,6 +235,55 @@ function hasUsernameInside(token: string, index: DisclosureIndex): boolean {
   return false;
 }
 
+// eslint-disable-next-line no-control-regex -- every ASCII character
+const ASCII = /^[\x00-\x7f]*$/;
+/** `NAME_TOKEN` and `NAME_WORDS` on ASCII text: which character codes belong to a run. */
+const NAME_TOKEN_ASCII = new Uint8Array(128);
+const NAME_WORDS_ASCII = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  const alphanumeric = /[A-Za-z0-9]/.test(char);
+  NAME_TOKEN_ASCII[code] = alphanumeric || char === '.' || char === '_' ? 1 : 0;
+  NAME_WORDS_ASCII[code] = alphanumeric || char === "'" ? 1 : 0;
+}
+
+/**
+ * The runs of an ASCII text's characters of `member` (what matchAll of
+ * `[\p{L}\p{N}…]+` finds in ASCII text: its letters are A–Z and a–z, its
+ * numbers 0–9), each with where it starts, without regular expressions.
+ */
+function asciiRuns(
+  text: string,
+  member: Uint8Array,
+  visit: (run: string, at: number) => void
+): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const inside = i < text.length && member[text.charCodeAt(i)] === 1;
+    if (inside) {
+      if (start < 0) {
+        start = i;
+      }
+    } else if (start >= 0) {
+      visit(text.slice(start, i), start);
+      start = -1;
+    }
+  }
+}
+
+/** `text.replace(/^[._]+|[._]+$/g, '')` without a regular expression. */
+function trimDotsAndUnderscores(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === '.' || text[start] === '_')) {
+    start++;
+  }
+  while (end > start && (text[end - 1] === '.' || text[end - 1] === '_')) {
+    end--;
+  }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
 /** Ids, usernames and display names of the data set in a text, as written (no decoding). */
 function plainIdentifiers(
   text: string,
@@ -258,18 +311,26 @@ function nameIdentifiers(
       kinds.add('username');
     }
   }
-  for (const match of folded.matchAll(NAME_TOKEN)) {
-    if (match[0].length < 5) {
-      continue;
+  const ascii = ASCII.test(folded);
+  const token = (text: string, at: number) => {
+    if (text.length < 5) {
+      return;
     }
-    const clean = match[0].replace(/^[._]+|[._]+$/g, '');
+    const clean = trimDotsAndUnderscores(text);
     if (clean.length >= 5 && index.usernames.has(clean)) {
-      const mentioned = match.index! > 0 && folded[match.index! - 1] === '@';
+      const mentioned = at > 0 && folded[at - 1] === '@';
       if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
         kinds.add('username');
       }
     } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
       kinds.add('username');
+    }
+  };
+  if (ascii) {
+    asciiRuns(folded, NAME_TOKEN_ASCII, token);
+  } else {
+    for (const match of folded.matchAll(NAME_TOKEN)) {
+      token(match[0], match.index!);
     }
   }
   if (whole) {
@@ -291,7 +352,13 @@ function nameIdentifiers(
   if (/\s/.test(folded)) {
     // Inside longer text only names of two or three words count: single first names are ordinary words.
     const first = displayNameFirstWords(index);
-    const list = folded.match(NAME_WORDS) ?? [];
+    let list: string[];
+    if (ascii) {
+      list = [];
+      asciiRuns(folded, NAME_WORDS_ASCII, word => list.push(word));
+    } else {
+      list = folded.match(NAME_WORDS) ?? [];
+    }
     for (let i = 0; i + 1 < list.length; i++) {
       if (!first.has(list[i])) {
         continue;
@@ -322,9 +389,59 @@ export function hasVerbatim(
     return false;
   }
   const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
-  let run = 0;
-  for (const hash of shingleHashes(list)) {
-    run = index.hasShingle(hash) ? run + 1 : 0;
+  return hasShingleRun(list, index, needed);
+}
+
+/** Word hashes of the text `hasShingleRun` reads (-1: not hashed yet), reused from call to call. */
+let wordHashes = new Float64Array(256);
+
+/** The hash of shingle `at` of `list` is in the index (its words hashed when first needed). */
+function shingleAtIsKnown(
+  list: string[],
+  at: number,
+  index: DisclosureIndex
+): boolean {
+  for (let j = at; j < at + SHINGLE_WORDS; j++) {
+    if (wordHashes[j] < 0) {
+      wordHashes[j] = fnv1a(list[j]);
+    }
+  }
+  return index.hasShingle(shingleHashAt(wordHashes, at));
+}
+
+/**
+ * `needed` consecutive shingles of `list` in the index. A run of `needed`
+ * holds one at a position that is a multiple of `needed` (minus one): only
+ * those are looked up first, and the run is measured around a hit (the same
+ * answer as testing every shingle, with a fraction of the lookups).
+ */
+function hasShingleRun(
+  list: string[],
+  index: DisclosureIndex,
+  needed: number
+): boolean {
+  const shingles = list.length - SHINGLE_WORDS + 1;
+  if (wordHashes.length < list.length) {
+    wordHashes = new Float64Array(list.length * 2);
+  }
+  wordHashes.fill(-1, 0, list.length);
+  for (let at = needed - 1; at < shingles; at += needed) {
+    if (!shingleAtIsKnown(list, at, index)) {
+      continue;
+    }
+    let run = 1;
+    for (let before = at - 1; before >= 0 && run < needed; before--) {
+      if (!shingleAtIsKnown(list, before, index)) {
+        break;
+      }
+      run++;
+    }
+    for (let after = at + 1; after < shingles && run < needed; after++) {
+      if (!shingleAtIsKnown(list, after, index)) {
+        break;
+      }
+      run++;
+    }
     if (run >= needed) {
       return true;
     }

@@ -1,0 +1,158 @@
+/**
+ * Issue 19's quicker lookups answer as the code they replaced, on any text:
+ * verbatim runs looked up at every `needed`-th shingle first (then around a
+ * hit) against every shingle; usernames and display names in ASCII text cut
+ * without regular expressions against the same text cut with them.
+ */
+import { DEFAULT_REVIEW_CONFIG } from '../../src/review';
+import type { DisclosureIndex } from '../../src/review/disclosure-index';
+import {
+  hasVerbatim,
+  identifiersIn
+} from '../../src/review/rules/identifier-search';
+import { foldText, shingleHashes, words } from '../../src/review/text';
+
+/** A seeded generator (mulberry32): the same texts every run. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fakeIndex(
+  shingles: Set<number>,
+  usernames: string[] = [],
+  displayNames: string[] = []
+): DisclosureIndex {
+  return {
+    data: null as never,
+    ids: new Float64Array(0),
+    usernames: new Set(usernames),
+    displayNames: new Set(displayNames),
+    source: null as never,
+    hasId: () => false,
+    hasShingle: hash => shingles.has(hash),
+    hasWordBag: () => false
+  };
+}
+
+/** The verbatim check before issue 19: every shingle in order, a run counted. */
+function verbatimBefore(
+  text: string,
+  index: DisclosureIndex,
+  verbatimWords: number
+): boolean {
+  if (text.length < verbatimWords * 2) {
+    return false;
+  }
+  const list = words(text);
+  if (list.length < verbatimWords) {
+    return false;
+  }
+  const needed = Math.max(1, verbatimWords - 5 + 1);
+  let run = 0;
+  for (const hash of shingleHashes(list)) {
+    run = index.hasShingle(hash) ? run + 1 : 0;
+    if (run >= needed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+describe('verbatim runs', () => {
+  it('are found exactly when every shingle in order finds them', () => {
+    const next = random(19);
+    const vocabulary = Array.from({ length: 12 }, (_, i) => `w${i}x`);
+    let found = 0;
+    let cases = 0;
+    for (let round = 0; round < 3000; round++) {
+      const length = 1 + Math.floor(next() * 30);
+      const list = Array.from(
+        { length },
+        () => vocabulary[Math.floor(next() * vocabulary.length)]
+      );
+      const hashes = shingleHashes(list);
+      // Some of the text's own shingles are "in the data": runs of every length appear.
+      const known = new Set(hashes.filter(() => next() < 0.7));
+      const text = list.join(' ');
+      for (const verbatimWords of [5, 6, 8, 9, 12]) {
+        const index = fakeIndex(known);
+        const config = { ...DEFAULT_REVIEW_CONFIG, verbatimWords };
+        const expected = verbatimBefore(text, index, verbatimWords);
+        expect(hasVerbatim(text, index, config)).toBe(expected);
+        found += expected ? 1 : 0;
+        cases++;
+      }
+    }
+    // Both answers were met many times.
+    expect(found).toBeGreaterThan(cases / 10);
+    expect(found).toBeLessThan(cases - cases / 10);
+  });
+});
+
+describe('names in ASCII text', () => {
+  it('are found as the regular expressions find them in the same text with a non-ASCII symbol', () => {
+    const next = random(7);
+    const parts = [
+      'ana.b_12',
+      'count_ana.b_12',
+      '_ana.b_12_',
+      '@ana.b_12',
+      'maria',
+      'maria silva',
+      'jo ann lee',
+      "o'neil",
+      'hello',
+      'world',
+      'x',
+      '12345',
+      'user99',
+      '.',
+      '_',
+      '@',
+      "'",
+      '"',
+      ' ',
+      '  ',
+      '-',
+      '=',
+      ',',
+      'Maria'
+    ];
+    const usernames = ['ana.b_12', 'user99', 'maria', 'hello'];
+    const displayNames = ['maria silva', 'jo ann lee', "o'neil world"];
+    const index = fakeIndex(new Set(), usernames, displayNames);
+    let named = 0;
+    for (let round = 0; round < 4000; round++) {
+      const length = 1 + Math.floor(next() * 12);
+      const text = Array.from(
+        { length },
+        () => parts[Math.floor(next() * parts.length)]
+      ).join(next() < 0.5 ? ' ' : '');
+      // U+2603 is neither a letter nor a number: the same tokens, cut by the regular expressions.
+      const marked = `${text} \u2603`;
+      expect(foldText(marked)).toBe(`${foldText(text)} \u2603`);
+      for (const whole of [false, true]) {
+        const ascii = identifiersIn(
+          { text, whole },
+          index,
+          DEFAULT_REVIEW_CONFIG
+        );
+        const other = identifiersIn(
+          { text: marked, whole },
+          index,
+          DEFAULT_REVIEW_CONFIG
+        );
+        if (!whole) {
+          expect([...ascii.kinds].sort()).toEqual([...other.kinds].sort());
+        }
+        named += ascii.kinds.length ? 1 : 0;
+      }
+    }
+    expect(named).toBeGreaterThan(500);
+  });
+});
