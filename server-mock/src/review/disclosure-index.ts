@@ -72,6 +72,8 @@ function indexOf(
   >
 ): DisclosureIndex {
   const { ids, shingles, wordBags } = parts;
+  const lowestId = ids.length ? ids[0] : Infinity;
+  const highestId = ids.length ? ids[ids.length - 1] : -Infinity;
   return {
     data,
     ids,
@@ -84,7 +86,9 @@ function indexOf(
       shingles: shingles.size,
       shinglesRead: parts.shinglesRead
     },
-    hasId: value => sortedHas(ids, value),
+    // Outside the ids' range, no binary search (most numbers of an output are).
+    hasId: value =>
+      value >= lowestId && value <= highestId && sortedHas(ids, value),
     hasShingle: hash => shingles.has(hash),
     hasWordBag: key => sortedHas(wordBags, key)
   };

@@ -7,8 +7,10 @@
 import { DEFAULT_REVIEW_CONFIG } from '../../src/review';
 import type { DisclosureIndex } from '../../src/review/disclosure-index';
 import {
+  digitsOf,
   hasVerbatim,
-  identifiersIn
+  identifiersIn,
+  rowHasSplitId
 } from '../../src/review/rules/identifier-search';
 import { foldText, shingleHashes, words } from '../../src/review/text';
 
@@ -154,5 +156,74 @@ describe('names in ASCII text', () => {
       }
     }
     expect(named).toBeGreaterThan(500);
+  });
+});
+
+/** Ids split over cells before issue 19: the digits joined as text, read with Number. */
+function splitIdBefore(cells: string[], index: DisclosureIndex): boolean {
+  for (let start = 0; start + 1 < cells.length; start++) {
+    let digits = digitsOf(cells[start]);
+    if (digits === null) {
+      continue;
+    }
+    for (let end = start + 1; end < cells.length; end++) {
+      const cell = digitsOf(cells[end]);
+      if (cell === null || digits.length + cell.length > 19) {
+        break;
+      }
+      digits += cell;
+      if (digits.length >= 15 && index.hasId(Number(digits))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+describe('ids split over cells', () => {
+  it('are found exactly when joining the cells as text finds them, above 2^53 too', () => {
+    const next = random(53);
+    const ids = new Set<number>();
+    const rows: string[][] = [];
+    const digits = (count: number) =>
+      Array.from({ length: count }, () => Math.floor(next() * 10)).join('');
+    for (let round = 0; round < 5000; round++) {
+      const cells = Array.from({ length: 2 + Math.floor(next() * 5) }, () => {
+        const kind = next();
+        return kind < 0.1
+          ? 'x'
+          : kind < 0.2
+            ? ` ${digits(3)} `
+            : kind < 0.3
+              ? `00${digits(4)}`
+              : digits(1 + Math.floor(next() * 19));
+      });
+      rows.push(cells);
+      // An id of the data is the join of a few of these cells (some of them above 2^53, which no id is).
+      if (next() < 0.3) {
+        const from = Math.floor(next() * cells.length);
+        const joined = cells
+          .slice(from, from + 2 + Math.floor(next() * 3))
+          .map(cell => digitsOf(cell) ?? '')
+          .join('');
+        if (joined.length >= 15 && joined.length <= 19) {
+          ids.add(Number(joined));
+        }
+      }
+    }
+    const sorted = Float64Array.from(ids).sort();
+    const index: DisclosureIndex = {
+      ...fakeIndex(new Set()),
+      ids: sorted,
+      hasId: value => ids.has(value)
+    };
+    let found = 0;
+    for (const cells of rows) {
+      const expected = splitIdBefore(cells, index);
+      expect(rowHasSplitId(cells, index)).toBe(expected);
+      found += expected ? 1 : 0;
+    }
+    expect(found).toBeGreaterThan(100);
+    expect(found).toBeLessThan(rows.length - 100);
   });
 });

@@ -168,24 +168,59 @@ export function rowHasSplitId(
   cells: string[],
   index: DisclosureIndex
 ): boolean {
-  for (let start = 0; start + 1 < cells.length; start++) {
-    let digits = digitsOf(cells[start]);
-    if (digits === null) {
+  const count = cells.length;
+  if (count < 2) {
+    return false;
+  }
+  // Each cell read once: its digits' length (-1: not a whole number) and value.
+  if (cellDigits.length < count) {
+    cellDigits = new Int32Array(count * 2);
+    cellValues = new Float64Array(count * 2);
+  }
+  for (let at = 0; at < count; at++) {
+    const digits = digitsOf(cells[at]);
+    cellDigits[at] = digits === null ? -1 : digits.length;
+    cellValues[at] = digits === null ? 0 : Number(digits);
+  }
+  for (let start = 0; start + 1 < count; start++) {
+    if (cellDigits[start] < 0) {
       continue;
     }
-    for (let end = start + 1; end < cells.length; end++) {
-      const cell = digitsOf(cells[end]);
-      if (cell === null || digits.length + cell.length > MAX_ID_DIGITS) {
+    // The joined digits' value as a number: exact below 2^53 (no id is above; there the joined text is read).
+    let length = cellDigits[start];
+    let value = cellValues[start];
+    for (let end = start + 1; end < count; end++) {
+      const digits = cellDigits[end];
+      if (digits < 0 || length + digits > MAX_ID_DIGITS) {
         break;
       }
-      digits += cell;
-      if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+      length += digits;
+      value = value * 10 ** digits + cellValues[end];
+      if (length < MIN_ID_DIGITS) {
+        continue;
+      }
+      const joined =
+        value < EXACT_INTEGERS
+          ? value
+          : Number(
+              cells
+                .slice(start, end + 1)
+                .map(each => digitsOf(each))
+                .join('')
+            );
+      if (index.hasId(joined)) {
         return true;
       }
     }
   }
   return false;
 }
+
+/** 2^53: integers below it are exact in a Number. */
+const EXACT_INTEGERS = 2 ** 53;
+/** A row's cells as `rowHasSplitId` reads them, reused from row to row. */
+let cellDigits = new Int32Array(64);
+let cellValues = new Float64Array(64);
 
 export type IdentifierKind =
   'id' | 'username' | 'display name' | 'encoded identifier';
