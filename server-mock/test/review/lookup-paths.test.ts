@@ -12,7 +12,7 @@ import {
   identifiersIn,
   rowHasSplitId
 } from '../../src/review/rules/identifier-search';
-import { foldText, shingleHashes, words } from '../../src/review/text';
+import { foldText, rot13, shingleHashes, words } from '../../src/review/text';
 
 /** A seeded generator (mulberry32): the same texts every run. */
 function random(seed: number) {
@@ -225,5 +225,36 @@ describe('ids split over cells', () => {
     }
     expect(found).toBeGreaterThan(100);
     expect(found).toBeLessThan(rows.length - 100);
+  });
+});
+
+describe('rot13', () => {
+  it('turns text as the regular expression did, any character and length', () => {
+    const before = (text: string) =>
+      text.replace(/[a-z]/gi, letter => {
+        const code = letter.charCodeAt(0);
+        const base = code <= 90 ? 65 : 97;
+        return String.fromCharCode(((code - base + 13) % 26) + base);
+      });
+    const next = random(13);
+    const alphabet = [
+      ...'azAZmnMN09 @_.[]{}`~',
+      'é',
+      'ſ',
+      '\u212a',
+      'ß',
+      '🎉',
+      '\ud800',
+      'я'
+    ];
+    for (let round = 0; round < 2000; round++) {
+      const length = Math.floor(next() * (round % 50 === 0 ? 20_000 : 200));
+      const text = Array.from(
+        { length },
+        () => alphabet[Math.floor(next() * alphabet.length)]
+      ).join('');
+      expect(rot13(text)).toBe(before(text));
+    }
+    expect(rot13('')).toBe('');
   });
 });

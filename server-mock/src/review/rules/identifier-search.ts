@@ -51,7 +51,12 @@ const MIN_ID_DIGITS = 15;
  * 19), in scientific notation, in hex, octal or binary.
  */
 export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
-  for (const match of text.match(DIGIT_GROUPS) ?? []) {
+  // Digit groups make an id only with 15 digits or more in the text.
+  const groups =
+    digitCount(text, MIN_ID_DIGITS) >= MIN_ID_DIGITS
+      ? (text.match(DIGIT_GROUPS) ?? [])
+      : [];
+  for (const match of groups) {
     const groups = match.split(/\D/);
     if (groups.length === 1) {
       if (digitRunHasId(match, index)) {
@@ -107,6 +112,18 @@ export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
     }
   }
   return false;
+}
+
+/** The digits 0–9 of a text, counted up to `enough`. */
+function digitCount(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      count++;
+    }
+  }
+  return count;
 }
 
 function bigIdOf(value: bigint, index: DisclosureIndex): boolean {
@@ -282,27 +299,52 @@ for (let code = 0; code < 128; code++) {
   NAME_WORDS_ASCII[code] = alphanumeric || char === "'" ? 1 : 0;
 }
 
+/** Where the run `nextAsciiRun` found last ends. */
+let runEnd = 0;
+
 /**
- * The runs of an ASCII text's characters of `member` (what matchAll of
- * `[\p{L}\p{N}…]+` finds in ASCII text: its letters are A–Z and a–z, its
- * numbers 0–9), each with where it starts, without regular expressions.
+ * The next run of an ASCII text's characters of `member` from `from` (what
+ * matchAll of `[\p{L}\p{N}…]+` finds in ASCII text: its letters are A–Z
+ * and a–z, its numbers 0–9): where it starts (-1: none), its end in
+ * `runEnd`. No regular expression, no closure (the review calls it for
+ * every word of every line).
  */
-function asciiRuns(
-  text: string,
-  member: Uint8Array,
-  visit: (run: string, at: number) => void
+function nextAsciiRun(text: string, member: Uint8Array, from: number): number {
+  let start = from;
+  while (start < text.length && member[text.charCodeAt(start)] !== 1) {
+    start++;
+  }
+  if (start >= text.length) {
+    return -1;
+  }
+  let end = start + 1;
+  while (end < text.length && member[text.charCodeAt(end)] === 1) {
+    end++;
+  }
+  runEnd = end;
+  return start;
+}
+
+/** A token of a text's names (`NAME_TOKEN`) that is, or holds, a username of the data set. */
+function nameToken(
+  token: string,
+  at: number,
+  folded: string,
+  whole: boolean,
+  index: DisclosureIndex,
+  kinds: Set<IdentifierKind>
 ): void {
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const inside = i < text.length && member[text.charCodeAt(i)] === 1;
-    if (inside) {
-      if (start < 0) {
-        start = i;
-      }
-    } else if (start >= 0) {
-      visit(text.slice(start, i), start);
-      start = -1;
+  if (token.length < 5) {
+    return;
+  }
+  const clean = trimDotsAndUnderscores(token);
+  if (clean.length >= 5 && index.usernames.has(clean)) {
+    const mentioned = at > 0 && folded[at - 1] === '@';
+    if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
+      kinds.add('username');
     }
+  } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
+    kinds.add('username');
   }
 }
 
@@ -347,25 +389,17 @@ function nameIdentifiers(
     }
   }
   const ascii = ASCII.test(folded);
-  const token = (text: string, at: number) => {
-    if (text.length < 5) {
-      return;
-    }
-    const clean = trimDotsAndUnderscores(text);
-    if (clean.length >= 5 && index.usernames.has(clean)) {
-      const mentioned = at > 0 && folded[at - 1] === '@';
-      if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
-        kinds.add('username');
-      }
-    } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
-      kinds.add('username');
-    }
-  };
   if (ascii) {
-    asciiRuns(folded, NAME_TOKEN_ASCII, token);
+    for (
+      let at = nextAsciiRun(folded, NAME_TOKEN_ASCII, 0);
+      at >= 0;
+      at = nextAsciiRun(folded, NAME_TOKEN_ASCII, runEnd)
+    ) {
+      nameToken(folded.slice(at, runEnd), at, folded, whole, index, kinds);
+    }
   } else {
     for (const match of folded.matchAll(NAME_TOKEN)) {
-      token(match[0], match.index!);
+      nameToken(match[0], match.index!, folded, whole, index, kinds);
     }
   }
   if (whole) {
@@ -390,7 +424,13 @@ function nameIdentifiers(
     let list: string[];
     if (ascii) {
       list = [];
-      asciiRuns(folded, NAME_WORDS_ASCII, word => list.push(word));
+      for (
+        let at = nextAsciiRun(folded, NAME_WORDS_ASCII, 0);
+        at >= 0;
+        at = nextAsciiRun(folded, NAME_WORDS_ASCII, runEnd)
+      ) {
+        list.push(folded.slice(at, runEnd));
+      }
     } else {
       list = folded.match(NAME_WORDS) ?? [];
     }
