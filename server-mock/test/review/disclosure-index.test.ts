@@ -16,11 +16,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
 import { buildDisclosureIndex, type DisclosureIndex } from '../../src/review';
 import { scanIndexParts } from '../../src/review/disclosure/build';
 import {
+  crc32ForTests,
   indexFilePath,
   indexKey,
   writeIndexFile
@@ -298,5 +300,19 @@ describe('Uint32Set', () => {
       expect(set.has(edge)).toBe(has(edge));
     }
     expect(set.size).toBe(new Set(values).size);
+  });
+});
+
+describe('the index file checksum', () => {
+  it('without zlib.crc32 (node before 20.15) gives the same CRC-32', () => {
+    const next = numbers(11);
+    for (const length of [0, 1, 7, 255, 4096, 100_000]) {
+      const bytes = Buffer.alloc(length);
+      for (let i = 0; i < length; i++) {
+        bytes[i] = next() & 0xff;
+      }
+      expect(crc32ForTests(bytes)).toBe(crc32(bytes));
+      expect(crc32ForTests(bytes, 0x1234)).toBe(crc32(bytes, 0x1234));
+    }
   });
 });

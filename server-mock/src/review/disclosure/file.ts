@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import type { PublicData } from '../../data/schema';
 import {
   fnv1a,
@@ -40,6 +40,30 @@ import { UINT32_SET_BUCKETS, Uint32Set } from './uint32-set';
  * (Uint16), the sorted word-bag keys (Float64), and the usernames and
  * display names (UTF-8 JSON). CRC-32 covers every byte after the header.
  */
+
+/** CRC-32 (zlib's; node before 20.15 has no `zlib.crc32`: a table-driven one then, same values). */
+const crc32: (data: Buffer | string, value?: number) => number =
+  (zlib as { crc32?: typeof crc32 }).crc32 ?? tableCrc32;
+
+let crcTable: Int32Array | null = null;
+function tableCrc32(data: Buffer | string, value = 0): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) {
+        c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      crcTable[n] = c;
+    }
+  }
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  let crc = ~value;
+  for (let i = 0; i < bytes.length; i++) {
+    crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  }
+  return ~crc >>> 0;
+}
 
 /** Bump when the build or the layout changes (text.ts changes are caught by `cutFingerprint`). */
 export const INDEX_FORMAT = 1;
@@ -326,3 +350,6 @@ export function readIndexFile(
     return { problem: 'the index file is corrupt' };
   }
 }
+
+/** For the tests: the CRC-32 used when zlib has none. */
+export const crc32ForTests = tableCrc32;
