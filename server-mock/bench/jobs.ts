@@ -21,6 +21,7 @@
  * at a folder of your own holding a symbolic link to it.
  */
 import {
+  existsSync,
   mkdtempSync,
   mkdirSync,
   readFileSync,
@@ -83,6 +84,22 @@ function rssMiB(): number {
     // not Linux
   }
   return process.memoryUsage().rss / MB;
+}
+
+/** bench/paging.ts's exports (the paging figures and their rows), when that bench is there. */
+interface PagingBench {
+  measurePaging(options: {
+    url: string;
+    token: string;
+    data: ReturnType<typeof openPublicData>;
+  }): Promise<unknown>;
+  pagingRows(figures: unknown): string[];
+}
+
+function pagingBench(): PagingBench | null {
+  const path = join(__dirname, 'paging.ts');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: loaded only when the file exists
+  return existsSync(path) ? (require(path) as PagingBench) : null;
 }
 
 /** A full garbage collection (node's --expose-gc, turned on here), so RSS figures hold what stays. */
@@ -205,7 +222,18 @@ async function main() {
       `| trivial jobs, ${TRIVIAL} at once, pool of ${DEFAULT_WORKERS} | ${(TRIVIAL / minutes).toFixed(1)} jobs/min (${((Date.now() - started) / 1000).toFixed(1)} s) |`
     );
 
-    // 3. A job paging every video, 100,000 a page, against JSON.stringify of the same records here.
+    // 3. A job paging every video: bench/paging.ts's figures (through HTTP, the platform's RSS) when it is there.
+    const paging = pagingBench();
+    if (paging) {
+      const figures = await paging.measurePaging({
+        url: base,
+        token: store.issueJobToken(client.clientKey, new Date()),
+        data: publicData
+      });
+      rows.push(...paging.pagingRows(figures));
+      return;
+    }
+    // Without it: a job paging every video, 100,000 a page, against JSON.stringify of the same records here.
     const query = validateQuery(
       { category: 'video', fields: PAGE_FIELDS, limit: 100_000 },
       'job'
