@@ -149,11 +149,17 @@ export class JobsService {
     );
     // The review's index of the data's identifiers and texts is built now, in the
     // background (chunked: the platform keeps answering), not at the first review.
+    // Read from its file next to the data set, or built once and kept there (review/disclosure/file.ts).
     buildDisclosureIndex(this.platform.publicData).then(
-      index =>
+      index => {
+        const { source } = index;
         app.log.info(
-          `review index ready in ${index.source.builtMs} ms (${index.ids.length} ids, ${index.shingles.length} text shingles)`
-        ),
+          `review index ${source.origin === 'file' ? `read from ${source.file}` : 'built'} in ${source.ms} ms (${index.ids.length} ids, ${source.shingles} text shingles)${source.problem ? `; ${source.problem}` : ''}`
+        );
+        if (source.origin === 'built' && !source.file && source.problem) {
+          app.log.warn(`review index: ${source.problem}`);
+        }
+      },
       error =>
         app.log.warn(`review index not built yet: ${(error as Error).message}`)
     );

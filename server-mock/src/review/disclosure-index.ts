@@ -1,188 +1,144 @@
 import type { PublicData } from '../data/schema';
-import { yieldToEventLoop } from './pacer';
+import { scanIndexParts, type IndexParts } from './disclosure/build';
 import {
-  fnv1a,
-  foldText,
-  normalName,
-  shingleHashesOfWords,
-  sortedHas,
-  wordBagKeys,
-  words
-} from './text';
+  indexFilePath,
+  indexKey,
+  readIndexFile,
+  writeIndexFile
+} from './disclosure/file';
+import { sortedHas } from './text';
+
+export { BAG_MIN_WORDS } from './disclosure/build';
 
 /**
- * What the review looks for in outputs, built once per data set: every
+ * What the review looks for in outputs, made once per data set: every
  * identifier of a person, video or comment (ids as sorted numbers, usernames,
- * display names) and every run of consecutive words of the data's long texts
- * (descriptions, transcripts, comments, bios) as sorted 32-bit hashes.
- * Lookups are binary searches. The build reads the data in chunks and yields
- * to the event loop between them, so the platform keeps answering while it
- * runs (it starts with the execution stage; see JobsService.start).
+ * display names), the hashes of every run of consecutive words of the data's
+ * long texts (descriptions, transcripts, comments, bios) and their word bags.
+ * Every lookup is exact (binary searches and sets; no filter that could
+ * answer yes by mistake).
+ *
+ * The scan that makes it (disclosure/build.ts) runs once: its result is kept
+ * in a file next to the data set (disclosure/file.ts) and read at later
+ * starts (a fraction of a second instead of the scan's 20 s or more at 1M
+ * videos). In memory it is compact: the ids (8 bytes each), the shingle
+ * hashes as a bucketed set (2 bytes each), the word bags (8 bytes each), and
+ * the 50,000 usernames and display names.
  */
 export interface DisclosureIndex {
   /** The data set itself, for the rules that look contributions up (dominance). */
   data: PublicData;
-  /** Video, user and comment ids. */
+  /** Video, user and comment ids, sorted (rules/shifted-ids.ts scans them). */
   ids: Float64Array;
   /** Usernames, folded (text.ts foldText: NFKD, no format characters or accents, look-alikes as Latin, lower case). */
   usernames: Set<string>;
   /** Display names, folded the same way, whitespace collapsed. */
   displayNames: Set<string>;
-  /** Hashes of `SHINGLE_WORDS`-word runs of the data's texts. */
-  shingles: Uint32Array;
   /**
-   * Keys of the word bags of the data's texts of `BAG_MIN_WORDS` words or
-   * more (text.ts wordBagKeys: their words in any order), sorted; a bag that
-   * `BAG_SHARED` or more texts have is left out (it singles no text out).
+   * Where the index came from (for logs and the benchmark): `ms` is the
+   * scan's time when it was built now, else the file's read; `file` is
+   * where it is kept (null: not kept, see `problem`).
    */
-  wordBags: Float64Array;
-  /** Where the index came from (for logs and the benchmark). */
-  source: { seed: number; videos: number; builtMs: number };
+  source: {
+    seed: number;
+    videos: number;
+    origin: 'built' | 'file';
+    ms: number;
+    file: string | null;
+    /** Why the file was not used or not written, when so. */
+    problem: string | null;
+    /** Distinct shingle hashes, and shingles read by the scan (with repeats). */
+    shingles: number;
+    shinglesRead: number;
+  };
+  /** Whether a number is an id of the data set. */
   hasId(value: number): boolean;
+  /** Whether a hash of `SHINGLE_WORDS` consecutive words (text.ts shingleHashes) is one of the data's. */
   hasShingle(hash: number): boolean;
+  /**
+   * Whether a word-bag key (text.ts wordBagKeys) is one of the data's texts
+   * of `BAG_MIN_WORDS` words or more; a bag that `BAG_SHARED` or more texts
+   * have is left out (it singles no text out).
+   */
   hasWordBag(key: number): boolean;
 }
 
-/** Texts with fewer words are not indexed as bags (the review's `shuffledWords` cannot be lower). */
-export const BAG_MIN_WORDS = 8;
-/** A word bag this many texts share is no text's own (the frequency threshold's default). */
-const BAG_SHARED = 10;
-
-/** Sorted keys without those `shared` or more times present. */
-function withoutShared(sorted: Float64Array, shared: number): Float64Array {
-  let kept = 0;
-  for (let start = 0; start < sorted.length;) {
-    let end = start + 1;
-    while (end < sorted.length && sorted[end] === sorted[start]) {
-      end++;
-    }
-    if (end - start < shared) {
-      sorted[kept++] = sorted[start];
-    }
-    start = end;
-  }
-  return sorted.slice(0, kept);
-}
-
-const CHUNK_ROWS = 20_000;
-
-class GrowingArray<T extends Uint32Array | Float64Array> {
-  length = 0;
-  constructor(private buffer: T) {}
-  push(value: number): void {
-    if (this.length === this.buffer.length) {
-      const next = new (this.buffer.constructor as { new (size: number): T })(
-        this.buffer.length * 2
-      );
-      next.set(this.buffer);
-      this.buffer = next;
-    }
-    this.buffer[this.length++] = value;
-  }
-  sorted(): T {
-    return this.buffer.slice(0, this.length).sort() as T;
-  }
-}
-
-/** Every row of `columns` of a table, by id, a chunk at a time (the connection is free between chunks). */
-async function eachRow(
+function indexOf(
   data: PublicData,
-  table: string,
-  columns: string,
-  visit: (row: unknown[]) => void
-): Promise<void> {
-  const statement = data.db
-    .prepare(
-      `SELECT id, ${columns} FROM ${table} WHERE id > ? ORDER BY id LIMIT ${CHUNK_ROWS}`
-    )
-    .raw();
-  let after = -1;
-  for (;;) {
-    const rows = statement.all(after) as unknown[][];
-    for (const row of rows) {
-      visit(row);
-    }
-    if (rows.length < CHUNK_ROWS) {
-      return;
-    }
-    after = rows[rows.length - 1][0] as number;
-    await yieldToEventLoop();
-  }
-}
-
-async function build(data: PublicData): Promise<DisclosureIndex> {
-  const started = Date.now();
-  const ids = new GrowingArray(new Float64Array(1 << 16));
-  const shingles = new GrowingArray(new Uint32Array(1 << 16));
-  const bags = new GrowingArray(new Float64Array(1 << 16));
-  const usernames = new Set<string>();
-  const displayNames = new Set<string>();
-  const addText = (text: unknown) => {
-    if (typeof text === 'string' && text) {
-      const list = words(text);
-      const hashes = list.map(fnv1a);
-      shingleHashesOfWords(list, hash => shingles.push(hash), hashes);
-      if (list.length >= BAG_MIN_WORDS) {
-        for (const key of wordBagKeys(list, BAG_MIN_WORDS, 0, hashes)) {
-          bags.push(key);
-        }
-      }
-    }
-  };
-  await eachRow(
-    data,
-    'users',
-    'username, display_name, bio_description',
-    row => {
-      ids.push(row[0] as number);
-      usernames.add(foldText(row[1] as string));
-      displayNames.add(normalName(row[2] as string));
-      addText(row[3]);
-    }
-  );
-  await eachRow(data, 'videos', 'video_description, voice_to_text', row => {
-    ids.push(row[0] as number);
-    addText(row[1]);
-    addText(row[2]);
-  });
-  await eachRow(data, 'comments', 'text', row => {
-    ids.push(row[0] as number);
-    addText(row[1]);
-  });
-  const sortedIds = ids.sorted();
-  await yieldToEventLoop();
-  const sortedShingles = shingles.sorted();
-  await yieldToEventLoop();
-  const sortedBags = withoutShared(bags.sorted(), BAG_SHARED);
+  parts: IndexParts,
+  source: Omit<
+    DisclosureIndex['source'],
+    'seed' | 'videos' | 'shingles' | 'shinglesRead'
+  >
+): DisclosureIndex {
+  const { ids, shingles, wordBags } = parts;
+  const lowestId = ids.length ? ids[0] : Infinity;
+  const highestId = ids.length ? ids[ids.length - 1] : -Infinity;
   return {
     data,
-    ids: sortedIds,
-    usernames,
-    displayNames,
-    shingles: sortedShingles,
-    wordBags: sortedBags,
+    ids,
+    usernames: new Set(parts.usernames),
+    displayNames: new Set(parts.displayNames),
     source: {
       seed: data.seed,
       videos: data.videos,
-      builtMs: Date.now() - started
+      ...source,
+      shingles: shingles.size,
+      shinglesRead: parts.shinglesRead
     },
-    hasId: value => sortedHas(sortedIds, value),
-    hasShingle: hash => sortedHas(sortedShingles, hash),
-    hasWordBag: key => sortedHas(sortedBags, key)
+    // Outside the ids' range, no binary search (most numbers of an output are).
+    hasId: value =>
+      value >= lowestId && value <= highestId && sortedHas(ids, value),
+    hasShingle: hash => shingles.has(hash),
+    hasWordBag: key => sortedHas(wordBags, key)
   };
 }
 
-const built = new WeakMap<PublicData, Promise<DisclosureIndex>>();
+async function load(data: PublicData): Promise<DisclosureIndex> {
+  const started = Date.now();
+  const path = indexFilePath(data);
+  let problem: string | null = null;
+  if (path) {
+    const key = indexKey(data);
+    const read = readIndexFile(path, key);
+    if ('parts' in read) {
+      return indexOf(data, read.parts, {
+        origin: 'file',
+        ms: Date.now() - started,
+        file: path,
+        problem: null
+      });
+    }
+    problem = read.problem;
+  }
+  const parts = await scanIndexParts(data);
+  const ms = Date.now() - started;
+  let kept: string | null = null;
+  if (path) {
+    try {
+      writeIndexFile(path, indexKey(data), parts);
+      kept = path;
+    } catch (error) {
+      problem = `the index could not be kept (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): it is built again at the next start`;
+    }
+  }
+  return indexOf(data, parts, { origin: 'built', ms, file: kept, problem });
+}
 
-/** The index of a data set: built at the first call, then shared while the data set is open. */
+const made = new WeakMap<PublicData, Promise<DisclosureIndex>>();
+
+/**
+ * The index of a data set: read from its file, or built (and its file
+ * written) at the first call; then shared while the data set is open.
+ */
 export function buildDisclosureIndex(
   data: PublicData
 ): Promise<DisclosureIndex> {
-  let index = built.get(data);
+  let index = made.get(data);
   if (!index) {
-    index = build(data);
-    built.set(data, index);
-    index.catch(() => built.delete(data));
+    index = load(data);
+    made.set(data, index);
+    index.catch(() => made.delete(data));
   }
   return index;
 }

@@ -26,10 +26,18 @@ export interface Finding {
 const MAX_LOCATIONS = 3;
 
 export function places(locations: string[]): string {
-  const shown = locations.slice(0, MAX_LOCATIONS).join('; ');
-  return locations.length > MAX_LOCATIONS
-    ? `${shown}; and ${(locations.length - MAX_LOCATIONS).toLocaleString('en-US')} more`
-    : shown;
+  return placesOf(locations.length, at => locations[at]);
+}
+
+/** `places` of `count` locations, only the few shown named (`name(at)`): a column of 300,000 small counts makes 3 names, not 300,000. */
+export function placesOf(count: number, name: (at: number) => string): string {
+  const shown: string[] = [];
+  for (let at = 0; at < Math.min(count, MAX_LOCATIONS); at++) {
+    shown.push(name(at));
+  }
+  return count > MAX_LOCATIONS
+    ? `${shown.join('; ')}; and ${(count - MAX_LOCATIONS).toLocaleString('en-US')} more`
+    : shown.join('; ');
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -8,16 +8,20 @@
 
 import { ruleEnabled, type ReviewConfig } from '../config';
 import type { DisclosureIndex } from '../disclosure-index';
-import {
+import * as textHelpers from '../text';
+import { decodedForms } from './decodes';
+
+// Bound once: tsx (the benchmarks' runner) reads an imported name through a getter at every use, and these are used per cell.
+const {
+  fnv1a,
   foldText,
   normalName,
   rot13,
   SHINGLE_WORDS,
-  shingleHashes,
+  shingleHashAt,
   wordBagKeys,
   words
-} from '../text';
-import { decodedForms } from './decodes';
+} = textHelpers;
 
 const NAME_TOKEN = /[\p{L}\p{N}._]+/gu;
 /**
@@ -47,7 +51,12 @@ const MIN_ID_DIGITS = 15;
  * 19), in scientific notation, in hex, octal or binary.
  */
 export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
-  for (const match of text.match(DIGIT_GROUPS) ?? []) {
+  // Digit groups make an id only with 15 digits or more in the text.
+  const groups =
+    digitCount(text, MIN_ID_DIGITS) >= MIN_ID_DIGITS
+      ? (text.match(DIGIT_GROUPS) ?? [])
+      : [];
+  for (const match of groups) {
     const groups = match.split(/\D/);
     if (groups.length === 1) {
       if (digitRunHasId(match, index)) {
@@ -103,6 +112,18 @@ export function hasIdNumber(text: string, index: DisclosureIndex): boolean {
     }
   }
   return false;
+}
+
+/** The digits 0–9 of a text, counted up to `enough`. */
+function digitCount(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      count++;
+    }
+  }
+  return count;
 }
 
 function bigIdOf(value: bigint, index: DisclosureIndex): boolean {
@@ -164,24 +185,59 @@ export function rowHasSplitId(
   cells: string[],
   index: DisclosureIndex
 ): boolean {
-  for (let start = 0; start + 1 < cells.length; start++) {
-    let digits = digitsOf(cells[start]);
-    if (digits === null) {
+  const count = cells.length;
+  if (count < 2) {
+    return false;
+  }
+  // Each cell read once: its digits' length (-1: not a whole number) and value.
+  if (cellDigits.length < count) {
+    cellDigits = new Int32Array(count * 2);
+    cellValues = new Float64Array(count * 2);
+  }
+  for (let at = 0; at < count; at++) {
+    const digits = digitsOf(cells[at]);
+    cellDigits[at] = digits === null ? -1 : digits.length;
+    cellValues[at] = digits === null ? 0 : Number(digits);
+  }
+  for (let start = 0; start + 1 < count; start++) {
+    if (cellDigits[start] < 0) {
       continue;
     }
-    for (let end = start + 1; end < cells.length; end++) {
-      const cell = digitsOf(cells[end]);
-      if (cell === null || digits.length + cell.length > MAX_ID_DIGITS) {
+    // The joined digits' value as a number: exact below 2^53 (no id is above; there the joined text is read).
+    let length = cellDigits[start];
+    let value = cellValues[start];
+    for (let end = start + 1; end < count; end++) {
+      const digits = cellDigits[end];
+      if (digits < 0 || length + digits > MAX_ID_DIGITS) {
         break;
       }
-      digits += cell;
-      if (digits.length >= MIN_ID_DIGITS && index.hasId(Number(digits))) {
+      length += digits;
+      value = value * 10 ** digits + cellValues[end];
+      if (length < MIN_ID_DIGITS) {
+        continue;
+      }
+      const joined =
+        value < EXACT_INTEGERS
+          ? value
+          : Number(
+              cells
+                .slice(start, end + 1)
+                .map(each => digitsOf(each))
+                .join('')
+            );
+      if (index.hasId(joined)) {
         return true;
       }
     }
   }
   return false;
 }
+
+/** 2^53: integers below it are exact in a Number. */
+const EXACT_INTEGERS = 2 ** 53;
+/** A row's cells as `rowHasSplitId` reads them, reused from row to row. */
+let cellDigits = new Int32Array(64);
+let cellValues = new Float64Array(64);
 
 export type IdentifierKind =
   'id' | 'username' | 'display name' | 'encoded identifier';
@@ -231,6 +287,80 @@ function hasUsernameInside(token: string, index: DisclosureIndex): boolean {
   return false;
 }
 
+// eslint-disable-next-line no-control-regex -- every ASCII character
+const ASCII = /^[\x00-\x7f]*$/;
+/** `NAME_TOKEN` and `NAME_WORDS` on ASCII text: which character codes belong to a run. */
+const NAME_TOKEN_ASCII = new Uint8Array(128);
+const NAME_WORDS_ASCII = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  const alphanumeric = /[A-Za-z0-9]/.test(char);
+  NAME_TOKEN_ASCII[code] = alphanumeric || char === '.' || char === '_' ? 1 : 0;
+  NAME_WORDS_ASCII[code] = alphanumeric || char === "'" ? 1 : 0;
+}
+
+/** Where the run `nextAsciiRun` found last ends. */
+let runEnd = 0;
+
+/**
+ * The next run of an ASCII text's characters of `member` from `from` (what
+ * matchAll of `[\p{L}\p{N}…]+` finds in ASCII text: its letters are A–Z
+ * and a–z, its numbers 0–9): where it starts (-1: none), its end in
+ * `runEnd`. No regular expression, no closure (the review calls it for
+ * every word of every line).
+ */
+function nextAsciiRun(text: string, member: Uint8Array, from: number): number {
+  let start = from;
+  while (start < text.length && member[text.charCodeAt(start)] !== 1) {
+    start++;
+  }
+  if (start >= text.length) {
+    return -1;
+  }
+  let end = start + 1;
+  while (end < text.length && member[text.charCodeAt(end)] === 1) {
+    end++;
+  }
+  runEnd = end;
+  return start;
+}
+
+/** A token of a text's names (`NAME_TOKEN`) that is, or holds, a username of the data set. */
+function nameToken(
+  token: string,
+  at: number,
+  folded: string,
+  whole: boolean,
+  index: DisclosureIndex,
+  kinds: Set<IdentifierKind>
+): void {
+  if (token.length < 5) {
+    return;
+  }
+  const clean = trimDotsAndUnderscores(token);
+  if (clean.length >= 5 && index.usernames.has(clean)) {
+    const mentioned = at > 0 && folded[at - 1] === '@';
+    if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
+      kinds.add('username');
+    }
+  } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
+    kinds.add('username');
+  }
+}
+
+/** `text.replace(/^[._]+|[._]+$/g, '')` without a regular expression. */
+function trimDotsAndUnderscores(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === '.' || text[start] === '_')) {
+    start++;
+  }
+  while (end > start && (text[end - 1] === '.' || text[end - 1] === '_')) {
+    end--;
+  }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
 /** Ids, usernames and display names of the data set in a text, as written (no decoding). */
 function plainIdentifiers(
   text: string,
@@ -258,18 +388,18 @@ function nameIdentifiers(
       kinds.add('username');
     }
   }
-  for (const match of folded.matchAll(NAME_TOKEN)) {
-    if (match[0].length < 5) {
-      continue;
+  const ascii = ASCII.test(folded);
+  if (ascii) {
+    for (
+      let at = nextAsciiRun(folded, NAME_TOKEN_ASCII, 0);
+      at >= 0;
+      at = nextAsciiRun(folded, NAME_TOKEN_ASCII, runEnd)
+    ) {
+      nameToken(folded.slice(at, runEnd), at, folded, whole, index, kinds);
     }
-    const clean = match[0].replace(/^[._]+|[._]+$/g, '');
-    if (clean.length >= 5 && index.usernames.has(clean)) {
-      const mentioned = match.index! > 0 && folded[match.index! - 1] === '@';
-      if (whole || mentioned || DISTINCTIVE_USERNAME.test(clean)) {
-        kinds.add('username');
-      }
-    } else if (clean.length > 5 && hasUsernameInside(clean, index)) {
-      kinds.add('username');
+  } else {
+    for (const match of folded.matchAll(NAME_TOKEN)) {
+      nameToken(match[0], match.index!, folded, whole, index, kinds);
     }
   }
   if (whole) {
@@ -291,7 +421,19 @@ function nameIdentifiers(
   if (/\s/.test(folded)) {
     // Inside longer text only names of two or three words count: single first names are ordinary words.
     const first = displayNameFirstWords(index);
-    const list = folded.match(NAME_WORDS) ?? [];
+    let list: string[];
+    if (ascii) {
+      list = [];
+      for (
+        let at = nextAsciiRun(folded, NAME_WORDS_ASCII, 0);
+        at >= 0;
+        at = nextAsciiRun(folded, NAME_WORDS_ASCII, runEnd)
+      ) {
+        list.push(folded.slice(at, runEnd));
+      }
+    } else {
+      list = folded.match(NAME_WORDS) ?? [];
+    }
     for (let i = 0; i + 1 < list.length; i++) {
       if (!first.has(list[i])) {
         continue;
@@ -322,9 +464,59 @@ export function hasVerbatim(
     return false;
   }
   const needed = Math.max(1, config.verbatimWords - SHINGLE_WORDS + 1);
-  let run = 0;
-  for (const hash of shingleHashes(list)) {
-    run = index.hasShingle(hash) ? run + 1 : 0;
+  return hasShingleRun(list, index, needed);
+}
+
+/** Word hashes of the text `hasShingleRun` reads (-1: not hashed yet), reused from call to call. */
+let wordHashes = new Float64Array(256);
+
+/** The hash of shingle `at` of `list` is in the index (its words hashed when first needed). */
+function shingleAtIsKnown(
+  list: string[],
+  at: number,
+  index: DisclosureIndex
+): boolean {
+  for (let j = at; j < at + SHINGLE_WORDS; j++) {
+    if (wordHashes[j] < 0) {
+      wordHashes[j] = fnv1a(list[j]);
+    }
+  }
+  return index.hasShingle(shingleHashAt(wordHashes, at));
+}
+
+/**
+ * `needed` consecutive shingles of `list` in the index. A run of `needed`
+ * holds one at a position that is a multiple of `needed` (minus one): only
+ * those are looked up first, and the run is measured around a hit (the same
+ * answer as testing every shingle, with a fraction of the lookups).
+ */
+function hasShingleRun(
+  list: string[],
+  index: DisclosureIndex,
+  needed: number
+): boolean {
+  const shingles = list.length - SHINGLE_WORDS + 1;
+  if (wordHashes.length < list.length) {
+    wordHashes = new Float64Array(list.length * 2);
+  }
+  wordHashes.fill(-1, 0, list.length);
+  for (let at = needed - 1; at < shingles; at += needed) {
+    if (!shingleAtIsKnown(list, at, index)) {
+      continue;
+    }
+    let run = 1;
+    for (let before = at - 1; before >= 0 && run < needed; before--) {
+      if (!shingleAtIsKnown(list, before, index)) {
+        break;
+      }
+      run++;
+    }
+    for (let after = at + 1; after < shingles && run < needed; after++) {
+      if (!shingleAtIsKnown(list, after, index)) {
+        break;
+      }
+      run++;
+    }
     if (run >= needed) {
       return true;
     }

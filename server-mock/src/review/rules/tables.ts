@@ -12,13 +12,16 @@ import {
 } from '../documents';
 import {
   columnKey,
-  places,
+  placesOf,
   plural,
   tablePlace,
   type Finding
 } from './findings';
-import { digitsOf } from './identifier-search';
+import { digitsOf as importedDigitsOf } from './identifier-search';
 import { namesStatistic } from './statistic-labels';
+
+// Bound once: tsx (the benchmarks' runner) reads an imported name through a getter at every use, and these are used per cell.
+const digitsOf = importedDigitsOf;
 
 const COUNT_COLUMN =
   /^(n|count|counts|freq|frequency|num|number|size|total|records|videos|users|comments|creators|accounts|n_.+|num_.+|number_of_.+|count_.+|.+_count|.+_counts|.+_n)$/;
@@ -112,10 +115,22 @@ function findCountColumns(table: Table): number[] {
 export function statisticRows(table: Table): Set<number> {
   const rows = new Set<number>();
   const counts = countColumns(table);
+  // Labels repeat down a table (a region, a day): each is read once.
+  const statistic = new Map<string, boolean>();
   table.rows.forEach((row, index) => {
     const label =
       table.rowNames?.[index] ?? (counts.includes(0) ? '' : (row[0] ?? ''));
-    if (label && namesStatistic(label)) {
+    if (!label) {
+      return;
+    }
+    let named = statistic.get(label);
+    if (named === undefined) {
+      named = namesStatistic(label);
+      if (statistic.size < 100_000) {
+        statistic.set(label, named);
+      }
+    }
+    if (named) {
       rows.add(index);
     }
   });
@@ -137,8 +152,9 @@ export function smallCounts(
   const severity = table.inferred ? ('manual' as const) : ('fail' as const);
   const statistics = statisticRows(table);
   for (const column of countColumns(table)) {
-    const small: string[] = [];
-    const zeros: string[] = [];
+    // Rows by number: only the few a finding shows are named.
+    const small: number[] = [];
+    const zeros: number[] = [];
     table.rows.forEach((row, index) => {
       if (statistics.has(index)) {
         return;
@@ -150,28 +166,32 @@ export function smallCounts(
       }
       const count = Number(text);
       if (count === 0) {
-        zeros.push(rowName(table, index));
+        zeros.push(index);
       } else if (count < config.threshold) {
-        small.push(rowName(table, index));
+        small.push(index);
       }
     });
     const where = `${tablePlace(table)}${columnLabel(table.header, column, labels)}`;
+    const placesOfRows = (rows: number[]) =>
+      placesOf(rows.length, at => rowName(table, rows[at]));
     if (small.length) {
+      const shown = placesOfRows(small);
       findings.push({
         rule: 'small_count',
         severity,
         file,
-        location: `${where}: ${places(small)}`,
-        message: `${file}, ${where}: ${plural(small.length, 'count')} below ${config.threshold} (${places(small)}). Groups this small can single people out: merge them into larger groups or suppress them (write them as "<${config.threshold}").`
+        location: `${where}: ${shown}`,
+        message: `${file}, ${where}: ${plural(small.length, 'count')} below ${config.threshold} (${shown}). Groups this small can single people out: merge them into larger groups or suppress them (write them as "<${config.threshold}").`
       });
     }
     if (zeros.length && config.zerosAreDisclosive) {
+      const shown = placesOfRows(zeros);
       findings.push({
         rule: 'zero_count',
         severity: 'manual',
         file,
-        location: `${where}: ${places(zeros)}`,
-        message: `${file}, ${where}: ${plural(zeros.length, 'zero count')} (${places(zeros)}). A zero can reveal that nobody in a group has a property (class disclosure): a reviewer checks it.`
+        location: `${where}: ${shown}`,
+        message: `${file}, ${where}: ${plural(zeros.length, 'zero count')} (${shown}). A zero can reveal that nobody in a group has a property (class disclosure): a reviewer checks it.`
       });
     }
   }
