@@ -35,6 +35,25 @@ export type ListLookup = (
   sortColumn: string | null
 ) => IdList | undefined;
 
+/**
+ * Finds lists by table, term column and sort column; without a sort column,
+ * any list of that term column (a term's slice is the same rows whatever they
+ * are sorted by: a region alone uses the region+date list).
+ */
+export function listLookup(lists: Iterable<IdList>): ListLookup {
+  const all = [...lists];
+  return (table, termColumn, sortColumn) =>
+    all.find(
+      list =>
+        list.table === table &&
+        list.termColumn === termColumn &&
+        list.sortColumn === sortColumn
+    ) ??
+    (sortColumn === null && termColumn !== null
+      ? all.find(list => list.table === table && list.termColumn === termColumn)
+      : undefined);
+}
+
 /** A condition every match must meet: `field` of the query or the time range. */
 interface Conjunct {
   column: string;

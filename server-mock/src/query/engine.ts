@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import type { PublicData } from '../data/schema';
 import { CATALOGUE, type Category } from './catalogue';
-import { candidatesOf } from './candidates';
+import { candidatesOf, listLookup } from './candidates';
 import { compileWhere, type CompiledWhere, type StageRules } from './compile';
 import { buildIdList, ID_LISTS, type IdList } from './id-lists';
 import {
@@ -454,8 +454,7 @@ export function sampleIds(
     cache.lists.size > 0
       ? candidatesOf(
           query,
-          (table, termColumn, sortColumn) =>
-            cache.lists.get(listKey(table, termColumn, sortColumn)),
+          listLookup(cache.lists.values()),
           rules.minCreatorFollowers !== undefined
         )
       : null;

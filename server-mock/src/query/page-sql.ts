@@ -95,7 +95,9 @@ function fieldSql(
       return {
         value: `CASE WHEN typeof(${x}) <> 'text' THEN NULL WHEN json_array_length(${x}) = 0 THEN NULL ELSE json(${x}) END`,
         guard:
-          `CASE WHEN typeof(${x}) <> 'text' THEN 1 WHEN ${x} = '[]' THEN 1 WHEN NOT json_valid(${x}) THEN 0 ` +
+          // A stored escape (\u0041, \/) is kept by json() where JSON.stringify writes the character: the old way.
+          `CASE WHEN typeof(${x}) <> 'text' THEN 1 WHEN ${x} = '[]' THEN 1 WHEN instr(${x}, char(92)) > 0 THEN 0 ` +
+          `WHEN NOT json_valid(${x}) THEN 0 ` +
           `WHEN json_type(${x}) <> 'array' THEN 0 ` +
           `WHEN EXISTS (SELECT 1 FROM json_each(${x}) WHERE type <> 'text') THEN 0 ELSE 1 END`,
         nullable: true

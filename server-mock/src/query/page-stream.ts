@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isUtf8 } from 'node:buffer';
 import type { PublicData } from '../data/schema';
 import { compileWhere } from './compile';
 import { pageRecords } from './engine';
@@ -104,6 +105,9 @@ function statementsOf(
     found = {
       keyset: !plan.some(step => /TEMP B-TREE/i.test(step.detail)),
       // The chunk's text as a BLOB: a Buffer straight from SQLite's bytes, no JS string between.
+      // group_concat takes the rows in the subquery's id order (SQLite keeps it for an aggregate
+      // over an ordered subquery; the byte-for-byte tests hold it). `ORDER BY __id` inside
+      // group_concat would say so but sorts each chunk again: bench:paging halves.
       chunk: `SELECT count(*), max(__id), CAST(? || group_concat(j, ',') AS BLOB), count(j) FROM (${rows})`,
       rows,
       more: `SELECT 1 FROM ${table} t WHERE (${where}) AND t.id > ? ORDER BY t.id LIMIT 1`
@@ -170,6 +174,22 @@ function oldWay(data: PublicData, query: TypedQuery, id: number): string {
   return JSON.stringify(page.records[0]);
 }
 
+/**
+ * A row's JSON as SQLite wrote it, or the old way's when SQLite wrote none or
+ * the row holds text that was not UTF-8 (read as U+FFFD, which the old way
+ * writes where a value's own bytes were invalid, not the JSON text's).
+ */
+function rowJson(
+  data: PublicData,
+  query: TypedQuery,
+  id: number,
+  json: string | null
+): string {
+  return json === null || json.includes('\uFFFD')
+    ? oldWay(data, query, id)
+    : json;
+}
+
 export function* pageChunks(
   data: PublicData,
   query: TypedQuery,
@@ -215,16 +235,16 @@ export function* pageChunks(
       if (rows === 0) {
         return { count, lastId, hasMore: false };
       }
-      if (written === rows) {
+      if (written === rows && isUtf8(text!)) {
         bytes += text!.length;
         yield text!;
       } else {
-        // Some row needs the old way: this chunk again, row by row.
+        // Some row needs the old way (or holds text that is not UTF-8): this chunk again, row by row.
         const listed = prepared(db, sql.rows)
           .raw(true)
           .all(...params, after, wanted) as [number, string | null][];
         const body = listed
-          .map(([id, json]) => json ?? oldWay(data, query, id))
+          .map(([id, json]) => rowJson(data, query, id, json))
           .join(',');
         const chunkText = Buffer.from(count === 0 ? body : `,${body}`);
         bytes += chunkText.length;
@@ -254,7 +274,7 @@ export function* pageChunks(
         hasMore = true;
         break;
       }
-      parts.push(json ?? oldWay(data, query, id));
+      parts.push(rowJson(data, query, id, json));
       count += 1;
       lastId = id;
       if (parts.length === chunkRecords) {

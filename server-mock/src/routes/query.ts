@@ -3,6 +3,7 @@ import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { requireData, stageOf } from '../http/guards';
 import { ok, sendProblems } from '../http/reply';
+import type { QueryRecord } from '../query/engine';
 import { replyPage } from '../query/page-reply';
 import { RECORD_COUNT_HEADER } from '../query/paging';
 import type { QueryRunner } from '../query/pool';
@@ -55,24 +56,31 @@ export function registerQueryRoute(
         return replyPage(request, reply, data, query, queries!);
       }
 
-      if (testRun) {
-        // A rehearsal reads the sample, within what remains of today's quota (0: refused below).
-        const now = context.now();
-        const remaining =
-          context.dailyLimit -
-          context.store.usedOn(request.clientKey, utcDay(now));
-        const size = testRunSampleSize(query.limit, remaining);
-        query = { ...query, limit: Math.max(size, 1), cursor: null };
+      // A test run reads the sample within what remains of today's quota, sized
+      // again when another run of the job spent it while this one was drawn.
+      let records: QueryRecord[] = [];
+      let charge: ReturnType<typeof chargeQuota>;
+      for (let attempt = 1; ; attempt++) {
+        if (testRun) {
+          const remaining =
+            context.dailyLimit -
+            context.store.usedOn(request.clientKey, utcDay(context.now()));
+          const size = testRunSampleSize(validation.query.limit, remaining);
+          query = { ...query, limit: Math.max(size, 1), cursor: null };
+        }
+        records = await queries!.run('sample', { query });
+        charge = chargeQuota(
+          context.store,
+          request.clientKey,
+          records.length,
+          context.dailyLimit,
+          context.now(),
+          request.tokenJobId
+        );
+        if (charge.granted || !testRun || attempt === 3) {
+          break;
+        }
       }
-      const records = await queries!.run('sample', { query });
-      const charge = chargeQuota(
-        context.store,
-        request.clientKey,
-        records.length,
-        context.dailyLimit,
-        context.now(),
-        request.tokenJobId
-      );
       if (!charge.granted) {
         throw quotaRefusal(records.length, charge.quota);
       }

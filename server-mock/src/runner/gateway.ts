@@ -9,6 +9,7 @@ import { Duplex } from 'node:stream';
 import { chmodSync, rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { newLogId } from '../http/errors';
+import { QUERY_LIMITS } from '../query/catalogue';
 import { RECORD_COUNT_HEADER } from '../query/paging';
 
 /**
@@ -56,6 +57,25 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * What a page cut short is counted as: its limit (the most it could have
+ * delivered), or the largest page when the body names none it could be. The
+ * job may have read part of it, and the review must never see fewer records
+ * read than the job holds (the row-dump rule), so the count errs high.
+ */
+export function cutShortCount(body: Buffer): number {
+  try {
+    const limit = (JSON.parse(body.toString('utf8')) as { limit?: unknown })
+      .limit;
+    if (typeof limit === 'number' && Number.isInteger(limit) && limit > 0) {
+      return Math.min(limit, QUERY_LIMITS.job.maxLimit);
+    }
+  } catch {
+    // not JSON: the platform would have refused it before any record
+  }
+  return QUERY_LIMITS.job.maxLimit;
 }
 
 const TASK_ID = '[A-Za-z0-9_-]{1,64}';
@@ -246,9 +266,11 @@ export class DataGateway {
     // Every data answer is counted (the review compares outputs with what was read):
     // a buffered answer says its count in a header, a streamed page in its trailer.
     const status = upstream.statusCode ?? 502;
+    let countedAlready = false;
     const count = (value: string | string[] | undefined) => {
       const counted = Number(value);
       if (status === 200 && Number.isFinite(counted) && counted > 0) {
+        countedAlready = true;
         options.onRecords(counted);
       }
     };
@@ -270,8 +292,16 @@ export class DataGateway {
         }
         resolve();
       });
-      upstream.once('error', reject);
-      upstream.once('aborted', () => reject(new Error('platform aborted')));
+      // A page the platform cut short (a failure after its first records): counted in full.
+      const cutShort = (error: Error) => {
+        if (status === 200 && headerCount === undefined && !countedAlready) {
+          countedAlready = true;
+          options.onRecords(cutShortCount(body));
+        }
+        reject(error);
+      };
+      upstream.once('error', cutShort);
+      upstream.once('aborted', () => cutShort(new Error('platform aborted')));
       // A job gone mid-page: the page is read to its end anyway (and counted, as a
       // buffered answer was), so a disconnect never reads records uncounted.
       response.once('close', () => {

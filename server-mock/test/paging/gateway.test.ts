@@ -3,6 +3,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as source from '../../src/query/page-source';
 import { pageQuery } from '../../src/query/paging';
 import { validateQuery } from '../../src/query/validate';
 import { DataGateway } from '../../src/runner/gateway';
@@ -174,6 +175,37 @@ describe('the data gateway, streamed', () => {
     response.destroy();
     await settled(() => counted.length);
     expect(counted).toEqual([20_030]);
+  });
+
+  it('a page the platform cuts short after its first records is counted at its limit', async () => {
+    const real = source.openPageSource;
+    const spy = jest
+      .spyOn(source, 'pageSource')
+      .mockImplementation((data, query, afterId, limit) => {
+        const opened = real(data, query, afterId, limit, { chunkRecords: 100 });
+        let taken = 0;
+        return {
+          next: async () => {
+            if (++taken > 2) throw new Error('a corrupt row');
+            return opened.next();
+          },
+          return: () => opened.return()
+        };
+      });
+    try {
+      const response = await send(
+        socketPath,
+        token,
+        JSON.stringify({ category: 'video', fields: 'id', limit: 7000 })
+      );
+      expect(response.statusCode).toBe(200);
+      // The job sees its page end early (an aborted body), never a whole page.
+      await expect(readAll(response)).rejects.toThrow();
+      await settled(() => counted.length);
+      expect(counted).toEqual([7000]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('keeps its exact routes, the token check and the body limit', async () => {

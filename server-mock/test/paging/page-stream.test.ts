@@ -19,15 +19,19 @@ function drain(
   afterId: number | null,
   limit: number,
   options: Parameters<typeof pageChunks>[4] = {}
-): { chunks: string[]; summary: PageSummary } {
+): { chunks: string[]; bytes: Buffer; summary: PageSummary } {
   const generator = pageChunks(data, query, afterId, limit, options);
-  const chunks: string[] = [];
+  const raw: Buffer[] = [];
   for (;;) {
     const step = generator.next();
     if (step.done) {
-      return { chunks, summary: step.value };
+      return {
+        chunks: raw.map(chunk => chunk.toString('utf8')),
+        bytes: Buffer.concat(raw),
+        summary: step.value
+      };
     }
-    chunks.push(step.value.toString('utf8'));
+    raw.push(step.value);
   }
 }
 
@@ -48,12 +52,20 @@ function expectSame(
   options: Parameters<typeof pageChunks>[4] = {}
 ): PageSummary {
   const expected = pageRecords(data, query, afterId, limit);
-  const { chunks, summary } = drain(data, query, afterId, limit, options);
+  const { chunks, bytes, summary } = drain(
+    data,
+    query,
+    afterId,
+    limit,
+    options
+  );
   const records = JSON.parse(`[${chunks.join('')}]`) as unknown[];
   // What a client of today received: the records through JSON.stringify (-0 → 0, Infinity → null).
   const wire = JSON.stringify(expected.records);
   expect(records).toEqual(JSON.parse(wire));
   expect(JSON.stringify(records)).toBe(wire);
+  // Byte for byte: the same escapes, and valid UTF-8 where a stored text is not.
+  expect(bytes.equals(Buffer.from(wire.slice(1, -1), 'utf8'))).toBe(true);
   expect(summary).toEqual({
     count: expected.records.length,
     lastId: expected.lastId,
@@ -185,7 +197,8 @@ describe('pageChunks: the same records as pageRecords', () => {
       limit: 10
     });
     for (const way of WAYS) {
-      expect(drain(data, query, null, 10, { way })).toEqual({
+      const { chunks, summary } = drain(data, query, null, 10, { way });
+      expect({ chunks, summary }).toEqual({
         chunks: [],
         summary: { count: 0, lastId: null, hasMore: false }
       });
@@ -211,7 +224,22 @@ describe('pageChunks: values SQLite and JavaScript could write differently', () 
       ...values,
       id: nextId++
     };
-    insert.run(...columns.map(column => row[column]));
+    const raw = Object.entries(values).filter(
+      ([, value]) =>
+        typeof value === 'object' && value !== null && 'sql' in value
+    );
+    insert.run(
+      ...columns.map(column =>
+        raw.some(([name]) => name === column) ? template[column] : row[column]
+      )
+    );
+    for (const [name, value] of raw) {
+      data.db
+        .prepare(
+          `UPDATE videos SET ${name} = ${(value as { sql: string }).sql} WHERE id = ?`
+        )
+        .run(row.id as number);
+    }
   }
   const strange: Record<string, unknown>[] = [
     { playlist_id: null },
@@ -254,7 +282,12 @@ describe('pageChunks: values SQLite and JavaScript could write differently', () 
     { hashtag_names: 7 },
     { hashtag_names: Buffer.from('["a"]') },
     { effect_ids: '[]' },
-    { effect_ids: '["e1"]' }
+    { effect_ids: '["e1"]' },
+    { hashtag_names: '["\\u0041","caf\\u00e9","a\\/b"]' },
+    // Text that is not valid UTF-8 (stored by another writer): written as the old way wrote it (U+FFFD).
+    { video_description: { sql: "CAST(x'61eda08062ff' AS TEXT)" } },
+    { username: { sql: "CAST(x'c3' AS TEXT)" } },
+    { hashtag_names: { sql: "CAST(x'5b2261ff225d' AS TEXT)" } }
   ];
   for (const values of strange) {
     video(values);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
-import { candidatesOf } from '../../src/query/candidates';
+import { candidatesOf, listLookup } from '../../src/query/candidates';
 import { compileWhere } from '../../src/query/compile';
 import {
   matchCacheOf,
@@ -121,17 +121,7 @@ describe('sampling from the id lists (a generated data set)', () => {
 
   function candidates(query: TypedQuery) {
     const lists = sharedEngineState(listed).lists;
-    return candidatesOf(
-      query,
-      (table, termColumn, sortColumn) =>
-        lists.find(
-          list =>
-            list.table === table &&
-            list.termColumn === termColumn &&
-            list.sortColumn === sortColumn
-        ),
-      false
-    );
+    return candidatesOf(query, listLookup(lists), false);
   }
 
   const one = (field: string, operator: string, value: string) => ({
@@ -202,6 +192,14 @@ describe('sampling from the id lists (a generated data set)', () => {
         condition_groups: [
           and(cond('like_count', 'gte', likeFor(40, 'comments')))
         ]
+      }),
+      // A region alone: its slice of the region+date list.
+      typed(one('region_code', 'eq', region())),
+      typed({
+        category: 'video',
+        fields: 'id',
+        limit: 4,
+        condition_groups: [and(cond('region_code', 'in', region(), 'GB'))]
       })
     ];
     for (const [index, query] of queries.entries()) {
