@@ -119,6 +119,12 @@ class VCEApp(ExtensionApp, VCEConfig):
             )
             client = PlatformClient(None, credentials, timeout=self.platform_timeout, starting=True)
             local = local_client_of(credentials, data_dir / SECRET_FILE_NAME)
+            # Kernels started while it starts get its package index at once when its port is
+            # known (c.VCEApp.mock_port, or the one remembered in the data folder); on a first
+            # start on port 0 only kernels started after its ready line get it (_embedded_ready).
+            expected = self.embedded_platform.expected_url()
+            if expected is not None:
+                export_environment(os.environ, expected)
             self.embedded_platform.start_in_background(
                 self.mock_startup_timeout,
                 on_ready=lambda url: self._embedded_ready(client, local, url),

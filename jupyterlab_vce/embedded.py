@@ -147,6 +147,8 @@ def embedded_credentials(configured: Credentials | None, data_dir: Path) -> tupl
     )
 
 
+#: The stand-in listens on loopback only.
+MOCK_HOST = "127.0.0.1"
 #: The stand-in reads its client from here, which keeps the secret off `ps` listings.
 MOCK_CLIENT_ENV = "VCE_MOCK_CLIENT"
 
@@ -155,7 +157,7 @@ def mock_arguments(command: list[str], data_dir: Path, port: int = 0) -> list[st
     """The stand-in's command line: loopback, the port (0: a free one), our data dir."""
     return [
         *command,
-        "--host", "127.0.0.1",
+        "--host", MOCK_HOST,
         "--port", str(port),
         "--data-dir", str(data_dir),
     ]  # fmt: skip
@@ -266,6 +268,19 @@ def keeps_stopping_message(restarts: int, window: float, last_end: str, data_dir
     )
 
 
+def unexpected_start_message(error: BaseException, data_dir: Path) -> str:
+    """Why the stand-in could not start when its start raised what no rule expected (a bug):
+    the error's type and message, where its log is, what to do; the traceback stays in the log.
+    """
+    what = str(error).strip().rstrip(".")
+    reason = f"{type(error).__name__}: {what}" if what else type(error).__name__
+    return (
+        f"{reason}. Its log is in the Jupyter server's log (the error's traceback, and the lines "
+        f"starting with {LOG_PREFIX}); its data is in {data_dir}. Restart JupyterLab; if it "
+        "happens again, report it with that log."
+    )
+
+
 def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
     """A preexec function asking Linux to SIGKILL the child when this server dies.
 
@@ -315,6 +330,15 @@ class EmbeddedPlatform:
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
+
+    def expected_url(self) -> str | None:
+        """Where the stand-in will listen, when that is known before it starts: the
+        configured port, else the one remembered in the data folder. None on a first
+        start with port 0 (the ready line tells). A remembered port that turns out taken
+        gives another one; :func:`export_environment` with the ready line's URL corrects it.
+        """
+        port = self._port or remembered_port(self._data_dir)
+        return f"http://{MOCK_HOST}:{port}" if port else None
 
     def start(self, timeout: float) -> str:
         """Start the stand-in and wait until it listens; its base URL.
@@ -428,6 +452,16 @@ class EmbeddedPlatform:
             try:
                 if not self._stopping.is_set():
                     on_failure(error)
+            finally:
+                self.settled.set()
+            return
+        except Exception as error:  # what no rule expected: never leave the status *starting*
+            self._log.exception(
+                "jupyterlab_vce: the embedded platform stand-in's start failed unexpectedly."
+            )
+            try:
+                if not self._stopping.is_set():
+                    on_failure(MockStartError(unexpected_start_message(error, self._data_dir)))
             finally:
                 self.settled.set()
             return

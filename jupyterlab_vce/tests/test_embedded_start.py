@@ -14,6 +14,8 @@ import logging
 import os
 import shlex
 import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from tornado.httpclient import AsyncHTTPClient
 from jupyterlab_vce.config import detect_mock_command
 from jupyterlab_vce.embedded import (
     ENV_PIP_INDEX_URL,
+    PORT_FILE_NAME,
     EmbeddedPlatform,
     MockNotFound,
     RestartPolicy,
@@ -179,6 +182,106 @@ class TestFailureDuringStart:
         # As after a start that blocked: no local client, no credentials held.
         assert status["local_client"] is None
         assert (status["signed_in"], status["credentials_source"]) == (False, None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class TestIndexKnownBeforeReady:
+    """A kernel started while the stand-in starts gets its package index at once when its port
+    is known: the remembered one here (a first start on port 0 must wait for the ready line)."""
+
+    @pytest.fixture
+    def port(self) -> int:
+        return free_port()
+
+    @pytest.fixture
+    def vce_config(self, tmp_path: Path, gate: Path, data_dir: Path, port: int) -> dict[str, Any]:
+        data_dir.mkdir(parents=True)
+        (data_dir / PORT_FILE_NAME).write_text(f"{port}\n")
+        command = gated(tmp_path / "vce-mock", gate, STANDIN)
+        return {"mock_command": [str(command)], "mock_data_dir": str(data_dir)}
+
+    async def test_the_remembered_port_s_index_is_exported_while_starting(
+        self, api: Api, jp_serverapp: Any, gate: Path, port: int
+    ) -> None:
+        _, status = await api.get("status")
+        assert status["platform"]["state"] == "starting"
+        assert os.environ[ENV_PIP_INDEX_URL] == f"http://127.0.0.1:{port}/simple/"
+        gate.touch()
+        await settled(vce_app(jp_serverapp))
+        _, status = await api.get("status")
+        assert status["platform_url"] == f"http://127.0.0.1:{port}"
+        assert os.environ[ENV_PIP_INDEX_URL] == f"http://127.0.0.1:{port}/simple/"
+
+
+class TestIndexOfTheConfiguredPort:
+    @pytest.fixture
+    def port(self) -> int:
+        return free_port()
+
+    @pytest.fixture
+    def vce_config(self, tmp_path: Path, gate: Path, data_dir: Path, port: int) -> dict[str, Any]:
+        command = gated(tmp_path / "vce-mock", gate, STANDIN)
+        return {
+            "mock_command": [str(command)],
+            "mock_data_dir": str(data_dir),
+            "mock_port": port,
+        }
+
+    async def test_the_configured_port_s_index_is_exported_while_starting(
+        self, api: Api, jp_serverapp: Any, gate: Path, port: int
+    ) -> None:
+        _, status = await api.get("status")
+        assert status["platform"]["state"] == "starting"
+        assert os.environ[ENV_PIP_INDEX_URL] == f"http://127.0.0.1:{port}/simple/"
+        gate.touch()
+        await settled(vce_app(jp_serverapp))
+
+
+class TestUnexpectedErrorDuringStart:
+    """A start that raises what no rule expected (a bug): unavailable with why, not *starting*."""
+
+    @pytest.fixture
+    def vce_config(self, tmp_path: Path, data_dir: Path) -> dict[str, Any]:
+        return {"mock_command": STANDIN, "mock_data_dir": str(data_dir)}
+
+    @pytest.fixture(autouse=True)
+    def popen_raises(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        def refuse(self: EmbeddedPlatform, arguments: list[str]) -> None:
+            raise subprocess.SubprocessError("preexec_fn failed")
+
+        monkeypatch.setattr(EmbeddedPlatform, "_popen", refuse)
+
+    async def test_unreachable_with_the_error_and_the_traceback_in_the_log(
+        self, api: Api, jp_serverapp: Any, data_dir: Path, captured_log: Any
+    ) -> None:
+        await settled(vce_app(jp_serverapp))
+        code, status = await api.get("status")
+        assert (code, status["platform"]["state"]) == (200, "unreachable")
+        message = status["platform"]["message"]
+        assert message == (
+            "The embedded platform stand-in could not start: SubprocessError: preexec_fn "
+            "failed. Its log is in the Jupyter server's log (the error's traceback, and the "
+            f"lines starting with [vce-mock]); its data is in {data_dir}. Restart JupyterLab; "
+            "if it happens again, report it with that log."
+        )
+        assert "Traceback" not in message
+        code, body = await api.get("quota")
+        assert (code, body["error"]["code"], body["error"]["message"]) == (
+            503,
+            "platform_unreachable",
+            message,
+        )
+        log = captured_log.getvalue()
+        assert "start failed unexpectedly" in log
+        assert "Traceback (most recent call last)" in log
+        assert 'raise subprocess.SubprocessError("preexec_fn failed")' in log
+        assert f"jupyterlab_vce: {message}" in log.splitlines()
+        assert (status["signed_in"], status["local_client"]) == (False, None)
 
 
 async def test_a_background_start_is_supervised_as_before(tmp_path: Path) -> None:

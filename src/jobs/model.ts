@@ -106,12 +106,20 @@ export class JobsModel implements IDisposable {
     return this._jobs.get(jobId);
   }
 
-  /** Whether the server holds credentials: signed out empties the list. */
-  setSignedIn(signedIn: boolean): void {
-    if (signedIn === this._signedIn) {
+  /**
+   * Whether the server holds credentials (signed out empties the list), and
+   * whether the platform answers: while the embedded platform starts
+   * (`answering` false, its calls answer 503 `platform_starting`) the list
+   * waits (loading, or what it showed), and reads the first page once the
+   * platform answers, even though the sign-in itself did not change.
+   */
+  setSignedIn(signedIn: boolean, answering = true): void {
+    if (signedIn === this._signedIn && answering === this._answering) {
       return;
     }
+    const couldRead = this._signedIn && this._answering;
     this._signedIn = signedIn;
+    this._answering = answering;
     if (!signedIn) {
       this._generation++;
       this._jobs.clear();
@@ -120,14 +128,22 @@ export class JobsModel implements IDisposable {
       this._error = null;
       this._phase = 'signed-out';
       this._changed.emit();
-    } else {
+    } else if (!answering) {
+      // An answer still on its way would be the platform's 503: the read once it answers counts.
+      this._generation++;
+      if (this._order.length === 0) {
+        this._error = null;
+        this._phase = 'loading';
+        this._changed.emit();
+      }
+    } else if (!couldRead) {
       void this.refresh();
     }
   }
 
   /** Read the first page again (keeps what is shown until the answer comes). */
   async refresh(): Promise<void> {
-    if (!this._signedIn) {
+    if (!this._signedIn || !this._answering) {
       return;
     }
     const generation = ++this._generation;
@@ -382,6 +398,8 @@ export class JobsModel implements IDisposable {
   private _phase: JobsPhase = 'signed-out';
   private _error: Error | null = null;
   private _signedIn = false;
+  /** False while the embedded platform starts (its calls answer 503 `platform_starting`). */
+  private _answering = true;
   private _loadingMore = false;
   private _generation = 0;
   private _disposed = false;

@@ -145,6 +145,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const actions = loadOnce(async () => (await session()).actions);
 
     // Signed in or not, and the role, follow the connection; job events come from the shared stream.
+    // While the embedded platform starts (signed in already, its calls 503) the list waits, and
+    // reads once it answers; the review queue, once connected.
     const syncReviewer = (loaded: JobsSession | null) => {
       if (loaded) {
         loaded.review.setActive(
@@ -160,7 +162,10 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const syncConnection = () => {
       const status = connection.status.status;
       reviewer = reviewerRole(reviewer, status);
-      model.setSignedIn(status?.signed_in === true && !reviewer);
+      model.setSignedIn(
+        status?.signed_in === true && !reviewer,
+        status?.platform.state !== 'starting'
+      );
       syncReviewer(session.current);
     };
     connection.status.changed.connect(syncConnection);
