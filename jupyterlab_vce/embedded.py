@@ -538,6 +538,13 @@ class EmbeddedPlatform:
                     return
                 self._log.error("jupyterlab_vce: the embedded platform stand-in: %s", error)
                 continue  # its process has ended: the policy decides again
+            except Exception:  # what no rule expected: the policy still decides, never a silent end
+                if self._stopping.is_set():
+                    return
+                self._log.exception(
+                    "jupyterlab_vce: starting the embedded platform stand-in again failed unexpectedly."
+                )
+                continue
             self._log.info(
                 "jupyterlab_vce: embedded platform stand-in listening again on %s (pid %s).",
                 url,

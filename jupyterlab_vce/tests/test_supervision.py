@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -169,5 +170,33 @@ async def test_restarts_then_gives_up(tmp_path: Path, caplog: pytest.LogCaptureF
         assert len(messages) == 1
         assert "restarted 1 times in 10 minutes and ended again (signal SIGKILL)" in messages[0]
         assert platform.pid == second
+    finally:
+        await platform.stop()
+
+
+async def test_an_unexpected_error_restarting_still_ends_in_the_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart raising what no rule expected counts as a failed start: the policy gives up."""
+    data_dir = tmp_path / "mock-data"
+    credentials, email = embedded_credentials(None, data_dir)
+    platform = EmbeddedPlatform(STANDIN, data_dir, credentials, email, logging.getLogger("t"))
+    url = platform.start(10.0)
+    messages: list[str] = []
+
+    def broken_launch(port: int, timeout: float) -> str:
+        raise subprocess.SubprocessError("preexec_fn failed")
+
+    monkeypatch.setattr(platform, "_launch", broken_launch)
+    platform.supervise(url, 10.0, messages.append, RestartPolicy(first_delay=0.05, max_restarts=2))
+    try:
+        first = platform.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + RESTART_TIMEOUT
+        while not messages and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert len(messages) == 1
+        assert "keeps stopping" in messages[0]
     finally:
         await platform.stop()
