@@ -20,6 +20,7 @@ import {
 import type { Job } from '../api/types';
 import { CANCELLABLE_STATUSES } from './statuses';
 import { refusalDetail } from './refusal';
+import { chunkLoadMessage, isChunkLoadError } from '../common/chunk-error';
 
 /** An open document's state, as far as submitting needs it. */
 export interface IOpenDocument {
@@ -314,10 +315,12 @@ export class JobActions {
     } catch (error) {
       state.setAttestation(jobId, {
         valid: false,
-        reason: trans.__(
-          'The attestation could not be checked: %1',
-          (error as Error).message
-        )
+        reason: isChunkLoadError(error)
+          ? chunkLoadMessage(trans, trans.__('the attestation verifier'))
+          : trans.__(
+              'The attestation could not be checked: %1',
+              (error as Error).message
+            )
       });
     }
   }

@@ -2,7 +2,8 @@ import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { SidePanel } from '@jupyterlab/ui-components';
-import type { Widget } from '@lumino/widgets';
+import { MessageLoop } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
 import { SHIELD_PANEL_ID } from '../commands';
 import type { IPlatformEvents } from '../events/shared';
 import type { JobActions } from './actions';
@@ -55,6 +56,7 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
   const jobs = jobsWidget(context, events.stateChanged);
   panel.header.addWidget(submit);
   panel.addWidget(jobs);
+  fitContentToPanel(panel);
   let reviewer = false;
   const onDrop = (path: string) => {
     if (reviewer) {
@@ -98,4 +100,28 @@ export function createShieldPanel(options: IShieldPanelOptions): IShieldPanel {
     }
   };
   return { panel, showReviewer, drop: onDrop };
+}
+
+/**
+ * The sections (an accordion: a split layout) size themselves from their
+ * node's height on a resize message only, and the side panel's own layout is
+ * CSS, which sends none: a header that grows (Submit added after the first
+ * layout, *How a job runs* opened) would leave the Jobs section at its old
+ * height, past the panel's bottom. Resize the sections now and whenever their
+ * box changes.
+ */
+export function fitContentToPanel(panel: SidePanel): void {
+  const content = panel.content;
+  const resize = () => {
+    if (!content.isDisposed && content.isAttached) {
+      MessageLoop.sendMessage(content, Widget.ResizeMessage.UnknownSize);
+    }
+  };
+  resize();
+  if (typeof ResizeObserver === 'undefined') {
+    return;
+  }
+  const observer = new ResizeObserver(() => resize());
+  observer.observe(content.node);
+  content.disposed.connect(() => observer.disconnect());
 }

@@ -9,6 +9,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { VCEClient } from '../api/client';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { PluginSettings } from '../common/settings';
+import { notifyLoadFailure } from '../common/load-failure';
 import { promptOnceWhenSignedOut } from '../signin/prompt';
 import { hubLogoutUrl, signInMode, signOutOfHub } from '../signin/mode';
 import { PlatformStatusModel } from '../status/model';
@@ -84,7 +85,14 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
           return hubSignOut();
         }
         // The dialog (and the local client's view) load when first asked for.
-        const { signInWithDialog } = await import('../signin/dialog');
+        let dialog;
+        try {
+          dialog = await import('../signin/dialog');
+        } catch (error) {
+          notifyLoadFailure(trans, trans.__('the sign-in dialog'), error);
+          return;
+        }
+        const { signInWithDialog } = dialog;
         return signInWithDialog(status, trans, revealLocalSecret);
       }
     });
@@ -110,7 +118,14 @@ export const corePlugin: JupyterFrontEndPlugin<IVCEConnection> = {
       label: trans.__('Show Virtual Compute Environment Connection'),
       // The details (and the local client's view) load when first asked for.
       execute: async () => {
-        const { showConnection } = await import('../signin/connection');
+        let connection;
+        try {
+          connection = await import('../signin/connection');
+        } catch (error) {
+          notifyLoadFailure(trans, trans.__('the connection details'), error);
+          return;
+        }
+        const { showConnection } = connection;
         return showConnection(status, trans, {
           mode,
           signIn: () => commands.execute(CommandIDs.signIn),

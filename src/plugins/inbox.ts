@@ -14,6 +14,8 @@ import {
   SHIELD_PANEL_ID
 } from '../commands';
 import { mailIcon } from '../icons';
+import { isChunkLoadError } from '../common/chunk-error';
+import { notifyLoadFailure } from '../common/load-failure';
 import type { InboxWidget } from '../inbox/open';
 import { IVCEConnection, TRANSLATION_DOMAIN } from '../tokens';
 
@@ -113,7 +115,14 @@ export const inboxPlugin: JupyterFrontEndPlugin<void> = {
         }
       },
       execute: async args => {
-        await open(typeof args.jobId === 'string' ? args.jobId : null);
+        try {
+          await open(typeof args.jobId === 'string' ? args.jobId : null);
+        } catch (error) {
+          if (!isChunkLoadError(error)) {
+            throw error;
+          }
+          notifyLoadFailure(trans, trans.__('the Inbox'), error);
+        }
       }
     });
     palette?.addItem({

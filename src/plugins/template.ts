@@ -8,6 +8,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PALETTE_CATEGORY, TemplateCommandIDs } from '../commands';
 import { shieldIcon } from '../icons';
+import { loadErrorMessage } from '../common/chunk-error';
 import { writeStarterScript } from '../template/create';
 import { TRANSLATION_DOMAIN } from '../tokens';
 
@@ -57,10 +58,19 @@ export const templatePlugin: JupyterFrontEndPlugin<void> = {
           typeof args.cwd === 'string'
             ? args.cwd
             : (fileBrowser?.model.path ?? '');
+        let starter;
         try {
           // The text is loaded when first asked for: JupyterLab's start-up does not carry it.
-          const { STARTER_SCRIPT } =
-            await import('../template/starter.generated');
+          starter = await import('../template/starter.generated');
+        } catch (error) {
+          void showErrorMessage(
+            trans.__('The clean-room script was not created'),
+            loadErrorMessage(trans, trans.__('the starter script'), error)
+          );
+          return;
+        }
+        const { STARTER_SCRIPT } = starter;
+        try {
           const path = await writeStarterScript(
             serviceManager.contents,
             folder,

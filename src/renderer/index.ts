@@ -8,6 +8,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { QUERY_RESULT_MIME } from './mime';
+import { loadErrorMessage } from '../common/chunk-error';
 import {
   plainTranslate,
   Translate,
@@ -28,7 +29,19 @@ export class QueryResultRenderer
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this._mimeType];
-    const { isQueryResultData, renderResult } = await import('./table');
+    let table;
+    try {
+      table = await import('./table');
+    } catch (error) {
+      // The records came with the output (the quota is spent): show them plainly.
+      console.error(
+        'jupyterlab-vce: the result table could not be loaded',
+        error
+      );
+      this._renderPlain(data, error);
+      return;
+    }
+    const { isQueryResultData, renderResult } = table;
     if (!isQueryResultData(data)) {
       this.node.textContent = this._trans.__(
         'This query result cannot be shown: its data is not a list of records.'
@@ -36,6 +49,28 @@ export class QueryResultRenderer
       return;
     }
     renderResult(this.node, data, this._trans);
+  }
+
+  /** The records as JSON text, under a line saying the table could not be loaded. */
+  private _renderPlain(data: unknown, error: unknown): void {
+    const note = document.createElement('p');
+    note.className = 'jp-vce-ResultRenderer-fallback';
+    note.setAttribute('role', 'alert');
+    note.textContent = `${loadErrorMessage(
+      this._trans,
+      this._trans.__('the result table'),
+      error
+    )} ${this._trans.__(
+      'The records are shown as text below; reopen the notebook to see the table.'
+    )}`;
+    const records =
+      typeof data === 'object' && data !== null && 'records' in data
+        ? (data as { records: unknown }).records
+        : data;
+    const text = document.createElement('pre');
+    text.className = 'jp-vce-ResultRenderer-plain';
+    text.textContent = JSON.stringify(records, null, 2) ?? '';
+    this.node.replaceChildren(note, text);
   }
 
   private readonly _mimeType: string;

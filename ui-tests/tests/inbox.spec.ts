@@ -59,10 +59,9 @@ async function startLab(
     }
     try {
       const status = await fetch(`${BASE}/vce/api/status`);
-      if (
-        status.ok &&
-        (await status.json()).platform?.state !== 'unreachable'
-      ) {
+      // The embedded platform starts in the background: `starting` until it answers.
+      const state = status.ok ? (await status.json()).platform?.state : null;
+      if (state && state !== 'unreachable' && state !== 'starting') {
         return lab;
       }
     } catch {

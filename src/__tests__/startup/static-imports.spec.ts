@@ -93,6 +93,7 @@ describe('the start-up bundle', () => {
 
   it("the MIME renderer's entry holds no table code", () => {
     expect([...reachable('renderer/index.ts')].sort()).toEqual([
+      'common/chunk-error.ts',
       'common/translate.ts',
       'renderer/index.ts',
       'renderer/mime.ts'

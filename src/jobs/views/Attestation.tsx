@@ -29,13 +29,15 @@ export function Attestation(props: {
           {trans.__('Checking the signature…')}
         </p>
       ) : !check.valid ? (
-        <p
-          className="jp-vce-Attestation-result"
-          data-valid="false"
-          role="alert"
-        >
-          ✗ {check.reason}
-        </p>
+        <div className="jp-vce-Attestation-result" data-valid="false">
+          <p role="alert">✗ {check.reason}</p>
+          <button
+            className="jp-vce-LinkButton"
+            onClick={() => void actions.verify(job.job_id)}
+          >
+            {trans.__('Check again')}
+          </button>
+        </div>
       ) : (
         <div
           className="jp-vce-Attestation-result"
