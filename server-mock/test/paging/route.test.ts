@@ -1,5 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PublicData } from '../../src/data/schema';
 import { validateQuery } from '../../src/query/validate';
 import { ok } from '../../src/http/reply';
 import { pageQuery } from '../../src/query/paging';
@@ -39,18 +40,57 @@ async function readAll(response: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A platform on loopback with `data`, and a job token for it (set in beforeAll). */
+function listening(data: PublicData, queryWorkers = 0) {
+  const platform = makePlatform({ publicData: data, queryWorkers });
+  const at = { port: 0, token: '' };
+  beforeAll(async () => {
+    await platform.app.listen({ host: '127.0.0.1', port: 0 });
+    at.port = (platform.app.server.address() as AddressInfo).port;
+    at.token = platform.store.issueJobToken(
+      ALICE.clientKey,
+      platform.clock.now()
+    );
+  });
+  afterAll(() => platform.close());
+  return at;
+}
+
+/** Pages `body` to its end: each answer is the buffered route's byte for byte, its count in the trailer. */
+async function expectPagesAsBuffered(
+  at: { port: number; token: string },
+  data: PublicData,
+  body: Record<string, unknown>
+): Promise<number> {
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const sent: Record<string, unknown> = cursor ? { ...body, cursor } : body;
+    const response = await post(at.port, at.token, sent);
+    const text = await readAll(response);
+    if (response.statusCode !== 200) throw new Error(text);
+    expect(response.headers['content-type']).toBe(
+      'application/json; charset=utf-8'
+    );
+    const logId = (JSON.parse(text) as { error: { log_id: string } }).error
+      .log_id;
+    const validation = validateQuery(sent, 'job');
+    if (!validation.ok) throw new Error('invalid');
+    const before = pageQuery(data, validation.query);
+    expect(text).toBe(JSON.stringify(ok(before.page, logId)));
+    expect(response.trailers['x-vce-record-count']).toBe(
+      String(before.page!.count)
+    );
+    cursor = before.page!.cursor;
+    pages++;
+  } while (cursor);
+  return pages;
+}
+
 describe('the job route, streamed', () => {
   const data = fixtureData();
   addVideos(data, 20_000, 3000);
-  const platform = makePlatform({ publicData: data });
-  let port: number;
-  let token: string;
-  beforeAll(async () => {
-    await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    port = (platform.app.server.address() as AddressInfo).port;
-    token = platform.store.issueJobToken(ALICE.clientKey, platform.clock.now());
-  });
-  afterAll(() => platform.close());
+  const at = listening(data);
 
   it('answers byte for byte what the buffered route answered, the count in the trailer', async () => {
     for (const body of [
@@ -62,28 +102,7 @@ describe('the job route, streamed', () => {
       { category: 'comment', fields: 'text,id', limit: 100_000 },
       { category: 'user', fields: 'username,is_verified', limit: 2 }
     ]) {
-      let cursor: string | null = null;
-      do {
-        const sent: Record<string, unknown> = cursor
-          ? { ...body, cursor }
-          : body;
-        const response = await post(port, token, sent);
-        const text = await readAll(response);
-        if (response.statusCode !== 200) throw new Error(text);
-        expect(response.headers['content-type']).toBe(
-          'application/json; charset=utf-8'
-        );
-        const logId = (JSON.parse(text) as { error: { log_id: string } }).error
-          .log_id;
-        const validation = validateQuery(sent, 'job');
-        if (!validation.ok) throw new Error('invalid');
-        const before = pageQuery(data, validation.query);
-        expect(text).toBe(JSON.stringify(ok(before.page, logId)));
-        expect(response.trailers['x-vce-record-count']).toBe(
-          String(before.page!.count)
-        );
-        cursor = before.page!.cursor;
-      } while (cursor);
+      await expectPagesAsBuffered(at, data, body);
     }
   });
 
@@ -95,7 +114,7 @@ describe('the job route, streamed', () => {
         fields: 'id,video_description',
         limit: 100_000
       };
-      const response = await post(port, token, body);
+      const response = await post(at.port, at.token, body);
       response.pause();
       // 20,030 records of ~3 KB: 201 chunks of ~300 KB (60 MB). Unread, the route stops once the socket buffers are full.
       const produced = await settled(() => watch.seen.chunks);
@@ -124,7 +143,7 @@ describe('the job route, streamed', () => {
           fields: 'id,video_description',
           limit: 100_000
         };
-        const response = await post(port, token, body);
+        const response = await post(at.port, at.token, body);
         await new Promise<void>(resolve =>
           response.once('data', () => resolve())
         );
@@ -136,7 +155,7 @@ describe('the job route, streamed', () => {
         expect(produced).toBeLessThan(201);
         expect(await settled(() => watch.seen.chunks)).toBe(produced);
         // The same page again, in full: nothing was left busy.
-        const again = await post(port, token, body);
+        const again = await post(at.port, at.token, body);
         expect(
           (JSON.parse(await readAll(again)) as { data: { count: number } }).data
             .count
@@ -148,7 +167,7 @@ describe('the job route, streamed', () => {
   );
 
   it('a bad cursor is still a 400 with the problem, not a stream', async () => {
-    const response = await post(port, token, {
+    const response = await post(at.port, at.token, {
       category: 'video',
       fields: 'id',
       cursor: 'nope'
@@ -163,41 +182,14 @@ describe('the job route, streamed', () => {
 describe('the job route, streamed from a query worker', () => {
   const data = fixtureData();
   addVideos(data, 5_000, 3000);
-  const platform = makePlatform({ publicData: data, queryWorkers: 1 });
-  let port: number;
-  let token: string;
-  beforeAll(async () => {
-    await platform.app.listen({ host: '127.0.0.1', port: 0 });
-    port = (platform.app.server.address() as AddressInfo).port;
-    token = platform.store.issueJobToken(ALICE.clientKey, platform.clock.now());
-  });
-  afterAll(() => platform.close());
+  const at = listening(data, 1);
 
   it('answers every page byte for byte as the buffered route, the count in the trailer', async () => {
-    const body = {
+    const pages = await expectPagesAsBuffered(at, data, {
       category: 'video',
       fields: 'id,hashtag_names,is_stem_verified,like_count',
       limit: 1999
-    };
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const sent: Record<string, unknown> = cursor ? { ...body, cursor } : body;
-      const response = await post(port, token, sent);
-      const text = await readAll(response);
-      if (response.statusCode !== 200) throw new Error(text);
-      const logId = (JSON.parse(text) as { error: { log_id: string } }).error
-        .log_id;
-      const validation = validateQuery(sent, 'job');
-      if (!validation.ok) throw new Error('invalid');
-      const before = pageQuery(data, validation.query);
-      expect(text).toBe(JSON.stringify(ok(before.page, logId)));
-      expect(response.trailers['x-vce-record-count']).toBe(
-        String(before.page!.count)
-      );
-      cursor = before.page!.cursor;
-      pages++;
-    } while (cursor);
+    });
     expect(pages).toBeGreaterThan(2);
   });
 });
