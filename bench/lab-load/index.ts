@@ -280,6 +280,10 @@ async function main(): Promise<void> {
       await readiness(options, work, report);
     }
     process.stdout.write(`${formatReport(report)}\n`);
+  } catch (error) {
+    // What was measured before the failure is still printed (the page loads take minutes).
+    process.stdout.write(`${formatReport(report)}\n`);
+    throw error;
   } finally {
     if (options.keep) {
       say(`kept ${work}`);
