@@ -222,8 +222,8 @@ async function serve(): Promise<void> {
   const { buildApp } = await import('../src/app');
   const { openPublicData } = await import('../src/data/open');
   const { warmUp } = await import('../src/query/engine');
-  const { defaultQueryWorkers, QueryPool, runnerOf } =
-    await import('../src/query/pool');
+  const { defaultQueryWorkers, QueryPool } = await import('../src/query/pool');
+  const { runnerOf } = await import('../src/query/runners');
   const { Store } = await import('../src/store');
   const dataDir = process.env.BENCH_CHILD_DATA_DIR!;
   let generatedSeconds: number | null = null;

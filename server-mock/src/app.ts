@@ -12,7 +12,7 @@ import { methodNotAllowed, type RouteEntry } from './http/route-table';
 import { registerIdentityRoute } from './routes/identity';
 import type { PublicData } from './data/schema';
 import { cryptoRandomInt, type RandomInt } from './query/engine';
-import { queryRunner } from './query/pool';
+import { queryRunner } from './query/runners';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { registerTaskRoutes } from './routes/tasks';

@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
 import { ApiError } from '../../src/http/errors';
-import {
-  InlineRunner,
-  QueryPool,
-  STREAM_CREDIT,
-  queryRunner
-} from '../../src/query/pool';
+import { QueryPool, STREAM_CREDIT } from '../../src/query/pool';
+import { InlineRunner, queryRunner } from '../../src/query/runners';
 import { seededRandomInt } from '../../src/query/engine';
 import type { TypedQuery } from '../../src/query/typed-query';
 import { validateQuery } from '../../src/query/validate';
