@@ -4,23 +4,15 @@
  * findings that do not restate their Where line, and a Where line that fits a
  * narrow panel.
  */
-import { nullTranslator } from '@jupyterlab/translation';
-import { Signal } from '@lumino/signaling';
-import { Widget } from '@lumino/widgets';
 import { act } from 'react';
-import type { StreamState } from '../../events/stream';
-import { JobActions } from '../../jobs/actions';
 import { findingMessage, placeParts } from '../../jobs/format';
-import { JobsModel } from '../../jobs/model';
-import { PanelState } from '../../jobs/state';
 import type { Job, JobVerdict } from '../../api/types';
-import { jobsWidget } from '../../jobs/views';
-import { FakeJobsApi, flush, makeJob } from '../helpers/jobs-fixtures';
+import { openJobDetail } from '../helpers/job-detail';
+import { makeJob } from '../helpers/jobs-fixtures';
 
 (
   globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
 ).IS_REACT_ACT_ENVIRONMENT = true;
-const trans = nullTranslator.load('jupyterlab_vce');
 
 const cleanups: Array<() => void> = [];
 afterEach(async () => {
@@ -29,36 +21,7 @@ afterEach(async () => {
 
 /** The jobs panel with one job's detail open. */
 async function detailOf(job: Job): Promise<HTMLElement> {
-  const api = new FakeJobsApi();
-  api.jobs = [job];
-  const model = new JobsModel({ api, detailDelayMs: 0 });
-  const state = new PanelState();
-  const actions = new JobActions({
-    api,
-    model,
-    state,
-    trans,
-    contents: { get: jest.fn() },
-    email: () => 'pi@example.org'
-  });
-  const list = jobsWidget(
-    {
-      actions,
-      trans,
-      signIn: jest.fn(),
-      streamState: () => 'open' as StreamState
-    },
-    new Signal<unknown, StreamState>({})
-  );
-  await act(async () => Widget.attach(list, document.body));
-  await act(async () => {
-    model.setSignedIn(true);
-    await flush();
-  });
-  await act(async () => {
-    await actions.open(job.job_id);
-    await flush();
-  });
+  const { list } = await openJobDetail(job);
   cleanups.push(() => list.dispose());
   return list.node.querySelector('.jp-vce-Detail') as HTMLElement;
 }
