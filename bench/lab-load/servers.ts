@@ -15,6 +15,7 @@ import {
   writeFileSync
 } from 'node:fs';
 import { join } from 'node:path';
+import { stopGroup } from '../process-group';
 
 export interface Proc {
   child: ChildProcess;
@@ -80,23 +81,9 @@ export async function until(
 
 /** SIGTERM to the process group, SIGKILL after 10 s if it is still there. */
 export async function stop(proc: Proc): Promise<void> {
-  if (exited(proc)) {
-    return;
+  if (!exited(proc)) {
+    await stopGroup(proc);
   }
-  const gone = new Promise<void>(resolve =>
-    proc.child.once('exit', () => resolve())
-  );
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-proc.pid, name);
-    } catch {
-      // the group is gone already
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
 }
 
 /** The platform variables a lab must not inherit from this shell. */

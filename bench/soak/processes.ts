@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from './http';
+import { stopGroup } from '../process-group';
 
 export interface Server {
   name: string;
@@ -167,25 +168,8 @@ export async function startJupyter(options: {
 }
 
 /** SIGTERM to the server's process group, SIGKILL after 10 s if it is still there. */
-export async function stop(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  const exited = new Promise<void>(resolve =>
-    child.once('exit', () => resolve())
-  );
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-server.pid, name);
-    } catch {
-      // the group is gone already
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+export function stop(server: Server): Promise<void> {
+  return stopGroup(server);
 }
 
 /** The process's resident set (VmRSS) in MiB, or NaN when it is gone. */
