@@ -381,6 +381,17 @@ describe('Faults: item-level decisions', () => {
     );
   });
 
+  it('refuse only the listed videos when video_ids is given', () => {
+    const faults = new Faults(
+      plan([{ kind: 'refuse_video_comments', video_ids: ['7301', '7302'] }])
+    );
+    const comments = { ...scope, endpoint: 'video/comment/list' as const };
+    expect(faults.refusedVideoComments(comments, '7301')).toBe(
+      FAULT_MESSAGES.videoCommentsRefused
+    );
+    expect(faults.refusedVideoComments(comments, '7303')).toBeNull();
+  });
+
   it('null a comment cursor per video and page', () => {
     const faults = new Faults(
       plan([{ kind: 'null_comment_cursor', probability: 0.5 }])
