@@ -32,7 +32,7 @@ export function readUsername(raw: unknown): string {
 /** §5 (C4D's notebook): the platform's words when no user has the name. */
 export function userNotFound(username: string): Error {
   return invalidParams(
-    `username: ${username.slice(0, 100)} is invalid: cannot find the user`
+    `\`username: ${username.slice(0, 100)}\` is invalid: cannot find the user`
   );
 }
 

@@ -495,7 +495,7 @@ describe('POST /v2/research/user/info/', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.message).toBe(
-      'username: no_such_user_anywhere is invalid: cannot find the user'
+      '`username: no_such_user_anywhere` is invalid: cannot find the user'
     );
   });
 });
