@@ -295,20 +295,22 @@ export class Faults {
   /** A video as the API would send it with NUL bytes or huge counts; ids untouched. */
   alterVideo<T extends Record<string, unknown>>(
     scope: FaultScope,
+    id: number | string,
     record: T
   ): T {
-    return this.alter(scope, `video:${String(record.id)}`, record);
+    return this.alter(scope, `video:${id}`, record);
   }
 
   /** A comment, the same way (keyed by its id). */
   alterComment<T extends Record<string, unknown>>(
     scope: FaultScope,
+    id: number | string,
     record: T
   ): T {
-    return this.alter(scope, `comment:${String(record.id)}`, record);
+    return this.alter(scope, `comment:${id}`, record);
   }
 
-  /** A user (user info, a follower), keyed by username (user info carries no id). */
+  /** A user (user info), keyed by username (user info carries no id). */
   alterUser<T extends Record<string, unknown>>(
     scope: FaultScope,
     username: string,

@@ -184,7 +184,7 @@ describe('Faults: off by default', () => {
       faults.refusedUser({ ...scope, endpoint: 'user/info' }, 'u')
     ).toBeNull();
     expect(faults.tokenError200('alice-lab')).toBe(false);
-    expect(faults.alterVideo(scope, video)).toBe(video);
+    expect(faults.alterVideo(scope, video.id, video)).toBe(video);
     expect(faults.planFor('alice-lab')).toEqual({ source: 'none', plan: null });
   });
 });
@@ -318,8 +318,10 @@ describe('Faults: item-level decisions', () => {
       like_count: 12,
       username: 'cat_lover'
     }));
-    const once = videos.map(video => faults.alterVideo(scope, video));
-    const twice = videos.map(video => faults.alterVideo(scope, video));
+    const once = videos.map(video => faults.alterVideo(scope, video.id, video));
+    const twice = videos.map(video =>
+      faults.alterVideo(scope, video.id, video)
+    );
     expect(twice).toEqual(once);
     expect(once.map(video => video.id)).toEqual(videos.map(video => video.id));
     expect(once.every(video => video.username === 'cat_lover')).toBe(true);
