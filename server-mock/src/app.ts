@@ -27,6 +27,7 @@ import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
+import { resolveResearchLimits, type ResearchLimits } from './research/quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -47,6 +48,8 @@ export interface AppOptions {
   now?: () => Date;
   tokenTtlSeconds?: number;
   dailyLimit?: number;
+  /** The public Research API's limits (src/research/quota.ts); each defaults to the documented figure. */
+  researchLimits?: Partial<ResearchLimits>;
   /** Fastify logger options; false (the default) for silence. */
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes (default 1 MiB). */
@@ -101,6 +104,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    researchLimits: resolveResearchLimits(options.researchLimits),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
     events: new EventBus()

@@ -1046,7 +1046,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "forbidden" | "job_not_cancellable" | "job_not_finished" | "result_not_available" | "link_expired" | "jobs_unavailable" | "review_not_pending" | "internal_error";
+                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "rate_limit_exceeded" | "data_unavailable" | "task_not_finished" | "forbidden" | "job_not_cancellable" | "job_not_finished" | "result_not_available" | "link_expired" | "jobs_unavailable" | "review_not_pending" | "internal_error";
                 message: string;
                 log_id: components["schemas"]["LogId"];
             };
@@ -1098,6 +1098,71 @@ export interface components {
                     error: components["schemas"]["ErrorStatus"] & {
                         /** @constant */
                         code?: "daily_quota_limit_exceeded";
+                    };
+                };
+            };
+        };
+        /**
+         * @description Research API: the client's UTC day has no request left in the route's bucket (1,000 a
+         *     day, followers/following 20,000), no record left, or the answer's records would pass the
+         *     day's (100,000, followers/following 2,000,000); refused whole, records not charged
+         *     (`daily_quota_limit_exceeded`, the body the real API was seen to send; no `Retry-After`:
+         *     the quota resets at 00:00 UTC).
+         */
+        ResearchQuotaExceeded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "data": {},
+                 *       "error": {
+                 *         "code": "daily_quota_limit_exceeded",
+                 *         "message": "The API daily quota limit exceeded. Please try again later",
+                 *         "log_id": "20261125054322C9836BCFDD8D"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    data: Record<string, never>;
+                    error: {
+                        /** @constant */
+                        code: "daily_quota_limit_exceeded";
+                        /** @constant */
+                        message: "The API daily quota limit exceeded. Please try again later";
+                        log_id: components["schemas"]["LogId"];
+                    };
+                };
+            };
+        };
+        /**
+         * @description Research API: more requests than the per-minute limit (600 by default) in the last 60 s
+         *     (`rate_limit_exceeded`); not charged to the day. `Retry-After` says in how many whole
+         *     seconds one more is admitted.
+         */
+        ResearchRateLimited: {
+            headers: {
+                /** @description Whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "data": {},
+                 *       "error": {
+                 *         "code": "rate_limit_exceeded",
+                 *         "message": "Too many requests: this client may send 600 requests a minute to the Research API. Try again in 15 seconds.",
+                 *         "log_id": "20261125054322C9836BCFDD8D"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    data: Record<string, never>;
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "rate_limit_exceeded";
                     };
                 };
             };

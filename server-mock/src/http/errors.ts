@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'daily_quota_limit_exceeded'
+  | 'rate_limit_exceeded'
   | 'data_unavailable'
   | 'task_not_finished'
   | 'forbidden'
