@@ -1103,27 +1103,21 @@ export interface components {
             };
         };
         /**
-         * @description Research API: the client's UTC day has no request left in the route's bucket (1,000 a
-         *     day, followers/following 20,000), no record left, or the answer's records would pass the
-         *     day's (100,000, followers/following 2,000,000); refused whole, records not charged
-         *     (`daily_quota_limit_exceeded`, the body the real API was seen to send; no `Retry-After`:
-         *     the quota resets at 00:00 UTC).
+         * @description Research API, one status for two refusals (as the real API; tell them apart by `error.code`):
+         *     `daily_quota_limit_exceeded`: the client's UTC day has no request left in the route's bucket
+         *     (1,000 a day, followers/following 20,000), no record left, or the answer's records would pass
+         *     the day's (100,000, followers/following 2,000,000); refused whole, its records not charged;
+         *     exactly the body the real API was seen to send, without `Retry-After` (the day resets at 00:00 UTC).
+         *     `rate_limit_exceeded`: more requests than the per-minute limit (600 by default) in the last
+         *     60 s; not charged to the day; `Retry-After` says in how many whole seconds one more is admitted.
          */
-        ResearchQuotaExceeded: {
+        ResearchTooManyRequests: {
             headers: {
+                /** @description `rate_limit_exceeded` only: whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "data": {},
-                 *       "error": {
-                 *         "code": "daily_quota_limit_exceeded",
-                 *         "message": "The API daily quota limit exceeded. Please try again later",
-                 *         "log_id": "20261125054322C9836BCFDD8D"
-                 *       }
-                 *     }
-                 */
                 "application/json": {
                     data: Record<string, never>;
                     error: {
@@ -1133,32 +1127,7 @@ export interface components {
                         message: "The API daily quota limit exceeded. Please try again later";
                         log_id: components["schemas"]["LogId"];
                     };
-                };
-            };
-        };
-        /**
-         * @description Research API: more requests than the per-minute limit (600 by default) in the last 60 s
-         *     (`rate_limit_exceeded`); not charged to the day. `Retry-After` says in how many whole
-         *     seconds one more is admitted.
-         */
-        ResearchRateLimited: {
-            headers: {
-                /** @description Whole seconds until the sliding window admits one more request. */
-                "Retry-After"?: number;
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "data": {},
-                 *       "error": {
-                 *         "code": "rate_limit_exceeded",
-                 *         "message": "Too many requests: this client may send 600 requests a minute to the Research API. Try again in 15 seconds.",
-                 *         "log_id": "20261125054322C9836BCFDD8D"
-                 *       }
-                 *     }
-                 */
-                "application/json": {
+                } | {
                     data: Record<string, never>;
                     error: components["schemas"]["ErrorStatus"] & {
                         /** @constant */
