@@ -15,6 +15,10 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { queryRunner } from './query/runners';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
+import { openResearchDoor } from './http/research-door';
+import { registerResearchUserRoutes } from './routes/research-users';
+import { registerResearchVideoRoutes } from './routes/research-videos';
+import { SearchCache } from './research/searches';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
@@ -27,7 +31,11 @@ import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
-import { resolveResearchLimits, type ResearchLimits } from './research/quota';
+import {
+  researchQuotaMeter,
+  resolveResearchLimits,
+  type ResearchLimits
+} from './research/quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -99,12 +107,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
         now()
       )
     : [];
+  const researchLimits = resolveResearchLimits(options.researchLimits);
   const context: PlatformContext = {
     store,
     now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
-    researchLimits: resolveResearchLimits(options.researchLimits),
+    researchLimits,
+    researchMeter: researchQuotaMeter(store, researchLimits, now),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
     events: new EventBus()
@@ -226,6 +236,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerQuotaRoute(app, context);
   registerQueryRoute(app, context, queries);
   registerTaskRoutes(app, context, queries);
+  // The public Research API's door: its own body parser and quota (./http/research-door.ts).
+  const searches = new SearchCache();
+  void app.register(async door => {
+    openResearchDoor(door, context);
+    registerResearchVideoRoutes(door, context, queries, searches);
+    registerResearchUserRoutes(door, context, queries);
+  });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);
   registerReviewRoutes(app, context);

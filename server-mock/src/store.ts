@@ -7,6 +7,7 @@ import {
   tokenDigest
 } from './secrets';
 import { MIGRATIONS } from './migrations';
+import type { ResearchBucket } from './research/meter';
 
 /** A research client as configured (`--client KEY:SECRET[:EMAIL]`). */
 export interface ClientSpec {
@@ -33,12 +34,6 @@ export interface ClientRecord {
 export type UsageGrant =
   | { granted: true; used: number }
   | { granted: false; used: number; remaining: number };
-
-/**
- * A Research API quota bucket (docs/research/research-api.md §6, FAQ): `research` (the
- * video, comment and user APIs) or `follow` (followers and following), counted apart.
- */
-export type ResearchBucket = 'research' | 'follow';
 
 /** Research API use: requests and records (a day's use, a charge, or a day's limits). */
 export interface ResearchUsage {

@@ -1,6 +1,7 @@
 import { ApiError } from '../http/errors';
 import { utcDay } from '../quota';
-import type { ResearchBucket, ResearchUsage } from '../store';
+import type { ResearchUsage } from '../store';
+import type { ResearchBucket, ResearchMeter } from './meter';
 
 export type { ResearchBucket, ResearchUsage };
 
@@ -164,4 +165,42 @@ export function chargeResearchRecords(
     used => admitsRecords(used, records, limit)
   );
   return grant.granted ? null : dailyQuotaRefusal();
+}
+
+/**
+ * The routes' meter (./meter.ts, context.researchMeter) over the store: each
+ * refusal thrown as the 429 the caller gets.
+ */
+export function researchQuotaMeter(
+  ledger: ResearchLedger,
+  limits: ResearchLimits,
+  now: () => Date
+): ResearchMeter {
+  return {
+    admit(clientKey, bucket) {
+      const refusal = admitResearchRequest(
+        ledger,
+        clientKey,
+        bucket,
+        limits,
+        now()
+      );
+      if (refusal) {
+        throw refusal;
+      }
+    },
+    chargeRecords(clientKey, bucket, records) {
+      const refusal = chargeResearchRecords(
+        ledger,
+        clientKey,
+        bucket,
+        records,
+        limits,
+        now()
+      );
+      if (refusal) {
+        throw refusal;
+      }
+    }
+  };
 }
