@@ -12,7 +12,15 @@ import {
   type ResearchLimits
 } from '../../src/research/quota';
 import { Store } from '../../src/store';
-import { ALICE, TestClock } from '../helpers/helpers';
+import {
+  ALICE,
+  bearer,
+  makePlatform,
+  signIn,
+  TestClock
+} from '../helpers/helpers';
+import { jobTestData } from '../helpers/jobs-helpers';
+import { call } from '../helpers/openapi-conformance';
 
 /** The observed body (docs/research/research-api.md §6, peata-v2), with a log id. */
 const QUOTA_BODY = (logId: string) => ({
@@ -186,5 +194,99 @@ describe('the Research API daily quota', () => {
   it('refuses a charge that is not a count', () => {
     expect(() => records(-1)).toThrow(RangeError);
     expect(() => records(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('the Research API daily quota, through the research door', () => {
+  const VIDEO = '/v2/research/video/query/?fields=id';
+  // About 40 videos in January 2024 in the test data: a page of 10 is full.
+  const page = (maxCount = 10) => ({
+    query: {
+      and: [
+        {
+          operation: 'IN',
+          field_name: 'video_length',
+          field_values: ['SHORT', 'MID', 'LONG', 'EXTRA_LONG']
+        }
+      ]
+    },
+    start_date: '20240101',
+    end_date: '20240131',
+    max_count: maxCount
+  });
+  let platform: ReturnType<typeof makePlatform>;
+  let token: string;
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    call(platform.app, {
+      method: 'POST',
+      url: VIDEO,
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        ...headers
+      },
+      payload: typeof body === 'string' ? body : JSON.stringify(body)
+    });
+  const used = () =>
+    platform.store.researchUsedOn(
+      ALICE.clientKey,
+      platform.clock.now().toISOString().slice(0, 10),
+      'research'
+    );
+
+  beforeEach(async () => {
+    platform = makePlatform({
+      publicData: jobTestData(),
+      researchLimits: { dailyRequests: 3, dailyRecords: 25 }
+    });
+    token = await signIn(platform.app);
+  });
+  afterEach(() => platform.close());
+
+  it('charges each answered request and its records; the request past the day is refused with the observed body', async () => {
+    const first = await post(page());
+    expect(first.statusCode).toBe(200);
+    expect(first.json().data.videos).toHaveLength(10);
+    expect(used()).toEqual({ requests: 1, records: 10 });
+    expect((await post(page())).statusCode).toBe(200);
+    expect(used()).toEqual({ requests: 2, records: 20 });
+    // 10 more would pass the day's 25 records: the whole answer is refused, the request counted.
+    const over = await post(page());
+    expect(over.statusCode).toBe(429);
+    expect(over.body).toBe(
+      JSON.stringify(QUOTA_BODY(over.json().error.log_id))
+    );
+    expect(over.json().error.log_id).toMatch(/^[0-9]{14}[0-9A-F]{20}$/);
+    expect(over.headers['retry-after']).toBeUndefined();
+    expect(used()).toEqual({ requests: 3, records: 20 });
+    // The day's requests are spent: refused up front, nothing more counted.
+    const spent = await post(page(5));
+    expect(spent.statusCode).toBe(429);
+    expect(spent.body).toBe(
+      JSON.stringify(QUOTA_BODY(spent.json().error.log_id))
+    );
+    expect(used()).toEqual({ requests: 3, records: 20 });
+    // 00:00 UTC: a new day.
+    platform.clock.current = new Date('2026-11-26T00:00:00Z');
+    token = await signIn(platform.app); // the 21:30 token has expired
+    expect((await post(page(5))).statusCode).toBe(200);
+    expect(used()).toEqual({ requests: 1, records: 5 });
+  });
+
+  it('charges nothing for a bad token or a body that is not JSON', async () => {
+    const badToken = await post(page(), { authorization: 'Bearer clt.nope' });
+    expect(badToken.statusCode).toBe(401);
+    const notJson = await post('{"query": ', { 'content-type': 'text/plain' });
+    expect(notJson.statusCode).toBe(400);
+    expect(used()).toEqual({ requests: 0, records: 0 });
+  });
+
+  it("leaves the VCE test stage's quota alone", async () => {
+    expect((await post(page())).statusCode).toBe(200);
+    const vce = await call(platform.app, {
+      url: '/v2/vce/quota/',
+      headers: bearer(token)
+    });
+    expect(vce.json().data).toMatchObject({ used: 0, remaining: 5000 });
   });
 });

@@ -1,4 +1,7 @@
 import { errorHandler } from '../../src/http/errors';
+import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
+import { jobTestData } from '../helpers/jobs-helpers';
+import { call } from '../helpers/openapi-conformance';
 import {
   rateLimitRefusal,
   SlidingWindowLimiter
@@ -87,5 +90,80 @@ describe('the Research API per-minute limit (sliding window)', () => {
         log_id: '20261125120000ABCDEF012345'
       }
     });
+  });
+});
+
+describe('the per-minute limit, through the research door', () => {
+  const USER = '/v2/research/user/info/?fields=display_name';
+  let platform: ReturnType<typeof makePlatform>;
+  let token: string;
+  let username: string;
+  const post = (authorization = `Bearer ${token}`) =>
+    call(platform.app, {
+      method: 'POST',
+      url: USER,
+      headers: { authorization, 'content-type': 'application/json' },
+      payload: JSON.stringify({ username })
+    });
+  const used = () =>
+    platform.store.researchUsedOn(
+      ALICE.clientKey,
+      platform.clock.now().toISOString().slice(0, 10),
+      'research'
+    );
+
+  beforeEach(async () => {
+    const data = jobTestData();
+    username = data.db
+      .prepare('SELECT username FROM users LIMIT 1')
+      .pluck()
+      .get() as string;
+    platform = makePlatform({
+      publicData: data,
+      researchLimits: { perMinute: 2 }
+    });
+    token = await signIn(platform.app);
+  });
+  afterEach(() => platform.close());
+
+  it('answers 429 rate_limit_exceeded with Retry-After, charges nothing for it, and admits again when it said', async () => {
+    expect((await post()).statusCode).toBe(200);
+    platform.clock.advance(10.2);
+    expect((await post()).statusCode).toBe(200);
+    platform.clock.advance(5);
+    const refused = await post();
+    expect(refused.statusCode).toBe(429);
+    // The first request leaves the window 60 s after it: 44.8 s from now → 45.
+    expect(refused.headers['retry-after']).toBe('45');
+    expect(refused.json()).toEqual({
+      data: {},
+      error: {
+        code: 'rate_limit_exceeded',
+        message:
+          'Too many requests: this client may send 2 requests a minute to the Research API. Try again in 45 seconds.',
+        log_id: refused.json().error.log_id
+      }
+    });
+    expect(used()).toEqual({ requests: 2, records: 2 });
+    platform.clock.advance(44);
+    expect((await post()).headers['retry-after']).toBe('1');
+    platform.clock.advance(0.8);
+    expect((await post()).statusCode).toBe(200);
+    expect(used()).toEqual({ requests: 3, records: 3 });
+  });
+
+  it('answers a bad token with 401, never with the rate limit', async () => {
+    for (let index = 0; index < 3; index++) {
+      expect((await post('Bearer clt.nope')).statusCode).toBe(401);
+    }
+    expect((await post()).statusCode).toBe(200);
+    expect(
+      (
+        await call(platform.app, {
+          url: '/v2/vce/quota/',
+          headers: bearer(token)
+        })
+      ).json().data.used
+    ).toBe(0);
   });
 });
