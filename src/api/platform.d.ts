@@ -1244,7 +1244,8 @@ export interface components {
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
          *     unknown user ("`username: X` is invalid: cannot find the user"), or a body that is not
-         *     JSON. The Research API's error envelope.
+         *     JSON. The Research API's error envelope; a control character in any string (the input
+         *     guard, before the route) also lists the problem in `data.problems`.
          */
         ResearchInvalidParams: {
             headers: {
@@ -1260,7 +1261,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /**
