@@ -547,7 +547,7 @@ export interface paths {
          * Public Research API - one user's profile
          * @description A user's public profile by username, flat in `data` (docs/research/research-api.md §5);
          *     the username itself is not returned. An unknown username is a 400 `invalid_params`
-         *     "username: X is invalid: cannot find the user".
+         *     "`username: X` is invalid: cannot find the user".
          */
         post: operations["researchUserInfo"];
         delete?: never;
@@ -1243,8 +1243,9 @@ export interface components {
         /**
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
-         *     unknown user ("username: X is invalid: cannot find the user"), or a body that is not
-         *     JSON. The Research API's error envelope.
+         *     unknown user ("`username: X` is invalid: cannot find the user"), or a body that is not
+         *     JSON. The Research API's error envelope; a control character in any string (the input
+         *     guard, before the route) also lists the problem in `data.problems`.
          */
         ResearchInvalidParams: {
             headers: {
@@ -1260,7 +1261,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /**
@@ -1320,6 +1321,40 @@ export interface components {
                     error: components["schemas"]["ErrorStatus"] & {
                         /** @constant */
                         code?: "daily_quota_limit_exceeded";
+                    };
+                };
+            };
+        };
+        /**
+         * @description Research API, one status for two refusals (as the real API; tell them apart by `error.code`):
+         *     `daily_quota_limit_exceeded`: the client's UTC day has no request left in the route's bucket
+         *     (1,000 a day, followers/following 20,000), no record left, or the answer's records would pass
+         *     the day's (100,000, followers/following 2,000,000); refused whole, its records not charged;
+         *     exactly the body the real API was seen to send, without `Retry-After` (the day resets at 00:00 UTC).
+         *     `rate_limit_exceeded`: more requests than the per-minute limit (600 by default) in the last
+         *     60 s; not charged to the day; `Retry-After` says in how many whole seconds one more is admitted.
+         */
+        ResearchTooManyRequests: {
+            headers: {
+                /** @description `rate_limit_exceeded` only: whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: Record<string, never>;
+                    error: {
+                        /** @constant */
+                        code: "daily_quota_limit_exceeded";
+                        /** @constant */
+                        message: "The API daily quota limit exceeded. Please try again later";
+                        log_id: components["schemas"]["LogId"];
+                    };
+                } | {
+                    data: Record<string, never>;
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "rate_limit_exceeded";
                     };
                 };
             };
@@ -2395,6 +2430,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2437,6 +2473,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2477,6 +2514,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
