@@ -114,7 +114,12 @@ interface Derived {
   statements: Statements;
   users?: UserTable;
   videoIds?: { min: number; max: number } | null;
+  /** The lists computed last (a crawl asks for the same list page after page). */
+  recent: Map<string, unknown>;
 }
+
+/** How many computed lists a data set keeps (a 5,000-follow list is ~100 KB). */
+export const RECENT_LISTS = 64;
 
 const derived = new WeakMap<Database.Database, Derived>();
 
@@ -140,11 +145,29 @@ function derivedOf(data: PublicData): Derived {
         playlistVideos: db.prepare(
           `SELECT id, user_id, create_time FROM videos WHERE playlist_id = ? ORDER BY id`
         )
-      }
+      },
+      recent: new Map()
     };
     derived.set(db, entry);
   }
   return entry;
+}
+
+/** `compute()`, or its value kept from a recent call with the same key (least recently used goes first). */
+function remembered<T>(data: PublicData, key: string, compute: () => T): T {
+  const recent = derivedOf(data).recent;
+  if (recent.has(key)) {
+    const value = recent.get(key) as T;
+    recent.delete(key);
+    recent.set(key, value);
+    return value;
+  }
+  const value = compute();
+  recent.set(key, value);
+  if (recent.size > RECENT_LISTS) {
+    recent.delete(recent.keys().next().value as string);
+  }
+  return value;
 }
 
 function userTable(data: PublicData): UserTable {
@@ -274,6 +297,16 @@ export function followList(
   data: PublicData,
   userId: number,
   direction: FollowDirection
+): readonly Follow[] {
+  return remembered(data, `${direction}:${userId}`, () =>
+    computeFollowList(data, userId, direction)
+  );
+}
+
+function computeFollowList(
+  data: PublicData,
+  userId: number,
+  direction: FollowDirection
 ): Follow[] {
   const table = userTable(data);
   const self = rankOf(table, userId);
@@ -380,7 +413,14 @@ function drawVideos(
  * the real API's cursor selects "videos created on or before this time"
  * (docs/research/research-api.md §5b). How many: drawn per user, median 30, at most MAX_LIKED.
  */
-export function likedVideos(data: PublicData, userId: number): VideoKey[] {
+export function likedVideos(
+  data: PublicData,
+  userId: number
+): readonly VideoKey[] {
+  return remembered(data, `liked:${userId}`, () => computeLiked(data, userId));
+}
+
+function computeLiked(data: PublicData, userId: number): VideoKey[] {
   const count = drawCount(
     data.seed,
     SALT.likedCount,
