@@ -289,6 +289,19 @@ function followTime(seed: number, follower: number, followed: number): number {
 }
 
 /**
+ * Distinct times in a list sorted newest first: a time equal to (or after)
+ * the one before it moves to one second before that. Then no page of a time
+ * cursor has to hold a run of equal times past max_count (timePage).
+ */
+export function spreadTies(items: { time: number }[]): void {
+  for (let index = 1; index < items.length; index++) {
+    if (items[index].time >= items[index - 1].time) {
+      items[index].time = items[index - 1].time - 1;
+    }
+  }
+}
+
+/**
  * A user's followers (who follows them) or following (whom they follow),
  * newest first (ties: larger id first), at most FOLLOW_LIST_CAP (the newest).
  * One pass over the users' table in memory (50,000 users at 1,000,000 videos).
@@ -334,6 +347,7 @@ function computeFollowList(
     }
   }
   follows.sort((a, b) => b.time - a.time || b.userId - a.userId);
+  spreadTies(follows);
   return follows.length > FOLLOW_LIST_CAP
     ? follows.slice(0, FOLLOW_LIST_CAP)
     : follows;
@@ -382,12 +396,17 @@ function drawCount(
   return Math.max(0, Math.min(max, value));
 }
 
-/** `count` distinct videos of other users, drawn for (user, salt). */
+/**
+ * `count` distinct videos of other users, drawn for (user, salt); with
+ * `distinctTimes`, no two with the same create_time (the liked list's cursor
+ * is a create_time: no page has to hold a run of equal times past max_count).
+ */
 function drawVideos(
   data: PublicData,
   userId: number,
   salt: number,
-  count: number
+  count: number,
+  distinctTimes = false
 ): VideoKey[] {
   const range = videoIdRange(data);
   if (!range || count === 0) {
@@ -396,13 +415,20 @@ function drawVideos(
   const statement = derivedOf(data).statements.videoAtOrAfter;
   const width = range.max - range.min + 1;
   const picked = new Map<number, VideoKey>();
+  const times = new Set<number>();
   // A few more draws than needed: some land on the user's own videos or twice on one.
   for (let draw = 0; draw < count * 2 + 8 && picked.size < count; draw++) {
     const point =
       range.min + Math.floor(unit(data.seed, salt, userId, draw) * width);
     const video = statement.get(point) as VideoKey | undefined;
-    if (video && video.user_id !== userId && !picked.has(video.id)) {
+    if (
+      video &&
+      video.user_id !== userId &&
+      !picked.has(video.id) &&
+      !(distinctTimes && times.has(video.create_time))
+    ) {
       picked.set(video.id, video);
+      times.add(video.create_time);
     }
   }
   return [...picked.values()];
@@ -429,7 +455,7 @@ function computeLiked(data: PublicData, userId: number): VideoKey[] {
     1.3,
     MAX_LIKED
   );
-  return drawVideos(data, userId, SALT.likedPick, count).sort(
+  return drawVideos(data, userId, SALT.likedPick, count, true).sort(
     (a, b) => b.create_time - a.create_time || b.id - a.id
   );
 }
@@ -598,5 +624,138 @@ export function indexPage<T>(
     items: items.slice(start, end),
     cursor: end,
     hasMore: end < items.length
+  };
+}
+
+// ---------------------------------------------------------------------------
+// One page of an endpoint: what the query workers run (../query/worker-ops.ts)
+
+/** The user sub-endpoints (docs/research/research-api.md §5b), by their path's last part. */
+export type UserListKind =
+  | 'liked_videos'
+  | 'pinned_videos'
+  | 'reposted_videos'
+  | 'followers'
+  | 'following';
+
+export interface UserListArgs {
+  list: UserListKind;
+  username: string;
+  /** An index (reposted), a Unix time (liked, followers, following), or null: the first page. */
+  cursor: number | null;
+  maxCount: number;
+  /** The request's time, Unix seconds: a time cursor's default ("the time this request was made", §5b). */
+  now: number;
+}
+
+/** A page: the videos' ids (video lists) or the users (follow lists), the next cursor, whether there is more. */
+export interface UserListAnswer {
+  found: boolean;
+  videoIds: number[];
+  users: { display_name: string; username: string }[];
+  cursor: number;
+  hasMore: boolean;
+}
+
+const NOT_FOUND: UserListAnswer = {
+  found: false,
+  videoIds: [],
+  users: [],
+  cursor: 0,
+  hasMore: false
+};
+
+/** The page a user sub-endpoint answers, or `found: false` when no user has the name. */
+export function userListPage(
+  data: PublicData,
+  args: UserListArgs
+): UserListAnswer {
+  const user = findUser(data, args.username);
+  if (!user) {
+    return NOT_FOUND;
+  }
+  const since = args.cursor ?? args.now;
+  switch (args.list) {
+    case 'liked_videos': {
+      const page = timePage(
+        likedVideos(data, user.id),
+        video => video.create_time,
+        since,
+        args.maxCount
+      );
+      return videoAnswer(page.items, page);
+    }
+    case 'reposted_videos': {
+      const page = indexPage(
+        repostedVideos(data, user.id),
+        args.cursor ?? 0,
+        args.maxCount
+      );
+      return videoAnswer(page.items, page);
+    }
+    case 'pinned_videos':
+      return {
+        found: true,
+        videoIds: pinnedVideoIds(data, user),
+        users: [],
+        cursor: 0,
+        hasMore: false
+      };
+    case 'followers':
+    case 'following': {
+      const page = timePage(
+        followList(data, user.id, args.list),
+        follow => follow.time,
+        since,
+        args.maxCount
+      );
+      return {
+        found: true,
+        videoIds: [],
+        users: userInfos(
+          data,
+          page.items.map(follow => follow.userId)
+        ),
+        cursor: page.cursor,
+        hasMore: page.hasMore
+      };
+    }
+  }
+}
+
+function videoAnswer(
+  videos: readonly VideoKey[],
+  page: { cursor: number; hasMore: boolean }
+): UserListAnswer {
+  return {
+    found: true,
+    videoIds: videos.map(video => video.id),
+    users: [],
+    cursor: page.cursor,
+    hasMore: page.hasMore
+  };
+}
+
+export interface PlaylistArgs {
+  playlistId: number;
+  cursor: number;
+  maxCount: number;
+}
+
+/** Playlist info with one page of its video ids (an index cursor), or null when no video has the id. */
+export function playlistPage(
+  data: PublicData,
+  args: PlaylistArgs
+): (PlaylistInfo & { cursor: number; has_more: boolean }) | null {
+  const info = playlistInfo(data, args.playlistId);
+  if (!info) {
+    return null;
+  }
+  const page = indexPage(info.playlist_video_ids, args.cursor, args.maxCount);
+  return {
+    ...info,
+    playlist_video_ids: page.items,
+    cursor: page.cursor,
+    has_more: page.hasMore
   };
 }

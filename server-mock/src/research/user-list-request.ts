@@ -1,24 +1,36 @@
-import { ApiError } from '../http/errors';
+import {
+  bodyObject,
+  invalidParams,
+  onlyKeys,
+  optionalInteger,
+  requiredId
+} from './body';
+import { readUsername } from './user-request';
 
 /**
  * The bodies of the Research API's user sub-endpoints and playlist info
- * (docs/research/research-api.md §5b), read as real clients send them: JSON numbers or
- * strings of digits for int64s (protobuf's JSON form; traktok sends a
- * playlist id taken from a URL as a string), `null` for an absent cursor
- * (traktok, C4D), unknown keys ignored. A bad value is a 400 `invalid_params`
- * naming the field, in the API's own form ("`username: X` is invalid: …").
+ * (docs/research/research-api.md §5b) → what to list and which page. Pure.
+ * `null` means "not sent" (traktok sends `cursor: null`); pinned videos take
+ * no paging but accept the `max_count` and `cursor` traktok sends to every
+ * user endpoint, and ignore them.
  */
 
-/** max_count: default 20, max 100 (docs/research/research-api.md §5b: LV, RV, FR, FG). */
-export const DEFAULT_MAX_COUNT = 20;
-export const MAX_MAX_COUNT = 100;
+/** max_count: default 20, at most 100 (§5b: LV, RV, FR, FG). */
+export const USER_LIST_MAX_COUNT = { fallback: 20, max: 100 } as const;
 /** Playlist info: no default documented; traktok sends none and reads one page (§5b). */
-export const PLAYLIST_DEFAULT_MAX_COUNT = 100;
+export const PLAYLIST_MAX_COUNT = { fallback: 100, max: 100 } as const;
+
+const USER_LIST_KEYS = ['username', 'max_count', 'cursor'] as const;
+const PLAYLIST_KEYS = ['playlist_id', 'max_count', 'cursor'] as const;
+const PLAYLIST_EXAMPLE = '{"playlist_id": 7400000000000010, "cursor": 0}';
+
+/** How a list pages: by a Unix time (liked, followers, following), an index (reposted), or not at all (pinned). */
+export type CursorKind = 'time' | 'index' | 'none';
 
 export interface UserListRequest {
   username: string;
   maxCount: number;
-  /** The body's cursor, or null when absent, null or (for a time cursor) ≤ 0: "now" (§5b). */
+  /** An index (0 when not sent), or a Unix time; null for a time cursor not sent or 0 ("now", §5b), and for pinned. */
   cursor: number | null;
 }
 
@@ -28,141 +40,110 @@ export interface PlaylistRequest {
   cursor: number;
 }
 
-function invalid(message: string): ApiError {
-  return new ApiError(400, 'invalid_params', message);
-}
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function bodyObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalid(
-      'The request body must be a JSON object, e.g. {"username": "test_username"}.'
-    );
-  }
-  return body as Record<string, unknown>;
-}
-
-/** A whole number ≥ 0 from a JSON number or a string of digits, or undefined when absent/null. */
-function wholeNumber(
-  body: Record<string, unknown>,
-  field: string,
-  rule: string
-): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) {
-    return undefined;
-  }
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d{1,20}$/.test(value.trim())
-        ? Number(value.trim())
-        : Number.NaN;
-  if (Number.isInteger(number) && number > Number.MAX_SAFE_INTEGER) {
-    // An int64 past 2^53: no id of the data is that large, and a time or index that large means "after everything".
-    return Number.MAX_SAFE_INTEGER;
-  }
-  if (!Number.isSafeInteger(number) || number < 0) {
-    throw invalid(`\`${field}: ${shown(value)}\` is invalid: ${rule}`);
-  }
-  return number;
-}
-
-function maxCountOf(body: Record<string, unknown>, fallback: number): number {
-  const rule = `it must be a whole number from 1 to ${MAX_MAX_COUNT}`;
-  const value = wholeNumber(body, 'max_count', rule);
-  if (value === undefined) {
-    return fallback;
-  }
-  if (value < 1 || value > MAX_MAX_COUNT) {
-    throw invalid(`\`max_count: ${value}\` is invalid: ${rule}`);
-  }
-  return value;
-}
-
-function usernameOf(body: Record<string, unknown>): string {
-  const value = body.username;
-  if (value === undefined || value === null || value === '') {
-    throw invalid(
-      '`username` is missing: send the account\'s username, e.g. {"username": "test_username"}.'
-    );
-  }
-  if (typeof value !== 'string') {
-    throw invalid(
-      `\`username: ${shown(value)}\` is invalid: it must be a string`
-    );
-  }
-  return value;
-}
-
 /**
- * A user list's body. `cursor: 'time'` (liked videos, followers, following):
- * Unix seconds, ≤ 0 meaning "now" as absent does (ResearchTikPy sends 0 on the
- * first page); `'index'` (reposted): a start index; `'none'` (pinned): no
- * paging, max_count and cursor ignored (traktok sends both).
+ * A user list's body. A time cursor of 0 is "now", as an absent one:
+ * ResearchTikPy sends `cursor: 0` on the first page of liked videos,
+ * followers and following (§5b), which taken literally ("on or before 1970")
+ * would list nothing.
  */
 export function readUserListBody(
   raw: unknown,
-  cursor: 'time' | 'index' | 'none'
+  cursorKind: CursorKind
 ): UserListRequest {
-  const body = bodyObject(raw);
-  const username = usernameOf(body);
-  if (cursor === 'none') {
-    return { username, maxCount: MAX_MAX_COUNT, cursor: null };
+  const body = bodyObject(
+    raw,
+    '{"username": "cookie_love_122", "max_count": 20}'
+  );
+  onlyKeys(body, USER_LIST_KEYS);
+  const username = readUsername({ username: body.username });
+  if (cursorKind === 'none') {
+    return { username, maxCount: USER_LIST_MAX_COUNT.max, cursor: null };
   }
-  const maxCount = maxCountOf(body, DEFAULT_MAX_COUNT);
-  const value = wholeNumber(
+  const maxCount = optionalInteger(
+    body,
+    'max_count',
+    { min: 1, max: USER_LIST_MAX_COUNT.max },
+    USER_LIST_MAX_COUNT.fallback
+  );
+  const cursor = optionalInteger(
     body,
     'cursor',
-    cursor === 'time'
-      ? 'it must be a Unix time in seconds (a whole number)'
-      : 'it must be a whole number, the index to start from'
+    { min: 0, max: Number.MAX_SAFE_INTEGER },
+    0
   );
   return {
     username,
     maxCount,
-    cursor:
-      value === undefined || (cursor === 'time' && value === 0) ? null : value
+    cursor: cursorKind === 'time' && cursor === 0 ? null : cursor
   };
 }
 
-/** Playlist info's body: `playlist_id` required, `cursor` an index (default 0), `max_count` ≤ 100 (default 100). */
+/** Playlist info's body: `playlist_id` (a number, or digits in a string as traktok may send), `cursor` an index, `max_count`. */
 export function readPlaylistBody(raw: unknown): PlaylistRequest {
-  const body = bodyObject(raw);
-  const playlistId = wholeNumber(
-    body,
-    'playlist_id',
-    "it must be the playlist's id, a whole number"
-  );
-  if (playlistId === undefined) {
-    throw invalid(
-      '`playlist_id` is missing: send the playlist\'s id, e.g. {"playlist_id": 7145179763387255595}.'
-    );
-  }
+  const body = bodyObject(raw, PLAYLIST_EXAMPLE);
+  onlyKeys(body, PLAYLIST_KEYS);
   return {
-    playlistId,
-    maxCount: maxCountOf(body, PLAYLIST_DEFAULT_MAX_COUNT),
-    cursor:
-      wholeNumber(
-        body,
-        'cursor',
-        'it must be a whole number, the index to start from'
-      ) ?? 0
+    playlistId: requiredId(body, 'playlist_id'),
+    maxCount: optionalInteger(
+      body,
+      'max_count',
+      { min: 1, max: PLAYLIST_MAX_COUNT.max },
+      PLAYLIST_MAX_COUNT.fallback
+    ),
+    cursor: optionalInteger(
+      body,
+      'cursor',
+      { min: 0, max: Number.MAX_SAFE_INTEGER },
+      0
+    )
   };
 }
 
-/** 400 for a username the data does not hold, as the real API words it (C4D ExampleInterfaceusage.ipynb, §5b). */
-export function unknownUser(username: string): ApiError {
-  return invalid(`\`username: ${username}\` is invalid: cannot find the user`);
-}
-
-/** 400 for a playlist id no video has (the user message's form; the real one not observed, §5b). */
-export function unknownPlaylist(playlistId: number): ApiError {
-  return invalid(
+/** 400 for a playlist id no video has (in the form of the user message; the real one is not observed, §5b). */
+export function playlistNotFound(playlistId: number): Error {
+  return invalidParams(
     `\`playlist_id: ${playlistId}\` is invalid: cannot find the playlist`
   );
+}
+
+/** Playlist info's fields (docs/research/research-api.md §5b: PL; the VCE's `playlists` category lists the same five). */
+export const PLAYLIST_FIELDS = [
+  'playlist_id',
+  'playlist_name',
+  'playlist_video_ids',
+  'playlist_item_total',
+  'playlist_last_updated'
+] as const;
+export type PlaylistField = (typeof PLAYLIST_FIELDS)[number];
+
+/**
+ * Playlist info's `fields` query parameter: optional (the older page has
+ * none, the newer one's example sends `?fields=playlist_id`); absent or
+ * empty → all five. Names trimmed, as for the other endpoints.
+ */
+export function readPlaylistFields(raw: unknown): PlaylistField[] {
+  if (raw === undefined || (typeof raw === 'string' && !raw.trim())) {
+    return [...PLAYLIST_FIELDS];
+  }
+  if (typeof raw !== 'string') {
+    throw invalidParams(
+      `fields must be one comma-separated list of ${PLAYLIST_FIELDS.join(', ')}.`
+    );
+  }
+  const names: PlaylistField[] = [];
+  for (const part of raw.split(',')) {
+    const name = part.trim();
+    if (!name) {
+      continue;
+    }
+    if (!(PLAYLIST_FIELDS as readonly string[]).includes(name)) {
+      throw invalidParams(
+        `fields: "${name.slice(0, 60)}" is not a playlist field; the fields are ${PLAYLIST_FIELDS.join(', ')}.`
+      );
+    }
+    if (!names.includes(name as PlaylistField)) {
+      names.push(name as PlaylistField);
+    }
+  }
+  return names.length > 0 ? names : [...PLAYLIST_FIELDS];
 }

@@ -16,6 +16,7 @@ import {
   pinnedVideoIds,
   playlistInfo,
   repostedVideos,
+  spreadTies,
   timePage,
   userInfos,
   type Follow,
@@ -131,8 +132,9 @@ describe('the derived user graph on generated data', () => {
     for (const name of names) {
       const user = findUser(data, name)!;
       const list = followList(data, user.id, 'followers');
+      // Strictly: no two follows of a list share a time, so no page holds a run past max_count.
       for (let index = 1; index < list.length; index++) {
-        expect(list[index - 1].time).toBeGreaterThanOrEqual(list[index].time);
+        expect(list[index - 1].time).toBeGreaterThan(list[index].time);
       }
       for (const follow of list) {
         expect(follow.time).toBeLessThanOrEqual(LAST_CREATE_TIME);
@@ -183,7 +185,7 @@ describe('the derived user graph on generated data', () => {
         expect(video.user_id).not.toBe(user.id);
       }
       for (let index = 1; index < liked.length; index++) {
-        expect(liked[index - 1].create_time).toBeGreaterThanOrEqual(
+        expect(liked[index - 1].create_time).toBeGreaterThan(
           liked[index].create_time
         );
       }
@@ -321,6 +323,14 @@ describe('timePage', () => {
       cursor: NOW,
       hasMore: false
     });
+  });
+});
+
+describe('spreadTies', () => {
+  it('moves a tie a second before the time above it, so a list’s times are distinct', () => {
+    const items = [5, 5, 5, 3, 1].map(time => ({ time }));
+    spreadTies(items);
+    expect(items.map(item => item.time)).toEqual([5, 4, 3, 2, 1]);
   });
 });
 
