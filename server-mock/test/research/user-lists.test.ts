@@ -143,6 +143,30 @@ describe('POST /v2/research/user/liked_videos/', () => {
   });
 });
 
+describe('the time cursor’s default', () => {
+  it('is the time of the request (the platform’s clock): nothing liked that was created later', async () => {
+    const [user] = usersBy(id => likedVideos(data, id).length);
+    const liked = likedVideos(data, user.id);
+    const past = liked[Math.floor(liked.length / 2)].create_time;
+    const saved = platform.clock.current;
+    platform.clock.current = new Date(past * 1000);
+    try {
+      const response = await post(`${USER}liked_videos/?fields=id`, {
+        username: user.username,
+        max_count: 100
+      });
+      expect(response.json().data.user_liked_videos).toEqual(
+        liked
+          .filter(video => video.create_time <= past)
+          .slice(0, 100)
+          .map(video => ({ id: video.id }))
+      );
+    } finally {
+      platform.clock.current = saved;
+    }
+  });
+});
+
 describe('POST /v2/research/user/reposted_videos/', () => {
   it('pages by index under data.reposted_videos: cursor is the next index, has_more false on the last page', async () => {
     const [user] = usersBy(id => repostedVideos(data, id).length);
