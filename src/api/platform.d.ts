@@ -571,7 +571,8 @@ export interface paths {
          *     `max_count` (default 20, at most 100) videos created on or before `cursor` (Unix seconds;
          *     absent, `null` or 0: now). The answer's `cursor` is the last video's `create_time` minus one:
          *     send it back for the next page; `has_more` is false on the last. Likes are derived from the
-         *     data set's seed (the same on every start). An unknown username is a 400 `invalid_params`
+         *     data set's seed (the same on every start; the examples of these paths name a user and a
+         *     playlist of the schema fuzz's data, seed 18 and 300 videos). An unknown username is a 400 `invalid_params`
          *     "`username: X` is invalid: cannot find the user".
          */
         post: operations["researchUserLikedVideos"];
@@ -1458,7 +1459,8 @@ export interface components {
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
          *     unknown user ("`username: X` is invalid: cannot find the user"), or a body that is not
-         *     JSON. The Research API's error envelope.
+         *     JSON. The Research API's error envelope; a control character in any string (the input
+         *     guard, before the route) also lists the problem in `data.problems`.
          */
         ResearchInvalidParams: {
             headers: {
@@ -1474,7 +1476,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /**
@@ -1702,7 +1704,10 @@ export interface components {
         TaskId: components["schemas"]["PlainText"];
         /** @description Playlist fields to return, comma-separated (playlist_id, playlist_name, playlist_video_ids, playlist_item_total, playlist_last_updated); all when absent. */
         ResearchPlaylistFields: components["schemas"]["PlainText"];
-        /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+        /**
+         * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+         * @example id,create_time,like_count
+         */
         ResearchFields: components["schemas"]["PlainText"];
     };
     requestBodies: never;
@@ -2556,7 +2561,10 @@ export interface operations {
     researchQueryVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2617,7 +2625,10 @@ export interface operations {
     researchListComments: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2659,7 +2670,10 @@ export interface operations {
     researchUserInfo: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2699,7 +2713,10 @@ export interface operations {
     researchUserLikedVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2710,7 +2727,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122",
+                 *       "username": "priya.bernard_kitchen",
                  *       "max_count": 100
                  *     }
                  */
@@ -2740,7 +2757,10 @@ export interface operations {
     researchUserPinnedVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2751,7 +2771,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122"
+                 *       "username": "priya.bernard_kitchen"
                  *     }
                  */
                 "application/json": components["schemas"]["ResearchPinnedRequest"];
@@ -2780,7 +2800,10 @@ export interface operations {
     researchUserRepostedVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2791,7 +2814,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122",
+                 *       "username": "priya.bernard_kitchen",
                  *       "max_count": 100,
                  *       "cursor": 0
                  *     }
@@ -2830,7 +2853,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122",
+                 *       "username": "priya.bernard_kitchen",
                  *       "max_count": 100
                  *     }
                  */
@@ -2868,7 +2891,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122",
+                 *       "username": "priya.bernard_kitchen",
                  *       "max_count": 100
                  *     }
                  */
@@ -2909,7 +2932,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "playlist_id": 7400000000000010,
+                 *       "playlist_id": 7400000000000020,
                  *       "cursor": 0
                  *     }
                  */
