@@ -17,6 +17,7 @@ import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { openResearchDoor } from './http/research-door';
 import { registerResearchUserRoutes } from './routes/research-users';
+import { registerResearchUserListRoutes } from './routes/research-user-lists';
 import { registerResearchVideoRoutes } from './routes/research-videos';
 import { SearchCache } from './research/searches';
 import { registerTaskRoutes } from './routes/tasks';
@@ -242,6 +243,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     openResearchDoor(door, context);
     registerResearchVideoRoutes(door, context, queries, searches);
     registerResearchUserRoutes(door, context, queries);
+    registerResearchUserListRoutes(door, context, queries);
   });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);
