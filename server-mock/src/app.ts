@@ -17,9 +17,9 @@ import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { openResearchDoor } from './http/research-door';
 import { registerResearchUserRoutes } from './routes/research-users';
+import { registerResearchUserListRoutes } from './routes/research-user-lists';
 import { registerResearchVideoRoutes } from './routes/research-videos';
 import { SearchCache } from './research/searches';
-import { UNMETERED } from './research/meter';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
@@ -35,6 +35,11 @@ import { registerResearchFaultRoutes } from './routes/research-faults';
 import type { FaultPlan } from './research/fault-plan';
 import { Faults } from './research/faults';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
+import {
+  researchQuotaMeter,
+  resolveResearchLimits,
+  type ResearchLimits
+} from './research/quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -55,6 +60,8 @@ export interface AppOptions {
   now?: () => Date;
   tokenTtlSeconds?: number;
   dailyLimit?: number;
+  /** The public Research API's limits (src/research/quota.ts); each defaults to the documented figure. */
+  researchLimits?: Partial<ResearchLimits>;
   /** Fastify logger options; false (the default) for silence. */
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes (default 1 MiB). */
@@ -109,14 +116,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
         now()
       )
     : [];
+  const researchLimits = resolveResearchLimits(options.researchLimits);
   const context: PlatformContext = {
     store,
     now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    researchLimits,
+    researchMeter: researchQuotaMeter(store, researchLimits, now),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
-    researchMeter: UNMETERED,
     events: new EventBus(),
     researchFaults:
       options.researchFaults instanceof Faults
@@ -246,6 +255,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     openResearchDoor(door, context);
     registerResearchVideoRoutes(door, context, queries, searches);
     registerResearchUserRoutes(door, context, queries);
+    registerResearchUserListRoutes(door, context, queries);
   });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);

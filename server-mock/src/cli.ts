@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     packageIndex,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
+    researchLimits: config.researchLimits,
     researchFaults: faultPlan,
     logger: {
       level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info',

@@ -556,6 +556,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/research/user/liked_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user liked (paged by time)
+         * @description The videos a user liked, newest `create_time` first (docs/research/research-api.md §5b):
+         *     `max_count` (default 20, at most 100) videos created on or before `cursor` (Unix seconds;
+         *     absent, `null` or 0: now). The answer's `cursor` is the last video's `create_time` minus one:
+         *     send it back for the next page; `has_more` is false on the last. Likes are derived from the
+         *     data set's seed (the same on every start; the examples of these paths name a user and a
+         *     playlist of the schema fuzz's data, seed 18 and 300 videos). An unknown username is a 400 `invalid_params`
+         *     "`username: X` is invalid: cannot find the user".
+         */
+        post: operations["researchUserLikedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/pinned_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user pinned (at most 3, no paging)
+         * @description Up to three of the user's own videos, pinned to their profile (docs/research/research-api.md
+         *     §5b), in `data.pinned_videos_list`; no paging (`max_count` and `cursor`, if sent, are ignored).
+         */
+        post: operations["researchUserPinnedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/reposted_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user reposted (paged by index)
+         * @description The videos a user reposted, newest first (docs/research/research-api.md §5b), in
+         *     `data.reposted_videos` (the key the page's example and every client use): `max_count`
+         *     (default 20, at most 100) from the index `cursor`; the answer's `cursor` is the next index.
+         */
+        post: operations["researchUserRepostedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/followers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the accounts who follow the user (paged by time)
+         * @description The accounts who follow the user, newest follow first, as `{display_name, username}` in
+         *     `data.user_followers` (docs/research/research-api.md §5b): `max_count` (default 20, at most 100)
+         *     follows made on or before `cursor` (Unix seconds; absent, `null` or 0: now); the answer's
+         *     `cursor` is the last follow's time minus one. At most the newest 5,000 are listed. No
+         *     `fields`. Counted in the followers/following bucket of the daily quota.
+         */
+        post: operations["researchUserFollowers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/following/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the accounts the user follows (paged by time)
+         * @description The accounts the user follows, newest follow first, as `{display_name, username}` in
+         *     `data.user_following` (docs/research/research-api.md §5b): `max_count` (default 20, at most 100)
+         *     follows made on or before `cursor` (Unix seconds; absent, `null` or 0: now); the answer's
+         *     `cursor` is the last follow's time minus one. At most the newest 5,000 are listed. No
+         *     `fields`. Counted in the followers/following bucket of the daily quota.
+         */
+        post: operations["researchUserFollowing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/playlist/info/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - a playlist's name and videos (paged by index)
+         * @description A playlist's info, flat in `data` (docs/research/research-api.md §5b): `playlist_id`,
+         *     `playlist_name`, `playlist_video_ids` (a page of them: `max_count`, default and at most 100,
+         *     from the index `cursor`), `playlist_item_total`, `playlist_last_updated`, with `cursor` and
+         *     `has_more`. `fields` is optional (all five when absent). `playlist_id` may be a number or
+         *     digits in a string. An unknown id is a 400 `invalid_params`.
+         */
+        post: operations["researchPlaylistInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -1404,6 +1545,80 @@ export interface components {
             data: components["schemas"]["ResearchUser"];
             error: components["schemas"]["ResearchOk"];
         };
+        ResearchUserListRequest: {
+            username: components["schemas"]["PlainText"];
+            max_count?: number | null;
+            /** @description Unix seconds (liked, followers, following; 0 or null: now) or an index (reposted). */
+            cursor?: number | null;
+        };
+        ResearchPinnedRequest: {
+            username: components["schemas"]["PlainText"];
+            /** @description Ignored (pinned videos are not paged; traktok sends it). */
+            max_count?: unknown;
+            /** @description Ignored. */
+            cursor?: unknown;
+        };
+        ResearchPlaylistRequest: {
+            playlist_id: number | string;
+            max_count?: number | null;
+            cursor?: number | null;
+        };
+        ResearchFollow: {
+            display_name: string;
+            username: string;
+        };
+        ResearchLikedVideosEnvelope: {
+            data: {
+                user_liked_videos: components["schemas"]["ResearchVideo"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchPinnedVideosEnvelope: {
+            data: {
+                pinned_videos_list: components["schemas"]["ResearchVideo"][];
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchRepostedVideosEnvelope: {
+            data: {
+                reposted_videos: components["schemas"]["ResearchVideo"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchFollowersEnvelope: {
+            data: {
+                user_followers: components["schemas"]["ResearchFollow"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchFollowingEnvelope: {
+            data: {
+                user_following: components["schemas"]["ResearchFollow"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchPlaylistEnvelope: {
+            /** @description The requested fields (all five when none were named), then cursor and has_more. */
+            data: {
+                playlist_id?: number;
+                playlist_name?: string;
+                playlist_video_ids?: number[];
+                playlist_item_total?: number;
+                /** @description Unix seconds: the newest create_time of its videos. */
+                playlist_last_updated?: number;
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
         /**
          * @description The token route's error body, flat as the platform's OAuth routes answer it
          *     (`{"error": "invalid_client", "error_description": …, "log_id": …}`), which every public
@@ -1466,7 +1681,8 @@ export interface components {
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
          *     unknown user ("`username: X` is invalid: cannot find the user"), or a body that is not
-         *     JSON. The Research API's error envelope.
+         *     JSON. The Research API's error envelope; a control character in any string (the input
+         *     guard, before the route) also lists the problem in `data.problems`.
          */
         ResearchInvalidParams: {
             headers: {
@@ -1482,7 +1698,7 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
             };
         };
         /**
@@ -1569,6 +1785,40 @@ export interface components {
                     error: components["schemas"]["ErrorStatus"] & {
                         /** @constant */
                         code?: "daily_quota_limit_exceeded";
+                    };
+                };
+            };
+        };
+        /**
+         * @description Research API, one status for two refusals (as the real API; tell them apart by `error.code`):
+         *     `daily_quota_limit_exceeded`: the client's UTC day has no request left in the route's bucket
+         *     (1,000 a day, followers/following 20,000), no record left, or the answer's records would pass
+         *     the day's (100,000, followers/following 2,000,000); refused whole, its records not charged;
+         *     exactly the body the real API was seen to send, without `Retry-After` (the day resets at 00:00 UTC).
+         *     `rate_limit_exceeded`: more requests than the per-minute limit (600 by default) in the last
+         *     60 s; not charged to the day; `Retry-After` says in how many whole seconds one more is admitted.
+         */
+        ResearchTooManyRequests: {
+            headers: {
+                /** @description `rate_limit_exceeded` only: whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: Record<string, never>;
+                    error: {
+                        /** @constant */
+                        code: "daily_quota_limit_exceeded";
+                        /** @constant */
+                        message: "The API daily quota limit exceeded. Please try again later";
+                        log_id: components["schemas"]["LogId"];
+                    };
+                } | {
+                    data: Record<string, never>;
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "rate_limit_exceeded";
                     };
                 };
             };
@@ -1735,7 +1985,12 @@ export interface components {
     parameters: {
         JobId: components["schemas"]["PlainText"];
         TaskId: components["schemas"]["PlainText"];
-        /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+        /** @description Playlist fields to return, comma-separated (playlist_id, playlist_name, playlist_video_ids, playlist_item_total, playlist_last_updated); all when absent. */
+        ResearchPlaylistFields: components["schemas"]["PlainText"];
+        /**
+         * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+         * @example id,create_time,like_count
+         */
         ResearchFields: components["schemas"]["PlainText"];
     };
     requestBodies: never;
@@ -2589,7 +2844,10 @@ export interface operations {
     researchQueryVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2644,6 +2902,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
@@ -2651,7 +2910,10 @@ export interface operations {
     researchListComments: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2687,6 +2949,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
@@ -2694,7 +2957,10 @@ export interface operations {
     researchUserInfo: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2728,6 +2994,268 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserLikedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of liked videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchLikedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserPinnedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchPinnedRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The user's pinned videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchPinnedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserRepostedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100,
+                 *       "cursor": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of reposted videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchRepostedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserFollowers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of followers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchFollowersEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserFollowing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of following. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchFollowingEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchPlaylistInfo: {
+        parameters: {
+            query?: {
+                /** @description Playlist fields to return, comma-separated (playlist_id, playlist_name, playlist_video_ids, playlist_item_total, playlist_last_updated); all when absent. */
+                fields?: components["parameters"]["ResearchPlaylistFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "playlist_id": 7400000000000020,
+                 *       "cursor": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchPlaylistRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The playlist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchPlaylistEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
