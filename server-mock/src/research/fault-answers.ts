@@ -1,8 +1,11 @@
 import { ApiError } from '../http/errors';
 import { invalidParams } from './body';
+import type { ResearchEndpoint } from './fault-plan';
 import {
   FAULT_MESSAGES,
+  requestKey,
   searchIdExpiredMessage,
+  type Faults,
   type RequestFault
 } from './faults';
 
@@ -49,4 +52,38 @@ export function faultError(
     case 'empty_results':
       return null;
   }
+}
+
+/**
+ * Faults on a switch (README) for a user list, once the request is admitted
+ * (and counted): a request-level refusal thrown, an empty page, or a refused
+ * user; the scope for the records' alterations.
+ */
+export function userListFaults(
+  faults: Faults,
+  clientKey: string,
+  endpoint: ResearchEndpoint,
+  body: { username: string; cursor: number | null; maxCount: number }
+) {
+  const scope = { clientKey, endpoint };
+  const fault = faults.requestFault({
+    ...scope,
+    page: requestKey([body.username, body.cursor, body.maxCount]),
+    firstPage: body.cursor === null || body.cursor === 0
+  });
+  const refusal = fault && faultError(fault, null);
+  if (refusal) {
+    throw refusal;
+  }
+  return {
+    scope,
+    empty: fault?.kind === 'empty_results',
+    /** Throws the refusal of a user the plan refuses (call once the user is known to exist). */
+    checkUser(): void {
+      const refused = faults.refusedUser(scope, body.username);
+      if (refused) {
+        throw invalidParams(refused);
+      }
+    }
+  };
 }

@@ -14,6 +14,8 @@ import {
   type CursorKind
 } from '../research/user-list-request';
 import { userNotFound } from '../research/user-request';
+import { faultError, userListFaults } from '../research/fault-answers';
+import { requestKey } from '../research/faults';
 
 export const PLAYLIST_INFO_PATH = '/v2/research/playlist/info/';
 
@@ -62,6 +64,12 @@ export function registerResearchUserListRoutes(
       requireData(context);
       const selection = parseFields(fieldsParam(request), 'video');
       const body = readUserListBody(request.body, cursor);
+      const faulted = userListFaults(
+        context.researchFaults,
+        request.clientKey,
+        `user/${list}`,
+        body
+      );
       const page = await queries!.run('researchUserList', {
         list,
         username: body.username,
@@ -72,21 +80,35 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
-      const records = await queries!.run('fetch', {
-        category: 'video',
-        ids: page.videoIds,
-        fields: selection.columns
-      });
+      faulted.checkUser();
+      const records = faulted.empty
+        ? []
+        : await queries!.run('fetch', {
+            category: 'video',
+            ids: page.videoIds,
+            // The id too: a fault that alters a record is drawn by its id.
+            fields: [...new Set([...selection.columns, 'id'])]
+          });
       context.researchMeter.chargeRecords(
         request.clientKey,
         'research',
         records.length
       );
-      const videos = records.map(record => shapeRecord(record, selection));
+      const videos = records.map(record =>
+        context.researchFaults.alterVideo(
+          faulted.scope,
+          String(record.id),
+          shapeRecord(record, selection)
+        )
+      );
       return ok(
         cursor === 'none'
           ? { [key]: videos }
-          : { [key]: videos, cursor: page.cursor, has_more: page.hasMore },
+          : {
+              [key]: videos,
+              cursor: page.cursor,
+              has_more: !faulted.empty && page.hasMore
+            },
         request.id
       );
     });
@@ -96,6 +118,12 @@ export function registerResearchUserListRoutes(
     app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
       requireData(context);
       const body = readUserListBody(request.body, 'time');
+      const faulted = userListFaults(
+        context.researchFaults,
+        request.clientKey,
+        `user/${list}`,
+        body
+      );
       const page = await queries!.run('researchUserList', {
         list,
         username: body.username,
@@ -106,13 +134,23 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
+      faulted.checkUser();
+      const users = faulted.empty
+        ? []
+        : page.users.map(user =>
+            context.researchFaults.alterUser(faulted.scope, user.username, user)
+          );
       context.researchMeter.chargeRecords(
         request.clientKey,
         'follow',
-        page.users.length
+        users.length
       );
       return ok(
-        { [key]: page.users, cursor: page.cursor, has_more: page.hasMore },
+        {
+          [key]: users,
+          cursor: page.cursor,
+          has_more: !faulted.empty && page.hasMore
+        },
         request.id
       );
     });
@@ -122,6 +160,16 @@ export function registerResearchUserListRoutes(
     requireData(context);
     const fields = readPlaylistFields(fieldsParam(request));
     const body = readPlaylistBody(request.body);
+    const fault = context.researchFaults.requestFault({
+      clientKey: request.clientKey,
+      endpoint: 'playlist/info',
+      page: requestKey([body.playlistId, body.cursor, body.maxCount]),
+      firstPage: body.cursor === 0
+    });
+    const refusal = fault && faultError(fault, null);
+    if (refusal) {
+      throw refusal;
+    }
     const page = await queries!.run('researchPlaylist', {
       playlistId: body.playlistId,
       cursor: body.cursor,

@@ -1,6 +1,8 @@
 import type { PublicData } from '../../src/data/schema';
 import { seededRandomInt } from '../../src/query/engine';
 import { LARGE_COUNT_OFFSET } from '../../src/research/faults';
+import { followList, repostedVideos } from '../../src/research/user-graph';
+import { utcDay } from '../../src/quota';
 import type { ClientSpec } from '../../src/store';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { jobTestData } from '../helpers/jobs-helpers';
@@ -8,8 +10,7 @@ import { call } from '../helpers/openapi-conformance';
 
 /**
  * Each fault of a plan (README § Faults on a switch) as the Research API's
- * routes answer it: every answer checked against openapi.yaml by `call` (the
- * 429s, whose contract H-QUOTA's branch adds, by their shape here).
+ * routes answer it: every answer checked against openapi.yaml by `call`.
  */
 
 const VIDEO = '/v2/research/video/query/';
@@ -142,6 +143,16 @@ describe('faults on the video query', () => {
         })
       );
     }
+    // Each 500 still counted against the research requests of the day (tiktok-library#89).
+    const used = () =>
+      platform.store.researchUsedOn(
+        ALICE.clientKey,
+        utcDay(platform.clock.now()),
+        'research'
+      ).requests;
+    const before = used();
+    expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(500);
+    expect(used()).toBe(before + 1);
     const february = await post(`${VIDEO}?fields=id`, {
       ...january,
       start_date: '20240201',
@@ -230,7 +241,7 @@ describe('faults on the video query', () => {
 
   it('rate_limit and daily_quota: 429 with the code, data {}, Retry-After for the rate limit', async () => {
     await setPlan([{ kind: 'rate_limit', retry_after: 5 }]);
-    const limited = await platform.app.inject({
+    const limited = await call(platform.app, {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
@@ -244,7 +255,7 @@ describe('faults on the video query', () => {
     });
 
     await setPlan([{ kind: 'daily_quota' }]);
-    const quota = await platform.app.inject({
+    const quota = await call(platform.app, {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
@@ -397,6 +408,106 @@ describe('faults on user info', () => {
     expect(response.statusCode).toBe(500);
     // The video query is not in the fault's endpoints.
     expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(200);
+  });
+});
+
+describe('faults on the user lists and playlist info', () => {
+  /** The user with the longest derived list of a kind. */
+  const userWith = (length: (id: number) => number) =>
+    (
+      data.db.prepare('SELECT id, username FROM users').all() as {
+        id: number;
+        username: string;
+      }[]
+    ).reduce((best, user) => (length(user.id) > length(best.id) ? user : best))
+      .username;
+  const follower = () =>
+    userWith(id => followList(data, id, 'followers').length);
+  const reposter = () => userWith(id => repostedVideos(data, id).length);
+
+  it('refuse_user on the followers: the real message, the following untouched', async () => {
+    await setPlan([
+      {
+        kind: 'refuse_user',
+        usernames: [follower()],
+        reason: 'not_found',
+        endpoints: ['user/followers']
+      }
+    ]);
+    const refused = await post('/v2/research/user/followers/', {
+      username: follower()
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toBe(
+      `\`username: ${follower()}\` is invalid: cannot find the user`
+    );
+    expect(
+      (await post('/v2/research/user/following/', { username: follower() }))
+        .statusCode
+    ).toBe(200);
+  });
+
+  it("nul_bytes in the followers' display names; usernames untouched", async () => {
+    const clean = await post('/v2/research/user/followers/', {
+      username: follower(),
+      max_count: 10
+    });
+    await setPlan([{ kind: 'nul_bytes' }]);
+    const faulted = await post('/v2/research/user/followers/', {
+      username: follower(),
+      max_count: 10
+    });
+    const before = clean.json().data.user_followers as {
+      display_name: string;
+      username: string;
+    }[];
+    const after = faulted.json().data.user_followers as typeof before;
+    expect(after.map(user => user.username)).toEqual(
+      before.map(user => user.username)
+    );
+    expect(after.every(user => user.display_name.includes('\u0000'))).toBe(
+      true
+    );
+  });
+
+  it('empty_results and large_counts on the reposted videos', async () => {
+    await setPlan([
+      { kind: 'empty_results', endpoints: ['user/reposted_videos'] }
+    ]);
+    const empty = await post(`/v2/research/user/reposted_videos/?fields=id`, {
+      username: reposter()
+    });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json().data).toEqual(
+      expect.objectContaining({ reposted_videos: [], has_more: false })
+    );
+    await setPlan([{ kind: 'large_counts' }]);
+    const large = await post(
+      `/v2/research/user/reposted_videos/?fields=id,like_count`,
+      { username: reposter() }
+    );
+    const videos = large.json().data.reposted_videos as {
+      like_count: number;
+    }[];
+    expect(videos.length).toBeGreaterThan(0);
+    expect(videos.every(video => video.like_count >= LARGE_COUNT_OFFSET)).toBe(
+      true
+    );
+  });
+
+  it('internal_error on playlist info', async () => {
+    await setPlan([{ kind: 'internal_error', endpoints: ['playlist/info'] }]);
+    const playlist = data.db
+      .prepare(
+        'SELECT playlist_id FROM videos WHERE playlist_id IS NOT NULL LIMIT 1'
+      )
+      .pluck()
+      .get() as number;
+    const response = await post('/v2/research/playlist/info/', {
+      playlist_id: playlist
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().error.code).toBe('internal_error');
   });
 });
 
