@@ -1,5 +1,7 @@
 import { ApiError } from '../http/errors';
 import { invalidParams } from './body';
+import { dailyQuotaRefusal } from './quota';
+import { rateLimitRefusal } from './rate-limit';
 import type { ResearchEndpoint } from './fault-plan';
 import {
   FAULT_MESSAGES,
@@ -23,7 +25,9 @@ export class FaultRefusal extends ApiError {
 
 export function faultError(
   fault: RequestFault,
-  searchId: string | null
+  /** The Research API's per-minute limit, which a rate_limit refusal names (H-QUOTA's words). */
+  perMinute: number,
+  searchId: string | null = null
 ): ApiError | null {
   switch (fault.kind) {
     case 'internal_error':
@@ -33,22 +37,17 @@ export function faultError(
     case 'invalid_count_or_cursor':
       return invalidParams(FAULT_MESSAGES.invalidCountOrCursor);
     case 'rate_limit': {
-      const refusal = new FaultRefusal(
-        429,
-        'rate_limit_exceeded',
-        FAULT_MESSAGES.rateLimit,
-        {}
+      // The same bodies as the real limits' (./rate-limit.ts, ./quota.ts).
+      const { statusCode, code, message, data } = rateLimitRefusal(
+        fault.retryAfter,
+        perMinute
       );
+      const refusal = new FaultRefusal(statusCode, code, message, data);
       refusal.retryAfter = fault.retryAfter;
       return refusal;
     }
     case 'daily_quota':
-      return new ApiError(
-        429,
-        'daily_quota_limit_exceeded',
-        FAULT_MESSAGES.dailyQuota,
-        {}
-      );
+      return dailyQuotaRefusal();
     case 'empty_results':
       return null;
   }
@@ -61,6 +60,7 @@ export function faultError(
  */
 export function userListFaults(
   faults: Faults,
+  perMinute: number,
   clientKey: string,
   endpoint: ResearchEndpoint,
   body: { username: string; cursor: number | null; maxCount: number }
@@ -71,7 +71,7 @@ export function userListFaults(
     page: requestKey([body.username, body.cursor, body.maxCount]),
     firstPage: body.cursor === null || body.cursor === 0
   });
-  const refusal = fault && faultError(fault, null);
+  const refusal = fault && faultError(fault, perMinute);
   if (refusal) {
     throw refusal;
   }

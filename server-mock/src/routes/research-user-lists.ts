@@ -66,6 +66,7 @@ export function registerResearchUserListRoutes(
       const body = readUserListBody(request.body, cursor);
       const faulted = userListFaults(
         context.researchFaults,
+        context.researchLimits.perMinute,
         request.clientKey,
         `user/${list}`,
         body
@@ -120,6 +121,7 @@ export function registerResearchUserListRoutes(
       const body = readUserListBody(request.body, 'time');
       const faulted = userListFaults(
         context.researchFaults,
+        context.researchLimits.perMinute,
         request.clientKey,
         `user/${list}`,
         body
@@ -166,7 +168,8 @@ export function registerResearchUserListRoutes(
       page: requestKey([body.playlistId, body.cursor, body.maxCount]),
       firstPage: body.cursor === 0
     });
-    const refusal = fault && faultError(fault, null);
+    const refusal =
+      fault && faultError(fault, context.researchLimits.perMinute);
     if (refusal) {
       throw refusal;
     }

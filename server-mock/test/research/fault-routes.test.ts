@@ -251,7 +251,12 @@ describe('faults on the video query', () => {
     expect(limited.headers['retry-after']).toBe('5');
     expect(limited.json()).toEqual({
       data: {},
-      error: expect.objectContaining({ code: 'rate_limit_exceeded' })
+      // The real limit's words (src/research/rate-limit.ts), with the plan's Retry-After.
+      error: expect.objectContaining({
+        code: 'rate_limit_exceeded',
+        message:
+          'Too many requests: this client may send 600 requests a minute to the Research API. Try again in 5 seconds.'
+      })
     });
 
     await setPlan([{ kind: 'daily_quota' }]);
