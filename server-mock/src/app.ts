@@ -20,7 +20,6 @@ import { registerResearchUserRoutes } from './routes/research-users';
 import { registerResearchUserListRoutes } from './routes/research-user-lists';
 import { registerResearchVideoRoutes } from './routes/research-videos';
 import { SearchCache } from './research/searches';
-import { UNMETERED } from './research/meter';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
@@ -33,6 +32,11 @@ import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
+import {
+  researchQuotaMeter,
+  resolveResearchLimits,
+  type ResearchLimits
+} from './research/quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -53,6 +57,8 @@ export interface AppOptions {
   now?: () => Date;
   tokenTtlSeconds?: number;
   dailyLimit?: number;
+  /** The public Research API's limits (src/research/quota.ts); each defaults to the documented figure. */
+  researchLimits?: Partial<ResearchLimits>;
   /** Fastify logger options; false (the default) for silence. */
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes (default 1 MiB). */
@@ -102,14 +108,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
         now()
       )
     : [];
+  const researchLimits = resolveResearchLimits(options.researchLimits);
   const context: PlatformContext = {
     store,
     now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    researchLimits,
+    researchMeter: researchQuotaMeter(store, researchLimits, now),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
-    researchMeter: UNMETERED,
     events: new EventBus()
   };
   // Every change of today's use (a charge, a refund) reaches the client's event stream (the

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     packageIndex,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
+    researchLimits: config.researchLimits,
     logger: {
       level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info',
       stream: process.stderr

@@ -1540,6 +1540,40 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description Research API, one status for two refusals (as the real API; tell them apart by `error.code`):
+         *     `daily_quota_limit_exceeded`: the client's UTC day has no request left in the route's bucket
+         *     (1,000 a day, followers/following 20,000), no record left, or the answer's records would pass
+         *     the day's (100,000, followers/following 2,000,000); refused whole, its records not charged;
+         *     exactly the body the real API was seen to send, without `Retry-After` (the day resets at 00:00 UTC).
+         *     `rate_limit_exceeded`: more requests than the per-minute limit (600 by default) in the last
+         *     60 s; not charged to the day; `Retry-After` says in how many whole seconds one more is admitted.
+         */
+        ResearchTooManyRequests: {
+            headers: {
+                /** @description `rate_limit_exceeded` only: whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: Record<string, never>;
+                    error: {
+                        /** @constant */
+                        code: "daily_quota_limit_exceeded";
+                        /** @constant */
+                        message: "The API daily quota limit exceeded. Please try again later";
+                        log_id: components["schemas"]["LogId"];
+                    };
+                } | {
+                    data: Record<string, never>;
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "rate_limit_exceeded";
+                    };
+                };
+            };
+        };
         /** @description No public data set is loaded (`data_unavailable`), or the platform runs no execution stage (`jobs_unavailable`). */
         DataUnavailable: {
             headers: {
@@ -2619,6 +2653,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2664,6 +2699,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2707,6 +2743,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2751,6 +2788,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2794,6 +2832,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2839,6 +2878,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2877,6 +2917,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2915,6 +2956,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2956,6 +2998,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };

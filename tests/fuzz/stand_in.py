@@ -94,6 +94,17 @@ def stand_in(data_dir: Path, videos: int) -> Iterator[str]:
         # A fuzz sends thousands of queries: the quota must not turn them all into 429s.
         "--daily-limit",
         "100000000",
+        # The same for the Research API's own quota and per-minute limit (README § Research API quota).
+        "--research-daily-requests",
+        "1000000000",
+        "--research-daily-records",
+        "1000000000",
+        "--research-follow-daily-requests",
+        "1000000000",
+        "--research-follow-daily-records",
+        "1000000000",
+        "--research-per-minute",
+        "1000000",
         "--job-workers",
         "1",
         "--job-timeout",

@@ -400,3 +400,46 @@ describe('refusals in the Research API’s words', () => {
     expect(response.json().data.user_following).toHaveLength(1);
   });
 });
+
+describe('the quota’s buckets (docs/research/research-api.md §6)', () => {
+  it('charges followers and following to their own bucket, the video lists to the research one', async () => {
+    const limited = makePlatform({
+      publicData: data,
+      researchLimits: { followDailyRecords: 5, dailyRecords: 1000 }
+    });
+    try {
+      const limitedToken = await signIn(limited.app);
+      const ask = (url: string, body: unknown) =>
+        call(limited.app, {
+          method: 'POST',
+          url,
+          headers: {
+            ...bearer(limitedToken),
+            'content-type': 'application/json'
+          },
+          payload: JSON.stringify(body)
+        });
+      const [user] = usersBy(id => followList(data, id, 'followers').length);
+      // 5 follow records: a page of 5 passes, the next record does not.
+      const first = await ask(`${USER}followers/`, {
+        username: user.username,
+        max_count: 5
+      });
+      expect(first.statusCode).toBe(200);
+      const over = await ask(`${USER}following/`, {
+        username: user.username,
+        max_count: 1
+      });
+      expect(over.statusCode).toBe(429);
+      expect(over.json().error.code).toBe('daily_quota_limit_exceeded');
+      // The research bucket is untouched: liked videos still answer.
+      const liked = await ask(`${USER}liked_videos/?fields=id`, {
+        username: user.username,
+        max_count: 20
+      });
+      expect(liked.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
