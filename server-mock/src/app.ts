@@ -31,6 +31,9 @@ import { registerReviewRoutes } from './routes/review';
 import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
+import { registerResearchFaultRoutes } from './routes/research-faults';
+import type { FaultPlan } from './research/fault-plan';
+import { Faults } from './research/faults';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
 import {
   researchQuotaMeter,
@@ -77,6 +80,11 @@ export interface AppOptions {
   jobs?: JobsOptions;
   /** The package index served at /simple/ (src/packages/); empty without it. */
   packageIndex?: PackageIndex;
+  /**
+   * The Research API's faults for every client (vce-mock --faults FILE,
+   * src/research/fault-plan.ts), or a Faults to share; none by default.
+   */
+  researchFaults?: FaultPlan | Faults | null;
 }
 
 export type { RouteEntry };
@@ -118,7 +126,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     researchMeter: researchQuotaMeter(store, researchLimits, now),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
-    events: new EventBus()
+    events: new EventBus(),
+    researchFaults:
+      options.researchFaults instanceof Faults
+        ? options.researchFaults
+        : new Faults(options.researchFaults ?? null)
   };
   // Every change of today's use (a charge, a refund) reaches the client's event stream (the
   // status bar moves at once); a refund of a day gone by leaves today's figure as it is.
@@ -250,5 +262,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerReviewRoutes(app, context);
   registerEventRoutes(app, context);
   registerSimpleIndexRoutes(app, options.packageIndex ?? emptyPackageIndex());
+  registerResearchFaultRoutes(app, context);
   return app;
 }

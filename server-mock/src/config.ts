@@ -40,6 +40,11 @@ export interface CliConfig {
   clientsFile: string | null;
   /** Where the package index's wheels and sdists are (`--packages-dir`), or null for the stand-in's own. */
   packagesDir: string | null;
+  /**
+   * A fault plan for the public Research API (`--faults FILE`,
+   * src/research/fault-plan.ts), read by the CLI after the flags, or null: no faults.
+   */
+  faultsFile: string | null;
   help: boolean;
 }
 
@@ -123,6 +128,13 @@ Execution stage (clean-room jobs):
   --public-url URL         base URL of result links in mails (default: the listening address)
   --packages-dir DIR       the wheels and sdists the package index /simple/ serves
                            (default: the stand-in's own dist/python, pyrqs built by npm run build)
+
+Public Research API (/v2/research/…):
+  --faults FILE            play the real API's faults from a JSON plan (off by default):
+                           {"seed": 7, "faults": [{"kind": "internal_error",
+                             "probability": 0.05}, …]}; kinds and sources in README
+                           § Faults on a switch; a client may set its own with
+                           PUT /v2/mock/faults/
   --help                   show this help
 
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
@@ -278,6 +290,7 @@ export function parseCli(
         'public-url': { type: 'string' },
         'packages-dir': { type: 'string' },
         'clients-file': { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -294,6 +307,7 @@ export function parseCli(
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     packagesDir: values['packages-dir'] ?? null,
     clientsFile: fileFlag('clients-file', values['clients-file']),
+    faultsFile: fileFlag('faults', values.faults),
     clients: [
       ...(values.client ?? []),
       ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])

@@ -2,6 +2,7 @@ import type { PublicData } from './data/schema';
 import type { EventBus } from './events';
 import type { JobsService } from './jobs/service';
 import type { RandomInt } from './query/engine';
+import type { Faults } from './research/faults';
 import type { ResearchMeter } from './research/meter';
 import type { ResearchLimits } from './research/quota';
 import type { Store } from './store';
@@ -32,4 +33,9 @@ export interface PlatformContext {
   researchMeter: ResearchMeter;
   /** The execution stage (jobs, runner, releases); absent → the job routes answer 503. */
   jobs?: JobsService;
+  /**
+   * The public Research API's faults on a switch (src/research/faults.ts): the
+   * plan of `--faults FILE` and each client's own (PUT /v2/mock/faults/); no plan → no fault.
+   */
+  researchFaults: Faults;
 }

@@ -776,6 +776,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/mock/faults/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Research API fault plan in force for the caller (stand-in only)
+         * @description Not a route of the real platform: the stand-in's switch of the public Research API's
+         *     observed faults (README § Faults on a switch). `source` says where the plan in force
+         *     comes from: the caller's own (`client`, set with PUT), `vce-mock --faults FILE`
+         *     (`file`), or none (no faults, the default).
+         */
+        get: operations["getResearchFaults"];
+        /**
+         * Set the caller's own fault plan (stand-in only)
+         * @description The plan applies to the calling client only and overrides `--faults FILE` for it: a
+         *     researcher rehearsing switches faults for themselves without touching others. An empty
+         *     `faults` list switches them off for the caller. Each fault draws under the plan's `seed`:
+         *     a data item (a video, a user) always the same way; a request by its body and how many
+         *     times the client sent it (a retry draws again). Setting a plan starts those counts again.
+         *     A plan that is not valid is a 400 `invalid_params` naming the place (`faults[2].probability`)
+         *     and what is allowed.
+         */
+        put: operations["setResearchFaults"];
+        post?: never;
+        /**
+         * Remove the caller's own fault plan (stand-in only)
+         * @description Back to the plan of `vce-mock --faults FILE`, or to no faults; answers the plan now in force.
+         */
+        delete: operations["clearResearchFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -846,6 +883,160 @@ export interface components {
         };
         IdentityEnvelope: {
             data: components["schemas"]["Identity"];
+            error: components["schemas"]["OkStatus"];
+        };
+        /**
+         * @description A fault plan (server-mock/src/research/fault-plan.ts `FAULT_PLAN_SCHEMA`, which
+         *     test/research/faults.test.ts keeps equal to this, descriptions aside). Every fault
+         *     takes `probability` (0 to 1, default 1) and may be narrowed to `endpoints`, `clients`
+         *     and `date_ranges` (requests whose start_date..end_date overlaps one); the kinds and the
+         *     reports they reproduce: README § Faults on a switch.
+         */
+        FaultPlan: {
+            seed: number;
+            note?: string;
+            faults: ({
+                kind: string;
+            } & ({
+                /** @constant */
+                kind: "internal_error";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "search_id_expired";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/query"[];
+            } | {
+                /** @constant */
+                kind: "invalid_count_or_cursor";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/liked_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+            } | {
+                /** @constant */
+                kind: "null_comment_cursor";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/comment/list"[];
+            } | {
+                /** @constant */
+                kind: "empty_results";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/liked_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+            } | {
+                /** @constant */
+                kind: "nul_bytes";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "large_counts";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "refuse_video_comments";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/comment/list"[];
+                video_ids?: string[];
+            } | {
+                /** @constant */
+                kind: "refuse_user";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+                usernames?: string[];
+                /** @enum {string} */
+                reason?: "cannot_return" | "not_found" | "private";
+            } | {
+                /** @constant */
+                kind: "token_error_200";
+                probability?: number;
+                clients?: string[];
+                note?: string;
+            } | {
+                /** @constant */
+                kind: "rate_limit";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+                retry_after?: number;
+            } | {
+                /** @constant */
+                kind: "daily_quota";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            }))[];
+        };
+        ResearchFaultsEnvelope: {
+            data: {
+                /** @enum {string} */
+                source: "client" | "file" | "none";
+                plan: components["schemas"]["FaultPlan"] | null;
+            };
             error: components["schemas"]["OkStatus"];
         };
         QuotaEnvelope: {
@@ -1344,7 +1535,8 @@ export interface components {
         ResearchCommentPageEnvelope: {
             data: {
                 comments: components["schemas"]["ResearchComment"][];
-                cursor: number;
+                /** @description `null` with `has_more` true only under the `null_comment_cursor` fault (README § Faults on a switch; tiktok-library PR #105). */
+                cursor: number | null;
                 has_more: boolean;
             };
             error: components["schemas"]["ResearchOk"];
@@ -1455,6 +1647,36 @@ export interface components {
         };
     };
     responses: {
+        /** @description The plan in force for the caller and where it comes from. */
+        ResearchFaults: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "source": "client",
+                 *         "plan": {
+                 *           "seed": 7,
+                 *           "faults": [
+                 *             {
+                 *               "kind": "search_id_expired",
+                 *               "probability": 0.2
+                 *             }
+                 *           ]
+                 *         }
+                 *       },
+                 *       "error": {
+                 *         "code": "ok",
+                 *         "message": "",
+                 *         "log_id": "2026112505432212EE54B4D6710A1B2C3D"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchFaultsEnvelope"];
+            };
+        };
         /**
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
@@ -1477,6 +1699,33 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["InvalidParamsEnvelope"];
+            };
+        };
+        /**
+         * @description `internal_error`, only when a fault asks for it (`vce-mock --faults`, README § Faults on a
+         *     switch): "Something went wrong. Please try again later.", as the real API answers whole
+         *     date ranges or at random; the request still counts against the Research API's quota.
+         */
+        ResearchInternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "internal_error",
+                 *         "message": "Something went wrong. Please try again later.",
+                 *         "log_id": "20231015061724C9E03475C3D370FF19F7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "internal_error";
+                    };
+                };
             };
         };
         /**
@@ -1779,7 +2028,7 @@ export interface operations {
                      *       "scope": "research.vce"
                      *     }
                      */
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["OAuthError"];
                 };
             };
             /**
@@ -2654,6 +2903,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2700,6 +2950,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2744,6 +2995,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3121,6 +3373,83 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    getResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    setResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "seed": 7,
+                 *       "faults": [
+                 *         {
+                 *           "kind": "internal_error",
+                 *           "date_ranges": [
+                 *             {
+                 *               "from": "20231001",
+                 *               "to": "20231031"
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "kind": "search_id_expired",
+                 *           "probability": 0.2
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FaultPlan"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    clearResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };
