@@ -443,3 +443,81 @@ describe('the quota’s buckets (docs/research/research-api.md §6)', () => {
     }
   });
 });
+
+describe('faults on a switch (README § Faults on a switch)', () => {
+  const FAULTS = '/v2/mock/faults/';
+  async function setPlan(faults: unknown[]) {
+    const response = await call(platform.app, {
+      method: 'PUT',
+      url: FAULTS,
+      headers: bearer(token),
+      payload: { seed: 7, faults }
+    });
+    expect(response.statusCode).toBe(200);
+  }
+  afterEach(async () => {
+    await call(platform.app, {
+      method: 'DELETE',
+      url: FAULTS,
+      headers: bearer(token)
+    });
+  });
+
+  it('answers each user list and playlist info with the planned 500, in the real words', async () => {
+    await setPlan([{ kind: 'internal_error' }]);
+    const [user] = usersBy(id => likedVideos(data, id).length);
+    for (const list of [
+      'liked_videos',
+      'pinned_videos',
+      'reposted_videos',
+      'followers',
+      'following'
+    ]) {
+      const response = await post(`${USER}${list}/?fields=id`, {
+        username: user.username
+      });
+      expect(response.statusCode).toBe(500);
+      expect(response.json().error.code).toBe('internal_error');
+    }
+    const playlist = await post(PLAYLIST, { playlist_id: 12345 });
+    expect(playlist.statusCode).toBe(500);
+  });
+
+  it('refuses a user, empties a page, and puts NUL bytes in display names, as planned', async () => {
+    const [user] = usersBy(id => followList(data, id, 'followers').length);
+    await setPlan([
+      {
+        kind: 'refuse_user',
+        usernames: [user.username],
+        reason: 'private',
+        endpoints: ['user/liked_videos']
+      },
+      { kind: 'empty_results', endpoints: ['user/reposted_videos'] },
+      { kind: 'nul_bytes', endpoints: ['user/followers'] }
+    ]);
+    const refused = await post(`${USER}liked_videos/?fields=id`, {
+      username: user.username
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toBe(
+      `\`username: ${user.username}\` is private`
+    );
+    const empty = await post(`${USER}reposted_videos/?fields=id`, {
+      username: user.username
+    });
+    expect(empty.json().data).toEqual({
+      reposted_videos: [],
+      cursor: expect.any(Number) as number,
+      has_more: false
+    });
+    const followers = await post(`${USER}followers/`, {
+      username: user.username,
+      max_count: 10
+    });
+    const names = (followers.json().data.user_followers as Row[]).map(
+      item => item.display_name as string
+    );
+    expect(names.length).toBe(10);
+    expect(names.every(name => name.includes('\u0000'))).toBe(true);
+  });
+});
