@@ -2,14 +2,16 @@ import { ApiError } from '../http/errors';
 import { invalidParams } from './body';
 import { dailyQuotaRefusal } from './quota';
 import { rateLimitRefusal } from './rate-limit';
-import type { ResearchEndpoint } from './fault-plan';
 import {
   FAULT_MESSAGES,
-  requestKey,
   searchIdExpiredMessage,
-  type Faults,
   type RequestFault
 } from './faults';
+
+/** A fault's refusal; `retryAfter` (seconds) becomes the `Retry-After` header (routes/research-faults.ts). */
+export class FaultRefusal extends ApiError {
+  retryAfter?: number;
+}
 
 /**
  * What a request-level fault (./faults.ts) makes a Research API route answer,
@@ -17,12 +19,6 @@ import {
  * `empty_results`, which the route answers as an empty page without an error.
  * The 429s carry `data: {}` as the observed daily-quota body does.
  */
-
-/** A fault's refusal; `retryAfter` (seconds) becomes the `Retry-After` header (routes/research-faults.ts). */
-export class FaultRefusal extends ApiError {
-  retryAfter?: number;
-}
-
 export function faultError(
   fault: RequestFault,
   /** The Research API's per-minute limit, which a rate_limit refusal names (H-QUOTA's words). */
@@ -51,39 +47,4 @@ export function faultError(
     case 'empty_results':
       return null;
   }
-}
-
-/**
- * Faults on a switch (README) for a user list, once the request is admitted
- * (and counted): a request-level refusal thrown, an empty page, or a refused
- * user; the scope for the records' alterations.
- */
-export function userListFaults(
-  faults: Faults,
-  perMinute: number,
-  clientKey: string,
-  endpoint: ResearchEndpoint,
-  body: { username: string; cursor: number | null; maxCount: number }
-) {
-  const scope = { clientKey, endpoint };
-  const fault = faults.requestFault({
-    ...scope,
-    page: requestKey([body.username, body.cursor, body.maxCount]),
-    firstPage: body.cursor === null || body.cursor === 0
-  });
-  const refusal = fault && faultError(fault, perMinute);
-  if (refusal) {
-    throw refusal;
-  }
-  return {
-    scope,
-    empty: fault?.kind === 'empty_results',
-    /** Throws the refusal of a user the plan refuses (call once the user is known to exist). */
-    checkUser(): void {
-      const refused = faults.refusedUser(scope, body.username);
-      if (refused) {
-        throw invalidParams(refused);
-      }
-    }
-  };
 }

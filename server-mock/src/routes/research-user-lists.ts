@@ -4,6 +4,9 @@ import { requireData } from '../http/guards';
 import { ok } from '../http/reply';
 import { RESEARCH_ROUTE, fieldsParam } from '../http/research-door';
 import type { QueryRunner } from '../query/pool';
+import { invalidParams } from '../research/body';
+import { faultError } from '../research/fault-answers';
+import { requestKey } from '../research/faults';
 import { parseFields, shapeRecord } from '../research/fields';
 import type { UserListKind } from '../research/user-graph';
 import {
@@ -14,8 +17,6 @@ import {
   type CursorKind
 } from '../research/user-list-request';
 import { userNotFound } from '../research/user-request';
-import { faultError, userListFaults } from '../research/fault-answers';
-import { requestKey } from '../research/faults';
 
 export const PLAYLIST_INFO_PATH = '/v2/research/playlist/info/';
 
@@ -58,18 +59,46 @@ export function registerResearchUserListRoutes(
   queries: QueryRunner | null
 ): void {
   const nowSeconds = () => Math.floor(context.now().getTime() / 1000);
+  const faults = context.researchFaults;
+
+  /**
+   * Faults on a switch (README): a request-level fault once the request was
+   * admitted (and counted), as user info's; null or `empty_results` go on.
+   */
+  const requestFault = (
+    scope: {
+      clientKey: string;
+      endpoint: `user/${UserListKind}` | 'playlist/info';
+    },
+    page: unknown,
+    firstPage: boolean
+  ) => {
+    const fault = faults.requestFault({
+      ...scope,
+      page: requestKey(page),
+      firstPage
+    });
+    const refusal =
+      fault && faultError(fault, context.researchLimits.perMinute);
+    if (refusal) {
+      throw refusal;
+    }
+    return fault;
+  };
 
   for (const { list, cursor, key } of VIDEO_LISTS) {
     app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
       requireData(context);
       const selection = parseFields(fieldsParam(request), 'video');
       const body = readUserListBody(request.body, cursor);
-      const faulted = userListFaults(
-        context.researchFaults,
-        context.researchLimits.perMinute,
-        request.clientKey,
-        `user/${list}`,
-        body
+      const scope = {
+        clientKey: request.clientKey,
+        endpoint: `user/${list}` as const
+      };
+      const fault = requestFault(
+        scope,
+        [body.username, body.cursor, body.maxCount],
+        !body.cursor
       );
       const page = await queries!.run('researchUserList', {
         list,
@@ -81,8 +110,12 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
-      faulted.checkUser();
-      const records = faulted.empty
+      const refused = faults.refusedUser(scope, body.username);
+      if (refused) {
+        throw invalidParams(refused);
+      }
+      const empty = fault?.kind === 'empty_results';
+      const records = empty
         ? []
         : await queries!.run('fetch', {
             category: 'video',
@@ -96,8 +129,8 @@ export function registerResearchUserListRoutes(
         records.length
       );
       const videos = records.map(record =>
-        context.researchFaults.alterVideo(
-          faulted.scope,
+        faults.alterVideo(
+          scope,
           String(record.id),
           shapeRecord(record, selection)
         )
@@ -108,7 +141,7 @@ export function registerResearchUserListRoutes(
           : {
               [key]: videos,
               cursor: page.cursor,
-              has_more: !faulted.empty && page.hasMore
+              has_more: !empty && page.hasMore
             },
         request.id
       );
@@ -119,12 +152,14 @@ export function registerResearchUserListRoutes(
     app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
       requireData(context);
       const body = readUserListBody(request.body, 'time');
-      const faulted = userListFaults(
-        context.researchFaults,
-        context.researchLimits.perMinute,
-        request.clientKey,
-        `user/${list}`,
-        body
+      const scope = {
+        clientKey: request.clientKey,
+        endpoint: `user/${list}` as const
+      };
+      const fault = requestFault(
+        scope,
+        [body.username, body.cursor, body.maxCount],
+        !body.cursor
       );
       const page = await queries!.run('researchUserList', {
         list,
@@ -136,12 +171,12 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
-      faulted.checkUser();
-      const users = faulted.empty
-        ? []
-        : page.users.map(user =>
-            context.researchFaults.alterUser(faulted.scope, user.username, user)
-          );
+      const refused = faults.refusedUser(scope, body.username);
+      if (refused) {
+        throw invalidParams(refused);
+      }
+      const empty = fault?.kind === 'empty_results';
+      const users = empty ? [] : page.users;
       context.researchMeter.chargeRecords(
         request.clientKey,
         'follow',
@@ -149,9 +184,11 @@ export function registerResearchUserListRoutes(
       );
       return ok(
         {
-          [key]: users,
+          [key]: users.map(user =>
+            faults.alterUser(scope, user.username, user)
+          ),
           cursor: page.cursor,
-          has_more: !faulted.empty && page.hasMore
+          has_more: !empty && page.hasMore
         },
         request.id
       );
@@ -162,17 +199,11 @@ export function registerResearchUserListRoutes(
     requireData(context);
     const fields = readPlaylistFields(fieldsParam(request));
     const body = readPlaylistBody(request.body);
-    const fault = context.researchFaults.requestFault({
-      clientKey: request.clientKey,
-      endpoint: 'playlist/info',
-      page: requestKey([body.playlistId, body.cursor, body.maxCount]),
-      firstPage: body.cursor === 0
-    });
-    const refusal =
-      fault && faultError(fault, context.researchLimits.perMinute);
-    if (refusal) {
-      throw refusal;
-    }
+    requestFault(
+      { clientKey: request.clientKey, endpoint: 'playlist/info' },
+      [body.playlistId, body.cursor, body.maxCount],
+      body.cursor === 0
+    );
     const page = await queries!.run('researchPlaylist', {
       playlistId: body.playlistId,
       cursor: body.cursor,

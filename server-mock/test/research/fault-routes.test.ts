@@ -416,7 +416,7 @@ describe('faults on user info', () => {
   });
 });
 
-describe('faults on the user lists and playlist info', () => {
+describe('faults on the user lists (the rest: user-lists.test.ts)', () => {
   /** The user with the longest derived list of a kind. */
   const userWith = (length: (id: number) => number) =>
     (
@@ -430,7 +430,7 @@ describe('faults on the user lists and playlist info', () => {
     userWith(id => followList(data, id, 'followers').length);
   const reposter = () => userWith(id => repostedVideos(data, id).length);
 
-  it('refuse_user on the followers: the real message, the following untouched', async () => {
+  it('a refusal narrowed to the followers leaves the following alone', async () => {
     await setPlan([
       {
         kind: 'refuse_user',
@@ -452,40 +452,7 @@ describe('faults on the user lists and playlist info', () => {
     ).toBe(200);
   });
 
-  it("nul_bytes in the followers' display names; usernames untouched", async () => {
-    const clean = await post('/v2/research/user/followers/', {
-      username: follower(),
-      max_count: 10
-    });
-    await setPlan([{ kind: 'nul_bytes' }]);
-    const faulted = await post('/v2/research/user/followers/', {
-      username: follower(),
-      max_count: 10
-    });
-    const before = clean.json().data.user_followers as {
-      display_name: string;
-      username: string;
-    }[];
-    const after = faulted.json().data.user_followers as typeof before;
-    expect(after.map(user => user.username)).toEqual(
-      before.map(user => user.username)
-    );
-    expect(after.every(user => user.display_name.includes('\u0000'))).toBe(
-      true
-    );
-  });
-
-  it('empty_results and large_counts on the reposted videos', async () => {
-    await setPlan([
-      { kind: 'empty_results', endpoints: ['user/reposted_videos'] }
-    ]);
-    const empty = await post(`/v2/research/user/reposted_videos/?fields=id`, {
-      username: reposter()
-    });
-    expect(empty.statusCode).toBe(200);
-    expect(empty.json().data).toEqual(
-      expect.objectContaining({ reposted_videos: [], has_more: false })
-    );
+  it('large_counts on the reposted videos', async () => {
     await setPlan([{ kind: 'large_counts' }]);
     const large = await post(
       `/v2/research/user/reposted_videos/?fields=id,like_count`,
@@ -498,21 +465,6 @@ describe('faults on the user lists and playlist info', () => {
     expect(videos.every(video => video.like_count >= LARGE_COUNT_OFFSET)).toBe(
       true
     );
-  });
-
-  it('internal_error on playlist info', async () => {
-    await setPlan([{ kind: 'internal_error', endpoints: ['playlist/info'] }]);
-    const playlist = data.db
-      .prepare(
-        'SELECT playlist_id FROM videos WHERE playlist_id IS NOT NULL LIMIT 1'
-      )
-      .pluck()
-      .get() as number;
-    const response = await post('/v2/research/playlist/info/', {
-      playlist_id: playlist
-    });
-    expect(response.statusCode).toBe(500);
-    expect(response.json().error.code).toBe('internal_error');
   });
 });
 
