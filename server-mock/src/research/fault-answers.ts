@@ -1,10 +1,17 @@
 import { ApiError } from '../http/errors';
 import { invalidParams } from './body';
+import { dailyQuotaRefusal } from './quota';
+import { rateLimitRefusal } from './rate-limit';
 import {
   FAULT_MESSAGES,
   searchIdExpiredMessage,
   type RequestFault
 } from './faults';
+
+/** A fault's refusal; `retryAfter` (seconds) becomes the `Retry-After` header (routes/research-faults.ts). */
+export class FaultRefusal extends ApiError {
+  retryAfter?: number;
+}
 
 /**
  * What a request-level fault (./faults.ts) makes a Research API route answer,
@@ -12,15 +19,11 @@ import {
  * `empty_results`, which the route answers as an empty page without an error.
  * The 429s carry `data: {}` as the observed daily-quota body does.
  */
-
-/** A fault's refusal; `retryAfter` (seconds) becomes the `Retry-After` header (routes/research-faults.ts). */
-export class FaultRefusal extends ApiError {
-  retryAfter?: number;
-}
-
 export function faultError(
   fault: RequestFault,
-  searchId: string | null
+  /** The Research API's per-minute limit, which a rate_limit refusal names (H-QUOTA's words). */
+  perMinute: number,
+  searchId: string | null = null
 ): ApiError | null {
   switch (fault.kind) {
     case 'internal_error':
@@ -30,22 +33,17 @@ export function faultError(
     case 'invalid_count_or_cursor':
       return invalidParams(FAULT_MESSAGES.invalidCountOrCursor);
     case 'rate_limit': {
-      const refusal = new FaultRefusal(
-        429,
-        'rate_limit_exceeded',
-        FAULT_MESSAGES.rateLimit,
-        {}
+      // The same bodies as the real limits' (./rate-limit.ts, ./quota.ts).
+      const { statusCode, code, message, data } = rateLimitRefusal(
+        fault.retryAfter,
+        perMinute
       );
+      const refusal = new FaultRefusal(statusCode, code, message, data);
       refusal.retryAfter = fault.retryAfter;
       return refusal;
     }
     case 'daily_quota':
-      return new ApiError(
-        429,
-        'daily_quota_limit_exceeded',
-        FAULT_MESSAGES.dailyQuota,
-        {}
-      );
+      return dailyQuotaRefusal();
     case 'empty_results':
       return null;
   }

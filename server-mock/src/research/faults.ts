@@ -34,14 +34,7 @@ export const FAULT_MESSAGES = {
   invalidCountOrCursor: 'Invalid count or cursor',
   /** 400 (tiktok-library#104). */
   videoCommentsRefused:
-    'The comments of this video are not allowed to be disclosed',
-  /** 429 daily_quota_limit_exceeded as observed (peata-v2 error_utils.py). */
-  dailyQuota: 'The API daily quota limit exceeded. Please try again later',
-  /** 429 rate_limit_exceeded (wording not documented). */
-  rateLimit:
-    'The API rate limit exceeded: too many requests in a short time. Please try again later',
-  /** The token route's flat error (docs/research/research-api.md §1). */
-  invalidClient: 'Client key or secret is incorrect.'
+    'The comments of this video are not allowed to be disclosed'
 } as const;
 
 /** 400 invalid_params "Search Id N is invalid or expired" (traktok#17, C4D PR #18). */

@@ -78,7 +78,8 @@ export function registerResearchUserListRoutes(
       page: requestKey(page),
       firstPage
     });
-    const refusal = fault && faultError(fault, null);
+    const refusal =
+      fault && faultError(fault, context.researchLimits.perMinute);
     if (refusal) {
       throw refusal;
     }

@@ -41,7 +41,8 @@ export function registerResearchUserRoutes(
       page: requestKey(username),
       firstPage: true
     });
-    const refusal = fault && faultError(fault, null);
+    const refusal =
+      fault && faultError(fault, context.researchLimits.perMinute);
     if (refusal) {
       throw refusal;
     }

@@ -53,7 +53,9 @@ export function registerResearchVideoRoutes(
       ]),
       firstPage: video.searchId === null
     });
-    const refusal = fault && faultError(fault, video.searchId);
+    const refusal =
+      fault &&
+      faultError(fault, context.researchLimits.perMinute, video.searchId);
     if (refusal) {
       throw refusal;
     }
@@ -109,7 +111,8 @@ export function registerResearchVideoRoutes(
       page: requestKey([list.parent, list.cursor, list.maxCount]),
       firstPage: list.cursor === 0
     });
-    const refusal = fault && faultError(fault, null);
+    const refusal =
+      fault && faultError(fault, context.researchLimits.perMinute);
     if (refusal) {
       throw refusal;
     }

@@ -1,6 +1,8 @@
 import type { PublicData } from '../../src/data/schema';
 import { seededRandomInt } from '../../src/query/engine';
 import { LARGE_COUNT_OFFSET } from '../../src/research/faults';
+import { followList, repostedVideos } from '../../src/research/user-graph';
+import { utcDay } from '../../src/quota';
 import type { ClientSpec } from '../../src/store';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { jobTestData } from '../helpers/jobs-helpers';
@@ -8,8 +10,7 @@ import { call } from '../helpers/openapi-conformance';
 
 /**
  * Each fault of a plan (README § Faults on a switch) as the Research API's
- * routes answer it: every answer checked against openapi.yaml by `call` (the
- * 429s, whose contract H-QUOTA's branch adds, by their shape here).
+ * routes answer it: every answer checked against openapi.yaml by `call`.
  */
 
 const VIDEO = '/v2/research/video/query/';
@@ -142,6 +143,16 @@ describe('faults on the video query', () => {
         })
       );
     }
+    // Each 500 still counted against the research requests of the day (tiktok-library#89).
+    const used = () =>
+      platform.store.researchUsedOn(
+        ALICE.clientKey,
+        utcDay(platform.clock.now()),
+        'research'
+      ).requests;
+    const before = used();
+    expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(500);
+    expect(used()).toBe(before + 1);
     const february = await post(`${VIDEO}?fields=id`, {
       ...january,
       start_date: '20240201',
@@ -230,7 +241,7 @@ describe('faults on the video query', () => {
 
   it('rate_limit and daily_quota: 429 with the code, data {}, Retry-After for the rate limit', async () => {
     await setPlan([{ kind: 'rate_limit', retry_after: 5 }]);
-    const limited = await platform.app.inject({
+    const limited = await call(platform.app, {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
@@ -240,11 +251,16 @@ describe('faults on the video query', () => {
     expect(limited.headers['retry-after']).toBe('5');
     expect(limited.json()).toEqual({
       data: {},
-      error: expect.objectContaining({ code: 'rate_limit_exceeded' })
+      // The real limit's words (src/research/rate-limit.ts), with the plan's Retry-After.
+      error: expect.objectContaining({
+        code: 'rate_limit_exceeded',
+        message:
+          'Too many requests: this client may send 600 requests a minute to the Research API. Try again in 5 seconds.'
+      })
     });
 
     await setPlan([{ kind: 'daily_quota' }]);
-    const quota = await platform.app.inject({
+    const quota = await call(platform.app, {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
@@ -397,6 +413,58 @@ describe('faults on user info', () => {
     expect(response.statusCode).toBe(500);
     // The video query is not in the fault's endpoints.
     expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(200);
+  });
+});
+
+describe('faults on the user lists (the rest: user-lists.test.ts)', () => {
+  /** The user with the longest derived list of a kind. */
+  const userWith = (length: (id: number) => number) =>
+    (
+      data.db.prepare('SELECT id, username FROM users').all() as {
+        id: number;
+        username: string;
+      }[]
+    ).reduce((best, user) => (length(user.id) > length(best.id) ? user : best))
+      .username;
+  const follower = () =>
+    userWith(id => followList(data, id, 'followers').length);
+  const reposter = () => userWith(id => repostedVideos(data, id).length);
+
+  it('a refusal narrowed to the followers leaves the following alone', async () => {
+    await setPlan([
+      {
+        kind: 'refuse_user',
+        usernames: [follower()],
+        reason: 'not_found',
+        endpoints: ['user/followers']
+      }
+    ]);
+    const refused = await post('/v2/research/user/followers/', {
+      username: follower()
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toBe(
+      `\`username: ${follower()}\` is invalid: cannot find the user`
+    );
+    expect(
+      (await post('/v2/research/user/following/', { username: follower() }))
+        .statusCode
+    ).toBe(200);
+  });
+
+  it('large_counts on the reposted videos', async () => {
+    await setPlan([{ kind: 'large_counts' }]);
+    const large = await post(
+      `/v2/research/user/reposted_videos/?fields=id,like_count`,
+      { username: reposter() }
+    );
+    const videos = large.json().data.reposted_videos as {
+      like_count: number;
+    }[];
+    expect(videos.length).toBeGreaterThan(0);
+    expect(videos.every(video => video.like_count >= LARGE_COUNT_OFFSET)).toBe(
+      true
+    );
   });
 });
 
