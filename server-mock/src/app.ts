@@ -19,6 +19,7 @@ import { openResearchDoor } from './http/research-door';
 import { registerResearchUserRoutes } from './routes/research-users';
 import { registerResearchUserListRoutes } from './routes/research-user-lists';
 import { registerResearchVideoRoutes } from './routes/research-videos';
+import { DoorServices } from './research/door-services';
 import { SearchCache } from './research/searches';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
@@ -253,9 +254,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const searches = new SearchCache();
   void app.register(async door => {
     openResearchDoor(door, context);
-    registerResearchVideoRoutes(door, context, queries, searches);
-    registerResearchUserRoutes(door, context, queries);
-    registerResearchUserListRoutes(door, context, queries);
+    const services = new DoorServices(context, queries);
+    registerResearchVideoRoutes(door, services, searches);
+    registerResearchUserRoutes(door, services);
+    registerResearchUserListRoutes(door, services);
   });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);

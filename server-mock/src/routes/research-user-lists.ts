@@ -1,22 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { PlatformContext } from '../context';
-import { requireData } from '../http/guards';
 import { ok } from '../http/reply';
 import { RESEARCH_ROUTE, fieldsParam } from '../http/research-door';
-import type { QueryRunner } from '../query/pool';
-import { invalidParams } from '../research/body';
-import { faultError } from '../research/fault-answers';
-import { requestKey } from '../research/faults';
-import { parseFields, shapeRecord } from '../research/fields';
-import type { UserListKind } from '../research/user-graph';
+import type { DoorServices } from '../research/door-services';
 import {
-  playlistNotFound,
-  readPlaylistBody,
-  readPlaylistFields,
-  readUserListBody,
-  type CursorKind
-} from '../research/user-list-request';
-import { userNotFound } from '../research/user-request';
+  followListAnswer,
+  playlistAnswer,
+  userVideoListAnswer
+} from '../research/user-answers';
+import type { UserListKind } from '../research/user-graph';
+import type { CursorKind } from '../research/user-list-request';
 
 export const PLAYLIST_INFO_PATH = '/v2/research/playlist/info/';
 
@@ -53,174 +45,57 @@ export const userListPath = (list: UserListKind) =>
  * and shaped as the video search's. Followers and following count against
  * their own bucket (docs/research/research-api.md §6: 20,000 calls and 2M records a day).
  */
+/**
+ * `POST /v2/research/user/{liked_videos,pinned_videos,reposted_videos,
+ * followers,following}/` and `POST /v2/research/playlist/info/`: what the
+ * data set holds no table for (likes, pins, reposts, follows), derived from
+ * its seed by ../research/user-graph.ts in the query workers
+ * (../research/user-answers.ts); the videos read and shaped as the video search's. Followers and following count against
+ * their own bucket (docs/research/research-api.md §6: 20,000 calls and 2M records a day).
+ */
 export function registerResearchUserListRoutes(
   app: FastifyInstance,
-  context: PlatformContext,
-  queries: QueryRunner | null
+  door: DoorServices
 ): void {
-  const nowSeconds = () => Math.floor(context.now().getTime() / 1000);
-  const faults = context.researchFaults;
-
-  /**
-   * Faults on a switch (README): a request-level fault once the request was
-   * admitted (and counted), as user info's; null or `empty_results` go on.
-   */
-  const requestFault = (
-    scope: {
-      clientKey: string;
-      endpoint: `user/${UserListKind}` | 'playlist/info';
-    },
-    page: unknown,
-    firstPage: boolean
-  ) => {
-    const fault = faults.requestFault({
-      ...scope,
-      page: requestKey(page),
-      firstPage
-    });
-    const refusal =
-      fault && faultError(fault, context.researchLimits.perMinute);
-    if (refusal) {
-      throw refusal;
-    }
-    return fault;
-  };
-
   for (const { list, cursor, key } of VIDEO_LISTS) {
-    app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
-      requireData(context);
-      const selection = parseFields(fieldsParam(request), 'video');
-      const body = readUserListBody(request.body, cursor);
-      const scope = {
-        clientKey: request.clientKey,
-        endpoint: `user/${list}` as const
-      };
-      const fault = requestFault(
-        scope,
-        [body.username, body.cursor, body.maxCount],
-        !body.cursor
-      );
-      const page = await queries!.run('researchUserList', {
-        list,
-        username: body.username,
-        cursor: body.cursor,
-        maxCount: body.maxCount,
-        now: nowSeconds()
-      });
-      if (!page.found) {
-        throw userNotFound(body.username);
-      }
-      const refused = faults.refusedUser(scope, body.username);
-      if (refused) {
-        throw invalidParams(refused);
-      }
-      const empty = fault?.kind === 'empty_results';
-      const records = empty
-        ? []
-        : await queries!.run('fetch', {
-            category: 'video',
-            ids: page.videoIds,
-            // The id too: a fault that alters a record is drawn by its id.
-            fields: [...new Set([...selection.columns, 'id'])]
-          });
-      context.researchMeter.chargeRecords(
-        request.clientKey,
-        'research',
-        records.length
-      );
-      const videos = records.map(record =>
-        faults.alterVideo(
-          scope,
-          String(record.id),
-          shapeRecord(record, selection)
-        )
-      );
-      return ok(
-        cursor === 'none'
-          ? { [key]: videos }
-          : {
-              [key]: videos,
-              cursor: page.cursor,
-              has_more: !empty && page.hasMore
-            },
+    app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request =>
+      ok(
+        await userVideoListAnswer(
+          door,
+          list,
+          cursor,
+          key,
+          request.clientKey,
+          fieldsParam(request),
+          request.body
+        ),
         request.id
-      );
-    });
+      )
+    );
   }
-
   for (const { list, key } of FOLLOW_LISTS) {
-    app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
-      requireData(context);
-      const body = readUserListBody(request.body, 'time');
-      const scope = {
-        clientKey: request.clientKey,
-        endpoint: `user/${list}` as const
-      };
-      const fault = requestFault(
-        scope,
-        [body.username, body.cursor, body.maxCount],
-        !body.cursor
-      );
-      const page = await queries!.run('researchUserList', {
-        list,
-        username: body.username,
-        cursor: body.cursor,
-        maxCount: body.maxCount,
-        now: nowSeconds()
-      });
-      if (!page.found) {
-        throw userNotFound(body.username);
-      }
-      const refused = faults.refusedUser(scope, body.username);
-      if (refused) {
-        throw invalidParams(refused);
-      }
-      const empty = fault?.kind === 'empty_results';
-      const users = empty ? [] : page.users;
-      context.researchMeter.chargeRecords(
-        request.clientKey,
-        'follow',
-        users.length
-      );
-      return ok(
-        {
-          [key]: users.map(user =>
-            faults.alterUser(scope, user.username, user)
-          ),
-          cursor: page.cursor,
-          has_more: !empty && page.hasMore
-        },
+    app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request =>
+      ok(
+        await followListAnswer(
+          door,
+          list,
+          key,
+          request.clientKey,
+          request.body
+        ),
         request.id
-      );
-    });
+      )
+    );
   }
-
-  app.post(PLAYLIST_INFO_PATH, { config: RESEARCH_ROUTE }, async request => {
-    requireData(context);
-    const fields = readPlaylistFields(fieldsParam(request));
-    const body = readPlaylistBody(request.body);
-    requestFault(
-      { clientKey: request.clientKey, endpoint: 'playlist/info' },
-      [body.playlistId, body.cursor, body.maxCount],
-      body.cursor === 0
-    );
-    const page = await queries!.run('researchPlaylist', {
-      playlistId: body.playlistId,
-      cursor: body.cursor,
-      maxCount: body.maxCount
-    });
-    if (!page) {
-      throw playlistNotFound(body.playlistId);
-    }
-    // One record: the playlist.
-    context.researchMeter.chargeRecords(request.clientKey, 'research', 1);
-    const data: Record<string, unknown> = {};
-    for (const field of fields) {
-      data[field] = page[field];
-    }
-    return ok(
-      { ...data, cursor: page.cursor, has_more: page.has_more },
+  app.post(PLAYLIST_INFO_PATH, { config: RESEARCH_ROUTE }, async request =>
+    ok(
+      await playlistAnswer(
+        door,
+        request.clientKey,
+        fieldsParam(request),
+        request.body
+      ),
       request.id
-    );
-  });
+    )
+  );
 }
