@@ -41,6 +41,15 @@ def user_row(db: sqlite3.Connection, username: str) -> sqlite3.Row | None:
     return db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
 
 
+def most_commented(db: sqlite3.Connection, n: int = 3) -> list[int]:
+    """The ``n`` videos with the most comments (several pages each, in every client)."""
+    rows = db.execute(
+        "SELECT video_id FROM comments GROUP BY video_id ORDER BY count(*) DESC, video_id LIMIT ?",
+        (n,),
+    )
+    return [row[0] for row in rows]
+
+
 def comment_ids(db: sqlite3.Connection, video_id: int) -> set[int]:
     """Every comment of a video (top-level comments and replies)."""
     return ids(db, "SELECT id FROM comments WHERE video_id = ?", video_id)

@@ -70,17 +70,6 @@ def crawl_comments(api: TikTokResearchAPI, video_id: int) -> list[dict[str, Any]
     return comments
 
 
-def most_commented(db: sqlite3.Connection, video_ids: set[int], n: int = 3) -> list[int]:
-    """The ``n`` videos of ``video_ids`` with the most comments (several pages each)."""
-    marks = ",".join("?" * len(video_ids))
-    rows = db.execute(
-        f"SELECT video_id FROM comments WHERE video_id IN ({marks}) "
-        "GROUP BY video_id ORDER BY count(*) DESC, video_id LIMIT ?",
-        [*sorted(video_ids), n],
-    )
-    return [row[0] for row in rows]
-
-
 def test_video_crawl_collects_exactly_the_matching_videos(
     clean: server.StandIn, db: sqlite3.Connection, collected: Callable[..., None]
 ) -> None:
@@ -106,7 +95,7 @@ def test_comment_crawl_collects_every_comment_of_each_video(
     clean: server.StandIn, db: sqlite3.Connection, collected: Callable[..., None]
 ) -> None:
     api = api_of(clean)
-    chosen = most_commented(db, expected_videos(db))
+    chosen = oracle.most_commented(db)
     total = 0
     for video_id in chosen:
         comments = crawl_comments(api, video_id)
@@ -220,7 +209,7 @@ def test_comments_of_a_refused_video_are_silently_empty(
 ) -> None:
     """The refusal is logged and the video's comments come back as [] (api.py L216-217), as
     for a video without comments; the other videos' comments are all there."""
-    refused, *others = most_commented(db, expected_videos(db))
+    refused, *others = oracle.most_commented(db)
     stand_in = faulty(server.plan({"kind": "refuse_video_comments", "video_ids": [str(refused)]}))
     api = api_of(stand_in)
     assert crawl_comments(api, refused) == []
@@ -236,7 +225,7 @@ def test_comment_crawl_drops_the_pages_it_had_on_an_error(
     faulty: Faulty, db: sqlite3.Connection
 ) -> None:
     """A 500 on a later comment page returns [] for the video: the pages before are lost."""
-    video_id = most_commented(db, expected_videos(db))[0]
+    video_id = oracle.most_commented(db)[0]
     stand_in = faulty(
         server.plan(
             {"kind": "internal_error", "endpoints": ["video/comment/list"], "probability": 0.5}
@@ -251,7 +240,7 @@ def test_comment_crawl_drops_the_pages_it_had_on_an_error(
 def test_comment_crawl_never_ends_on_a_null_cursor(faulty: Faulty, db: sqlite3.Connection) -> None:
     """cursor null with has_more true (C4D PR #105): the wrapper keeps the old cursor and sends
     the same page again, forever (api.py L224-227), piling up the same comments."""
-    video_id = most_commented(db, expected_videos(db))[0]
+    video_id = oracle.most_commented(db)[0]
     stand_in = faulty(server.plan({"kind": "null_comment_cursor"}))
     api = api_of(stand_in)
     outcome: dict[str, Any] = {}
