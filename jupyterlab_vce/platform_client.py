@@ -157,10 +157,19 @@ def platform_error_of(http_status: int, body: bytes | None) -> PlatformError:
 
 
 def _error_object(body: bytes | None) -> dict[str, Any]:
+    """The error of an answer: the envelope's ``error``, or the token route's flat OAuth body
+    (``{"error": "invalid_client", "error_description": …, "log_id": …}``) in the same keys."""
     try:
-        error = json.loads(body or b"").get("error")
+        answer = json.loads(body or b"")
+        error = answer.get("error")
     except (ValueError, AttributeError):
         return {}
+    if isinstance(error, str):
+        return {
+            "code": error,
+            "message": answer.get("error_description"),
+            "log_id": answer.get("log_id"),
+        }
     return error if isinstance(error, dict) else {}
 
 

@@ -35,6 +35,11 @@ def envelope(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "log_id": LOG_ID}}
 
 
+def oauth_error(code: str, description: str) -> dict[str, Any]:
+    """The token route's flat error body, as the platform's (docs/research/research-clients.md §1)."""
+    return {"error": code, "error_description": description, "log_id": LOG_ID}
+
+
 @dataclass
 class FakePlatform:
     """State of the fake platform; tests read the counters and flip the switches."""
@@ -84,13 +89,13 @@ class TokenHandler(FakeHandler):
         await asyncio.sleep(self.platform.token_delay)
         if self.get_body_argument("grant_type", "") != "client_credentials":
             return self.answer(
-                400, envelope("invalid_request", "grant_type must be client_credentials.")
+                400, oauth_error("invalid_request", "grant_type must be client_credentials.")
             )
         key = self.get_body_argument("client_key", "")
         secret = self.get_body_argument("client_secret", "")
         if self.platform.clients.get(key) != secret:
             return self.answer(
-                401, envelope("invalid_client", "Client key or secret is incorrect.")
+                401, oauth_error("invalid_client", "Client key or secret is incorrect.")
             )
         token = f"clt.{len(self.platform.issued) + 1}"
         self.platform.issued.append(token)

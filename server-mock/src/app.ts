@@ -15,6 +15,11 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { queryRunner } from './query/runners';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
+import { openResearchDoor } from './http/research-door';
+import { registerResearchUserRoutes } from './routes/research-users';
+import { registerResearchVideoRoutes } from './routes/research-videos';
+import { SearchCache } from './research/searches';
+import { UNMETERED } from './research/meter';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
@@ -103,6 +108,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
+    researchMeter: UNMETERED,
     events: new EventBus()
   };
   // Every change of today's use (a charge, a refund) reaches the client's event stream (the
@@ -222,6 +228,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerQuotaRoute(app, context);
   registerQueryRoute(app, context, queries);
   registerTaskRoutes(app, context, queries);
+  // The public Research API's door: its own body parser and quota (./http/research-door.ts).
+  const searches = new SearchCache();
+  void app.register(async door => {
+    openResearchDoor(door, context);
+    registerResearchVideoRoutes(door, context, queries, searches);
+    registerResearchUserRoutes(door, context, queries);
+  });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);
   registerReviewRoutes(app, context);

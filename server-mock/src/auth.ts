@@ -31,6 +31,12 @@ export interface RouteAuthConfig {
   public?: boolean;
   access?: RouteAccess;
   jobToken?: boolean;
+  /**
+   * A public Research API route (../routes/research.ts): a token that may not
+   * call it is refused as that API refuses it, 401 `scope_not_authorized`
+   * (docs/research/research-api.md §6), not 403.
+   */
+  researchApi?: boolean;
 }
 
 /**
@@ -104,7 +110,7 @@ export function authenticate(
   return { clientKey: found.clientKey, scope: found.scope, jobId: found.jobId };
 }
 
-/** 403 when the token's holder may not call the route (config.access, config.jobToken). */
+/** 403 (401 scope_not_authorized on the Research API) when the token's holder may not call the route. */
 function authorise(
   config: RouteAuthConfig,
   clientKey: string,
@@ -114,12 +120,14 @@ function authorise(
   method: string,
   path: string
 ): void {
+  const refuse = (message: string) =>
+    config.researchApi
+      ? new ApiError(401, 'scope_not_authorized', message)
+      : new ApiError(403, 'forbidden', message);
   // A token handed to a running script (a job's, or a test run's researcher-scope one) only reads data.
   if (scope === JOB_SCOPE || jobId !== null) {
     if (!config.jobToken) {
-      throw new ApiError(
-        403,
-        'forbidden',
+      throw refuse(
         `A job's access token can only read data (POST /v2/vce/query/); ${method} ${path} is not open to jobs.`
       );
     }
@@ -131,9 +139,7 @@ function authorise(
   }
   const role = context.store.getClient(clientKey)?.role ?? 'researcher';
   if (role !== access) {
-    throw new ApiError(
-      403,
-      'forbidden',
+    throw refuse(
       access === 'reviewer'
         ? `${method} ${path} is for the platform's reviewers; this client is a researcher.`
         : `${method} ${path} is for researchers; a reviewer client only reviews jobs (/v2/vce/review/).`

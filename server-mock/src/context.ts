@@ -2,6 +2,7 @@ import type { PublicData } from './data/schema';
 import type { EventBus } from './events';
 import type { JobsService } from './jobs/service';
 import type { RandomInt } from './query/engine';
+import type { ResearchMeter } from './research/meter';
 import type { Store } from './store';
 
 /** What every route needs: the store, the clock and the platform's settings. */
@@ -21,6 +22,8 @@ export interface PlatformContext {
   random: RandomInt;
   /** Job status and quota changes, for the event stream. */
   events: EventBus;
+  /** What the public Research API's routes spend of a client's day (./research/meter.ts). */
+  researchMeter: ResearchMeter;
   /** The execution stage (jobs, runner, releases); absent → the job routes answer 503. */
   jobs?: JobsService;
 }

@@ -69,8 +69,8 @@ describe('POST /v2/oauth/token/', () => {
       ...form(fields)
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('invalid_request');
-    expect(response.json().error.message).toContain(message);
+    expect(response.json().error).toBe('invalid_request');
+    expect(response.json().error_description).toContain(message);
   });
 
   it('refuses another grant type with invalid_request and says which one to use', async () => {
@@ -84,8 +84,8 @@ describe('POST /v2/oauth/token/', () => {
       })
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'invalid_request' });
-    expect(response.json().error.message).toContain(
+    expect(response.json().error).toBe('invalid_request');
+    expect(response.json().error_description).toContain(
       'grant_type=client_credentials'
     );
   });
@@ -106,8 +106,15 @@ describe('POST /v2/oauth/token/', () => {
         })
       });
       expect(response.statusCode).toBe(401);
-      expect(response.json().error.code).toBe('invalid_client');
-      expect(response.json().error.message).toBe(
+      // Flat, as the platform's token route (docs/research/research-clients.md §1), with a 34-character log id.
+      expect(Object.keys(response.json()).sort()).toEqual([
+        'error',
+        'error_description',
+        'log_id'
+      ]);
+      expect(response.json().log_id).toMatch(/^\d{14}[0-9A-F]{20}$/);
+      expect(response.json().error).toBe('invalid_client');
+      expect(response.json().error_description).toBe(
         'Client key or secret is incorrect. Check them on your Research projects page.'
       );
       expect(response.body).not.toContain(secret);
@@ -125,7 +132,7 @@ describe('POST /v2/oauth/token/', () => {
       }
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toMatch(
+    expect(response.json().error_description).toMatch(
       /client_secret must be string/
     );
   });

@@ -483,6 +483,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/research/video/query/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - search videos (paged by cursor and search id)
+         * @description The public Research API's video search (docs/research/research-api.md §2), over the
+         *     same data as the VCE's routes, for the open-source clients researchers already use.
+         *     `query` holds `and` (all true), `or` (any true) and `not` (none true) lists of
+         *     conditions; `start_date` and `end_date` (YYYYMMDD, UTC, both included, at most 30 days
+         *     apart) bound `create_time`. Matches come in descending video id, `max_count` (default
+         *     20, at most 100) from `cursor`; the answer's `cursor` is `cursor + max_count` and
+         *     `search_id` names the list: send both back for the next page. `is_random`: up to
+         *     `max_count` matches drawn uniformly, in one page. `null` for `cursor`, `search_id` or
+         *     `is_random` means "not sent". The body may come as `text/plain` holding JSON.
+         *     Absent values are omitted from each video; ids are JSON numbers.
+         */
+        post: operations["researchQueryVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/video/comment/list/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - a video's comments (paged by cursor)
+         * @description The comments of a video (`video_id`), or the replies to a comment (`comment_id`), in id
+         *     order (docs/research/research-api.md §4): `max_count` (default 10, at most 100) from
+         *     `cursor`; only the top 1,000 are listed, so `cursor + max_count` is at most 1,000.
+         */
+        post: operations["researchListComments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/info/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - one user's profile
+         * @description A user's public profile by username, flat in `data` (docs/research/research-api.md §5);
+         *     the username itself is not returned. An unknown username is a 400 `invalid_params`
+         *     "username: X is invalid: cannot find the user".
+         */
+        post: operations["researchUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -1036,23 +1109,172 @@ export interface components {
                 code?: "invalid_params";
             };
         };
+        ResearchCondition: {
+            /** @description EQ, IN, GT, GTE, LT, LTE (any case); which a field takes: src/research/video-request.ts. */
+            operation: components["schemas"]["PlainText"];
+            /** @enum {string} */
+            field_name: "create_date" | "username" | "keyword" | "hashtag_name" | "region_code" | "video_id" | "music_id" | "effect_id" | "video_length" | "view_count" | "comment_count";
+            field_values: components["schemas"]["PlainText"][];
+        };
+        ResearchVideoQuery: {
+            query: {
+                and?: components["schemas"]["ResearchCondition"][] | null;
+                or?: components["schemas"]["ResearchCondition"][] | null;
+                not?: components["schemas"]["ResearchCondition"][] | null;
+            };
+            /** @description YYYYMMDD (UTC), a real date. */
+            start_date: string;
+            /** @description YYYYMMDD (UTC), at most 30 days after start_date. */
+            end_date: string;
+            max_count?: number | null;
+            cursor?: number | null;
+            search_id?: components["schemas"]["PlainText"] | null;
+            is_random?: boolean | null;
+        };
+        /** @description video_id or comment_id, one of them (ids as numbers, or digits in a string). */
+        ResearchCommentList: {
+            video_id?: components["schemas"]["ResearchIdOrNull"];
+            comment_id?: components["schemas"]["ResearchIdOrNull"];
+            max_count?: number | null;
+            cursor?: number | null;
+        };
+        ResearchIdOrNull: number | string | null;
+        ResearchUserInfoRequest: {
+            username?: components["schemas"]["PlainText"];
+            open_id?: components["schemas"]["PlainText"];
+        };
+        ResearchOk: {
+            /** @constant */
+            code: "ok";
+            /** @constant */
+            message: "";
+            log_id: components["schemas"]["LogId"];
+        };
+        /** @description A video; only the requested fields, and of those only the ones with a value. */
+        ResearchVideo: {
+            id?: number;
+            create_time?: number;
+            username?: string;
+            region_code?: string;
+            video_description?: string;
+            voice_to_text?: string;
+            music_id?: number;
+            playlist_id?: number;
+            like_count?: number;
+            comment_count?: number;
+            share_count?: number;
+            view_count?: number;
+            favorites_count?: number;
+            favourites_count?: number;
+            video_duration?: number;
+            effect_ids?: string[];
+            hashtag_names?: string[];
+            is_stem_verified?: boolean;
+        };
+        ResearchComment: {
+            id?: number;
+            video_id?: number;
+            text?: string;
+            like_count?: number;
+            reply_count?: number;
+            parent_comment_id?: number;
+            create_time?: number;
+        };
+        ResearchUser: {
+            display_name?: string;
+            bio_description?: string;
+            avatar_url?: string;
+            bio_url?: string;
+            is_verified?: boolean;
+            follower_count?: number;
+            following_count?: number;
+            likes_count?: number;
+            video_count?: number;
+        };
+        ResearchVideoPageEnvelope: {
+            data: {
+                videos: components["schemas"]["ResearchVideo"][];
+                cursor: number;
+                has_more: boolean;
+                search_id: string;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchCommentPageEnvelope: {
+            data: {
+                comments: components["schemas"]["ResearchComment"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchUserEnvelope: {
+            data: components["schemas"]["ResearchUser"];
+            error: components["schemas"]["ResearchOk"];
+        };
+        /**
+         * @description The token route's error body, flat as the platform's OAuth routes answer it
+         *     (`{"error": "invalid_client", "error_description": …, "log_id": …}`), which every public
+         *     Research API client reads (docs/research/research-clients.md §1).
+         */
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_params" | "invalid_client" | "payload_too_large" | "unsupported_media_type" | "internal_error";
+            error_description: string;
+            log_id: components["schemas"]["LogId"];
+        };
         ErrorStatus: {
             code: string;
             message: string;
             log_id: components["schemas"]["LogId"];
         };
-        /** @description UTC time of the request and 12 hex characters; quote it when reporting a problem. */
+        /** @description UTC time of the request and 20 hex characters (34 in all, as the platform's own); quote it when reporting a problem. */
         LogId: string;
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "forbidden" | "job_not_cancellable" | "job_not_finished" | "result_not_available" | "link_expired" | "jobs_unavailable" | "review_not_pending" | "internal_error";
+                code: "invalid_request" | "invalid_params" | "invalid_client" | "access_token_invalid" | "scope_not_authorized" | "rate_limit_exceeded" | "not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "daily_quota_limit_exceeded" | "data_unavailable" | "task_not_finished" | "forbidden" | "job_not_cancellable" | "job_not_finished" | "result_not_available" | "link_expired" | "jobs_unavailable" | "review_not_pending" | "internal_error";
                 message: string;
                 log_id: components["schemas"]["LogId"];
             };
         };
     };
     responses: {
+        /**
+         * @description The request is not valid (`invalid_params`, the message names the key and what it
+         *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
+         *     unknown user ("username: X is invalid: cannot find the user"), or a body that is not
+         *     JSON. The Research API's error envelope.
+         */
+        ResearchInvalidParams: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "invalid_params",
+                 *         "message": "end_date 20240301 is more than 30 days after start_date 20240101: split the range into windows of at most 30 days.",
+                 *         "log_id": "20261207061724C9E03475C3D370FF19F7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description No token, an unknown or expired one (`access_token_invalid`), or a token that may not
+         *     call the Research API (`scope_not_authorized`: a job's token, a reviewer client's).
+         */
+        ResearchUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /**
          * @description The query (or a body, page size or cursor) is not valid (`invalid_params`), or the
          *     body is not JSON (`invalid_request`). For `invalid_params`, `data.problems` lists
@@ -1078,7 +1300,7 @@ export interface components {
                  *       "error": {
                  *         "code": "invalid_params",
                  *         "message": "The query is not valid: like_count GTE \"ten\": like_count takes integers written as strings, e.g. \"10\".",
-                 *         "log_id": "20261125054322C9836BCFDD8D"
+                 *         "log_id": "20261125054322C9836BCFDD8D0A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1161,7 +1383,7 @@ export interface components {
                  *       "error": {
                  *         "code": "invalid_request",
                  *         "message": "Client secret is missed in request: send client_secret.",
-                 *         "log_id": "2026112505432213A7C0FFEE01"
+                 *         "log_id": "2026112505432213A7C0FFEE010A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1179,7 +1401,7 @@ export interface components {
                  *       "error": {
                  *         "code": "access_token_invalid",
                  *         "message": "The access token has expired: get a new one with POST /v2/oauth/token/.",
-                 *         "log_id": "20261125054322C9836BCFDD8D"
+                 *         "log_id": "20261125054322C9836BCFDD8D0A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1197,7 +1419,7 @@ export interface components {
                  *       "error": {
                  *         "code": "not_found",
                  *         "message": "There is no route GET /v2/vce/nothing; the routes are described in openapi.yaml.",
-                 *         "log_id": "2026112505432213A7C0FFEE02"
+                 *         "log_id": "2026112505432213A7C0FFEE020A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1217,7 +1439,7 @@ export interface components {
                  *       "error": {
                  *         "code": "method_not_allowed",
                  *         "message": "DELETE is not allowed on /v2/vce/quota/: use GET.",
-                 *         "log_id": "2026112505432213A7C0FFEE03"
+                 *         "log_id": "2026112505432213A7C0FFEE030A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1235,7 +1457,7 @@ export interface components {
                  *       "error": {
                  *         "code": "payload_too_large",
                  *         "message": "The request body is larger than the 1048576 bytes this route accepts: send a smaller body.",
-                 *         "log_id": "2026112505432213A7C0FFEE04"
+                 *         "log_id": "2026112505432213A7C0FFEE040A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1253,7 +1475,7 @@ export interface components {
                  *       "error": {
                  *         "code": "unsupported_media_type",
                  *         "message": "This content type is not accepted here: send application/json or application/x-www-form-urlencoded.",
-                 *         "log_id": "2026112505432213A7C0FFEE05"
+                 *         "log_id": "2026112505432213A7C0FFEE050A1B2C3D"
                  *       }
                  *     }
                  */
@@ -1264,6 +1486,8 @@ export interface components {
     parameters: {
         JobId: components["schemas"]["PlainText"];
         TaskId: components["schemas"]["PlainText"];
+        /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+        ResearchFields: components["schemas"]["PlainText"];
     };
     requestBodies: never;
     headers: never;
@@ -1303,8 +1527,27 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            /** @description The client key or secret is incorrect (`invalid_client`). */
+            /**
+             * @description A missing field, a grant type other than client_credentials, a body that is not a
+             *     form or a JSON object, a control character in a field (`invalid_request`,
+             *     `invalid_params`): the flat OAuth error body of the platform's token route.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Client secret is missed in request: send client_secret.",
+                     *       "log_id": "2026112505432213A7C0FFEE010A1B2C3D"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description The client key or secret is incorrect (`invalid_client`), in the flat OAuth error body. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1312,20 +1555,34 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": {
-                     *         "code": "invalid_client",
-                     *         "message": "Client key or secret is incorrect. Check them on your Research projects page.",
-                     *         "log_id": "20261125054322E965305371F9"
-                     *       }
+                     *       "error": "invalid_client",
+                     *       "error_description": "Client key or secret is incorrect. Check them on your Research projects page.",
+                     *       "log_id": "20261125054322E965305371F90A1B2C3D"
                      *     }
                      */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The body is larger than the platform accepts (`payload_too_large`), in the flat OAuth error body. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description A body that is neither a form nor JSON (`unsupported_media_type`), in the flat OAuth error body. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
         };
     };
     getIdentity: {
@@ -1357,7 +1614,7 @@ export interface operations {
                      *       "error": {
                      *         "code": "ok",
                      *         "message": "",
-                     *         "log_id": "20261125054322F2B948DDE4FA"
+                     *         "log_id": "20261125054322F2B948DDE4FA0A1B2C3D"
                      *       }
                      *     }
                      */
@@ -1398,7 +1655,7 @@ export interface operations {
                      *       "error": {
                      *         "code": "ok",
                      *         "message": "",
-                     *         "log_id": "2026112505432212EE54B4D671"
+                     *         "log_id": "2026112505432212EE54B4D6710A1B2C3D"
                      *       }
                      *     }
                      */
@@ -2078,6 +2335,149 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    researchQueryVideos: {
+        parameters: {
+            query: {
+                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "query": {
+                 *         "and": [
+                 *           {
+                 *             "operation": "IN",
+                 *             "field_name": "region_code",
+                 *             "field_values": [
+                 *               "US",
+                 *               "GB"
+                 *             ]
+                 *           },
+                 *           {
+                 *             "operation": "EQ",
+                 *             "field_name": "hashtag_name",
+                 *             "field_values": [
+                 *               "cooking"
+                 *             ]
+                 *           }
+                 *         ]
+                 *       },
+                 *       "start_date": "20240101",
+                 *       "end_date": "20240130",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchVideoQuery"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of the search. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchVideoPageEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchListComments: {
+        parameters: {
+            query: {
+                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "video_id": 7100000216774770,
+                 *       "max_count": 100,
+                 *       "cursor": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchCommentList"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchCommentPageEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserInfo: {
+        parameters: {
+            query: {
+                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "cookie_love_122"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserInfoRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchUserEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["DataUnavailable"];
         };
     };
     getAttestationKeys: {

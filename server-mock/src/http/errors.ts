@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'invalid_params'
   | 'invalid_client'
   | 'access_token_invalid'
+  | 'scope_not_authorized'
+  | 'rate_limit_exceeded'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -46,12 +48,13 @@ export class ApiError extends Error {
 }
 
 /**
- * A log id as the platform writes them: UTC `YYYYMMDDHHMMSS` and 12 hex
- * characters (docs/research/research-api.md §1 shows "2022…" ids).
+ * A log id as the platform writes them, 34 characters: UTC `YYYYMMDDHHMMSS`
+ * and 20 upper-case hex characters (docs/research/research-api.md §6: real
+ * ids such as `20241009180101BDD8B4B0A88D600D1801`).
  */
 export function newLogId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return stamp + randomBytes(6).toString('hex').toUpperCase();
+  return stamp + randomBytes(10).toString('hex').toUpperCase();
 }
 
 export function envelope(
@@ -140,36 +143,88 @@ function describeFrameworkError(
   return null;
 }
 
+/** An error as the caller hears it: a known ApiError, or null for an unexpected failure. */
+function describeError(
+  error: FastifyError | ApiError,
+  request: FastifyRequest
+): ApiError | null {
+  return error instanceof ApiError
+    ? error
+    : describeFrameworkError(error as FastifyError, request);
+}
+
+function unexpected(
+  error: unknown,
+  request: FastifyRequest,
+  logId: string
+): ApiError {
+  request.log.error({ err: error }, 'unexpected error');
+  return new ApiError(
+    500,
+    'internal_error',
+    `The platform failed unexpectedly; quote log id ${logId} when you report it.`
+  );
+}
+
 /** Every error leaves as an envelope; a stack trace never does. */
 export function errorHandler(
   error: FastifyError | ApiError,
   request: FastifyRequest,
   reply: FastifyReply
 ): void {
-  const known =
-    error instanceof ApiError
-      ? error
-      : describeFrameworkError(error as FastifyError, request);
+  const known = describeError(error, request);
   const logId = request.id;
-  if (known) {
+  if (!known) {
+    const failure = unexpected(error, request, logId);
+    void reply.status(500).send(envelope(failure.code, failure.message, logId));
+    return;
+  }
+  request.log.info(
+    { code: known.code, status: known.statusCode },
+    known.message
+  );
+  const body = envelope(known.code, known.message, logId);
+  void reply
+    .status(known.statusCode)
+    .send(known.data !== undefined ? { data: known.data, ...body } : body);
+}
+
+/** The OAuth token route's error body: flat, as the platform's (docs/research/research-api.md §1). */
+export interface OAuthErrorBody {
+  error: ErrorCode;
+  error_description: string;
+  log_id: string;
+}
+
+export function oauthError(
+  code: ErrorCode,
+  description: string,
+  logId: string
+): OAuthErrorBody {
+  return { error: code, error_description: description, log_id: logId };
+}
+
+/**
+ * The token route's errors: the same statuses, codes and messages as
+ * `errorHandler`, in the flat OAuth body `{"error", "error_description",
+ * "log_id"}` the platform's token route answers and every public client reads
+ * (docs/research/research-api.md §1, docs/research/research-clients.md §1 "Token").
+ */
+export function oauthErrorHandler(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply
+): void {
+  const logId = request.id;
+  const known =
+    describeError(error, request) ?? unexpected(error, request, logId);
+  if (known.statusCode < 500) {
     request.log.info(
       { code: known.code, status: known.statusCode },
       known.message
     );
-    const body = envelope(known.code, known.message, logId);
-    void reply
-      .status(known.statusCode)
-      .send(known.data !== undefined ? { data: known.data, ...body } : body);
-    return;
   }
-  request.log.error({ err: error }, 'unexpected error');
   void reply
-    .status(500)
-    .send(
-      envelope(
-        'internal_error',
-        `The platform failed unexpectedly; quote log id ${logId} when you report it.`,
-        logId
-      )
-    );
+    .status(known.statusCode)
+    .send(oauthError(known.code, known.message, logId));
 }

@@ -4,6 +4,7 @@ import {
   countMatches,
   cryptoRandomInt,
   fetchRecords,
+  matchingIds,
   pageRecords,
   sampleIds,
   sampleRecords,
@@ -38,6 +39,14 @@ export interface RunOps {
   fetch: {
     args: { category: Category; ids: number[]; fields: string[] };
     result: QueryRecord[];
+  };
+  /**
+   * Every match of a query, sorted by id (the public Research API's searches
+   * and comment lists, ../research/): everyone's records, no test-stage rule.
+   */
+  sortedIds: {
+    args: { query: TypedQuery; order: 'asc' | 'desc' };
+    result: Float64Array;
   };
   /** The execution stage: matches after `afterId` in id order (engine.pageRecords). */
   pageRecords: {
@@ -90,6 +99,10 @@ export const RUN_OPS: { [K in RunOpName]: RunImpl<K> } = {
   count: (data, args) => countMatches(data, args.query),
   fetch: (data, args) =>
     fetchRecords(data, args.category, args.ids, args.fields),
+  sortedIds: (data, args) => {
+    const ids = Float64Array.from(matchingIds(data, args.query)).sort();
+    return args.order === 'desc' ? ids.reverse() : ids;
+  },
   pageRecords: (data, args) =>
     pageRecords(data, args.query, args.afterId, args.limit)
 };

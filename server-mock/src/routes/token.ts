@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { signIn, TOKEN_PATH } from '../auth';
 import type { PlatformContext } from '../context';
-import { ApiError } from '../http/errors';
+import { ApiError, oauthErrorHandler } from '../http/errors';
 
 interface TokenBody {
   client_key?: string;
@@ -32,14 +32,22 @@ function missingField(body: TokenBody): string | null {
   return null;
 }
 
-/** `POST /v2/oauth/token/`: client credentials → an expiring bearer token. */
+/**
+ * `POST /v2/oauth/token/`: client credentials → an expiring bearer token.
+ * Its errors are the platform's flat OAuth body (`oauthErrorHandler`): every
+ * public client reads `error` as a string (docs/research/research-clients.md §1).
+ */
 export function registerTokenRoute(
   app: FastifyInstance,
   context: PlatformContext
 ): void {
   app.post<{ Body: TokenBody }>(
     TOKEN_PATH,
-    { schema: { body: tokenBodySchema }, config: { public: true } },
+    {
+      schema: { body: tokenBodySchema },
+      config: { public: true },
+      errorHandler: oauthErrorHandler
+    },
     async (request, reply) => {
       const body = request.body ?? {};
       const missing = missingField(body);

@@ -91,7 +91,7 @@ describe('bad input never gets a 5xx', () => {
 
   it('answers an unknown route with 404 in the error shape', async () => {
     const response = await call(platform.app, {
-      url: '/v2/research/video/query/'
+      url: '/v2/research/video/search/'
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('not_found');
@@ -117,7 +117,7 @@ describe('bad input never gets a 5xx', () => {
       headers: { 'content-type': 'application/json' }
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toMatch(
+    expect(response.json().error_description).toMatch(
       /^The body is not valid JSON/
     );
     expect(response.body).not.toMatch(/at .*\.js:\d+/);
@@ -132,7 +132,7 @@ describe('bad input never gets a 5xx', () => {
         headers: { 'content-type': type }
       });
       expect(response.statusCode).toBe(415);
-      expect(response.json().error.message).toContain(
+      expect(response.json().error_description).toContain(
         'application/json or application/x-www-form-urlencoded'
       );
     }
@@ -149,9 +149,9 @@ describe('bad input never gets a 5xx', () => {
       }
     });
     expect(response.statusCode).toBe(413);
-    expect(response.json().error).toMatchObject({
-      code: 'payload_too_large',
-      message:
+    expect(response.json()).toMatchObject({
+      error: 'payload_too_large',
+      error_description:
         'The request body is larger than the 1024 bytes this route accepts: send a smaller body.'
     });
   });
@@ -162,7 +162,7 @@ describe('bad input never gets a 5xx', () => {
       url: '/v2/oauth/token/'
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toBe(
+    expect(response.json().error_description).toBe(
       'The request needs a body that is an object: send a JSON object (application/json) or a form (application/x-www-form-urlencoded).'
     );
   });
@@ -176,7 +176,7 @@ describe('bad input never gets a 5xx', () => {
         headers: { 'content-type': 'application/json' }
       });
       expect(response.statusCode).toBe(400);
-      expect(response.json().error.code).toBe('invalid_params');
+      expect(response.json().error).toBe('invalid_params');
     }
   });
 

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteAuthConfig } from '../auth';
+import type { PlatformContext } from '../context';
+import { ApiError } from './errors';
+
+/**
+ * The public Research API's door (`/v2/research/…`, docs/research/research-api.md):
+ * the same data as the VCE's routes, in that API's shapes, for the open-source
+ * clients researchers already use (docs/research/research-clients.md). Its
+ * routes are registered by app.ts in one encapsulated plugin prepared here, so
+ * that what only this door accepts stays in it: JSON bodies sent as
+ * `text/plain` (the C4D client sends them so, research-clients.md §1), and the
+ * Research API's quota, charged per request as it is admitted.
+ */
+
+/** The route config of every Research API route: a researcher's token; refusals in that API's words. */
+export const RESEARCH_ROUTE: RouteAuthConfig = { researchApi: true };
+
+/** The `fields` query parameter as sent (the routes read it with ../research/fields.ts). */
+export function fieldsParam(request: FastifyRequest): unknown {
+  return (request.query as Record<string, unknown> | undefined)?.fields;
+}
+
+function parseJsonText(
+  _request: FastifyRequest,
+  body: string,
+  done: (error: Error | null, value?: unknown) => void
+): void {
+  try {
+    done(null, body.trim() ? JSON.parse(body) : undefined);
+  } catch {
+    done(
+      new ApiError(
+        400,
+        'invalid_params',
+        'The body is not valid JSON: send the request as a JSON object (application/json, or text/plain holding JSON).'
+      )
+    );
+  }
+}
+
+/** Prepare the plugin scope the Research API's routes are registered in. */
+export function openResearchDoor(
+  door: FastifyInstance,
+  context: PlatformContext
+): void {
+  door.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJsonText);
+  // After the auth hook (onRequest) and the body's parsing: a bad token or body is not charged.
+  door.addHook('preHandler', async request => {
+    context.researchMeter.admit(request.clientKey, 'research');
+  });
+}
