@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ CLIENT_KEY = "clients-crawler"
 CLIENT_SECRET = "clients-crawler-secret-0123456789"
 
 
+#: The data file the first stand-in generated: later ones start from a copy (the stand-in
+#: reuses DATA/public-data-s<SEED>-v<N>.sqlite when it is there), a second less each.
+_generated: Path | None = None
+
+
 @dataclass
 class StandIn:
     base: str
@@ -40,15 +46,20 @@ class StandIn:
         assert len(files) == 1, f"one public data file expected in {self.data_dir}: {files}"
         return files[0]
 
-    def served(self, code: str) -> int:
-        """How many answers with this error code the stand-in gave (its log has a line each)."""
+    def served(self, code: str, message: str = "") -> int:
+        """How many answers with this error code (and ``message`` in their message) the
+        stand-in gave: its log has a line for each."""
         count = 0
         for line in self.log.read_text().splitlines():
             try:
                 entry = json.loads(line)
             except ValueError:
                 continue
-            count += isinstance(entry, dict) and entry.get("code") == code
+            count += (
+                isinstance(entry, dict)
+                and entry.get("code") == code
+                and message in str(entry.get("msg", ""))
+            )
         return count
 
     def log_tail(self) -> str:
@@ -72,7 +83,10 @@ def start(data_dir: Path, faults: dict[str, Any] | None = None) -> StandIn:
     """Start a stand-in on a free loopback port (with the fault plan ``faults`` if given)."""
     if not CLI.exists():
         raise RuntimeError(f"{CLI} is missing: build the stand-in (bash scripts/setup.sh)")
+    global _generated
     data_dir.mkdir(parents=True, exist_ok=True)
+    if _generated is not None and _generated.exists():
+        shutil.copyfile(_generated, data_dir / _generated.name)
     command = [
         "node",
         str(CLI),
@@ -115,7 +129,9 @@ def start(data_dir: Path, faults: dict[str, Any] | None = None) -> StandIn:
         raise RuntimeError(f"the stand-in did not start: {line!r}\n{log.read_text()[-3000:]}")
     # Whatever it prints after that line goes to a file: a full pipe would block it.
     threading.Thread(target=_drain, args=(process, data_dir / "stand-in.out"), daemon=True).start()
-    return StandIn(match.group(1), data_dir, process, log)
+    stand_in = StandIn(match.group(1), data_dir, process, log)
+    _generated = _generated or stand_in.data_file
+    return stand_in
 
 
 def _drain(process: subprocess.Popen[str], path: Path) -> None:
