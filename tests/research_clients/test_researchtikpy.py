@@ -123,7 +123,7 @@ TRANSIENT = (
     {"kind": "invalid_count_or_cursor", "probability": 0.1, "endpoints": ["video/query"]},
     {"kind": "rate_limit", "probability": 0.1, "retry_after": 1},
 )
-TRANSIENT_SEED = 49
+TRANSIENT_SEED = 109
 
 
 def test_video_crawl_survives_transient_errors(
@@ -174,8 +174,8 @@ def test_video_crawl_ends_silently_on_empty_results(
 def test_comment_crawl_ignores_null_cursors_and_refusals(
     faulty: Faulty, db: sqlite3.Connection, collected: Callable[..., None]
 ) -> None:
-    """It counts its own cursor (get_video_comments.py L49), so a null cursor does not stop
-    it; a refused video ends that video's loop (L55-58) and the next one is crawled."""
+    """It counts its own cursor (get_video_comments.py L33, L52), so a null cursor does not stop
+    it; a refused video ends that video's loop (L57-60) and the next one is crawled."""
     videos_sql = (
         "SELECT video_id FROM comments GROUP BY video_id HAVING count(*) > 40 "
         "ORDER BY video_id LIMIT 3"
@@ -198,7 +198,7 @@ def test_comment_crawl_ignores_null_cursors_and_refusals(
 
 
 def test_refused_user_becomes_an_error_row(faulty: Faulty, db: sqlite3.Connection) -> None:
-    """A non-200 user answer is kept as {"username", "error"} (get_users_info.py L32-35)."""
+    """A non-200 user answer is kept as {"username", "error"} (get_users_info.py L43-44)."""
     usernames = [row[0] for row in db.execute("SELECT username FROM users ORDER BY id LIMIT 3")]
     stand_in = faulty(server.plan({"kind": "refuse_user", "usernames": usernames[:1]}))
     with every_session_to(stand_in.base):
@@ -209,7 +209,7 @@ def test_refused_user_becomes_an_error_row(faulty: Faulty, db: sqlite3.Connectio
 
 
 def test_token_error_at_200_is_a_key_error(faulty: Faulty) -> None:
-    """Its PR #28: a 200 is read as a token (get_access_token.py L26-31): KeyError."""
+    """Its PR #28: a 200 is read as a token (get_access_token.py L41-43): KeyError."""
     stand_in = faulty(server.plan({"kind": "token_error_200"}))
     with every_session_to(stand_in.base), pytest.raises(KeyError, match="access_token"):
         rtk.get_access_token(server.CLIENT_KEY, "not-the-secret")
