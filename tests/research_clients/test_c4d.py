@@ -293,11 +293,18 @@ def test_refused_users_are_kept_as_errors_and_the_crawl_goes_on(
 
 
 def test_token_error_at_200_raises_rejected_credentials(faulty: Faulty) -> None:
-    """The flat invalid_client error (L477-480), at 200 or not: ApiRejectedCredentialsError."""
+    """The flat invalid_client error at HTTP 200: ApiRejectedCredentialsError at once, no
+    retries (L477-480; it reads the body whatever the status)."""
     stand_in = faulty(server.plan({"kind": "token_error_200"}))
+    statuses: list[int] = []
+    fetcher = session_to(stand_in.base)
+    # Observes the token answers' status (a hook of the session we pass in; the client's own
+    # code is untouched).
+    fetcher.hooks["response"].append(lambda response, **_: statuses.append(response.status_code))
     with pytest.raises(ApiRejectedCredentialsError):
         TikTokApiRequestClient(
             credentials=TikTokCredentials(client_key=server.CLIENT_KEY, client_secret="wrong"),
-            access_token_fetcher_session=session_to(stand_in.base),
+            access_token_fetcher_session=fetcher,
             api_request_session=session_to(stand_in.base),
         )
+    assert statuses == [200]
