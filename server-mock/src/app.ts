@@ -17,9 +17,9 @@ import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
 import { openResearchDoor } from './http/research-door';
 import { registerResearchUserRoutes } from './routes/research-users';
+import { registerResearchUserListRoutes } from './routes/research-user-lists';
 import { registerResearchVideoRoutes } from './routes/research-videos';
 import { SearchCache } from './research/searches';
-import { UNMETERED } from './research/meter';
 import { registerTaskRoutes } from './routes/tasks';
 import { recoverTasks } from './query/task-recovery';
 import { EventBus } from './events';
@@ -31,7 +31,15 @@ import { registerReviewRoutes } from './routes/review';
 import { registerSimpleIndexRoutes } from './routes/simple-index';
 import { emptyPackageIndex, type PackageIndex } from './packages/index';
 import { registerTokenRoute } from './routes/token';
+import { registerResearchFaultRoutes } from './routes/research-faults';
+import type { FaultPlan } from './research/fault-plan';
+import { Faults } from './research/faults';
 import { DEFAULT_DAILY_LIMIT, quotaChange } from './quota';
+import {
+  researchQuotaMeter,
+  resolveResearchLimits,
+  type ResearchLimits
+} from './research/quota';
 import { Store, type ClientSpec } from './store';
 
 export interface AppOptions {
@@ -52,6 +60,8 @@ export interface AppOptions {
   now?: () => Date;
   tokenTtlSeconds?: number;
   dailyLimit?: number;
+  /** The public Research API's limits (src/research/quota.ts); each defaults to the documented figure. */
+  researchLimits?: Partial<ResearchLimits>;
   /** Fastify logger options; false (the default) for silence. */
   logger?: FastifyServerOptions['logger'];
   /** Largest accepted request body, in bytes (default 1 MiB). */
@@ -70,6 +80,11 @@ export interface AppOptions {
   jobs?: JobsOptions;
   /** The package index served at /simple/ (src/packages/); empty without it. */
   packageIndex?: PackageIndex;
+  /**
+   * The Research API's faults for every client (vce-mock --faults FILE,
+   * src/research/fault-plan.ts), or a Faults to share; none by default.
+   */
+  researchFaults?: FaultPlan | Faults | null;
 }
 
 export type { RouteEntry };
@@ -101,15 +116,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
         now()
       )
     : [];
+  const researchLimits = resolveResearchLimits(options.researchLimits);
   const context: PlatformContext = {
     store,
     now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    researchLimits,
+    researchMeter: researchQuotaMeter(store, researchLimits, now),
     publicData: options.publicData,
     random: options.random ?? cryptoRandomInt,
-    researchMeter: UNMETERED,
-    events: new EventBus()
+    events: new EventBus(),
+    researchFaults:
+      options.researchFaults instanceof Faults
+        ? options.researchFaults
+        : new Faults(options.researchFaults ?? null)
   };
   // Every change of today's use (a charge, a refund) reaches the client's event stream (the
   // status bar moves at once); a refund of a day gone by leaves today's figure as it is.
@@ -234,11 +255,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     openResearchDoor(door, context);
     registerResearchVideoRoutes(door, context, queries, searches);
     registerResearchUserRoutes(door, context, queries);
+    registerResearchUserListRoutes(door, context, queries);
   });
   registerJobRoutes(app, context);
   registerReleaseRoutes(app, context);
   registerReviewRoutes(app, context);
   registerEventRoutes(app, context);
   registerSimpleIndexRoutes(app, options.packageIndex ?? emptyPackageIndex());
+  registerResearchFaultRoutes(app, context);
   return app;
 }

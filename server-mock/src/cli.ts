@@ -11,22 +11,35 @@ import type { PublicData } from './data/schema';
 import { demoBanner, loadOrCreateDemoClient } from './demo-client';
 import { reviewThresholdConfig } from './review';
 import { defaultPackagesDir, loadPackageIndex } from './packages/index';
+import {
+  FaultPlanError,
+  readFaultPlanFile,
+  type FaultPlan
+} from './research/fault-plan';
 
 export const DATABASE_FILE = 'vce-mock.sqlite';
 
-/** The flags, with the clients of --clients-file added; a usage error exits with 2. */
-function readConfig(): CliConfig {
+/**
+ * The flags, with the clients of --clients-file added and the plan of --faults;
+ * a usage error or a bad plan exits with 2.
+ */
+function readConfig(): { config: CliConfig; faultPlan: FaultPlan | null } {
   try {
-    const config = parseCli(process.argv.slice(2));
-    if (config.clientsFile === null || config.help) {
-      return config;
+    let config = parseCli(process.argv.slice(2));
+    if (config.help) {
+      return { config, faultPlan: null };
     }
-    const file = readClientsFile(config.clientsFile, message =>
-      process.stderr.write(`vce-mock: warning: ${message}\n`)
-    );
-    return { ...config, ...mergeClients(config, file, config.clientsFile) };
+    if (config.clientsFile !== null) {
+      const file = readClientsFile(config.clientsFile, message =>
+        process.stderr.write(`vce-mock: warning: ${message}\n`)
+      );
+      config = { ...config, ...mergeClients(config, file, config.clientsFile) };
+    }
+    const faultPlan =
+      config.faultsFile === null ? null : readFaultPlanFile(config.faultsFile);
+    return { config, faultPlan };
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof FaultPlanError) {
       process.stderr.write(
         `vce-mock: ${error.message}\nRun "vce-mock --help" for the options.\n`
       );
@@ -52,7 +65,7 @@ function loadPublicData(config: CliConfig): PublicData {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const { config, faultPlan } = readConfig();
   if (config.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -105,6 +118,8 @@ async function main(): Promise<void> {
     packageIndex,
     tokenTtlSeconds: config.tokenTtlSeconds,
     dailyLimit: config.dailyLimit,
+    researchLimits: config.researchLimits,
+    researchFaults: faultPlan,
     logger: {
       level: process.env.VCE_MOCK_LOG_LEVEL ?? 'info',
       stream: process.stderr

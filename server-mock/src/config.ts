@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN_TTL_SECONDS } from './auth';
 import { DEFAULT_DAILY_LIMIT } from './quota';
+import { DEFAULT_RESEARCH_LIMITS, type ResearchLimits } from './research/quota';
 import type { ClientSpec } from './store';
 import { DEFAULT_WORKERS } from './jobs/service';
 import { DEFAULT_LINK_TTL_SECONDS } from './release/links';
@@ -16,6 +17,8 @@ export interface CliConfig {
   clients: ClientSpec[];
   tokenTtlSeconds: number;
   dailyLimit: number;
+  /** The public Research API's limits (`--research-*`, src/research/quota.ts). */
+  researchLimits: ResearchLimits;
   /** Size of the generated public data set (videos; users ≈ videos / 20, comments ≈ 3 a video). */
   videos: number;
   /** Seed of the generated public data set: same seed and size, same data. */
@@ -37,6 +40,11 @@ export interface CliConfig {
   clientsFile: string | null;
   /** Where the package index's wheels and sdists are (`--packages-dir`), or null for the stand-in's own. */
   packagesDir: string | null;
+  /**
+   * A fault plan for the public Research API (`--faults FILE`,
+   * src/research/fault-plan.ts), read by the CLI after the flags, or null: no faults.
+   */
+  faultsFile: string | null;
   help: boolean;
 }
 
@@ -83,6 +91,16 @@ Options:
                            added to --client / --reviewer; keep it mode 0600
   --token-ttl SECONDS      access token lifetime (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --daily-limit N          test-stage records a client may receive a UTC day (default ${DEFAULT_DAILY_LIMIT})
+  --research-daily-requests N
+                           Research API (/v2/research/…) requests a client may send a UTC day
+                           (default ${DEFAULT_RESEARCH_LIMITS.dailyRequests}); apart from --daily-limit
+  --research-daily-records N
+                           Research API records a client may receive a UTC day
+                           (default ${DEFAULT_RESEARCH_LIMITS.dailyRecords})
+  --research-follow-daily-requests N, --research-follow-daily-records N
+                           the same for followers/following, counted apart
+                           (default ${DEFAULT_RESEARCH_LIMITS.followDailyRequests} and ${DEFAULT_RESEARCH_LIMITS.followDailyRecords})
+  --research-per-minute N  Research API requests a client may send in any 60 s (default ${DEFAULT_RESEARCH_LIMITS.perMinute})
   --videos N               size of the synthetic public data: N videos, about N/20 users
                            and 3N comments (default ${DEFAULT_VIDEOS}, 1 to ${MAX_VIDEOS}); generated
                            once into DIR/public-data-s<SEED>-v<N>.sqlite, then reused
@@ -110,6 +128,13 @@ Execution stage (clean-room jobs):
   --public-url URL         base URL of result links in mails (default: the listening address)
   --packages-dir DIR       the wheels and sdists the package index /simple/ serves
                            (default: the stand-in's own dist/python, pyrqs built by npm run build)
+
+Public Research API (/v2/research/…):
+  --faults FILE            play the real API's faults from a JSON plan (off by default):
+                           {"seed": 7, "faults": [{"kind": "internal_error",
+                             "probability": 0.05}, …]}; kinds and sources in README
+                           § Faults on a switch; a client may set its own with
+                           PUT /v2/mock/faults/
   --help                   show this help
 
 Prints "vce-mock listening on http://HOST:PORT" on stdout once ready.`;
@@ -245,6 +270,11 @@ export function parseCli(
         client: { type: 'string', multiple: true },
         'token-ttl': { type: 'string' },
         'daily-limit': { type: 'string' },
+        'research-daily-requests': { type: 'string' },
+        'research-daily-records': { type: 'string' },
+        'research-follow-daily-requests': { type: 'string' },
+        'research-follow-daily-records': { type: 'string' },
+        'research-per-minute': { type: 'string' },
         videos: { type: 'string' },
         seed: { type: 'string' },
         'fixture-data': { type: 'string' },
@@ -260,6 +290,7 @@ export function parseCli(
         'public-url': { type: 'string' },
         'packages-dir': { type: 'string' },
         'clients-file': { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean' }
       }
     }));
@@ -276,6 +307,7 @@ export function parseCli(
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     packagesDir: values['packages-dir'] ?? null,
     clientsFile: fileFlag('clients-file', values['clients-file']),
+    faultsFile: fileFlag('faults', values.faults),
     clients: [
       ...(values.client ?? []),
       ...(env[CLIENT_ENV] ? [env[CLIENT_ENV]] : [])
@@ -294,6 +326,43 @@ export function parseCli(
       1,
       1_000_000_000
     ),
+    researchLimits: {
+      dailyRequests: integerFlag(
+        'research-daily-requests',
+        values['research-daily-requests'],
+        DEFAULT_RESEARCH_LIMITS.dailyRequests,
+        1,
+        1_000_000_000
+      ),
+      dailyRecords: integerFlag(
+        'research-daily-records',
+        values['research-daily-records'],
+        DEFAULT_RESEARCH_LIMITS.dailyRecords,
+        1,
+        1_000_000_000
+      ),
+      followDailyRequests: integerFlag(
+        'research-follow-daily-requests',
+        values['research-follow-daily-requests'],
+        DEFAULT_RESEARCH_LIMITS.followDailyRequests,
+        1,
+        1_000_000_000
+      ),
+      followDailyRecords: integerFlag(
+        'research-follow-daily-records',
+        values['research-follow-daily-records'],
+        DEFAULT_RESEARCH_LIMITS.followDailyRecords,
+        1,
+        1_000_000_000
+      ),
+      perMinute: integerFlag(
+        'research-per-minute',
+        values['research-per-minute'],
+        DEFAULT_RESEARCH_LIMITS.perMinute,
+        1,
+        1_000_000
+      )
+    },
     videos: integerFlag('videos', values.videos, DEFAULT_VIDEOS, 1, MAX_VIDEOS),
     seed: integerFlag('seed', values.seed, DEFAULT_SEED, 0, MAX_SEED),
     fixtureData: fileFlag('fixture-data', values['fixture-data']),

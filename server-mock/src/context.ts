@@ -2,7 +2,9 @@ import type { PublicData } from './data/schema';
 import type { EventBus } from './events';
 import type { JobsService } from './jobs/service';
 import type { RandomInt } from './query/engine';
+import type { Faults } from './research/faults';
 import type { ResearchMeter } from './research/meter';
+import type { ResearchLimits } from './research/quota';
 import type { Store } from './store';
 
 /** What every route needs: the store, the clock and the platform's settings. */
@@ -16,6 +18,11 @@ export interface PlatformContext {
    * guide, docs/research/vce-getting-started.txt).
    */
   dailyLimit: number;
+  /**
+   * The public Research API's own limits (src/research/quota.ts): requests and
+   * records a day, followers/following apart, and requests a minute.
+   */
+  researchLimits: ResearchLimits;
   /** The public data set the query routes read; absent → they answer 503. */
   publicData?: PublicData;
   /** Draws the test stage's random samples (crypto by default; seeded in tests). */
@@ -26,4 +33,9 @@ export interface PlatformContext {
   researchMeter: ResearchMeter;
   /** The execution stage (jobs, runner, releases); absent → the job routes answer 503. */
   jobs?: JobsService;
+  /**
+   * The public Research API's faults on a switch (src/research/faults.ts): the
+   * plan of `--faults FILE` and each client's own (PUT /v2/mock/faults/); no plan → no fault.
+   */
+  researchFaults: Faults;
 }

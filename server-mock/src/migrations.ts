@@ -160,5 +160,16 @@ export const MIGRATIONS: readonly string[] = [
      day        TEXT NOT NULL,
      records    INTEGER NOT NULL CHECK (records >= 0)
    );
-   CREATE INDEX job_charges_job ON job_charges(job_id);`
+   CREATE INDEX job_charges_job ON job_charges(job_id);`,
+  // The public Research API's own daily quota (issue 20, src/research/quota.ts), apart
+  // from the test stage's quota_usage: requests and records a client a UTC day, per
+  // bucket (research: video, comment and user APIs; follow: followers and following).
+  `CREATE TABLE research_usage (
+     client_key TEXT NOT NULL REFERENCES clients(client_key) ON DELETE CASCADE,
+     day        TEXT NOT NULL,
+     bucket     TEXT NOT NULL CHECK (bucket IN ('research', 'follow')),
+     requests   INTEGER NOT NULL DEFAULT 0 CHECK (requests >= 0),
+     records    INTEGER NOT NULL DEFAULT 0 CHECK (records >= 0),
+     PRIMARY KEY (client_key, day, bucket)
+   );`
 ];

@@ -7,6 +7,7 @@ import {
   tokenDigest
 } from './secrets';
 import { MIGRATIONS } from './migrations';
+import type { ResearchBucket } from './research/meter';
 
 /** A research client as configured (`--client KEY:SECRET[:EMAIL]`). */
 export interface ClientSpec {
@@ -33,6 +34,12 @@ export interface ClientRecord {
 export type UsageGrant =
   | { granted: true; used: number }
   | { granted: false; used: number; remaining: number };
+
+/** Research API use: requests and records (a day's use, a charge, or a day's limits). */
+export interface ResearchUsage {
+  requests: number;
+  records: number;
+}
 
 /** A token's scope: a researcher's (test stage) or a job's (execution stage). */
 export type TokenScope = 'research.vce' | 'research.vce.job';
@@ -474,6 +481,56 @@ export class Store {
       this.onUsage?.(clientKey, day, grant.used);
     }
     return grant;
+  }
+
+  /** A client's Research API use on a UTC day in a bucket (zeros when none). */
+  researchUsedOn(
+    clientKey: string,
+    day: string,
+    bucket: ResearchBucket
+  ): ResearchUsage {
+    const row = this.statement(
+      'SELECT requests, records FROM research_usage WHERE client_key = ? AND day = ? AND bucket = ?'
+    ).get(clientKey, day, bucket) as ResearchUsage | undefined;
+    return row ?? { requests: 0, records: 0 };
+  }
+
+  /**
+   * Add `charge` to a client's Research API use of a day in a bucket when
+   * `fits(used)` allows it, all or nothing, in one immediate transaction (as
+   * `recordUsage`: concurrent requests, even from other processes, never pass
+   * the limit together). `fits` decides (src/research/quota.ts); the store only
+   * keeps the count. Returns whether it was granted and the use after it.
+   */
+  recordResearchUsage(
+    clientKey: string,
+    day: string,
+    bucket: ResearchBucket,
+    charge: ResearchUsage,
+    fits: (used: ResearchUsage) => boolean
+  ): { granted: boolean; used: ResearchUsage } {
+    for (const count of [charge.requests, charge.records]) {
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError(
+          `a research charge must be non-negative integers, not ${count}`
+        );
+      }
+    }
+    return this.immediate(() => {
+      const used = this.researchUsedOn(clientKey, day, bucket);
+      if (!fits(used)) {
+        return { granted: false, used };
+      }
+      const after = {
+        requests: used.requests + charge.requests,
+        records: used.records + charge.records
+      };
+      this.statement(
+        `INSERT INTO research_usage (client_key, day, bucket, requests, records) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(client_key, day, bucket) DO UPDATE SET requests = excluded.requests, records = excluded.records`
+      ).run(clientKey, day, bucket, after.requests, after.records);
+      return { granted: true, used: after };
+    });
   }
 
   /**

@@ -136,6 +136,10 @@ describe('vce-mock CLI', () => {
       '--client "no-secret" must be KEY:SECRET or KEY:SECRET:EMAIL.'
     ],
     [['--daily-limit', '-5'], '--daily-limit'],
+    [
+      ['--research-per-minute', '0'],
+      '--research-per-minute must be a whole number from 1 to 1000000, not "0".'
+    ],
     [['--colour'], "Unknown option '--colour'"]
   ])('exits with 2 on %j, saying what is wrong', (argv, message) => {
     const result = spawnSync(process.execPath, [CLI, ...argv], {

@@ -40,8 +40,42 @@ describe('parseCli', () => {
       clients: [],
       tokenTtlSeconds: 7200,
       dailyLimit: 5000,
+      researchLimits: {
+        dailyRequests: 1000,
+        dailyRecords: 100_000,
+        followDailyRequests: 20_000,
+        followDailyRecords: 2_000_000,
+        perMinute: 600
+      },
       help: false
     });
+  });
+  it('takes the Research API limits and refuses bad ones', () => {
+    const config = parseCli([
+      '--research-daily-requests',
+      '10',
+      '--research-daily-records',
+      '500',
+      '--research-follow-daily-requests',
+      '3',
+      '--research-follow-daily-records',
+      '300',
+      '--research-per-minute',
+      '2'
+    ]);
+    expect(config.researchLimits).toEqual({
+      dailyRequests: 10,
+      dailyRecords: 500,
+      followDailyRequests: 3,
+      followDailyRecords: 300,
+      perMinute: 2
+    });
+    expect(() => parseCli(['--research-per-minute', '0'])).toThrow(
+      '--research-per-minute must be a whole number from 1 to 1000000, not "0".'
+    );
+    expect(() => parseCli(['--research-daily-records', '1e5'])).toThrow(
+      '--research-daily-records must be a whole number'
+    );
   });
   it('takes repeated clients and numbers', () => {
     const config = parseCli([

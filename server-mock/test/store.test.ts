@@ -152,6 +152,51 @@ describe('Store', () => {
     upgraded.close();
   });
 
+  it('adds the Research API usage table to a database of the previous version, keeping its test-stage usage', () => {
+    const path = join(dir, 'db.sqlite');
+    const old = new Database(path);
+    const previous = MIGRATIONS.findIndex(sql =>
+      sql.includes('CREATE TABLE research_usage')
+    );
+    expect(previous).toBeGreaterThan(0);
+    for (const sql of MIGRATIONS.slice(0, previous)) {
+      old.exec(sql);
+    }
+    old.pragma(`user_version = ${previous}`);
+    old
+      .prepare(
+        `INSERT INTO clients (client_key, secret_salt, secret_hash, email, project_id, project_name, created_at)
+         VALUES ('old-lab', x'00', x'00', 'pi@old.example', 'prj-old', 'Old project', '2026-01-01')`
+      )
+      .run();
+    old
+      .prepare(`INSERT INTO quota_usage VALUES ('old-lab', '2026-11-25', 40)`)
+      .run();
+    old.close();
+
+    const store = new Store(path);
+    expect(store.usedOn('old-lab', '2026-11-25')).toBe(40);
+    expect(store.researchUsedOn('old-lab', '2026-11-25', 'research')).toEqual({
+      requests: 0,
+      records: 0
+    });
+    expect(
+      store.recordResearchUsage(
+        'old-lab',
+        '2026-11-25',
+        'follow',
+        { requests: 1, records: 7 },
+        () => true
+      )
+    ).toEqual({ granted: true, used: { requests: 1, records: 7 } });
+    expect(store.researchUsedOn('old-lab', '2026-11-25', 'follow')).toEqual({
+      requests: 1,
+      records: 7
+    });
+    expect(store.usedOn('old-lab', '2026-11-25')).toBe(40);
+    store.close();
+  });
+
   it('keeps clients, tokens and usage across a restart', async () => {
     const path = join(dir, 'db.sqlite');
     let store = new Store(path);

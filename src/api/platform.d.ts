@@ -547,9 +547,150 @@ export interface paths {
          * Public Research API - one user's profile
          * @description A user's public profile by username, flat in `data` (docs/research/research-api.md §5);
          *     the username itself is not returned. An unknown username is a 400 `invalid_params`
-         *     "username: X is invalid: cannot find the user".
+         *     "`username: X` is invalid: cannot find the user".
          */
         post: operations["researchUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/liked_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user liked (paged by time)
+         * @description The videos a user liked, newest `create_time` first (docs/research/research-api.md §5b):
+         *     `max_count` (default 20, at most 100) videos created on or before `cursor` (Unix seconds;
+         *     absent, `null` or 0: now). The answer's `cursor` is the last video's `create_time` minus one:
+         *     send it back for the next page; `has_more` is false on the last. Likes are derived from the
+         *     data set's seed (the same on every start; the examples of these paths name a user and a
+         *     playlist of the schema fuzz's data, seed 18 and 300 videos). An unknown username is a 400 `invalid_params`
+         *     "`username: X` is invalid: cannot find the user".
+         */
+        post: operations["researchUserLikedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/pinned_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user pinned (at most 3, no paging)
+         * @description Up to three of the user's own videos, pinned to their profile (docs/research/research-api.md
+         *     §5b), in `data.pinned_videos_list`; no paging (`max_count` and `cursor`, if sent, are ignored).
+         */
+        post: operations["researchUserPinnedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/reposted_videos/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the videos a user reposted (paged by index)
+         * @description The videos a user reposted, newest first (docs/research/research-api.md §5b), in
+         *     `data.reposted_videos` (the key the page's example and every client use): `max_count`
+         *     (default 20, at most 100) from the index `cursor`; the answer's `cursor` is the next index.
+         */
+        post: operations["researchUserRepostedVideos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/followers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the accounts who follow the user (paged by time)
+         * @description The accounts who follow the user, newest follow first, as `{display_name, username}` in
+         *     `data.user_followers` (docs/research/research-api.md §5b): `max_count` (default 20, at most 100)
+         *     follows made on or before `cursor` (Unix seconds; absent, `null` or 0: now); the answer's
+         *     `cursor` is the last follow's time minus one. At most the newest 5,000 are listed. No
+         *     `fields`. Counted in the followers/following bucket of the daily quota.
+         */
+        post: operations["researchUserFollowers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/user/following/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - the accounts the user follows (paged by time)
+         * @description The accounts the user follows, newest follow first, as `{display_name, username}` in
+         *     `data.user_following` (docs/research/research-api.md §5b): `max_count` (default 20, at most 100)
+         *     follows made on or before `cursor` (Unix seconds; absent, `null` or 0: now); the answer's
+         *     `cursor` is the last follow's time minus one. At most the newest 5,000 are listed. No
+         *     `fields`. Counted in the followers/following bucket of the daily quota.
+         */
+        post: operations["researchUserFollowing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/research/playlist/info/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Research API - a playlist's name and videos (paged by index)
+         * @description A playlist's info, flat in `data` (docs/research/research-api.md §5b): `playlist_id`,
+         *     `playlist_name`, `playlist_video_ids` (a page of them: `max_count`, default and at most 100,
+         *     from the index `cursor`), `playlist_item_total`, `playlist_last_updated`, with `cursor` and
+         *     `has_more`. `fields` is optional (all five when absent). `playlist_id` may be a number or
+         *     digits in a string. An unknown id is a 400 `invalid_params`.
+         */
+        post: operations["researchPlaylistInfo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,6 +776,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/mock/faults/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Research API fault plan in force for the caller (stand-in only)
+         * @description Not a route of the real platform: the stand-in's switch of the public Research API's
+         *     observed faults (README § Faults on a switch). `source` says where the plan in force
+         *     comes from: the caller's own (`client`, set with PUT), `vce-mock --faults FILE`
+         *     (`file`), or none (no faults, the default).
+         */
+        get: operations["getResearchFaults"];
+        /**
+         * Set the caller's own fault plan (stand-in only)
+         * @description The plan applies to the calling client only and overrides `--faults FILE` for it: a
+         *     researcher rehearsing switches faults for themselves without touching others. An empty
+         *     `faults` list switches them off for the caller. Each fault draws under the plan's `seed`:
+         *     a data item (a video, a user) always the same way; a request by its body and how many
+         *     times the client sent it (a retry draws again). Setting a plan starts those counts again.
+         *     A plan that is not valid is a 400 `invalid_params` naming the place (`faults[2].probability`)
+         *     and what is allowed.
+         */
+        put: operations["setResearchFaults"];
+        post?: never;
+        /**
+         * Remove the caller's own fault plan (stand-in only)
+         * @description Back to the plan of `vce-mock --faults FILE`, or to no faults; answers the plan now in force.
+         */
+        delete: operations["clearResearchFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -705,6 +883,160 @@ export interface components {
         };
         IdentityEnvelope: {
             data: components["schemas"]["Identity"];
+            error: components["schemas"]["OkStatus"];
+        };
+        /**
+         * @description A fault plan (server-mock/src/research/fault-plan.ts `FAULT_PLAN_SCHEMA`, which
+         *     test/research/faults.test.ts keeps equal to this, descriptions aside). Every fault
+         *     takes `probability` (0 to 1, default 1) and may be narrowed to `endpoints`, `clients`
+         *     and `date_ranges` (requests whose start_date..end_date overlaps one); the kinds and the
+         *     reports they reproduce: README § Faults on a switch.
+         */
+        FaultPlan: {
+            seed: number;
+            note?: string;
+            faults: ({
+                kind: string;
+            } & ({
+                /** @constant */
+                kind: "internal_error";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "search_id_expired";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/query"[];
+            } | {
+                /** @constant */
+                kind: "invalid_count_or_cursor";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/liked_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+            } | {
+                /** @constant */
+                kind: "null_comment_cursor";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/comment/list"[];
+            } | {
+                /** @constant */
+                kind: "empty_results";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/liked_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+            } | {
+                /** @constant */
+                kind: "nul_bytes";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "large_counts";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            } | {
+                /** @constant */
+                kind: "refuse_video_comments";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: "video/comment/list"[];
+                video_ids?: string[];
+            } | {
+                /** @constant */
+                kind: "refuse_user";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following")[];
+                usernames?: string[];
+                /** @enum {string} */
+                reason?: "cannot_return" | "not_found" | "private";
+            } | {
+                /** @constant */
+                kind: "token_error_200";
+                probability?: number;
+                clients?: string[];
+                note?: string;
+            } | {
+                /** @constant */
+                kind: "rate_limit";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+                retry_after?: number;
+            } | {
+                /** @constant */
+                kind: "daily_quota";
+                probability?: number;
+                clients?: string[];
+                date_ranges?: {
+                    from: string;
+                    to: string;
+                }[];
+                note?: string;
+                endpoints?: ("video/query" | "video/comment/list" | "user/info" | "user/liked_videos" | "user/pinned_videos" | "user/reposted_videos" | "user/followers" | "user/following" | "playlist/info")[];
+            }))[];
+        };
+        ResearchFaultsEnvelope: {
+            data: {
+                /** @enum {string} */
+                source: "client" | "file" | "none";
+                plan: components["schemas"]["FaultPlan"] | null;
+            };
             error: components["schemas"]["OkStatus"];
         };
         QuotaEnvelope: {
@@ -1203,13 +1535,88 @@ export interface components {
         ResearchCommentPageEnvelope: {
             data: {
                 comments: components["schemas"]["ResearchComment"][];
-                cursor: number;
+                /** @description `null` with `has_more` true only under the `null_comment_cursor` fault (README § Faults on a switch; tiktok-library PR #105). */
+                cursor: number | null;
                 has_more: boolean;
             };
             error: components["schemas"]["ResearchOk"];
         };
         ResearchUserEnvelope: {
             data: components["schemas"]["ResearchUser"];
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchUserListRequest: {
+            username: components["schemas"]["PlainText"];
+            max_count?: number | null;
+            /** @description Unix seconds (liked, followers, following; 0 or null: now) or an index (reposted). */
+            cursor?: number | null;
+        };
+        ResearchPinnedRequest: {
+            username: components["schemas"]["PlainText"];
+            /** @description Ignored (pinned videos are not paged; traktok sends it). */
+            max_count?: unknown;
+            /** @description Ignored. */
+            cursor?: unknown;
+        };
+        ResearchPlaylistRequest: {
+            playlist_id: number | string;
+            max_count?: number | null;
+            cursor?: number | null;
+        };
+        ResearchFollow: {
+            display_name: string;
+            username: string;
+        };
+        ResearchLikedVideosEnvelope: {
+            data: {
+                user_liked_videos: components["schemas"]["ResearchVideo"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchPinnedVideosEnvelope: {
+            data: {
+                pinned_videos_list: components["schemas"]["ResearchVideo"][];
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchRepostedVideosEnvelope: {
+            data: {
+                reposted_videos: components["schemas"]["ResearchVideo"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchFollowersEnvelope: {
+            data: {
+                user_followers: components["schemas"]["ResearchFollow"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchFollowingEnvelope: {
+            data: {
+                user_following: components["schemas"]["ResearchFollow"][];
+                cursor: number;
+                has_more: boolean;
+            };
+            error: components["schemas"]["ResearchOk"];
+        };
+        ResearchPlaylistEnvelope: {
+            /** @description The requested fields (all five when none were named), then cursor and has_more. */
+            data: {
+                playlist_id?: number;
+                playlist_name?: string;
+                playlist_video_ids?: number[];
+                playlist_item_total?: number;
+                /** @description Unix seconds: the newest create_time of its videos. */
+                playlist_last_updated?: number;
+                cursor: number;
+                has_more: boolean;
+            };
             error: components["schemas"]["ResearchOk"];
         };
         /**
@@ -1240,11 +1647,42 @@ export interface components {
         };
     };
     responses: {
+        /** @description The plan in force for the caller and where it comes from. */
+        ResearchFaults: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "source": "client",
+                 *         "plan": {
+                 *           "seed": 7,
+                 *           "faults": [
+                 *             {
+                 *               "kind": "search_id_expired",
+                 *               "probability": 0.2
+                 *             }
+                 *           ]
+                 *         }
+                 *       },
+                 *       "error": {
+                 *         "code": "ok",
+                 *         "message": "",
+                 *         "log_id": "2026112505432212EE54B4D6710A1B2C3D"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchFaultsEnvelope"];
+            };
+        };
         /**
          * @description The request is not valid (`invalid_params`, the message names the key and what it
          *     takes), an unknown or expired search id ("Search Id N is invalid or expired"), an
-         *     unknown user ("username: X is invalid: cannot find the user"), or a body that is not
-         *     JSON. The Research API's error envelope.
+         *     unknown user ("`username: X` is invalid: cannot find the user"), or a body that is not
+         *     JSON. The Research API's error envelope; a control character in any string (the input
+         *     guard, before the route) also lists the problem in `data.problems`.
          */
         ResearchInvalidParams: {
             headers: {
@@ -1260,7 +1698,34 @@ export interface components {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["InvalidParamsEnvelope"];
+            };
+        };
+        /**
+         * @description `internal_error`, only when a fault asks for it (`vce-mock --faults`, README § Faults on a
+         *     switch): "Something went wrong. Please try again later.", as the real API answers whole
+         *     date ranges or at random; the request still counts against the Research API's quota.
+         */
+        ResearchInternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "internal_error",
+                 *         "message": "Something went wrong. Please try again later.",
+                 *         "log_id": "20231015061724C9E03475C3D370FF19F7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    error?: {
+                        /** @constant */
+                        code?: "internal_error";
+                    };
+                };
             };
         };
         /**
@@ -1320,6 +1785,40 @@ export interface components {
                     error: components["schemas"]["ErrorStatus"] & {
                         /** @constant */
                         code?: "daily_quota_limit_exceeded";
+                    };
+                };
+            };
+        };
+        /**
+         * @description Research API, one status for two refusals (as the real API; tell them apart by `error.code`):
+         *     `daily_quota_limit_exceeded`: the client's UTC day has no request left in the route's bucket
+         *     (1,000 a day, followers/following 20,000), no record left, or the answer's records would pass
+         *     the day's (100,000, followers/following 2,000,000); refused whole, its records not charged;
+         *     exactly the body the real API was seen to send, without `Retry-After` (the day resets at 00:00 UTC).
+         *     `rate_limit_exceeded`: more requests than the per-minute limit (600 by default) in the last
+         *     60 s; not charged to the day; `Retry-After` says in how many whole seconds one more is admitted.
+         */
+        ResearchTooManyRequests: {
+            headers: {
+                /** @description `rate_limit_exceeded` only: whole seconds until the sliding window admits one more request. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: Record<string, never>;
+                    error: {
+                        /** @constant */
+                        code: "daily_quota_limit_exceeded";
+                        /** @constant */
+                        message: "The API daily quota limit exceeded. Please try again later";
+                        log_id: components["schemas"]["LogId"];
+                    };
+                } | {
+                    data: Record<string, never>;
+                    error: components["schemas"]["ErrorStatus"] & {
+                        /** @constant */
+                        code?: "rate_limit_exceeded";
                     };
                 };
             };
@@ -1486,7 +1985,12 @@ export interface components {
     parameters: {
         JobId: components["schemas"]["PlainText"];
         TaskId: components["schemas"]["PlainText"];
-        /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+        /** @description Playlist fields to return, comma-separated (playlist_id, playlist_name, playlist_video_ids, playlist_item_total, playlist_last_updated); all when absent. */
+        ResearchPlaylistFields: components["schemas"]["PlainText"];
+        /**
+         * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+         * @example id,create_time,like_count
+         */
         ResearchFields: components["schemas"]["PlainText"];
     };
     requestBodies: never;
@@ -1524,7 +2028,7 @@ export interface operations {
                      *       "scope": "research.vce"
                      *     }
                      */
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["OAuthError"];
                 };
             };
             /**
@@ -2340,7 +2844,10 @@ export interface operations {
     researchQueryVideos: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2395,13 +2902,18 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
     researchListComments: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2437,13 +2949,18 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
     researchUserInfo: {
         parameters: {
             query: {
-                /** @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored). */
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
                 fields: components["parameters"]["ResearchFields"];
             };
             header?: never;
@@ -2477,6 +2994,263 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserLikedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of liked videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchLikedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserPinnedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchPinnedRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The user's pinned videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchPinnedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserRepostedVideos: {
+        parameters: {
+            query: {
+                /**
+                 * @description The fields to return, comma-separated (commas may be sent as %2C; spaces around names are ignored).
+                 * @example id,create_time,like_count
+                 */
+                fields: components["parameters"]["ResearchFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100,
+                 *       "cursor": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of reposted videos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchRepostedVideosEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserFollowers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of followers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchFollowersEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchUserFollowing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "priya.bernard_kitchen",
+                 *       "max_count": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchUserListRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description A page of following. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchFollowingEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
+            503: components["responses"]["DataUnavailable"];
+        };
+    };
+    researchPlaylistInfo: {
+        parameters: {
+            query?: {
+                /** @description Playlist fields to return, comma-separated (playlist_id, playlist_name, playlist_video_ids, playlist_item_total, playlist_last_updated); all when absent. */
+                fields?: components["parameters"]["ResearchPlaylistFields"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "playlist_id": 7400000000000020,
+                 *       "cursor": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResearchPlaylistRequest"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The playlist. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResearchPlaylistEnvelope"];
+                };
+            };
+            400: components["responses"]["ResearchInvalidParams"];
+            401: components["responses"]["ResearchUnauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["ResearchTooManyRequests"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -2599,6 +3373,83 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    getResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    setResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "seed": 7,
+                 *       "faults": [
+                 *         {
+                 *           "kind": "internal_error",
+                 *           "date_ranges": [
+                 *             {
+                 *               "from": "20231001",
+                 *               "to": "20231031"
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "kind": "search_id_expired",
+                 *           "probability": 0.2
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FaultPlan"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    clearResearchFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ResearchFaults"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
         };

@@ -3,12 +3,14 @@
 Starts the built stand-in (``server-mock/dist/cli.js``) on a free loopback port with a
 temporary data folder and a small generated data set, registers a researcher and a
 reviewer, creates one of each resource (a job run to its end, a query task, a result link
-when the review releases one), then runs Schemathesis three times with the settings of
+when the review releases one), then runs Schemathesis four times with the settings of
 ``tests/fuzz/stand-in.toml`` (fixed seed, fixed number of examples per operation):
 
 - as the researcher, with a real bearer token from the token route (every operation but
-  the reviewers' ones);
+  the reviewers' ones and the stand-in's fault switch);
 - as the reviewer (the reviewers' operations);
+- as a client of its own, the fault switch ``/v2/mock/faults/``: the random plans it sets
+  fault only that client, never the researcher's pass over the research routes;
 - as nobody (every operation: the 401s and the public routes).
 
 Before them it sends the inputs issue 18 found answered 500 (:data:`PINNED`), which a
@@ -46,8 +48,12 @@ ST = Path(sys.executable).with_name("st")
 
 RESEARCHER = ("fuzz-researcher", "fuzz-researcher-secret-0123456789", "fuzz@example.org")
 REVIEWER = ("fuzz-reviewer", "fuzz-reviewer-secret-0123456789", "review@example.org")
+#: A client for the fault switch alone: the plans Schemathesis sets fault this client only.
+FAULTS_CLIENT = ("fuzz-faults", "fuzz-faults-secret-0123456789", "faults@example.org")
 #: The reviewers' operations: only the reviewer's pass reaches their logic.
 REVIEW_PATHS = "^/v2/vce/review/"
+#: The stand-in's Research API fault switch (a random plan would fault the client that sets it).
+FAULT_PATHS = "^/v2/mock/faults/"
 #: A job the review approves: a count table of the data well above every threshold.
 JOB_SCRIPT = b"""\
 import os
@@ -65,8 +71,13 @@ class Pass:
 
 
 PASSES = (
-    Pass("researcher", RESEARCHER, ("--exclude-path-regex", REVIEW_PATHS)),
+    Pass(
+        "researcher",
+        RESEARCHER,
+        ("--exclude-path-regex", REVIEW_PATHS, "--exclude-path-regex", FAULT_PATHS),
+    ),
     Pass("reviewer", REVIEWER, ("--include-path-regex", REVIEW_PATHS)),
+    Pass("faults", FAULTS_CLIENT, ("--include-path-regex", FAULT_PATHS)),
     Pass("anonymous", None, ()),
 )
 
@@ -94,12 +105,25 @@ def stand_in(data_dir: Path, videos: int) -> Iterator[str]:
         # A fuzz sends thousands of queries: the quota must not turn them all into 429s.
         "--daily-limit",
         "100000000",
+        # The same for the Research API's own quota and per-minute limit (README § Research API quota).
+        "--research-daily-requests",
+        "1000000000",
+        "--research-daily-records",
+        "1000000000",
+        "--research-follow-daily-requests",
+        "1000000000",
+        "--research-follow-daily-records",
+        "1000000000",
+        "--research-per-minute",
+        "1000000",
         "--job-workers",
         "1",
         "--job-timeout",
         "60",
         "--client",
         ":".join(RESEARCHER),
+        "--client",
+        ":".join(FAULTS_CLIENT),
         "--reviewer",
         ":".join(REVIEWER),
     ]

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteAuthConfig } from '../auth';
 import type { PlatformContext } from '../context';
+import { researchBucket } from '../research/quota';
+import { rateLimitRefusal, SlidingWindowLimiter } from '../research/rate-limit';
 import { ApiError } from './errors';
 
 /**
@@ -45,8 +47,24 @@ export function openResearchDoor(
   context: PlatformContext
 ): void {
   door.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJsonText);
+  // The per-minute limit (../research/rate-limit.ts), after the app's auth hook (onRequest):
+  // a bad token is a 401 and counts for nothing; a request refused here is not charged to the day.
+  const limiter = new SlidingWindowLimiter(context.researchLimits.perMinute);
+  door.addHook('onRequest', async (request, reply) => {
+    const decision = limiter.take(request.clientKey, context.now().getTime());
+    if (!decision.admitted) {
+      void reply.header('retry-after', String(decision.retryAfterSeconds));
+      throw rateLimitRefusal(
+        decision.retryAfterSeconds,
+        context.researchLimits.perMinute
+      );
+    }
+  });
   // After the auth hook (onRequest) and the body's parsing: a bad token or body is not charged.
   door.addHook('preHandler', async request => {
-    context.researchMeter.admit(request.clientKey, 'research');
+    context.researchMeter.admit(
+      request.clientKey,
+      researchBucket(request.routeOptions.url ?? request.url)
+    );
   });
 }

@@ -13,6 +13,13 @@ import {
   type RandomInt
 } from './engine';
 import { pagingData } from './page-source';
+import {
+  playlistPage,
+  userListPage,
+  type PlaylistArgs,
+  type UserListAnswer,
+  type UserListArgs
+} from '../research/user-graph';
 import { pageChunks, type PageSummary } from './page-stream';
 import type { TypedQuery } from './typed-query';
 
@@ -47,6 +54,13 @@ export interface RunOps {
   sortedIds: {
     args: { query: TypedQuery; order: 'asc' | 'desc' };
     result: Float64Array;
+  };
+  /** A page of a user's liked, pinned or reposted videos, followers or following (../research/user-graph.ts). */
+  researchUserList: { args: UserListArgs; result: UserListAnswer };
+  /** A playlist's info and a page of its video ids, or null (../research/user-graph.ts). */
+  researchPlaylist: {
+    args: PlaylistArgs;
+    result: ReturnType<typeof playlistPage>;
   };
   /** The execution stage: matches after `afterId` in id order (engine.pageRecords). */
   pageRecords: {
@@ -103,6 +117,8 @@ export const RUN_OPS: { [K in RunOpName]: RunImpl<K> } = {
     const ids = Float64Array.from(matchingIds(data, args.query)).sort();
     return args.order === 'desc' ? ids.reverse() : ids;
   },
+  researchUserList: (data, args) => userListPage(data, args),
+  researchPlaylist: (data, args) => playlistPage(data, args),
   pageRecords: (data, args) =>
     pageRecords(data, args.query, args.afterId, args.limit)
 };

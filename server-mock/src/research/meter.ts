@@ -16,9 +16,3 @@ export interface ResearchMeter {
     records: number
   ): void;
 }
-
-/** Nothing counted, nothing refused. */
-export const UNMETERED: ResearchMeter = {
-  admit: () => undefined,
-  chargeRecords: () => undefined
-};

@@ -10,6 +10,9 @@ import type { SearchCache } from '../research/searches';
 import { readVideoQuery } from '../research/video-request';
 import { videoSearchPage } from '../research/video-search';
 import { RESEARCH_ROUTE, fieldsParam } from '../http/research-door';
+import { faultError } from '../research/fault-answers';
+import { requestKey } from '../research/faults';
+import { searchFingerprint } from '../research/video-request';
 
 export const VIDEO_QUERY_PATH = '/v2/research/video/query/';
 export const COMMENT_LIST_PATH = '/v2/research/video/comment/list/';
@@ -26,10 +29,34 @@ export function registerResearchVideoRoutes(
   queries: QueryRunner | null,
   searches: SearchCache
 ): void {
+  const faults = context.researchFaults;
+
   app.post(VIDEO_QUERY_PATH, { config: RESEARCH_ROUTE }, async request => {
     requireData(context);
     const selection = parseFields(fieldsParam(request), 'video');
     const video = readVideoQuery(request.body, selection);
+    // Faults on a switch (README): decided once the request was admitted (and counted).
+    const scope = {
+      clientKey: request.clientKey,
+      endpoint: 'video/query' as const,
+      startDate: video.startDate,
+      endDate: video.endDate
+    };
+    const fault = faults.requestFault({
+      ...scope,
+      // Not the search id: it differs from run to run, the draws must not.
+      page: requestKey([
+        searchFingerprint(video),
+        video.cursor,
+        video.maxCount,
+        video.isRandom
+      ]),
+      firstPage: video.searchId === null
+    });
+    const refusal = fault && faultError(fault, video.searchId);
+    if (refusal) {
+      throw refusal;
+    }
     const page = await videoSearchPage(
       video,
       request.clientKey,
@@ -38,11 +65,15 @@ export function registerResearchVideoRoutes(
       context.now().getTime(),
       context.random
     );
-    const records = await queries!.run('fetch', {
-      category: 'video',
-      ids: page.ids,
-      fields: selection.columns
-    });
+    const empty = fault?.kind === 'empty_results';
+    const records = empty
+      ? []
+      : await queries!.run('fetch', {
+          category: 'video',
+          ids: page.ids,
+          // The id too: a fault that alters a record is drawn by its id.
+          fields: [...new Set([...selection.columns, 'id'])]
+        });
     context.researchMeter.chargeRecords(
       request.clientKey,
       'research',
@@ -50,9 +81,15 @@ export function registerResearchVideoRoutes(
     );
     return ok(
       {
-        videos: records.map(record => shapeRecord(record, selection)),
+        videos: records.map(record =>
+          faults.alterVideo(
+            scope,
+            String(record.id),
+            shapeRecord(record, selection)
+          )
+        ),
         cursor: page.cursor,
-        has_more: page.hasMore,
+        has_more: !empty && page.hasMore,
         search_id: page.searchId
       },
       request.id
@@ -63,6 +100,19 @@ export function registerResearchVideoRoutes(
     requireData(context);
     const selection = parseFields(fieldsParam(request), 'comment');
     const list = readCommentList(request.body, selection);
+    const scope = {
+      clientKey: request.clientKey,
+      endpoint: 'video/comment/list' as const
+    };
+    const fault = faults.requestFault({
+      ...scope,
+      page: requestKey([list.parent, list.cursor, list.maxCount]),
+      firstPage: list.cursor === 0
+    });
+    const refusal = fault && faultError(fault, null);
+    if (refusal) {
+      throw refusal;
+    }
     if (list.parent.kind === 'video') {
       const [video] = await queries!.run('fetch', {
         category: 'video',
@@ -74,6 +124,13 @@ export function registerResearchVideoRoutes(
           `video_id ${list.parent.id} is invalid: cannot find the video.`
         );
       }
+      const refused = faults.refusedVideoComments(
+        scope,
+        String(list.parent.id)
+      );
+      if (refused) {
+        throw invalidParams(refused);
+      }
     }
     const ids = await queries!.run('sortedIds', {
       query: list.query,
@@ -81,21 +138,34 @@ export function registerResearchVideoRoutes(
     });
     const listed = Math.min(ids.length, COMMENTS_LISTED);
     const end = Math.min(list.cursor + list.maxCount, listed);
-    const records = await queries!.run('fetch', {
-      category: 'comment',
-      ids: Array.from(ids.subarray(Math.min(list.cursor, end), end)),
-      fields: selection.columns
-    });
+    const empty = fault?.kind === 'empty_results';
+    const records = empty
+      ? []
+      : await queries!.run('fetch', {
+          category: 'comment',
+          ids: Array.from(ids.subarray(Math.min(list.cursor, end), end)),
+          fields: [...new Set([...selection.columns, 'id'])]
+        });
     context.researchMeter.chargeRecords(
       request.clientKey,
       'research',
       records.length
     );
+    const hasMore = !empty && list.cursor + list.maxCount < listed;
+    const nullCursor =
+      hasMore &&
+      faults.nullCommentCursor(scope, String(list.parent.id), list.cursor);
     return ok(
       {
-        comments: records.map(record => shapeRecord(record, selection)),
-        cursor: list.cursor + list.maxCount,
-        has_more: list.cursor + list.maxCount < listed
+        comments: records.map(record =>
+          faults.alterComment(
+            scope,
+            String(record.id),
+            shapeRecord(record, selection)
+          )
+        ),
+        cursor: nullCursor ? null : list.cursor + list.maxCount,
+        has_more: hasMore
       },
       request.id
     );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { signIn, TOKEN_PATH } from '../auth';
 import type { PlatformContext } from '../context';
-import { ApiError, oauthErrorHandler } from '../http/errors';
+import { ApiError, oauthError, oauthErrorHandler } from '../http/errors';
 
 interface TokenBody {
   client_key?: string;
@@ -64,11 +64,13 @@ export function registerTokenRoute(
       }
       const token = signIn(context, body.client_key!, body.client_secret!);
       if (!token) {
-        throw new ApiError(
-          401,
-          'invalid_client',
-          'Client key or secret is incorrect. Check them on your Research projects page.'
-        );
+        const message =
+          'Client key or secret is incorrect. Check them on your Research projects page.';
+        // Faults on a switch (README): the flat error at HTTP 200, as users saw it (ResearchTikPy PR #28).
+        if (context.researchFaults.tokenError200(body.client_key!)) {
+          return oauthError('invalid_client', message, request.id);
+        }
+        throw new ApiError(401, 'invalid_client', message);
       }
       void reply.header('cache-control', 'no-store');
       return {

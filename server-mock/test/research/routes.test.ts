@@ -372,6 +372,13 @@ describe('POST /v2/research/video/query/', () => {
     );
   });
 
+  it('answers a control character in fields with 400 naming it, in the documented shape', async () => {
+    const response = await post(`${VIDEO}?fields=%0F`, usOrGb);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_params');
+    expect(response.json().data.problems[0].field).toBe('fields');
+  });
+
   it('answers a body that is not JSON with 400', async () => {
     const response = await post(`${VIDEO}?fields=id`, '{"query": ', {
       'content-type': 'text/plain'
