@@ -3041,6 +3041,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3085,6 +3086,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3131,6 +3133,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3170,6 +3173,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3209,6 +3213,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };
@@ -3251,6 +3256,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["ResearchTooManyRequests"];
+            500: components["responses"]["ResearchInternalError"];
             503: components["responses"]["DataUnavailable"];
         };
     };

@@ -4,6 +4,9 @@ import { requireData } from '../http/guards';
 import { ok } from '../http/reply';
 import { RESEARCH_ROUTE, fieldsParam } from '../http/research-door';
 import type { QueryRunner } from '../query/pool';
+import { invalidParams } from '../research/body';
+import { faultError } from '../research/fault-answers';
+import { requestKey } from '../research/faults';
 import { parseFields, shapeRecord } from '../research/fields';
 import type { UserListKind } from '../research/user-graph';
 import {
@@ -56,12 +59,46 @@ export function registerResearchUserListRoutes(
   queries: QueryRunner | null
 ): void {
   const nowSeconds = () => Math.floor(context.now().getTime() / 1000);
+  const faults = context.researchFaults;
+
+  /**
+   * Faults on a switch (README): a request-level fault once the request was
+   * admitted (and counted), as user info's; null or `empty_results` go on.
+   */
+  const requestFault = (
+    scope: {
+      clientKey: string;
+      endpoint: `user/${UserListKind}` | 'playlist/info';
+    },
+    page: unknown,
+    firstPage: boolean
+  ) => {
+    const fault = faults.requestFault({
+      ...scope,
+      page: requestKey(page),
+      firstPage
+    });
+    const refusal = fault && faultError(fault, null);
+    if (refusal) {
+      throw refusal;
+    }
+    return fault;
+  };
 
   for (const { list, cursor, key } of VIDEO_LISTS) {
     app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
       requireData(context);
       const selection = parseFields(fieldsParam(request), 'video');
       const body = readUserListBody(request.body, cursor);
+      const scope = {
+        clientKey: request.clientKey,
+        endpoint: `user/${list}` as const
+      };
+      const fault = requestFault(
+        scope,
+        [body.username, body.cursor, body.maxCount],
+        !body.cursor
+      );
       const page = await queries!.run('researchUserList', {
         list,
         username: body.username,
@@ -72,21 +109,39 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
-      const records = await queries!.run('fetch', {
-        category: 'video',
-        ids: page.videoIds,
-        fields: selection.columns
-      });
+      const refused = faults.refusedUser(scope, body.username);
+      if (refused) {
+        throw invalidParams(refused);
+      }
+      const empty = fault?.kind === 'empty_results';
+      const records = empty
+        ? []
+        : await queries!.run('fetch', {
+            category: 'video',
+            ids: page.videoIds,
+            // The id too: a fault that alters a record is drawn by its id.
+            fields: [...new Set([...selection.columns, 'id'])]
+          });
       context.researchMeter.chargeRecords(
         request.clientKey,
         'research',
         records.length
       );
-      const videos = records.map(record => shapeRecord(record, selection));
+      const videos = records.map(record =>
+        faults.alterVideo(
+          scope,
+          String(record.id),
+          shapeRecord(record, selection)
+        )
+      );
       return ok(
         cursor === 'none'
           ? { [key]: videos }
-          : { [key]: videos, cursor: page.cursor, has_more: page.hasMore },
+          : {
+              [key]: videos,
+              cursor: page.cursor,
+              has_more: !empty && page.hasMore
+            },
         request.id
       );
     });
@@ -96,6 +151,15 @@ export function registerResearchUserListRoutes(
     app.post(userListPath(list), { config: RESEARCH_ROUTE }, async request => {
       requireData(context);
       const body = readUserListBody(request.body, 'time');
+      const scope = {
+        clientKey: request.clientKey,
+        endpoint: `user/${list}` as const
+      };
+      const fault = requestFault(
+        scope,
+        [body.username, body.cursor, body.maxCount],
+        !body.cursor
+      );
       const page = await queries!.run('researchUserList', {
         list,
         username: body.username,
@@ -106,13 +170,25 @@ export function registerResearchUserListRoutes(
       if (!page.found) {
         throw userNotFound(body.username);
       }
+      const refused = faults.refusedUser(scope, body.username);
+      if (refused) {
+        throw invalidParams(refused);
+      }
+      const empty = fault?.kind === 'empty_results';
+      const users = empty ? [] : page.users;
       context.researchMeter.chargeRecords(
         request.clientKey,
         'follow',
-        page.users.length
+        users.length
       );
       return ok(
-        { [key]: page.users, cursor: page.cursor, has_more: page.hasMore },
+        {
+          [key]: users.map(user =>
+            faults.alterUser(scope, user.username, user)
+          ),
+          cursor: page.cursor,
+          has_more: !empty && page.hasMore
+        },
         request.id
       );
     });
@@ -122,6 +198,11 @@ export function registerResearchUserListRoutes(
     requireData(context);
     const fields = readPlaylistFields(fieldsParam(request));
     const body = readPlaylistBody(request.body);
+    requestFault(
+      { clientKey: request.clientKey, endpoint: 'playlist/info' },
+      [body.playlistId, body.cursor, body.maxCount],
+      body.cursor === 0
+    );
     const page = await queries!.run('researchPlaylist', {
       playlistId: body.playlistId,
       cursor: body.cursor,

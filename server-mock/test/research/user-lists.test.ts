@@ -400,3 +400,124 @@ describe('refusals in the Research API’s words', () => {
     expect(response.json().data.user_following).toHaveLength(1);
   });
 });
+
+describe('the quota’s buckets (docs/research/research-api.md §6)', () => {
+  it('charges followers and following to their own bucket, the video lists to the research one', async () => {
+    const limited = makePlatform({
+      publicData: data,
+      researchLimits: { followDailyRecords: 5, dailyRecords: 1000 }
+    });
+    try {
+      const limitedToken = await signIn(limited.app);
+      const ask = (url: string, body: unknown) =>
+        call(limited.app, {
+          method: 'POST',
+          url,
+          headers: {
+            ...bearer(limitedToken),
+            'content-type': 'application/json'
+          },
+          payload: JSON.stringify(body)
+        });
+      const [user] = usersBy(id => followList(data, id, 'followers').length);
+      // 5 follow records: a page of 5 passes, the next record does not.
+      const first = await ask(`${USER}followers/`, {
+        username: user.username,
+        max_count: 5
+      });
+      expect(first.statusCode).toBe(200);
+      const over = await ask(`${USER}following/`, {
+        username: user.username,
+        max_count: 1
+      });
+      expect(over.statusCode).toBe(429);
+      expect(over.json().error.code).toBe('daily_quota_limit_exceeded');
+      // The research bucket is untouched: liked videos still answer.
+      const liked = await ask(`${USER}liked_videos/?fields=id`, {
+        username: user.username,
+        max_count: 20
+      });
+      expect(liked.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('faults on a switch (README § Faults on a switch)', () => {
+  const FAULTS = '/v2/mock/faults/';
+  async function setPlan(faults: unknown[]) {
+    const response = await call(platform.app, {
+      method: 'PUT',
+      url: FAULTS,
+      headers: bearer(token),
+      payload: { seed: 7, faults }
+    });
+    expect(response.statusCode).toBe(200);
+  }
+  afterEach(async () => {
+    await call(platform.app, {
+      method: 'DELETE',
+      url: FAULTS,
+      headers: bearer(token)
+    });
+  });
+
+  it('answers each user list and playlist info with the planned 500, in the real words', async () => {
+    await setPlan([{ kind: 'internal_error' }]);
+    const [user] = usersBy(id => likedVideos(data, id).length);
+    for (const list of [
+      'liked_videos',
+      'pinned_videos',
+      'reposted_videos',
+      'followers',
+      'following'
+    ]) {
+      const response = await post(`${USER}${list}/?fields=id`, {
+        username: user.username
+      });
+      expect(response.statusCode).toBe(500);
+      expect(response.json().error.code).toBe('internal_error');
+    }
+    const playlist = await post(PLAYLIST, { playlist_id: 12345 });
+    expect(playlist.statusCode).toBe(500);
+  });
+
+  it('refuses a user, empties a page, and puts NUL bytes in display names, as planned', async () => {
+    const [user] = usersBy(id => followList(data, id, 'followers').length);
+    await setPlan([
+      {
+        kind: 'refuse_user',
+        usernames: [user.username],
+        reason: 'private',
+        endpoints: ['user/liked_videos']
+      },
+      { kind: 'empty_results', endpoints: ['user/reposted_videos'] },
+      { kind: 'nul_bytes', endpoints: ['user/followers'] }
+    ]);
+    const refused = await post(`${USER}liked_videos/?fields=id`, {
+      username: user.username
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toBe(
+      `\`username: ${user.username}\` is private`
+    );
+    const empty = await post(`${USER}reposted_videos/?fields=id`, {
+      username: user.username
+    });
+    expect(empty.json().data).toEqual({
+      reposted_videos: [],
+      cursor: expect.any(Number) as number,
+      has_more: false
+    });
+    const followers = await post(`${USER}followers/`, {
+      username: user.username,
+      max_count: 10
+    });
+    const names = (followers.json().data.user_followers as Row[]).map(
+      item => item.display_name as string
+    );
+    expect(names.length).toBe(10);
+    expect(names.every(name => name.includes('\u0000'))).toBe(true);
+  });
+});
