@@ -7,6 +7,8 @@
 #   bash scripts/setup.sh           everything, development tools included (scripts/test.sh),
 #                                   and .venv-hub55 (JupyterHub 5.5, for the hub tests)
 #                                   and .venv-fuzz (Schemathesis, for the schema fuzz)
+#                                   and .venv-clients (three public Research API clients
+#                                   from PyPI, for tests/research_clients)
 #   bash scripts/setup.sh --start   what running needs (scripts/start.sh): the stand-in's
 #                                   production dependencies only, built with the
 #                                   extension's TypeScript
@@ -195,6 +197,7 @@ LAB_KEY=$(hash_inputs src style schema package.json package-lock.json tsconfig.j
 PKG_KEY=$(hash_inputs pyproject.toml package.json install.json jupyter-config)
 HUB55_KEY=$(hash_inputs requirements-hub55.txt)
 FUZZ_KEY=$(hash_inputs requirements-fuzz.txt)
+CLIENTS_KEY=$(hash_inputs requirements-clients.txt)
 importable() { # MODULE: .venv's Python finds it (without importing it)
   python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' "$1"
 }
@@ -205,6 +208,11 @@ make_hub55() {
 # in a venv of its own so its pins and requirements-dev.txt's never meet.
 make_fuzz() {
   "$PYTHON" -m venv --clear .venv-fuzz && .venv-fuzz/bin/python -m pip install --quiet -r requirements-fuzz.txt
+}
+# The public Research API clients that tests/research_clients runs against the stand-in,
+# frozen in requirements-clients.txt, in a venv of their own (their pins and requirements-dev.txt's never meet).
+make_clients() {
+  "$PYTHON" -m venv --clear .venv-clients && .venv-clients/bin/python -m pip install --quiet -r requirements-clients.txt
 }
 register() {
   python -m pip install --quiet --no-build-isolation -e . \
@@ -258,6 +266,12 @@ chain_python() {
     run_step fuzz "Schema fuzz environment (requirements-fuzz.txt: Schemathesis) into .venv-fuzz" "$FUZZ_KEY" \
       make_fuzz || return 1
   fi
+  if up_to_date clients "$CLIENTS_KEY" .venv-clients/bin/pytest; then
+    skipped "Research API clients' environment (.venv-clients)"
+  else
+    run_step clients "Research API clients' environment (requirements-clients.txt) into .venv-clients" \
+      "$CLIENTS_KEY" make_clients || return 1
+  fi
 }
 
 # --- progress: a line every 5 s while an install runs -------------------------
@@ -272,7 +286,7 @@ lock_count() { # LOCKFILE [production]: the packages at node_modules' top level
 }
 progress_line() {
   local line="" name
-  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce hub55 fuzz; do
+  for name in pip root-npm mock-npm mock-build pyrqs labextension jupyterlab-vce hub55 fuzz clients; do
     [ -f "$LOGS/$name.running" ] || continue
     case $name in
       # The venv's own pip and setuptools count too: a number, not a fraction of the pins.

@@ -38,6 +38,10 @@ READERS = {
     "jest-frontend.json": ("jest frontend", jest_counts),
     "pytest.xml": ("pytest server extension and hub (JupyterHub 6)", pytest_counts),
     "pytest-hub55.xml": ("pytest hub (JupyterHub 5.5)", pytest_counts),
+    "pytest-research-clients.xml": (
+        "pytest public Research API clients (three PyPI clients)",
+        pytest_counts,
+    ),
     "pytest-pyrqs.xml": ("pytest pyrqs", pytest_counts),
     "fuzz-stand-in": ("fuzz stand-in (Schemathesis, operations per pass)", junit_dir_counts),
     "fuzz-extension": (

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's second command (and CI's): install everything, then run every test:
 # jest (server-mock, frontend), pytest (server extension and hub authenticator on JupyterHub 6,
-# the hub authenticator on JupyterHub 5.5, pyrqs SDK), Galata in Debian's Chromium.
+# the hub authenticator on JupyterHub 5.5, three public Research API clients, pyrqs SDK), Galata
+# in Debian's Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -59,6 +60,11 @@ run "pytest: server extension, hub authenticator on JupyterHub 6" python -m pyte
 run "pytest: hub authenticator on JupyterHub 5.5" env PYTHONPATH="$ROOT" .venv-hub55/bin/python -m pytest -q \
   -p no:cacheprovider --confcutdir=jupyterlab_vce/tests/hub --junitxml="$REPORTS/pytest-hub55.xml" \
   jupyterlab_vce/tests/hub
+# Three public Research API clients from PyPI (.venv-clients), unmodified but for the address,
+# crawl fresh stand-ins with and without fault plans; the oracle is the stand-in's data file.
+run "pytest: public Research API clients (three PyPI clients against the stand-in)" \
+  .venv-clients/bin/python -m pytest -q -p no:cacheprovider tests/research_clients \
+  --junitxml="$REPORTS/pytest-research-clients.xml"
 run "pytest: pyrqs SDK (unit, shared vectors, seed example in a real kernel)" bash -c \
   "cd server-mock/python && python -m pytest -q --junitxml='$REPORTS/pytest-pyrqs.xml'"
 run "Galata: JupyterLab in Chromium" bash -c \
