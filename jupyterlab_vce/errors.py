@@ -12,9 +12,10 @@ from typing import Any
 
 
 def new_log_id(now: datetime | None = None) -> str:
-    """A log id as the platform makes them: UTC ``YYYYMMDDHHMMSS`` + 12 upper-case hex."""
+    """A log id as the platform makes them, 34 characters: UTC ``YYYYMMDDHHMMSS`` + 20
+    upper-case hex (docs/research/research-api.md §6)."""
     moment = now or datetime.now(UTC)
-    return moment.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6).upper()
+    return moment.strftime("%Y%m%d%H%M%S") + secrets.token_hex(10).upper()
 
 
 def error_envelope(code: str, message: str, log_id: str) -> dict[str, Any]:

@@ -415,6 +415,10 @@ class PlatformClient:
         )
         if response.code >= 400:
             raise platform_error(response)
+        if _error_object(response.body).get("code") == "invalid_client":
+            # The platform's token route may refuse the pair at HTTP 200, in its flat body
+            # (docs/research/research-clients.md §2: ResearchTikPy PR #28): still a refusal.
+            raise platform_error_of(401, response.body)
         try:
             answer = json.loads(response.body)
             value = str(answer["access_token"])

@@ -142,6 +142,9 @@ def classify(
     if status == 200:
         if isinstance(parsed, dict) and isinstance(parsed.get("access_token"), str):
             return PairCheck(Outcome.ACCEPTED, status)
+        if code == INVALID_CLIENT:
+            # Refused at HTTP 200 in the flat body, as the platform may answer (ResearchTikPy PR #28).
+            return PairCheck(Outcome.REJECTED, status, detail, log_id)
         return PairCheck(
             Outcome.PLATFORM_ERROR, status, "the token route answered 200 without an access_token"
         )

@@ -48,6 +48,8 @@ class FakePlatform:
     clients: dict[str, str] = field(default_factory=lambda: {CLIENT_KEY: CLIENT_SECRET})
     expires_in: int = 7200
     token_delay: float = 0.0
+    #: The status of a refused pair: 401, or 200 as the platform may answer it (flat body either way).
+    refusal_status: int = 401
     quota_error: tuple[int, dict[str, Any]] | None = None
     token_requests: int = 0
     data_requests: int = 0
@@ -95,7 +97,8 @@ class TokenHandler(FakeHandler):
         secret = self.get_body_argument("client_secret", "")
         if self.platform.clients.get(key) != secret:
             return self.answer(
-                401, oauth_error("invalid_client", "Client key or secret is incorrect.")
+                self.platform.refusal_status,
+                oauth_error("invalid_client", "Client key or secret is incorrect."),
             )
         token = f"clt.{len(self.platform.issued) + 1}"
         self.platform.issued.append(token)

@@ -140,6 +140,18 @@ async def test_refused_sign_in_keeps_the_previous_credentials(
     assert client.credentials == GOOD
 
 
+async def test_a_pair_refused_at_http_200_is_a_refusal(
+    client: PlatformClient, fake_platform: FakePlatform
+) -> None:
+    # The platform's token route may answer its flat invalid_client body at 200 (ResearchTikPy PR #28).
+    fake_platform.refusal_status = 200
+    with pytest.raises(CredentialsRejected) as refused:
+        await client.sign_in(WRONG)
+    assert (refused.value.status, refused.value.code) == (401, "invalid_client")
+    assert refused.value.message == "Client key or secret is incorrect."
+    assert client.credentials == GOOD
+
+
 async def test_without_credentials_calls_raise_not_signed_in(fake_platform: FakePlatform) -> None:
     client = PlatformClient(fake_platform.url)
     with pytest.raises(NotSignedIn):

@@ -182,9 +182,9 @@ class TestMockProcessHelpers:
 
 
 class TestErrors:
-    def test_log_id_is_utc_time_and_twelve_hex(self) -> None:
+    def test_log_id_is_utc_time_and_twenty_hex(self) -> None:
         log_id = new_log_id(datetime(2026, 11, 25, 5, 0, 0, tzinfo=UTC))
-        assert re.fullmatch(r"20261125050000[0-9A-F]{12}", log_id)
+        assert re.fullmatch(r"20261125050000[0-9A-F]{20}", log_id)
 
     def test_http_errors_get_a_code_and_a_message(self) -> None:
         error = http_error(HTTPError(403, "'_xsrf' argument missing from %s", "POST"))

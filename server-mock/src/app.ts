@@ -15,6 +15,7 @@ import { cryptoRandomInt, type RandomInt } from './query/engine';
 import { queryRunner } from './query/runners';
 import { registerQueryRoute } from './routes/query';
 import { registerQuotaRoute } from './routes/quota';
+import { acceptJsonBodies } from './http/json-body';
 import { openResearchDoor } from './http/research-door';
 import { registerResearchUserRoutes } from './routes/research-users';
 import { registerResearchUserListRoutes } from './routes/research-user-lists';
@@ -264,6 +265,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerReviewRoutes(app, context);
   registerEventRoutes(app, context);
   registerSimpleIndexRoutes(app, options.packageIndex ?? emptyPackageIndex());
-  registerResearchFaultRoutes(app, context);
+  // The stand-in's fault switch takes JSON, and a DELETE with a JSON content type but no body.
+  void app.register(async scope => {
+    acceptJsonBodies(
+      scope,
+      ['application/json'],
+      'invalid_request',
+      'The body is not valid JSON although Content-Type says application/json: fix it and send it again.'
+    );
+    registerResearchFaultRoutes(scope, context);
+  });
   return app;
 }

@@ -32,7 +32,7 @@ export interface RouteAuthConfig {
   access?: RouteAccess;
   jobToken?: boolean;
   /**
-   * A public Research API route (../routes/research.ts): a token that may not
+   * A public Research API route (./http/research-door.ts): a token that may not
    * call it is refused as that API refuses it, 401 `scope_not_authorized`
    * (docs/research/research-api.md §6), not 403.
    */

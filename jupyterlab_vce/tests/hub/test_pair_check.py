@@ -146,3 +146,16 @@ def test_a_closed_port_is_unreachable() -> None:
 def test_an_unknown_host_is_unreachable() -> None:
     check = run(check_pair("http://vce-platform.invalid", KEY, SECRET, timeout=5))
     assert check.outcome is Outcome.UNREACHABLE
+
+
+def test_a_pair_refused_at_http_200_in_the_flat_body_is_rejected() -> None:
+    # ResearchTikPy PR #28: the platform may answer a wrong pair at HTTP 200.
+    answer = json.dumps(
+        {"error": "invalid_client", "error_description": "Wrong.", "log_id": "L2"}
+    ).encode()
+    check = classify(200, answer)
+    assert (check.outcome, check.detail, check.log_id) == (
+        Outcome.REJECTED,
+        "invalid_client: Wrong.",
+        "L2",
+    )

@@ -3,7 +3,8 @@ import type { RouteAuthConfig } from '../auth';
 import type { PlatformContext } from '../context';
 import { researchBucket } from '../research/quota';
 import { rateLimitRefusal, SlidingWindowLimiter } from '../research/rate-limit';
-import { ApiError } from './errors';
+import { FaultRefusal } from '../research/fault-answers';
+import { acceptJsonBodies } from './json-body';
 
 /**
  * The public Research API's door (`/v2/research/…`, docs/research/research-api.md):
@@ -23,30 +24,25 @@ export function fieldsParam(request: FastifyRequest): unknown {
   return (request.query as Record<string, unknown> | undefined)?.fields;
 }
 
-function parseJsonText(
-  _request: FastifyRequest,
-  body: string,
-  done: (error: Error | null, value?: unknown) => void
-): void {
-  try {
-    done(null, body.trim() ? JSON.parse(body) : undefined);
-  } catch {
-    done(
-      new ApiError(
-        400,
-        'invalid_params',
-        'The body is not valid JSON: send the request as a JSON object (application/json, or text/plain holding JSON).'
-      )
-    );
-  }
-}
-
 /** Prepare the plugin scope the Research API's routes are registered in. */
 export function openResearchDoor(
   door: FastifyInstance,
   context: PlatformContext
 ): void {
-  door.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJsonText);
+  // JSON as `application/json` or as `text/plain`, one parser: the same mistake, the same answer
+  // (400 invalid_params, the Research API's code, where the platform's own routes say invalid_request).
+  acceptJsonBodies(
+    door,
+    ['application/json', 'text/plain'],
+    'invalid_params',
+    'The body is not valid JSON: send the request as a JSON object (application/json, or text/plain holding JSON).'
+  );
+  // A rate_limit fault's refusal says when to come back, as the real 429 (research-api.md §6).
+  door.addHook('onError', async (_request, reply, error) => {
+    if (error instanceof FaultRefusal && error.retryAfter !== undefined) {
+      void reply.header('retry-after', String(error.retryAfter));
+    }
+  });
   // The per-minute limit (../research/rate-limit.ts), after the app's auth hook (onRequest):
   // a bad token is a 401 and counts for nothing; a request refused here is not charged to the day.
   const limiter = new SlidingWindowLimiter(context.researchLimits.perMinute);

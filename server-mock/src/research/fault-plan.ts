@@ -5,7 +5,7 @@ import Ajv, { type ErrorObject } from 'ajv';
  * A fault plan: which of the public Research API's observed faults the stand-in
  * plays, for whom and how often (`vce-mock --faults FILE`, or per client with
  * `PUT /v2/mock/faults/`). README § Faults on a switch names the report behind
- * each kind (docs/research/research-api.md §8, clients-hub-scaleout.md §2).
+ * each kind (docs/research/research-api.md §8, docs/research/research-clients.md §2).
  *
  *   {"seed": 7,
  *    "faults": [

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mulberry32 } from '../query/mulberry32';
 import type {
   DateRange,
@@ -26,9 +27,9 @@ import { KIND_ENDPOINTS } from './fault-plan';
  * (`PUT /v2/mock/faults/`, which overrides the file's for that client only).
  */
 
-/** The real messages (docs/research/research-api.md §6, §8; clients-hub-scaleout.md §1–§2). */
+/** The real messages (docs/research/research-api.md §6, §8; docs/research/research-clients.md §1–§2). */
 export const FAULT_MESSAGES = {
-  /** 500 internal_error; ResearchTikPy retries on this exact text (clients-hub-scaleout.md §1). */
+  /** 500 internal_error; ResearchTikPy retries on this exact text (docs/research/research-clients.md §1). */
   internalError: 'Something went wrong. Please try again later.',
   /** 400 invalid_params (C4D's InvalidCountOrCursorError; tiktok-library#89). */
   invalidCountOrCursor: 'Invalid count or cursor',
@@ -127,8 +128,14 @@ const COUNT_FIELDS = [
 /** What a count field becomes: past both int32 and uint32, and still a safe integer. */
 export const LARGE_COUNT_OFFSET = 2 ** 32;
 
-/** Request keys remembered (with their attempt counts) at most; the oldest go first. */
+/** Request keys remembered a client (with their attempt counts) at most; the oldest go first. */
 export const MAX_REMEMBERED_REQUESTS = 10_000;
+/**
+ * Clients whose attempt counts are remembered at most (the least recent go
+ * first): with MAX_REMEMBERED_REQUESTS, about 64 × 10,000 × 100 B ≈ 64 MB at
+ * worst, whatever the requests' sizes (their keys are hashed).
+ */
+export const MAX_REMEMBERED_CLIENTS = 64;
 
 /** FNV-1a of a string, 32 bits. */
 function fnv1a(text: string): number {
@@ -173,7 +180,8 @@ function overlaps(
 
 export class Faults {
   private readonly overrides = new Map<string, FaultPlan>();
-  private readonly attempts = new Map<string, number>();
+  /** Per client (at most MAX_REMEMBERED_CLIENTS, least recent dropped): a request's hashed key → its attempts. */
+  private readonly attempts = new Map<string, Map<string, number>>();
 
   /** `plan`: the file's (every client), or null: no faults unless a client sets its own. */
   constructor(private readonly plan: FaultPlan | null = null) {}
@@ -213,16 +221,18 @@ export class Faults {
     if (!plan) {
       return null;
     }
+    const candidates = [...plan.faults.entries()].filter(
+      ([, fault]) =>
+        REQUEST_KINDS.includes(fault.kind) &&
+        !(ask.firstPage && AFTER_FIRST_PAGE.includes(fault.kind)) &&
+        this.applies(fault, ask)
+    );
+    if (candidates.length === 0) {
+      return null; // nothing to draw: nothing remembered
+    }
     const key = `${ask.clientKey}\u0000${ask.endpoint}\u0000${ask.page}`;
-    const attempt = this.nextAttempt(key);
-    for (const [index, fault] of plan.faults.entries()) {
-      if (
-        !REQUEST_KINDS.includes(fault.kind) ||
-        (ask.firstPage && AFTER_FIRST_PAGE.includes(fault.kind)) ||
-        !this.applies(fault, ask)
-      ) {
-        continue;
-      }
+    const attempt = this.nextAttempt(ask.clientKey, key);
+    for (const [index, fault] of candidates) {
       if (!drawn(fault, plan.seed, index, 'request', key, attempt)) {
         continue;
       }
@@ -275,13 +285,18 @@ export class Faults {
     if (!plan) {
       return false;
     }
-    const key = `${clientKey}\u0000oauth/token`;
-    const attempt = this.nextAttempt(key);
-    return plan.faults.some(
-      (fault, index) =>
+    const candidates = [...plan.faults.entries()].filter(
+      ([, fault]) =>
         fault.kind === 'token_error_200' &&
-        (!fault.clients || fault.clients.includes(clientKey)) &&
-        drawn(fault, plan.seed, index, 'request', key, attempt)
+        (!fault.clients || fault.clients.includes(clientKey))
+    );
+    if (candidates.length === 0) {
+      return false;
+    }
+    const key = `${clientKey}\u0000oauth/token`;
+    const attempt = this.nextAttempt(clientKey, key);
+    return candidates.some(([index, fault]) =>
+      drawn(fault, plan.seed, index, 'request', key, attempt)
     );
   }
 
@@ -382,32 +397,46 @@ export class Faults {
   }
 
   /** How many times this key was asked before (bounded memory: the oldest keys go). */
-  private nextAttempt(key: string): number {
-    const attempt = this.attempts.get(key) ?? 0;
-    this.attempts.delete(key);
-    this.attempts.set(key, attempt + 1);
-    if (this.attempts.size > MAX_REMEMBERED_REQUESTS) {
-      const oldest = this.attempts.keys().next().value;
-      if (oldest !== undefined) {
-        this.attempts.delete(oldest);
-      }
+  /**
+   * Count one more attempt of a request of a client's; returns the attempts
+   * before it. The key is remembered by its hash (a body may be large), in
+   * the client's own map (one client's traffic never pushes out another's
+   * counts), at most MAX_REMEMBERED_REQUESTS a client.
+   */
+  private nextAttempt(clientKey: string, key: string): number {
+    let counts = this.attempts.get(clientKey);
+    if (counts) {
+      this.attempts.delete(clientKey); // most recent last
+    } else {
+      counts = new Map();
+    }
+    this.attempts.set(clientKey, counts);
+    if (this.attempts.size > MAX_REMEMBERED_CLIENTS) {
+      this.attempts.delete(this.attempts.keys().next().value!);
+    }
+    const hashed = keyHash(key);
+    const attempt = counts.get(hashed) ?? 0;
+    counts.delete(hashed);
+    counts.set(hashed, attempt + 1);
+    if (counts.size > MAX_REMEMBERED_REQUESTS) {
+      counts.delete(counts.keys().next().value!);
     }
     return attempt;
   }
 
-  /** The attempt count of a key (tests). */
-  attemptsOf(key: string): number {
-    return this.attempts.get(key) ?? 0;
+  /** The attempt count of a client's request key (tests). */
+  attemptsOf(clientKey: string, key: string): number {
+    return this.attempts.get(clientKey)?.get(keyHash(key)) ?? 0;
   }
 
   private forgetAttempts(clientKey: string): void {
-    const prefix = `${clientKey}\u0000`;
-    for (const key of [...this.attempts.keys()]) {
-      if (key.startsWith(prefix)) {
-        this.attempts.delete(key);
-      }
-    }
+    this.attempts.delete(clientKey);
   }
+}
+
+/** A request key's fixed-size stand-in in the attempt counts. */
+function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('base64');
 }
 
 function drawn(

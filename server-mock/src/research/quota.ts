@@ -12,7 +12,7 @@ export type { ResearchBucket, ResearchUsage };
  * user APIs; followers/following 20,000 calls and 2,000,000 records a day;
  * reset at 00:00 UTC. The per-minute limit is not documented for the research
  * endpoints: 600 is the generic v2 page's figure (research-api.md §6; TikTok's
- * own wrapper throttles itself at 10 a second, docs/research/clients-hub-scaleout.md §1).
+ * own wrapper throttles itself at 10 a second, docs/research/research-clients.md §1).
  */
 export interface ResearchLimits {
   dailyRequests: number;

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 /**
  * The video query's searches: a search id names the ordered list of the
@@ -15,7 +15,7 @@ import { randomInt } from 'node:crypto';
 export interface Search {
   id: string;
   clientKey: string;
-  /** What the search was issued for (./video-request.ts searchFingerprint). */
+  /** What the search was issued for: the hash of ./video-request.ts searchFingerprint (a query may be long). */
   fingerprint: string;
   /** The matches, in the order pages read them (descending video id, §2). */
   ids: Float64Array;
@@ -26,6 +26,16 @@ export interface Search {
 export const SEARCH_TTL_MS = 60 * 60 * 1000;
 /** 256 MiB of ids in all: 32 searches of 1,000,000 matches. */
 export const SEARCHES_MAX_BYTES = 256 * 1024 * 1024;
+/** What a search costs beside its ids (its entry, id and hash), counted against the budget: so empty searches count too. */
+export const SEARCH_OVERHEAD_BYTES = 256;
+
+/** A fingerprint's fixed-size stand-in. */
+export function fingerprintHash(fingerprint: string): string {
+  return createHash('sha256').update(fingerprint).digest('base64');
+}
+
+const costOf = (search: Search) =>
+  search.ids.byteLength + SEARCH_OVERHEAD_BYTES;
 
 /** A search id as the platform's: a 19-digit decimal (§2 example "7201388525814961198"). */
 function newSearchId(): string {
@@ -51,18 +61,33 @@ export class SearchCache {
     while (this.searches.has(id)) {
       id = newSearchId();
     }
-    const search: Search = { id, clientKey, fingerprint, ids, usedAt: now };
+    const search: Search = {
+      id,
+      clientKey,
+      fingerprint: fingerprintHash(fingerprint),
+      ids,
+      usedAt: now
+    };
     this.searches.set(id, search);
-    this.bytes += ids.byteLength;
+    this.bytes += costOf(search);
     this.evict(now);
     return search;
   }
 
-  /** A client's search by id, refreshed; null when unknown, another client's, or expired. */
-  find(id: string, clientKey: string, now: number): Search | null {
+  /** A client's search by id for the same query, refreshed; null when unknown, another client's or query's, or expired. */
+  find(
+    id: string,
+    clientKey: string,
+    fingerprint: string,
+    now: number
+  ): Search | null {
     this.evict(now);
     const search = this.searches.get(id);
-    if (!search || search.clientKey !== clientKey) {
+    if (
+      !search ||
+      search.clientKey !== clientKey ||
+      search.fingerprint !== fingerprintHash(fingerprint)
+    ) {
       return null;
     }
     // Most recently used last: the Map's order is the eviction order.
@@ -86,7 +111,7 @@ export class SearchCache {
       }
       if (expired || this.searches.size > 1) {
         this.searches.delete(id);
-        this.bytes -= search.ids.byteLength;
+        this.bytes -= costOf(search);
       } else {
         break;
       }

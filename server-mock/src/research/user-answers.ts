@@ -31,14 +31,15 @@ export async function userInfoAnswer(
   const selection = parseFields(fields, 'user');
   const username = readUsername(body);
   const scope = { clientKey, endpoint: 'user/info' as const };
-  door.pageFault(scope, username, true);
   const ids = await queries.run('sortedIds', {
     query: userQuery(username),
     order: 'asc'
   });
+  // The caller's mistake (no such user) first, then the faults.
   if (ids.length === 0) {
     throw userNotFound(username);
   }
+  door.pageFault(scope, username, true);
   const refused = door.faults.refusedUser(scope, username);
   if (refused) {
     throw invalidParams(refused);
@@ -53,7 +54,7 @@ export async function userInfoAnswer(
 }
 
 /** A user's page of a list, found and not refused, or the 400 that says why not. */
-async function userListPage(
+async function foundUserListPage(
   door: DoorServices,
   scope: { clientKey: string; endpoint: `user/${UserListKind}` },
   list: UserListKind,
@@ -61,11 +62,6 @@ async function userListPage(
   cursorKind: CursorKind
 ) {
   const request = readUserListBody(body, cursorKind);
-  const fault = door.pageFault(
-    scope,
-    [request.username, request.cursor, request.maxCount],
-    !request.cursor
-  );
   const page = await door.queries().run('researchUserList', {
     list,
     username: request.username,
@@ -73,9 +69,15 @@ async function userListPage(
     maxCount: request.maxCount,
     now: door.nowSeconds()
   });
+  // The caller's mistake (no such user) first, then the faults.
   if (!page.found) {
     throw userNotFound(request.username);
   }
+  const fault = door.pageFault(
+    scope,
+    [request.username, request.cursor, request.maxCount],
+    !request.cursor
+  );
   const refused = door.faults.refusedUser(scope, request.username);
   if (refused) {
     throw invalidParams(refused);
@@ -99,7 +101,7 @@ export async function userVideoListAnswer(
 ) {
   const selection = parseFields(fields, 'video');
   const scope = { clientKey, endpoint: `user/${list}` as const };
-  const { page, empty } = await userListPage(
+  const { page, empty } = await foundUserListPage(
     door,
     scope,
     list,
@@ -140,7 +142,13 @@ export async function followListAnswer(
   body: unknown
 ) {
   const scope = { clientKey, endpoint: `user/${list}` as const };
-  const { page, empty } = await userListPage(door, scope, list, body, 'time');
+  const { page, empty } = await foundUserListPage(
+    door,
+    scope,
+    list,
+    body,
+    'time'
+  );
   const users = empty ? [] : page.users;
   door.charge(clientKey, users.length, 'follow');
   return {
@@ -160,19 +168,20 @@ export async function playlistAnswer(
   const queries = door.queries();
   const names = readPlaylistFields(fields);
   const request = readPlaylistBody(body);
-  door.pageFault(
-    { clientKey, endpoint: 'playlist/info' },
-    [request.playlistId, request.cursor, request.maxCount],
-    request.cursor === 0
-  );
   const page = await queries.run('researchPlaylist', {
     playlistId: request.playlistId,
     cursor: request.cursor,
     maxCount: request.maxCount
   });
+  // The caller's mistake (no such playlist) first, then the faults.
   if (!page) {
     throw playlistNotFound(request.playlistId);
   }
+  door.pageFault(
+    { clientKey, endpoint: 'playlist/info' },
+    [request.playlistId, request.cursor, request.maxCount],
+    request.cursor === 0
+  );
   door.charge(clientKey, 1);
   const data: Record<string, unknown> = {};
   for (const name of names) {

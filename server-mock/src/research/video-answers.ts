@@ -4,7 +4,7 @@ import type { DoorServices } from './door-services';
 import { parseFields, shapeRecord } from './fields';
 import type { SearchCache } from './searches';
 import { readVideoQuery, searchFingerprint } from './video-request';
-import { videoSearchPage } from './video-search';
+import { continuedSearch, videoSearchPage } from './video-search';
 
 /**
  * The answers of the video search and the comment list
@@ -30,6 +30,9 @@ export async function videoQueryAnswer(
     startDate: video.startDate,
     endDate: video.endDate
   };
+  // The caller's mistakes first (an unknown or expired search id), then the faults.
+  const now = door.context.now().getTime();
+  const continued = continuedSearch(video, clientKey, searches, now);
   // Not the search id in the page's key: it differs from run to run, the draws must not.
   const fault = door.pageFault(
     scope,
@@ -39,10 +42,11 @@ export async function videoQueryAnswer(
   );
   const page = await videoSearchPage(
     video,
+    continued,
     clientKey,
     queries,
     searches,
-    door.context.now().getTime(),
+    now,
     door.context.random
   );
   const empty = fault?.kind === 'empty_results';
@@ -80,29 +84,27 @@ export async function commentListAnswer(
   const selection = parseFields(fields, 'comment');
   const list = readCommentList(body, selection);
   const scope = { clientKey, endpoint: 'video/comment/list' as const };
+  // The caller's mistakes first (a video or comment no one has), then the faults.
+  const [parent] = await queries.run('fetch', {
+    category: list.parent.kind,
+    ids: [list.parent.id],
+    fields: ['id']
+  });
+  if (!parent) {
+    throw invalidParams(
+      `${list.parent.kind}_id ${list.parent.id} is invalid: cannot find the ${list.parent.kind}.`
+    );
+  }
   const fault = door.pageFault(
     scope,
     [list.parent, list.cursor, list.maxCount],
     list.cursor === 0
   );
-  if (list.parent.kind === 'video') {
-    const [video] = await queries.run('fetch', {
-      category: 'video',
-      ids: [list.parent.id],
-      fields: ['id']
-    });
-    if (!video) {
-      throw invalidParams(
-        `video_id ${list.parent.id} is invalid: cannot find the video.`
-      );
-    }
-    const refused = door.faults.refusedVideoComments(
-      scope,
-      String(list.parent.id)
-    );
-    if (refused) {
-      throw invalidParams(refused);
-    }
+  const refused =
+    list.parent.kind === 'video' &&
+    door.faults.refusedVideoComments(scope, String(list.parent.id));
+  if (refused) {
+    throw invalidParams(refused);
   }
   const ids = await queries.run('sortedIds', {
     query: list.query,

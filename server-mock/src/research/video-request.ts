@@ -226,7 +226,9 @@ function readDate(
   const day = typeof raw === 'string' ? parseDay(raw.trim()) : null;
   if (!day) {
     throw invalidParams(
-      `${key} is required: a date written YYYYMMDD (UTC), e.g. "20240601"; it was ${raw === undefined ? 'missing' : show(raw)}.`
+      raw === undefined || raw === null
+        ? `${key} is required: a date written YYYYMMDD (UTC), e.g. "20240601".`
+        : `${key} must be a real date written YYYYMMDD (UTC), e.g. "20240601", not ${show(raw)}.`
     );
   }
   return { text: (raw as string).trim(), day };

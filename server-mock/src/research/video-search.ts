@@ -1,7 +1,7 @@
 import type { QueryRunner } from '../query/pool';
 import { pickUniform, type RandomInt } from '../query/sample';
 import { invalidParams } from './body';
-import type { SearchCache } from './searches';
+import type { Search, SearchCache } from './searches';
 import { searchFingerprint, type VideoQueryRequest } from './video-request';
 
 /**
@@ -24,28 +24,49 @@ export function searchIdExpired(searchId: string): Error {
   return invalidParams(`Search Id ${searchId} is invalid or expired`);
 }
 
+/**
+ * The search a page continues: the client's, for the same query, still kept;
+ * null for a first page (no search id); "Search Id … is invalid or expired"
+ * otherwise.
+ */
+export function continuedSearch(
+  request: VideoQueryRequest,
+  clientKey: string,
+  searches: SearchCache,
+  now: number
+): Search | null {
+  if (request.searchId === null) {
+    return null;
+  }
+  const search = searches.find(
+    request.searchId,
+    clientKey,
+    searchFingerprint(request),
+    now
+  );
+  if (!search) {
+    throw searchIdExpired(request.searchId);
+  }
+  return search;
+}
+
+/** The page of a search: `continued` (./continuedSearch), or a new search of the query's matches. */
 export async function videoSearchPage(
   request: VideoQueryRequest,
+  continued: Search | null,
   clientKey: string,
   queries: QueryRunner,
   searches: SearchCache,
   now: number,
   random: RandomInt
 ): Promise<SearchPage> {
-  const fingerprint = searchFingerprint(request);
-  let search = null;
-  if (request.searchId !== null) {
-    search = searches.find(request.searchId, clientKey, now);
-    if (!search || search.fingerprint !== fingerprint) {
-      throw searchIdExpired(request.searchId);
-    }
-  }
+  let search = continued;
   if (!search) {
     const ids = await queries.run('sortedIds', {
       query: request.query,
       order: 'desc'
     });
-    search = searches.create(clientKey, fingerprint, ids, now);
+    search = searches.create(clientKey, searchFingerprint(request), ids, now);
   }
   if (request.isRandom) {
     const picked = pickUniform(search.ids, request.maxCount, random);

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../context';
 import { ApiError } from '../http/errors';
 import { ok } from '../http/reply';
-import { FaultRefusal } from '../research/fault-answers';
 import { FaultPlanError, parseFaultPlan } from '../research/fault-plan';
 
 export const FAULTS_PATH = '/v2/mock/faults/';
@@ -22,13 +21,6 @@ export function registerResearchFaultRoutes(
   const faults = context.researchFaults;
   const inForce = (request: FastifyRequest) =>
     ok(faults.planFor(request.clientKey), request.id);
-
-  // A rate_limit fault's refusal says when to come back, as the real 429 (research-api.md §6).
-  app.addHook('onError', async (_request, reply, error) => {
-    if (error instanceof FaultRefusal && error.retryAfter !== undefined) {
-      void reply.header('retry-after', String(error.retryAfter));
-    }
-  });
 
   app.get(FAULTS_PATH, async request => inForce(request));
 

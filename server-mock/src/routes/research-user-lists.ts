@@ -41,17 +41,10 @@ export const userListPath = (list: UserListKind) =>
  * `POST /v2/research/user/{liked_videos,pinned_videos,reposted_videos,
  * followers,following}/` and `POST /v2/research/playlist/info/`: what the
  * data set holds no table for (likes, pins, reposts, follows), derived from
- * its seed by ../research/user-graph.ts in the query workers; the videos read
- * and shaped as the video search's. Followers and following count against
- * their own bucket (docs/research/research-api.md §6: 20,000 calls and 2M records a day).
- */
-/**
- * `POST /v2/research/user/{liked_videos,pinned_videos,reposted_videos,
- * followers,following}/` and `POST /v2/research/playlist/info/`: what the
- * data set holds no table for (likes, pins, reposts, follows), derived from
  * its seed by ../research/user-graph.ts in the query workers
- * (../research/user-answers.ts); the videos read and shaped as the video search's. Followers and following count against
- * their own bucket (docs/research/research-api.md §6: 20,000 calls and 2M records a day).
+ * (../research/user-answers.ts); the videos read and shaped as the video
+ * search's. Followers and following count against their own bucket
+ * (docs/research/research-api.md §6: 20,000 calls and 2M records a day).
  */
 export function registerResearchUserListRoutes(
   app: FastifyInstance,

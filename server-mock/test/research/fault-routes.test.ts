@@ -498,3 +498,62 @@ describe('token_error_200', () => {
     expect(await signIn(platform.app, ALICE)).toMatch(/^clt\./);
   });
 });
+
+describe('a fault never hides a caller mistake', () => {
+  it.each([
+    [
+      'an unknown search id',
+      VIDEO,
+      { ...january, cursor: 10, search_id: '7000000000000000005' },
+      'Search Id 7000000000000000005 is invalid or expired'
+    ],
+    [
+      'a video no one has',
+      COMMENTS,
+      { video_id: 1 },
+      'video_id 1 is invalid: cannot find the video.'
+    ],
+    [
+      'a comment no one has',
+      COMMENTS,
+      { comment_id: 2 },
+      'comment_id 2 is invalid: cannot find the comment.'
+    ],
+    [
+      'a user no one has',
+      USER,
+      { username: 'no_such_user_anywhere' },
+      '`username: no_such_user_anywhere` is invalid: cannot find the user'
+    ],
+    [
+      'a user no one has, in a list',
+      '/v2/research/user/followers/',
+      { username: 'no_such_user_anywhere' },
+      '`username: no_such_user_anywhere` is invalid: cannot find the user'
+    ]
+  ])(
+    '%s: 400 naming it, though every request draws a 500',
+    async (_what, url, body, message) => {
+      await setPlan([{ kind: 'internal_error' }]);
+      const fields =
+        url === '/v2/research/user/followers/'
+          ? ''
+          : '?fields=id'.replace('id', url === USER ? 'display_name' : 'id');
+      const response = await post(`${url}${fields}`, body);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'invalid_params',
+        message
+      });
+    }
+  );
+
+  it('a playlist no one has: 400, though every request draws a 429', async () => {
+    await setPlan([{ kind: 'rate_limit', retry_after: 5 }]);
+    const response = await post('/v2/research/playlist/info/', {
+      playlist_id: 5
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_params');
+  });
+});

@@ -133,6 +133,25 @@ describe('/v2/mock/faults/ (a client switches faults for itself)', () => {
     expect(removed.json().data).toEqual({ source: 'none', plan: null });
     await bare.close();
   });
+
+  it('removes the plan when the DELETE says JSON but sends no body (a session with JSON headers)', async () => {
+    const bare = makePlatform();
+    const token = bearer(await signIn(bare.app, ALICE));
+    await call(bare.app, {
+      method: 'PUT',
+      url: PATH,
+      headers: token,
+      payload: OWN_PLAN
+    });
+    const removed = await call(bare.app, {
+      method: 'DELETE',
+      url: PATH,
+      headers: { ...token, 'content-type': 'application/json' }
+    });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json().data).toEqual({ source: 'none', plan: null });
+    await bare.close();
+  });
 });
 
 describe('vce-mock --faults FILE', () => {

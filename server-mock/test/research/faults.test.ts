@@ -291,8 +291,29 @@ describe('Faults: request-level draws', () => {
       faults.requestFault(ask(`page-${i}`));
     }
     const key = (i: number) => `alice-lab\u0000video/query\u0000page-${i}`;
-    expect(faults.attemptsOf(key(0))).toBe(0);
-    expect(faults.attemptsOf(key(MAX_REMEMBERED_REQUESTS + 49))).toBe(1);
+    expect(faults.attemptsOf('alice-lab', key(0))).toBe(0);
+    expect(
+      faults.attemptsOf('alice-lab', key(MAX_REMEMBERED_REQUESTS + 49))
+    ).toBe(1);
+  });
+
+  it("keep each client's counts apart: another client's traffic never resets them", () => {
+    const faults = new Faults(spurious);
+    faults.requestFault(ask('mine'));
+    for (let i = 0; i < MAX_REMEMBERED_REQUESTS + 50; i++) {
+      faults.requestFault(ask(`page-${i}`, { clientKey: 'bob-lab' }));
+    }
+    expect(
+      faults.attemptsOf('alice-lab', 'alice-lab\u0000video/query\u0000mine')
+    ).toBe(1);
+  });
+
+  it('remember nothing when no request-level fault could apply (a plan of none)', () => {
+    const faults = new Faults({ seed: 1, faults: [] });
+    faults.requestFault(ask('page'));
+    expect(
+      faults.attemptsOf('alice-lab', 'alice-lab\u0000video/query\u0000page')
+    ).toBe(0);
   });
 
   it('key a body by its content, not its key order', () => {

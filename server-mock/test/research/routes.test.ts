@@ -287,7 +287,7 @@ describe('POST /v2/research/video/query/', () => {
     ],
     [
       { ...usOrGb, start_date: '2024-01-01' },
-      /^start_date is required: a date written YYYYMMDD/
+      /^start_date must be a real date written YYYYMMDD \(UTC\), e\.g\. "20240601", not "2024-01-01"\.$/
     ],
     [
       { ...usOrGb, max_count: 101 },
@@ -378,6 +378,19 @@ describe('POST /v2/research/video/query/', () => {
     expect(response.json().error.code).toBe('invalid_params');
     expect(response.json().data.problems[0].field).toBe('fields');
   });
+
+  it.each(['application/json', 'text/plain'])(
+    'answers a body that is not JSON, sent as %s, with 400 invalid_params',
+    async type => {
+      for (const payload of ['{"query": ', '']) {
+        const response = await post(`${VIDEO}?fields=id`, payload, {
+          'content-type': type
+        });
+        expect(response.statusCode).toBe(400);
+        expect(response.json().error.code).toBe('invalid_params');
+      }
+    }
+  );
 
   it('answers a body that is not JSON with 400', async () => {
     const response = await post(`${VIDEO}?fields=id`, '{"query": ', {

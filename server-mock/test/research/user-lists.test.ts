@@ -479,7 +479,13 @@ describe('faults on a switch (README § Faults on a switch)', () => {
       expect(response.statusCode).toBe(500);
       expect(response.json().error.code).toBe('internal_error');
     }
-    const playlist = await post(PLAYLIST, { playlist_id: 12345 });
+    // A playlist that exists: one no one has is the caller's mistake, a 400 whatever the plan.
+    const { id } = data.db
+      .prepare(
+        'SELECT playlist_id AS id FROM videos WHERE playlist_id IS NOT NULL LIMIT 1'
+      )
+      .get() as { id: number };
+    const playlist = await post(PLAYLIST, { playlist_id: id });
     expect(playlist.statusCode).toBe(500);
   });
 
