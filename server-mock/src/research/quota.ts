@@ -113,11 +113,30 @@ export interface ResearchLedger {
   ): { granted: boolean; used: ResearchUsage };
 }
 
+/** Charge `charge` to the client's UTC day in the bucket when `fits`, atomically; else the daily quota's 429. */
+function chargeDay(
+  ledger: ResearchLedger,
+  clientKey: string,
+  bucket: ResearchBucket,
+  charge: ResearchUsage,
+  fits: (used: ResearchUsage) => boolean,
+  now: Date
+): ApiError | null {
+  const grant = ledger.recordResearchUsage(
+    clientKey,
+    utcDay(now),
+    bucket,
+    charge,
+    fits
+  );
+  return grant.granted ? null : dailyQuotaRefusal();
+}
+
 /**
  * Charge one request to the client's UTC day in the bucket, atomically, or
  * refuse it (the 429 to send; nothing charged). Called once a request is
  * authenticated, past the per-minute limit and its body parsed (a preHandler):
- * a bad token, a rate-limited request or a body the schema refuses costs nothing;
+ * a bad token, a rate-limited request or a body that is not JSON costs nothing;
  * a request the route then answers with an error (400, or a fault's 500) has
  * been served and counts, as the real API counts 500s (research-api.md §6).
  */
@@ -129,14 +148,14 @@ export function admitResearchRequest(
   now: Date
 ): ApiError | null {
   const limit = bucketLimits(limits, bucket);
-  const grant = ledger.recordResearchUsage(
+  return chargeDay(
+    ledger,
     clientKey,
-    utcDay(now),
     bucket,
     { requests: 1, records: 0 },
-    used => admitsRequest(used, limit)
+    used => admitsRequest(used, limit),
+    now
   );
-  return grant.granted ? null : dailyQuotaRefusal();
 }
 
 /**
@@ -157,14 +176,14 @@ export function chargeResearchRecords(
   now: Date
 ): ApiError | null {
   const limit = bucketLimits(limits, bucket);
-  const grant = ledger.recordResearchUsage(
+  return chargeDay(
+    ledger,
     clientKey,
-    utcDay(now),
     bucket,
     { requests: 0, records },
-    used => admitsRecords(used, records, limit)
+    used => admitsRecords(used, records, limit),
+    now
   );
-  return grant.granted ? null : dailyQuotaRefusal();
 }
 
 /**
