@@ -28,7 +28,7 @@ QUOTA = {
     "remaining": 4988,
     "resets_at": "2026-11-26T00:00:00Z",
 }
-LOG_ID = "20261125050000AB12CD34EF56"
+LOG_ID = "20261125050000AB12CD34EF56789A0B1C"
 
 
 def envelope(code: str, message: str) -> dict[str, Any]:

@@ -2971,7 +2971,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "username": "cookie_love_122"
+                 *       "username": "noah_daily"
                  *     }
                  */
                 "application/json": components["schemas"]["ResearchUserInfoRequest"];
