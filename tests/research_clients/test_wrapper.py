@@ -260,7 +260,10 @@ def test_comment_crawl_never_ends_on_a_null_cursor(faulty: Faulty, db: sqlite3.C
     thread.start()
     thread.join(3)  # the same crawl on a clean stand-in takes a fraction of a second
     assert thread.is_alive(), outcome
-    stand_in.stop()  # its next request fails: that ends the loop
+    # Killed, not stopped: a closing server would answer 503 to the request in flight, which the
+    # wrapper reads as "no comments"; a dead one refuses the connection, which ends the loop.
+    stand_in.process.kill()
+    stand_in.process.wait()
     thread.join(10)
     assert not thread.is_alive()
     assert isinstance(outcome.get("error"), requests.ConnectionError)
