@@ -1,7 +1,8 @@
 import type { PublicData } from '../../src/data/schema';
 import { seededRandomInt } from '../../src/query/engine';
 import { LARGE_COUNT_OFFSET } from '../../src/research/faults';
-import { followList, repostedVideos } from '../../src/research/user-graph';
+import { followList } from '../../src/research/graph/follows';
+import { repostedVideos } from '../../src/research/graph/videos';
 import { utcDay } from '../../src/quota';
 import type { ClientSpec } from '../../src/store';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';

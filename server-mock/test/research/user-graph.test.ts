@@ -5,23 +5,21 @@ import { buildFixtureData, type Fixture } from '../../src/data/fixture';
 import { LAST_CREATE_TIME } from '../../src/data/generate';
 import { openPublicData } from '../../src/data/open';
 import type { PublicData } from '../../src/data/schema';
+import { findUser, userInfos } from '../../src/research/graph/derived';
 import {
-  findUser,
-  FOLLOW_LIST_CAP,
   followList,
-  hash32,
-  indexPage,
-  likedVideos,
-  MAX_PINNED,
-  pinnedVideoIds,
-  playlistInfo,
-  repostedVideos,
   spreadTies,
-  timePage,
-  userInfos,
-  type Follow,
-  type Page
-} from '../../src/research/user-graph';
+  type Follow
+} from '../../src/research/graph/follows';
+import { hash32 } from '../../src/research/graph/hashing';
+import { FOLLOW_LIST_CAP, MAX_PINNED } from '../../src/research/graph/limits';
+import { indexPage, timePage, type Page } from '../../src/research/graph/pages';
+import { playlistInfo } from '../../src/research/graph/playlists';
+import {
+  likedVideos,
+  pinnedVideoIds,
+  repostedVideos
+} from '../../src/research/graph/videos';
 
 const VIDEOS = 2000;
 const NOW = Date.UTC(2026, 11, 7) / 1000;

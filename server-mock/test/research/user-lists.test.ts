@@ -1,11 +1,11 @@
 import type { PublicData } from '../../src/data/schema';
+import { findUser } from '../../src/research/graph/derived';
+import { followList } from '../../src/research/graph/follows';
 import {
-  followList,
-  findUser,
   likedVideos,
   pinnedVideoIds,
   repostedVideos
-} from '../../src/research/user-graph';
+} from '../../src/research/graph/videos';
 import { bearer, makePlatform, signIn } from '../helpers/helpers';
 import { jobTestData } from '../helpers/jobs-helpers';
 import { call } from '../helpers/openapi-conformance';
