@@ -4,7 +4,7 @@ import type { PublicData } from '../../data/schema';
 /** Per data set: prepared statements, the users' table and recent lists (../user-graph.ts). */
 // Per data set: prepared statements and the users' table, made on first use.
 
-export interface Statements {
+interface Statements {
   userByName: Database.Statement;
   videoAtOrAfter: Database.Statement;
   videoRange: Database.Statement;
@@ -12,7 +12,7 @@ export interface Statements {
   playlistVideos: Database.Statement;
 }
 
-export interface UserTable {
+interface UserTable {
   /** Every user id, ascending. */
   ids: Float64Array;
   /** Expected followers (follower_count, at most the other users). */
@@ -23,7 +23,7 @@ export interface UserTable {
   scale: number;
 }
 
-export interface Derived {
+interface Derived {
   statements: Statements;
   users?: UserTable;
   videoIds?: { min: number; max: number } | null;
@@ -32,9 +32,9 @@ export interface Derived {
 }
 
 /** How many computed lists a data set keeps (a 5,000-follow list is ~100 KB). */
-export const RECENT_LISTS = 64;
+const RECENT_LISTS = 64;
 
-export const derived = new WeakMap<Database.Database, Derived>();
+const derived = new WeakMap<Database.Database, Derived>();
 
 export function derivedOf(data: PublicData): Derived {
   let entry = derived.get(data.db);

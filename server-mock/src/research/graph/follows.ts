@@ -20,13 +20,9 @@ export interface Follow {
   time: number;
 }
 
-export type FollowDirection = 'followers' | 'following';
+type FollowDirection = 'followers' | 'following';
 
-export function followTime(
-  seed: number,
-  follower: number,
-  followed: number
-): number {
+function followTime(seed: number, follower: number, followed: number): number {
   const span = LAST_CREATE_TIME - FIRST_CREATE_TIME + 1;
   return (
     FIRST_CREATE_TIME +
@@ -62,7 +58,7 @@ export function followList(
   );
 }
 
-export function computeFollowList(
+function computeFollowList(
   data: PublicData,
   userId: number,
   direction: FollowDirection

@@ -2,9 +2,9 @@
 // Seeded hashing: every draw is a hash of (seed, salt, ids), never a sequence,
 // so any item of a list is computed without the ones before it.
 
-export const TWO_32 = 4294967296;
+const TWO_32 = 4294967296;
 
-export function mix(h: number, value: number): number {
+function mix(h: number, value: number): number {
   let k = Math.imul(value | 0, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   k = Math.imul(k, 0x1b873593);
@@ -13,7 +13,7 @@ export function mix(h: number, value: number): number {
   return (Math.imul(x, 5) + 0xe6546b64) | 0;
 }
 
-export function finish(h: number): number {
+function finish(h: number): number {
   let x = h ^ (h >>> 16);
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;

@@ -17,7 +17,7 @@ export interface PlaylistInfo {
   playlist_video_ids: number[];
 }
 
-export const PLAYLIST_TOPICS = [
+const PLAYLIST_TOPICS = [
   'Favourites',
   'Highlights',
   'Daily vlog',

@@ -15,9 +15,7 @@ export interface VideoKey {
   create_time: number;
 }
 
-export function videoIdRange(
-  data: PublicData
-): { min: number; max: number } | null {
+function videoIdRange(data: PublicData): { min: number; max: number } | null {
   const entry = derivedOf(data);
   if (entry.videoIds === undefined) {
     const row = entry.statements.videoRange.get() as {
@@ -33,7 +31,7 @@ export function videoIdRange(
 }
 
 /** A count drawn log-normally around `median`, at most `max`. */
-export function drawCount(
+function drawCount(
   seed: number,
   salt: number,
   userId: number,
@@ -52,7 +50,7 @@ export function drawCount(
  * `distinctTimes`, no two with the same create_time (the liked list's cursor
  * is a create_time: no page has to hold a run of equal times past max_count).
  */
-export function drawVideos(
+function drawVideos(
   data: PublicData,
   userId: number,
   salt: number,
@@ -97,7 +95,7 @@ export function likedVideos(
   return remembered(data, `liked:${userId}`, () => computeLiked(data, userId));
 }
 
-export function computeLiked(data: PublicData, userId: number): VideoKey[] {
+function computeLiked(data: PublicData, userId: number): VideoKey[] {
   const count = drawCount(
     data.seed,
     SALT.likedCount,
