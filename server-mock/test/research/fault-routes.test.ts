@@ -8,6 +8,7 @@ import type { ClientSpec } from '../../src/store';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { jobTestData } from '../helpers/jobs-helpers';
 import { call } from '../helpers/openapi-conformance';
+import { JANUARY_SEARCH } from '../helpers/research-fixtures';
 
 /**
  * Each fault of a plan (README § Faults on a switch) as the Research API's
@@ -66,21 +67,6 @@ async function post(url: string, body: unknown, headers = alice) {
   });
 }
 
-const january = {
-  query: {
-    and: [
-      {
-        operation: 'IN',
-        field_name: 'video_length',
-        field_values: ['SHORT', 'MID', 'LONG', 'EXTRA_LONG']
-      }
-    ]
-  },
-  start_date: '20240101',
-  end_date: '20240131',
-  max_count: 10
-};
-
 /**
  * Crawl as a patient client: cursor and search id from each answer; a 500 or
  * a spurious 400 is retried (the same page again), up to `retries` in all.
@@ -93,7 +79,7 @@ async function crawl(
   const videos: Record<string, unknown>[] = [];
   const refusals: string[] = [];
   let page: Record<string, unknown> = {
-    ...january,
+    ...JANUARY_SEARCH,
     cursor: null,
     search_id: null
   };
@@ -135,7 +121,7 @@ describe('faults on the video query', () => {
       }
     ]);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const response = await post(`${VIDEO}?fields=id`, january);
+      const response = await post(`${VIDEO}?fields=id`, JANUARY_SEARCH);
       expect(response.statusCode).toBe(500);
       expect(response.json().error).toEqual(
         expect.objectContaining({
@@ -152,27 +138,29 @@ describe('faults on the video query', () => {
         'research'
       ).requests;
     const before = used();
-    expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(500);
+    expect((await post(`${VIDEO}?fields=id`, JANUARY_SEARCH)).statusCode).toBe(
+      500
+    );
     expect(used()).toBe(before + 1);
     const february = await post(`${VIDEO}?fields=id`, {
-      ...january,
+      ...JANUARY_SEARCH,
       start_date: '20240201',
       end_date: '20240229'
     });
     expect(february.statusCode).toBe(200);
     // Another client is not touched by alice's plan.
-    expect((await post(`${VIDEO}?fields=id`, january, bob)).statusCode).toBe(
-      200
-    );
+    expect(
+      (await post(`${VIDEO}?fields=id`, JANUARY_SEARCH, bob)).statusCode
+    ).toBe(200);
   });
 
   it('search_id_expired: page 2 is "Search Id N is invalid or expired", page 1 never', async () => {
     await setPlan([{ kind: 'search_id_expired' }]);
-    const first = await post(`${VIDEO}?fields=id`, january);
+    const first = await post(`${VIDEO}?fields=id`, JANUARY_SEARCH);
     expect(first.statusCode).toBe(200);
     const { search_id: searchId, cursor } = first.json().data;
     const second = await post(`${VIDEO}?fields=id`, {
-      ...january,
+      ...JANUARY_SEARCH,
       cursor,
       search_id: searchId
     });
@@ -187,10 +175,10 @@ describe('faults on the video query', () => {
 
   it('invalid_count_or_cursor: page 2 is "Invalid count or cursor"', async () => {
     await setPlan([{ kind: 'invalid_count_or_cursor' }]);
-    const first = await post(`${VIDEO}?fields=id`, january);
+    const first = await post(`${VIDEO}?fields=id`, JANUARY_SEARCH);
     const { search_id: searchId, cursor } = first.json().data;
     const second = await post(`${VIDEO}?fields=id`, {
-      ...january,
+      ...JANUARY_SEARCH,
       cursor,
       search_id: searchId
     });
@@ -205,7 +193,7 @@ describe('faults on the video query', () => {
 
   it('empty_results: 200, no videos, has_more false, no error', async () => {
     await setPlan([{ kind: 'empty_results' }]);
-    const response = await post(`${VIDEO}?fields=id`, january);
+    const response = await post(`${VIDEO}?fields=id`, JANUARY_SEARCH);
     expect(response.statusCode).toBe(200);
     expect(response.json().data).toEqual(
       expect.objectContaining({ videos: [], has_more: false })
@@ -246,7 +234,7 @@ describe('faults on the video query', () => {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
-      payload: JSON.stringify(january)
+      payload: JSON.stringify(JANUARY_SEARCH)
     });
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('5');
@@ -265,7 +253,7 @@ describe('faults on the video query', () => {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: { ...alice, 'content-type': 'application/json' },
-      payload: JSON.stringify(january)
+      payload: JSON.stringify(JANUARY_SEARCH)
     });
     expect(quota.statusCode).toBe(429);
     expect(quota.headers['retry-after']).toBeUndefined();
@@ -413,7 +401,9 @@ describe('faults on user info', () => {
     });
     expect(response.statusCode).toBe(500);
     // The video query is not in the fault's endpoints.
-    expect((await post(`${VIDEO}?fields=id`, january)).statusCode).toBe(200);
+    expect((await post(`${VIDEO}?fields=id`, JANUARY_SEARCH)).statusCode).toBe(
+      200
+    );
   });
 });
 
@@ -505,7 +495,7 @@ describe('a fault never hides a caller mistake', () => {
     [
       'an unknown search id',
       VIDEO,
-      { ...january, cursor: 10, search_id: '7000000000000000005' },
+      { ...JANUARY_SEARCH, cursor: 10, search_id: '7000000000000000005' },
       'Search Id 7000000000000000005 is invalid or expired'
     ],
     [

@@ -3,6 +3,7 @@ import { seededRandomInt } from '../../src/query/engine';
 import { ALICE, bearer, makePlatform, signIn } from '../helpers/helpers';
 import { jobTestData, REVIEWER } from '../helpers/jobs-helpers';
 import { call } from '../helpers/openapi-conformance';
+import { JANUARY_SEARCH } from '../helpers/research-fixtures';
 
 /**
  * The public Research API's door (docs/research/research-api.md §2, §4, §5):
@@ -94,22 +95,6 @@ async function crawl(
 }
 
 describe('POST /v2/research/video/query/', () => {
-  // About 40 videos a month in the test data: every length, so that pages of 10 make several.
-  const usOrGb = {
-    query: {
-      and: [
-        {
-          operation: 'IN',
-          field_name: 'video_length',
-          field_values: ['SHORT', 'MID', 'LONG', 'EXTRA_LONG']
-        }
-      ]
-    },
-    start_date: '20240101',
-    end_date: '20240131',
-    max_count: 10
-  };
-
   it('pages every match once, newest id first, as plain SQL finds them', async () => {
     const expected = oracleIds(
       "video_length IN ('SHORT', 'MID', 'LONG', 'EXTRA_LONG')",
@@ -118,20 +103,20 @@ describe('POST /v2/research/video/query/', () => {
       '20240131'
     );
     expect(expected.length).toBeGreaterThan(30);
-    const { ids, pages } = await crawl(usOrGb);
+    const { ids, pages } = await crawl(JANUARY_SEARCH);
     expect(ids).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 10));
   });
 
   it('advances the cursor by max_count and keeps the search id', async () => {
     const first = (
-      await post(`${VIDEO}?fields=id`, { ...usOrGb, max_count: 7 })
+      await post(`${VIDEO}?fields=id`, { ...JANUARY_SEARCH, max_count: 7 })
     ).json().data;
     expect(first).toMatchObject({ cursor: 7, has_more: true });
     expect(first.videos).toHaveLength(7);
     const second = (
       await post(`${VIDEO}?fields=id`, {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         max_count: 7,
         cursor: first.cursor,
         search_id: first.search_id
@@ -183,7 +168,7 @@ describe('POST /v2/research/video/query/', () => {
     const response = await post(
       `${VIDEO}?fields=id%2Cregion_code%2C%20create_time`,
       JSON.stringify({
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         cursor: null,
         search_id: null,
         is_random: null,
@@ -205,7 +190,7 @@ describe('POST /v2/research/video/query/', () => {
     const response = await post(
       `${VIDEO}?fields=id,playlist_id,effect_ids,video_label`,
       {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         max_count: 100
       }
     );
@@ -228,7 +213,7 @@ describe('POST /v2/research/video/query/', () => {
     );
     const answer = (
       await post(`${VIDEO}?fields=id`, {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         max_count: 10,
         is_random: true
       })
@@ -242,7 +227,7 @@ describe('POST /v2/research/video/query/', () => {
 
   it('answers an unknown search id, or one of another query, with the platform words', async () => {
     const unknown = await post(`${VIDEO}?fields=id`, {
-      ...usOrGb,
+      ...JANUARY_SEARCH,
       cursor: 100,
       search_id: '7201388525814961198'
     });
@@ -251,9 +236,10 @@ describe('POST /v2/research/video/query/', () => {
       code: 'invalid_params',
       message: 'Search Id 7201388525814961198 is invalid or expired'
     });
-    const first = (await post(`${VIDEO}?fields=id`, usOrGb)).json().data;
+    const first = (await post(`${VIDEO}?fields=id`, JANUARY_SEARCH)).json()
+      .data;
     const other = await post(`${VIDEO}?fields=id`, {
-      ...usOrGb,
+      ...JANUARY_SEARCH,
       end_date: '20240120',
       cursor: 100,
       search_id: first.search_id
@@ -264,10 +250,11 @@ describe('POST /v2/research/video/query/', () => {
   });
 
   it('expires a search an hour after its last use', async () => {
-    const first = (await post(`${VIDEO}?fields=id`, usOrGb)).json().data;
+    const first = (await post(`${VIDEO}?fields=id`, JANUARY_SEARCH)).json()
+      .data;
     platform.clock.advance(3601);
     const late = await post(`${VIDEO}?fields=id`, {
-      ...usOrGb,
+      ...JANUARY_SEARCH,
       cursor: 100,
       search_id: first.search_id
     });
@@ -278,26 +265,26 @@ describe('POST /v2/research/video/query/', () => {
 
   it.each([
     [
-      { ...usOrGb, end_date: '20240301' },
+      { ...JANUARY_SEARCH, end_date: '20240301' },
       /end_date 20240301 is more than 30 days after start_date 20240101/
     ],
     [
-      { ...usOrGb, end_date: '20231231' },
+      { ...JANUARY_SEARCH, end_date: '20231231' },
       /end_date 20231231 is before start_date/
     ],
     [
-      { ...usOrGb, start_date: '2024-01-01' },
+      { ...JANUARY_SEARCH, start_date: '2024-01-01' },
       /^start_date must be a real date written YYYYMMDD \(UTC\), e\.g\. "20240601", not "2024-01-01"\.$/
     ],
     [
-      { ...usOrGb, max_count: 101 },
+      { ...JANUARY_SEARCH, max_count: 101 },
       /^max_count must be an integer from 1 to 100/
     ],
-    [{ ...usOrGb, cursor: -1 }, /^cursor must be an integer from 0/],
-    [{ ...usOrGb, query: {} }, /query needs at least one condition/],
+    [{ ...JANUARY_SEARCH, cursor: -1 }, /^cursor must be an integer from 0/],
+    [{ ...JANUARY_SEARCH, query: {} }, /query needs at least one condition/],
     [
       {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         query: {
           and: [
             {
@@ -312,7 +299,7 @@ describe('POST /v2/research/video/query/', () => {
     ],
     [
       {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         query: {
           and: [
             { operation: 'EQ', field_name: 'colour', field_values: ['red'] }
@@ -323,7 +310,7 @@ describe('POST /v2/research/video/query/', () => {
     ],
     [
       {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         query: {
           and: [
             { operation: 'EQ', field_name: 'region_code', field_values: ['ZZ'] }
@@ -334,7 +321,7 @@ describe('POST /v2/research/video/query/', () => {
     ],
     [
       {
-        ...usOrGb,
+        ...JANUARY_SEARCH,
         query: {
           and: [
             {
@@ -348,7 +335,7 @@ describe('POST /v2/research/video/query/', () => {
       /create_date takes a date written YYYYMMDD/
     ],
     [
-      { ...usOrGb, max_results: 5 },
+      { ...JANUARY_SEARCH, max_results: 5 },
       /"max_results" is not a key of this request; it takes query, start_date/
     ]
   ])(
@@ -362,18 +349,18 @@ describe('POST /v2/research/video/query/', () => {
   );
 
   it('names a missing or unknown field to return', async () => {
-    const missing = await post(VIDEO, usOrGb);
+    const missing = await post(VIDEO, JANUARY_SEARCH);
     expect(missing.json().error.message).toMatch(
       /^fields is required in the query string/
     );
-    const unknown = await post(`${VIDEO}?fields=id,colour`, usOrGb);
+    const unknown = await post(`${VIDEO}?fields=id,colour`, JANUARY_SEARCH);
     expect(unknown.json().error.message).toMatch(
       /^fields: "colour" is not a video field/
     );
   });
 
   it('answers a control character in fields with 400 naming it, in the documented shape', async () => {
-    const response = await post(`${VIDEO}?fields=%0F`, usOrGb);
+    const response = await post(`${VIDEO}?fields=%0F`, JANUARY_SEARCH);
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid_params');
     expect(response.json().data.problems[0].field).toBe('fields');
@@ -406,7 +393,7 @@ describe('POST /v2/research/video/query/', () => {
       method: 'POST',
       url: `${VIDEO}?fields=id`,
       headers: bearer(reviewer),
-      payload: usOrGb
+      payload: JANUARY_SEARCH
     });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('scope_not_authorized');
@@ -414,7 +401,7 @@ describe('POST /v2/research/video/query/', () => {
 
   it('writes log ids in the platform form: 14 digits of UTC time and 20 hex', async () => {
     const response = await post(`${VIDEO}?fields=id`, {
-      ...usOrGb,
+      ...JANUARY_SEARCH,
       max_count: 1
     });
     expect(response.json().error.log_id).toMatch(/^2026112\d{7}[0-9A-F]{20}$/);
