@@ -59,6 +59,19 @@ export function optionalInteger(
   return raw;
 }
 
+/** `max_count`: a page size from 1 to the endpoint's `max`, its `fallback` when not sent. */
+export function maxCountOf(
+  body: Body,
+  limits: { fallback: number; max: number }
+): number {
+  return optionalInteger(
+    body,
+    'max_count',
+    { min: 1, max: limits.max },
+    limits.fallback
+  );
+}
+
 /** An optional non-empty string; `null` or absent → null. */
 export function optionalString(
   body: Body,

@@ -4,6 +4,7 @@ import {
   bodyObject,
   invalidParams,
   onlyKeys,
+  maxCountOf,
   optionalInteger,
   requiredId
 } from './body';
@@ -48,12 +49,7 @@ export function readCommentList(
   const parent = hasVideo
     ? { kind: 'video' as const, id: requiredId(body, 'video_id') }
     : { kind: 'comment' as const, id: requiredId(body, 'comment_id') };
-  const maxCount = optionalInteger(
-    body,
-    'max_count',
-    { min: 1, max: COMMENT_MAX_COUNT.max },
-    COMMENT_MAX_COUNT.fallback
-  );
+  const maxCount = maxCountOf(body, COMMENT_MAX_COUNT);
   const cursor = optionalInteger(
     body,
     'cursor',

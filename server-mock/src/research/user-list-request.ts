@@ -2,6 +2,7 @@ import {
   bodyObject,
   invalidParams,
   onlyKeys,
+  maxCountOf,
   optionalInteger,
   requiredId
 } from './body';
@@ -59,12 +60,7 @@ export function readUserListBody(
   if (cursorKind === 'none') {
     return { username, maxCount: USER_LIST_MAX_COUNT.max, cursor: null };
   }
-  const maxCount = optionalInteger(
-    body,
-    'max_count',
-    { min: 1, max: USER_LIST_MAX_COUNT.max },
-    USER_LIST_MAX_COUNT.fallback
-  );
+  const maxCount = maxCountOf(body, USER_LIST_MAX_COUNT);
   const cursor = optionalInteger(
     body,
     'cursor',
@@ -84,12 +80,7 @@ export function readPlaylistBody(raw: unknown): PlaylistRequest {
   onlyKeys(body, PLAYLIST_KEYS);
   return {
     playlistId: requiredId(body, 'playlist_id'),
-    maxCount: optionalInteger(
-      body,
-      'max_count',
-      { min: 1, max: PLAYLIST_MAX_COUNT.max },
-      PLAYLIST_MAX_COUNT.fallback
-    ),
+    maxCount: maxCountOf(body, PLAYLIST_MAX_COUNT),
     cursor: optionalInteger(
       body,
       'cursor',

@@ -17,6 +17,7 @@ import {
   invalidParams,
   onlyKeys,
   optionalBoolean,
+  maxCountOf,
   optionalInteger,
   optionalString,
   type Body
@@ -254,12 +255,7 @@ export function readVideoQuery(
       `end_date ${end.text} is more than ${MAX_RANGE_DAYS} days after start_date ${start.text}: split the range into windows of at most ${MAX_RANGE_DAYS} days.`
     );
   }
-  const maxCount = optionalInteger(
-    body,
-    'max_count',
-    { min: 1, max: VIDEO_MAX_COUNT.max },
-    VIDEO_MAX_COUNT.fallback
-  );
+  const maxCount = maxCountOf(body, VIDEO_MAX_COUNT);
   return {
     query: {
       category: 'video',
